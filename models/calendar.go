@@ -1,0 +1,213 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Shanghai is the zone every deadline is computed in. China has kept UTC+8 without daylight
+// saving since 1991, so the fixed zone is the fallback when no zone database is present.
+var Shanghai = loadShanghai()
+
+func loadShanghai() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*60*60)
+}
+
+// Date is a day of the calendar, with no time of day.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateOf returns the day that t falls on in Asia/Shanghai.
+func DateOf(t time.Time) Date {
+	y, m, d := t.In(Shanghai).Date()
+	return Date{y, m, d}
+}
+
+// ParseDate reads 2006-01-02.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("日期 %q 不是 YYYY-MM-DD 格式", s)
+	}
+	return Date{t.Year(), t.Month(), t.Day()}, nil
+}
+
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+
+// At returns the moment hour:min:sec of the day in Asia/Shanghai.
+func (d Date) At(hour, min, sec int) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, hour, min, sec, 0, Shanghai)
+}
+
+// End returns 23:59:59 of the day, the moment a deadline on this day runs out.
+func (d Date) End() time.Time { return d.At(23, 59, 59) }
+
+// AddDays returns the day n days later (earlier for negative n).
+func (d Date) AddDays(n int) Date {
+	t := time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC)
+	return Date{t.Year(), t.Month(), t.Day()}
+}
+
+func (d Date) Weekday() time.Weekday {
+	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Weekday()
+}
+
+// Before reports whether d is an earlier day than o.
+func (d Date) Before(o Date) bool {
+	if d.Year != o.Year {
+		return d.Year < o.Year
+	}
+	if d.Month != o.Month {
+		return d.Month < o.Month
+	}
+	return d.Day < o.Day
+}
+
+// CalendarDay is an exception to the Monday–Friday rule: a holiday (OffDay) or an adjusted
+// working weekend day (调休上班, !OffDay).
+type CalendarDay struct {
+	Day        Date
+	OffDay     bool
+	Name       string
+	Source     string // "notice" or "manual"
+	NoticeYear int    // the year of the notice the day comes from
+}
+
+// Calendar sources.
+const (
+	CalendarNotice = "notice"
+	CalendarManual = "manual"
+)
+
+// Calendar answers which days are working days. Only exceptions are stored; a year is known once
+// its State Council notice has been imported.
+type Calendar struct {
+	exceptions map[Date]bool // day → off
+	known      map[int]bool
+}
+
+// NewCalendar builds a calendar from the stored exceptions and the years whose notice is imported.
+func NewCalendar(days []CalendarDay, knownYears []int) *Calendar {
+	c := &Calendar{exceptions: make(map[Date]bool, len(days)), known: map[int]bool{}}
+	for _, d := range days {
+		c.exceptions[d.Day] = d.OffDay
+	}
+	for _, y := range knownYears {
+		c.known[y] = true
+	}
+	return c
+}
+
+// IsWorkingDay reports whether d is a working day.
+func (c *Calendar) IsWorkingDay(d Date) bool {
+	if off, ok := c.exceptions[d]; ok {
+		return !off
+	}
+	wd := d.Weekday()
+	return wd != time.Saturday && wd != time.Sunday
+}
+
+// Known reports whether the notice for year has been imported.
+func (c *Calendar) Known(year int) bool { return c.known[year] }
+
+// KnownYears lists the years with an imported notice, in order.
+func (c *Calendar) KnownYears() []int {
+	ys := make([]int, 0, len(c.known))
+	for y := range c.known {
+		ys = append(ys, y)
+	}
+	sort.Ints(ys)
+	return ys
+}
+
+// NthWorkingDayAfter returns the nth working day strictly after day d (n ≥ 1), and whether a day
+// counted on the way lies in a year whose notice is not imported (the result is then a weekend-only
+// estimate, to be flagged until the notice arrives).
+func (c *Calendar) NthWorkingDayAfter(d Date, n int) (Date, bool) {
+	estimated := false
+	for n > 0 {
+		d = d.AddDays(1)
+		if !c.known[d.Year] {
+			estimated = true
+		}
+		if c.IsWorkingDay(d) {
+			n--
+		}
+	}
+	return d, estimated
+}
+
+// Deadline is "within n working days" of an event at t (RULES.md "Time"): the end, 23:59:59
+// Asia/Shanghai, of the nth working day strictly after t's date, given in UTC: the database keeps
+// every time in UTC, and SQLite compares times as text.
+func (c *Calendar) Deadline(t time.Time, n int) (deadline time.Time, estimated bool) {
+	day, estimated := c.NthWorkingDayAfter(DateOf(t), n)
+	return day.End().UTC(), estimated // stored as UTC, like every time
+}
+
+// WorkingDaysBetween counts the working days after from's date up to and including to's date
+// (0 when to is on or before from's date). The time left to a deadline and handling times are
+// counted this way.
+func (c *Calendar) WorkingDaysBetween(from, to time.Time) int {
+	a, b := DateOf(from), DateOf(to)
+	n := 0
+	for d := a.AddDays(1); !b.Before(d); d = d.AddDays(1) {
+		if c.IsWorkingDay(d) {
+			n++
+		}
+	}
+	return n
+}
+
+// HolidayNotice is the import format of a year's calendar (the holiday-cn JSON format): the days
+// the State Council notice for Year makes off days or working days.
+type HolidayNotice struct {
+	Year   int      `json:"year"`
+	Papers []string `json:"papers"`
+	Days   []struct {
+		Name     string `json:"name"`
+		Date     string `json:"date"`
+		IsOffDay *bool  `json:"isOffDay"`
+	} `json:"days"`
+}
+
+// ParseHolidayNotice reads and checks a year's notice.
+func ParseHolidayNotice(data []byte) (*HolidayNotice, []CalendarDay, error) {
+	var n HolidayNotice
+	if err := json.Unmarshal(data, &n); err != nil {
+		return nil, nil, Invalid("file", "日历文件不是有效的 JSON："+err.Error())
+	}
+	if n.Year < 2000 || n.Year > 2100 {
+		return nil, nil, Invalid("year", fmt.Sprintf("日历年份 %d 不在 2000–2100 之间", n.Year))
+	}
+	seen := map[Date]bool{}
+	days := make([]CalendarDay, 0, len(n.Days))
+	for i, d := range n.Days {
+		day, err := ParseDate(d.Date)
+		if err != nil {
+			return nil, nil, Invalid("days", fmt.Sprintf("第 %d 条：%v", i+1, err))
+		}
+		// A notice covers its own year and may reach into the days around it (a break from late
+		// December, or running into the next January).
+		if day.Year < n.Year-1 || day.Year > n.Year+1 {
+			return nil, nil, Invalid("days", fmt.Sprintf("第 %d 条：%s 不属于 %d 年的通知", i+1, d.Date, n.Year))
+		}
+		if d.IsOffDay == nil {
+			return nil, nil, Invalid("days", fmt.Sprintf("第 %d 条：缺少 isOffDay", i+1))
+		}
+		if seen[day] {
+			return nil, nil, Invalid("days", fmt.Sprintf("第 %d 条：%s 重复", i+1, d.Date))
+		}
+		seen[day] = true
+		days = append(days, CalendarDay{Day: day, OffDay: *d.IsOffDay, Name: d.Name, Source: CalendarNotice, NoticeYear: n.Year})
+	}
+	return &n, days, nil
+}

@@ -1,0 +1,342 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// TicketFilter selects tickets for a list. Zero values select everything in scope.
+type TicketFilter struct {
+	Status     string // a status, or "open" for every status still waiting for someone
+	UnitID     int64
+	CategoryID int64
+	Source     string
+	Pending    bool   // with a return or extension request waiting
+	Overdue    bool   // open and past the deadline now
+	Supervised bool   // open and under 督办
+	RegionPath string // tickets of this region and below
+	Metric     string // one of the rates' sets (see metricCondition): the tickets behind a number
+	DueToday   bool   // open and due before the end of today
+	Q          string
+	From, To   time.Time // received in [From, To)
+	Page       int       // from 1
+	PerPage    int       // at most 200, or MaxExportRows for an export
+}
+
+// MaxExportRows bounds a ticket list exported at once.
+const MaxExportRows = 20000
+
+// TicketRow is a ticket as lists show it.
+type TicketRow struct {
+	ID             int64
+	TicketNo       string
+	Status         string
+	Source         string
+	Pending        string
+	CategoryName   string
+	UnitName       string
+	PageURL        string
+	Description    string
+	ReceivedAt     time.Time
+	Deadline       *time.Time
+	TriageDeadline *time.Time
+	ClosedAt       *time.Time
+	UrgeCount      int
+}
+
+// DueAt is the deadline the ticket is held to now: the unit's, or the supervisor's while in triage.
+func (r TicketRow) DueAt() *time.Time {
+	if r.Status == StatusTriage {
+		return r.TriageDeadline
+	}
+	return r.Deadline
+}
+
+// openStatuses are the statuses in which a ticket waits for someone.
+var openStatuses = []string{StatusTriage, StatusAssigned, StatusProcessing, StatusReviewing}
+
+func (s *Store) filtered(ctx context.Context, sc Scope, f TicketFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("tickets t")
+	q = sc.tickets(q, "t")
+	now := s.now()
+	switch f.Status {
+	case "":
+	case "open":
+		q = q.Where("t.status IN ?", openStatuses)
+	default:
+		q = q.Where("t.status = ?", f.Status)
+	}
+	if f.UnitID != 0 {
+		q = q.Where("t.unit_id = ?", f.UnitID)
+	}
+	if f.CategoryID != 0 {
+		q = q.Where("t.category_id = ?", f.CategoryID)
+	}
+	if f.Source != "" {
+		q = q.Where("t.source = ?", f.Source)
+	}
+	if f.Pending {
+		q = q.Where("t.pending <> ''")
+	}
+	if f.RegionPath != "" {
+		q = q.Where("t.region_id IN (SELECT id FROM regions WHERE path LIKE ?)", f.RegionPath+"%")
+	}
+	if f.Metric != "" {
+		cond, args := s.metricCondition(f.Metric, now)
+		q = q.Where(cond, args...)
+	}
+	if f.Supervised {
+		q = q.Where("t.status IN ? AND t.supervise_level > 0", openStatuses)
+	}
+	if f.Overdue {
+		q = q.Where("t.status IN ? AND COALESCE(t.deadline, t.triage_deadline) < ?", openStatuses, now)
+	}
+	if f.DueToday {
+		end := DateOf(now).End().UTC()
+		q = q.Where("t.status IN ? AND COALESCE(t.deadline, t.triage_deadline) BETWEEN ? AND ?", openStatuses, now, end)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("t.received_at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("t.received_at < ?", f.To.UTC())
+	}
+	if q2 := strings.TrimSpace(f.Q); q2 != "" {
+		like := "%" + escapeLike(q2) + "%"
+		q = q.Where("(t.ticket_no = ? OR t.description LIKE ? ESCAPE '!' OR t.page_url LIKE ? ESCAPE '!')", strings.ToUpper(q2), like, like)
+	}
+	return q
+}
+
+// escapeLike makes user text match literally inside LIKE ... ESCAPE '!'.
+func escapeLike(s string) string {
+	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
+}
+
+// ListTickets returns a page of the tickets in scope that match, the open ones first by the
+// deadline they are held to (so overdue ones lead), then the rest by most recent.
+func (s *Store) ListTickets(ctx context.Context, sc Scope, f TicketFilter) ([]TicketRow, int64, error) {
+	if f.PerPage <= 0 || f.PerPage > 200 && f.PerPage != MaxExportRows {
+		f.PerPage = 20
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	var total int64
+	if err := s.filtered(ctx, sc, f).Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count tickets")
+	}
+	var rows []TicketRow
+	err := s.filtered(ctx, sc, f).
+		Select(`t.id, t.ticket_no, t.status, t.source, t.pending, c.name AS category_name, COALESCE(u.name, '') AS unit_name,
+			t.page_url, t.description, t.received_at, t.deadline, t.triage_deadline, t.closed_at, t.urge_count`).
+		Joins("JOIN categories c ON c.id = t.category_id").
+		Joins("LEFT JOIN units u ON u.id = t.unit_id").
+		Order(gorm.Expr("CASE WHEN t.status IN ? THEN 0 ELSE 1 END", openStatuses)).
+		Order("COALESCE(t.deadline, t.triage_deadline), t.received_at DESC, t.id DESC").
+		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).
+		Scan(&rows).Error
+	return rows, total, translate(err, "list tickets")
+}
+
+// InboxCounts are the figures in the header of the staff pages.
+type InboxCounts struct {
+	Open, DueToday, Overdue, Triage, Pending, Reviewing int64
+}
+
+// CountTicketsInScope returns the header figures for the scope.
+func (s *Store) CountTicketsInScope(ctx context.Context, sc Scope) (InboxCounts, error) {
+	now := s.now()
+	var c InboxCounts
+	err := sc.tickets(s.db.WithContext(ctx).Table("tickets t"), "t").Select(`
+		COALESCE(SUM(CASE WHEN t.status IN ? THEN 1 ELSE 0 END), 0) AS open,
+		COALESCE(SUM(CASE WHEN t.status IN ? AND COALESCE(t.deadline, t.triage_deadline) BETWEEN ? AND ? THEN 1 ELSE 0 END), 0) AS due_today,
+		COALESCE(SUM(CASE WHEN t.status IN ? AND COALESCE(t.deadline, t.triage_deadline) < ? THEN 1 ELSE 0 END), 0) AS overdue,
+		COALESCE(SUM(CASE WHEN t.status = ? THEN 1 ELSE 0 END), 0) AS triage,
+		COALESCE(SUM(CASE WHEN t.pending <> '' THEN 1 ELSE 0 END), 0) AS pending,
+		COALESCE(SUM(CASE WHEN t.status = ? THEN 1 ELSE 0 END), 0) AS reviewing`,
+		openStatuses, openStatuses, now, DateOf(now).End().UTC(), openStatuses, now, StatusTriage, StatusReviewing).
+		Where("t.status IN ?", openStatuses).Scan(&c).Error
+	return c, translate(err, "count tickets in scope")
+}
+
+// EventView is an event with the name of who did it.
+type EventView struct {
+	TicketEvent
+	ActorName string
+	UnitName  string
+}
+
+// TicketDetail is everything the staff page of a ticket shows.
+type TicketDetail struct {
+	Ticket
+	CategoryName    string
+	UnitName        string
+	WebsiteName     string
+	RegionName      string
+	PrimaryNo       string      // the ticket this one duplicates
+	Duplicates      []TicketRef // the tickets linked to this one
+	Events          []EventView
+	HasScreenshot   bool
+	ReplyHits       []PersonalData // personal data in the reply, masked on publication
+	DescriptionHits []PersonalData
+}
+
+// TicketRef names another ticket.
+type TicketRef struct {
+	TicketNo string
+	Status   string
+}
+
+// TicketDetail returns a ticket in scope with its history and what the reviewer must see.
+func (s *Store) TicketDetail(ctx context.Context, sc Scope, ticketNo string) (*TicketDetail, error) {
+	t, err := s.Ticket(ctx, sc, ticketNo)
+	if err != nil {
+		return nil, err
+	}
+	d := &TicketDetail{Ticket: *t}
+	db := s.db.WithContext(ctx)
+	err = db.Raw(`SELECT c.name AS category_name, COALESCE(u.name, '') AS unit_name, COALESCE(w.name, '') AS website_name, r.name AS region_name
+		FROM tickets t JOIN categories c ON c.id = t.category_id JOIN regions r ON r.id = t.region_id
+		LEFT JOIN units u ON u.id = t.unit_id LEFT JOIN websites w ON w.id = t.website_id WHERE t.id = ?`, t.ID).
+		Row().Scan(&d.CategoryName, &d.UnitName, &d.WebsiteName, &d.RegionName)
+	if err != nil {
+		return nil, translate(err, "ticket detail")
+	}
+	if t.DuplicateOf != nil {
+		db.Table("tickets").Where("id = ?", *t.DuplicateOf).Pluck("ticket_no", &d.PrimaryNo)
+	}
+	if err := db.Table("tickets").Select("ticket_no, status").Where("duplicate_of = ?", t.ID).Order("id").Scan(&d.Duplicates).Error; err != nil {
+		return nil, translate(err, "ticket duplicates")
+	}
+	if err := db.Table("ticket_events e").Select("e.*, COALESCE(us.display_name, us.username, '') AS actor_name, COALESCE(un.name, '') AS unit_name").
+		Joins("LEFT JOIN users us ON us.id = e.actor_id").Joins("LEFT JOIN units un ON un.id = e.unit_id").
+		Where("e.ticket_id = ?", t.ID).Order("e.id").Scan(&d.Events).Error; err != nil {
+		return nil, translate(err, "ticket events")
+	}
+	var shots int64
+	db.Table("attachments").Where("ticket_id = ? AND purpose = ?", t.ID, PurposeScreenshot).Count(&shots)
+	d.HasScreenshot = shots > 0
+	if t.Reply != nil {
+		d.ReplyHits = FindPersonalData(*t.Reply)
+	}
+	d.DescriptionHits = FindPersonalData(t.Description)
+	return d, nil
+}
+
+// TicketScreenshot returns a ticket's screenshot within the scope.
+func (s *Store) TicketScreenshot(ctx context.Context, sc Scope, ticketNo string) (*Attachment, error) {
+	t, err := s.Ticket(ctx, sc, ticketNo)
+	if err != nil {
+		return nil, err
+	}
+	var a Attachment
+	if err := s.db.WithContext(ctx).Where("ticket_id = ? AND purpose = ?", t.ID, PurposeScreenshot).Take(&a).Error; err != nil {
+		return nil, translate(err, "screenshot")
+	}
+	return &a, nil
+}
+
+// PublicReply is a closed ticket as 留言选登 shows it: personal data masked, no contact.
+type PublicReply struct {
+	TicketNo     string
+	CategoryName string
+	UnitName     string
+	PageURL      string
+	Description  string
+	ReplyPublic  string
+	ReceivedAt   time.Time
+	ClosedAt     time.Time
+}
+
+// PublicReplies returns a page of the replies the reviewers chose to publish, newest first,
+// matching q in the description, the reply or the unit's name.
+func (s *Store) PublicReplies(ctx context.Context, q string, page, perPage int) ([]PublicReply, int64, error) {
+	if page < 1 {
+		page = 1
+	}
+	base := func() *gorm.DB {
+		b := s.db.WithContext(ctx).Table("tickets t").Joins("JOIN units u ON u.id = t.unit_id").
+			Where("t.public = ? AND t.status = ?", true, StatusClosed)
+		if q = strings.TrimSpace(q); q != "" {
+			like := "%" + escapeLike(q) + "%"
+			b = b.Where("(t.description LIKE ? ESCAPE '!' OR t.reply_public LIKE ? ESCAPE '!' OR u.name LIKE ? ESCAPE '!')", like, like, like)
+		}
+		return b
+	}
+	var total int64
+	if err := base().Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count public replies")
+	}
+	var rows []PublicReply
+	err := base().Select(`t.ticket_no, c.name AS category_name, u.name AS unit_name, t.page_url, t.description,
+			t.reply_public, t.received_at, t.closed_at`).
+		Joins("JOIN categories c ON c.id = t.category_id").
+		Order("t.closed_at DESC, t.id DESC").Limit(perPage).Offset((page - 1) * perPage).Scan(&rows).Error
+	for i := range rows {
+		rows[i].Description = MaskPersonalData(rows[i].Description)
+	}
+	return rows, total, translate(err, "public replies")
+}
+
+// AuditEntry is one event for the audit log: who did what to which ticket, when.
+type AuditEntry struct {
+	At                   time.Time
+	TicketNo             string
+	Kind                 string
+	ActorRole            string
+	ActorName            string
+	UnitName             string
+	Reason               string
+	FromStatus, ToStatus string
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	Actor    string // username or display name
+	Kind     string
+	From, To time.Time
+	Page     int
+	PerPage  int
+}
+
+// AuditLog returns the events on tickets in scope, newest first.
+func (s *Store) AuditLog(ctx context.Context, sc Scope, f AuditFilter) ([]AuditEntry, int64, error) {
+	if f.PerPage <= 0 || f.PerPage > 200 {
+		f.PerPage = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	base := func() *gorm.DB {
+		q := s.db.WithContext(ctx).Table("ticket_events e").Joins("JOIN tickets t ON t.id = e.ticket_id").
+			Joins("LEFT JOIN users us ON us.id = e.actor_id")
+		q = sc.tickets(q, "t")
+		if f.Actor != "" {
+			q = q.Where("(us.username = ? OR us.display_name = ?)", f.Actor, f.Actor)
+		}
+		if f.Kind != "" {
+			q = q.Where("e.kind = ?", f.Kind)
+		}
+		if !f.From.IsZero() {
+			q = q.Where("e.at >= ?", f.From.UTC())
+		}
+		if !f.To.IsZero() {
+			q = q.Where("e.at < ?", f.To.UTC())
+		}
+		return q
+	}
+	var total int64
+	if err := base().Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count audit log")
+	}
+	var rows []AuditEntry
+	err := base().Select(`e.at, t.ticket_no, e.kind, e.actor_role, COALESCE(us.display_name, us.username, '') AS actor_name,
+			COALESCE(un.name, '') AS unit_name, e.reason, e.from_status, e.to_status`).
+		Joins("LEFT JOIN units un ON un.id = e.unit_id").
+		Order("e.id DESC").Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Scan(&rows).Error
+	return rows, total, translate(err, "audit log")
+}

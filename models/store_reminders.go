@@ -1,0 +1,372 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Delivery channels and states.
+const (
+	ChannelEmail   = "email"
+	ChannelWebhook = "webhook"
+
+	DeliveryPending = "pending"
+	DeliverySent    = "sent"
+	DeliveryFailed  = "failed"
+)
+
+// Notification is one item of a person's in-app inbox.
+type Notification struct {
+	ID         int64
+	UserID     int64
+	TicketID   *int64
+	ReminderID *int64
+	Kind       string
+	Title      string
+	Body       string
+	Link       string
+	CreatedAt  time.Time
+	ReadAt     *time.Time
+}
+
+// Delivery is one e-mail or webhook post, with its outcome.
+type Delivery struct {
+	ID         int64
+	ReminderID *int64
+	TicketID   *int64
+	Channel    string
+	Target     string
+	Subject    string
+	Body       string
+	Status     string
+	Attempts   int
+	LastError  *string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+type reminderRow struct {
+	ID       int64
+	TicketID int64
+	Stage    string
+	N        int
+	Version  int64
+	SentAt   time.Time
+}
+
+func (reminderRow) TableName() string { return "reminders" }
+
+// Webhook posts a unit's or a region's notifications to a group robot (企业微信, 钉钉).
+type Webhook struct {
+	ID        int64
+	UnitID    *int64
+	RegionID  *int64
+	URL       string
+	CreatedAt time.Time
+}
+
+// ErrStageNotDue is returned for a reminder whose stage no longer applies (closed, extended,
+// returned) or has already gone out: the task has nothing to do.
+var ErrStageNotDue = errors.New("reminder stage no longer due")
+
+// ReminderState returns a ticket and the reminders sent for it.
+func (s *Store) ReminderState(ctx context.Context, ticketID int64) (*Ticket, []SentReminder, error) {
+	var t Ticket
+	if err := s.db.WithContext(ctx).Take(&t, ticketID).Error; err != nil {
+		return nil, nil, translate(err, "reminder state")
+	}
+	var sent []SentReminder
+	err := s.db.WithContext(ctx).Table("reminders").Select("stage, n, version, sent_at").Where("ticket_id = ?", ticketID).Scan(&sent).Error
+	return &t, sent, translate(err, "sent reminders")
+}
+
+// ReminderSent is what sending a stage produced: deliveries to hand to the queue.
+type ReminderSent struct {
+	ReminderID int64
+	Deliveries []int64
+}
+
+// SendReminder sends one stage, once: in one transaction it checks the stage is still due for the
+// ticket as it is now, records it (the unique key refuses a second time), writes the in-app
+// notifications and the deliveries, and for a 催办 counts it and raises 督办 when enough have
+// gone out. ErrStageNotDue means there was nothing to do.
+func (s *Store) SendReminder(ctx context.Context, st Stage) (*ReminderSent, error) {
+	set, cal, cats, err := s.reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := &ReminderSent{}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		t, err := s.lockTicket(tx, Scope{All: true}, "t.id = ?", st.TicketID)
+		if err != nil {
+			if ErrorKind(err) == KindNotFound {
+				return ErrStageNotDue
+			}
+			return err
+		}
+		var sent []SentReminder
+		if err := tx.Table("reminders").Select("stage, n, version, sent_at").Where("ticket_id = ?", t.ID).Scan(&sent).Error; err != nil {
+			return err
+		}
+		// Due means: still among the ticket's next stages, and its time has come (a minute's
+		// grace for clocks of replicas that differ a little). A task that runs early does nothing;
+		// the reconciler schedules the stage again for its time.
+		due := false
+		for _, next := range NextStages(t, sent, now, set, cal) {
+			if next.Kind == st.Kind && next.N == st.N && next.Version == st.Version && !now.Before(next.At.Add(-time.Minute)) {
+				due = true
+			}
+		}
+		if !due {
+			return ErrStageNotDue
+		}
+		row := reminderRow{TicketID: t.ID, Stage: st.Kind, N: st.N, Version: st.Version, SentAt: now}
+		if err := tx.Create(&row).Error; err != nil {
+			if isDuplicate(err) {
+				return ErrStageNotDue
+			}
+			return err
+		}
+		out.ReminderID = row.ID
+
+		unitName, category := "", ""
+		if t.UnitID != nil {
+			tx.Table("units").Where("id = ?", *t.UnitID).Pluck("name", &unitName)
+		}
+		for _, c := range cats {
+			if c.ID == t.CategoryID {
+				category = c.Name
+			}
+		}
+		daysLate := 0
+		if t.Deadline != nil {
+			daysLate = cal.WorkingDaysBetween(*t.Deadline, now)
+		}
+		msg := reminderText(st, t, unitName, category, daysLate)
+		w := &notifier{tx: tx, ticket: t, reminderID: row.ID, now: now, email: s.EmailEnabled}
+
+		switch st.Kind {
+		case StageDueSoon:
+			return w.toUnit(msg)
+		case StageOverdue:
+			if err := w.toUnit(msg); err != nil {
+				return err
+			}
+			return w.toSupervisors(msg, 1)
+		case StageTriage, StageRequest:
+			return w.toSupervisors(msg, 1)
+		case StageUrge:
+			if err := w.toUnit(msg); err != nil {
+				return err
+			}
+			t.UrgeCount++
+			events := []TicketEvent{{At: now, ActorRole: ActorSystem, Kind: EventUrged, FromStatus: t.Status, ToStatus: t.Status,
+				UnitID: t.UnitID, RegionID: &t.RegionID, Deadline: t.Deadline, Reason: fmt.Sprintf("系统自动催办（第 %d 次）", st.N)}}
+			// 督办 to the unit's region's supervisors after the configured number of 催办, and
+			// to the region above after twice as many.
+			if level := st.N / set.UrgesBeforeSupervise; st.N%set.UrgesBeforeSupervise == 0 && level <= 2 && level > t.SuperviseLevel {
+				sup := superviseText(t, unitName, st.N)
+				if err := w.toSupervisors(sup, level); err != nil {
+					return err
+				}
+				t.SuperviseLevel = level
+				events = append(events, TicketEvent{At: now, ActorRole: ActorSystem, Kind: EventSupervised, FromStatus: t.Status,
+					ToStatus: t.Status, UnitID: t.UnitID, RegionID: &t.RegionID, Deadline: t.Deadline, Reason: fmt.Sprintf("已催办 %d 次，%s", st.N, w.reached)})
+			}
+			t.UpdatedAt = now
+			return saveTicket(tx, t, events)
+		}
+		return fmt.Errorf("unknown stage %q", st.Kind)
+	})
+	if errors.Is(err, ErrStageNotDue) {
+		return nil, ErrStageNotDue
+	}
+	if err != nil {
+		return nil, translate(err, "send reminder")
+	}
+	err = s.db.WithContext(ctx).Table("deliveries").Where("reminder_id = ?", out.ReminderID).Pluck("id", &out.Deliveries).Error
+	return out, translate(err, "reminder deliveries")
+}
+
+// notifier writes a reminder's notifications and deliveries inside its transaction.
+type notifier struct {
+	tx         *gorm.DB
+	ticket     *Ticket
+	reminderID int64
+	now        time.Time
+	email      bool
+	reached    string // who the last toSupervisors reached, for the 督办 event
+}
+
+// toUnit notifies the unit's staff and reviewers, and posts to the unit's webhook.
+func (w *notifier) toUnit(m ReminderMessage) error {
+	if w.ticket.UnitID == nil {
+		return nil
+	}
+	var users []User
+	if err := w.tx.Where("unit_id = ? AND role IN ? AND disabled = ?", *w.ticket.UnitID,
+		[]string{RoleUnitStaff, RoleUnitReviewer}, false).Find(&users).Error; err != nil {
+		return err
+	}
+	return w.notify(users, m, "unit_id = ?", *w.ticket.UnitID)
+}
+
+// toSupervisors notifies the supervisors at a level above the ticket: level 1 is the nearest
+// region, from the ticket's own upwards, that has supervisors; level 2 the next one above it.
+func (w *notifier) toSupervisors(m ReminderMessage, level int) error {
+	var region Region
+	if err := w.tx.Take(&region, w.ticket.RegionID).Error; err != nil {
+		return err
+	}
+	codes := strings.Split(strings.Trim(region.Path, "/"), "/")
+	found := 0
+	for i := len(codes) - 1; i >= 0; i-- {
+		var r Region
+		if err := w.tx.Where("code = ?", codes[i]).Take(&r).Error; err != nil {
+			return err
+		}
+		var users []User
+		if err := w.tx.Where("region_id = ? AND role = ? AND disabled = ?", r.ID, RoleSupervisor, false).Find(&users).Error; err != nil {
+			return err
+		}
+		if len(users) == 0 {
+			continue
+		}
+		if found++; found == level {
+			w.reached = "转" + r.Name + "督办"
+			return w.notify(users, m, "region_id = ?", r.ID)
+		}
+	}
+	return nil
+}
+
+// notify writes a notification per user, an e-mail per user with an address (when e-mail is
+// configured), and a post to the webhooks that match where.
+func (w *notifier) notify(users []User, m ReminderMessage, webhookWhere string, arg any) error {
+	tid, rid := w.ticket.ID, w.reminderID
+	for _, u := range users {
+		n := Notification{UserID: u.ID, TicketID: &tid, ReminderID: &rid, Kind: m.Kind, Title: m.Title, Body: m.Body, Link: m.Link, CreatedAt: w.now}
+		if err := w.tx.Create(&n).Error; err != nil {
+			return err
+		}
+		if w.email && u.Email != "" {
+			if err := w.deliver(ChannelEmail, u.Email, m); err != nil {
+				return err
+			}
+		}
+	}
+	var hooks []Webhook
+	if err := w.tx.Where(webhookWhere, arg).Find(&hooks).Error; err != nil {
+		return err
+	}
+	for _, h := range hooks {
+		if err := w.deliver(ChannelWebhook, h.URL, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *notifier) deliver(channel, target string, m ReminderMessage) error {
+	tid, rid := w.ticket.ID, w.reminderID
+	return w.tx.Create(&Delivery{ReminderID: &rid, TicketID: &tid, Channel: channel, Target: target, Subject: m.Title,
+		Body: m.Body + "\n" + m.Link, Status: DeliveryPending, CreatedAt: w.now, UpdatedAt: w.now}).Error
+}
+
+// TicketsForReminders returns the given tickets and the reminders sent for them.
+func (s *Store) TicketsForReminders(ctx context.Context, ids []int64) ([]Ticket, map[int64][]SentReminder, error) {
+	var tickets []Ticket
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&tickets).Error; err != nil {
+		return nil, nil, translate(err, "tickets for reminders")
+	}
+	sent, err := s.sentFor(ctx, ids)
+	return tickets, sent, err
+}
+
+func (s *Store) sentFor(ctx context.Context, ids []int64) (map[int64][]SentReminder, error) {
+	var rows []reminderRow
+	if err := s.db.WithContext(ctx).Where("ticket_id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, translate(err, "sent reminders")
+	}
+	sent := make(map[int64][]SentReminder, len(ids))
+	for _, r := range rows {
+		sent[r.TicketID] = append(sent[r.TicketID], SentReminder{Kind: r.Stage, N: r.N, Version: r.Version, SentAt: r.SentAt})
+	}
+	return sent, nil
+}
+
+// OpenTicketsForReminders returns a page of the tickets that may have reminders due (with a unit
+// and a deadline, in triage, or with a request pending), ordered by id from afterID, and the
+// reminders sent for them.
+func (s *Store) OpenTicketsForReminders(ctx context.Context, afterID int64, limit int) ([]Ticket, map[int64][]SentReminder, error) {
+	var tickets []Ticket
+	err := s.db.WithContext(ctx).Where("id > ? AND status IN ?", afterID, openStatuses).Order("id").Limit(limit).Find(&tickets).Error
+	if err != nil || len(tickets) == 0 {
+		return nil, nil, translate(err, "open tickets")
+	}
+	ids := make([]int64, len(tickets))
+	for i, t := range tickets {
+		ids[i] = t.ID
+	}
+	sent, err := s.sentFor(ctx, ids)
+	return tickets, sent, err
+}
+
+// ReminderRules returns the settings and calendar reminders are computed with.
+func (s *Store) ReminderRules(ctx context.Context) (Settings, *Calendar, error) {
+	set, cal, _, err := s.reference(ctx)
+	return set, cal, err
+}
+
+// Delivery returns one delivery.
+func (s *Store) Delivery(ctx context.Context, id int64) (*Delivery, error) {
+	var d Delivery
+	if err := s.db.WithContext(ctx).Take(&d, id).Error; err != nil {
+		return nil, translate(err, "delivery")
+	}
+	return &d, nil
+}
+
+// RecordDelivery records an attempt: sent, or failed with its error (final when no retry is left).
+func (s *Store) RecordDelivery(ctx context.Context, id int64, sendErr error, final bool) error {
+	updates := map[string]any{"attempts": gorm.Expr("attempts + 1"), "updated_at": s.now()}
+	switch {
+	case sendErr == nil:
+		updates["status"] = DeliverySent
+	case final:
+		updates["status"], updates["last_error"] = DeliveryFailed, truncate(sendErr.Error(), 1000)
+	default:
+		updates["last_error"] = truncate(sendErr.Error(), 1000)
+	}
+	err := s.db.WithContext(ctx).Model(&Delivery{}).Where("id = ? AND status = ?", id, DeliveryPending).Updates(updates).Error
+	return translate(err, "record delivery")
+}
+
+// StalePendingDeliveries returns deliveries still pending after olderThan, for the reconciler
+// to hand to the queue again (their task was lost with Redis, say).
+func (s *Store) StalePendingDeliveries(ctx context.Context, olderThan time.Duration, limit int) ([]int64, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Model(&Delivery{}).Where("status = ? AND updated_at < ?", DeliveryPending, s.now().Add(-olderThan)).
+		Order("id").Limit(limit).Pluck("id", &ids).Error
+	return ids, translate(err, "pending deliveries")
+}
+
+// Deliveries returns the deliveries of a ticket, newest first.
+func (s *Store) Deliveries(ctx context.Context, ticketID int64) ([]Delivery, error) {
+	var ds []Delivery
+	err := s.db.WithContext(ctx).Where("ticket_id = ?", ticketID).Order("id DESC").Find(&ds).Error
+	return ds, translate(err, "deliveries")
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}

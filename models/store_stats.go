@@ -1,0 +1,298 @@
+package models
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// StatsQuery selects the tickets whose rates are wanted: received in the period, within the
+// scope (and optionally one region's subtree, one unit, one category), counted as of a moment.
+type StatsQuery struct {
+	Scope      Scope
+	RegionPath string // narrows to a region subtree within the scope
+	UnitID     int64
+	CategoryID int64
+	Period     Period
+	AsOf       time.Time
+	GroupBy    string // unit, region or category: the one dimension the database groups by; "" for all three
+}
+
+// StatsCell is the counts of one unit (or none: triage), region and category.
+type StatsCell struct {
+	UnitID     int64 // 0: not with a unit
+	RegionID   int64
+	CategoryID int64
+	Counts
+}
+
+// CompletionStats counts the rates' figures per unit, region and category. Tickets unchanged
+// since the report time are counted by the database from their rows (which each action writes
+// with its events); tickets changed after it are replayed from their events up to it. Both
+// follow the same definitions (RULES.md), and a test holds them to each other.
+func (s *Store) CompletionStats(ctx context.Context, q StatsQuery) ([]StatsCell, error) {
+	asOf := q.AsOf.UTC().Truncate(time.Second)
+	to := q.Period.To
+	if asOf.Before(to) {
+		to = asOf.Add(time.Second) // a ticket received at the report time counts
+	}
+	cells := map[[3]int64]*Counts{}
+	cell := func(unit, region, category int64) *Counts {
+		k := [3]int64{unit, region, category}
+		if cells[k] == nil {
+			cells[k] = &Counts{}
+		}
+		return cells[k]
+	}
+	if err := s.statsFromRows(ctx, q, asOf, to, cell); err != nil {
+		return nil, err
+	}
+	if err := s.statsFromEvents(ctx, q, asOf, to, cell); err != nil {
+		return nil, err
+	}
+	out := make([]StatsCell, 0, len(cells))
+	for k, c := range cells {
+		out = append(out, StatsCell{UnitID: k[0], RegionID: k[1], CategoryID: k[2], Counts: *c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		return a.UnitID < b.UnitID || a.UnitID == b.UnitID && (a.RegionID < b.RegionID || a.RegionID == b.RegionID && a.CategoryID < b.CategoryID)
+	})
+	return out, nil
+}
+
+func (s *Store) statsFilter(q *gorm.DB, sq StatsQuery, from, to time.Time) *gorm.DB {
+	q = sq.Scope.tickets(q.Where("t.received_at >= ? AND t.received_at < ?", from.UTC(), to.UTC()), "t")
+	if sq.RegionPath != "" {
+		q = q.Where("t.region_id IN (SELECT id FROM regions WHERE path LIKE ?)", sq.RegionPath+"%")
+	}
+	if sq.UnitID != 0 {
+		q = q.Where("t.unit_id = ?", sq.UnitID)
+	}
+	if sq.CategoryID != 0 {
+		q = q.Where("t.category_id = ?", sq.CategoryID)
+	}
+	return q
+}
+
+// The sets of tickets the rates count, as SQL over a ticket row t (see Counts.Add).
+const (
+	sqlValid  = "t.status <> 'invalid' AND t.duplicate_of IS NULL"
+	sqlClosed = sqlValid + " AND t.status = 'closed'"
+	sqlOpen   = sqlValid + " AND t.status NOT IN ('closed', 'invalid')"
+)
+
+func (s *Store) dayOf(col string) string {
+	if s.dialect == DialectSQLite {
+		return "date(" + col + ", '+8 hours')"
+	}
+	return "DATE(" + col + " + INTERVAL 8 HOUR)"
+}
+
+// Metrics the ticket list can show: the tickets behind each number of the rates, now.
+var Metrics = map[string]string{
+	"received": "收到", "valid": "有效", "invalid": "无效", "closed": "已办结", "due": "应办结", "on_time": "按期办结",
+	"overdue": "当前超期", "late": "超期办结", "over_month": "超一个月办结", "open_over_month": "超一个月未办结",
+	"confirmed": "问题属实", "rated": "已评价", "satisfied": "满意和基本满意",
+}
+
+// metricCondition is the WHERE condition of a metric's tickets at now.
+func (s *Store) metricCondition(metric string, now time.Time) (string, []any) {
+	switch metric {
+	case "valid":
+		return sqlValid, nil
+	case "invalid":
+		return "t.status = 'invalid'", nil
+	case "closed":
+		return sqlClosed, nil
+	case "due":
+		return "(" + sqlClosed + ") OR (" + sqlOpen + " AND t.deadline <= ?)", []any{now}
+	case "on_time":
+		return sqlClosed + " AND t.closed_at <= t.deadline", nil
+	case "late":
+		return sqlClosed + " AND t.closed_at > t.deadline", nil
+	case "overdue":
+		return sqlOpen + " AND t.deadline < ?", []any{now}
+	case "over_month":
+		return sqlClosed + " AND t.closed_at > t.month_deadline", nil
+	case "open_over_month":
+		return sqlOpen + " AND t.month_deadline < ?", []any{now}
+	case "confirmed":
+		return sqlClosed + " AND t.reply_confirmed", nil
+	case "rated":
+		return sqlClosed + " AND t.rating <> ''", nil
+	case "satisfied":
+		return sqlClosed + " AND t.rating IN ('satisfied', 'basically')", nil
+	}
+	return "1 = 1", nil // received: every ticket of the period
+}
+
+// statsFromRows is the definitions of Counts.Add written as SQL, over tickets unchanged since asOf.
+func (s *Store) statsFromRows(ctx context.Context, sq StatsQuery, asOf, to time.Time, cell func(u, r, c int64) *Counts) error {
+	const valid, closed, open = sqlValid, sqlClosed, sqlOpen
+	sum := func(cond string) string { return "COALESCE(SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END), 0)" }
+	// Group by the one dimension asked for: a year of a province is ~500,000 rows, and a smaller
+	// grouping table is most of the difference.
+	unit, region, category := "COALESCE(t.unit_id, 0)", "t.region_id", "t.category_id"
+	switch sq.GroupBy {
+	case "unit":
+		region, category = "0", "0"
+	case "region":
+		unit, category = "0", "0"
+	case "category":
+		unit, region = "0", "0"
+	}
+	var group []string
+	for _, g := range []string{unit, region, category} {
+		if g != "0" {
+			group = append(group, g)
+		}
+	}
+	sel := strings.Join([]string{
+		unit + " AS unit_id", region + " AS region_id", category + " AS category_id",
+		"COUNT(*) AS received",
+		sum("t.status = 'invalid'") + " AS invalid",
+		sum("t.status <> 'invalid' AND t.duplicate_of IS NOT NULL") + " AS duplicates",
+		sum(valid) + " AS valid",
+		sum(closed) + " AS closed",
+		sum(closed+" OR ("+open+" AND t.deadline <= ?)") + " AS due",
+		sum(closed+" AND t.closed_at <= t.deadline") + " AS on_time",
+		sum(open+" AND t.deadline < ?") + " AS overdue_now",
+		sum(closed+" AND t.closed_at > t.deadline") + " AS late_closed",
+		sum(closed+" AND t.closed_at > t.month_deadline") + " AS closed_over_month",
+		sum(open+" AND t.month_deadline < ?") + " AS open_over_month",
+		sum(closed+" AND t.reply_confirmed") + " AS confirmed",
+		sum(closed+" AND t.rating <> ''") + " AS rated",
+		sum(closed+" AND t.rating IN ('satisfied', 'basically')") + " AS satisfied",
+		"COALESCE(SUM(CASE WHEN " + closed + " THEN t.handling_days ELSE 0 END), 0) AS handling_days",
+	}, ", ")
+	q := s.db.WithContext(ctx).Table("tickets t").Select(sel, asOf, asOf, asOf)
+	q = s.statsFilter(q, sq, sq.Period.From, to).Where("t.updated_at <= ?", asOf).Group(strings.Join(group, ", "))
+	var rows []StatsCell
+	if err := q.Scan(&rows).Error; err != nil {
+		return translate(err, "stats")
+	}
+	for _, r := range rows {
+		cell(r.UnitID, r.RegionID, r.CategoryID).Plus(r.Counts)
+	}
+	return nil
+}
+
+// statsFromEvents replays the tickets changed after asOf from their events up to it.
+func (s *Store) statsFromEvents(ctx context.Context, sq StatsQuery, asOf, to time.Time, cell func(u, r, c int64) *Counts) error {
+	// Which of them belonged to the scope at asOf is known only after the replay, so the
+	// candidates are every ticket of the period changed since.
+	var cands []struct {
+		ID         int64
+		CategoryID int64
+	}
+	q := s.db.WithContext(ctx).Table("tickets t").Select("t.id, t.category_id").
+		Where("t.received_at >= ? AND t.received_at < ? AND t.updated_at > ?", sq.Period.From.UTC(), to.UTC(), asOf)
+	if sq.CategoryID != 0 {
+		q = q.Where("t.category_id = ?", sq.CategoryID)
+	}
+	if err := q.Order("t.id").Scan(&cands).Error; err != nil || len(cands) == 0 {
+		return translate(err, "stats: changed tickets")
+	}
+	paths := map[int64]string{}
+	var regions []Region
+	if err := s.db.WithContext(ctx).Find(&regions).Error; err != nil {
+		return translate(err, "stats: regions")
+	}
+	for _, r := range regions {
+		paths[r.ID] = r.Path
+	}
+	inScope := func(f Facts) bool {
+		path := paths[f.RegionID]
+		switch {
+		case sq.RegionPath != "" && !strings.HasPrefix(path, sq.RegionPath):
+			return false
+		case sq.UnitID != 0 && (f.UnitID == nil || *f.UnitID != sq.UnitID):
+			return false
+		case sq.Scope.All:
+			return true
+		case sq.Scope.UnitID != 0:
+			return f.UnitID != nil && *f.UnitID == sq.Scope.UnitID
+		case sq.Scope.RegionPath != "":
+			return strings.HasPrefix(path, sq.Scope.RegionPath)
+		}
+		return false
+	}
+	for start := 0; start < len(cands); start += 1000 {
+		batch := cands[start:min(start+1000, len(cands))]
+		ids := make([]int64, len(batch))
+		category := map[int64]int64{}
+		for i, c := range batch {
+			ids[i], category[c.ID] = c.ID, c.CategoryID
+		}
+		var events []TicketEvent
+		if err := s.db.WithContext(ctx).Where("ticket_id IN ? AND at <= ?", ids, asOf).Order("ticket_id, id").Find(&events).Error; err != nil {
+			return translate(err, "stats: events")
+		}
+		for i := 0; i < len(events); {
+			j := i
+			for j < len(events) && events[j].TicketID == events[i].TicketID {
+				j++
+			}
+			if f, ok := FactsAsOf(events[i:j], asOf, category[events[i].TicketID]); ok && inScope(f) {
+				var unit int64
+				if f.UnitID != nil {
+					unit = *f.UnitID
+				}
+				cell(unit, f.RegionID, f.CategoryID).Add(f, asOf)
+			}
+			i = j
+		}
+	}
+	return nil
+}
+
+// WeeklyFlow counts, per week (Monday first) of the period, the tickets received and closed, from
+// their events.
+func (s *Store) WeeklyFlow(ctx context.Context, sq StatsQuery) (weeks []Date, received, closed []int64, err error) {
+	day := s.dayOf("e.at")
+	var raw []struct {
+		Day  string
+		Kind string
+		N    int64
+	}
+	q := s.db.WithContext(ctx).Table("ticket_events e").Joins("JOIN tickets t ON t.id = e.ticket_id").
+		Select(day+" AS day, e.kind, COUNT(*) AS n").
+		Where("e.at >= ? AND e.at < ? AND (e.kind = ? OR (e.to_status = ? AND e.from_status <> ?))",
+			sq.Period.From.UTC(), sq.Period.To.UTC(), EventReceived, StatusClosed, StatusClosed)
+	q = sq.Scope.tickets(q, "t")
+	if sq.RegionPath != "" {
+		q = q.Where("t.region_id IN (SELECT id FROM regions WHERE path LIKE ?)", sq.RegionPath+"%")
+	}
+	if sq.UnitID != 0 {
+		q = q.Where("t.unit_id = ?", sq.UnitID)
+	}
+	if err := q.Group(day + ", e.kind").Scan(&raw).Error; err != nil {
+		return nil, nil, nil, translate(err, "weekly flow")
+	}
+	start := DateOf(sq.Period.From)
+	start = start.AddDays(-((int(start.Weekday()) + 6) % 7))
+	for d := start; dateValue(d).Before(dateValue(DateOf(sq.Period.To.Add(-time.Second))).Add(time.Hour)); d = d.AddDays(7) {
+		weeks = append(weeks, d)
+	}
+	received, closed = make([]int64, len(weeks)), make([]int64, len(weeks))
+	for _, r := range raw {
+		d, err := ParseDate(r.Day[:min(10, len(r.Day))])
+		if err != nil {
+			continue
+		}
+		i := start.daysUntil(d) / 7
+		if i < 0 || i >= len(weeks) {
+			continue
+		}
+		if r.Kind == EventReceived {
+			received[i] += r.N
+		} else {
+			closed[i] += r.N
+		}
+	}
+	return weeks, received, closed, nil
+}

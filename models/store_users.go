@@ -1,0 +1,175 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// ErrBadCredentials is the one answer to a wrong username or a wrong password.
+var ErrBadCredentials = &Error{Kind: KindInvalid, Field: "password", Message: "用户名或密码错误"}
+
+// dummyHash is compared against when the username is unknown, so that a wrong username takes as
+// long as a wrong password and the timing does not tell which names exist.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password-0"), bcrypt.DefaultCost)
+	return h
+})
+
+// Authenticate checks a username and password. A disabled account is refused as such only after
+// its password was right.
+func (s *Store) Authenticate(ctx context.Context, username, password string) (*User, error) {
+	username = strings.TrimSpace(username)
+	var u User
+	err := s.db.WithContext(ctx).Where("username = ?", username).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || username == "" {
+		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, translate(err, "authenticate")
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		return nil, ErrBadCredentials
+	}
+	if u.Disabled {
+		return nil, Forbidden("该账号已停用，请联系管理员")
+	}
+	return &u, nil
+}
+
+// User returns a user by id.
+func (s *Store) User(ctx context.Context, id int64) (*User, error) {
+	var u User
+	if err := s.db.WithContext(ctx).Take(&u, id).Error; err != nil {
+		return nil, translate(err, "user")
+	}
+	return &u, nil
+}
+
+// RevokeTokens raises the user's token version: every token issued before stops working at once
+// (sign-out, password change, disabling).
+func (s *Store) RevokeTokens(ctx context.Context, id int64) error {
+	err := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).
+		Updates(map[string]any{"token_version": gorm.Expr("token_version + 1"), "updated_at": s.now()}).Error
+	return translate(err, "revoke tokens")
+}
+
+// ChangePassword sets a new password after checking the old one, and revokes the old tokens.
+func (s *Store) ChangePassword(ctx context.Context, id int64, old, new string) error {
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(old)) != nil {
+		return Invalid("old_password", "原密码不正确")
+	}
+	if old == new {
+		return Invalid("new_password", "新密码不能与原密码相同")
+	}
+	return s.SetPassword(ctx, id, new)
+}
+
+// SetPassword sets a password (an administrator's reset) and revokes the old tokens.
+func (s *Store) SetPassword(ctx context.Context, id int64, password string) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		if ErrorField(err) == "password" {
+			err = Invalid("new_password", ErrorMessage(err))
+		}
+		return err
+	}
+	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).Updates(map[string]any{
+		"password_hash": hash, "token_version": gorm.Expr("token_version + 1"), "updated_at": s.now()})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return NotFound("用户不存在")
+	}
+	return translate(res.Error, "set password")
+}
+
+// SetUserDisabled disables or enables an account; disabling revokes its tokens at once.
+func (s *Store) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
+	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).Updates(map[string]any{
+		"disabled": disabled, "token_version": gorm.Expr("token_version + 1"), "updated_at": s.now()})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return NotFound("用户不存在")
+	}
+	return translate(res.Error, "disable user")
+}
+
+// UserView is a user with the names of their unit and region.
+type UserView struct {
+	User
+	UnitName   string
+	RegionName string
+}
+
+// Users lists every user, by role and name.
+func (s *Store) Users(ctx context.Context) ([]UserView, error) {
+	var rows []UserView
+	err := s.db.WithContext(ctx).Table("users us").
+		Select("us.*, COALESCE(un.name, '') AS unit_name, COALESCE(r.name, '') AS region_name").
+		Joins("LEFT JOIN units un ON un.id = us.unit_id").Joins("LEFT JOIN regions r ON r.id = us.region_id").
+		Order("us.role, us.username").Scan(&rows).Error
+	return rows, translate(err, "users")
+}
+
+// UserPlace returns the names of the user's unit and region, for page headers.
+func (s *Store) UserPlace(ctx context.Context, u *User) (unit, region string, err error) {
+	if u.UnitID != nil {
+		s.db.WithContext(ctx).Table("units").Where("id = ?", *u.UnitID).Pluck("name", &unit)
+	}
+	if u.RegionID != nil {
+		var names []string
+		s.db.WithContext(ctx).Table("regions").Where("id = ?", *u.RegionID).Pluck("name", &names)
+		if len(names) > 0 {
+			region = names[0]
+		}
+	}
+	return unit, region, nil
+}
+
+// ValidateUserSpec checks a new user's fields.
+func ValidateUserSpec(spec UserSpec) error {
+	if len(spec.Username) < 3 || len(spec.Username) > 64 || strings.IndexFunc(spec.Username, func(r rune) bool {
+		return !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z')
+	}) >= 0 {
+		return Invalid("username", "用户名为 3–64 位小写字母、数字、点、横线或下划线")
+	}
+	switch spec.Role {
+	case RoleUnitStaff, RoleUnitReviewer:
+		if spec.Unit == "" {
+			return Invalid("unit", "单位用户需要选择所属单位")
+		}
+	case RoleSupervisor, RoleAdmin:
+		if spec.RegionCode == "" {
+			return Invalid("region", "请选择所属地区")
+		}
+	default:
+		return Invalid("role", "未知的角色")
+	}
+	return nil
+}
+
+// CreateUser adds a user; a taken username is a conflict.
+func (s *Store) CreateUser(ctx context.Context, spec UserSpec, password string) (*User, error) {
+	if err := ValidateUserSpec(spec); err != nil {
+		return nil, err
+	}
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&User{}).Where("username = ?", spec.Username).Count(&n).Error; err != nil {
+		return nil, translate(err, "create user")
+	}
+	if n > 0 {
+		return nil, &Error{Kind: KindConflict, Field: "username", Message: "用户名已存在"}
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	return s.EnsureUser(ctx, spec, hash)
+}
