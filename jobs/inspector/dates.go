@@ -1,0 +1,156 @@
+package inspector
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// China keeps one offset all year, so a fixed zone gives the calendar date of every
+// publishing time without depending on the system's zoneinfo files. Immutable.
+var china = time.FixedZone("Asia/Shanghai", 8*60*60)
+
+// Compiled once; regexp values are safe for concurrent use and hold no state.
+var (
+	// 2025-03-20, 2025/3/20, 2025.03.20, 2025年3月20日, 2025 年 03 月 20 日.
+	fullDate = regexp.MustCompile(`((?:19|20)[0-9]{2})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})`)
+	// 二〇二五年三月二十日, the way 公文 write dates.
+	hanDate = regexp.MustCompile(`([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日`)
+	// Dates without a year: [03-20], (03-20), 3月20日, or a cell that holds only 03-20.
+	// Bare "3-20" inside running text is too often a range or a number to be trusted.
+	bracketDate = regexp.MustCompile(`[\[(（【]\s*([0-9]{1,2})[-/.]([0-9]{1,2})\s*[\])）】]`)
+	monthDay    = regexp.MustCompile(`([0-9]{1,2})月([0-9]{1,2})日`)
+	aloneDate   = regexp.MustCompile(`^\s*([0-9]{1,2})[-/.]([0-9]{1,2})\s*$`)
+	yearHeading = regexp.MustCompile(`^\s*((?:19|20)[0-9]{2})\s*年?\s*$`)
+)
+
+// firstDate returns the first date written in s. A date without a year takes year
+// (the heading above the list) when it is set, else the latest year that does not put
+// the date after now. Impossible dates (2025-02-30) are skipped.
+func firstDate(s string, year int, now time.Time) (time.Time, bool) {
+	// Most text holds no date at all; the regexps need not look at it.
+	if !strings.ContainsAny(s, "0123456789〇○零") {
+		return time.Time{}, false
+	}
+	best, bestAt := time.Time{}, len(s)+1
+	consider := func(at int, t time.Time, ok bool) {
+		if ok && at < bestAt {
+			best, bestAt = t, at
+		}
+	}
+	for _, m := range fullDate.FindAllStringSubmatchIndex(s, 4) {
+		// The regexp cannot look around: refuse digits glued to either end
+		// (a file number 12025-03-201 is no date).
+		if (m[0] > 0 && isDigit(s[m[0]-1])) || (m[1] < len(s) && isDigit(s[m[1]])) {
+			continue
+		}
+		y, _ := strconv.Atoi(s[m[2]:m[3]])
+		mo, _ := strconv.Atoi(s[m[4]:m[5]])
+		d, _ := strconv.Atoi(s[m[6]:m[7]])
+		t, ok := makeDate(y, mo, d)
+		consider(m[0], t, ok)
+		if ok {
+			break
+		}
+	}
+	if m := hanDate.FindStringSubmatchIndex(s); m != nil {
+		t, ok := makeDate(hanYear(s[m[2]:m[3]]), hanNumber(s[m[4]:m[5]]), hanNumber(s[m[6]:m[7]]))
+		consider(m[0], t, ok)
+	}
+	for _, re := range []*regexp.Regexp{bracketDate, monthDay, aloneDate} {
+		m := re.FindStringSubmatchIndex(s)
+		if m == nil || m[0] >= bestAt {
+			continue
+		}
+		if re == monthDay && m[0] > 0 && (isDigit(s[m[0]-1]) || strings.HasSuffix(s[:m[0]], "年")) {
+			continue // part of a full date the full pattern refused
+		}
+		mo, _ := strconv.Atoi(s[m[2]:m[3]])
+		d, _ := strconv.Atoi(s[m[4]:m[5]])
+		t, ok := dateWithoutYear(mo, d, year, now)
+		consider(m[0], t, ok)
+	}
+	return best, bestAt <= len(s)
+}
+
+func dateWithoutYear(month, day, year int, now time.Time) (time.Time, bool) {
+	if year > 0 {
+		return makeDate(year, month, day)
+	}
+	today := now.In(china)
+	t, ok := makeDate(today.Year(), month, day)
+	if ok && t.After(today.AddDate(0, 0, 1)) {
+		t, ok = makeDate(today.Year()-1, month, day)
+	}
+	return t, ok
+}
+
+func makeDate(y, m, d int) (time.Time, bool) {
+	if y < 1990 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, china)
+	if t.Day() != d { // 02-30 rolled over into March
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// headingYear reports the year of a text that is only a year ("2025年", "2024"),
+// the heading some sites put above a list of MM-DD items.
+func headingYear(s string) int {
+	m := yearHeading.FindStringSubmatch(s)
+	if m == nil {
+		return 0
+	}
+	y, _ := strconv.Atoi(m[1])
+	return y
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+func hanYear(s string) int {
+	y := 0
+	for _, r := range s {
+		y = y*10 + hanDigit(r)
+	}
+	return y
+}
+
+// hanNumber reads 一 to 三十一: 十 alone is 10, 十X is 10+X, X十 is 10X, X十Y is 10X+Y.
+func hanNumber(s string) int {
+	rs := []rune(s)
+	switch {
+	case len(rs) == 1 && rs[0] == '十':
+		return 10
+	case len(rs) == 1:
+		return hanDigit(rs[0])
+	case len(rs) == 2 && rs[0] == '十':
+		return 10 + hanDigit(rs[1])
+	case len(rs) == 2 && rs[1] == '十':
+		return 10 * hanDigit(rs[0])
+	case len(rs) == 3 && rs[1] == '十':
+		return 10*hanDigit(rs[0]) + hanDigit(rs[2])
+	}
+	return -1
+}
+
+func hanDigit(r rune) int {
+	if i := strings.IndexRune("〇一二三四五六七八九", r); i >= 0 {
+		return len([]rune("〇一二三四五六七八九"[:i]))
+	}
+	switch r {
+	case '○', '零':
+		return 0
+	}
+	return -100 // makes the whole number invalid
+}
+
+// daysBetween counts calendar days in China from a to b.
+func daysBetween(a, b time.Time) int {
+	a, b = a.In(china), b.In(china)
+	da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
+	db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+	return int(db.Sub(da).Hours() / 24)
+}

@@ -1,0 +1,84 @@
+package inspector
+
+import (
+	"testing"
+	"time"
+)
+
+func TestFirstDate(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		year int
+		want string // "" = no date
+	}{
+		{name: "iso", in: "2025-03-20", want: "2025-03-20"},
+		{name: "slashes", in: "2025/3/2", want: "2025-03-02"},
+		{name: "dots", in: "发布时间：2025.03.20 10:30", want: "2025-03-20"},
+		{name: "Chinese", in: "2025年3月20日", want: "2025-03-20"},
+		{name: "Chinese with spaces", in: "2025 年 03 月 20 日", want: "2025-03-20"},
+		{name: "label", in: "发布日期：2024-12-31 来源：办公室", want: "2024-12-31"},
+		{name: "公文 numerals", in: "二〇二五年三月二十日", want: "2025-03-20"},
+		{name: "公文 numerals with 十", in: "二〇二四年十二月十一日", want: "2024-12-11"},
+		{name: "bracketed month-day", in: "关于开展检查的通知[03-18]", want: "2025-03-18"},
+		{name: "full-width brackets", in: "通知（02-01）", want: "2025-02-01"},
+		{name: "month-day under a year heading", in: "[12-05]", year: 2023, want: "2023-12-05"},
+		{name: "month-day later than today is last year", in: "[12-05]", want: "2024-12-05"},
+		{name: "alone month-day", in: " 03-10 ", want: "2025-03-10"},
+		{name: "Chinese month-day", in: "3月18日上午", want: "2025-03-18"},
+		{name: "first of two", in: "2025-03-01 至 2025-03-31", want: "2025-03-01"},
+		{name: "impossible day", in: "2025-02-30", want: ""},
+		{name: "impossible month", in: "2025-13-01", want: ""},
+		{name: "digits glued on", in: "编号12025-03-201", want: ""},
+		{name: "year range is no date", in: "2005-2025 版权所有", want: ""},
+		{name: "bare range in text", in: "每天8-10人参加", want: ""},
+		{name: "phone number", in: "电话：028-86012345", want: ""},
+		{name: "too old", in: "1900-01-01", want: ""},
+		{name: "empty", in: "", want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := firstDate(tt.in, tt.year, testNow)
+			if tt.want == "" {
+				if ok {
+					t.Errorf("firstDate(%q) = %s, want none", tt.in, got.Format(time.DateOnly))
+				}
+				return
+			}
+			if !ok || got.Format(time.DateOnly) != tt.want {
+				t.Errorf("firstDate(%q) = %s %v, want %s", tt.in, got.Format(time.DateOnly), ok, tt.want)
+			}
+			if got.Location() != china {
+				t.Errorf("date in %v, want China time", got.Location())
+			}
+		})
+	}
+}
+
+func TestHeadingYear(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want int
+	}{
+		{name: "with 年", in: " 2024年 ", want: 2024},
+		{name: "bare", in: "2023", want: 2023},
+		{name: "sentence", in: "2024年工作总结", want: 0},
+		{name: "not a year", in: "1234", want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := headingYear(tt.in); got != tt.want {
+				t.Errorf("headingYear(%q) = %d, want %d", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDaysBetween(t *testing.T) {
+	// Late evening UTC is already the next day in China.
+	a := time.Date(2025, 3, 5, 17, 0, 0, 0, time.UTC) // 3-6 01:00 in China
+	if got := daysBetween(a, testNow); got != 14 {
+		t.Errorf("daysBetween = %d, want 14", got)
+	}
+}

@@ -1,0 +1,226 @@
+package inspector
+
+import (
+	"cmp"
+	"fmt"
+	"hash/fnv"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+)
+
+// 一稿多发: two pages are copies when the Jaccard similarity of their sets of character
+// 3-grams (title and content text, white space and punctuation dropped) is at least
+// DuplicateThreshold. Comparing every pair of a 5,000-page site is 12.5 million
+// comparisons, so candidates come from MinHash with banding (6 bands of 4 hashes:
+// a pair at 0.8 becomes a candidate with probability 0.96, one at 0.3 with 0.05) and
+// each candidate pair is then measured exactly.
+const (
+	DuplicateThreshold = 0.8
+	minArticleRunes    = 50 // shorter texts ("详见附件") are alike without being copies
+	shingleRunes       = 3
+	minhashBands       = 6
+	minhashRows        = 4
+	maxBucketPairs     = 16 // beyond this many members a bucket is chained, not paired
+)
+
+type article struct {
+	url      string
+	title    string
+	date     time.Time
+	shingles []uint32 // sorted, distinct
+	sig      [minhashBands * minhashRows]uint32
+}
+
+// duplicates finds groups of copies. It returns one suspected finding per group and the
+// set of later copies, which freshness then ignores.
+func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
+	// Text on more pages than this is the site's template, whatever its markup.
+	boiler := max(5, len(urls)/20)
+	df := map[string]int{}
+	for _, u := range urls {
+		seen := map[string]bool{}
+		for _, b := range r.pages[u].Blocks {
+			if !seen[b] {
+				seen[b] = true
+				df[b]++
+			}
+		}
+	}
+	arts := make([]*article, len(urls))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(urls); i += workers {
+				arts[i] = makeArticle(r.pages[urls[i]], df, boiler)
+			}
+		}(w)
+	}
+	wg.Wait()
+	arts = slices.DeleteFunc(arts, func(a *article) bool { return a == nil })
+
+	uf := newUnionFind(len(arts))
+	for band := 0; band < minhashBands; band++ {
+		buckets := map[[minhashRows]uint32][]int{}
+		for i, a := range arts {
+			var k [minhashRows]uint32
+			copy(k[:], a.sig[band*minhashRows:])
+			buckets[k] = append(buckets[k], i)
+		}
+		for _, b := range buckets {
+			for j := 1; j < len(b); j++ {
+				if len(b) <= maxBucketPairs {
+					for i := 0; i < j; i++ {
+						uf.unionIf(b[i], b[j], arts)
+					}
+				} else {
+					uf.unionIf(b[j-1], b[j], arts)
+					uf.unionIf(b[0], b[j], arts)
+				}
+			}
+		}
+	}
+	groups := map[int][]*article{}
+	for i, a := range arts {
+		root := uf.find(i)
+		groups[root] = append(groups[root], a)
+	}
+	var out []Finding
+	copies := map[string]bool{}
+	for _, g := range groups {
+		if len(g) < 2 {
+			continue
+		}
+		// The earliest is the original; undated copies go last.
+		slices.SortFunc(g, func(a, b *article) int {
+			return cmp.Or(cmp.Compare(boolRank(!a.date.IsZero()), boolRank(!b.date.IsZero())),
+				a.date.Compare(b.date), cmp.Compare(a.url, b.url))
+		})
+		var list []string
+		for i, a := range g {
+			list = append(list, a.url)
+			if i > 0 {
+				copies[a.url] = true
+			}
+		}
+		f := Finding{Type: DuplicatePost, Page: g[0].url, Target: strings.Join(list, " "), Suspected: true,
+			Indicator: IndicatorDuplicate,
+			Evidence: fmt.Sprintf("「%s」相同或近似的文章%d篇（字符3-gram Jaccard≥%.2f），原文%s，重复：%s",
+				g[0].title, len(g), DuplicateThreshold, g[0].url, strings.Join(list[1:], "、"))}
+		f.Key = findingKey(f.Type, f.Page, f.Target, "")
+		out = append(out, f)
+	}
+	return out, copies
+}
+
+func makeArticle(p *pageInfo, df map[string]int, boiler int) *article {
+	var b strings.Builder
+	b.WriteString(p.Title)
+	for _, blk := range p.Blocks {
+		if df[blk] <= boiler {
+			b.WriteString(blk)
+		}
+	}
+	text := b.String()
+	rs := make([]rune, 0, len(text)/3+1) // mostly 3-byte Chinese characters
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			rs = append(rs, unicode.ToLower(r))
+		}
+	}
+	if len(rs) < minArticleRunes {
+		return nil
+	}
+	a := &article{url: p.URL, title: p.Title, date: p.Date, shingles: make([]uint32, 0, len(rs))}
+	h := fnv.New32a()
+	buf := make([]byte, 0, 4*shingleRunes)
+	for i := 0; i+shingleRunes <= len(rs); i++ {
+		buf = buf[:0]
+		for _, r := range rs[i : i+shingleRunes] {
+			buf = append(buf, byte(r), byte(r>>8), byte(r>>16))
+		}
+		h.Reset()
+		h.Write(buf)
+		a.shingles = append(a.shingles, h.Sum32())
+	}
+	slices.Sort(a.shingles)
+	a.shingles = slices.Compact(a.shingles)
+	for i := range a.sig {
+		a.sig[i] = ^uint32(0)
+	}
+	for _, s := range a.shingles {
+		for i := range a.sig {
+			if v := mix32(s, uint32(i)); v < a.sig[i] {
+				a.sig[i] = v
+			}
+		}
+	}
+	return a
+}
+
+// mix32 is a seeded integer hash (the finaliser of MurmurHash3): one permutation of
+// the shingle hashes per MinHash row.
+func mix32(x, seed uint32) uint32 {
+	x ^= seed*0x9e3779b9 + 0x7f4a7c15
+	x ^= x >> 16
+	x *= 0x85ebca6b
+	x ^= x >> 13
+	x *= 0xc2b2ae35
+	x ^= x >> 16
+	return x
+}
+
+// jaccard of two sorted sets.
+func jaccard(a, b []uint32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+type unionFind struct{ parent []int }
+
+func newUnionFind(n int) *unionFind {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	return &unionFind{parent: p}
+}
+
+func (u *unionFind) find(i int) int {
+	for u.parent[i] != i {
+		u.parent[i] = u.parent[u.parent[i]]
+		i = u.parent[i]
+	}
+	return i
+}
+
+// unionIf joins two articles that really are alike; already joined ones are not
+// measured again.
+func (u *unionFind) unionIf(i, j int, arts []*article) {
+	ri, rj := u.find(i), u.find(j)
+	if ri == rj || jaccard(arts[i].shingles, arts[j].shingles) < DuplicateThreshold {
+		return
+	}
+	u.parent[ri] = rj
+}

@@ -1,0 +1,276 @@
+package inspector
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"syscall"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Body limits: a page is read whole up to 5 MiB; an outbound page only far enough to
+// see what site it now is.
+const (
+	maxPageBytes     = 5 << 20
+	maxOutboundBytes = 128 << 10
+)
+
+// fetchResult is what one visit learnt.
+type fetchResult struct {
+	Status  int
+	Err     string   // why the request failed, in words a person reads
+	Skipped string   // not checked: robots.txt, the round's time was up
+	Bad     []string // gambling or porn words an outbound page shows (外链变异)
+}
+
+// broken: the link does not work for a reader. Skipped links are not judged.
+func (f fetchResult) broken() bool { return f.Skipped == "" && (f.Err != "" || f.Status >= 400) }
+
+func (f fetchResult) reason() string {
+	if f.Err != "" {
+		return f.Err
+	}
+	return fmt.Sprintf("HTTP %d", f.Status)
+}
+
+// request sends one request within the per-request timeout; the caller reads the body
+// and calls done.
+func (in *Inspector) request(ctx context.Context, method, target string) (resp *http.Response, done func(), err error) {
+	ctx, cancel := context.WithTimeout(ctx, in.cfg.Timeout)
+	req, err := http.NewRequestWithContext(ctx, method, target, nil)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	req.Header.Set("User-Agent", in.cfg.UserAgent)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+	req.Header.Set("Accept-Language", "zh-CN,zh;q=0.9")
+	resp, err = in.cfg.Client.Do(req)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	return resp, func() { resp.Body.Close(); cancel() }, nil
+}
+
+// fetchSmall reads a small resource such as robots.txt.
+func (in *Inspector) fetchSmall(ctx context.Context, target string, limit int64) (int, []byte, error) {
+	resp, done, err := in.request(ctx, http.MethodGet, target)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer done()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	return resp.StatusCode, body, err
+}
+
+// fetchPage reads a page of the site and returns its analysis, or nil when it is
+// broken, not HTML, or left the site by redirect (then it was checked as a link).
+func (r *round) fetchPage(v *visit) *pageInfo {
+	resp, done, err := r.in.request(r.ctx, http.MethodGet, v.url.String())
+	if err != nil {
+		v.res = r.failure(err)
+		return nil
+	}
+	defer done()
+	v.res.Status = resp.StatusCode
+	if resp.StatusCode >= 400 {
+		return nil
+	}
+	final, ok := normalizeURL(nil, resp.Request.URL.String())
+	if ok && final.String() != v.url.String() {
+		r.seen(final, v)
+	}
+	if !ok || !r.local[hostKey(final)] {
+		v.res.Bad = r.outboundContent(resp)
+		return nil
+	}
+	if !isHTML(resp) {
+		return nil
+	}
+	body, err := readText(resp, maxPageBytes)
+	if err != nil {
+		v.res = r.failure(err)
+		return nil
+	}
+	doc, err := html.ParseWithOptions(bytes.NewReader(body), html.ParseOptionEnableScripting(false))
+	if err != nil {
+		return nil
+	}
+	return r.in.words.analyzePage(doc, final, v.url.String() == r.home.String(), r.in.cfg.Now())
+}
+
+// check tells whether a link works. A link on the site itself gets HEAD (it is a page
+// past the crawl's limits or a document: no need to download it), then GET when the
+// server refuses HEAD; an outbound link gets GET with a small read, because 外链变异
+// can only be seen in what the page now shows.
+func (r *round) check(u *url.URL, local bool) fetchResult {
+	if local {
+		res, retry := r.head(u)
+		if !retry {
+			return res
+		}
+	}
+	resp, done, err := r.in.request(r.ctx, http.MethodGet, u.String())
+	if err != nil {
+		return r.failure(err)
+	}
+	defer done()
+	res := fetchResult{Status: resp.StatusCode}
+	if !local && resp.StatusCode < 400 {
+		res.Bad = r.outboundContent(resp)
+	}
+	return res
+}
+
+// head sends HEAD and says whether GET should be tried: servers that do not implement
+// HEAD answer 405 or 501, some answer 400, 403 or 5xx, and a few close the connection.
+// 404 and 410 are definite; so are failures to resolve, connect or answer in time.
+func (r *round) head(u *url.URL) (fetchResult, bool) {
+	resp, done, err := r.in.request(r.ctx, http.MethodHead, u.String())
+	if err != nil {
+		res := r.failure(err)
+		return res, res.Skipped == "" && !definiteFailure(err)
+	}
+	done()
+	res := fetchResult{Status: resp.StatusCode}
+	return res, resp.StatusCode >= 400 && resp.StatusCode != 404 && resp.StatusCode != 410
+}
+
+// outboundContent reads the start of a page off the site and returns the bad words it
+// shows, if enough of them to call the site a gambling or porn site.
+func (r *round) outboundContent(resp *http.Response) []string {
+	if !isHTML(resp) {
+		return nil
+	}
+	body, err := readText(resp, maxOutboundBytes)
+	if err != nil {
+		return nil
+	}
+	title, text := plainText(body)
+	return r.in.words.badContent(title, text)
+}
+
+// failure turns a request error into a result. When the round itself ran out of time
+// the link was not really checked, so it is skipped rather than called broken.
+func (r *round) failure(err error) fetchResult {
+	if r.ctx.Err() != nil {
+		return fetchResult{Skipped: "本轮时间已到"}
+	}
+	return fetchResult{Err: describeError(err)}
+}
+
+func definiteFailure(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED) || isTimeout(err)
+}
+
+func isTimeout(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || os.IsTimeout(err)
+}
+
+// describeError names the failure the way the circulars do.
+func describeError(err error) string {
+	var dns *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostnameErr x509.HostnameError
+	switch {
+	case errors.As(err, &dns):
+		return "域名解析失败"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "连接被拒绝"
+	case isTimeout(err):
+		return "超时"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "连接被重置"
+	case errors.As(err, &certErr), errors.As(err, &unknownAuthority), errors.As(err, &hostnameErr):
+		return "证书错误"
+	}
+	return "无法访问"
+}
+
+func isHTML(resp *http.Response) bool {
+	ct := strings.ToLower(resp.Header.Get("Content-Type"))
+	return ct == "" || strings.Contains(ct, "html")
+}
+
+// readText reads a body up to limit and converts it to UTF-8: many government sites
+// still serve GBK or GB2312, declared in the header or a <meta> tag.
+func readText(resp *http.Response, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	if err != nil {
+		return nil, err
+	}
+	enc, name, certain := charset.DetermineEncoding(body, resp.Header.Get("Content-Type"))
+	if name == "utf-8" || isASCII(body) {
+		return body, nil
+	}
+	if name == "windows-1252" && !certain {
+		// Nothing declared and not UTF-8: on a Chinese site that is GBK, not Latin-1.
+		enc = simplifiedchinese.GB18030
+	}
+	if out, err := enc.NewDecoder().Bytes(body); err == nil {
+		return out, nil
+	}
+	return body, nil
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// plainText returns the title and text of a page with a tokenizer: an outbound page
+// only needs its words, not a tree.
+func plainText(body []byte) (title, text string) {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	var b strings.Builder
+	skip, inTitle := 0, false
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return title, b.String()
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style":
+				skip++
+			case "title":
+				inTitle = true
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style":
+				skip = max(0, skip-1)
+			case "title":
+				inTitle = false
+			}
+		case html.TextToken:
+			if skip == 0 {
+				t := string(z.Text())
+				if inTitle {
+					title += t
+				}
+				b.WriteString(t)
+			}
+		}
+	}
+}

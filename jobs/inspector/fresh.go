@@ -1,0 +1,188 @@
+package inspector
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// The lines of the indicators (RULES.md 首页不更新, 栏目不更新, early warnings).
+const (
+	homepageStaleDays   = 14
+	homepageWarningDays = 10
+	vetoNewsNotice      = 5  // 动态要闻 stale 2 weeks + 通知公告/政策文件 stale 6 months
+	vetoStale           = 10 // columns that should be updated and are not
+	vetoBlank           = 5
+	warnStale           = 6
+	warnBlank           = 2
+)
+
+// columns lists the columns to judge: the configured ones, then those the homepage's
+// links name (a link text like 通知公告 or 工作动态 on the site itself).
+func (r *round) columns(home *pageInfo) []Column {
+	var cols []Column
+	seen := map[string]bool{r.home.String(): true}
+	for _, c := range r.site.Columns {
+		u, ok := parseSiteURL(c.URL)
+		if !ok || seen[u.String()] {
+			continue
+		}
+		seen[u.String()] = true
+		if c.Type == "" {
+			c.Type = "other"
+		}
+		c.URL = u.String()
+		cols = append(cols, c)
+	}
+	for _, l := range home.Links {
+		if l.Hidden != "" || seen[l.Target] {
+			continue
+		}
+		u, err := url.Parse(l.Target)
+		if err != nil || !r.local[hostKey(u)] {
+			continue
+		}
+		if typ, ok := r.in.words.rules.columnType(l.Text); ok {
+			seen[l.Target] = true
+			cols = append(cols, Column{URL: l.Target, Name: l.Text, Type: typ})
+		}
+	}
+	return cols
+}
+
+// newest returns the latest item date, counting each article once: later copies of a
+// duplicated article do not make a column fresh (一稿多发 pads updates). Dates after
+// tomorrow are typing errors or announced events, not publications.
+func newest(items []datedItem, copies map[string]bool, now time.Time) time.Time {
+	var t time.Time
+	limit := now.AddDate(0, 0, 1)
+	for _, it := range items {
+		if copies[it.Target] || it.Date.After(limit) {
+			continue
+		}
+		if it.Date.After(t) {
+			t = it.Date
+		}
+	}
+	return t
+}
+
+func (r *round) freshness(home *pageInfo, cols []Column, copies map[string]bool) []Finding {
+	now := r.in.cfg.Now()
+	out := r.homepageFreshness(home, copies, now)
+
+	homeTargets := map[string]bool{}
+	for _, l := range home.Links {
+		homeTargets[l.Target] = true
+	}
+	var stale, blank []int // indexes into out
+	newsNotice := 0
+	for _, c := range cols {
+		info := r.pages[c.URL]
+		if info == nil {
+			continue // not read: a dead link, robots.txt or the limits; said elsewhere
+		}
+		rule := r.in.words.rules.column(c.Type)
+		f := Finding{Page: c.URL, Target: c.URL}
+		last := newest(info.Items, copies, now)
+		limit := dateOf(rule.Limit.Since(now))
+		switch {
+		case last.IsZero() && (info.Empty || !hasOwnLinks(info, homeTargets)):
+			f.Type, f.Indicator = BlankColumn, IndicatorBlankColumn
+			f.Evidence = fmt.Sprintf("栏目「%s」（%s）无内容", c.Name, rule.Name)
+			blank = append(blank, len(out))
+		case last.IsZero():
+			f.Type, f.Indicator = StaleColumn, IndicatorColumnStale
+			f.Evidence = fmt.Sprintf("栏目「%s」（%s）的信息均无发布日期，视为未更新", c.Name, rule.Name)
+		case last.Before(limit):
+			f.Type, f.Indicator = StaleColumn, IndicatorColumnStale
+			f.Evidence = fmt.Sprintf("栏目「%s」（%s）最新信息发布于%s，已%d天未更新（时限%s）",
+				c.Name, rule.Name, last.Format(time.DateOnly), daysBetween(last, now), rule.Limit)
+		default:
+			continue
+		}
+		if f.Type == StaleColumn {
+			stale = append(stale, len(out))
+			if rule.Type == "news" || rule.Type == "notice" || rule.Type == "policy" {
+				newsNotice++
+			}
+		}
+		f.Key = findingKey(f.Type, f.Page, f.Target, "")
+		out = append(out, f)
+	}
+	if newsNotice >= vetoNewsNotice || len(stale) >= vetoStale {
+		for _, i := range stale {
+			out[i].Veto = true
+			out[i].Evidence += fmt.Sprintf("；不更新栏目%d个（动态要闻、通知公告、政策文件%d个），达到单项否决", len(stale), newsNotice)
+		}
+	} else if len(stale) >= warnStale {
+		out = append(out, r.warning(StaleColumn, IndicatorColumnStale, fmt.Sprintf("预警：%d个栏目不更新（否决线%d个）", len(stale), vetoStale)))
+	}
+	if len(blank) >= vetoBlank {
+		for _, i := range blank {
+			out[i].Veto = true
+			out[i].Evidence += fmt.Sprintf("；空白栏目%d个，达到单项否决", len(blank))
+		}
+	} else if len(blank) >= warnBlank {
+		out = append(out, r.warning(BlankColumn, IndicatorBlankColumn, fmt.Sprintf("预警：%d个空白栏目（否决线%d个）", len(blank), vetoBlank)))
+	}
+	return out
+}
+
+func (r *round) warning(typ, indicator, evidence string) Finding {
+	home := r.home.String()
+	return Finding{Type: typ, Page: home, Target: home, Warning: true, Indicator: indicator,
+		Evidence: evidence, Key: findingKey(typ, home, home, "warning")}
+}
+
+// homepageFreshness: no new information on the homepage for two weeks is a veto, ten
+// days a warning. A navigation-only homepage (no dated items of its own) is judged by
+// its second-level pages; no dated item anywhere counts as not updated.
+func (r *round) homepageFreshness(home *pageInfo, copies map[string]bool, now time.Time) []Finding {
+	last, where := newest(home.Items, copies, now), "首页"
+	if last.IsZero() && !hasDates(home) {
+		where = "首页无带日期的信息，二级页面"
+		for u, info := range r.pages {
+			if v := r.visits[u]; v != nil && v.depth == 1 {
+				if t := newest(info.Items, copies, now); t.After(last) {
+					last = t
+				}
+			}
+		}
+	}
+	f := Finding{Type: HomepageStale, Page: home.URL, Target: home.URL, Indicator: IndicatorHomepageStale,
+		Key: findingKey(HomepageStale, home.URL, home.URL, "")}
+	days := daysBetween(last, now)
+	switch {
+	case last.IsZero():
+		f.Veto = true
+		f.Evidence = "首页（及二级页面）无带发布日期的信息，视为不更新"
+	case days > homepageStaleDays:
+		f.Veto = true
+		f.Evidence = fmt.Sprintf("%s最新信息发布于%s，已%d天未更新", where, last.Format(time.DateOnly), days)
+	case days >= homepageWarningDays:
+		f.Warning = true
+		f.Evidence = fmt.Sprintf("预警：%s最新信息发布于%s，已%d天未更新", where, last.Format(time.DateOnly), days)
+	default:
+		return nil
+	}
+	return []Finding{f}
+}
+
+func hasDates(p *pageInfo) bool { return len(p.Items) > 0 }
+
+// hasOwnLinks: the column page links somewhere its homepage does not, i.e. it lists
+// something besides the site's navigation.
+func hasOwnLinks(p *pageInfo, homeTargets map[string]bool) bool {
+	for _, l := range p.Links {
+		if l.Hidden == "" && !homeTargets[l.Target] && l.Target != p.URL {
+			return true
+		}
+	}
+	return false
+}
+
+func dateOf(t time.Time) time.Time {
+	t = t.In(china)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, china)
+}

@@ -1,0 +1,156 @@
+// Package inspector crawls a government website and checks it against the national
+// inspection indicators (国办秘函〔2019〕19号): dead links, homepage and column freshness,
+// blank columns, hidden links and links to gambling or porn sites, 错敏字, the 找错 entry
+// and the footer marks, and 一稿多发. It also checks 政务新媒体 accounts from imported
+// data and turns availability probes into the 站点无法访问 indicator.
+//
+// It knows nothing of the database: the jobs package stores its Findings.
+package inspector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Site is a registered website.
+type Site struct {
+	Name     string
+	BaseURLs []string // the first is the homepage; all their hosts are the site's
+	Columns  []Column // column list pages configured by hand; more are found on the homepage
+}
+
+// Column is a column (栏目) list page.
+type Column struct {
+	URL, Name string
+	Type      string // news (动态要闻), notice (通知公告), policy (政策文件), personnel (人事), plan (规划计划), other
+}
+
+// Config sets the crawler's limits and manners. Zero values take the defaults noted.
+type Config struct {
+	UserAgent   string        // default DefaultUserAgent
+	MaxPages    int           // pages fetched and read per round; default 10000
+	MaxDepth    int           // clicks from the homepage; default 10
+	MaxDuration time.Duration // per round; default 30 minutes
+	Timeout     time.Duration // per request; default 15 s, the indicator's limit
+
+	PerHostConcurrency int     // requests in flight to one host; default 4
+	PerHostRate        float64 // requests per second to one host; 0 = unlimited
+
+	Client *http.Client     // default: a client with keep-alive sized for the concurrency
+	Now    func() time.Time // default time.Now
+	Rules  *Rules           // default DefaultRules()
+	Scores *ScoreTable      // default DefaultScoreTable()
+}
+
+// DefaultUserAgent names the crawler, so that a site's operators can tell who calls.
+// ASCII only: some firewalls in front of government sites refuse other bytes in headers.
+const DefaultUserAgent = "zhaocuo-inspector/1.0 (+government website inspection)"
+
+// Inspector runs inspections; one value serves any number of rounds at once.
+type Inspector struct {
+	cfg    Config
+	words  *words
+	scores ScoreTable
+}
+
+// New fills in the defaults and compiles the rules.
+func New(cfg Config) *Inspector {
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.MaxPages <= 0 {
+		cfg.MaxPages = 10000
+	}
+	if cfg.MaxDepth <= 0 {
+		cfg.MaxDepth = 10
+	}
+	if cfg.MaxDuration <= 0 {
+		cfg.MaxDuration = 30 * time.Minute
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 15 * time.Second
+	}
+	if cfg.PerHostConcurrency <= 0 {
+		cfg.PerHostConcurrency = 4
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Client == nil {
+		cfg.Client = newClient(cfg.PerHostConcurrency)
+	}
+	rules := DefaultRules()
+	if cfg.Rules != nil {
+		rules = *cfg.Rules
+	}
+	scores := DefaultScoreTable()
+	if cfg.Scores != nil {
+		scores = *cfg.Scores
+	}
+	return &Inspector{cfg: cfg, words: compileWords(rules), scores: scores}
+}
+
+// newClient keeps as many idle connections per host as requests run at once: the
+// standard client keeps two, and reconnecting for every link halves the speed.
+func newClient(perHost int) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        512,
+		MaxIdleConnsPerHost: max(perHost, 2),
+		IdleConnTimeout:     30 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
+		ForceAttemptHTTP2:   true,
+	}}
+}
+
+// Result is one round of one site.
+type Result struct {
+	Site     Site
+	Pages    int      // pages fetched and read
+	Links    int      // distinct URLs requested (pages, links and documents), skipped ones not counted
+	Stopped  string   // why the crawl stopped early (MaxPages, MaxDuration), or ""
+	Columns  []Column // the columns judged, found and configured
+	Findings []Finding
+	Verdict  string // 合格 or 不合格 counting every finding (suspected ones included)
+	Score    float64
+	Started  time.Time
+	Finished time.Time
+}
+
+// ErrNoHomepage: the site has no usable base URL.
+var ErrNoHomepage = errors.New("inspector: site has no valid http(s) base URL")
+
+// Inspect crawls the site once and runs every check. It fails only on bad input or a
+// cancelled context; a site that does not answer is a finding, not an error.
+func (in *Inspector) Inspect(ctx context.Context, site Site) (*Result, error) {
+	r, err := in.newRound(ctx, site)
+	if err != nil {
+		return nil, err
+	}
+	defer r.cancel()
+	res := &Result{Site: site, Started: in.cfg.Now()}
+	r.crawl()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("inspector: inspect %s: %w", site.Name, err)
+	}
+	res.Pages, res.Links, res.Stopped = len(r.pages), r.checked(), r.stopped
+	res.Findings, res.Columns = r.findings()
+	res.Finished = in.cfg.Now()
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		f.SeenAt = res.Finished
+		if f.URL == "" {
+			f.URL = r.home.String()
+		}
+		if f.Points == 0 && !f.Warning && !f.Veto {
+			f.Points = in.scores.points(f.Indicator)
+		}
+	}
+	res.Verdict, res.Score = Score(res.Findings, in.scores)
+	return res, nil
+}

@@ -1,0 +1,89 @@
+package inspector
+
+// matcher finds many fixed strings in one pass (Aho–Corasick over bytes, with every
+// transition precomputed). Chinese text in UTF-8 starts most characters with the same
+// few lead bytes, so running strings.Index once per word rescans a page dozens of
+// times; a dense automaton reads each byte once whatever the number of words.
+type matcher struct {
+	next []int32   // state*256 + byte → state
+	out  [][]int32 // state → ids of the patterns that end here
+	lens []int     // pattern id → length in bytes
+}
+
+func newMatcher(patterns []string) *matcher {
+	m := &matcher{next: make([]int32, 256), out: [][]int32{nil}}
+	for i := range m.next {
+		m.next[i] = -1
+	}
+	for id, p := range patterns {
+		m.lens = append(m.lens, len(p))
+		if p == "" {
+			continue
+		}
+		s := int32(0)
+		for i := 0; i < len(p); i++ {
+			t := m.next[int(s)*256+int(p[i])]
+			if t < 0 {
+				t = int32(len(m.out))
+				m.out = append(m.out, nil)
+				row := make([]int32, 256)
+				for j := range row {
+					row[j] = -1
+				}
+				m.next = append(m.next, row...)
+				m.next[int(s)*256+int(p[i])] = t
+			}
+			s = t
+		}
+		m.out[s] = append(m.out[s], int32(id))
+	}
+	// Breadth-first: fill missing transitions through the failure links and inherit
+	// the outputs of the failure state, so that scanning never backtracks.
+	fail := make([]int32, len(m.out))
+	queue := make([]int32, 0, len(m.out))
+	for b := 0; b < 256; b++ {
+		if t := m.next[b]; t > 0 {
+			queue = append(queue, t)
+		} else {
+			m.next[b] = 0
+		}
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		m.out[s] = append(m.out[s], m.out[fail[s]]...)
+		for b := 0; b < 256; b++ {
+			i := int(s)*256 + b
+			if t := m.next[i]; t >= 0 {
+				fail[t] = m.next[int(fail[s])*256+b]
+				queue = append(queue, t)
+			} else {
+				m.next[i] = m.next[int(fail[s])*256+b]
+			}
+		}
+	}
+	return m
+}
+
+// find calls fn for every occurrence of every pattern, in order of their end.
+func (m *matcher) find(s string, fn func(id, start, end int)) {
+	st := int32(0)
+	for i := 0; i < len(s); i++ {
+		st = m.next[int(st)*256+int(s[i])]
+		for _, id := range m.out[st] {
+			fn(int(id), i+1-m.lens[id], i+1)
+		}
+	}
+}
+
+// first reports the id of the first pattern found, or -1.
+func (m *matcher) first(s string) int {
+	st := int32(0)
+	for i := 0; i < len(s); i++ {
+		st = m.next[int(st)*256+int(s[i])]
+		if len(m.out[st]) > 0 {
+			return int(m.out[st][0])
+		}
+	}
+	return -1
+}
