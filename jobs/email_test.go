@@ -1,0 +1,125 @@
+package jobs_test
+
+import (
+	"context"
+	"encoding/base64"
+	"io"
+	"mime"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/emersion/go-smtp"
+
+	"zhaocuo/jobs"
+	"zhaocuo/models"
+)
+
+// mailbox is an SMTP server that keeps what it receives.
+type mailbox struct {
+	mu    sync.Mutex
+	mails []receivedMail
+}
+
+type receivedMail struct {
+	From, To, Subject, Body string
+}
+
+func (m *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &mailSession{box: m}, nil }
+
+type mailSession struct {
+	box      *mailbox
+	from, to string
+}
+
+func (s *mailSession) Reset()        {}
+func (s *mailSession) Logout() error { return nil }
+func (s *mailSession) Mail(from string, _ *smtp.MailOptions) error {
+	s.from = from
+	return nil
+}
+func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.to = to
+	return nil
+}
+func (s *mailSession) Data(r io.Reader) error {
+	msg, err := mail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	raw, _ := io.ReadAll(msg.Body)
+	body, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(string(raw), "\r\n", ""))
+	if err != nil {
+		return err
+	}
+	s.box.mu.Lock()
+	s.box.mails = append(s.box.mails, receivedMail{From: s.from, To: s.to, Subject: subject, Body: string(body)})
+	s.box.mu.Unlock()
+	return nil
+}
+
+func startMailbox(t *testing.T) (*mailbox, string) {
+	t.Helper()
+	box := &mailbox{}
+	srv := smtp.NewServer(box)
+	srv.Domain = "localhost"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return box, ln.Addr().String()
+}
+
+// Reminders reach the staff's e-mail, the citizen gets their number and code, and the reply.
+func TestEmailOverSMTP(t *testing.T) {
+	box, addr := startMailbox(t)
+	w := newWorld(t, "2025-03-25 10:00:00")
+	cfg, err := jobs.ParseSMTPURL("smtp://" + addr + "?from=noreply@zc.example.cn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.deps.Sender.SMTP, w.deps.Sender.PublicURL = cfg, "https://zc.example.cn"
+	w.store.EmailEnabled = true
+	if err := w.store.SetEmail(context.Background(), w.users["gzw-staff"].ID, "staff@gzw.example.cn"); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := w.store.SubmitReport(context.Background(), models.Report{PageURL: "https://gzw.sc.gov.cn/a.html",
+		Category: "链接不可用", Description: "页面上的链接打不开了，请核实处理。", ContactEmail: "citizen@example.cn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.sched.Stages(context.Background(), sub.Ticket, nil)
+	w.sched.Confirm(context.Background(), sub.Ticket.TicketNo, sub.QueryCode, "citizen@example.cn", sub.UnitName)
+	w.at("2025-03-25 10:00")
+	w.at("2025-03-28 09:00")
+	w.act("gzw-staff", sub.Ticket.TicketNo, models.Action{Kind: models.ActReply, Text: "已修复该链接，感谢反馈。"})
+	w.act("gzw-reviewer", sub.Ticket.TicketNo, models.Action{Kind: models.ActApprove})
+	ids, _ := w.store.PendingDeliveries(context.Background(), sub.Ticket.ID)
+	w.sched.Deliveries(context.Background(), ids)
+	w.at("2025-03-28 10:00")
+
+	box.mu.Lock()
+	defer box.mu.Unlock()
+	byTo := map[string][]receivedMail{}
+	for _, m := range box.mails {
+		byTo[m.To] = append(byTo[m.To], m)
+	}
+	citizen, staff := byTo["citizen@example.cn"], byTo["staff@gzw.example.cn"]
+	if len(citizen) != 2 || len(staff) != 1 {
+		t.Fatalf("mails: %+v", box.mails)
+	}
+	if !strings.Contains(citizen[0].Body, sub.QueryCode) || !strings.Contains(citizen[0].Body, "https://zc.example.cn/query?ticket_no="+sub.Ticket.TicketNo) {
+		t.Fatalf("confirmation: %q", citizen[0].Body)
+	}
+	if !strings.HasPrefix(citizen[1].Subject, "您的留言已答复") || !strings.Contains(citizen[1].Body, "已修复该链接") {
+		t.Fatalf("reply mail: %+v", citizen[1])
+	}
+	if !strings.HasPrefix(staff[0].Subject, "留言今日到期") || staff[0].From != "noreply@zc.example.cn" {
+		t.Fatalf("reminder mail: %+v", staff[0])
+	}
+}

@@ -1,0 +1,153 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"zhaocuo/models"
+)
+
+// TypeReconcile rebuilds the reminder schedule from the database: the database is the truth and
+// Redis only a schedule, so after Redis is flushed or replaced every due reminder still goes out,
+// late by at most one reconciler period.
+const TypeReconcile = "reminder:reconcile"
+
+func NewReconcileTask() *asynq.Task { return asynq.NewTask(TypeReconcile, nil) }
+
+const (
+	reconcilePage    = 2000
+	reconcileWorkers = 16
+	// A delivery still pending this long after its last attempt has lost its task.
+	staleDelivery = 10 * time.Minute
+)
+
+// ReconcileReport says what a reconcile pass found and did.
+type ReconcileReport struct {
+	Tickets, Stages, Enqueued, Deliveries int
+}
+
+func (h *handlers) reconcile(ctx context.Context, t *asynq.Task) error {
+	start := time.Now()
+	r, err := Reconcile(ctx, h.Deps)
+	if err != nil {
+		return err
+	}
+	h.Logger.Info("reminders reconciled", "tickets", r.Tickets, "stages", r.Stages, "enqueued", r.Enqueued,
+		"deliveries", r.Deliveries, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// Reconcile derives from the open tickets which reminder tasks should exist, and enqueues those
+// Redis does not hold; then re-queues deliveries whose task was lost.
+func Reconcile(ctx context.Context, d Deps) (ReconcileReport, error) {
+	var r ReconcileReport
+	set, cal, err := d.Store.ReminderRules(ctx)
+	if err != nil {
+		return r, err
+	}
+	now := d.Clock.Now()
+	var after int64
+	for {
+		tickets, sent, err := d.Store.OpenTicketsForReminders(ctx, after, reconcilePage)
+		if err != nil {
+			return r, err
+		}
+		if len(tickets) == 0 {
+			break
+		}
+		after = tickets[len(tickets)-1].ID
+		r.Tickets += len(tickets)
+		var stages []models.Stage
+		for i := range tickets {
+			stages = append(stages, models.NextStages(&tickets[i], sent[tickets[i].ID], now, set, cal)...)
+		}
+		r.Stages += len(stages)
+		missing, err := missingTasks(ctx, d, stages)
+		if err != nil {
+			return r, err
+		}
+		n, err := enqueueAll(ctx, d.Queue, missing)
+		r.Enqueued += n
+		if err != nil {
+			return r, err
+		}
+	}
+	ids, err := d.Store.StalePendingDeliveries(ctx, staleDelivery, 10000)
+	if err != nil {
+		return r, err
+	}
+	for _, id := range ids {
+		task, opts := NewDeliveryTask(id)
+		if _, err := d.Queue.EnqueueContext(ctx, task, opts...); err == nil {
+			r.Deliveries++
+		} else if !errors.Is(err, asynq.ErrTaskIDConflict) {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// missingTasks keeps the stages whose task Redis does not hold, asking in one pipelined round
+// trip per page. It reads asynq's key for a task ("asynq:{queue}:t:<id>"); were that layout to
+// change, every stage would look missing and be enqueued, and asynq would refuse the ones it has:
+// slower, still right.
+func missingTasks(ctx context.Context, d Deps, stages []models.Stage) ([]models.Stage, error) {
+	if d.Redis == nil || len(stages) == 0 {
+		return stages, nil
+	}
+	pipe := d.Redis.Pipeline()
+	cmds := make([]interface{ Val() int64 }, len(stages))
+	for i, st := range stages {
+		cmds[i] = pipe.Exists(ctx, "asynq:{"+QueueReminders+"}:t:"+st.TaskID())
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, err
+	}
+	var missing []models.Stage
+	for i, st := range stages {
+		if cmds[i].Val() == 0 {
+			missing = append(missing, st)
+		}
+	}
+	return missing, nil
+}
+
+// enqueueAll enqueues the stages with a few concurrent clients; a task that exists already is
+// fine.
+func enqueueAll(ctx context.Context, q Enqueuer, stages []models.Stage) (int, error) {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		n        int
+		firstErr error
+	)
+	work := make(chan models.Stage)
+	for w := 0; w < reconcileWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for st := range work {
+				task, opts := NewReminderTask(st)
+				_, err := q.EnqueueContext(ctx, task, opts...)
+				mu.Lock()
+				switch {
+				case err == nil:
+					n++
+				case !errors.Is(err, asynq.ErrTaskIDConflict) && firstErr == nil:
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, st := range stages {
+		work <- st
+	}
+	close(work)
+	wg.Wait()
+	return n, firstErr
+}

@@ -1,0 +1,41 @@
+package jobs
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// Periodic is a task the scheduler enqueues on a cron spec (Asia/Shanghai).
+type Periodic struct {
+	Spec string
+	Task *asynq.Task
+	Opts []asynq.Option
+}
+
+// Schedule lists every periodic task. Each carries asynq.Unique for most of its period, so that
+// when several scheduler replicas enqueue the same tick, one task runs.
+func Schedule(reconcileEvery time.Duration) []Periodic {
+	return []Periodic{
+		{Spec: "@every " + reconcileEvery.String(), Task: NewReconcileTask(),
+			Opts: []asynq.Option{asynq.Unique(reconcileEvery * 9 / 10), asynq.MaxRetry(0), asynq.Timeout(reconcileEvery)}},
+		{Spec: "17 * * * *", Task: NewCleanupCaptchasTask(), Opts: []asynq.Option{asynq.Unique(50 * time.Minute), asynq.MaxRetry(1)}},
+	}
+}
+
+// RegisterSchedule adds the periodic tasks to a scheduler.
+func RegisterSchedule(s *asynq.Scheduler, reconcileEvery time.Duration) error {
+	for _, p := range Schedule(reconcileEvery) {
+		if _, err := s.Register(p.Spec, p.Task, p.Opts...); err != nil {
+			return fmt.Errorf("jobs: schedule %s (%s): %w", p.Task.Type(), p.Spec, err)
+		}
+	}
+	return nil
+}
+
+// ReconcileAtStart is the reconcile a process enqueues when it starts; Unique keeps replicas
+// starting together to one.
+func ReconcileAtStart() (*asynq.Task, []asynq.Option) {
+	return NewReconcileTask(), []asynq.Option{asynq.Unique(30 * time.Second), asynq.MaxRetry(3)}
+}
