@@ -1,0 +1,271 @@
+package handlers
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"zhaocuo/models"
+)
+
+// adminStore is what the administrator's pages need of the database.
+type adminStore interface {
+	Users(ctx context.Context) ([]models.UserView, error)
+	CreateUser(ctx context.Context, spec models.UserSpec, password string) (*models.User, error)
+	SetUserDisabled(ctx context.Context, id int64, disabled bool) error
+	SetPassword(ctx context.Context, id int64, password string) error
+	Regions(ctx context.Context) ([]models.Region, error)
+	Units(ctx context.Context, sc models.Scope) ([]models.UnitOption, error)
+	Websites(ctx context.Context) ([]models.WebsiteView, error)
+	LoadRegistry(ctx context.Context, spec models.RegistrySpec) (models.RegistryCounts, error)
+	SetWebsiteStatus(ctx context.Context, id int64, status string) error
+	CalendarYears(ctx context.Context) ([]models.CalendarYear, error)
+	ImportHolidayNotice(ctx context.Context, data []byte) (year, days int, err error)
+	SetCalendarDay(ctx context.Context, day models.Date, offDay bool, name string) error
+	Settings(ctx context.Context) (models.Settings, error)
+	SaveSettings(ctx context.Context, set models.Settings) error
+	Webhooks(ctx context.Context) ([]models.WebhookView, error)
+	AddWebhook(ctx context.Context, unitID, regionID int64, url string) error
+	DeleteWebhook(ctx context.Context, id int64) error
+}
+
+type adminHandlers struct {
+	*ui
+	store adminStore
+}
+
+type adminPage struct {
+	Section  string
+	Users    []models.UserView
+	Regions  []models.Region
+	Units    []models.UnitOption
+	Websites []models.WebsiteView
+	Years    []models.CalendarYear
+	Settings models.Settings
+	Webhooks []models.WebhookView
+	Errors   map[string]string
+	Form     map[string]string
+}
+
+// show renders an admin section with what it lists.
+func (h *adminHandlers) show(c *gin.Context, status int, section string, errs, form map[string]string) {
+	ctx := c.Request.Context()
+	p := adminPage{Section: section, Errors: errs, Form: form}
+	var err error
+	switch section {
+	case "users":
+		if p.Users, err = h.store.Users(ctx); err == nil {
+			if p.Regions, err = h.store.Regions(ctx); err == nil {
+				p.Units, err = h.store.Units(ctx, models.Scope{All: true})
+			}
+		}
+	case "registry":
+		if p.Regions, err = h.store.Regions(ctx); err == nil {
+			if p.Units, err = h.store.Units(ctx, models.Scope{All: true}); err == nil {
+				p.Websites, err = h.store.Websites(ctx)
+			}
+		}
+	case "calendar":
+		p.Years, err = h.store.CalendarYears(ctx)
+	case "settings":
+		p.Settings, err = h.store.Settings(ctx)
+	case "webhooks":
+		if p.Webhooks, err = h.store.Webhooks(ctx); err == nil {
+			if p.Regions, err = h.store.Regions(ctx); err == nil {
+				p.Units, err = h.store.Units(ctx, models.Scope{All: true})
+			}
+		}
+	default:
+		if p.Years, err = h.store.CalendarYears(ctx); err == nil {
+			p.Settings, err = h.store.Settings(ctx)
+		}
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, status, "admin", page{Title: "系统管理", Active: "admin", Content: p})
+}
+
+func (h *adminHandlers) home(c *gin.Context)     { h.show(c, http.StatusOK, "home", nil, nil) }
+func (h *adminHandlers) users(c *gin.Context)    { h.show(c, http.StatusOK, "users", nil, nil) }
+func (h *adminHandlers) registry(c *gin.Context) { h.show(c, http.StatusOK, "registry", nil, nil) }
+func (h *adminHandlers) calendar(c *gin.Context) { h.show(c, http.StatusOK, "calendar", nil, nil) }
+func (h *adminHandlers) settings(c *gin.Context) { h.show(c, http.StatusOK, "settings", nil, nil) }
+
+// done redirects back to a section with a message, or shows the section again with the error
+// beside its field and what was typed.
+func (h *adminHandlers) done(c *gin.Context, section string, err error, ok string) {
+	if err != nil {
+		if status(err) >= 500 {
+			h.fail(c, err)
+			return
+		}
+		key := field(err)
+		if key == "" {
+			key = "form"
+		}
+		form := map[string]string{}
+		for k, v := range c.Request.PostForm {
+			if k != "password" && len(v) > 0 {
+				form[k] = v[0]
+			}
+		}
+		h.show(c, status(err), section, map[string]string{key: message(err)}, form)
+		return
+	}
+	h.setFlash(c, flash{Kind: "ok", Message: ok})
+	c.Redirect(http.StatusSeeOther, "/admin/"+section)
+}
+
+func (h *adminHandlers) createUser(c *gin.Context) {
+	spec := models.UserSpec{Username: strings.TrimSpace(c.PostForm("username")), DisplayName: strings.TrimSpace(c.PostForm("display_name")),
+		Role: c.PostForm("role"), RegionCode: c.PostForm("region"), Email: strings.TrimSpace(c.PostForm("email"))}
+	if id, _ := strconv.ParseInt(c.PostForm("unit_id"), 10, 64); id > 0 && (spec.Role == models.RoleUnitStaff || spec.Role == models.RoleUnitReviewer) {
+		if units, err := h.store.Units(c.Request.Context(), models.Scope{All: true}); err == nil {
+			for _, u := range units {
+				if u.ID == id {
+					spec.Unit = u.Name
+				}
+			}
+		}
+		spec.RegionCode = ""
+	}
+	_, err := h.store.CreateUser(c.Request.Context(), spec, c.PostForm("password"))
+	h.done(c, "users", err, "已添加用户 "+spec.Username)
+}
+
+func (h *adminHandlers) userAction(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		h.fail(c, models.NotFound("用户不存在"))
+		return
+	}
+	ctx := c.Request.Context()
+	switch c.Param("action") {
+	case "disable":
+		if id == currentUser(c).ID {
+			h.done(c, "users", models.Invalid("form", "不能停用自己的账号"), "")
+			return
+		}
+		h.done(c, "users", h.store.SetUserDisabled(ctx, id, true), "账号已停用，其登录已失效")
+	case "enable":
+		h.done(c, "users", h.store.SetUserDisabled(ctx, id, false), "账号已启用")
+	case "password":
+		h.done(c, "users", h.store.SetPassword(ctx, id, c.PostForm("password")), "密码已重置，其原有登录已失效")
+	default:
+		h.fail(c, models.NotFound("未知的操作"))
+	}
+}
+
+func (h *adminHandlers) createUnit(c *gin.Context) {
+	spec, err := models.UnitSpecFrom(c.PostForm("name"), c.PostForm("region"), c.PostForm("kind"))
+	if err == nil {
+		_, err = h.store.LoadRegistry(c.Request.Context(), models.RegistrySpec{Units: []models.UnitSpec{spec}})
+	}
+	h.done(c, "registry", err, "已添加单位 "+spec.Name)
+}
+
+func (h *adminHandlers) createWebsite(c *gin.Context) {
+	var bases []string
+	for _, line := range strings.Split(c.PostForm("bases"), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			bases = append(bases, line)
+		}
+	}
+	spec := models.WebsiteSpec{Name: strings.TrimSpace(c.PostForm("name")), Unit: c.PostForm("unit"),
+		IdentifierCode: strings.TrimSpace(c.PostForm("identifier_code")), Kind: c.PostForm("kind"), Bases: bases}
+	var err error
+	switch {
+	case spec.Name == "":
+		err = models.Invalid("name", "请填写网站名称")
+	case spec.Kind != models.SitePortal && spec.Kind != models.SiteDepartment:
+		err = models.Invalid("kind", "请选择网站类型")
+	case len(bases) == 0:
+		err = models.Invalid("bases", "请至少填写一个网址")
+	default:
+		_, err = h.store.LoadRegistry(c.Request.Context(), models.RegistrySpec{Websites: []models.WebsiteSpec{spec}})
+	}
+	h.done(c, "registry", err, "已添加网站 "+spec.Name)
+}
+
+func (h *adminHandlers) websiteStatus(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	h.done(c, "registry", h.store.SetWebsiteStatus(c.Request.Context(), id, c.PostForm("status")), "网站状态已更新")
+}
+
+// importCalendar takes a year's notice as an uploaded holiday-cn JSON file.
+func (h *adminHandlers) importCalendar(c *gin.Context) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		h.done(c, "calendar", models.Invalid("file", "请选择日历文件（JSON）"), "")
+		return
+	}
+	f, err := fh.Open()
+	if err != nil {
+		h.done(c, "calendar", models.Invalid("file", "文件无法读取"), "")
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		h.done(c, "calendar", models.Invalid("file", "文件无法读取"), "")
+		return
+	}
+	year, days, err := h.store.ImportHolidayNotice(c.Request.Context(), data)
+	h.done(c, "calendar", err, "已导入 "+strconv.Itoa(year)+" 年节假日安排（"+strconv.Itoa(days)+" 天）")
+}
+
+func (h *adminHandlers) setCalendarDay(c *gin.Context) {
+	day, err := models.ParseDate(c.PostForm("day"))
+	if err != nil {
+		h.done(c, "calendar", models.Invalid("day", err.Error()), "")
+		return
+	}
+	kind := c.PostForm("kind")
+	if kind != "work" && kind != "off" {
+		h.done(c, "calendar", models.Invalid("kind", "请选择上班或休息"), "")
+		return
+	}
+	err = h.store.SetCalendarDay(c.Request.Context(), day, kind == "off", strings.TrimSpace(c.PostForm("name")))
+	h.done(c, "calendar", err, day.String()+" 已设为"+map[string]string{"work": "工作日", "off": "休息日"}[kind])
+}
+
+func (h *adminHandlers) saveSettings(c *gin.Context) {
+	ctx := c.Request.Context()
+	set, err := h.store.Settings(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	ints := map[string]*int{"forward_days": &set.ForwardDays, "reply_days": &set.ReplyDays, "extension_max_days": &set.ExtensionMaxDays,
+		"extension_max_requests": &set.ExtensionMaxRequests, "urges_before_supervise": &set.UrgesBeforeSupervise, "reminder_hour": &set.ReminderHour,
+		"ranking_min_due": &set.RankingMinDue}
+	for name, p := range ints {
+		n, err := strconv.Atoi(strings.TrimSpace(c.PostForm(name)))
+		if err != nil {
+			h.done(c, "settings", models.Invalid(name, "请填写整数"), "")
+			return
+		}
+		*p = n
+	}
+	set.RoutingEnabled = c.PostForm("routing_enabled") == "1"
+	h.done(c, "settings", h.store.SaveSettings(ctx, set), "设置已保存")
+}
+
+func (h *adminHandlers) webhooks(c *gin.Context) { h.show(c, http.StatusOK, "webhooks", nil, nil) }
+
+func (h *adminHandlers) addWebhook(c *gin.Context) {
+	unit, _ := strconv.ParseInt(c.PostForm("unit_id"), 10, 64)
+	region, _ := strconv.ParseInt(c.PostForm("region_id"), 10, 64)
+	h.done(c, "webhooks", h.store.AddWebhook(c.Request.Context(), unit, region, c.PostForm("url")), "已添加推送地址")
+}
+
+func (h *adminHandlers) deleteWebhook(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	h.done(c, "webhooks", h.store.DeleteWebhook(c.Request.Context(), id), "已删除推送地址")
+}

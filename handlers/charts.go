@@ -1,0 +1,117 @@
+package handlers
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"strings"
+
+	"zhaocuo/models"
+)
+
+// Charts are drawn on the server as SVG: no script, no network, printable. Colours are SVG
+// attributes, not style attributes, so the page's CSP (no inline style) does not touch them.
+
+type bar struct {
+	Label string
+	Value float64 // 0..1 of the chart's scale
+	Text  string  // what the bar says, e.g. "98.50%（197/200）"
+	Link  string
+	Muted bool // drawn grey: too few to rank
+}
+
+// barChart draws horizontal bars, one per item, labels on the left.
+func barChart(title string, items []bar) template.HTML {
+	if len(items) == 0 {
+		return ""
+	}
+	const width, labelW, rowH, top = 720, 190, 26, 30
+	height := top + len(items)*rowH + 10
+	plot := float64(width - labelW - 150)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, width, height, html.EscapeString(title))
+	fmt.Fprintf(&b, `<text x="0" y="18" font-size="15" font-weight="700" fill="#1f2328">%s</text>`, html.EscapeString(title))
+	for i, it := range items {
+		y := top + i*rowH
+		w := plot * max(0, min(it.Value, 1))
+		colour := "#b3121b"
+		if it.Muted {
+			colour = "#9aa4ae"
+		}
+		if it.Link != "" {
+			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(it.Link))
+		}
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="13" text-anchor="end" fill="#1f2328">%s</text>`, labelW-8, y+16, html.EscapeString(truncateRunes(it.Label, 14)))
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" rx="3" fill="%s"><title>%s %s</title></rect>`, labelW, y+4, w, rowH-8, colour,
+			html.EscapeString(it.Label), html.EscapeString(it.Text))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="12" fill="#5b6470">%s</text>`, float64(labelW)+w+6, y+16, html.EscapeString(it.Text))
+		if it.Link != "" {
+			b.WriteString(`</a>`)
+		}
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// lineChart draws weekly series (received and closed) over the period.
+func lineChart(title string, weeks []models.Date, series map[string][]int64, colours map[string]string) template.HTML {
+	if len(weeks) == 0 {
+		return ""
+	}
+	const width, height, left, right, top, bottom = 720, 260, 44, 16, 34, 40
+	var peak int64 = 1
+	for _, s := range series {
+		for _, v := range s {
+			peak = max(peak, v)
+		}
+	}
+	plotW, plotH := float64(width-left-right), float64(height-top-bottom)
+	x := func(i int) float64 {
+		if len(weeks) == 1 {
+			return float64(left) + plotW/2
+		}
+		return float64(left) + plotW*float64(i)/float64(len(weeks)-1)
+	}
+	y := func(v int64) float64 { return float64(top) + plotH*(1-float64(v)/float64(peak)) }
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, width, height, html.EscapeString(title))
+	fmt.Fprintf(&b, `<text x="0" y="18" font-size="15" font-weight="700" fill="#1f2328">%s</text>`, html.EscapeString(title))
+	for _, frac := range []float64{0, 0.5, 1} {
+		v := int64(float64(peak) * frac)
+		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#d8dde3"/><text x="%d" y="%.1f" font-size="11" text-anchor="end" fill="#5b6470">%d</text>`,
+			left, width-right, y(v), y(v), left-6, y(v)+4, v)
+	}
+	step := max(1, len(weeks)/8)
+	for i, w := range weeks {
+		if i%step == 0 {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#5b6470">%02d-%02d</text>`, x(i), height-bottom+16, w.Month, w.Day)
+		}
+	}
+	legend := left
+	for _, name := range []string{"收到", "办结"} {
+		s, ok := series[name]
+		if !ok {
+			continue
+		}
+		var pts []string
+		for i, v := range s {
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(v)))
+		}
+		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2.5" points="%s"/>`, colours[name], strings.Join(pts, " "))
+		for i, v := range s {
+			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"><title>%s %02d-%02d 起一周：%d</title></circle>`, x(i), y(v), colours[name], name, weeks[i].Month, weeks[i].Day, v)
+		}
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="12" height="4" fill="%s"/><text x="%d" y="%d" font-size="12" fill="#1f2328">%s</text>`, legend, height-10, colours[name], legend+16, height-5, name)
+		legend += 70
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

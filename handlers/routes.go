@@ -1,0 +1,155 @@
+// Package handlers is the web side: every route, the middleware around them, and one small
+// handler per action. Handlers parse, call the model, and render or redirect; rules live in models.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"zhaocuo/jobs"
+	"zhaocuo/models"
+	"zhaocuo/static"
+	"zhaocuo/templates"
+)
+
+// Deps is what the web side needs from the composition root.
+type Deps struct {
+	Store          *models.Store
+	Templates      *templates.Engine
+	Assets         *static.Assets
+	Scheduler      *jobs.Scheduler       // puts reminders and deliveries on the queue
+	QueueInspector asynq.RedisConnOpt    // for asynqmon at /admin/queues
+	Email          bool                  // SMTP is configured: citizens get confirmations
+	Redis          redis.UniversalClient // shared rate limits
+	Registry       *prometheus.Registry  // /metrics; HTTP figures are added to it
+	Logger         *slog.Logger
+	Secret         []byte // signs cookies
+	Captcha        bool
+	RateLimit      int // reports per client per hour; 0 = no limits
+	TrustedProxies []string
+	Ready          func(ctx context.Context) error // database and Redis answer
+	Clock          models.Clock
+}
+
+// New returns the HTTP handler with every route of the application.
+func New(d Deps) (http.Handler, error) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.MaxMultipartMemory = maxMultipartMemory
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, err
+	}
+	if d.Clock == nil {
+		d.Clock = models.SystemClock{}
+	}
+	u := newUI(d)
+	metrics := newHTTPMetrics(d.Registry)
+	r.Use(requestID(), accessLog(d.Logger), recoverer(u), metrics.middleware(), securityHeaders(u.tls))
+	r.NoRoute(u.notFound)
+	r.NoMethod(u.methodNotAllowed)
+
+	limits := newLimiter(d.Redis, d.RateLimit, d.Logger)
+	auth := &authenticator{store: d.Store, secret: d.Secret, rdb: d.Redis, log: d.Logger}
+	r.Use(auth.session())
+
+	q := &queue{sched: d.Scheduler, email: d.Email}
+	reports := &reportHandlers{ui: u, store: d.Store, limits: limits, captchas: newCaptchas(d.Store, d.Captcha), queue: q}
+	public := &publicHandlers{ui: u, store: d.Store, limits: limits}
+	sessions := &sessionHandlers{ui: u, auth: auth, store: d.Store}
+	staff := &staffHandlers{ui: u, store: d.Store, clock: d.Clock, queue: q}
+	admin := &adminHandlers{ui: u, store: d.Store}
+	stats := &statsHandlers{ui: u, store: d.Store, clock: d.Clock}
+	notes := &notificationHandlers{ui: u, store: d.Store}
+	health := &healthHandlers{ready: d.Ready, registry: d.Registry}
+	signedIn, inScope := u.require(), sessions.staffSession()
+	supervisors := u.require(models.RoleSupervisor, models.RoleAdmin)
+	admins := u.require(models.RoleAdmin)
+	handlers := u.require(models.RoleSupervisor, models.RoleUnitStaff, models.RoleUnitReviewer)
+
+	// Operations.
+	r.GET("/healthz", health.alive)
+	r.GET("/readyz", health.readyz)
+	r.GET("/metrics", health.metrics)
+	r.GET("/static/:hash/*name", u.asset)
+
+	// Citizens: anonymous pages.
+	r.GET("/", reports.form)
+	r.POST("/report", limitBody(maxUploadBody), reports.submitForm)
+	r.GET("/report/done", reports.done)
+	r.GET("/query", reports.query)
+	r.POST("/query/rating", limitBody(maxJSONBody), public.rate)
+	r.GET("/replies", public.replies)
+
+	// Staff: signing in and out.
+	r.GET("/login", sessions.loginForm)
+	r.POST("/login", limitBody(maxJSONBody), sessions.login)
+	r.POST("/logout", sessions.logout)
+	r.GET("/account", signedIn, inScope, notes.account)
+	r.POST("/account", signedIn, limitBody(maxJSONBody), inScope, notes.saveAccount)
+	r.GET("/account/password", signedIn, inScope, sessions.passwordForm)
+	r.POST("/account/password", signedIn, limitBody(maxJSONBody), inScope, sessions.changePassword)
+
+	// Staff: tickets, within each person's scope.
+	r.GET("/staff", signedIn, inScope, staff.desk)
+	r.GET("/staff/tickets", handlers, inScope, staff.list)
+	r.GET("/staff/tickets/:ticket_no", handlers, inScope, staff.detail)
+	r.GET("/staff/tickets/:ticket_no/screenshot", handlers, inScope, staff.screenshot)
+	r.POST("/staff/tickets/:ticket_no/:action", handlers, limitBody(maxJSONBody), inScope, staff.act)
+	r.GET("/staff/audit", supervisors, inScope, staff.audit)
+	r.GET("/staff/stats", signedIn, inScope, stats.dashboard)
+	r.GET("/notifications", signedIn, inScope, notes.list)
+	r.GET("/notifications/:id", signedIn, notes.open)
+	r.POST("/notifications/read", signedIn, notes.readAll)
+
+	// Administrators: registry, users, calendar, settings.
+	r.GET("/admin", admins, inScope, admin.home)
+	r.GET("/admin/users", admins, inScope, admin.users)
+	r.POST("/admin/users", admins, limitBody(maxJSONBody), inScope, admin.createUser)
+	r.POST("/admin/users/:id/:action", admins, limitBody(maxJSONBody), inScope, admin.userAction)
+	r.GET("/admin/registry", admins, inScope, admin.registry)
+	r.POST("/admin/units", admins, limitBody(maxJSONBody), inScope, admin.createUnit)
+	r.POST("/admin/websites", admins, limitBody(maxJSONBody), inScope, admin.createWebsite)
+	r.POST("/admin/websites/:id/status", admins, limitBody(maxJSONBody), inScope, admin.websiteStatus)
+	r.GET("/admin/calendar", admins, inScope, admin.calendar)
+	r.POST("/admin/calendar/import", admins, limitBody(2<<20), inScope, admin.importCalendar)
+	r.POST("/admin/calendar/day", admins, limitBody(maxJSONBody), inScope, admin.setCalendarDay)
+	r.GET("/admin/settings", admins, inScope, admin.settings)
+	r.POST("/admin/settings", admins, limitBody(maxJSONBody), inScope, admin.saveSettings)
+	r.GET("/admin/webhooks", admins, inScope, admin.webhooks)
+	r.POST("/admin/webhooks", admins, limitBody(maxJSONBody), inScope, admin.addWebhook)
+	r.POST("/admin/webhooks/:id/delete", admins, limitBody(maxJSONBody), inScope, admin.deleteWebhook)
+	r.Any("/admin/queues/*path", admins, queuesUI(d))
+	r.GET("/admin/queues", admins, queuesUI(d))
+
+	// The JSON API: citizens.
+	api := r.Group("/api/v1")
+	api.GET("/categories", reports.apiCategories)
+	api.GET("/captcha", reports.apiCaptcha)
+	api.POST("/reports", limitBody(maxUploadBody), reports.apiSubmit)
+	api.GET("/reports/:ticket_no", reports.apiShow)
+	api.POST("/reports/:ticket_no/rating", limitBody(maxJSONBody), public.apiRate)
+
+	// The JSON API: staff, with a Bearer token.
+	api.POST("/auth/login", limitBody(maxJSONBody), sessions.apiLogin)
+	api.POST("/auth/logout", signedIn, sessions.apiLogout)
+	api.GET("/me", signedIn, sessions.apiMe)
+	api.GET("/tickets", handlers, inScope, staff.apiList)
+	api.GET("/tickets/:ticket_no", handlers, inScope, staff.apiShow)
+	api.POST("/tickets/:ticket_no/:action", handlers, limitBody(maxJSONBody), inScope, staff.apiAct)
+	api.GET("/stats/completion", signedIn, inScope, stats.apiCompletion)
+	api.GET("/notifications", signedIn, notes.apiList)
+	api.POST("/notifications/read", signedIn, limitBody(maxJSONBody), notes.apiRead)
+
+	// Cross-site form posts are refused for every route (Go's Fetch-metadata check); API
+	// clients that send no browser headers are not affected.
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(u.crossOrigin))
+	return csrf.Handler(r), nil
+}

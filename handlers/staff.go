@@ -1,0 +1,286 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"zhaocuo/models"
+)
+
+// ticketStore is what the staff's ticket pages need of the database.
+type ticketStore interface {
+	ListTickets(ctx context.Context, sc models.Scope, f models.TicketFilter) ([]models.TicketRow, int64, error)
+	TicketDetail(ctx context.Context, sc models.Scope, ticketNo string) (*models.TicketDetail, error)
+	TicketScreenshot(ctx context.Context, sc models.Scope, ticketNo string) (*models.Attachment, error)
+	Act(ctx context.Context, actor *models.User, ticketNo string, a models.Action) (*models.Ticket, error)
+	Units(ctx context.Context, sc models.Scope) ([]models.UnitOption, error)
+	Categories(ctx context.Context) ([]models.Category, error)
+	Calendar(ctx context.Context) (*models.Calendar, error)
+	Settings(ctx context.Context) (models.Settings, error)
+	AuditLog(ctx context.Context, sc models.Scope, f models.AuditFilter) ([]models.AuditEntry, int64, error)
+	PendingDeliveries(ctx context.Context, ticketID int64) ([]int64, error)
+	Regions(ctx context.Context) ([]models.Region, error)
+}
+
+type staffHandlers struct {
+	*ui
+	store ticketStore
+	clock models.Clock
+	queue *queue
+}
+
+// ticketItem is a row of a list with its countdown in working days.
+type ticketItem struct {
+	models.TicketRow
+	DaysLeft int  // working days after today up to the deadline
+	DueToday bool // the deadline is today
+	Overdue  bool
+	DaysLate int // working days past the deadline
+}
+
+func (h *staffHandlers) items(ctx context.Context, rows []models.TicketRow) ([]ticketItem, error) {
+	cal, err := h.store.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := h.clock.Now()
+	items := make([]ticketItem, len(rows))
+	for i, r := range rows {
+		it := ticketItem{TicketRow: r}
+		if due := r.DueAt(); due != nil && (r.Status == models.StatusTriage || r.Status == models.StatusAssigned ||
+			r.Status == models.StatusProcessing || r.Status == models.StatusReviewing) {
+			switch {
+			case now.After(*due):
+				it.Overdue, it.DaysLate = true, max(cal.WorkingDaysBetween(*due, now), 1)
+			case models.DateOf(*due) == models.DateOf(now):
+				it.DueToday = true
+			default:
+				it.DaysLeft = cal.WorkingDaysBetween(now, *due)
+			}
+		}
+		items[i] = it
+	}
+	return items, nil
+}
+
+type deskPage struct {
+	Role       string
+	Inbox      []ticketItem // unit roles: what to do, by deadline
+	Triage     []ticketItem // supervisors: to forward
+	Pending    []ticketItem // supervisors: requests to decide
+	Overdue    []ticketItem // supervisors: late units
+	Supervised []ticketItem // supervisors: under 督办, until closed
+	Reviewing  []ticketItem // reviewers: replies to approve
+}
+
+// desk is the first page after signing in: what waits for this person, most urgent first.
+func (h *staffHandlers) desk(c *gin.Context) {
+	u := currentUser(c)
+	if u.Role == models.RoleAdmin {
+		c.Redirect(http.StatusSeeOther, "/admin")
+		return
+	}
+	ctx, sc := c.Request.Context(), scopeOf(c)
+	p := deskPage{Role: u.Role}
+	list := func(f models.TicketFilter) []ticketItem {
+		if c.IsAborted() {
+			return nil
+		}
+		f.PerPage = 50
+		rows, _, err := h.store.ListTickets(ctx, sc, f)
+		if err == nil {
+			var items []ticketItem
+			if items, err = h.items(ctx, rows); err == nil {
+				return items
+			}
+		}
+		h.fail(c, err)
+		return nil
+	}
+	switch u.Role {
+	case models.RoleSupervisor:
+		p.Supervised = list(models.TicketFilter{Supervised: true})
+		p.Triage = list(models.TicketFilter{Status: models.StatusTriage})
+		p.Pending = list(models.TicketFilter{Pending: true, Status: "open"})
+		p.Overdue = list(models.TicketFilter{Overdue: true})
+	case models.RoleUnitReviewer:
+		p.Reviewing = list(models.TicketFilter{Status: models.StatusReviewing})
+		p.Inbox = list(models.TicketFilter{Status: "open"})
+	default:
+		p.Inbox = list(models.TicketFilter{Status: "open"})
+	}
+	if c.IsAborted() {
+		return
+	}
+	h.render(c, http.StatusOK, "desk", page{Title: "工作台", Active: "desk", Content: p})
+}
+
+type listPage struct {
+	Items       []ticketItem
+	Total       int64
+	Filter      models.TicketFilter
+	Query       url.Values
+	Categories  []models.Category
+	Units       []models.UnitOption
+	Statuses    []string
+	Prev, Next  string // page links
+	Page, Pages int
+	MetricLabel string // the rates' set the list shows, if any
+	ExportQuery string
+}
+
+// parseFilter reads the list's filters from the query string; unknown values are ignored.
+func parseFilter(c *gin.Context) models.TicketFilter {
+	f := models.TicketFilter{Status: c.Query("status"), Q: c.Query("q"), Source: c.Query("source"),
+		Pending: c.Query("pending") == "1", Overdue: c.Query("overdue") == "1", DueToday: c.Query("due_today") == "1",
+		Supervised: c.Query("supervised") == "1"}
+	if _, ok := models.Metrics[c.Query("metric")]; ok {
+		f.Metric = c.Query("metric")
+	}
+	f.UnitID, _ = strconv.ParseInt(c.Query("unit"), 10, 64)
+	f.CategoryID, _ = strconv.ParseInt(c.Query("category"), 10, 64)
+	f.Page, _ = strconv.Atoi(c.Query("page"))
+	f.PerPage, _ = strconv.Atoi(c.Query("per_page"))
+	if d, err := models.ParseDate(c.Query("from")); err == nil {
+		f.From = d.At(0, 0, 0)
+	}
+	if d, err := models.ParseDate(c.Query("to")); err == nil {
+		f.To = d.AddDays(1).At(0, 0, 0)
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.PerPage < 1 || f.PerPage > 100 {
+		f.PerPage = 20
+	}
+	return f
+}
+
+// list shows the tickets in scope with filters and paging (the tickets behind a number of the
+// rates, too: metric=...), or exports them (format=xlsx|csv).
+func (h *staffHandlers) list(c *gin.Context) {
+	ctx, sc := c.Request.Context(), scopeOf(c)
+	f := parseFilter(c)
+	if code := c.Query("region"); code != "" {
+		regions, err := h.store.Regions(ctx)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		f.RegionPath = "/none/" // an unknown region shows nothing
+		for _, r := range regions {
+			if r.Code == code {
+				f.RegionPath = r.Path
+			}
+		}
+	}
+	if format := c.Query("format"); format != "" {
+		f.Page, f.PerPage = 1, models.MaxExportRows
+		rows, _, err := h.store.ListTickets(ctx, sc, f)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		sh := sheet{Name: "留言", Headers: []string{"留言编号", "状态", "问题类型", "办理单位", "出错页面", "问题描述", "提交时间", "答复期限", "办结时间"}}
+		for _, r := range rows {
+			sh.Rows = append(sh.Rows, []any{r.TicketNo, statusLabel(r.Status), r.CategoryName, r.UnitName, r.PageURL, r.Description,
+				r.ReceivedAt, r.DueAt(), r.ClosedAt})
+		}
+		h.export(c, format, "留言列表", sh)
+		return
+	}
+	rows, total, err := h.store.ListTickets(ctx, sc, f)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	items, err := h.items(ctx, rows)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	cats, err := h.store.Categories(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := listPage{Items: items, Total: total, Filter: f, Query: c.Request.URL.Query(), Categories: cats, Page: f.Page,
+		MetricLabel: models.Metrics[f.Metric], ExportQuery: mergeQuery(c.Request.URL.Query(), "format", "xlsx"),
+		Statuses: []string{models.StatusTriage, models.StatusAssigned, models.StatusProcessing, models.StatusReviewing,
+			models.StatusClosed, models.StatusInvalid, models.StatusLinked}}
+	if currentUser(c).Role == models.RoleSupervisor {
+		if p.Units, err = h.store.Units(ctx, sc); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	p.Pages = int((total + int64(f.PerPage) - 1) / int64(f.PerPage))
+	pageLink := func(n int) string {
+		q := c.Request.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return "/staff/tickets?" + q.Encode()
+	}
+	if f.Page > 1 {
+		p.Prev = pageLink(f.Page - 1)
+	}
+	if f.Page < p.Pages {
+		p.Next = pageLink(f.Page + 1)
+	}
+	h.render(c, http.StatusOK, "tickets", page{Title: "留言办理", Active: "tickets", Content: p})
+}
+
+type auditPage struct {
+	Entries     []models.AuditEntry
+	Total       int64
+	Filter      models.AuditFilter
+	Prev, Next  string
+	Page, Pages int
+}
+
+// audit shows who did what to which ticket, when, within the scope.
+func (h *staffHandlers) audit(c *gin.Context) {
+	f := models.AuditFilter{Actor: c.Query("actor"), Kind: c.Query("kind")}
+	f.Page, _ = strconv.Atoi(c.Query("page"))
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	f.PerPage = 50
+	if d, err := models.ParseDate(c.Query("from")); err == nil {
+		f.From = d.At(0, 0, 0)
+	}
+	if d, err := models.ParseDate(c.Query("to")); err == nil {
+		f.To = d.AddDays(1).At(0, 0, 0)
+	}
+	entries, total, err := h.store.AuditLog(c.Request.Context(), scopeOf(c), f)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := auditPage{Entries: entries, Total: total, Filter: f, Page: f.Page, Pages: int((total + 49) / 50)}
+	link := func(n int) string {
+		q := c.Request.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return "/staff/audit?" + q.Encode()
+	}
+	if f.Page > 1 {
+		p.Prev = link(f.Page - 1)
+	}
+	if f.Page < p.Pages {
+		p.Next = link(f.Page + 1)
+	}
+	h.render(c, http.StatusOK, "audit", page{Title: "操作记录", Active: "audit", Content: p})
+}
+
+// newRequestKey names one rendering of an action form: the same form sent twice (a double
+// click) carries the same key and is done once.
+func newRequestKey() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

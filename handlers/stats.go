@@ -1,0 +1,227 @@
+package handlers
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"zhaocuo/models"
+)
+
+type statsStore interface {
+	CompletionTable(ctx context.Context, q models.StatsQuery, groupBy, rootPath string) (*models.StatsTable, error)
+	WeeklyFlow(ctx context.Context, q models.StatsQuery) ([]models.Date, []int64, []int64, error)
+	Regions(ctx context.Context) ([]models.Region, error)
+}
+
+type statsHandlers struct {
+	*ui
+	store statsStore
+	clock models.Clock
+}
+
+// statsRequest is what a rates page or call asks for, checked against the person's scope.
+type statsRequest struct {
+	Query    models.StatsQuery
+	Root     models.Region   // the region whose sub-regions the region table shows
+	Regions  []models.Region // the regions the person may choose
+	Kind     string          // the period's kind as asked: week, month, quarter, year, or ""
+	From, To string
+}
+
+func (h *statsHandlers) request(c *gin.Context) (*statsRequest, error) {
+	ctx, sc, u := c.Request.Context(), scopeOf(c), currentUser(c)
+	now := h.clock.Now()
+	req := &statsRequest{Kind: c.Query("period"), From: c.Query("from"), To: c.Query("to")}
+	p, err := models.ParsePeriod(req.Kind, req.From, req.To, now)
+	if err != nil {
+		return nil, err
+	}
+	asOf := now
+	if v := c.Query("as_of"); v != "" {
+		if asOf, err = time.Parse(time.RFC3339, v); err != nil {
+			return nil, models.Invalid("as_of", "as_of 应为 RFC 3339 时间，如 2025-03-31T23:59:59+08:00")
+		}
+	}
+	req.Query = models.StatsQuery{Scope: sc, Period: p, AsOf: asOf}
+	if v, _ := strconv.ParseInt(c.Query("category"), 10, 64); v > 0 {
+		req.Query.CategoryID = v
+	}
+	regions, err := h.store.Regions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The regions the person may look at: a supervisor's own and below; everything for admins.
+	var own models.Region
+	for _, r := range regions {
+		switch {
+		case sc.All, sc.RegionPath != "" && strings.HasPrefix(r.Path, sc.RegionPath):
+			req.Regions = append(req.Regions, r)
+		}
+		if u.RegionID != nil && r.ID == *u.RegionID {
+			own = r
+		}
+	}
+	req.Root = own
+	if sc.All && own.ID == 0 && len(regions) > 0 {
+		req.Root = regions[0]
+	}
+	if code := c.Query("region"); code != "" {
+		found := false
+		for _, r := range req.Regions {
+			if r.Code == code {
+				req.Root, req.Query.RegionPath, found = r, r.Path, true
+			}
+		}
+		if !found {
+			return nil, models.NotFound("没有该地区，或不在您的管辖范围内")
+		}
+	}
+	if v, _ := strconv.ParseInt(c.Query("unit"), 10, 64); v > 0 {
+		req.Query.UnitID = v
+	}
+	return req, nil
+}
+
+type statsPage struct {
+	Req         *statsRequest
+	Period      models.Period
+	Previous    models.Period
+	Total, Prev models.Counts
+	Tables      []*models.StatsTable
+	RegionChart template.HTML
+	FlowChart   template.HTML
+	CatChart    template.HTML
+	Base        url.Values // the filters, for links to ticket lists and exports
+	Sort        string
+	Metrics     map[string]string
+}
+
+// dashboard is the rates page: the figures for the period beside the previous period's, the
+// tables by region, unit and category, and charts.
+func (h *statsHandlers) dashboard(c *gin.Context) {
+	ctx := c.Request.Context()
+	req, err := h.request(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if export := c.Query("export"); export != "" {
+		h.exportTable(c, req, export, c.DefaultQuery("format", "xlsx"))
+		return
+	}
+	p := statsPage{Req: req, Period: req.Query.Period, Previous: req.Query.Period.Previous(), Sort: c.Query("sort"), Metrics: models.Metrics}
+	p.Base = url.Values{"from": {dateParam(p.Period.From)}, "to": {dateParam(p.Period.To.Add(-time.Second))}}
+	if req.Query.RegionPath != "" {
+		p.Base.Set("region", req.Root.Code)
+	}
+	groups := []string{"unit", "category"}
+	if currentUser(c).Role == models.RoleSupervisor || currentUser(c).Role == models.RoleAdmin {
+		groups = []string{"region", "unit", "category"}
+	}
+	for _, g := range groups {
+		t, err := h.store.CompletionTable(ctx, req.Query, g, req.Root.Path)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		if p.Sort != "" && g == "unit" {
+			t.SortRows(strings.TrimPrefix(p.Sort, "-"), strings.HasPrefix(p.Sort, "-"))
+		}
+		p.Tables = append(p.Tables, t)
+		p.Total = t.Total
+	}
+	prevQ := req.Query
+	prevQ.Period = p.Previous
+	if prevQ.AsOf.After(p.Previous.To) {
+		prevQ.AsOf = p.Previous.To.Add(-time.Second) // the previous period as it stood at its end
+	}
+	prev, err := h.store.CompletionTable(ctx, prevQ, "category", req.Root.Path)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p.Prev = prev.Total
+	weeks, received, closed, err := h.store.WeeklyFlow(ctx, req.Query)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p.FlowChart = lineChart("每周收到和办结的留言", weeks, map[string][]int64{"收到": received, "办结": closed},
+		map[string]string{"收到": "#0b57d0", "办结": "#1a7f37"})
+	for _, t := range p.Tables {
+		switch t.GroupBy {
+		case "region":
+			var bars []bar
+			for _, r := range t.Rows {
+				rate := r.OnTimeRate()
+				bars = append(bars, bar{Label: r.Name, Value: rate.Value(), Text: rate.Percent(2) + "（" + itoa(int(rate.Num)) + "/" + itoa(int(rate.Den)) + "）",
+					Link: "/staff/stats?" + mergeQuery(c.Request.URL.Query(), "region", r.Key), Muted: r.Due < int64(t.MinDue)})
+			}
+			p.RegionChart = barChart("各地区按期办结率", bars)
+		case "category":
+			var top int64 = 1
+			for _, r := range t.Rows {
+				top = max(top, r.Received)
+			}
+			var bars []bar
+			for _, r := range t.Rows {
+				bars = append(bars, bar{Label: r.Name, Value: float64(r.Received) / float64(top), Text: itoa(int(r.Received)) + " 条"})
+			}
+			p.CatChart = barChart("各类问题留言数", bars)
+		}
+	}
+	h.render(c, http.StatusOK, "stats", page{Title: "办理统计", Active: "stats", Content: p})
+}
+
+func dateParam(t time.Time) string { return t.In(models.Shanghai).Format("2006-01-02") }
+
+// mergeQuery returns q with key set to value, encoded.
+func mergeQuery(q url.Values, key, value string) string {
+	out := url.Values{}
+	for k, v := range q {
+		out[k] = v
+	}
+	out.Set(key, value)
+	return out.Encode()
+}
+
+// statsHeaders and statsCells are the columns of an exported rates table.
+var statsHeaders = []string{"名称", "排名", "收到", "无效", "有效", "办结", "办结率", "应办结", "按期办结", "按期办结率",
+	"当前超期", "超期办结", "超一个月办结", "超一个月未办结", "问题属实", "平均办理工作日", "已评价", "满意和基本满意", "满意率"}
+
+func statsCells(name string, rank int, c models.Counts) []any {
+	rankText := "—"
+	if rank > 0 {
+		rankText = strconv.Itoa(rank)
+	}
+	return []any{name, rankText, c.Received, c.Invalid + c.Duplicates, c.Valid, c.Closed, c.CompletionRate(), c.Due, c.OnTime,
+		c.OnTimeRate(), c.OverdueNow, c.LateClosed, c.ClosedOverMonth, c.OpenOverMonth, c.Confirmed, c.AvgHandlingDays(),
+		c.Rated, c.Satisfied, c.Satisfaction()}
+}
+
+var groupNames = map[string]string{"unit": "按单位", "region": "按地区", "category": "按问题类型"}
+
+func (h *statsHandlers) exportTable(c *gin.Context, req *statsRequest, groupBy, format string) {
+	if _, ok := groupNames[groupBy]; !ok {
+		h.fail(c, models.Invalid("export", "export 应为 unit、region 或 category"))
+		return
+	}
+	t, err := h.store.CompletionTable(c.Request.Context(), req.Query, groupBy, req.Root.Path)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	sh := sheet{Name: groupNames[groupBy], Headers: statsHeaders}
+	for _, r := range t.Rows {
+		sh.Rows = append(sh.Rows, statsCells(r.Name, r.Rank, r.Counts))
+	}
+	sh.Rows = append(sh.Rows, statsCells("合计", 0, t.Total))
+	h.export(c, format, "办理统计_"+req.Query.Period.Label+"_"+groupNames[groupBy], sh)
+}

@@ -1,0 +1,131 @@
+package handlers_test
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/xuri/excelize/v2"
+
+	"zhaocuo/models/storetest"
+)
+
+// statsWorld: three 国资委 tickets and one of the 省政府办公厅 in March 2025, one closed on time,
+// one overdue.
+func statsWorld(t *testing.T) *testApp {
+	a := newTestApp(t)
+	gzw1, _ := a.submitTo("https://gzw.sc.gov.cn/1.html")
+	a.submitTo("https://gzw.sc.gov.cn/2.html")
+	a.submitTo("https://www.sc.gov.cn/3.html")
+	staff, reviewer := a.apiLogin("gzw-staff"), a.apiLogin("gzw-reviewer")
+	a.api("POST", "/api/v1/tickets/"+gzw1+"/reply", staff, `{"text":"已经修复了，感谢您的反馈。"}`)
+	a.api("POST", "/api/v1/tickets/"+gzw1+"/approve", reviewer, "")
+	a.Clock.Set(storetest.At("2025-04-02 10:00"))
+	return a
+}
+
+func TestStatsAPI(t *testing.T) {
+	a := statsWorld(t)
+	token := a.apiLogin("sc-supervisor")
+	resp, body := a.api("GET", "/api/v1/stats/completion?from=2025-03-01&to=2025-03-31&group_by=unit", token, "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d %v", resp.StatusCode, body)
+	}
+	total := body["total"].(map[string]any)
+	onTime := total["on_time_rate"].(map[string]any)
+	if total["received"] != float64(3) || total["due"] != float64(3) || total["on_time"] != float64(1) || total["overdue"] != float64(2) ||
+		onTime["num"] != float64(1) || onTime["den"] != float64(3) || onTime["text"] != "33.33%" {
+		t.Fatalf("total %v", total)
+	}
+	rows := body["rows"].([]any)
+	if len(rows) != 2 || rows[0].(map[string]any)["rank"] != nil {
+		t.Fatalf("rows (with fewer than 5 due none is ranked): %v", rows)
+	}
+	// An empty denominator is null beside "—", not 0 or 100.
+	_, empty := a.api("GET", "/api/v1/stats/completion?from=2024-01-01&to=2024-01-31", token, "")
+	r := empty["total"].(map[string]any)["on_time_rate"].(map[string]any)
+	if r["value"] != nil || r["text"] != "—" || r["den"] != float64(0) {
+		t.Fatalf("empty rate %v", r)
+	}
+	// Bad input.
+	for _, q := range []string{"group_by=nothing", "from=2025-13-01&to=2025-03-31", "period=forever", "region=999999", "as_of=yesterday"} {
+		if resp, _ := a.api("GET", "/api/v1/stats/completion?"+q, token, ""); resp.StatusCode/100 != 4 {
+			t.Errorf("%s: %d", q, resp.StatusCode)
+		}
+	}
+	// Unit staff see their own unit's figures only.
+	staff := a.apiLogin("gzw-staff")
+	_, own := a.api("GET", "/api/v1/stats/completion?from=2025-03-01&to=2025-03-31", staff, "")
+	if own["total"].(map[string]any)["received"] != float64(2) {
+		t.Fatalf("unit staff see %v", own["total"])
+	}
+}
+
+func TestStatsExports(t *testing.T) {
+	a := statsWorld(t)
+	token := a.apiLogin("sc-supervisor")
+	req, _ := http.NewRequest("GET", a.URL+"/api/v1/stats/completion?from=2025-03-01&to=2025-03-31&group_by=unit&format=xlsx", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, body := a.do(req)
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("xlsx: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("按单位")
+	if len(rows) != 4 || rows[0][0] != "名称" || rows[0][9] != "按期办结率" || rows[3][0] != "合计" {
+		t.Fatalf("rows %v", rows)
+	}
+	style, _ := f.GetCellStyle("按单位", "J4")
+	st, _ := f.GetStyle(style)
+	if v, _ := f.GetCellValue("按单位", "J4"); v != "33.33%" || st.NumFmt != 10 {
+		t.Fatalf("the total's 按期办结率 is %q (format %d): want a number shown as a percentage", v, st.NumFmt)
+	}
+	req, _ = http.NewRequest("GET", a.URL+"/api/v1/stats/completion?from=2025-03-01&to=2025-03-31&group_by=category&format=csv", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, body = a.do(req)
+	if !strings.HasPrefix(body, "\uFEFF名称,排名,收到") || !strings.Contains(body, "合计,—,3,0,3,1,33.33%") {
+		t.Fatalf("csv: %q", body)
+	}
+}
+
+func TestStatsPageNumbersLinkToTheirTickets(t *testing.T) {
+	a := statsWorld(t)
+	a.loginPage("sc-supervisor")
+	resp, page := a.get("/staff/stats?from=2025-03-01&to=2025-03-31")
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d", resp.StatusCode)
+	}
+	d := doc(t, page)
+	if d.Find("svg.chart").Length() != 3 {
+		t.Fatalf("%d charts", d.Find("svg.chart").Length())
+	}
+	if d.Find("#by-region tbody tr").Length() == 0 || d.Find("#by-unit tbody tr").Length() != 2 {
+		t.Fatal("tables missing")
+	}
+	// Follow the overdue count of the total: the list has those 2 tickets.
+	var href string
+	d.Find(".stat-cards a").Each(func(_ int, s *goquery.Selection) {
+		if h, _ := s.Attr("href"); strings.Contains(h, "metric=overdue") {
+			href = h
+		}
+	})
+	if href == "" {
+		t.Fatal("no link behind the overdue count")
+	}
+	_, list := a.get(href)
+	if n := doc(t, list).Find(".ticket-item").Length(); n != 2 {
+		t.Fatalf("the overdue list has %d tickets, want 2", n)
+	}
+	// Unit staff get their unit's page, without the region table.
+	b := newTestAppOn(t, a.Store, a.Clock, a.Redis)
+	b.loginPage("gzw-staff")
+	_, own := b.get("/staff/stats?from=2025-03-01&to=2025-03-31")
+	if od := doc(t, own); od.Find("#by-region").Length() != 0 || od.Find("#by-unit tbody tr").Length() != 1 {
+		t.Fatal("unit staff see more than their unit")
+	}
+}
