@@ -1,0 +1,219 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhaocuo/jobs"
+	"zhaocuo/models"
+)
+
+// Config is every setting, read once from the environment at start-up and passed down.
+// A secret NAME may also come from the file NAME_FILE names (Docker and Kubernetes secrets).
+type Config struct {
+	Addr              string        // ADDR: where the web server listens
+	SMTPURL           string        // SMTP_URL: smtp://user:pass@host:587?from=addr; e-mail is off when unset
+	DebugAddr         string        // DEBUG_ADDR: where net/http/pprof listens, if anywhere (keep it private)
+	Role              string        // ROLE: all (web + worker + scheduler), web, or worker
+	DataDir           string        // DATA_DIR: the embedded default's files (SQLite, secrets)
+	DatabaseURL       string        // DATABASE_URL: mysql://… or sqlite:///…; empty = SQLite under DataDir
+	RedisURL          string        // REDIS_URL: redis://…; empty = an in-process Redis
+	JWTSecret         []byte        // JWT_SECRET: generated and kept under DataDir when not given
+	Captcha           bool          // CAPTCHA: on (default) or off, for scripted use
+	RateLimit         int           // RATE_LIMIT: reports per client per hour; 0 turns the limits off
+	DemoPassword      string        // DEMO_PASSWORD: the demo logins' password; random when unset
+	TrustedProxies    []string      // TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed
+	PublicURL         string        // PUBLIC_URL: the address citizens use, for links in e-mails
+	LogLevel          string        // LOG_LEVEL: debug, info, warn, error
+	LogFormat         string        // LOG_FORMAT: text or json
+	ReconcileEvery    time.Duration // RECONCILE_EVERY: how often the reminder schedule is rebuilt from the database
+	WorkerConcurrency int           // WORKER_CONCURRENCY: tasks one worker runs at once
+
+	// Derived.
+	smtp         *jobs.SMTPConfig
+	dialect, dsn string
+	embedded     bool // no DATABASE_URL: the one-command default with demo data
+}
+
+// Roles a process can run as.
+const (
+	RoleAll    = "all"
+	RoleWeb    = "web"
+	RoleWorker = "worker"
+)
+
+// LoadConfig reads the configuration. Every error names the variable at fault.
+func LoadConfig(getenv func(string) string) (*Config, error) {
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	secret := func(name string) (string, error) {
+		if v := getenv(name); v != "" {
+			return v, nil
+		}
+		if f := getenv(name + "_FILE"); f != "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return "", fmt.Errorf("%s_FILE: %w", name, err)
+			}
+			return strings.TrimSpace(string(b)), nil
+		}
+		return "", nil
+	}
+	cfg := &Config{
+		Addr:      env("ADDR", ":8080"),
+		DebugAddr: env("DEBUG_ADDR", ""),
+		Role:      env("ROLE", RoleAll),
+		DataDir:   env("DATA_DIR", "data"),
+		PublicURL: env("PUBLIC_URL", ""),
+		LogLevel:  env("LOG_LEVEL", "info"),
+		LogFormat: env("LOG_FORMAT", "text"),
+	}
+	var err error
+	if cfg.DatabaseURL, err = secret("DATABASE_URL"); err != nil {
+		return nil, err
+	}
+	if cfg.RedisURL, err = secret("REDIS_URL"); err != nil {
+		return nil, err
+	}
+	if cfg.SMTPURL, err = secret("SMTP_URL"); err != nil {
+		return nil, err
+	}
+	if cfg.DemoPassword, err = secret("DEMO_PASSWORD"); err != nil {
+		return nil, err
+	}
+	jwt, err := secret("JWT_SECRET")
+	if err != nil {
+		return nil, err
+	}
+
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+		return nil, fmt.Errorf("ADDR: %q is not host:port (e.g. :8080): %v", cfg.Addr, err)
+	}
+	if cfg.DebugAddr != "" {
+		if _, _, err := net.SplitHostPort(cfg.DebugAddr); err != nil {
+			return nil, fmt.Errorf("DEBUG_ADDR: %q is not host:port (e.g. 127.0.0.1:6060): %v", cfg.DebugAddr, err)
+		}
+	}
+	switch cfg.Role {
+	case RoleAll, RoleWeb, RoleWorker:
+	default:
+		return nil, fmt.Errorf("ROLE: %q is not one of all, web, worker", cfg.Role)
+	}
+	if cfg.DatabaseURL == "" {
+		cfg.embedded = true
+		cfg.dialect, cfg.dsn = models.DialectSQLite, models.SQLiteDSN(filepath.Join(cfg.DataDir, "zhaocuo.db"))
+	} else if cfg.dialect, cfg.dsn, err = models.ParseDatabaseURL(cfg.DatabaseURL); err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %v", err)
+	}
+	if cfg.SMTPURL != "" {
+		if cfg.smtp, err = jobs.ParseSMTPURL(cfg.SMTPURL); err != nil {
+			return nil, fmt.Errorf("SMTP_URL: %v", err)
+		}
+	}
+	if cfg.RedisURL != "" {
+		if err := checkRedisURL(cfg.RedisURL); err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %v", err)
+		}
+	}
+	if cfg.Role != RoleAll && (cfg.DatabaseURL == "" || cfg.RedisURL == "") {
+		return nil, fmt.Errorf("ROLE: %s replicas share work through the database and Redis: set DATABASE_URL and REDIS_URL", cfg.Role)
+	}
+	switch v := strings.ToLower(env("CAPTCHA", "on")); v {
+	case "on", "true", "1":
+		cfg.Captcha = true
+	case "off", "false", "0":
+		cfg.Captcha = false
+	default:
+		return nil, fmt.Errorf("CAPTCHA: %q is neither on nor off", v)
+	}
+	if cfg.RateLimit, err = strconv.Atoi(env("RATE_LIMIT", "20")); err != nil || cfg.RateLimit < 0 {
+		return nil, fmt.Errorf("RATE_LIMIT: %q is not a number of reports per hour (0 turns the limit off)", env("RATE_LIMIT", ""))
+	}
+	if cfg.WorkerConcurrency, err = strconv.Atoi(env("WORKER_CONCURRENCY", "10")); err != nil || cfg.WorkerConcurrency < 1 {
+		return nil, fmt.Errorf("WORKER_CONCURRENCY: %q is not a positive number", env("WORKER_CONCURRENCY", ""))
+	}
+	if cfg.ReconcileEvery, err = time.ParseDuration(env("RECONCILE_EVERY", "5m")); err != nil || cfg.ReconcileEvery < 10*time.Second {
+		return nil, fmt.Errorf("RECONCILE_EVERY: %q is not a duration of at least 10s (e.g. 5m)", env("RECONCILE_EVERY", ""))
+	}
+	for _, p := range strings.Split(env("TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return nil, fmt.Errorf("TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range", p)
+			}
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+	}
+	if cfg.PublicURL != "" {
+		if u, err := url.Parse(cfg.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("PUBLIC_URL: %q is not an http(s) address", cfg.PublicURL)
+		}
+	}
+	switch cfg.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return nil, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", cfg.LogLevel)
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return nil, fmt.Errorf("LOG_FORMAT: %q is neither text nor json", cfg.LogFormat)
+	}
+	if jwt != "" {
+		if len(jwt) < 32 {
+			return nil, errors.New("JWT_SECRET: at least 32 characters")
+		}
+		cfg.JWTSecret = []byte(jwt)
+	}
+	return cfg, nil
+}
+
+func checkRedisURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	switch u.Scheme {
+	case "redis", "rediss", "redis-sentinel", "redis-socket":
+		return nil
+	}
+	return fmt.Errorf("unsupported scheme %q (redis://, rediss://, redis-sentinel://)", u.Scheme)
+}
+
+// ensureSecret returns the JWT secret, generating one under DataDir on first start when none was
+// configured. Replicas must share a secret: they are given JWT_SECRET (LoadConfig insists on
+// DATABASE_URL and REDIS_URL for them, and the README on JWT_SECRET).
+func (cfg *Config) ensureSecret() error {
+	if cfg.JWTSecret != nil {
+		return nil
+	}
+	path := filepath.Join(cfg.DataDir, "jwt-secret")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		cfg.JWTSecret = []byte(strings.TrimSpace(string(b)))
+		return nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("DATA_DIR: %w", err)
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	secret := hex.EncodeToString(b)
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("DATA_DIR: keep the generated JWT secret: %w", err)
+	}
+	cfg.JWTSecret = []byte(secret)
+	return nil
+}

@@ -1,0 +1,200 @@
+// Command app is 找错: the web server, the worker and the scheduler in one binary, and the
+// commands that look after its database.
+//
+//	go run ./app                     serve (ROLE=all|web|worker)
+//	go run ./app migrate             apply the database migrations
+//	go run ./app seed --demo         load the demo registry and logins
+//	go run ./app calendar import F   import a year's working-day calendar (holiday-cn JSON)
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // Asia/Shanghai on hosts and images without a zone database
+
+	"zhaocuo/migrations"
+	"zhaocuo/models"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}
+
+const usage = `usage: app [command]
+
+commands:
+  serve                     run the web server, worker and scheduler (the default; ROLE chooses)
+  migrate                   apply the database migrations and exit
+  seed --demo               load the demo registry and demo logins (password: DEMO_PASSWORD or random)
+  calendar import FILE      import a year's working-day calendar (holiday-cn JSON format)
+  calendar set DATE work|off [NAME]
+                            make one day a working day or an off day, whatever the notice says
+  loadtest reports [--url U --clients N --duration D]
+                            drive POST /api/v1/reports against a running server and compare
+                            with the raw INSERT rate of DATABASE_URL (docs/benchmarks.md)
+  loadtest generate [--tickets 1000000 --units 1000 --years 2]
+                            write a province's history for the rates benchmark
+  loadtest stats            time the rates on it next to COUNT(*) (docs/benchmarks.md)
+
+settings come from the environment: see README.md.
+`
+
+// run is main with its surroundings passed in, so tests can run the program as a user would.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "找错: bad setting: %v\n", err)
+		return 2
+	}
+	log := newLogger(cfg, stderr)
+	switch cmd {
+	case "serve":
+		err = Run(ctx, cfg, stdout, log, models.SystemClock{}, nil)
+	case "migrate":
+		err = migrate(ctx, cfg, log, stdout)
+	case "seed":
+		err = seed(ctx, cfg, log, args, stdout)
+	case "calendar":
+		err = calendar(ctx, cfg, log, args, stdout)
+	case "loadtest":
+		switch {
+		case len(args) > 0 && args[0] == "reports":
+			err = loadtestReports(ctx, cfg, args[1:], stdout)
+		case len(args) > 0 && args[0] == "generate":
+			err = loadtestGenerate(ctx, cfg, args[1:], stdout)
+		case len(args) > 0 && args[0] == "stats":
+			err = loadtestStats(ctx, cfg, args[1:], stdout)
+		default:
+			err = usageError{"loadtest needs a target: reports, generate or stats"}
+		}
+	default:
+		fmt.Fprintf(stderr, "找错: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "找错: %v\n\n%s", err, usage)
+			return 2
+		}
+		fmt.Fprintf(stderr, "找错: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func newLogger(cfg *Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func migrate(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) error {
+	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{})
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	defer store.Close()
+	applied, err := migrations.Apply(ctx, store.SQLDB(), cfg.dialect)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%d migrations applied %v\n", len(applied), applied)
+	years, err := store.ImportShippedCalendars(ctx)
+	if err != nil {
+		return err
+	}
+	if len(years) > 0 {
+		fmt.Fprintf(out, "working-day calendars imported: %v\n", years)
+	}
+	return nil
+}
+
+func seed(ctx context.Context, cfg *Config, log *slog.Logger, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	demo := fs.Bool("demo", false, "load the demo registry and logins")
+	if err := fs.Parse(args); err != nil || !*demo {
+		return usageError{"seed needs --demo"}
+	}
+	store, err := openStore(ctx, cfg, log, models.SystemClock{})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	password := cfg.DemoPassword
+	if password == "" {
+		password = randomPassword()
+	}
+	counts, err := store.SeedDemo(ctx, password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Demo data: %d regions, %d units, %d websites, %d accounts added.\n", counts.Regions, counts.Units, counts.Websites, counts.Accounts)
+	printLogins(out, password)
+	return nil
+}
+
+func calendar(ctx context.Context, cfg *Config, log *slog.Logger, args []string, out io.Writer) error {
+	if len(args) < 1 {
+		return usageError{"calendar needs import FILE or set DATE work|off"}
+	}
+	store, err := openStore(ctx, cfg, log, models.SystemClock{})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	switch {
+	case args[0] == "import" && len(args) == 2:
+		data, err := os.ReadFile(args[1])
+		if err != nil {
+			return err
+		}
+		year, days, err := store.ImportHolidayNotice(ctx, data)
+		if err != nil {
+			return fmt.Errorf("%s: %s", args[1], models.ErrorMessage(err))
+		}
+		fmt.Fprintf(out, "calendar %d imported: %d days\n", year, days)
+		return nil
+	case args[0] == "set" && (len(args) == 3 || len(args) == 4) && (args[2] == "work" || args[2] == "off"):
+		day, err := models.ParseDate(args[1])
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		name := ""
+		if len(args) == 4 {
+			name = args[3]
+		}
+		if err := store.SetCalendarDay(ctx, day, args[2] == "off", name); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s is now a %s day\n", day, map[string]string{"work": "working", "off": "off"}[args[2]])
+		return nil
+	}
+	return usageError{"calendar needs import FILE or set DATE work|off [NAME]"}
+}

@@ -1,0 +1,336 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+
+	"zhaocuo/handlers"
+	"zhaocuo/jobs"
+	"zhaocuo/migrations"
+	"zhaocuo/models"
+	"zhaocuo/static"
+	"zhaocuo/templates"
+)
+
+// Run is the composition root: it builds the store, Redis, the queue client, worker, scheduler and
+// web server the role asks for, starts them, and blocks until ctx ends; then it stops them in
+// order. onListen, when given, learns the web server's address (tests listen on :0).
+func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, clock models.Clock, onListen func(addr string)) error {
+	if err := cfg.ensureSecret(); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, log, clock)
+	if err != nil {
+		return err
+	}
+	defer store.Close() // last: everything above may still write on its way down
+
+	if cfg.embedded {
+		if err := seedEmbedded(ctx, cfg, store, out); err != nil {
+			return err
+		}
+	}
+
+	rds, err := openRedis(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer rds.Close()
+
+	if cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(cfg.DebugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
+
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	inspector := asynq.NewInspector(rds.opt)
+	defer inspector.Close()
+	registry.MustRegister(newQueueCollector(inspector))
+
+	queue := asynq.NewClient(rds.opt)
+	defer queue.Close()
+	store.EmailEnabled = cfg.smtp != nil
+	jobDeps := jobs.Deps{Store: store, Queue: queue, Redis: rds.client, Clock: clock, Logger: log.With("component", "jobs"),
+		Sender: &jobs.Sender{SMTP: cfg.smtp, PublicURL: cfg.PublicURL, HTTP: &http.Client{Timeout: 15 * time.Second}}}
+	scheduler := &jobs.Scheduler{Store: store, Queue: queue, Clock: clock, Logger: jobDeps.Logger}
+	store.AfterReports = scheduler.AfterReports
+
+	// The worker and the scheduler.
+	var worker *asynq.Server
+	var periodic *asynq.Scheduler
+	if cfg.Role == RoleAll || cfg.Role == RoleWorker {
+		worker = asynq.NewServer(rds.opt, asynq.Config{
+			Concurrency:     cfg.WorkerConcurrency,
+			Queues:          jobs.Queues,
+			Logger:          asynqLogger{log.With("component", "worker")},
+			ShutdownTimeout: 20 * time.Second,
+			ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+				log.Warn("task failed", "type", t.Type(), "error", err)
+			}),
+		})
+		mux := asynq.NewServeMux()
+		jobs.Register(mux, jobDeps)
+		if err := worker.Start(mux); err != nil {
+			return fmt.Errorf("start worker: %w", err)
+		}
+		periodic = asynq.NewScheduler(rds.opt, &asynq.SchedulerOpts{Location: models.Shanghai, Logger: asynqLogger{log.With("component", "scheduler")}})
+		if err := jobs.RegisterSchedule(periodic, cfg.ReconcileEvery); err != nil {
+			worker.Shutdown()
+			return err
+		}
+		if err := periodic.Start(); err != nil {
+			worker.Shutdown()
+			return fmt.Errorf("start scheduler: %w", err)
+		}
+		// Rebuild the reminder schedule from the database at start: Redis may be new.
+		task, opts := jobs.ReconcileAtStart()
+		if _, err := queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrDuplicateTask) {
+			log.Warn("start-up reconcile not queued; the periodic one will run", "error", err)
+		}
+	}
+
+	// The web server.
+	var srv *http.Server
+	serveErr := make(chan error, 1)
+	if cfg.Role == RoleAll || cfg.Role == RoleWeb {
+		assets, err := static.Load()
+		if err != nil {
+			return err
+		}
+		tmpl, err := templates.New(handlers.TemplateFuncs(assets))
+		if err != nil {
+			return err
+		}
+		h, err := handlers.New(handlers.Deps{
+			Store: store, Templates: tmpl, Assets: assets, Scheduler: scheduler, Redis: rds.client, Registry: registry,
+			QueueInspector: rds.opt, Email: cfg.smtp != nil,
+			Logger: log, Secret: cfg.JWTSecret, Captcha: cfg.Captcha, RateLimit: cfg.RateLimit,
+			TrustedProxies: cfg.TrustedProxies, Clock: clock,
+			Ready: func(ctx context.Context) error {
+				if err := store.Ping(ctx); err != nil {
+					return fmt.Errorf("database: %w", err)
+				}
+				if err := rds.client.Ping(ctx).Err(); err != nil {
+					return fmt.Errorf("redis: %w", err)
+				}
+				return nil
+			},
+		})
+		if err != nil {
+			return err
+		}
+		ln, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("ADDR: %w", err)
+		}
+		srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+			WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		go func() { serveErr <- srv.Serve(ln) }()
+		addr := ln.Addr().String()
+		log.Info("listening", "addr", addr, "role", cfg.Role, "database", cfg.dialect, "redis", rds.describe())
+		if onListen != nil {
+			onListen(addr)
+		}
+		if cfg.embedded {
+			fmt.Fprintf(out, "\n找错 is running: %s  (citizens' page; staff sign in at /login)\n", localURL(addr))
+		}
+	} else {
+		log.Info("worker running", "role", cfg.Role, "database", cfg.dialect, "redis", rds.describe())
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			log.Error("web server stopped", "error", err)
+		}
+	}
+
+	// Shutdown, in order: stop taking requests, stop enqueuing periodic work, let running tasks
+	// finish; the queue client, Redis and the database close through the defers above.
+	log.Info("shutting down")
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		if err := srv.Shutdown(sctx); err != nil {
+			log.Warn("web server shutdown", "error", err)
+		}
+		cancel()
+	}
+	if periodic != nil {
+		periodic.Shutdown()
+	}
+	if worker != nil {
+		worker.Shutdown()
+	}
+	return nil
+}
+
+// openStore connects, applies the migrations and imports the shipped calendars.
+func openStore(ctx context.Context, cfg *Config, log *slog.Logger, clock models.Clock) (*models.Store, error) {
+	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, clock)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	applied, err := migrations.Apply(ctx, store.SQLDB(), cfg.dialect)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("migrations applied", "migrations", applied)
+	}
+	years, err := store.ImportShippedCalendars(ctx)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if len(years) > 0 {
+		log.Info("working-day calendars imported", "years", years)
+	}
+	warnMissingCalendar(ctx, store, log, clock)
+	return store, nil
+}
+
+// warnMissingCalendar: deadlines reaching into a year without its notice are estimates, so say
+// so from November on, when the State Council's notice for next year is due.
+func warnMissingCalendar(ctx context.Context, store *models.Store, log *slog.Logger, clock models.Clock) {
+	cal, err := store.Calendar(ctx)
+	if err != nil {
+		return
+	}
+	now := models.DateOf(clock.Now())
+	for _, y := range []int{now.Year, now.Year + 1} {
+		if y == now.Year+1 && now.Month < 11 {
+			continue
+		}
+		if !cal.Known(y) {
+			log.Warn("no working-day calendar for this year: deadlines into it count weekends only and are flagged; import the State Council notice (go run ./app calendar import FILE)", "year", y)
+		}
+	}
+}
+
+// serveDebug serves the Go profiler on its own listener, never on the public one.
+func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("DEBUG_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	log.Info("profiler listening", "addr", ln.Addr().String())
+	return func() { srv.Close() }, nil
+}
+
+func localURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// queueCollector reports the size of every asynq queue by state, at scrape time.
+type queueCollector struct {
+	inspector *asynq.Inspector
+	size      *prometheus.Desc
+}
+
+func newQueueCollector(in *asynq.Inspector) *queueCollector {
+	return &queueCollector{inspector: in, size: prometheus.NewDesc("zhaocuo_queue_tasks",
+		"Tasks in each asynq queue by state.", []string{"queue", "state"}, nil)}
+}
+
+func (q *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- q.size }
+
+func (q *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	queues, err := q.inspector.Queues()
+	if err != nil {
+		return
+	}
+	for _, name := range queues {
+		info, err := q.inspector.GetQueueInfo(name)
+		if err != nil {
+			continue
+		}
+		for state, n := range map[string]int{"pending": info.Pending, "active": info.Active, "scheduled": info.Scheduled,
+			"retry": info.Retry, "archived": info.Archived, "completed": info.Completed} {
+			ch <- prometheus.MustNewConstMetric(q.size, prometheus.GaugeValue, float64(n), name, state)
+		}
+	}
+}
+
+// redisConn is the Redis the process uses: the configured one, or an in-process one.
+type redisConn struct {
+	opt      asynq.RedisConnOpt
+	client   redis.UniversalClient
+	embedded *embeddedRedis
+}
+
+func (r *redisConn) describe() string {
+	if r.embedded != nil {
+		return "in-process"
+	}
+	return "external"
+}
+
+func (r *redisConn) Close() {
+	r.client.Close()
+	if r.embedded != nil {
+		r.embedded.Close()
+	}
+}
+
+func openRedis(cfg *Config, log *slog.Logger) (*redisConn, error) {
+	if cfg.RedisURL == "" {
+		e, err := startEmbeddedRedis()
+		if err != nil {
+			return nil, err
+		}
+		opt := asynq.RedisClientOpt{Addr: e.Addr()}
+		return &redisConn{opt: opt, client: opt.MakeRedisClient().(redis.UniversalClient), embedded: e}, nil
+	}
+	opt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	client, ok := opt.MakeRedisClient().(redis.UniversalClient)
+	if !ok {
+		return nil, errors.New("REDIS_URL: unsupported connection type")
+	}
+	return &redisConn{opt: opt, client: client}, nil
+}
+
+// asynqLogger hands asynq's log lines to slog.
+type asynqLogger struct{ l *slog.Logger }
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...)) }
+func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...)) }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...)) }
+func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...)) }
+func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...)) }
