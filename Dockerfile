@@ -1,0 +1,19 @@
+# Two stages: build a static binary, then ship it alone (with CA certificates for SMTP and the
+# inspector's HTTPS), running as a non-root user. Templates, assets, migrations and the shipped
+# calendars are embedded in the binary.
+FROM golang:1.26 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/zhaocuo ./app \
+ && mkdir -p /out/data
+
+FROM scratch
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=build /out/zhaocuo /zhaocuo
+COPY --from=build --chown=65532:65532 /out/data /data
+USER 65532:65532
+ENV DATA_DIR=/data ADDR=:8080
+EXPOSE 8080
+ENTRYPOINT ["/zhaocuo"]
