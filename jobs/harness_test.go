@@ -117,6 +117,9 @@ type world struct {
 	deps  jobs.Deps
 	sched *jobs.Scheduler
 	users map[string]*models.User
+	// committed learns of each group of reports once its scheduling task is queued: the store
+	// answers the caller before it runs the hook, so submit waits for it here.
+	committed chan struct{}
 }
 
 func newWorld(t *testing.T, start string) *world {
@@ -126,12 +129,19 @@ func newWorld(t *testing.T, start string) *world {
 	if _, err := store.SeedDemo(context.Background(), "demo-pass-123"); err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, store: store, clock: clock, queue: newFakeQueue(), mux: asynq.NewServeMux(), users: map[string]*models.User{}}
+	w := &world{t: t, store: store, clock: clock, queue: newFakeQueue(), mux: asynq.NewServeMux(),
+		users: map[string]*models.User{}, committed: make(chan struct{}, 64)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	w.deps = jobs.Deps{Store: store, Queue: w.queue, Clock: clock, Logger: log, Sender: &jobs.Sender{}}
 	jobs.Register(w.mux, w.deps)
 	w.sched = &jobs.Scheduler{Store: store, Queue: w.queue, Clock: clock, Logger: log}
-	store.AfterReports = func(ctx context.Context, ids []int64) { w.sched.AfterReports(ctx, ids) }
+	store.AfterReports = func(ctx context.Context, ids []int64) {
+		w.sched.AfterReports(ctx, ids)
+		select {
+		case w.committed <- struct{}{}:
+		default: // nobody waits for more than the buffer holds
+		}
+	}
 	for _, spec := range models.DemoUsers() {
 		u, err := store.Authenticate(context.Background(), spec.Username, "demo-pass-123")
 		if err != nil {
@@ -150,6 +160,11 @@ func (w *world) submit(url string) *models.Ticket {
 		Description: "页面上的链接打不开了，请核实处理。"})
 	if err != nil {
 		w.t.Fatal(err)
+	}
+	select {
+	case <-w.committed:
+	case <-time.After(10 * time.Second):
+		w.t.Fatal("the report's scheduling task was never queued")
 	}
 	if w.queue != nil {
 		w.queue.runDue(w.t, w.mux, w.clock.Now())
