@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"math/rand"
+	"slices"
 	"testing"
 	"time"
 
@@ -379,5 +380,49 @@ func TestEveryNumberHasItsList(t *testing.T) {
 	}
 	if c.OpenOverMonth == 0 || c.LateClosed == 0 || c.OnTime == 0 {
 		t.Fatalf("the history exercised too little: %+v", c)
+	}
+}
+
+// The weekly flow counts receipts and closings by the week they happened in, where the ticket
+// stood then: a closing, a reopening and a second closing are two closings.
+func TestWeeklyFlowCountsReceiptsAndClosingsPerWeek(t *testing.T) {
+	r := newRates(t, "2025-03-04 10:00:00") // a Tuesday
+	first := r.report("https://gzw.sc.gov.cn/1.html")
+	r.report("https://gzw.sc.gov.cn/2.html")
+	r.at("2025-03-06 10:00")
+	r.close(first, true)
+	r.at("2025-03-11 10:00") // the next week
+	third := r.report("https://gzw.sc.gov.cn/3.html")
+	r.report("https://www.sc.gov.cn/4.html") // 省政府办公厅: outside the 国资委's unit scope
+	if err := r.s.RateReport(context.Background(), first, r.codes[first], models.RatingUnhappy); err != nil {
+		t.Fatal(err)
+	}
+	r.act("sc-supervisor", first, models.Action{Kind: models.ActReopen, Text: "请重新核实"})
+	r.at("2025-03-12 10:00")
+	r.close(first, true)
+	r.close(third, false)
+
+	p, err := models.ParsePeriod("", "2025-03-01", "2025-03-31", r.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name               string
+		scope              models.Scope
+		received, closings []int64
+	}{
+		{"province", models.Scope{All: true}, []int64{0, 2, 2, 0, 0, 0}, []int64{0, 1, 2, 0, 0, 0}},
+		{"国资委", models.Scope{UnitID: *r.u["gzw-staff"].UnitID}, []int64{0, 2, 1, 0, 0, 0}, []int64{0, 1, 2, 0, 0, 0}},
+	} {
+		weeks, received, closed, err := r.s.WeeklyFlow(context.Background(), models.StatsQuery{Scope: c.scope, Period: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(weeks) != 6 || weeks[0].String() != "2025-02-24" || weeks[5].String() != "2025-03-31" {
+			t.Fatalf("%s: weeks %v", c.name, weeks)
+		}
+		if !slices.Equal(received, c.received) || !slices.Equal(closed, c.closings) {
+			t.Errorf("%s: received %v closed %v, want %v %v", c.name, received, closed, c.received, c.closings)
+		}
 	}
 }
