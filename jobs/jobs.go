@@ -47,6 +47,7 @@ func Register(mux *asynq.ServeMux, d Deps) {
 	mux.HandleFunc(TypeDelivery, h.deliver)
 	mux.HandleFunc(TypeConfirmation, h.confirm)
 	mux.HandleFunc(TypeReconcile, h.reconcile)
+	mux.HandleFunc(TypeRateRollups, h.rateRollups)
 }
 
 type handlers struct {

@@ -29,29 +29,49 @@ type StatsCell struct {
 	Counts
 }
 
-// CompletionStats counts the rates' figures per unit, region and category. Tickets unchanged
+// cellFunc finds the counts of one unit, region and category.
+type cellFunc func(unit, region, category int64) *Counts
+
+// CompletionStats counts the rates' figures per unit, region and category (only the dimension
+// asked for, when GroupBy is set). The whole months of the period are read from the monthly
+// rollups where they can answer (see stats_rollup.go); the rest from the tickets: those unchanged
 // since the report time are counted by the database from their rows (which each action writes
-// with its events); tickets changed after it are replayed from their events up to it. Both
-// follow the same definitions (RULES.md), and a test holds them to each other.
+// with its events), those changed after it are replayed from their events up to it. All follow
+// the same definitions (RULES.md), and tests hold them to each other.
 func (s *Store) CompletionStats(ctx context.Context, q StatsQuery) ([]StatsCell, error) {
 	asOf := q.AsOf.UTC().Truncate(time.Second)
-	to := q.Period.To
+	to := ceilSecond(q.Period.To)
 	if asOf.Before(to) {
 		to = asOf.Add(time.Second) // a ticket received at the report time counts
 	}
 	cells := map[[3]int64]*Counts{}
 	cell := func(unit, region, category int64) *Counts {
+		switch q.GroupBy {
+		case "unit":
+			region, category = 0, 0
+		case "region":
+			unit, category = 0, 0
+		case "category":
+			unit, region = 0, 0
+		}
 		k := [3]int64{unit, region, category}
 		if cells[k] == nil {
 			cells[k] = &Counts{}
 		}
 		return cells[k]
 	}
-	if err := s.statsFromRows(ctx, q, asOf, to, cell); err != nil {
+	from := ceilSecond(q.Period.From)
+	a, b, err := s.statsFromRollups(ctx, q, asOf, from, to, cell)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.statsFromEvents(ctx, q, asOf, to, cell); err != nil {
-		return nil, err
+	db := s.db.WithContext(ctx)
+	for _, span := range [][2]time.Time{{from, a}, {b, to}} {
+		if span[0].Before(span[1]) {
+			if err := s.statsFromTickets(db, q, asOf, span[0], span[1], cell); err != nil {
+				return nil, err
+			}
+		}
 	}
 	out := make([]StatsCell, 0, len(cells))
 	for k, c := range cells {
@@ -62,6 +82,33 @@ func (s *Store) CompletionStats(ctx context.Context, q StatsQuery) ([]StatsCell,
 		return a.UnitID < b.UnitID || a.UnitID == b.UnitID && (a.RegionID < b.RegionID || a.RegionID == b.RegionID && a.CategoryID < b.CategoryID)
 	})
 	return out, nil
+}
+
+// ceilSecond is t rounded up to a whole second. Times are stored to the second, so a bound with a
+// fraction selects the same tickets rounded up, and a bound with nine fractional digits keeps
+// MariaDB from using the index for the range.
+func ceilSecond(t time.Time) time.Time {
+	if s := t.Truncate(time.Second); !s.Equal(t) {
+		return s.Add(time.Second)
+	}
+	return t
+}
+
+// statsFromTickets counts the tickets received in [from, to) as of asOf: from their rows where
+// unchanged since, from their events where changed after.
+func (s *Store) statsFromTickets(db *gorm.DB, sq StatsQuery, asOf, from, to time.Time, cell cellFunc) error {
+	if err := s.statsFromRows(db, sq, asOf, from, to, cell); err != nil {
+		return err
+	}
+	inScope, err := s.factsScope(db, sq)
+	if err != nil {
+		return err
+	}
+	return s.replay(db, sq, from, to, asOf, asOf, func(events []TicketEvent, category int64) {
+		if f, ok := FactsAsOf(events, asOf, category); ok && inScope(f) {
+			f.cell(cell).Add(f, asOf)
+		}
+	})
 }
 
 func (s *Store) statsFilter(q *gorm.DB, sq StatsQuery, from, to time.Time) *gorm.DB {
@@ -131,7 +178,7 @@ func (s *Store) metricCondition(metric string, now time.Time) (string, []any) {
 }
 
 // statsFromRows is the definitions of Counts.Add written as SQL, over tickets unchanged since asOf.
-func (s *Store) statsFromRows(ctx context.Context, sq StatsQuery, asOf, to time.Time, cell func(u, r, c int64) *Counts) error {
+func (s *Store) statsFromRows(db *gorm.DB, sq StatsQuery, asOf, from, to time.Time, cell cellFunc) error {
 	const valid, closed, open = sqlValid, sqlClosed, sqlOpen
 	sum := func(cond string) string { return "COALESCE(SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END), 0)" }
 	// Group by the one dimension asked for: a year of a province is ~500,000 rows, and a smaller
@@ -169,8 +216,8 @@ func (s *Store) statsFromRows(ctx context.Context, sq StatsQuery, asOf, to time.
 		sum(closed+" AND t.rating IN ('satisfied', 'basically')") + " AS satisfied",
 		"COALESCE(SUM(CASE WHEN " + closed + " THEN t.handling_days ELSE 0 END), 0) AS handling_days",
 	}, ", ")
-	q := s.db.WithContext(ctx).Table("tickets t").Select(sel, asOf, asOf, asOf)
-	q = s.statsFilter(q, sq, sq.Period.From, to).Where("t.updated_at <= ?", asOf).Group(strings.Join(group, ", "))
+	q := db.Table("tickets t").Select(sel, asOf, asOf, asOf)
+	q = s.statsFilter(q, sq, from, to).Where("t.updated_at <= ?", asOf).Group(strings.Join(group, ", "))
 	var rows []StatsCell
 	if err := q.Scan(&rows).Error; err != nil {
 		return translate(err, "stats")
@@ -181,31 +228,19 @@ func (s *Store) statsFromRows(ctx context.Context, sq StatsQuery, asOf, to time.
 	return nil
 }
 
-// statsFromEvents replays the tickets changed after asOf from their events up to it.
-func (s *Store) statsFromEvents(ctx context.Context, sq StatsQuery, asOf, to time.Time, cell func(u, r, c int64) *Counts) error {
-	// Which of them belonged to the scope at asOf is known only after the replay, so the
-	// candidates are every ticket of the period changed since.
-	var cands []struct {
-		ID         int64
-		CategoryID int64
-	}
-	q := s.db.WithContext(ctx).Table("tickets t").Select("t.id, t.category_id").
-		Where("t.received_at >= ? AND t.received_at < ? AND t.updated_at > ?", sq.Period.From.UTC(), to.UTC(), asOf)
-	if sq.CategoryID != 0 {
-		q = q.Where("t.category_id = ?", sq.CategoryID)
-	}
-	if err := q.Order("t.id").Scan(&cands).Error; err != nil || len(cands) == 0 {
-		return translate(err, "stats: changed tickets")
-	}
+// factsScope tells whether a ticket's facts (at some moment) put it inside the query's scope.
+// Which tickets belonged to it then is known only after a replay, so candidates are selected
+// without it.
+func (s *Store) factsScope(db *gorm.DB, sq StatsQuery) (func(Facts) bool, error) {
 	paths := map[int64]string{}
 	var regions []Region
-	if err := s.db.WithContext(ctx).Find(&regions).Error; err != nil {
-		return translate(err, "stats: regions")
+	if err := db.Find(&regions).Error; err != nil {
+		return nil, translate(err, "stats: regions")
 	}
 	for _, r := range regions {
 		paths[r.ID] = r.Path
 	}
-	inScope := func(f Facts) bool {
+	return func(f Facts) bool {
 		path := paths[f.RegionID]
 		switch {
 		case sq.RegionPath != "" && !strings.HasPrefix(path, sq.RegionPath):
@@ -220,6 +255,32 @@ func (s *Store) statsFromEvents(ctx context.Context, sq StatsQuery, asOf, to tim
 			return strings.HasPrefix(path, sq.Scope.RegionPath)
 		}
 		return false
+	}, nil
+}
+
+// cell finds the counts of the facts' unit, region and category.
+func (f Facts) cell(cell cellFunc) *Counts {
+	var unit int64
+	if f.UnitID != nil {
+		unit = *f.UnitID
+	}
+	return cell(unit, f.RegionID, f.CategoryID)
+}
+
+// replay hands each ticket received in [from, to) and changed after since to each, with its
+// events up to asOf, a thousand tickets at a time.
+func (s *Store) replay(db *gorm.DB, sq StatsQuery, from, to, since, asOf time.Time, each func(events []TicketEvent, category int64)) error {
+	var cands []struct {
+		ID         int64
+		CategoryID int64
+	}
+	q := db.Table("tickets t").Select("t.id, t.category_id").
+		Where("t.received_at >= ? AND t.received_at < ? AND t.updated_at > ?", from.UTC(), to.UTC(), since.UTC())
+	if sq.CategoryID != 0 {
+		q = q.Where("t.category_id = ?", sq.CategoryID)
+	}
+	if err := q.Order("t.id").Scan(&cands).Error; err != nil {
+		return translate(err, "stats: changed tickets")
 	}
 	for start := 0; start < len(cands); start += 1000 {
 		batch := cands[start:min(start+1000, len(cands))]
@@ -229,7 +290,7 @@ func (s *Store) statsFromEvents(ctx context.Context, sq StatsQuery, asOf, to tim
 			ids[i], category[c.ID] = c.ID, c.CategoryID
 		}
 		var events []TicketEvent
-		if err := s.db.WithContext(ctx).Where("ticket_id IN ? AND at <= ?", ids, asOf).Order("ticket_id, id").Find(&events).Error; err != nil {
+		if err := db.Where("ticket_id IN ? AND at <= ?", ids, asOf).Order("ticket_id, id").Find(&events).Error; err != nil {
 			return translate(err, "stats: events")
 		}
 		for i := 0; i < len(events); {
@@ -237,13 +298,7 @@ func (s *Store) statsFromEvents(ctx context.Context, sq StatsQuery, asOf, to tim
 			for j < len(events) && events[j].TicketID == events[i].TicketID {
 				j++
 			}
-			if f, ok := FactsAsOf(events[i:j], asOf, category[events[i].TicketID]); ok && inScope(f) {
-				var unit int64
-				if f.UnitID != nil {
-					unit = *f.UnitID
-				}
-				cell(unit, f.RegionID, f.CategoryID).Add(f, asOf)
-			}
+			each(events[i:j], category[events[i].TicketID])
 			i = j
 		}
 	}
@@ -263,7 +318,7 @@ func (s *Store) WeeklyFlow(ctx context.Context, sq StatsQuery) (weeks []Date, re
 	count := func(where string, args ...any) ([]perDay, error) {
 		var rows []perDay
 		q := s.db.WithContext(ctx).Table("ticket_events e").Select(day+" AS day, COUNT(*) AS n").
-			Where(where, args...).Where("e.at >= ? AND e.at < ?", sq.Period.From.UTC(), sq.Period.To.UTC())
+			Where(where, args...).Where("e.at >= ? AND e.at < ?", ceilSecond(sq.Period.From).UTC(), ceilSecond(sq.Period.To).UTC())
 		q = sq.Scope.tickets(q, "e")
 		if sq.RegionPath != "" {
 			q = q.Where("e.region_id IN (SELECT id FROM regions WHERE path LIKE ?)", sq.RegionPath+"%")

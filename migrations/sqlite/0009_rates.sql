@@ -17,3 +17,37 @@ CREATE INDEX IF NOT EXISTS ix_ticket_events_ticket_at ON ticket_events (ticket_i
 -- The weekly flow of the dashboard counts receipts and closings by day from the events alone.
 CREATE INDEX IF NOT EXISTS ix_ticket_events_kind_at ON ticket_events (kind, at, region_id, unit_id);
 CREATE INDEX IF NOT EXISTS ix_ticket_events_closing ON ticket_events (to_status, at, from_status, region_id, unit_id);
+
+-- Monthly rollups of the counts that do not move with the clock (everything but what is due,
+-- overdue or open over a month "now"), as of one moment, built_at, rebuilt by the worker for the
+-- months whose tickets changed since. A rate over whole months reads the rollups, corrects them
+-- by replaying the few tickets changed since built_at, and counts the open tickets live; the
+-- months at either edge of a period, and every report as of an earlier moment, read the tickets.
+-- kind u holds units with their region, kind c regions with their categories.
+CREATE TABLE IF NOT EXISTS rate_rollups (
+  kind              TEXT     NOT NULL,
+  month             TEXT     NOT NULL,
+  unit_id           INTEGER NOT NULL,
+  region_id         INTEGER NOT NULL,
+  category_id       INTEGER NOT NULL,
+  received          INTEGER NOT NULL,
+  invalid           INTEGER NOT NULL,
+  duplicates        INTEGER NOT NULL,
+  valid             INTEGER NOT NULL,
+  closed            INTEGER NOT NULL,
+  on_time           INTEGER NOT NULL,
+  late_closed       INTEGER NOT NULL,
+  closed_over_month INTEGER NOT NULL,
+  confirmed         INTEGER NOT NULL,
+  rated             INTEGER NOT NULL,
+  satisfied         INTEGER NOT NULL,
+  handling_days     INTEGER NOT NULL,
+  PRIMARY KEY (kind, month, unit_id, region_id, category_id)
+);
+CREATE TABLE IF NOT EXISTS rate_rollup_state (
+  id       INTEGER NOT NULL PRIMARY KEY,
+  built_at DATETIME NOT NULL
+);
+-- The tickets changed since the rollups were built, and the open tickets of a period.
+CREATE INDEX IF NOT EXISTS ix_tickets_updated ON tickets (updated_at, received_at);
+CREATE INDEX IF NOT EXISTS ix_tickets_open ON tickets (status, received_at, updated_at, duplicate_of, deadline, month_deadline, unit_id, region_id, category_id);

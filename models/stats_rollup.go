@@ -1,0 +1,326 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// The rates over whole months read monthly rollups instead of every ticket: a province's year is
+// about 500,000 tickets, and the rollups hold a few thousand rows for it. A rollup counts what
+// does not move with the clock (everything but what is due, overdue or open over a month at the
+// report time) as of one moment, built_at. A rate as of asOf ≥ built_at is then
+//
+//	the rollups
+//	− the settled counts, as of built_at, of the tickets changed since (replayed from events)
+//	+ the full counts, as of asOf, of those same tickets (replayed too)
+//	+ what is due, overdue and open over a month among the open tickets unchanged since (live)
+//
+// which is what the tickets themselves give; a test holds the two to each other.
+
+// rollupMargin keeps built_at behind the clock, so that every action stamped before it has
+// committed when the rollups are counted (a transaction gives up long before).
+const rollupMargin = time.Minute
+
+// rateRollup is a row of rate_rollups: kind u holds units with their region (no category), kind c
+// regions with their categories (no unit).
+type rateRollup struct {
+	Kind, Month                  string
+	UnitID, RegionID, CategoryID int64
+	Received, Invalid, Duplicates, Valid, Closed, OnTime, LateClosed,
+	ClosedOverMonth, Confirmed, Rated, Satisfied, HandlingDays int64
+}
+
+func (rateRollup) TableName() string { return "rate_rollups" }
+
+type rateRollupState struct {
+	ID      int64
+	BuiltAt time.Time
+}
+
+func (rateRollupState) TableName() string { return "rate_rollup_state" }
+
+// monthKey is the Asia/Shanghai month of t, as the rollups name it.
+func monthKey(t time.Time) string { return t.In(Shanghai).Format("2006-01") }
+
+// monthStart is the first moment of t's month in Asia/Shanghai.
+func monthStart(t time.Time) time.Time {
+	s := t.In(Shanghai)
+	return time.Date(s.Year(), s.Month(), 1, 0, 0, 0, 0, Shanghai)
+}
+
+// wholeMonths is the span [a, b) of the whole Asia/Shanghai months inside [from, to); a == b
+// when there is none.
+func wholeMonths(from, to time.Time) (a, b time.Time) {
+	a = monthStart(from)
+	if a.Before(from) {
+		a = a.AddDate(0, 1, 0)
+	}
+	b = monthStart(to)
+	if !a.Before(b) {
+		return from, from
+	}
+	return a.UTC(), b.UTC()
+}
+
+// settled is the part of a ticket's counts that does not move with the clock: what a rollup holds.
+func settled(f Facts) Counts {
+	var c Counts
+	c.Add(f, time.Time{}) // at the beginning of time nothing open is due yet
+	return c
+}
+
+// Minus takes other counts from these.
+func (c *Counts) Minus(o Counts) {
+	c.Plus(Counts{
+		Received: -o.Received, Invalid: -o.Invalid, Duplicates: -o.Duplicates, Valid: -o.Valid, Closed: -o.Closed,
+		Due: -o.Due, OnTime: -o.OnTime, OverdueNow: -o.OverdueNow, LateClosed: -o.LateClosed,
+		ClosedOverMonth: -o.ClosedOverMonth, OpenOverMonth: -o.OpenOverMonth, Confirmed: -o.Confirmed,
+		Rated: -o.Rated, Satisfied: -o.Satisfied, HandlingDays: -o.HandlingDays,
+	})
+}
+
+// rollupKind is the rollup that holds what q asks for, or "" when none does: kind u has no
+// category, kind c no unit.
+func rollupKind(q StatsQuery) string {
+	byUnit := q.UnitID != 0 || q.Scope.UnitID != 0
+	switch q.GroupBy {
+	case "unit":
+		if q.CategoryID == 0 {
+			return "u"
+		}
+	case "region":
+		if !byUnit {
+			return "c" // the smaller of the two
+		}
+		if q.CategoryID == 0 {
+			return "u"
+		}
+	case "category":
+		if !byUnit {
+			return "c"
+		}
+	}
+	return ""
+}
+
+var errNoRollup = errors.New("no rollup answers")
+
+// statsFromRollups counts the whole months of [from, to) from the rollups, when they can answer
+// (built, as of a moment not after asOf, holding the dimensions asked for), and returns the span
+// it counted; a == b when it counted nothing.
+func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from, to time.Time, cell cellFunc) (a, b time.Time, err error) {
+	kind := rollupKind(sq)
+	a, b = wholeMonths(from, to)
+	if kind == "" || a.Equal(b) {
+		return from, from, nil
+	}
+	var builtAt time.Time
+	var rows []StatsCell
+	// The state and the rows are read in one transaction, so that a rebuild committing between
+	// the two reads cannot pair new rows with the old moment.
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var st []rateRollupState
+		if err := tx.Where("id = 1").Find(&st).Error; err != nil {
+			return err
+		}
+		if len(st) == 0 || asOf.Before(st[0].BuiltAt) {
+			return errNoRollup
+		}
+		builtAt = st[0].BuiltAt
+		dim := map[string]string{"unit": "r.unit_id", "region": "r.region_id", "category": "r.category_id"}[sq.GroupBy]
+		sel := "0 AS unit_id, 0 AS region_id, 0 AS category_id"
+		switch sq.GroupBy {
+		case "unit":
+			sel = dim + " AS unit_id, 0 AS region_id, 0 AS category_id"
+		case "region":
+			sel = "0 AS unit_id, " + dim + " AS region_id, 0 AS category_id"
+		case "category":
+			sel = "0 AS unit_id, 0 AS region_id, " + dim + " AS category_id"
+		}
+		for _, c := range []string{"received", "invalid", "duplicates", "valid", "closed", "on_time", "late_closed",
+			"closed_over_month", "confirmed", "rated", "satisfied", "handling_days"} {
+			sel += ", COALESCE(SUM(r." + c + "), 0) AS " + c
+		}
+		q := tx.Table("rate_rollups r").Select(sel).Where("r.kind = ? AND r.month >= ? AND r.month < ?", kind, monthKey(a), monthKey(b))
+		q = sq.Scope.tickets(q, "r")
+		if sq.RegionPath != "" {
+			q = q.Where("r.region_id IN (SELECT id FROM regions WHERE path LIKE ?)", sq.RegionPath+"%")
+		}
+		if sq.UnitID != 0 {
+			q = q.Where("r.unit_id = ?", sq.UnitID)
+		}
+		if sq.CategoryID != 0 {
+			q = q.Where("r.category_id = ?", sq.CategoryID)
+		}
+		return q.Group(dim).Scan(&rows).Error
+	})
+	if errors.Is(err, errNoRollup) {
+		return from, from, nil
+	}
+	if err != nil {
+		return a, b, translate(err, "stats: rollups")
+	}
+	for _, r := range rows {
+		r.Due = r.Closed // the settled part of what is due: the rest is counted live below
+		cell(r.UnitID, r.RegionID, r.CategoryID).Plus(r.Counts)
+	}
+	db := s.db.WithContext(ctx)
+	if err := s.openNow(db, sq, asOf, builtAt, a, b, cell); err != nil {
+		return a, b, err
+	}
+	inScope, err := s.factsScope(db, sq)
+	if err != nil {
+		return a, b, err
+	}
+	err = s.replay(db, sq, a, b, builtAt, asOf, func(events []TicketEvent, category int64) {
+		if f, ok := FactsAsOf(events, builtAt, category); ok && inScope(f) {
+			f.cell(cell).Minus(settled(f))
+		}
+		if f, ok := FactsAsOf(events, asOf, category); ok && inScope(f) {
+			f.cell(cell).Add(f, asOf)
+		}
+	})
+	return a, b, err
+}
+
+// openNow counts what moves with the clock among the open tickets received in [from, to) and
+// unchanged since builtAt: due, overdue and open over a month, at asOf.
+func (s *Store) openNow(db *gorm.DB, sq StatsQuery, asOf, builtAt, from, to time.Time, cell cellFunc) error {
+	sum := func(cond string) string { return "COALESCE(SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END), 0)" }
+	dim := map[string]string{"unit": "COALESCE(t.unit_id, 0)", "region": "t.region_id", "category": "t.category_id"}[sq.GroupBy]
+	sel := "0 AS unit_id, 0 AS region_id, 0 AS category_id"
+	switch sq.GroupBy {
+	case "unit":
+		sel = dim + " AS unit_id, 0 AS region_id, 0 AS category_id"
+	case "region":
+		sel = "0 AS unit_id, " + dim + " AS region_id, 0 AS category_id"
+	case "category":
+		sel = "0 AS unit_id, 0 AS region_id, " + dim + " AS category_id"
+	}
+	sel += ", " + sum("t.deadline <= ?") + " AS due, " + sum("t.deadline < ?") + " AS overdue_now, " +
+		sum("t.month_deadline < ?") + " AS open_over_month"
+	q := db.Table("tickets t").Select(sel, asOf, asOf, asOf).
+		Where("t.status NOT IN ('closed', 'invalid') AND t.duplicate_of IS NULL AND t.updated_at <= ?", builtAt)
+	var rows []StatsCell
+	if err := s.statsFilter(q, sq, from, to).Group(dim).Scan(&rows).Error; err != nil {
+		return translate(err, "stats: open tickets")
+	}
+	for _, r := range rows {
+		cell(r.UnitID, r.RegionID, r.CategoryID).Plus(r.Counts)
+	}
+	return nil
+}
+
+// RebuildRateRollups brings the rollups to the moment now − rollupMargin: every month with a
+// ticket changed since they were last built (every month, the first time) is counted again from
+// the tickets. It all happens in one transaction, so readers see the old rollups or the new.
+// It returns how many months it counted.
+func (s *Store) RebuildRateRollups(ctx context.Context) (int, error) {
+	builtAt := s.now().Add(-rollupMargin)
+	months := 0
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var st []rateRollupState
+		if err := tx.Where("id = 1").Find(&st).Error; err != nil {
+			return err
+		}
+		var received []time.Time
+		if len(st) == 0 {
+			var first, last []time.Time
+			if err := tx.Table("tickets").Order("received_at").Limit(1).Pluck("received_at", &first).Error; err != nil {
+				return err
+			}
+			if err := tx.Table("tickets").Order("received_at DESC").Limit(1).Pluck("received_at", &last).Error; err != nil {
+				return err
+			}
+			if len(first) == 1 && len(last) == 1 {
+				for m := monthStart(first[0]); !m.After(last[0]); m = m.AddDate(0, 1, 0) {
+					received = append(received, m)
+				}
+			}
+		} else {
+			if !builtAt.After(st[0].BuiltAt) {
+				return nil
+			}
+			if err := tx.Table("tickets").Where("updated_at > ?", st[0].BuiltAt).Pluck("received_at", &received).Error; err != nil {
+				return err
+			}
+		}
+		todo := map[string]time.Time{}
+		for _, r := range received {
+			if !r.After(builtAt) { // received later: replayed as changed since, until the next build
+				todo[monthKey(r)] = monthStart(r)
+			}
+		}
+		keys := make([]string, 0, len(todo))
+		for k := range todo {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if err := s.rebuildMonth(tx, todo[k], builtAt); err != nil {
+				return err
+			}
+			months++
+		}
+		if err := tx.Where("id = 1").Delete(&rateRollupState{}).Error; err != nil {
+			return err
+		}
+		return tx.Create(&rateRollupState{ID: 1, BuiltAt: builtAt}).Error
+	})
+	return months, translate(err, "rebuild rate rollups")
+}
+
+// rebuildMonth counts one month's tickets as of builtAt into both kinds of rollup.
+func (s *Store) rebuildMonth(tx *gorm.DB, month, builtAt time.Time) error {
+	cells := map[[3]int64]*Counts{}
+	cell := func(unit, region, category int64) *Counts {
+		k := [3]int64{unit, region, category}
+		if cells[k] == nil {
+			cells[k] = &Counts{}
+		}
+		return cells[k]
+	}
+	to := month.AddDate(0, 1, 0)
+	if end := builtAt.Add(time.Second); end.Before(to) {
+		to = end
+	}
+	if err := s.statsFromTickets(tx, StatsQuery{Scope: Scope{All: true}}, builtAt, month, to, cell); err != nil {
+		return err
+	}
+	byUnit, byCategory := map[[2]int64]*Counts{}, map[[2]int64]*Counts{}
+	add := func(m map[[2]int64]*Counts, k [2]int64, c Counts) {
+		if m[k] == nil {
+			m[k] = &Counts{}
+		}
+		m[k].Plus(c)
+	}
+	for k, c := range cells {
+		add(byUnit, [2]int64{k[0], k[1]}, *c)
+		add(byCategory, [2]int64{k[1], k[2]}, *c)
+	}
+	key := monthKey(month)
+	var rows []rateRollup
+	row := func(kind string, unit, region, category int64, c Counts) rateRollup {
+		return rateRollup{Kind: kind, Month: key, UnitID: unit, RegionID: region, CategoryID: category,
+			Received: c.Received, Invalid: c.Invalid, Duplicates: c.Duplicates, Valid: c.Valid, Closed: c.Closed,
+			OnTime: c.OnTime, LateClosed: c.LateClosed, ClosedOverMonth: c.ClosedOverMonth, Confirmed: c.Confirmed,
+			Rated: c.Rated, Satisfied: c.Satisfied, HandlingDays: c.HandlingDays}
+	}
+	for k, c := range byUnit {
+		rows = append(rows, row("u", k[0], k[1], 0, *c))
+	}
+	for k, c := range byCategory {
+		rows = append(rows, row("c", 0, k[0], k[1], *c))
+	}
+	if err := tx.Where("month = ?", key).Delete(&rateRollup{}).Error; err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return tx.CreateInBatches(rows, 500).Error
+}
