@@ -289,21 +289,11 @@ func loadtestStats(ctx context.Context, cfg *Config, args []string, out io.Write
 			// The page also counts the previous quarter, the categories and the weekly flow.
 			dash, _, err = measure("the whole dashboard page's queries", func() (int64, error) {
 				q := models.StatsQuery{Scope: scope, Period: c.period, AsOf: now}
-				var n int64
-				for _, g := range []string{"region", "unit", "category"} {
-					t, err := store.CompletionTable(ctx, q, g, province.Path)
-					if err != nil {
-						return 0, err
-					}
-					n = t.Total.Received
-				}
-				prev := q
-				prev.Period = c.period.Previous()
-				if _, err := store.CompletionTable(ctx, prev, "category", province.Path); err != nil {
+				d, err := store.Dashboard(ctx, q, []string{"region", "unit", "category"}, province.Path)
+				if err != nil {
 					return 0, err
 				}
-				_, _, _, err := store.WeeklyFlow(ctx, q)
-				return n, err
+				return d.Tables[0].Total.Received, nil
 			})
 			if err != nil {
 				return err

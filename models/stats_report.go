@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // StatsRow is one line of a rates table: a unit, a region (with everything below it) or a
@@ -177,4 +178,58 @@ func (t *StatsTable) SortRows(by string, desc bool) {
 		}
 		return key(t.Rows[i]) < key(t.Rows[j])
 	})
+}
+
+// Dashboard is what the rates page shows: a table per grouping, the previous period's totals
+// and the weekly flow.
+type Dashboard struct {
+	Tables   []*StatsTable // in the order of the groupings asked for
+	Previous Counts        // the previous period, as of the same report time
+	Weeks    []Date
+	Received []int64 // per week
+	Closed   []int64 // per week
+}
+
+// Dashboard counts the rates page's figures. Its queries do not depend on each other, so they
+// run side by side, each on its own connection.
+func (s *Store) Dashboard(ctx context.Context, q StatsQuery, groups []string, rootPath string) (*Dashboard, error) {
+	d := &Dashboard{Tables: make([]*StatsTable, len(groups))}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error // the error that stopped the others
+	run := func(f func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(); err != nil {
+				once.Do(func() { first = err; cancel() })
+			}
+		}()
+	}
+	for i, g := range groups {
+		run(func() (err error) {
+			d.Tables[i], err = s.CompletionTable(ctx, q, g, rootPath)
+			return err
+		})
+	}
+	run(func() error {
+		prev := q
+		prev.Period = q.Period.Previous()
+		t, err := s.CompletionTable(ctx, prev, "category", rootPath)
+		if err == nil {
+			d.Previous = t.Total
+		}
+		return err
+	})
+	run(func() (err error) {
+		d.Weeks, d.Received, d.Closed, err = s.WeeklyFlow(ctx, q)
+		return err
+	})
+	wg.Wait()
+	if first != nil {
+		return nil, first
+	}
+	return d, nil
 }

@@ -426,3 +426,38 @@ func TestWeeklyFlowCountsReceiptsAndClosingsPerWeek(t *testing.T) {
 		}
 	}
 }
+
+// The dashboard, whose queries run side by side, is the sum of its parts asked one by one.
+func TestDashboardIsItsParts(t *testing.T) {
+	r := newRates(t, "2025-02-10 10:00:00")
+	ctx := context.Background()
+	r.report("https://gzw.sc.gov.cn/feb.html")
+	r.at("2025-03-04 10:00")
+	march := r.report("https://gzw.sc.gov.cn/mar.html")
+	r.report("https://www.sc.gov.cn/mar.html")
+	r.at("2025-03-05 10:00")
+	r.close(march, true)
+	province, _ := r.s.ScopeOf(ctx, r.u["sc-supervisor"])
+	p, _ := models.ParsePeriod("month", "", "", r.clock.Now())
+	q := models.StatsQuery{Scope: province, Period: p, AsOf: r.clock.Now()}
+	groups := []string{"region", "unit", "category"}
+	d, err := r.s.Dashboard(ctx, q, groups, province.RegionPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, g := range groups {
+		alone, err := r.s.CompletionTable(ctx, q, g, province.RegionPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Tables[i].GroupBy != g || d.Tables[i].Total != alone.Total || len(d.Tables[i].Rows) != len(alone.Rows) {
+			t.Fatalf("%s: dashboard %+v, alone %+v", g, d.Tables[i].Total, alone.Total)
+		}
+	}
+	if d.Tables[0].Total.Received != 2 || d.Tables[0].Total.Closed != 1 || d.Previous.Received != 1 {
+		t.Fatalf("March %+v, February %+v", d.Tables[0].Total, d.Previous)
+	}
+	if sum := slices.Max(d.Received); sum != 2 || slices.Max(d.Closed) != 1 {
+		t.Fatalf("weekly flow: received %v closed %v", d.Received, d.Closed)
+	}
+}
