@@ -12,7 +12,6 @@ ALTER TABLE tickets ADD COLUMN handling_days INT NULL;
 -- The rates read tickets by the time they were received: an index that holds every column they
 -- count lets the database answer from the index alone.
 CREATE INDEX ix_tickets_rates ON tickets (received_at, updated_at, region_id, unit_id, category_id, status, deadline, closed_at, duplicate_of, rating, reply_confirmed, month_deadline, handling_days);
-CREATE INDEX ix_ticket_events_ticket_at ON ticket_events (ticket_id, at);
 
 -- The weekly flow of the dashboard counts receipts and closings by day from the events alone.
 CREATE INDEX ix_ticket_events_kind_at ON ticket_events (kind, at, region_id, unit_id);
