@@ -24,7 +24,7 @@ func faultySite(t *testing.T) *httptest.Server {
 <a href="/gone.html">办事指南</a>
 <div style="display:none"><a href="/bet/">百家乐 真人娱乐</a></div>
 </body></html>`,
-		"/news/": `<html><body><ul><li><a href="/news/1.html">通知</a><span>2020-01-02</span></li></ul></body></html>`,
+		"/news/":       `<html><body><ul><li><a href="/news/1.html">通知</a><span>2020-01-02</span></li></ul></body></html>`,
 		"/news/1.html": `<html><body><p>通知正文。</p></body></html>`,
 		"/bet/":        `<html><body>百家乐 时时彩</body></html>`,
 	}
