@@ -6,11 +6,13 @@ package jobs
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"zhaocuo/jobs/inspector"
 	"zhaocuo/models"
 )
 
@@ -21,7 +23,7 @@ const (
 )
 
 // Queues is the worker's queue configuration.
-var Queues = map[string]int{QueueReminders: 6, QueueDeliveries: 3}
+var Queues = map[string]int{QueueReminders: 6, QueueDeliveries: 3, QueueInspection: 1}
 
 // Enqueuer puts a task on the queue; *asynq.Client is one.
 type Enqueuer interface {
@@ -36,10 +38,16 @@ type Deps struct {
 	Sender *Sender
 	Clock  models.Clock
 	Logger *slog.Logger
+
+	Inspector   *inspector.Inspector // crawls sites; nil: one with the default limits
+	ProbeClient *http.Client         // availability probes; nil: http.DefaultClient
 }
 
 // Register adds every task handler to the worker's mux.
 func Register(mux *asynq.ServeMux, d Deps) {
+	if d.Inspector == nil {
+		d.Inspector = inspector.New(inspector.Config{})
+	}
 	h := &handlers{Deps: d, sched: &Scheduler{Store: d.Store, Queue: d.Queue, Clock: d.Clock, Logger: d.Logger}}
 	mux.HandleFunc(TypeCleanupCaptchas, h.cleanupCaptchas)
 	mux.HandleFunc(TypeReminder, h.sendReminder)
@@ -47,6 +55,10 @@ func Register(mux *asynq.ServeMux, d Deps) {
 	mux.HandleFunc(TypeDelivery, h.deliver)
 	mux.HandleFunc(TypeConfirmation, h.confirm)
 	mux.HandleFunc(TypeReconcile, h.reconcile)
+	mux.HandleFunc(TypeInspectRound, h.inspectRound)
+	mux.HandleFunc(TypeInspectSite, h.inspectSite)
+	mux.HandleFunc(TypeProbeSites, h.probeSites)
+	mux.HandleFunc(TypeProbeSite, h.probeSite)
 }
 
 type handlers struct {

@@ -243,3 +243,29 @@ func cut(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// PendingSites returns the sites of a round whose tasks have not finished.
+func (s *Store) PendingSites(ctx context.Context, roundID int64) ([]int64, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Model(&InspectionResult{}).Where("round_id = ? AND status = ?", roundID, ResultPending).
+		Order("website_id").Pluck("website_id", &ids).Error
+	return ids, translate(err, "pending sites")
+}
+
+// LatestRound returns the latest round of the kind opened at or after since, or nil.
+func (s *Store) LatestRound(ctx context.Context, kind string, since time.Time) (*InspectionRound, error) {
+	var rounds []InspectionRound
+	err := s.db.WithContext(ctx).Where("kind = ? AND created_at >= ?", kind, since.UTC()).Order("id DESC").Limit(1).Find(&rounds).Error
+	if err != nil || len(rounds) == 0 {
+		return nil, translate(err, "latest round")
+	}
+	return &rounds[0], nil
+}
+
+// RunningRounds returns the ids of the rounds opened since a time that have not finished.
+func (s *Store) RunningRounds(ctx context.Context, since time.Time) ([]int64, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Model(&InspectionRound{}).Where("status = ? AND created_at >= ?", RoundRunning, since.UTC()).
+		Order("id").Pluck("id", &ids).Error
+	return ids, translate(err, "running rounds")
+}
