@@ -232,7 +232,9 @@ func (h *handlers) probeSite(ctx context.Context, t *asynq.Task) error {
 // StartRound opens an on-demand round over the sites in the scope and queues it. The round is
 // in the database whatever Redis says; should the queue be away, the round waits and
 // ResumeRounds queues it later.
-func StartRound(ctx context.Context, store *models.Store, q Enqueuer, sc models.Scope, by int64) (*models.InspectionRound, error) {
+func StartRound(ctx context.Context, store interface {
+	StartRound(ctx context.Context, kind string, sc models.Scope, by *int64) (*models.InspectionRound, []int64, error)
+}, q Enqueuer, sc models.Scope, by int64) (*models.InspectionRound, error) {
 	round, _, err := store.StartRound(ctx, models.RoundOnDemand, sc, &by)
 	if err != nil {
 		return nil, err

@@ -93,6 +93,7 @@ type Finding struct {
 	DecidedBy  *int64
 	DecidedAt  *time.Time
 	TicketID   *int64
+	TicketNo   string `gorm:"-"` // the ticket's number, where the reader loads it
 }
 
 func (Finding) TableName() string { return "inspection_findings" }

@@ -121,6 +121,9 @@ func (s *Store) Result(ctx context.Context, sc Scope, resultID int64) (*ResultRo
 	if err != nil {
 		return nil, nil, translate(err, "result findings")
 	}
+	if err := s.ticketNumbers(ctx, findings); err != nil {
+		return nil, nil, err
+	}
 	return &rows[0], findings, nil
 }
 
@@ -205,4 +208,34 @@ func (s *Store) Probes(ctx context.Context, websiteID int64, since time.Time) ([
 	var ps []AvailabilityProbe
 	err := s.db.WithContext(ctx).Where("website_id = ? AND at >= ?", websiteID, since.UTC()).Order("at, id").Find(&ps).Error
 	return ps, translate(err, "probes")
+}
+
+// ticketNumbers fills in the numbers of the tickets findings were sent as.
+func (s *Store) ticketNumbers(ctx context.Context, findings []Finding) error {
+	var ids []int64
+	for _, f := range findings {
+		if f.TicketID != nil {
+			ids = append(ids, *f.TicketID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var rows []struct {
+		ID       int64
+		TicketNo string
+	}
+	if err := s.db.WithContext(ctx).Table("tickets").Select("id, ticket_no").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return translate(err, "finding tickets")
+	}
+	nos := map[int64]string{}
+	for _, r := range rows {
+		nos[r.ID] = r.TicketNo
+	}
+	for i := range findings {
+		if findings[i].TicketID != nil {
+			findings[i].TicketNo = nos[*findings[i].TicketID]
+		}
+	}
+	return nil
 }
