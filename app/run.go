@@ -67,7 +67,8 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 	defer queue.Close()
 	store.EmailEnabled = cfg.smtp != nil
 	jobDeps := jobs.Deps{Store: store, Queue: queue, Redis: rds.client, Clock: clock, Logger: log.With("component", "jobs"),
-		Sender: &jobs.Sender{SMTP: cfg.smtp, PublicURL: cfg.PublicURL, HTTP: &http.Client{Timeout: 15 * time.Second}}}
+		Sender:     &jobs.Sender{SMTP: cfg.smtp, PublicURL: cfg.PublicURL, HTTP: &http.Client{Timeout: 15 * time.Second}},
+		PageClient: jobs.NewPageClient()}
 	scheduler := &jobs.Scheduler{Store: store, Queue: queue, Clock: clock, Logger: jobDeps.Logger}
 	store.AfterReports = scheduler.AfterReports
 

@@ -315,3 +315,20 @@ func TestAccountFilingsThroughPageAndAPI(t *testing.T) {
 		t.Fatalf("another unit's account: %d", resp.StatusCode)
 	}
 }
+
+func TestReviewerSeesWhetherTheReportedPageChanged(t *testing.T) {
+	a := newTestApp(t)
+	no, _ := a.submitTo("https://gzw.sc.gov.cn/scsgzw/c100/list.shtml") // 链接不可用
+	var id int64
+	a.Store.SQLDB().QueryRow("SELECT id FROM tickets WHERE ticket_no = ?", no).Scan(&id)
+	ctx := context.Background()
+	at := a.Clock.Now()
+	a.Store.SavePageCheck(ctx, models.PageCheck{TicketID: id, Purpose: models.PageCheckArrival, At: at, OK: true, Status: 200, TextHash: "aa"})
+	a.Store.SavePageCheck(ctx, models.PageCheck{TicketID: id, Purpose: models.PageCheckRecheck, At: at, OK: true, Status: 200, TextHash: "aa"})
+	a.loginPage("gzw-reviewer")
+	_, body := a.get("/staff/tickets/" + no)
+	d := doc(t, body)
+	if v := d.Find("#page-verdict").Text(); v != "页面内容与收到留言时相同，问题可能尚未解决" {
+		t.Fatalf("verdict: %q; block: %q", v, d.Find("#page-checks").Text())
+	}
+}

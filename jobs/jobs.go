@@ -41,6 +41,7 @@ type Deps struct {
 
 	Inspector   *inspector.Inspector // crawls sites; nil: one with the default limits
 	ProbeClient *http.Client         // availability probes; nil: http.DefaultClient
+	PageClient  *http.Client         // citizens' pages (NewPageClient); nil: page checks off
 }
 
 // Register adds every task handler to the worker's mux.
@@ -59,6 +60,7 @@ func Register(mux *asynq.ServeMux, d Deps) {
 	mux.HandleFunc(TypeInspectSite, h.inspectSite)
 	mux.HandleFunc(TypeProbeSites, h.probeSites)
 	mux.HandleFunc(TypeProbeSite, h.probeSite)
+	mux.HandleFunc(TypeCheckPage, h.checkPage)
 }
 
 type handlers struct {
