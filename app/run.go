@@ -81,8 +81,11 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 			Queues:          jobs.Queues,
 			Logger:          asynqLogger{log.With("component", "worker")},
 			ShutdownTimeout: 20 * time.Second,
+			IsFailure:       jobs.IsFailure,
 			ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
-				log.Warn("task failed", "type", t.Type(), "error", err)
+				if jobs.IsFailure(err) {
+					log.Warn("task failed", "type", t.Type(), "error", err)
+				}
 			}),
 		})
 		mux := asynq.NewServeMux()

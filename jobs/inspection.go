@@ -52,6 +52,12 @@ func NewInspectRoundTask(roundID int64) (*asynq.Task, []asynq.Option) {
 
 func scheduledRoundTask() *asynq.Task { t, _ := NewInspectRoundTask(0); return t }
 
+// ErrCrawlersBusy sends a site task back to wait while the worker's crawls are all running.
+var ErrCrawlersBusy = errors.New("jobs: every crawl slot of this worker is busy; the site waits")
+
+// IsFailure is the worker's asynq.Config.IsFailure: waiting for a crawl slot is no failure.
+func IsFailure(err error) bool { return err != nil && !errors.Is(err, ErrCrawlersBusy) }
+
 type inspectSitePayload struct {
 	RoundID   int64 `json:"round_id"`
 	WebsiteID int64 `json:"website_id"`
@@ -116,6 +122,15 @@ func (h *handlers) inspectSite(ctx context.Context, t *asynq.Task) error {
 	}
 	if res.Status != models.ResultPending {
 		return nil // done before
+	}
+	// A crawl takes minutes: a worker runs a few at once and leaves its other slots to
+	// reminders and deliveries. A site that finds no free slot waits in the retry queue
+	// without using up its retries (IsFailure).
+	select {
+	case h.crawls <- struct{}{}:
+		defer func() { <-h.crawls }()
+	default:
+		return ErrCrawlersBusy
 	}
 	out, err := h.inspect(ctx, p.WebsiteID)
 	if err != nil {

@@ -42,6 +42,7 @@ type Deps struct {
 	Inspector   *inspector.Inspector // crawls sites; nil: one with the default limits
 	ProbeClient *http.Client         // availability probes; nil: http.DefaultClient
 	PageClient  *http.Client         // citizens' pages (NewPageClient); nil: page checks off
+	MaxCrawls   int                  // site crawls one worker runs at once; default 2
 }
 
 // Register adds every task handler to the worker's mux.
@@ -49,7 +50,11 @@ func Register(mux *asynq.ServeMux, d Deps) {
 	if d.Inspector == nil {
 		d.Inspector = inspector.New(inspector.Config{})
 	}
-	h := &handlers{Deps: d, sched: &Scheduler{Store: d.Store, Queue: d.Queue, Clock: d.Clock, Logger: d.Logger}}
+	if d.MaxCrawls <= 0 {
+		d.MaxCrawls = 2
+	}
+	h := &handlers{Deps: d, sched: &Scheduler{Store: d.Store, Queue: d.Queue, Clock: d.Clock, Logger: d.Logger},
+		crawls: make(chan struct{}, d.MaxCrawls)}
 	mux.HandleFunc(TypeCleanupCaptchas, h.cleanupCaptchas)
 	mux.HandleFunc(TypeReminder, h.sendReminder)
 	mux.HandleFunc(TypeScheduleTickets, h.scheduleTickets)
@@ -65,7 +70,8 @@ func Register(mux *asynq.ServeMux, d Deps) {
 
 type handlers struct {
 	Deps
-	sched *Scheduler
+	sched  *Scheduler
+	crawls chan struct{} // a slot per crawl this worker may run at once
 }
 
 // enqueueTimeout bounds an enqueue made on someone's behalf: a slow Redis must not hold up a
