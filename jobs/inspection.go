@@ -133,10 +133,26 @@ func (h *handlers) inspectSite(ctx context.Context, t *asynq.Task) error {
 		return ErrCrawlersBusy
 	}
 	out, err := h.inspect(ctx, p.WebsiteID)
-	if err != nil {
-		return err
+	if err == nil {
+		err = h.Store.FinishSite(ctx, p.RoundID, p.WebsiteID, out, Score)
 	}
-	return h.Store.FinishSite(ctx, p.RoundID, p.WebsiteID, out, Score)
+	if err != nil && lastAttempt(ctx) {
+		// The last try (a timeout, say): the site is recorded as not inspected, so that its
+		// round finishes.
+		now := h.Clock.Now()
+		failed := models.SiteOutcome{Error: "检查失败：" + err.Error(), StartedAt: now, FinishedAt: now}
+		if ferr := h.Store.FinishSite(context.WithoutCancel(ctx), p.RoundID, p.WebsiteID, failed, Score); ferr == nil {
+			return fmt.Errorf("inspect site %d: %v: %w", p.WebsiteID, err, asynq.SkipRetry)
+		}
+	}
+	return err
+}
+
+// lastAttempt reports whether the running task will not be retried after this try.
+func lastAttempt(ctx context.Context) bool {
+	n, ok1 := asynq.GetRetryCount(ctx)
+	limit, ok2 := asynq.GetMaxRetry(ctx)
+	return ok1 && ok2 && n >= limit
 }
 
 // inspect crawls a registered site and judges the week's availability probes.
