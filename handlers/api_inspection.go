@@ -25,7 +25,7 @@ type apiRound struct {
 }
 
 func apiRoundOf(r models.RoundRow) apiRound {
-	return apiRound{ID: r.ID, Kind: r.Kind, Status: r.Status, CreatedAt: r.CreatedAt, FinishedAt: r.FinishedAt,
+	return apiRound{ID: r.ID, Kind: r.Kind, Status: r.Status, CreatedAt: r.CreatedAt.In(models.Shanghai), FinishedAt: shanghai(r.FinishedAt),
 		SitesTotal: r.Total, SitesDone: r.Done, SitesFailed: r.Failed, Failing: r.Failing, Progress: r.Progress()}
 }
 
@@ -51,7 +51,7 @@ type apiResult struct {
 func apiResultOf(r models.ResultRow) apiResult {
 	return apiResult{ID: r.ID, RoundID: r.RoundID, WebsiteID: r.WebsiteID, Website: r.WebsiteName, Unit: r.UnitName, URL: r.HomeURL,
 		Status: r.Status, Verdict: r.Verdict, Score: r.Score, Pages: r.Pages, Links: r.Links, Error: r.Error,
-		Confirmed: r.Confirmed, Suspected: r.Suspected, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt}
+		Confirmed: r.Confirmed, Suspected: r.Suspected, StartedAt: shanghai(r.StartedAt), FinishedAt: shanghai(r.FinishedAt)}
 }
 
 type apiFinding struct {
@@ -74,7 +74,7 @@ func apiFindingsOf(fs []models.Finding) []apiFinding {
 	out := make([]apiFinding, len(fs))
 	for i, f := range fs {
 		out[i] = apiFinding{ID: f.ID, Type: f.Type, Indicator: f.Indicator, URL: f.URL, Target: f.Target, Page: f.Page,
-			Evidence: f.Evidence, Veto: f.Veto, Warning: f.Warning, Points: f.Points, Status: f.Status, SeenAt: f.SeenAt, TicketNo: f.TicketNo}
+			Evidence: f.Evidence, Veto: f.Veto, Warning: f.Warning, Points: f.Points, Status: f.Status, SeenAt: f.SeenAt.In(models.Shanghai), TicketNo: f.TicketNo}
 	}
 	return out
 }
@@ -156,7 +156,7 @@ func (h *inspectionHandlers) apiAct(c *gin.Context) {
 		return
 	}
 	if tk != nil {
-		c.JSON(http.StatusCreated, gin.H{"ticket_no": tk.TicketNo, "deadline": tk.Deadline, "source": tk.Source})
+		c.JSON(http.StatusCreated, gin.H{"ticket_no": tk.TicketNo, "deadline": shanghai(tk.Deadline), "source": tk.Source})
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"finding": apiFindingsOf([]models.Finding{*f})[0]})
@@ -267,9 +267,9 @@ func (h *inspectionHandlers) apiImportResults(c *gin.Context) {
 	out := make([]gin.H, len(results))
 	for i, r := range results {
 		out[i] = gin.H{"name": r.Name, "platform": r.Platform, "unit": r.UnitName, "account_id": r.AccountID,
-			"filed_status": r.FiledStatus, "last_post": r.LastPost, "interaction": r.Interaction,
+			"filed_status": r.FiledStatus, "last_post": shanghai(r.LastPost), "interaction": r.Interaction,
 			"reported_online": r.ReportedOnline, "findings": apiFindingsOf(r.Findings)}
 	}
-	c.JSON(http.StatusOK, gin.H{"import": gin.H{"id": imp.ID, "filename": imp.Filename, "imported_at": imp.ImportedAt,
+	c.JSON(http.StatusOK, gin.H{"import": gin.H{"id": imp.ID, "filename": imp.Filename, "imported_at": imp.ImportedAt.In(models.Shanghai),
 		"accounts": imp.Accounts, "findings": imp.Findings}, "results": out})
 }

@@ -102,7 +102,8 @@ func TestStartingARoundQueuesItAndShowsProgress(t *testing.T) {
 	// Through the API too; a unit may not start one.
 	token := a.apiLogin("cd-supervisor")
 	resp, m := a.api("POST", "/api/v1/inspection/rounds", token, "")
-	if resp.StatusCode != http.StatusCreated || m["round"].(map[string]any)["sites_total"].(float64) != 2 {
+	if resp.StatusCode != http.StatusCreated || m["round"].(map[string]any)["sites_total"].(float64) != 2 ||
+		!strings.HasSuffix(m["round"].(map[string]any)["created_at"].(string), "+08:00") {
 		t.Fatalf("API start: %d %v", resp.StatusCode, m)
 	}
 	resp, m = a.api("POST", "/api/v1/inspection/rounds", a.apiLogin("gzw-staff"), "")
