@@ -55,17 +55,17 @@ func Register(mux *asynq.ServeMux, d Deps) {
 	}
 	h := &handlers{Deps: d, sched: &Scheduler{Store: d.Store, Queue: d.Queue, Clock: d.Clock, Logger: d.Logger},
 		crawls: make(chan struct{}, d.MaxCrawls)}
+	mux.HandleFunc(TypeInspectRound, h.inspectRound)
+	mux.HandleFunc(TypeInspectSite, h.inspectSite)
+	mux.HandleFunc(TypeProbeSites, h.probeSites)
+	mux.HandleFunc(TypeProbeSite, h.probeSite)
+	mux.HandleFunc(TypeCheckPage, h.checkPage)
 	mux.HandleFunc(TypeCleanupCaptchas, h.cleanupCaptchas)
 	mux.HandleFunc(TypeReminder, h.sendReminder)
 	mux.HandleFunc(TypeScheduleTickets, h.scheduleTickets)
 	mux.HandleFunc(TypeDelivery, h.deliver)
 	mux.HandleFunc(TypeConfirmation, h.confirm)
 	mux.HandleFunc(TypeReconcile, h.reconcile)
-	mux.HandleFunc(TypeInspectRound, h.inspectRound)
-	mux.HandleFunc(TypeInspectSite, h.inspectSite)
-	mux.HandleFunc(TypeProbeSites, h.probeSites)
-	mux.HandleFunc(TypeProbeSite, h.probeSite)
-	mux.HandleFunc(TypeCheckPage, h.checkPage)
 }
 
 type handlers struct {
