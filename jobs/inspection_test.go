@@ -321,3 +321,29 @@ func TestScheduleProbesAndRounds(t *testing.T) {
 		t.Errorf("no scheduled round in %v", specs)
 	}
 }
+
+// The Monday task opens the week's scheduled round of every running site; run again (a retry),
+// it continues that round instead of opening another.
+func TestScheduledRoundTaskOpensOneRound(t *testing.T) {
+	w := newInspectionWorld(t)
+	w.workers(t, 1)
+	ctx := context.Background()
+	// The round task itself runs here, twice in a row as a retry would; its site tasks go to
+	// the workers through Redis. (Two replicas' ticks are one task: the schedule's Unique.)
+	mux := asynq.NewServeMux()
+	jobs.Register(mux, w.deps)
+	for range 2 {
+		task, _ := jobs.NewInspectRoundTask(0)
+		if err := mux.ProcessTask(ctx, task); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitUntil(t, "the scheduled round to finish", func() bool {
+		r, err := w.store.LatestRound(ctx, models.RoundScheduled, time.Now().Add(-time.Hour))
+		return err == nil && r != nil && r.Status == models.RoundFinished
+	})
+	rows, err := w.store.Rounds(ctx, models.Scope{All: true}, 10)
+	if err != nil || len(rows) != 1 || rows[0].Kind != models.RoundScheduled || rows[0].Done != 3 {
+		t.Fatalf("rounds: %+v %v", rows, err)
+	}
+}
