@@ -5,6 +5,7 @@
 //	go run ./app migrate             apply the database migrations
 //	go run ./app seed --demo         load the demo registry and logins
 //	go run ./app calendar import F   import a year's working-day calendar (holiday-cn JSON)
+//	go run ./app inspect [--json] URL...  inspect websites now and print the findings
 package main
 
 import (
@@ -38,6 +39,9 @@ commands:
   calendar import FILE      import a year's working-day calendar (holiday-cn JSON format)
   calendar set DATE work|off [NAME]
                             make one day a working day or an off day, whatever the notice says
+  inspect [--json] [--max-pages N] [--max-time D] URL...
+                            inspect the given websites now (registered or not) and print the
+                            findings; --json prints one object per site and line
   loadtest reports [--url U --clients N --duration D]
                             drive POST /api/v1/reports against a running server and compare
                             with the raw INSERT rate of DATABASE_URL (docs/benchmarks.md)
@@ -57,6 +61,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if cmd == "help" || cmd == "-h" || cmd == "--help" {
 		fmt.Fprint(stdout, usage)
 		return 0
+	}
+	if cmd == "inspect" { // needs no database and no settings
+		return inspectCommand(ctx, args, stdout, stderr, nil)
 	}
 	cfg, err := LoadConfig(getenv)
 	if err != nil {

@@ -67,7 +67,8 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 	defer queue.Close()
 	store.EmailEnabled = cfg.smtp != nil
 	jobDeps := jobs.Deps{Store: store, Queue: queue, Redis: rds.client, Clock: clock, Logger: log.With("component", "jobs"),
-		Sender: &jobs.Sender{SMTP: cfg.smtp, PublicURL: cfg.PublicURL, HTTP: &http.Client{Timeout: 15 * time.Second}}}
+		Sender:     &jobs.Sender{SMTP: cfg.smtp, PublicURL: cfg.PublicURL, HTTP: &http.Client{Timeout: 15 * time.Second}},
+		PageClient: jobs.NewPageClient()}
 	scheduler := &jobs.Scheduler{Store: store, Queue: queue, Clock: clock, Logger: jobDeps.Logger}
 	store.AfterReports = scheduler.AfterReports
 
@@ -80,8 +81,11 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 			Queues:          jobs.Queues,
 			Logger:          asynqLogger{log.With("component", "worker")},
 			ShutdownTimeout: 20 * time.Second,
+			IsFailure:       jobs.IsFailure,
 			ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
-				log.Warn("task failed", "type", t.Type(), "error", err)
+				if jobs.IsFailure(err) {
+					log.Warn("task failed", "type", t.Type(), "error", err)
+				}
 			}),
 		})
 		mux := asynq.NewServeMux()

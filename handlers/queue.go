@@ -35,6 +35,7 @@ func (q *queue) changed(ctx context.Context, store interface {
 		return
 	}
 	q.sched.Ticket(ctx, t.ID)
+	q.sched.RecheckPage(ctx, t)
 	if ids, err := store.PendingDeliveries(ctx, t.ID); err == nil {
 		q.sched.Deliveries(ctx, ids)
 	}

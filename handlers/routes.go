@@ -68,6 +68,10 @@ func New(d Deps) (http.Handler, error) {
 	stats := &statsHandlers{ui: u, store: d.Store, clock: d.Clock}
 	notes := &notificationHandlers{ui: u, store: d.Store}
 	health := &healthHandlers{ready: d.Ready, registry: d.Registry}
+	inspection := &inspectionHandlers{ui: u, store: d.Store, clock: d.Clock}
+	if d.Scheduler != nil {
+		inspection.queue = d.Scheduler.Queue
+	}
 	signedIn, inScope := u.require(), sessions.staffSession()
 	supervisors := u.require(models.RoleSupervisor, models.RoleAdmin)
 	admins := u.require(models.RoleAdmin)
@@ -108,6 +112,19 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/notifications/:id", signedIn, notes.open)
 	r.POST("/notifications/read", signedIn, notes.readAll)
 
+	// Staff: the automated inspection, within each person's scope; supervisors and
+	// administrators start rounds, decide findings and import account results.
+	r.GET("/staff/inspection", signedIn, inScope, inspection.rounds)
+	r.POST("/staff/inspection/rounds", supervisors, limitBody(maxJSONBody), inScope, inspection.startRound)
+	r.GET("/staff/inspection/rounds/:id", signedIn, inScope, inspection.round)
+	r.GET("/staff/inspection/results/:id", signedIn, inScope, inspection.result)
+	r.POST("/staff/inspection/findings/:id/:action", supervisors, limitBody(maxJSONBody), inScope, inspection.act)
+	r.GET("/staff/inspection/accounts", signedIn, inScope, inspection.accounts)
+	r.POST("/staff/inspection/accounts/import", supervisors, limitBody(maxAccountImport+64<<10), inScope, inspection.importAccounts)
+	r.GET("/staff/inspection/accounts/:id", signedIn, inScope, inspection.account)
+	r.POST("/staff/inspection/accounts/:id/events", signedIn, limitBody(maxJSONBody), inScope, inspection.fileEvent)
+	r.GET("/staff/inspection/imports/:id", supervisors, inScope, inspection.importResults)
+
 	// Administrators: registry, users, calendar, settings.
 	r.GET("/admin", admins, inScope, admin.home)
 	r.GET("/admin/users", admins, inScope, admin.users)
@@ -144,6 +161,16 @@ func New(d Deps) (http.Handler, error) {
 	api.GET("/tickets/:ticket_no", handlers, inScope, staff.apiShow)
 	api.POST("/tickets/:ticket_no/:action", handlers, limitBody(maxJSONBody), inScope, staff.apiAct)
 	api.GET("/stats/completion", signedIn, inScope, stats.apiCompletion)
+	api.GET("/inspection/rounds", signedIn, inScope, inspection.apiRounds)
+	api.POST("/inspection/rounds", supervisors, limitBody(maxJSONBody), inScope, inspection.apiStartRound)
+	api.GET("/inspection/rounds/:id", signedIn, inScope, inspection.apiRound)
+	api.GET("/inspection/results/:id", signedIn, inScope, inspection.apiResult)
+	api.POST("/inspection/findings/:id/:action", supervisors, limitBody(maxJSONBody), inScope, inspection.apiAct)
+	api.GET("/inspection/accounts", signedIn, inScope, inspection.apiAccounts)
+	api.POST("/inspection/accounts/import", supervisors, limitBody(maxAccountImport+64<<10), inScope, inspection.apiImport)
+	api.GET("/inspection/accounts/:id", signedIn, inScope, inspection.apiAccount)
+	api.POST("/inspection/accounts/:id/events", signedIn, limitBody(maxJSONBody), inScope, inspection.apiFileEvent)
+	api.GET("/inspection/imports/:id", supervisors, inScope, inspection.apiImportResults)
 	api.GET("/notifications", signedIn, notes.apiList)
 	api.POST("/notifications/read", signedIn, limitBody(maxJSONBody), notes.apiRead)
 

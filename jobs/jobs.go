@@ -6,11 +6,13 @@ package jobs
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"zhaocuo/jobs/inspector"
 	"zhaocuo/models"
 )
 
@@ -21,7 +23,7 @@ const (
 )
 
 // Queues is the worker's queue configuration.
-var Queues = map[string]int{QueueReminders: 6, QueueDeliveries: 3}
+var Queues = map[string]int{QueueReminders: 6, QueueDeliveries: 3, QueueInspection: 1}
 
 // Enqueuer puts a task on the queue; *asynq.Client is one.
 type Enqueuer interface {
@@ -36,11 +38,28 @@ type Deps struct {
 	Sender *Sender
 	Clock  models.Clock
 	Logger *slog.Logger
+
+	Inspector   *inspector.Inspector // crawls sites; nil: one with the default limits
+	ProbeClient *http.Client         // availability probes; nil: http.DefaultClient
+	PageClient  *http.Client         // citizens' pages (NewPageClient); nil: page checks off
+	MaxCrawls   int                  // site crawls one worker runs at once; default 2
 }
 
 // Register adds every task handler to the worker's mux.
 func Register(mux *asynq.ServeMux, d Deps) {
-	h := &handlers{Deps: d, sched: &Scheduler{Store: d.Store, Queue: d.Queue, Clock: d.Clock, Logger: d.Logger}}
+	if d.Inspector == nil {
+		d.Inspector = inspector.New(inspector.Config{})
+	}
+	if d.MaxCrawls <= 0 {
+		d.MaxCrawls = 2
+	}
+	h := &handlers{Deps: d, sched: &Scheduler{Store: d.Store, Queue: d.Queue, Clock: d.Clock, Logger: d.Logger},
+		crawls: make(chan struct{}, d.MaxCrawls)}
+	mux.HandleFunc(TypeInspectRound, h.inspectRound)
+	mux.HandleFunc(TypeInspectSite, h.inspectSite)
+	mux.HandleFunc(TypeProbeSites, h.probeSites)
+	mux.HandleFunc(TypeProbeSite, h.probeSite)
+	mux.HandleFunc(TypeCheckPage, h.checkPage)
 	mux.HandleFunc(TypeCleanupCaptchas, h.cleanupCaptchas)
 	mux.HandleFunc(TypeReminder, h.sendReminder)
 	mux.HandleFunc(TypeScheduleTickets, h.scheduleTickets)
@@ -52,7 +71,8 @@ func Register(mux *asynq.ServeMux, d Deps) {
 
 type handlers struct {
 	Deps
-	sched *Scheduler
+	sched  *Scheduler
+	crawls chan struct{} // a slot per crawl this worker may run at once
 }
 
 // enqueueTimeout bounds an enqueue made on someone's behalf: a slow Redis must not hold up a

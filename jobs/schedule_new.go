@@ -43,8 +43,10 @@ func (h *handlers) scheduleTickets(ctx context.Context, t *asynq.Task) error {
 	for i := range tickets {
 		stages = append(stages, models.NextStages(&tickets[i], sent[tickets[i].ID], h.Clock.Now(), set, cal)...)
 	}
-	_, err = enqueueAll(ctx, h.Queue, stages)
-	return err
+	if _, err = enqueueAll(ctx, h.Queue, stages); err != nil {
+		return err
+	}
+	return h.checkNewPages(ctx, tickets)
 }
 
 // AfterReports is the store's hook for committed groups of reports: one task per group.

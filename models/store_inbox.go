@@ -183,6 +183,9 @@ type TicketDetail struct {
 	HasScreenshot   bool
 	ReplyHits       []PersonalData // personal data in the reply, masked on publication
 	DescriptionHits []PersonalData
+	PageArrival     *PageCheck // the reported page as fetched when the report arrived
+	PageRecheck     *PageCheck // and after the unit's reply
+	PageVerdict     string     // what the two say about the fault, for the reviewer
 }
 
 // TicketRef names another ticket.
@@ -224,6 +227,10 @@ func (s *Store) TicketDetail(ctx context.Context, sc Scope, ticketNo string) (*T
 		d.ReplyHits = FindPersonalData(*t.Reply)
 	}
 	d.DescriptionHits = FindPersonalData(t.Description)
+	if d.PageArrival, d.PageRecheck, err = s.PageChecks(ctx, t.ID); err != nil {
+		return nil, err
+	}
+	d.PageVerdict = PageVerdict(d.CategoryName, d.PageArrival, d.PageRecheck)
 	return d, nil
 }
 

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// faultySite serves a small site with planted faults: a dead link, a hidden link to a gambling
+// page, a typo, and no 找错 entry nor footer marks.
+func faultySite(t *testing.T) *httptest.Server {
+	t.Helper()
+	pages := map[string]string{
+		"/": `<html><head><title>示范县人民政府</title></head><body>
+<ul class="nav"><li><a href="/news/">新闻动态</a></li></ul>
+<p>各级攻府要落实责任。</p>
+<a href="/gone.html">办事指南</a>
+<div style="display:none"><a href="/bet/">百家乐 真人娱乐</a></div>
+</body></html>`,
+		"/news/":       `<html><body><ul><li><a href="/news/1.html">通知</a><span>2020-01-02</span></li></ul></body></html>`,
+		"/news/1.html": `<html><body><p>通知正文。</p></body></html>`,
+		"/bet/":        `<html><body>百家乐 时时彩</body></html>`,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := pages[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestInspectCommandPrintsJSONPerSite(t *testing.T) {
+	srv := faultySite(t)
+	var out, errs bytes.Buffer
+	code := inspectCommand(context.Background(), []string{"--json", srv.URL + "/", srv.URL + "/news/"}, &out, &errs, srv.Client())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	sc := bufio.NewScanner(&out)
+	sc.Buffer(nil, 1<<20)
+	var sites []inspectSite
+	for sc.Scan() {
+		var s inspectSite
+		dec := json.NewDecoder(strings.NewReader(sc.Text()))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&s); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		sites = append(sites, s)
+	}
+	if len(sites) != 2 || sites[0].URL != srv.URL+"/" {
+		t.Fatalf("want one object per site, got %+v", sites)
+	}
+	home := sites[0]
+	found := map[string]inspectFinding{}
+	for _, f := range home.Findings {
+		found[f.Type] = f
+	}
+	for _, typ := range []string{"dead_link", "hidden_link", "typo", "missing_badge", "missing_footer_mark"} {
+		if _, ok := found[typ]; !ok {
+			t.Errorf("planted %s not found; findings: %+v", typ, home.Findings)
+		}
+	}
+	if f := found["dead_link"]; f.Target != srv.URL+"/gone.html" || f.Page == "" {
+		t.Errorf("dead link: %+v", f)
+	}
+	if f := found["typo"]; !strings.Contains(f.Evidence, "攻府") {
+		t.Errorf("typo evidence: %+v", f)
+	}
+	if home.Verdict != "不合格" || !found["hidden_link"].Veto {
+		t.Errorf("a hidden gambling link is a veto: verdict %s, %+v", home.Verdict, found["hidden_link"])
+	}
+}
+
+func TestInspectCommandPrintsTextAndRefusesBadArguments(t *testing.T) {
+	srv := faultySite(t)
+	var out bytes.Buffer
+	if code := inspectCommand(context.Background(), []string{srv.URL + "/"}, &out, io.Discard, srv.Client()); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{srv.URL + "/", "结论：不合格", "dead_link", "/gone.html", "单项否决"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	for _, args := range [][]string{nil, {"ftp://example.gov.cn/"}, {"--json"}, {"--bogus", "https://x.gov.cn/"}} {
+		if code := inspectCommand(context.Background(), args, io.Discard, io.Discard, nil); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	// Through run, as `go run ./app inspect` is called: no settings needed.
+	out.Reset()
+	if code := run(context.Background(), []string{"inspect", "--json", srv.URL + "/"}, &out, io.Discard, func(string) string { return "" }); code != 0 || !strings.Contains(out.String(), `"verdict":"不合格"`) {
+		t.Fatalf("run inspect: exit %d, %s", code, out.String())
+	}
+}

@@ -1,0 +1,275 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"zhaocuo/models"
+)
+
+// The JSON API of the inspection: the same data and actions as its pages.
+
+type apiRound struct {
+	ID          int64      `json:"id"`
+	Kind        string     `json:"kind"`
+	Status      string     `json:"status"`
+	CreatedAt   time.Time  `json:"created_at"`
+	FinishedAt  *time.Time `json:"finished_at"`
+	SitesTotal  int        `json:"sites_total"`
+	SitesDone   int        `json:"sites_done"`
+	SitesFailed int        `json:"sites_failed"`
+	Failing     int        `json:"sites_failing,omitempty"`
+	Progress    int        `json:"progress"` // percent of the sites in the caller's scope
+}
+
+func apiRoundOf(r models.RoundRow) apiRound {
+	return apiRound{ID: r.ID, Kind: r.Kind, Status: r.Status, CreatedAt: r.CreatedAt.In(models.Shanghai), FinishedAt: shanghai(r.FinishedAt),
+		SitesTotal: r.Total, SitesDone: r.Done, SitesFailed: r.Failed, Failing: r.Failing, Progress: r.Progress()}
+}
+
+type apiResult struct {
+	ID         int64      `json:"id"`
+	RoundID    int64      `json:"round_id"`
+	WebsiteID  int64      `json:"website_id"`
+	Website    string     `json:"website"`
+	Unit       string     `json:"unit"`
+	URL        string     `json:"url"`
+	Status     string     `json:"status"`
+	Verdict    string     `json:"verdict"`
+	Score      float64    `json:"score"`
+	Pages      int        `json:"pages"`
+	Links      int        `json:"links"`
+	Error      string     `json:"error,omitempty"`
+	Confirmed  int        `json:"findings_confirmed"`
+	Suspected  int        `json:"findings_suspected"`
+	StartedAt  *time.Time `json:"started_at"`
+	FinishedAt *time.Time `json:"finished_at"`
+}
+
+func apiResultOf(r models.ResultRow) apiResult {
+	return apiResult{ID: r.ID, RoundID: r.RoundID, WebsiteID: r.WebsiteID, Website: r.WebsiteName, Unit: r.UnitName, URL: r.HomeURL,
+		Status: r.Status, Verdict: r.Verdict, Score: r.Score, Pages: r.Pages, Links: r.Links, Error: r.Error,
+		Confirmed: r.Confirmed, Suspected: r.Suspected, StartedAt: shanghai(r.StartedAt), FinishedAt: shanghai(r.FinishedAt)}
+}
+
+type apiFinding struct {
+	ID        int64     `json:"id"`
+	Type      string    `json:"type"`
+	Indicator string    `json:"indicator"`
+	URL       string    `json:"url"`
+	Target    string    `json:"target"`
+	Page      string    `json:"page"`
+	Evidence  string    `json:"evidence"`
+	Veto      bool      `json:"veto"`
+	Warning   bool      `json:"warning"`
+	Points    float64   `json:"points"`
+	Status    string    `json:"status"`
+	SeenAt    time.Time `json:"seen_at"`
+	TicketNo  string    `json:"ticket_no,omitempty"`
+}
+
+func apiFindingsOf(fs []models.Finding) []apiFinding {
+	out := make([]apiFinding, len(fs))
+	for i, f := range fs {
+		out[i] = apiFinding{ID: f.ID, Type: f.Type, Indicator: f.Indicator, URL: f.URL, Target: f.Target, Page: f.Page,
+			Evidence: f.Evidence, Veto: f.Veto, Warning: f.Warning, Points: f.Points, Status: f.Status, SeenAt: f.SeenAt.In(models.Shanghai), TicketNo: f.TicketNo}
+	}
+	return out
+}
+
+// apiRounds: GET /api/v1/inspection/rounds.
+func (h *inspectionHandlers) apiRounds(c *gin.Context) {
+	rows, err := h.store.Rounds(c.Request.Context(), scopeOf(c), 50)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := make([]apiRound, len(rows))
+	for i, r := range rows {
+		out[i] = apiRoundOf(r)
+	}
+	c.JSON(http.StatusOK, gin.H{"rounds": out})
+}
+
+// apiStartRound: POST /api/v1/inspection/rounds, no body: a round of the sites in scope.
+func (h *inspectionHandlers) apiStartRound(c *gin.Context) {
+	round, err := h.start(c)
+	if err != nil && round == nil {
+		h.fail(c, err)
+		return
+	}
+	body := gin.H{"round": apiRoundOf(models.RoundRow{InspectionRound: *round, Total: round.SitesTotal})}
+	if err != nil {
+		body["warning"] = models.ErrorMessage(err)
+	}
+	c.JSON(http.StatusCreated, body)
+}
+
+// apiRound: GET /api/v1/inspection/rounds/{id}, with its sites' results.
+func (h *inspectionHandlers) apiRound(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	round, rows, err := h.store.RoundResults(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	rr := models.RoundRow{InspectionRound: *round, Total: len(rows)}
+	results := make([]apiResult, len(rows))
+	for i, r := range rows {
+		results[i] = apiResultOf(r)
+		switch r.Status {
+		case models.ResultDone:
+			rr.Done++
+		case models.ResultFailed:
+			rr.Failed++
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"round": apiRoundOf(rr), "results": results})
+}
+
+// apiResult: GET /api/v1/inspection/results/{id}, with its findings.
+func (h *inspectionHandlers) apiResult(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	row, fs, err := h.store.Result(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"result": apiResultOf(*row), "findings": apiFindingsOf(fs)})
+}
+
+// apiAct: POST /api/v1/inspection/findings/{id}/{confirm|dismiss|ticket}.
+func (h *inspectionHandlers) apiAct(c *gin.Context) {
+	f, tk, err := h.do(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if tk != nil {
+		c.JSON(http.StatusCreated, gin.H{"ticket_no": tk.TicketNo, "deadline": shanghai(tk.Deadline), "source": tk.Source})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"finding": apiFindingsOf([]models.Finding{*f})[0]})
+}
+
+type apiAccount struct {
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	Platform    string `json:"platform"`
+	Unit        string `json:"unit"`
+	Status      string `json:"status"`
+	LastEvent   string `json:"last_event,omitempty"`
+	LastFiledOn string `json:"last_filed_on,omitempty"`
+}
+
+func apiAccountOf(a models.AccountRow) apiAccount {
+	return apiAccount{ID: a.ID, Name: a.Name, Platform: a.Platform, Unit: a.UnitName, Status: a.Status,
+		LastEvent: a.LastKind, LastFiledOn: a.LastFiledOn}
+}
+
+type apiAccountEvent struct {
+	Kind    string `json:"kind"`
+	Label   string `json:"label"`
+	FiledOn string `json:"filed_on"`
+	Note    string `json:"note"`
+}
+
+// apiAccounts: GET /api/v1/inspection/accounts.
+func (h *inspectionHandlers) apiAccounts(c *gin.Context) {
+	accs, err := h.store.Accounts(c.Request.Context(), scopeOf(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := make([]apiAccount, len(accs))
+	for i, a := range accs {
+		out[i] = apiAccountOf(a)
+	}
+	c.JSON(http.StatusOK, gin.H{"accounts": out})
+}
+
+// apiAccount: GET /api/v1/inspection/accounts/{id}, with its filings.
+func (h *inspectionHandlers) apiAccount(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	acc, events, err := h.store.AccountEvents(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := make([]apiAccountEvent, len(events))
+	for i, e := range events {
+		out[i] = apiAccountEvent{Kind: e.Kind, Label: models.AccountEventLabel(e.Kind), FiledOn: e.FiledOn, Note: e.Note}
+	}
+	c.JSON(http.StatusOK, gin.H{"account": apiAccountOf(*acc), "events": out})
+}
+
+// apiFileEvent: POST /api/v1/inspection/accounts/{id}/events {"kind","filed_on","note"}.
+func (h *inspectionHandlers) apiFileEvent(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	var in struct {
+		Kind    string `json:"kind"`
+		FiledOn string `json:"filed_on"`
+		Note    string `json:"note"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		h.fail(c, err)
+		return
+	}
+	e, err := h.store.FileAccountEvent(c.Request.Context(), currentUser(c), scopeOf(c), id,
+		models.MediaAccountEvent{Kind: in.Kind, FiledOn: in.FiledOn, Note: in.Note})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"event": apiAccountEvent{Kind: e.Kind, Label: models.AccountEventLabel(e.Kind), FiledOn: e.FiledOn, Note: e.Note}})
+}
+
+// apiImport: POST /api/v1/inspection/accounts/import, multipart with "file".
+func (h *inspectionHandlers) apiImport(c *gin.Context) {
+	imp, err := h.runImport(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"import": gin.H{"id": imp.ID, "accounts": imp.Accounts, "findings": imp.Findings}})
+}
+
+// apiImportResults: GET /api/v1/inspection/imports/{id}.
+func (h *inspectionHandlers) apiImportResults(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	imp, results, err := h.store.ImportResults(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := make([]gin.H, len(results))
+	for i, r := range results {
+		out[i] = gin.H{"name": r.Name, "platform": r.Platform, "unit": r.UnitName, "account_id": r.AccountID,
+			"filed_status": r.FiledStatus, "last_post": shanghai(r.LastPost), "interaction": r.Interaction,
+			"reported_online": r.ReportedOnline, "findings": apiFindingsOf(r.Findings)}
+	}
+	c.JSON(http.StatusOK, gin.H{"import": gin.H{"id": imp.ID, "filename": imp.Filename, "imported_at": imp.ImportedAt.In(models.Shanghai),
+		"accounts": imp.Accounts, "findings": imp.Findings}, "results": out})
+}

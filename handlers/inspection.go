@@ -1,0 +1,347 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"zhaocuo/jobs"
+	"zhaocuo/models"
+)
+
+// inspectionStore is what the inspection pages need of the database.
+type inspectionStore interface {
+	Rounds(ctx context.Context, sc models.Scope, limit int) ([]models.RoundRow, error)
+	RoundResults(ctx context.Context, sc models.Scope, roundID int64) (*models.InspectionRound, []models.ResultRow, error)
+	Result(ctx context.Context, sc models.Scope, resultID int64) (*models.ResultRow, []models.Finding, error)
+	SiteResult(ctx context.Context, roundID, websiteID int64) (*models.InspectionResult, error)
+	StartRound(ctx context.Context, kind string, sc models.Scope, by *int64) (*models.InspectionRound, []int64, error)
+	DecideFinding(ctx context.Context, actor *models.User, sc models.Scope, id int64, confirm bool, score models.Scorer) (*models.Finding, error)
+	SendFindingToUnit(ctx context.Context, actor *models.User, sc models.Scope, id int64) (*models.Ticket, error)
+	Accounts(ctx context.Context, sc models.Scope) ([]models.AccountRow, error)
+	AccountEvents(ctx context.Context, sc models.Scope, accountID int64) (*models.AccountRow, []models.MediaAccountEvent, error)
+	FileAccountEvent(ctx context.Context, actor *models.User, sc models.Scope, accountID int64, e models.MediaAccountEvent) (*models.MediaAccountEvent, error)
+	SaveAccountImport(ctx context.Context, actor *models.User, filename string, results []models.AccountResult) (*models.AccountImport, error)
+	AccountImports(ctx context.Context, limit int) ([]models.AccountImport, error)
+	ImportResults(ctx context.Context, sc models.Scope, importID int64) (*models.AccountImport, []models.AccountResult, error)
+}
+
+type inspectionHandlers struct {
+	*ui
+	store inspectionStore
+	queue jobs.Enqueuer // nil: no worker side (handler tests)
+	clock models.Clock
+}
+
+// maxAccountImport caps an uploaded sheet.
+const maxAccountImport = 8 << 20
+
+// accountCheckTimeout bounds the checks of an import's menu links within the request.
+const accountCheckTimeout = 90 * time.Second
+
+func canDecide(u *models.User) bool {
+	return u.Role == models.RoleSupervisor || u.Role == models.RoleAdmin
+}
+
+func pathID(c *gin.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, models.NotFound("页面不存在")
+	}
+	return id, nil
+}
+
+type roundsPage struct {
+	Rounds   []models.RoundRow
+	CanStart bool
+}
+
+func (h *inspectionHandlers) rounds(c *gin.Context) {
+	rows, err := h.store.Rounds(c.Request.Context(), scopeOf(c), 50)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "inspection_rounds", page{Title: "网站检查", Active: "inspection",
+		Content: roundsPage{Rounds: rows, CanStart: canDecide(currentUser(c))}})
+}
+
+// startRound opens an on-demand round over the sites in the person's scope.
+func (h *inspectionHandlers) startRound(c *gin.Context) {
+	round, err := h.start(c)
+	if err != nil && round == nil {
+		h.fail(c, err)
+		return
+	}
+	msg := flash{Kind: "ok", Message: "已开始检查 " + strconv.Itoa(round.SitesTotal) + " 个网站"}
+	if err != nil {
+		msg = flash{Kind: "info", Message: models.ErrorMessage(err)}
+	}
+	h.setFlash(c, msg)
+	c.Redirect(http.StatusSeeOther, "/staff/inspection/rounds/"+strconv.FormatInt(round.ID, 10))
+}
+
+// start opens the round and queues it. A round opened but not queued comes back with an error.
+func (h *inspectionHandlers) start(c *gin.Context) (*models.InspectionRound, error) {
+	u := currentUser(c)
+	if h.queue == nil {
+		round, _, err := h.store.StartRound(c.Request.Context(), models.RoundOnDemand, scopeOf(c), &u.ID)
+		return round, err
+	}
+	return jobs.StartRound(c.Request.Context(), h.store, h.queue, scopeOf(c), u.ID)
+}
+
+type roundPage struct {
+	Round   *models.InspectionRound
+	Results []models.ResultRow
+	Done    int
+}
+
+func (h *inspectionHandlers) round(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	round, rows, err := h.store.RoundResults(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := roundPage{Round: round, Results: rows}
+	for _, r := range rows {
+		if r.Status != models.ResultPending {
+			p.Done++
+		}
+	}
+	h.render(c, http.StatusOK, "inspection_round", page{Title: "检查结果", Active: "inspection", Content: p})
+}
+
+// findingGroup is the findings under one indicator.
+type findingGroup struct {
+	Indicator string
+	Findings  []models.Finding
+}
+
+func groupFindings(fs []models.Finding) []findingGroup {
+	var groups []findingGroup
+	for _, f := range fs {
+		if len(groups) == 0 || groups[len(groups)-1].Indicator != f.Indicator {
+			groups = append(groups, findingGroup{Indicator: f.Indicator})
+		}
+		g := &groups[len(groups)-1]
+		g.Findings = append(g.Findings, f)
+	}
+	return groups
+}
+
+type resultPage struct {
+	Result    *models.ResultRow
+	Groups    []findingGroup
+	CanDecide bool
+}
+
+func (h *inspectionHandlers) result(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	row, fs, err := h.store.Result(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "inspection_result", page{Title: row.WebsiteName, Active: "inspection",
+		Content: resultPage{Result: row, Groups: groupFindings(fs), CanDecide: canDecide(currentUser(c))}})
+}
+
+// act confirms, dismisses or sends a finding as a ticket, and returns to where it stands.
+func (h *inspectionHandlers) act(c *gin.Context) {
+	f, tk, err := h.do(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	msg := map[string]string{"confirm": "已确认该问题", "dismiss": "已排除该问题，以后各轮不再计入"}[c.Param("action")]
+	if tk != nil {
+		msg = "已转交主办单位办理，工单编号 " + tk.TicketNo
+	}
+	h.setFlash(c, flash{Kind: "ok", Message: msg})
+	c.Redirect(http.StatusSeeOther, h.findingPage(c.Request.Context(), f))
+}
+
+// do is the finding action of the request.
+func (h *inspectionHandlers) do(c *gin.Context) (*models.Finding, *models.Ticket, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, u, sc := c.Request.Context(), currentUser(c), scopeOf(c)
+	switch c.Param("action") {
+	case "confirm", "dismiss":
+		f, err := h.store.DecideFinding(ctx, u, sc, id, c.Param("action") == "confirm", jobs.Score)
+		return f, nil, err
+	case "ticket":
+		tk, err := h.store.SendFindingToUnit(ctx, u, sc, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		f := &models.Finding{ID: id, TicketID: &tk.ID}
+		return f, tk, nil
+	}
+	return nil, nil, models.NotFound("页面不存在")
+}
+
+// findingPage is the page a finding is shown on.
+func (h *inspectionHandlers) findingPage(ctx context.Context, f *models.Finding) string {
+	switch {
+	case f.ImportID != nil:
+		return "/staff/inspection/imports/" + strconv.FormatInt(*f.ImportID, 10)
+	case f.RoundID != nil && f.WebsiteID != nil:
+		if r, err := h.store.SiteResult(ctx, *f.RoundID, *f.WebsiteID); err == nil {
+			return "/staff/inspection/results/" + strconv.FormatInt(r.ID, 10)
+		}
+	}
+	return "/staff/inspection"
+}
+
+type accountsPage struct {
+	Accounts  []models.AccountRow
+	Imports   []models.AccountImport
+	CanImport bool
+}
+
+func (h *inspectionHandlers) accounts(c *gin.Context) {
+	ctx := c.Request.Context()
+	accs, err := h.store.Accounts(ctx, scopeOf(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := accountsPage{Accounts: accs, CanImport: canDecide(currentUser(c))}
+	if p.CanImport {
+		if p.Imports, err = h.store.AccountImports(ctx, 20); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	h.render(c, http.StatusOK, "inspection_accounts", page{Title: "政务新媒体", Active: "inspection", Content: p})
+}
+
+type mediaAccountPage struct {
+	Account *models.AccountRow
+	Events  []models.MediaAccountEvent
+	Form    map[string]string
+	Error   string
+	Today   string
+}
+
+func (h *inspectionHandlers) account(c *gin.Context) {
+	h.showAccount(c, http.StatusOK, nil, nil)
+}
+
+func (h *inspectionHandlers) showAccount(c *gin.Context, code int, form map[string]string, failure error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	acc, events, err := h.store.AccountEvents(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := mediaAccountPage{Account: acc, Events: events, Form: form, Today: h.clock.Now().In(models.Shanghai).Format(time.DateOnly)}
+	if failure != nil {
+		p.Error = message(failure)
+	}
+	h.render(c, code, "inspection_account", page{Title: acc.Name, Active: "inspection", Content: p})
+}
+
+// fileEvent files an account's 开设, 变更, 关停 or 注销; a bad filing shows the form again.
+func (h *inspectionHandlers) fileEvent(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	e := models.MediaAccountEvent{Kind: c.PostForm("kind"), FiledOn: c.PostForm("filed_on"), Note: c.PostForm("note")}
+	if _, err := h.store.FileAccountEvent(c.Request.Context(), currentUser(c), scopeOf(c), id, e); err != nil {
+		if status(err) >= 500 || models.ErrorKind(err) == models.KindNotFound {
+			h.fail(c, err)
+			return
+		}
+		h.showAccount(c, status(err), map[string]string{"kind": e.Kind, "filed_on": e.FiledOn, "note": e.Note}, err)
+		return
+	}
+	h.setFlash(c, flash{Kind: "ok", Message: "已登记" + models.AccountEventLabel(mustKind(e.Kind))})
+	c.Redirect(http.StatusSeeOther, "/staff/inspection/accounts/"+strconv.FormatInt(id, 10))
+}
+
+func mustKind(s string) string {
+	k, _ := models.AccountEventKind(s)
+	return k
+}
+
+// importAccounts reads a sheet of account results, checks each account and stores it all, or
+// nothing: a bad sheet is a 400 naming its bad cells.
+func (h *inspectionHandlers) importAccounts(c *gin.Context) {
+	imp, err := h.runImport(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.setFlash(c, flash{Kind: "ok", Message: "已导入 " + strconv.Itoa(imp.Accounts) + " 个账号，发现问题 " + strconv.Itoa(imp.Findings) + " 个"})
+	c.Redirect(http.StatusSeeOther, "/staff/inspection/imports/"+strconv.FormatInt(imp.ID, 10))
+}
+
+func (h *inspectionHandlers) runImport(c *gin.Context) (*models.AccountImport, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, models.Invalid("file", "请选择要导入的 XLSX 或 CSV 文件")
+	}
+	if fh.Size > maxAccountImport {
+		return nil, models.Invalid("file", "导入文件不超过 8 MB")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, models.Invalid("file", "文件无法读取")
+	}
+	defer f.Close()
+	ctx, cancel := context.WithTimeout(c.Request.Context(), accountCheckTimeout)
+	defer cancel()
+	ledger, err := h.store.Accounts(ctx, scopeOf(c))
+	if err != nil {
+		return nil, err
+	}
+	results, err := jobs.CheckAccountImport(ctx, nil, ledger, f, fh.Filename, h.clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	return h.store.SaveAccountImport(c.Request.Context(), currentUser(c), fh.Filename, results)
+}
+
+type importPage struct {
+	Import    *models.AccountImport
+	Results   []models.AccountResult
+	CanDecide bool
+}
+
+func (h *inspectionHandlers) importResults(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	imp, results, err := h.store.ImportResults(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "inspection_import", page{Title: "新媒体检查结果", Active: "inspection",
+		Content: importPage{Import: imp, Results: results, CanDecide: canDecide(currentUser(c))}})
+}

@@ -1,0 +1,335 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/hibiken/asynq"
+
+	"zhaocuo/handlers"
+	"zhaocuo/jobs"
+	"zhaocuo/models"
+)
+
+// recordingQueue keeps the ids of the tasks the web side queues.
+type recordingQueue struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (q *recordingQueue) EnqueueContext(_ context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, o := range opts {
+		if o.Type() == asynq.TaskIDOpt {
+			q.ids = append(q.ids, o.Value().(string))
+		}
+	}
+	return &asynq.TaskInfo{}, nil
+}
+
+func withQueue(q jobs.Enqueuer) appOption {
+	return func(d *handlers.Deps) {
+		d.Scheduler = &jobs.Scheduler{Store: d.Store, Queue: q, Clock: d.Clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	}
+}
+
+// finishedRound opens a round over the unit's sites and stores a dead link (counted) and a
+// typo (suspected) for its first site; it returns the result's id and the findings by type.
+func finishedRound(t *testing.T, a *testApp, unitUser string) (int64, map[string]int64) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := a.Store.Authenticate(ctx, unitUser, demoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := a.Store.ScopeOf(ctx, u)
+	round, ids, err := a.Store.StartRound(ctx, models.RoundOnDemand, sc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := a.Clock.Now()
+	out := models.SiteOutcome{Pages: 12, Links: 40, StartedAt: now, FinishedAt: now, Findings: []models.Finding{
+		{Type: "dead_link", Indicator: "首页链接不可用", URL: "https://www.sc.gov.cn/", Page: "https://www.sc.gov.cn/",
+			Target: "https://www.sc.gov.cn/gone.html", Evidence: "HTTP 404：链接文字「办事指南」", Points: 1, FindingKey: "dead_link:a", SeenAt: now},
+		{Type: "typo", Indicator: "内容准确性", URL: "https://www.sc.gov.cn/", Page: "https://www.sc.gov.cn/news/1.html",
+			Target: "攻府", Evidence: "疑似错敏字「攻府」，应为「政府」：各级攻府要落实责任", Suspected: true, FindingKey: "typo:a", SeenAt: now},
+	}}
+	if err := a.Store.FinishSite(ctx, round.ID, ids[0], out, jobs.Score); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := a.Store.SiteResult(ctx, round.ID, ids[0])
+	_, fs, _ := a.Store.Result(ctx, models.Scope{All: true}, res.ID)
+	byType := map[string]int64{}
+	for _, f := range fs {
+		byType[f.Type] = f.ID
+	}
+	return res.ID, byType
+}
+
+func TestStartingARoundQueuesItAndShowsProgress(t *testing.T) {
+	q := &recordingQueue{}
+	a := newTestApp(t, withQueue(q))
+	a.loginPage("cd-supervisor")
+	resp, body := a.postFormFrom("/staff/inspection/rounds", nil, nil, "same-origin")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/staff/inspection/rounds/") {
+		t.Fatalf("start: %d %s", resp.StatusCode, body)
+	}
+	id := strings.TrimPrefix(resp.Header.Get("Location"), "/staff/inspection/rounds/")
+	if len(q.ids) != 1 || q.ids[0] != "inspect-round:"+id {
+		t.Fatalf("queued %v, want the round's task", q.ids)
+	}
+	_, body = a.get("/staff/inspection")
+	d := doc(t, body)
+	if rows := d.Find("#rounds tbody tr"); rows.Length() != 1 || !strings.Contains(rows.Text(), "0 / 2") || !strings.Contains(rows.Text(), "检查中") {
+		t.Fatalf("rounds list: %q", rows.Text())
+	}
+	resp, body = a.get("/staff/inspection/rounds/" + id)
+	if resp.StatusCode != 200 || doc(t, body).Find("#results tbody tr").Length() != 2 {
+		t.Fatalf("round page: %d", resp.StatusCode)
+	}
+	// Through the API too; a unit may not start one.
+	token := a.apiLogin("cd-supervisor")
+	resp, m := a.api("POST", "/api/v1/inspection/rounds", token, "")
+	if resp.StatusCode != http.StatusCreated || m["round"].(map[string]any)["sites_total"].(float64) != 2 ||
+		!strings.HasSuffix(m["round"].(map[string]any)["created_at"].(string), "+08:00") {
+		t.Fatalf("API start: %d %v", resp.StatusCode, m)
+	}
+	resp, m = a.api("POST", "/api/v1/inspection/rounds", a.apiLogin("gzw-staff"), "")
+	if resp.StatusCode != http.StatusForbidden || m["error"] == "" {
+		t.Fatalf("a unit starting a round: %d %v", resp.StatusCode, m)
+	}
+	resp, m = a.api("GET", "/api/v1/inspection/rounds", token, "")
+	if resp.StatusCode != 200 || len(m["rounds"].([]any)) != 2 {
+		t.Fatalf("API rounds: %d %v", resp.StatusCode, m)
+	}
+}
+
+func TestResultPageGroupsFindingsByIndicator(t *testing.T) {
+	a := newTestApp(t)
+	resultID, _ := finishedRound(t, a, "scgov-staff")
+	a.loginPage("scgov-staff") // the unit sees its own site's result, without the buttons
+	resp, body := a.get("/staff/inspection/results/" + strconv.FormatInt(resultID, 10))
+	if resp.StatusCode != 200 {
+		t.Fatalf("result page: %d", resp.StatusCode)
+	}
+	d := doc(t, body)
+	var groups []string
+	d.Find("section.indicator h2").Each(func(_ int, s *goquery.Selection) { groups = append(groups, s.Text()) })
+	if len(groups) != 2 || !strings.HasPrefix(groups[0], "内容准确性") || !strings.HasPrefix(groups[1], "首页链接不可用") {
+		t.Fatalf("groups: %q", groups)
+	}
+	if v := d.Find("#verdict").Text(); !strings.Contains(v, "合格（99.0 分）") {
+		t.Fatalf("verdict: %q", v)
+	}
+	if !strings.Contains(d.Find(`[data-type="dead_link"]`).Text(), "gone.html") || d.Find(`[data-type="typo"] form`).Length() != 0 {
+		t.Fatalf("dead link evidence shown, no buttons for a unit: %s", d.Find(".finding").Text())
+	}
+}
+
+func TestConfirmDismissAndSendAFindingAsATicket(t *testing.T) {
+	a := newTestApp(t)
+	resultID, byType := finishedRound(t, a, "scgov-staff")
+	result := "/staff/inspection/results/" + strconv.FormatInt(resultID, 10)
+	a.loginPage("sc-supervisor")
+	resp, _ := a.postFormFrom("/staff/inspection/findings/"+strconv.FormatInt(byType["typo"], 10)+"/dismiss", nil, nil, "same-origin")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != result {
+		t.Fatalf("dismiss: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// Deciding again is refused with a message, not a 500.
+	resp, body := a.postFormFrom("/staff/inspection/findings/"+strconv.FormatInt(byType["typo"], 10)+"/confirm", nil, nil, "same-origin")
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "已排除") {
+		t.Fatalf("deciding twice: %d", resp.StatusCode)
+	}
+	resp, _ = a.postFormFrom("/staff/inspection/findings/"+strconv.FormatInt(byType["dead_link"], 10)+"/ticket", nil, nil, "same-origin")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send as ticket: %d", resp.StatusCode)
+	}
+	_, body = a.get(result)
+	d := doc(t, body)
+	if d.Find(`[data-type="typo"]`).AttrOr("data-status", "") != "dismissed" {
+		t.Fatalf("typo not dismissed: %s", d.Find(`[data-type="typo"]`).Text())
+	}
+	no := strings.TrimSpace(d.Find(`[data-type="dead_link"] a.mono`).Text())
+	if !strings.HasPrefix(no, "ZC") || !strings.Contains(body, "已转交主办单位办理，工单编号 "+no) {
+		t.Fatalf("ticket number not shown: %q", no)
+	}
+	// The unit gets it in its inbox like a citizen's ticket, marked as found by the inspection.
+	token := a.apiLogin("scgov-staff")
+	resp, m := a.api("GET", "/api/v1/tickets/"+no, token, "")
+	if resp.StatusCode != 200 || m["source"] != models.SourceInspection || m["status"] != models.StatusAssigned || m["deadline"] == nil {
+		t.Fatalf("the unit's ticket: %d %v", resp.StatusCode, m)
+	}
+	// Sending twice through the API: 409 with a Chinese message.
+	resp, m = a.api("POST", "/api/v1/inspection/findings/"+strconv.FormatInt(byType["dead_link"], 10)+"/ticket", a.apiLogin("sc-supervisor"), "")
+	if resp.StatusCode != http.StatusConflict || m["error"] != "该问题已转为工单" {
+		t.Fatalf("sending twice: %d %v", resp.StatusCode, m)
+	}
+	resp, m = a.api("POST", "/api/v1/inspection/findings/"+strconv.FormatInt(byType["dead_link"], 10)+"/erase", a.apiLogin("sc-supervisor"), "")
+	if resp.StatusCode != http.StatusNotFound || m["error"] == nil {
+		t.Fatalf("unknown action: %d %v", resp.StatusCode, m)
+	}
+}
+
+func TestInspectionOutsideTheScopeIsNotFound(t *testing.T) {
+	a := newTestApp(t)
+	resultID, byType := finishedRound(t, a, "scgov-staff")
+	id := strconv.FormatInt(resultID, 10)
+	token := a.apiLogin("gzw-staff")
+	for _, path := range []string{"/api/v1/inspection/results/" + id, "/api/v1/inspection/results/abc", "/api/v1/inspection/rounds/999999"} {
+		if resp, m := a.api("GET", path, token, ""); resp.StatusCode != http.StatusNotFound || m["error"] == nil {
+			t.Errorf("%s: %d %v", path, resp.StatusCode, m)
+		}
+	}
+	cd := a.apiLogin("cd-supervisor")
+	if resp, m := a.api("POST", "/api/v1/inspection/findings/"+strconv.FormatInt(byType["typo"], 10)+"/confirm", cd, ""); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("成都 confirming a province finding: %d %v", resp.StatusCode, m)
+	}
+	a.loginPage("gzw-staff")
+	if resp, _ := a.get("/staff/inspection/results/" + id); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("page: %d", resp.StatusCode)
+	}
+	if resp, body := a.get("/staff/inspection"); resp.StatusCode != 200 || doc(t, body).Find("#rounds").Length() != 0 {
+		t.Errorf("another unit's rounds listed")
+	}
+}
+
+// upload posts a file as the "file" field of a multipart form.
+func (a *testApp) upload(path, token, name string, data []byte) (*http.Response, string) {
+	a.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	fw, _ := w.CreateFormFile("file", name)
+	fw.Write(data)
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, a.URL+path, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return a.do(req)
+}
+
+func TestAccountImportRefusesBadFilesAndWritesNothing(t *testing.T) {
+	a := newTestApp(t)
+	menu := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/broken" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, "ok")
+	}))
+	defer menu.Close()
+	a.loginPage("sc-supervisor")
+	count := func() int {
+		var n int
+		a.Store.SQLDB().QueryRow("SELECT (SELECT COUNT(*) FROM media_account_imports) + (SELECT COUNT(*) FROM media_account_results) + (SELECT COUNT(*) FROM inspection_findings)").Scan(&n)
+		return n
+	}
+	bad := []struct{ name, file, want string }{
+		{"no platform column", "账号名称,最后更新日期\n四川发布,2025-03-20\n", "缺少必填列「平台」"},
+		{"a bad date", "账号名称,平台,最后更新日期\n四川发布,微信,上周\n", "第2行「最后更新日期」"},
+		{"not a sheet", "%PDF-1.4", "不支持的文件类型"},
+		{"empty", "", "文件为空"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			name := "accounts.csv"
+			if tt.name == "not a sheet" {
+				name = "accounts.pdf"
+			}
+			resp, body := a.upload("/staff/inspection/accounts/import", "", name, []byte(tt.file))
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, tt.want) {
+				t.Fatalf("%d, want 400 naming %q: %s", resp.StatusCode, tt.want, doc(t, body).Find("main").Text())
+			}
+			resp2, m := a.api("POST", "/api/v1/inspection/accounts/import", a.apiLogin("sc-supervisor"), "")
+			if resp2.StatusCode != http.StatusBadRequest || m["error"] == nil {
+				t.Fatalf("API without a file: %d %v", resp2.StatusCode, m)
+			}
+			if n := count(); n != 0 {
+				t.Fatalf("%d rows written by a refused import", n)
+			}
+		})
+	}
+	today := a.Clock.Now().In(models.Shanghai).Format(time.DateOnly)
+	good := "账号名称,平台,最后更新日期,互动功能,菜单链接,近期发文,实际运行\n" +
+		"四川发布,微信," + today + ",有," + menu.URL + "/broken,各级攻府要落实责任。,在线\n" +
+		"无名号,抖音," + today + ",有,,,在线\n"
+	resp, body := a.upload("/staff/inspection/accounts/import", "", "results.csv", []byte(good))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("good import: %d %s", resp.StatusCode, body)
+	}
+	_, body = a.get(resp.Header.Get("Location"))
+	d := doc(t, body)
+	types := map[string]bool{}
+	d.Find(".finding").Each(func(_ int, s *goquery.Selection) { types[s.AttrOr("data-type", "")] = true })
+	if !types["dead_menu_link"] || !types["typo"] || !types["ledger_mismatch"] {
+		t.Fatalf("import findings: %v", types)
+	}
+}
+
+func TestAccountFilingsThroughPageAndAPI(t *testing.T) {
+	a := newTestApp(t)
+	var id string
+	a.Store.SQLDB().QueryRow("SELECT id FROM media_accounts WHERE name = '四川发布' AND platform = '微信'").Scan(&id)
+	a.loginPage("scgov-staff")
+	page := "/staff/inspection/accounts/" + id
+	resp, body := a.postFormFrom(page+"/events", map[string]string{"kind": "suspend", "filed_on": "2025-03-20", "note": "停止运营"}, nil, "same-origin")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("filing: %d %s", resp.StatusCode, body)
+	}
+	_, body = a.get(page)
+	d := doc(t, body)
+	if d.Find("#account-status").Text() != "关停" || !strings.Contains(d.Find("#events").Text(), "关停 2025-03-20") {
+		t.Fatalf("after 关停: %q %q", d.Find("#account-status").Text(), d.Find("#events").Text())
+	}
+	// A bad date: the form again with a 400 and the input kept.
+	resp, body = a.postFormFrom(page+"/events", map[string]string{"kind": "cancel", "filed_on": "3月", "note": "注销说明"}, nil, "same-origin")
+	d = doc(t, body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(d.Find(".flash-error").Text(), "报备日期") || d.Find("#e-note").AttrOr("value", "") != "注销说明" {
+		t.Fatalf("bad date: %d %q", resp.StatusCode, d.Find(".flash-error").Text())
+	}
+	token := a.apiLogin("scgov-staff")
+	if resp, m := a.api("POST", "/api/v1/inspection/accounts/"+id+"/events", token, `{"kind":"删除","filed_on":"2025-03-21"}`); resp.StatusCode != 400 || m["error"] == nil {
+		t.Fatalf("API bad kind: %d %v", resp.StatusCode, m)
+	}
+	if resp, m := a.api("POST", "/api/v1/inspection/accounts/"+id+"/events", token, `{"kind":"注销","filed_on":"2025-03-21"}`); resp.StatusCode != 201 {
+		t.Fatalf("API filing: %d %v", resp.StatusCode, m)
+	}
+	resp, m := a.api("GET", "/api/v1/inspection/accounts/"+id, token, "")
+	if resp.StatusCode != 200 || m["account"].(map[string]any)["status"] != models.AccountCancelled || len(m["events"].([]any)) != 2 {
+		t.Fatalf("API account: %d %v", resp.StatusCode, m)
+	}
+	if resp, _ := a.api("GET", "/api/v1/inspection/accounts/"+id, a.apiLogin("gzw-staff"), ""); resp.StatusCode != 404 {
+		t.Fatalf("another unit's account: %d", resp.StatusCode)
+	}
+}
+
+func TestReviewerSeesWhetherTheReportedPageChanged(t *testing.T) {
+	a := newTestApp(t)
+	no, _ := a.submitTo("https://gzw.sc.gov.cn/scsgzw/c100/list.shtml") // 链接不可用
+	var id int64
+	a.Store.SQLDB().QueryRow("SELECT id FROM tickets WHERE ticket_no = ?", no).Scan(&id)
+	ctx := context.Background()
+	at := a.Clock.Now()
+	a.Store.SavePageCheck(ctx, models.PageCheck{TicketID: id, Purpose: models.PageCheckArrival, At: at, OK: true, Status: 200, TextHash: "aa"})
+	a.Store.SavePageCheck(ctx, models.PageCheck{TicketID: id, Purpose: models.PageCheckRecheck, At: at, OK: true, Status: 200, TextHash: "aa"})
+	a.loginPage("gzw-reviewer")
+	_, body := a.get("/staff/tickets/" + no)
+	d := doc(t, body)
+	if v := d.Find("#page-verdict").Text(); v != "页面内容与收到留言时相同，问题可能尚未解决" {
+		t.Fatalf("verdict: %q; block: %q", v, d.Find("#page-checks").Text())
+	}
+}

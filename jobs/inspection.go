@@ -1,0 +1,294 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"zhaocuo/jobs/inspector"
+	"zhaocuo/models"
+)
+
+// The inspection: a round is one task that opens it (or, on demand, queues the round the web
+// side opened) and one task per site, so any number of workers share a round; each site task
+// stores its findings and moves the round's progress. Availability probes run on their own
+// schedule, one task per site and half hour, and the site task reads the week of them.
+const (
+	TypeInspectRound = "inspect:round"
+	TypeInspectSite  = "inspect:site"
+	TypeProbeSites   = "inspect:probes"
+	TypeProbeSite    = "inspect:probe"
+)
+
+// QueueInspection is the crawlers' queue, weighted low: a long crawl never holds up a reminder.
+const QueueInspection = "inspect"
+
+// ProbeEvery spaces the availability probes: 48 a day, above the indicator's 20.
+const ProbeEvery = 30 * time.Minute
+
+// siteTaskTimeout bounds a site task: the crawler stops itself at its MaxDuration (30 minutes
+// by default); the rest is for storing the findings.
+const siteTaskTimeout = 40 * time.Minute
+
+type inspectRoundPayload struct {
+	RoundID int64 `json:"round_id,omitempty"` // 0: the scheduled round, opened by the task
+}
+
+// NewInspectRoundTask queues the site tasks of a round the web side opened, or, with id 0,
+// opens this week's scheduled round first.
+func NewInspectRoundTask(roundID int64) (*asynq.Task, []asynq.Option) {
+	b, _ := json.Marshal(inspectRoundPayload{RoundID: roundID})
+	opts := []asynq.Option{asynq.Queue(QueueReminders), asynq.MaxRetry(10), asynq.Timeout(5 * time.Minute)}
+	if roundID != 0 {
+		opts = append(opts, asynq.TaskID("inspect-round:"+strconv.FormatInt(roundID, 10)))
+	}
+	return asynq.NewTask(TypeInspectRound, b), opts
+}
+
+func scheduledRoundTask() *asynq.Task { t, _ := NewInspectRoundTask(0); return t }
+
+// ErrCrawlersBusy sends a site task back to wait while the worker's crawls are all running.
+var ErrCrawlersBusy = errors.New("jobs: every crawl slot of this worker is busy; the site waits")
+
+// IsFailure is the worker's asynq.Config.IsFailure: waiting for a crawl slot is no failure.
+func IsFailure(err error) bool { return err != nil && !errors.Is(err, ErrCrawlersBusy) }
+
+type inspectSitePayload struct {
+	RoundID   int64 `json:"round_id"`
+	WebsiteID int64 `json:"website_id"`
+}
+
+func NewInspectSiteTask(roundID, websiteID int64) (*asynq.Task, []asynq.Option) {
+	b, _ := json.Marshal(inspectSitePayload{RoundID: roundID, WebsiteID: websiteID})
+	return asynq.NewTask(TypeInspectSite, b), []asynq.Option{
+		asynq.TaskID(fmt.Sprintf("inspect-site:%d:%d", roundID, websiteID)), asynq.Queue(QueueInspection),
+		asynq.MaxRetry(3), asynq.Timeout(siteTaskTimeout)}
+}
+
+// scheduledRoundGap: a scheduled round opened less than this ago is the one to continue, so
+// a retried or doubled round task opens one round.
+const scheduledRoundGap = 20 * time.Hour
+
+func (h *handlers) inspectRound(ctx context.Context, t *asynq.Task) error {
+	var p inspectRoundPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("inspect round payload: %v: %w", err, asynq.SkipRetry)
+	}
+	roundID := p.RoundID
+	if roundID == 0 {
+		round, err := h.Store.LatestRound(ctx, models.RoundScheduled, h.Clock.Now().Add(-scheduledRoundGap))
+		if err != nil {
+			return err
+		}
+		if round == nil {
+			if round, _, err = h.Store.StartRound(ctx, models.RoundScheduled, models.Scope{All: true}, nil); err != nil {
+				if models.ErrorKind(err) == models.KindInvalid {
+					return nil // no running site: nothing to inspect this week
+				}
+				return err
+			}
+		}
+		roundID = round.ID
+	}
+	sites, err := h.Store.PendingSites(ctx, roundID)
+	if err != nil {
+		return err
+	}
+	for _, site := range sites {
+		task, opts := NewInspectSiteTask(roundID, site)
+		if _, err := h.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+			return err // retried: the tasks already queued keep their ids
+		}
+	}
+	return nil
+}
+
+func (h *handlers) inspectSite(ctx context.Context, t *asynq.Task) error {
+	var p inspectSitePayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("inspect site payload: %v: %w", err, asynq.SkipRetry)
+	}
+	res, err := h.Store.SiteResult(ctx, p.RoundID, p.WebsiteID)
+	if err != nil {
+		if models.ErrorKind(err) == models.KindNotFound {
+			return fmt.Errorf("inspect site %d of round %d: %w", p.WebsiteID, p.RoundID, asynq.SkipRetry)
+		}
+		return err
+	}
+	if res.Status != models.ResultPending {
+		return nil // done before
+	}
+	// A crawl takes minutes: a worker runs a few at once and leaves its other slots to
+	// reminders and deliveries. A site that finds no free slot waits in the retry queue
+	// without using up its retries (IsFailure).
+	select {
+	case h.crawls <- struct{}{}:
+		defer func() { <-h.crawls }()
+	default:
+		return ErrCrawlersBusy
+	}
+	out, err := h.inspect(ctx, p.WebsiteID)
+	if err == nil {
+		err = h.Store.FinishSite(ctx, p.RoundID, p.WebsiteID, out, Score)
+	}
+	if err != nil && lastAttempt(ctx) {
+		// The last try (a timeout, say): the site is recorded as not inspected, so that its
+		// round finishes.
+		now := h.Clock.Now()
+		failed := models.SiteOutcome{Error: "检查失败：" + err.Error(), StartedAt: now, FinishedAt: now}
+		if ferr := h.Store.FinishSite(context.WithoutCancel(ctx), p.RoundID, p.WebsiteID, failed, Score); ferr == nil {
+			return fmt.Errorf("inspect site %d: %v: %w", p.WebsiteID, err, asynq.SkipRetry)
+		}
+	}
+	return err
+}
+
+// lastAttempt reports whether the running task will not be retried after this try.
+func lastAttempt(ctx context.Context) bool {
+	n, ok1 := asynq.GetRetryCount(ctx)
+	limit, ok2 := asynq.GetMaxRetry(ctx)
+	return ok1 && ok2 && n >= limit
+}
+
+// inspect crawls a registered site and judges the week's availability probes.
+func (h *handlers) inspect(ctx context.Context, websiteID int64) (models.SiteOutcome, error) {
+	site, err := h.Store.InspectionSite(ctx, websiteID)
+	if models.ErrorKind(err) == models.KindNotFound {
+		now := h.Clock.Now()
+		return models.SiteOutcome{Error: "网站已关闭或已从目录中删除", StartedAt: now, FinishedAt: now}, nil
+	}
+	if err != nil {
+		return models.SiteOutcome{}, err
+	}
+	res, err := h.Inspector.Inspect(ctx, inspector.Site{Name: site.Name, BaseURLs: site.BaseURLs})
+	if errors.Is(err, inspector.ErrNoHomepage) {
+		now := h.Clock.Now()
+		return models.SiteOutcome{Error: "网站没有可用的首页地址：" + site.HomeURL, StartedAt: now, FinishedAt: now}, nil
+	}
+	if err != nil {
+		return models.SiteOutcome{}, err
+	}
+	now := h.Clock.Now()
+	probes, err := h.Store.Probes(ctx, websiteID, now.Add(-inspector.AvailabilityWindow))
+	if err != nil {
+		return models.SiteOutcome{}, err
+	}
+	results := make([]inspector.ProbeResult, len(probes))
+	for i, p := range probes {
+		results[i] = inspector.ProbeResult{URL: site.HomeURL, At: p.At, OK: p.OK, Status: p.Status, Err: p.Error}
+	}
+	findings := append(res.Findings, inspector.Availability(results, now)...)
+	return models.SiteOutcome{Pages: res.Pages, Links: res.Links, Stopped: res.Stopped,
+		Findings: Findings(findings), StartedAt: res.Started, FinishedAt: res.Finished}, nil
+}
+
+// Findings turns the inspector's findings into rows.
+func Findings(in []inspector.Finding) []models.Finding {
+	out := make([]models.Finding, len(in))
+	for i, f := range in {
+		out[i] = models.Finding{Type: f.Type, Indicator: f.Indicator, URL: f.URL, Target: f.Target, Page: f.Page,
+			Evidence: f.Evidence, Veto: f.Veto, Warning: f.Warning, Suspected: f.Suspected, Points: f.Points,
+			FindingKey: f.Key, SeenAt: f.SeenAt}
+	}
+	return out
+}
+
+// Score is the national table's verdict and score of the findings that count.
+func Score(counting []models.Finding) (string, float64) {
+	fs := make([]inspector.Finding, len(counting))
+	for i, f := range counting {
+		fs[i] = inspector.Finding{Indicator: f.Indicator, Veto: f.Veto, Warning: f.Warning, Points: f.Points}
+	}
+	return inspector.Score(fs, inspector.DefaultScoreTable())
+}
+
+// NewProbeSitesTask queues this half hour's probe of every running site (and queues again the
+// rounds that have not finished).
+func NewProbeSitesTask() *asynq.Task { return asynq.NewTask(TypeProbeSites, nil) }
+
+type probeSitePayload struct {
+	WebsiteID int64 `json:"website_id"`
+	Slot      int64 `json:"slot"` // the half hour, as Unix seconds: one probe per site and slot
+}
+
+func NewProbeSiteTask(websiteID int64, slot time.Time) (*asynq.Task, []asynq.Option) {
+	b, _ := json.Marshal(probeSitePayload{WebsiteID: websiteID, Slot: slot.Unix()})
+	return asynq.NewTask(TypeProbeSite, b), []asynq.Option{
+		asynq.TaskID(fmt.Sprintf("probe:%d:%d", websiteID, slot.Unix())), asynq.Queue(QueueReminders),
+		asynq.MaxRetry(0), asynq.Timeout(inspector.ProbeTimeout + 15*time.Second), asynq.Deadline(slot.Add(ProbeEvery))}
+}
+
+func (h *handlers) probeSites(ctx context.Context, t *asynq.Task) error {
+	sites, err := h.Store.InspectionSites(ctx, models.Scope{All: true})
+	if err != nil {
+		return err
+	}
+	slot := h.Clock.Now().Truncate(ProbeEvery)
+	for _, s := range sites {
+		task, opts := NewProbeSiteTask(s.ID, slot)
+		if _, err := h.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+			return err
+		}
+	}
+	return h.resumeRounds(ctx)
+}
+
+func (h *handlers) probeSite(ctx context.Context, t *asynq.Task) error {
+	var p probeSitePayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("probe payload: %v: %w", err, asynq.SkipRetry)
+	}
+	slot := time.Unix(p.Slot, 0)
+	done, err := h.Store.Probes(ctx, p.WebsiteID, slot)
+	if err != nil || len(done) > 0 {
+		return err // probed in this slot already
+	}
+	site, err := h.Store.InspectionSite(ctx, p.WebsiteID)
+	if models.ErrorKind(err) == models.KindNotFound {
+		return nil // closed since
+	}
+	if err != nil {
+		return err
+	}
+	r := inspector.Probe(ctx, h.ProbeClient, site.HomeURL, inspector.ProbeTimeout)
+	return h.Store.RecordProbe(ctx, models.AvailabilityProbe{WebsiteID: p.WebsiteID, At: h.Clock.Now(), OK: r.OK,
+		Status: r.Status, Error: r.Err, DurationMS: int(r.Duration / time.Millisecond)})
+}
+
+// StartRound opens an on-demand round over the sites in the scope and queues it. The round is
+// in the database whatever Redis says; should the queue be away, the round waits and
+// ResumeRounds queues it later.
+func StartRound(ctx context.Context, store interface {
+	StartRound(ctx context.Context, kind string, sc models.Scope, by *int64) (*models.InspectionRound, []int64, error)
+}, q Enqueuer, sc models.Scope, by int64) (*models.InspectionRound, error) {
+	round, _, err := store.StartRound(ctx, models.RoundOnDemand, sc, &by)
+	if err != nil {
+		return nil, err
+	}
+	task, opts := NewInspectRoundTask(round.ID)
+	if _, err := q.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return round, models.Unavailable("检查已创建，但任务队列暂时无法访问，稍后将自动开始", err)
+	}
+	return round, nil
+}
+
+// resumeRounds queues again the rounds still running that were opened in the last two days:
+// a round whose queueing failed, or whose site task Redis lost, finishes after all.
+func (h *handlers) resumeRounds(ctx context.Context) error {
+	rounds, err := h.Store.RunningRounds(ctx, h.Clock.Now().Add(-48*time.Hour))
+	if err != nil {
+		return err
+	}
+	for _, id := range rounds {
+		task, opts := NewInspectRoundTask(id)
+		if _, err := h.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+			return err
+		}
+	}
+	return nil
+}

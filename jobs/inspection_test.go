@@ -1,0 +1,349 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"zhaocuo/jobs"
+	"zhaocuo/jobs/inspector"
+	"zhaocuo/models"
+	"zhaocuo/models/storetest"
+)
+
+// siteFarm serves made-up sites on loopback and counts what each was asked.
+type siteFarm struct {
+	mu   sync.Mutex
+	hits map[string]int // host + path
+}
+
+func (f *siteFarm) serve(t *testing.T, pages map[string]string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.hits[r.Host+r.URL.Path]++
+		f.mu.Unlock()
+		body, ok := pages[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func (f *siteFarm) count(key string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.hits[key]
+}
+
+// inspectionWorld is a registry of three farm sites (one with planted faults, one plain, one
+// whose server is gone), an administrator, and real asynq workers on Redis.
+type inspectionWorld struct {
+	store               *models.Store
+	client              *asynq.Client
+	deps                jobs.Deps
+	admin               *models.User
+	faulty, plain, gone string // homepages
+	farm                *siteFarm
+	opt                 asynq.RedisConnOpt
+	busy                atomic.Int32 // site tasks sent back to wait for a crawl slot
+}
+
+func newInspectionWorld(t *testing.T) *inspectionWorld {
+	t.Helper()
+	t.Logf("backends: %s, %s", storetest.Backend(), storetest.RedisBackend())
+	ctx := context.Background()
+	farm := &siteFarm{hits: map[string]int{}}
+	faulty := farm.serve(t, map[string]string{
+		"/": `<html><body><ul class="nav"><li><a href="/news/">新闻动态</a></li></ul>
+<p>各级攻府要落实责任。</p><a href="/gone.html">办事指南</a></body></html>`,
+		"/news/":       `<html><body><ul><li><a href="/news/1.html">通知</a> 2020-01-02</li></ul></body></html>`,
+		"/news/1.html": `<html><body><p>通知正文。</p></body></html>`,
+	})
+	plain := farm.serve(t, map[string]string{"/": `<html><body><p>欢迎访问。</p></body></html>`})
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close() // refused from now on
+	store := storetest.Open(t, models.SystemClock{})
+	spec := models.RegistrySpec{
+		Regions: []models.RegionSpec{{Code: "440000", Name: "示范省"}},
+		Units:   []models.UnitSpec{{Name: "示范省政府办公厅", RegionCode: "440000", Kind: models.UnitGovernmentOffice}},
+		Websites: []models.WebsiteSpec{
+			{Name: "有问题的网站", Unit: "示范省政府办公厅", Kind: models.SitePortal, Bases: []string{faulty.URL + "/"}},
+			{Name: "普通网站", Unit: "示范省政府办公厅", Kind: models.SiteDepartment, Bases: []string{plain.URL + "/"}},
+			{Name: "打不开的网站", Unit: "示范省政府办公厅", Kind: models.SiteDepartment, Bases: []string{gone.URL + "/"}},
+		},
+	}
+	if _, err := store.LoadRegistry(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := models.HashPassword("insp-pass-2025")
+	admin, err := store.EnsureUser(ctx, models.UserSpec{Username: "admin", Role: models.RoleAdmin, RegionCode: "440000"}, hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := storetest.NewRedis(t)
+	client := asynq.NewClient(r.Opt)
+	t.Cleanup(func() { client.Close() })
+	deps := jobs.Deps{Store: store, Queue: client, Clock: models.SystemClock{}, Sender: &jobs.Sender{},
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Inspector: inspector.New(inspector.Config{MaxPages: 50, MaxDuration: time.Minute, Timeout: 5 * time.Second})}
+	return &inspectionWorld{store: store, client: client, deps: deps, admin: admin, farm: farm, opt: r.Opt,
+		faulty: faulty.URL + "/", plain: plain.URL + "/", gone: gone.URL + "/"}
+}
+
+// workers starts n asynq servers with the real handlers: a round is shared among them.
+func (w *inspectionWorld) workers(t *testing.T, n int) {
+	t.Helper()
+	for range n {
+		srv := asynq.NewServer(w.opt, asynq.Config{Concurrency: 4, Queues: jobs.Queues, ShutdownTimeout: 5 * time.Second,
+			DelayedTaskCheckInterval: 50 * time.Millisecond, TaskCheckInterval: 50 * time.Millisecond, Logger: quietLogger{},
+			IsFailure: jobs.IsFailure, RetryDelayFunc: func(int, error, *asynq.Task) time.Duration { return 20 * time.Millisecond },
+			ErrorHandler: asynq.ErrorHandlerFunc(func(_ context.Context, _ *asynq.Task, err error) {
+				if errors.Is(err, jobs.ErrCrawlersBusy) {
+					w.busy.Add(1)
+				}
+			})})
+		mux := asynq.NewServeMux()
+		jobs.Register(mux, w.deps)
+		if err := srv.Start(mux); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(srv.Shutdown)
+	}
+}
+
+// round starts an on-demand round of every site and waits until its last site is done.
+func (w *inspectionWorld) round(t *testing.T) *models.InspectionRound {
+	t.Helper()
+	ctx := context.Background()
+	round, err := jobs.StartRound(ctx, w.store, w.client, models.Scope{All: true}, w.admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Queueing the round again is refused by its task id: one set of site tasks per round.
+	task, opts := jobs.NewInspectRoundTask(round.ID)
+	if _, err := w.client.Enqueue(task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the round to finish", func() bool {
+		r, err := w.store.Round(ctx, round.ID)
+		return err == nil && r.Status == models.RoundFinished
+	})
+	r, _ := w.store.Round(ctx, round.ID)
+	return r
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// findings returns a site's findings in a round by type.
+func (w *inspectionWorld) findings(t *testing.T, roundID int64, home string) (*models.ResultRow, map[string][]models.Finding) {
+	t.Helper()
+	_, rows, err := w.store.RoundResults(context.Background(), models.Scope{All: true}, roundID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows {
+		if row.HomeURL == home {
+			res, fs, err := w.store.Result(context.Background(), models.Scope{All: true}, row.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byType := map[string][]models.Finding{}
+			for _, f := range fs {
+				byType[f.Type] = append(byType[f.Type], f)
+			}
+			return res, byType
+		}
+	}
+	t.Fatalf("no result for %s", home)
+	return nil, nil
+}
+
+func TestInspectionRoundIsSharedByWorkersOnRealAsynq(t *testing.T) {
+	w := newInspectionWorld(t)
+	w.workers(t, 2)
+	round := w.round(t)
+	if round.SitesTotal != 3 || round.SitesDone != 3 || round.SitesFailed != 0 || round.FinishedAt == nil {
+		t.Fatalf("round: %+v", round)
+	}
+	res, byType := w.findings(t, round.ID, w.faulty)
+	if len(byType["dead_link"]) != 1 || byType["dead_link"][0].Status != models.FindingConfirmed ||
+		!strings.HasSuffix(byType["dead_link"][0].Target, "/gone.html") {
+		t.Errorf("dead link: %+v", byType["dead_link"])
+	}
+	if len(byType["typo"]) != 1 || byType["typo"][0].Status != models.FindingSuspected {
+		t.Errorf("typo waits for a person: %+v", byType["typo"])
+	}
+	if res.Verdict == "" || res.Pages < 2 || res.Status != models.ResultDone {
+		t.Errorf("result: %+v", res)
+	}
+	// Each site task ran once: the homepage was read once in the round.
+	host := strings.TrimSuffix(strings.TrimPrefix(w.faulty, "http://"), "/")
+	if n := w.farm.count(host + "/"); n != 1 {
+		t.Errorf("homepage fetched %d times in one round, want 1", n)
+	}
+	_, goneFindings := w.findings(t, round.ID, w.gone)
+	if len(goneFindings) == 0 {
+		t.Errorf("a site that does not answer is a finding")
+	}
+	// A site task that runs again after its round finished changes nothing.
+	mux := asynq.NewServeMux()
+	jobs.Register(mux, w.deps)
+	_, rows, _ := w.store.RoundResults(context.Background(), models.Scope{All: true}, round.ID)
+	task, _ := jobs.NewInspectSiteTask(round.ID, rows[0].WebsiteID)
+	if err := mux.ProcessTask(context.Background(), task); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := w.store.Round(context.Background(), round.ID)
+	if again.SitesDone != 3 || w.farm.count(host+"/") != 1 {
+		t.Fatalf("a doubled site task counted again: %+v", again)
+	}
+}
+
+// One crawl at a time per worker: the other sites wait in the retry queue without using up
+// their retries, and the round still finishes with every site inspected once.
+func TestSitesWaitForAFreeCrawlSlot(t *testing.T) {
+	w := newInspectionWorld(t)
+	w.deps.MaxCrawls = 1
+	w.workers(t, 1)
+	round := w.round(t)
+	if round.SitesDone != 3 || round.SitesFailed != 0 {
+		t.Fatalf("round: %+v", round)
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(w.faulty, "http://"), "/")
+	if n := w.farm.count(host + "/"); n != 1 {
+		t.Fatalf("homepage fetched %d times, want 1", n)
+	}
+	// How often a site found the slot taken depends on timing: logged, not asserted.
+	t.Logf("site tasks sent back to wait: %d", w.busy.Load())
+}
+
+func TestDismissedFindingStaysDismissedInTheNextRound(t *testing.T) {
+	w := newInspectionWorld(t)
+	w.workers(t, 1)
+	ctx := context.Background()
+	first := w.round(t)
+	_, byType := w.findings(t, first.ID, w.faulty)
+	if len(byType["typo"]) != 1 {
+		t.Fatalf("typo: %+v", byType["typo"])
+	}
+	if _, err := w.store.DecideFinding(ctx, w.admin, models.Scope{All: true}, byType["typo"][0].ID, false, jobs.Score); err != nil {
+		t.Fatal(err)
+	}
+	second := w.round(t)
+	_, byType = w.findings(t, second.ID, w.faulty)
+	if len(byType["typo"]) != 1 || byType["typo"][0].Status != models.FindingDismissed || byType["typo"][0].DecidedBy == nil {
+		t.Fatalf("the dismissed typo in the next round: %+v", byType["typo"])
+	}
+}
+
+func TestProbesFeedTheUnreachableVeto(t *testing.T) {
+	w := newInspectionWorld(t)
+	w.workers(t, 1)
+	ctx := context.Background()
+	sites, _ := w.store.InspectionSites(ctx, models.Scope{All: true})
+	ids := map[string]int64{}
+	for _, s := range sites {
+		ids[s.HomeURL] = s.ID
+	}
+	// This half hour's probes, through the queue: one per site.
+	if _, err := w.client.Enqueue(jobs.NewProbeSitesTask()); err != nil {
+		t.Fatal(err)
+	}
+	since := time.Now().Add(-time.Hour)
+	waitUntil(t, "a probe of each site", func() bool {
+		for _, id := range ids {
+			if ps, _ := w.store.Probes(ctx, id, since); len(ps) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	for home, want := range map[string]bool{w.faulty: true, w.plain: true, w.gone: false} {
+		ps, _ := w.store.Probes(ctx, ids[home], since)
+		if len(ps) != 1 || ps[0].OK != want {
+			t.Errorf("%s: probes %+v, want one with ok=%v", home, ps, want)
+		}
+	}
+	// A week of probes of the plain site, 24 a day, one in ten failing: above the 5% veto.
+	now := time.Now()
+	for i := 1; i <= 7*24; i++ {
+		p := models.AvailabilityProbe{WebsiteID: ids[w.plain], At: now.Add(-time.Duration(i) * time.Hour), OK: i%10 != 0, Error: "超时"}
+		if err := w.store.RecordProbe(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	round := w.round(t)
+	res, byType := w.findings(t, round.ID, w.plain)
+	if len(byType["unreachable"]) != 1 || !byType["unreachable"][0].Veto || byType["unreachable"][0].Status != models.FindingConfirmed {
+		t.Fatalf("unreachable: %+v", byType["unreachable"])
+	}
+	if res.Verdict != "不合格" {
+		t.Fatalf("a veto fails the site: %+v", res)
+	}
+}
+
+func TestScheduleProbesAndRounds(t *testing.T) {
+	specs := map[string]string{}
+	for _, p := range jobs.Schedule(5 * time.Minute) {
+		specs[p.Task.Type()] = p.Spec
+	}
+	// Every half hour: 48 spaced probes a day, the indicator asks for at least 20.
+	if specs[jobs.TypeProbeSites] != "*/30 * * * *" || 24*time.Hour/jobs.ProbeEvery < 20 {
+		t.Errorf("probes: %q every %v", specs[jobs.TypeProbeSites], jobs.ProbeEvery)
+	}
+	if specs[jobs.TypeInspectRound] == "" {
+		t.Errorf("no scheduled round in %v", specs)
+	}
+}
+
+// The Monday task opens the week's scheduled round of every running site; run again (a retry),
+// it continues that round instead of opening another.
+func TestScheduledRoundTaskOpensOneRound(t *testing.T) {
+	w := newInspectionWorld(t)
+	w.workers(t, 1)
+	ctx := context.Background()
+	// The round task itself runs here, twice in a row as a retry would; its site tasks go to
+	// the workers through Redis. (Two replicas' ticks are one task: the schedule's Unique.)
+	mux := asynq.NewServeMux()
+	jobs.Register(mux, w.deps)
+	for range 2 {
+		task, _ := jobs.NewInspectRoundTask(0)
+		if err := mux.ProcessTask(ctx, task); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitUntil(t, "the scheduled round to finish", func() bool {
+		r, err := w.store.LatestRound(ctx, models.RoundScheduled, time.Now().Add(-time.Hour))
+		return err == nil && r != nil && r.Status == models.RoundFinished
+	})
+	rows, err := w.store.Rounds(ctx, models.Scope{All: true}, 10)
+	if err != nil || len(rows) != 1 || rows[0].Kind != models.RoundScheduled || rows[0].Done != 3 {
+		t.Fatalf("rounds: %+v %v", rows, err)
+	}
+}

@@ -1,0 +1,195 @@
+package jobs
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"golang.org/x/net/html"
+
+	"zhaocuo/jobs/inspector"
+	"zhaocuo/models"
+)
+
+// TypeCheckPage fetches the page a citizen reported: once on arrival (its evidence), and again
+// when the unit replies to a ticket whose fault a fetch can see (dead link, unreachable, stale,
+// typo), so the reviewer sees whether it is gone.
+const TypeCheckPage = "inspect:page"
+
+type checkPagePayload struct {
+	TicketID int64  `json:"ticket_id"`
+	Purpose  string `json:"purpose"`
+}
+
+// NewCheckPageTask checks a ticket's page; version tells one reply's recheck from the next.
+func NewCheckPageTask(ticketID int64, purpose string, version int) (*asynq.Task, []asynq.Option) {
+	b, _ := json.Marshal(checkPagePayload{TicketID: ticketID, Purpose: purpose})
+	return asynq.NewTask(TypeCheckPage, b), []asynq.Option{
+		asynq.TaskID("page-check:" + strconv.FormatInt(ticketID, 10) + ":" + purpose + ":" + strconv.Itoa(version)),
+		asynq.Queue(QueueInspection), asynq.MaxRetry(2), asynq.Timeout(inspector.ProbeTimeout + 15*time.Second)}
+}
+
+const maxPageBytes = 4 << 20
+
+func (h *handlers) checkPage(ctx context.Context, t *asynq.Task) error {
+	var p checkPagePayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("page check payload: %v: %w", err, asynq.SkipRetry)
+	}
+	if h.PageClient == nil {
+		return nil // page checks are off
+	}
+	tk, err := h.Store.PageCheckTicket(ctx, p.TicketID)
+	if models.ErrorKind(err) == models.KindNotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if p.Purpose == models.PageCheckRecheck && !models.Rechecked(tk.Category) {
+		return nil
+	}
+	pc := FetchPage(ctx, h.PageClient, tk.PageURL)
+	pc.TicketID, pc.Purpose, pc.At = p.TicketID, p.Purpose, h.Clock.Now()
+	return h.Store.SavePageCheck(ctx, pc)
+}
+
+// FetchPage opens a page as a reader would, within the indicator's 15 s, and hashes its text.
+func FetchPage(ctx context.Context, client *http.Client, url string) models.PageCheck {
+	pc := models.PageCheck{URL: url}
+	ctx, cancel := context.WithTimeout(ctx, inspector.ProbeTimeout)
+	defer cancel()
+	start := time.Now()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		pc.Error = "地址无效"
+		return pc
+	}
+	req.Header.Set("User-Agent", inspector.DefaultUserAgent)
+	resp, err := client.Do(req)
+	if err != nil {
+		pc.Error = "无法打开：" + shortError(err)
+		pc.DurationMS = int(time.Since(start) / time.Millisecond)
+		return pc
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBytes))
+	pc.Status, pc.DurationMS = resp.StatusCode, int(time.Since(start)/time.Millisecond)
+	switch {
+	case err != nil:
+		pc.Error = "读取页面失败：" + shortError(err)
+	case resp.StatusCode >= 400:
+		pc.Error = "HTTP " + strconv.Itoa(resp.StatusCode)
+	default:
+		pc.OK = true
+	}
+	pc.TextHash = textHash(body)
+	return pc
+}
+
+// textHash hashes the page's visible text, white space folded, so a re-rendered page with the
+// same words has the same hash.
+func textHash(page []byte) string {
+	z := html.NewTokenizer(strings.NewReader(string(page)))
+	h := sha256.New()
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return hex.EncodeToString(h.Sum(nil))
+		case html.StartTagToken:
+			if name, _ := z.TagName(); string(name) == "script" || string(name) == "style" {
+				skip++
+			}
+		case html.EndTagToken:
+			if name, _ := z.TagName(); (string(name) == "script" || string(name) == "style") && skip > 0 {
+				skip--
+			}
+		case html.TextToken:
+			if skip == 0 {
+				for _, w := range strings.Fields(string(z.Text())) {
+					h.Write([]byte(w))
+					h.Write([]byte{' '})
+				}
+			}
+		}
+	}
+}
+
+func shortError(err error) string {
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &dns):
+		return "域名无法解析"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "超时"
+	case errors.Is(err, errPrivateAddress):
+		return "不检查内网地址"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "连接被拒绝"
+	}
+	return "连接失败"
+}
+
+var errPrivateAddress = errors.New("private address")
+
+// NewPageClient is the client for citizens' pages: any address a citizen typed may be fetched,
+// so it refuses loopback, private and link-local addresses (the server's own network).
+func NewPageClient() *http.Client {
+	dialer := &net.Dialer{Timeout: 10 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		ip := net.ParseIP(host)
+		if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() {
+			return errPrivateAddress
+		}
+		return nil
+	}}
+	return &http.Client{Timeout: inspector.ProbeTimeout, Transport: &http.Transport{
+		Proxy: http.ProxyFromEnvironment, DialContext: dialer.DialContext, TLSHandshakeTimeout: 10 * time.Second,
+		MaxIdleConns: 64, IdleConnTimeout: 30 * time.Second}}
+}
+
+// checkNewPages queues the arrival check of each new citizen ticket, when page checks are on.
+func (h *handlers) checkNewPages(ctx context.Context, tickets []models.Ticket) error {
+	if h.PageClient == nil {
+		return nil
+	}
+	for _, t := range tickets {
+		if t.Source != models.SourceCitizen {
+			continue
+		}
+		task, opts := NewCheckPageTask(t.ID, models.PageCheckArrival, 0)
+		if _, err := h.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+			return err
+		}
+	}
+	return nil
+}
+
+// RecheckPage queues the check of a ticket's page once the unit has replied; the task looks at
+// the category and does nothing where a fetch cannot tell.
+func (s *Scheduler) RecheckPage(ctx context.Context, t *models.Ticket) {
+	if t.Status != models.StatusReviewing || t.Source != models.SourceCitizen {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, enqueueTimeout)
+	defer cancel()
+	task, opts := NewCheckPageTask(t.ID, models.PageCheckRecheck, t.Version)
+	if _, err := s.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		s.Logger.Warn("page recheck not queued", "ticket_id", t.ID, "error", err)
+	}
+}

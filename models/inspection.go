@@ -1,0 +1,241 @@
+package models
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Kinds of inspection round.
+const (
+	RoundScheduled = "scheduled" // the weekly round of every running site
+	RoundOnDemand  = "on_demand" // started by a supervisor or an administrator
+)
+
+// Round and per-site result statuses.
+const (
+	RoundRunning  = "running"
+	RoundFinished = "finished"
+
+	ResultPending = "pending"
+	ResultDone    = "done"
+	ResultFailed  = "failed" // the site could not be inspected at all (no usable address)
+)
+
+// InspectionRound is one pass over a set of sites. Its counters follow the site tasks as they
+// finish; the results say which sites are done.
+type InspectionRound struct {
+	ID          int64
+	Kind        string
+	Status      string
+	RegionID    *int64
+	StartedBy   *int64
+	SitesTotal  int
+	SitesDone   int
+	SitesFailed int
+	CreatedAt   time.Time
+	FinishedAt  *time.Time
+}
+
+// Finished reports whether every site of the round is done or failed.
+func (r *InspectionRound) Finished() bool { return r.SitesDone+r.SitesFailed >= r.SitesTotal }
+
+// InspectionResult is one site in one round.
+type InspectionResult struct {
+	ID         int64
+	RoundID    int64
+	WebsiteID  int64
+	Status     string
+	Verdict    string
+	Score      float64
+	Pages      int
+	Links      int
+	Stopped    string
+	Error      string
+	StartedAt  *time.Time
+	FinishedAt *time.Time
+}
+
+// Finding statuses. A suspected finding counts only once a person confirms it; the others are
+// confirmed when found.
+const (
+	FindingSuspected = "suspected"
+	FindingConfirmed = "confirmed"
+	FindingDismissed = "dismissed"
+)
+
+var findingStatusLabels = map[string]string{FindingSuspected: "待确认", FindingConfirmed: "已确认", FindingDismissed: "已排除"}
+
+// FindingStatusLabel returns a finding's status as people read it.
+func FindingStatusLabel(s string) string { return findingStatusLabels[s] }
+
+// Finding is one problem the inspector found, with its evidence: of a website in a round, or of
+// a 新媒体 account in an import.
+type Finding struct {
+	ID         int64
+	RoundID    *int64
+	WebsiteID  *int64
+	AccountID  *int64
+	ImportID   *int64
+	Type       string
+	Indicator  string
+	URL        string
+	Target     string
+	Page       string
+	Evidence   string
+	Veto       bool
+	Warning    bool
+	Suspected  bool // the inspector was not sure: a person decides
+	Points     float64
+	FindingKey string // the same problem has the same key in every round
+	SeenAt     time.Time
+	Status     string
+	DecidedBy  *int64
+	DecidedAt  *time.Time
+	TicketID   *int64
+	TicketNo   string `gorm:"-"` // the ticket's number, where the reader loads it
+}
+
+func (Finding) TableName() string { return "inspection_findings" }
+
+// Counts reports whether the finding counts towards the verdict and score.
+func (f *Finding) Counts() bool { return f.Status == FindingConfirmed }
+
+// Decide confirms or dismisses a suspected finding. Only suspected findings wait for a person;
+// the rest were confirmed by the inspector itself.
+func (f *Finding) Decide(confirm bool, by int64, now time.Time) error {
+	if f.Status != FindingSuspected {
+		return Conflict("该问题已" + FindingStatusLabel(f.Status) + "，无需再确认")
+	}
+	f.Status = FindingDismissed
+	if confirm {
+		f.Status = FindingConfirmed
+	}
+	f.DecidedBy, f.DecidedAt = &by, &now
+	return nil
+}
+
+// Scorer gives the verdict and score of a site from the findings that count. The inspector
+// owns the national table; the store asks it whenever a decision changes what counts.
+type Scorer func(counting []Finding) (verdict string, score float64)
+
+// SiteOutcome is what a site task found.
+type SiteOutcome struct {
+	Pages, Links int
+	Stopped      string
+	Error        string // set when the site could not be inspected at all
+	Findings     []Finding
+	StartedAt    time.Time
+	FinishedAt   time.Time
+}
+
+// AvailabilityProbe is one availability probe of a site's homepage.
+type AvailabilityProbe struct {
+	ID         int64
+	WebsiteID  int64
+	At         time.Time
+	OK         bool
+	Status     int
+	Error      string
+	DurationMS int `gorm:"column:duration_ms"`
+}
+
+// 新媒体 account lifecycle events (报备), each filed with its date.
+const (
+	AccountEventOpen    = "open"    // 开设
+	AccountEventChange  = "change"  // 变更
+	AccountEventSuspend = "suspend" // 关停
+	AccountEventCancel  = "cancel"  // 注销
+)
+
+var accountEventLabels = map[string]string{
+	AccountEventOpen: "开设", AccountEventChange: "变更", AccountEventSuspend: "关停", AccountEventCancel: "注销",
+}
+
+// AccountEventLabel returns an event kind as people read it.
+func AccountEventLabel(kind string) string { return accountEventLabels[kind] }
+
+// AccountEventKind accepts an event kind by its code or its Chinese name.
+func AccountEventKind(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	for k, l := range accountEventLabels {
+		if s == k || s == l {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// MediaAccountEvent is one filing of an account's lifecycle.
+type MediaAccountEvent struct {
+	ID        int64
+	AccountID int64
+	Kind      string
+	FiledOn   string // YYYY-MM-DD, the date on the filing
+	Note      string
+	ActorID   *int64
+	CreatedAt time.Time
+}
+
+// Validate checks the filing and leaves it trimmed.
+func (e *MediaAccountEvent) Validate() error {
+	kind, ok := AccountEventKind(e.Kind)
+	if !ok {
+		return Invalid("kind", "请选择报备类型（开设、变更、关停、注销）")
+	}
+	e.Kind = kind
+	d, err := time.Parse(time.DateOnly, strings.TrimSpace(e.FiledOn))
+	if err != nil {
+		return Invalid("filed_on", "报备日期格式应为 2025-03-20")
+	}
+	e.FiledOn = d.Format(time.DateOnly)
+	e.Note = strings.TrimSpace(e.Note)
+	if !utf8.ValidString(e.Note) || utf8.RuneCountInString(e.Note) > 500 {
+		return Invalid("note", "说明不超过 500 个字")
+	}
+	return nil
+}
+
+// statusAfter is the account's filed status once the event is filed.
+func (e *MediaAccountEvent) statusAfter(current string) string {
+	switch e.Kind {
+	case AccountEventOpen:
+		return AccountActive
+	case AccountEventSuspend:
+		return AccountSuspended
+	case AccountEventCancel:
+		return AccountCancelled
+	}
+	return current
+}
+
+// AccountImport is one sheet of account results imported.
+type AccountImport struct {
+	ID         int64
+	Filename   string
+	ImportedBy *int64
+	ImportedAt time.Time
+	Accounts   int
+	Findings   int
+}
+
+func (AccountImport) TableName() string { return "media_account_imports" }
+
+// AccountResult is one account as an import saw it, matched to the registry where it could be.
+type AccountResult struct {
+	ID             int64
+	ImportID       int64
+	AccountID      *int64
+	Name           string
+	Platform       string
+	UnitName       string
+	FiledStatus    string // the registry's status at import; "" when the account is not filed
+	LastPost       *time.Time
+	Interaction    bool
+	ReportedOnline bool
+	MenuLinks      string    // one per line
+	RecentPosts    string    // one per line
+	Findings       []Finding `gorm:"-"`
+}
+
+func (AccountResult) TableName() string { return "media_account_results" }

@@ -1,0 +1,199 @@
+package models
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// AccountRow is a 新媒体 account as the ledger shows it, with its last filing.
+type AccountRow struct {
+	MediaAccount
+	UnitName    string
+	LastKind    string
+	LastFiledOn string
+}
+
+// accountsInScope is the accounts of units within the scope, aliased a (with u joined).
+func (s *Store) accountsInScope(tx *gorm.DB, sc Scope) *gorm.DB {
+	return sc.units(tx.Table("media_accounts a").Joins("JOIN units u ON u.id = a.unit_id"), "u")
+}
+
+// Accounts returns the accounts within the scope, by unit and name, each with its last filing.
+func (s *Store) Accounts(ctx context.Context, sc Scope) ([]AccountRow, error) {
+	var rows []AccountRow
+	err := s.accountsInScope(s.db.WithContext(ctx), sc).Select(`a.*, u.name AS unit_name,
+		COALESCE((SELECT e.kind FROM media_account_events e WHERE e.account_id = a.id ORDER BY e.filed_on DESC, e.id DESC LIMIT 1), '') AS last_kind,
+		COALESCE((SELECT e.filed_on FROM media_account_events e WHERE e.account_id = a.id ORDER BY e.filed_on DESC, e.id DESC LIMIT 1), '') AS last_filed_on`).
+		Order("u.id, a.platform, a.name").Scan(&rows).Error
+	return rows, translate(err, "accounts")
+}
+
+// AccountEvents returns an account's filings, oldest first; out of the scope it is not found.
+func (s *Store) AccountEvents(ctx context.Context, sc Scope, accountID int64) (*AccountRow, []MediaAccountEvent, error) {
+	var rows []AccountRow
+	err := s.accountsInScope(s.db.WithContext(ctx), sc).Select("a.*, u.name AS unit_name").Where("a.id = ?", accountID).Scan(&rows).Error
+	if err != nil {
+		return nil, nil, translate(err, "account")
+	}
+	if len(rows) == 0 {
+		return nil, nil, NotFound("未找到该账号")
+	}
+	var events []MediaAccountEvent
+	err = s.db.WithContext(ctx).Where("account_id = ?", accountID).Order("filed_on, id").Find(&events).Error
+	return &rows[0], events, translate(err, "account events")
+}
+
+// FileAccountEvent records a filing (开设, 变更, 关停, 注销) of an account within the scope and
+// moves the account's status with it, in one transaction. A filing dated before the latest one
+// is kept in the history but does not move the status.
+func (s *Store) FileAccountEvent(ctx context.Context, actor *User, sc Scope, accountID int64, e MediaAccountEvent) (*MediaAccountEvent, error) {
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if e.FiledOn > now.In(Shanghai).Format(time.DateOnly) {
+		return nil, Invalid("filed_on", "报备日期不能晚于今天")
+	}
+	e.ID, e.AccountID, e.ActorID, e.CreatedAt = 0, accountID, &actor.ID, now
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var accs []MediaAccount
+		if err := s.accountsInScope(tx, sc).Select("a.*").Where("a.id = ?", accountID).Find(&accs).Error; err != nil {
+			return err
+		}
+		if len(accs) == 0 {
+			return NotFound("未找到该账号")
+		}
+		var later int64
+		if err := tx.Model(&MediaAccountEvent{}).Where("account_id = ? AND filed_on > ?", accountID, e.FiledOn).Count(&later).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&e).Error; err != nil {
+			return err
+		}
+		if later > 0 {
+			return nil
+		}
+		return tx.Model(&MediaAccount{}).Where("id = ?", accountID).
+			Updates(map[string]any{"status": e.statusAfter(accs[0].Status), "updated_at": now}).Error
+	})
+	if err != nil {
+		return nil, translate(err, "file account event")
+	}
+	return &e, nil
+}
+
+// SaveAccountImport stores an import of account results with their findings, in one
+// transaction: all of it, or nothing. Suspected findings take the decision people made on the
+// same finding of the same account before.
+func (s *Store) SaveAccountImport(ctx context.Context, actor *User, filename string, results []AccountResult) (*AccountImport, error) {
+	if len(results) == 0 {
+		return nil, Invalid("file", "文件中没有账号")
+	}
+	now := s.now()
+	imp := &AccountImport{Filename: cut(filename, 255), ImportedBy: &actor.ID, ImportedAt: now, Accounts: len(results)}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(imp).Error; err != nil {
+			return err
+		}
+		for i := range results {
+			r := &results[i]
+			r.ID, r.ImportID = 0, imp.ID
+			r.Name, r.Platform, r.UnitName = cut(r.Name, 128), cut(r.Platform, 16), cut(r.UnitName, 128)
+			if r.LastPost != nil {
+				lp := r.LastPost.UTC().Truncate(time.Second)
+				r.LastPost = &lp
+			}
+			if err := tx.Create(r).Error; err != nil {
+				return err
+			}
+			var account int64 // 0 for an account the registry does not know: nothing to carry over
+			if r.AccountID != nil {
+				account = *r.AccountID
+			}
+			findings, err := carryOver(tx, "account_id", account, r.Findings)
+			if err != nil {
+				return err
+			}
+			for j := range findings {
+				findings[j].ImportID, findings[j].AccountID = &imp.ID, r.AccountID
+				if findings[j].SeenAt.IsZero() {
+					findings[j].SeenAt = now
+				}
+			}
+			if len(findings) > 0 {
+				if err := tx.Create(&findings).Error; err != nil {
+					return err
+				}
+			}
+			r.Findings = findings
+			imp.Findings += len(findings)
+		}
+		return tx.Model(imp).Update("findings", imp.Findings).Error
+	})
+	if err != nil {
+		return nil, translate(err, "save account import")
+	}
+	return imp, nil
+}
+
+// AccountImports returns the latest imports, newest first.
+func (s *Store) AccountImports(ctx context.Context, limit int) ([]AccountImport, error) {
+	var imps []AccountImport
+	err := s.db.WithContext(ctx).Order("id DESC").Limit(limit).Find(&imps).Error
+	return imps, translate(err, "account imports")
+}
+
+// ImportResults returns an import's results for accounts within the scope (and, for those who
+// see everything, the accounts the registry does not know), each with its findings.
+func (s *Store) ImportResults(ctx context.Context, sc Scope, importID int64) (*AccountImport, []AccountResult, error) {
+	var imp AccountImport
+	if err := s.db.WithContext(ctx).Take(&imp, importID).Error; err != nil {
+		return nil, nil, translate(err, "account import")
+	}
+	q := s.db.WithContext(ctx).Table("media_account_results r").Select("r.*").
+		Joins("LEFT JOIN media_accounts a ON a.id = r.account_id").Joins("LEFT JOIN units u ON u.id = a.unit_id").
+		Where("r.import_id = ?", importID)
+	if !sc.All {
+		q = sc.units(q.Where("r.account_id IS NOT NULL"), "u")
+	}
+	var results []AccountResult
+	if err := q.Order("r.id").Find(&results).Error; err != nil {
+		return nil, nil, translate(err, "account results")
+	}
+	if len(results) == 0 && !sc.All {
+		return nil, nil, NotFound("未找到该导入记录")
+	}
+	var findings []Finding
+	if err := s.db.WithContext(ctx).Where("import_id = ?", importID).Order("id").Find(&findings).Error; err != nil {
+		return nil, nil, translate(err, "account findings")
+	}
+	byKey := map[string]int{}
+	for i, r := range results {
+		byKey[resultKey(r.AccountID, r.Platform, r.Name)] = i
+	}
+	for _, f := range findings {
+		if f.AccountID != nil {
+			if i, ok := byKey[resultKey(f.AccountID, "", "")]; ok {
+				results[i].Findings = append(results[i].Findings, f)
+			}
+			continue
+		}
+		// An account the registry does not know: its findings name it as platform：name.
+		for i := range results {
+			if results[i].AccountID == nil && results[i].Platform+"："+results[i].Name == f.URL {
+				results[i].Findings = append(results[i].Findings, f)
+			}
+		}
+	}
+	return &imp, results, nil
+}
+
+func resultKey(id *int64, platform, name string) string {
+	if id != nil {
+		return "id:" + strconv.FormatInt(*id, 10)
+	}
+	return platform + "：" + name
+}
