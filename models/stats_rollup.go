@@ -52,18 +52,52 @@ func monthStart(t time.Time) time.Time {
 	return time.Date(s.Year(), s.Month(), 1, 0, 0, 0, 0, Shanghai)
 }
 
-// wholeMonths is the span [a, b) of the whole Asia/Shanghai months inside [from, to); a == b
-// when there is none.
-func wholeMonths(from, to time.Time) (a, b time.Time) {
-	a = monthStart(from)
-	if a.Before(from) {
-		a = a.AddDate(0, 1, 0)
+// ticketSpan is a span of receipt times the rates read from the tickets: inside the period, or
+// outside it, read only to be taken away from a whole month the rollups counted.
+type ticketSpan struct {
+	from, to time.Time
+	outside  bool
+}
+
+// planRollups chooses the months [a, b) to read from the rollups for the period [from, to), and
+// the spans left to the tickets, so that the fewest days are read from the tickets: at each end,
+// the part of the edge month inside the period, or the part outside it, whichever is shorter.
+// With no month worth reading it returns a == b and the period itself.
+func planRollups(from, to time.Time) (a, b time.Time, spans []ticketSpan) {
+	best := to.Sub(from) // reading the period from the tickets alone
+	a, b, spans = from, from, []ticketSpan{{from, to, false}}
+	lower, upper := monthStart(from), monthStart(to)
+	startsAt := []time.Time{lower, lower.AddDate(0, 1, 0)}
+	endsAt := []time.Time{upper, upper.AddDate(0, 1, 0)}
+	for _, ca := range startsAt {
+		for _, cb := range endsAt {
+			if !ca.Before(cb) {
+				continue
+			}
+			var cost time.Duration
+			var sp []ticketSpan
+			switch {
+			case ca.Before(from):
+				cost += from.Sub(ca)
+				sp = append(sp, ticketSpan{ca, from, true})
+			case ca.After(from):
+				cost += ca.Sub(from)
+				sp = append(sp, ticketSpan{from, ca, false})
+			}
+			switch {
+			case cb.After(to):
+				cost += cb.Sub(to)
+				sp = append(sp, ticketSpan{to, cb, true})
+			case cb.Before(to):
+				cost += to.Sub(cb)
+				sp = append(sp, ticketSpan{cb, to, false})
+			}
+			if cost < best {
+				best, a, b, spans = cost, ca.UTC(), cb.UTC(), sp
+			}
+		}
 	}
-	b = monthStart(to)
-	if !a.Before(b) {
-		return from, from
-	}
-	return a.UTC(), b.UTC()
+	return a, b, spans
 }
 
 // settled is the part of a ticket's counts that does not move with the clock: what a rollup holds.
@@ -109,20 +143,21 @@ func rollupKind(q StatsQuery) string {
 
 var errNoRollup = errors.New("no rollup answers")
 
-// statsFromRollups counts the whole months of [from, to) from the rollups, when they can answer
-// (built, as of a moment not after asOf, holding the dimensions asked for), and returns the span
-// it counted; a == b when it counted nothing.
-func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from, to time.Time, cell cellFunc) (a, b time.Time, err error) {
+// statsFromRollups counts whole months of [from, to) from the rollups, when they can answer
+// (built, as of a moment not after asOf, holding the dimensions asked for), and returns the spans
+// left to the tickets (planRollups); the whole period when the rollups cannot answer.
+func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from, to time.Time, cell cellFunc) ([]ticketSpan, error) {
 	kind := rollupKind(sq)
-	a, b = wholeMonths(from, to)
+	a, b, spans := planRollups(from, to)
+	whole := []ticketSpan{{from, to, false}}
 	if kind == "" || a.Equal(b) {
-		return from, from, nil
+		return whole, nil
 	}
 	var builtAt time.Time
 	var rows []StatsCell
 	// The state and the rows are read in one transaction, so that a rebuild committing between
 	// the two reads cannot pair new rows with the old moment.
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var st []rateRollupState
 		if err := tx.Where("id = 1").Find(&st).Error; err != nil {
 			return err
@@ -159,10 +194,10 @@ func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from,
 		return q.Group(dim).Scan(&rows).Error
 	})
 	if errors.Is(err, errNoRollup) {
-		return from, from, nil
+		return whole, nil
 	}
 	if err != nil {
-		return a, b, translate(err, "stats: rollups")
+		return nil, translate(err, "stats: rollups")
 	}
 	for _, r := range rows {
 		r.Due = r.Closed // the settled part of what is due: the rest is counted live below
@@ -170,11 +205,11 @@ func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from,
 	}
 	db := s.db.WithContext(ctx)
 	if err := s.openNow(db, sq, asOf, builtAt, a, b, cell); err != nil {
-		return a, b, err
+		return nil, err
 	}
 	inScope, err := s.factsScope(db, sq)
 	if err != nil {
-		return a, b, err
+		return nil, err
 	}
 	err = s.replay(db, sq, a, b, builtAt, asOf, func(events []TicketEvent, category int64) {
 		if f, ok := FactsAsOf(events, builtAt, category); ok && inScope(f) {
@@ -184,7 +219,7 @@ func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from,
 			f.cell(cell).Add(f, asOf)
 		}
 	})
-	return a, b, err
+	return spans, err
 }
 
 // openNow counts what moves with the clock among the open tickets received in [from, to) and

@@ -57,33 +57,42 @@ func TestRollupsGiveWhatTheTicketsGive(t *testing.T) {
 	province, _ := r.s.ScopeOf(ctx, r.u["sc-supervisor"])
 	chengdu, _ := r.s.ScopeOf(ctx, r.u["cd-supervisor"])
 	gzw, _ := r.s.ScopeOf(ctx, r.u["gzw-staff"])
-	p, err := models.ParsePeriod("", "2025-01-01", "2025-04-15", r.clock.Now())
-	if err != nil {
-		t.Fatal(err)
+	// Whole months with a partial one at the end; edge months mostly inside the period (the
+	// rollups count them whole and the days outside are taken away); days inside one month.
+	var periods []models.Period
+	for _, span := range [][2]string{{"2025-01-01", "2025-04-15"}, {"2025-01-03", "2025-03-28"}, {"2025-02-03", "2025-02-26"}, {"2025-02-10", "2025-02-20"}} {
+		p, err := models.ParsePeriod("", span[0], span[1], r.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		periods = append(periods, p)
 	}
 	check := func(when string, asOf time.Time) {
 		t.Helper()
-		for _, sc := range []struct {
-			name  string
-			scope models.Scope
-		}{{"四川省", province}, {"成都市", chengdu}, {"国资委", gzw}} {
-			// GroupBy "" reads every ticket: the reference.
-			all, err := r.s.CompletionStats(ctx, models.StatsQuery{Scope: sc.scope, Period: p, AsOf: asOf})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, g := range []string{"unit", "region", "category"} {
-				got, err := r.s.CompletionStats(ctx, models.StatsQuery{Scope: sc.scope, Period: p, AsOf: asOf, GroupBy: g})
+		for _, p := range periods {
+			when := when + "，" + p.Label
+			for _, sc := range []struct {
+				name  string
+				scope models.Scope
+			}{{"四川省", province}, {"成都市", chengdu}, {"国资委", gzw}} {
+				// GroupBy "" reads every ticket: the reference.
+				all, err := r.s.CompletionStats(ctx, models.StatsQuery{Scope: sc.scope, Period: p, AsOf: asOf})
 				if err != nil {
 					t.Fatal(err)
 				}
-				want, have := byDimension(all, g), byDimension(got, g)
-				if len(want) != len(have) {
-					t.Fatalf("%s, %s by %s: %d lines, the tickets give %d", when, sc.name, g, len(have), len(want))
-				}
-				for k, w := range want {
-					if have[k] != w {
-						t.Fatalf("%s, %s by %s, line %d:\n rollups %+v\n tickets %+v", when, sc.name, g, k, have[k], w)
+				for _, g := range []string{"unit", "region", "category"} {
+					got, err := r.s.CompletionStats(ctx, models.StatsQuery{Scope: sc.scope, Period: p, AsOf: asOf, GroupBy: g})
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, have := byDimension(all, g), byDimension(got, g)
+					if len(want) != len(have) {
+						t.Fatalf("%s, %s by %s: %d lines, the tickets give %d", when, sc.name, g, len(have), len(want))
+					}
+					for k, w := range want {
+						if have[k] != w {
+							t.Fatalf("%s, %s by %s, line %d:\n rollups %+v\n tickets %+v", when, sc.name, g, k, have[k], w)
+						}
 					}
 				}
 			}
@@ -106,6 +115,7 @@ func TestRollupsGiveWhatTheTicketsGive(t *testing.T) {
 	if _, err := r.s.SQLDB().Exec("UPDATE rate_rollups SET received = received + 1000 WHERE month = '2025-02'"); err != nil {
 		t.Fatal(err)
 	}
+	p := periods[0]
 	got, err := r.s.CompletionStats(ctx, models.StatsQuery{Scope: province, Period: p, AsOf: r.clock.Now(), GroupBy: "category"})
 	if err != nil {
 		t.Fatal(err)

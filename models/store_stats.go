@@ -44,34 +44,43 @@ func (s *Store) CompletionStats(ctx context.Context, q StatsQuery) ([]StatsCell,
 	if asOf.Before(to) {
 		to = asOf.Add(time.Second) // a ticket received at the report time counts
 	}
-	cells := map[[3]int64]*Counts{}
-	cell := func(unit, region, category int64) *Counts {
-		switch q.GroupBy {
-		case "unit":
-			region, category = 0, 0
-		case "region":
-			unit, category = 0, 0
-		case "category":
-			unit, region = 0, 0
+	// Counts per cell: what the period holds, and what is read only to be taken away again (the
+	// part of an edge month outside the period, when the rollups cover the whole month).
+	cells, outside := map[[3]int64]*Counts{}, map[[3]int64]*Counts{}
+	in := func(m map[[3]int64]*Counts) cellFunc {
+		return func(unit, region, category int64) *Counts {
+			switch q.GroupBy {
+			case "unit":
+				region, category = 0, 0
+			case "region":
+				unit, category = 0, 0
+			case "category":
+				unit, region = 0, 0
+			}
+			k := [3]int64{unit, region, category}
+			if m[k] == nil {
+				m[k] = &Counts{}
+			}
+			return m[k]
 		}
-		k := [3]int64{unit, region, category}
-		if cells[k] == nil {
-			cells[k] = &Counts{}
-		}
-		return cells[k]
 	}
-	from := ceilSecond(q.Period.From)
-	a, b, err := s.statsFromRollups(ctx, q, asOf, from, to, cell)
+	cell := in(cells)
+	spans, err := s.statsFromRollups(ctx, q, asOf, ceilSecond(q.Period.From), to, cell)
 	if err != nil {
 		return nil, err
 	}
 	db := s.db.WithContext(ctx)
-	for _, span := range [][2]time.Time{{from, a}, {b, to}} {
-		if span[0].Before(span[1]) {
-			if err := s.statsFromTickets(db, q, asOf, span[0], span[1], cell); err != nil {
-				return nil, err
-			}
+	for _, sp := range spans {
+		target := cell
+		if sp.outside {
+			target = in(outside)
 		}
+		if err := s.statsFromTickets(db, q, asOf, sp.from, sp.to, target); err != nil {
+			return nil, err
+		}
+	}
+	for k, c := range outside {
+		cell(k[0], k[1], k[2]).Minus(*c)
 	}
 	out := make([]StatsCell, 0, len(cells))
 	for k, c := range cells {
