@@ -222,6 +222,11 @@ func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from,
 	return spans, err
 }
 
+// unsettledStatuses are every status but closed and invalid, named one by one: an IN list lets the
+// database range over ix_tickets_open's receipt time within each status, where NOT IN reads
+// every open ticket of all time.
+var unsettledStatuses = []string{StatusTriage, StatusAssigned, StatusProcessing, StatusReviewing, StatusLinked}
+
 // openNow counts what moves with the clock among the open tickets received in [from, to) and
 // unchanged since builtAt: due, overdue and open over a month, at asOf.
 func (s *Store) openNow(db *gorm.DB, sq StatsQuery, asOf, builtAt, from, to time.Time, cell cellFunc) error {
@@ -239,7 +244,7 @@ func (s *Store) openNow(db *gorm.DB, sq StatsQuery, asOf, builtAt, from, to time
 	sel += ", " + sum("t.deadline <= ?") + " AS due, " + sum("t.deadline < ?") + " AS overdue_now, " +
 		sum("t.month_deadline < ?") + " AS open_over_month"
 	q := db.Table("tickets t").Select(sel, asOf, asOf, asOf).
-		Where("t.status NOT IN ('closed', 'invalid') AND t.duplicate_of IS NULL AND t.updated_at <= ?", builtAt)
+		Where("t.status IN ? AND t.duplicate_of IS NULL AND t.updated_at <= ?", unsettledStatuses, builtAt)
 	var rows []StatsCell
 	if err := s.statsFilter(q, sq, from, to).Group(dim).Scan(&rows).Error; err != nil {
 		return translate(err, "stats: open tickets")

@@ -1,6 +1,9 @@
 package models
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // The plan reads the fewest days from the tickets: whole months from the rollups, and at each end
 // the part of the edge month inside the period or the part outside it, whichever is shorter.
@@ -37,5 +40,18 @@ func TestPlanRollups(t *testing.T) {
 		if DateOf(a).String() != wantA || DateOf(b).String() != wantB || got != c.spans {
 			t.Errorf("%s..%s: rollups %s..%s, tickets %q; want %s..%s, %q", c.from, c.to, DateOf(a), DateOf(b), got, wantA, wantB, c.spans)
 		}
+	}
+}
+
+// The open statuses the live count reads are every status but closed and invalid.
+func TestUnsettledStatusesAreEveryOtherStatus(t *testing.T) {
+	for s := range statusLabels {
+		open := s != StatusClosed && s != StatusInvalid
+		if slices.Contains(unsettledStatuses, s) != open {
+			t.Errorf("status %s: in unsettledStatuses %v, open %v", s, !open, open)
+		}
+	}
+	if len(unsettledStatuses) != len(statusLabels)-2 {
+		t.Errorf("unsettledStatuses %v", unsettledStatuses)
 	}
 }
