@@ -307,12 +307,20 @@ func loadtestStats(ctx context.Context, cfg *Config, args []string, out io.Write
 		name, sql string
 		args      []any
 	}{
-		{"the rates' aggregation by region", `EXPLAIN SELECT t.region_id, COUNT(*),
+		{"the rollups of the quarter's months, by region", `EXPLAIN SELECT r.region_id, SUM(r.received), SUM(r.on_time), SUM(r.closed)
+			FROM rate_rollups r WHERE r.kind = 'c' AND r.month >= ? AND r.month < ? GROUP BY r.region_id`,
+			[]any{quarter.From.In(models.Shanghai).Format("2006-01"), quarter.To.In(models.Shanghai).Format("2006-01")}},
+		{"the live count of the quarter's open tickets", `EXPLAIN SELECT t.region_id,
+			SUM(CASE WHEN t.deadline <= ? THEN 1 ELSE 0 END), SUM(CASE WHEN t.month_deadline < ? THEN 1 ELSE 0 END)
+			FROM tickets t WHERE t.status IN ('triage', 'assigned', 'processing', 'reviewing', 'linked') AND t.duplicate_of IS NULL
+			AND t.updated_at <= ? AND t.received_at >= ? AND t.received_at < ? GROUP BY t.region_id`,
+			[]any{now.UTC(), now.UTC(), now.UTC(), quarter.From.UTC(), quarter.To.UTC()}},
+		{"the tickets of an edge span (unchanged since the report time), by region", `EXPLAIN SELECT t.region_id, COUNT(*),
 			SUM(CASE WHEN t.status = 'closed' AND t.closed_at <= t.deadline THEN 1 ELSE 0 END),
 			SUM(CASE WHEN t.status NOT IN ('closed', 'invalid') AND t.month_deadline < ? THEN 1 ELSE 0 END),
 			SUM(t.handling_days), SUM(CASE WHEN t.duplicate_of IS NULL AND t.rating <> '' AND t.reply_confirmed THEN 1 ELSE 0 END)
 			FROM tickets t WHERE t.received_at >= ? AND t.received_at < ? AND t.updated_at <= ?
-			GROUP BY t.region_id`, []any{now.UTC(), quarter.From.UTC(), quarter.To.UTC(), now.UTC()}},
+			GROUP BY t.region_id`, []any{now.UTC(), year.From.UTC(), year.From.AddDate(0, 0, 1).UTC(), now.UTC()}},
 		{"the weekly flow's closings", `EXPLAIN SELECT DATE(e.at + INTERVAL 8 HOUR), COUNT(*) FROM ticket_events e
 			WHERE e.to_status = 'closed' AND e.from_status <> 'closed' AND e.at >= ? AND e.at < ?
 			GROUP BY DATE(e.at + INTERVAL 8 HOUR)`, []any{quarter.From.UTC(), quarter.To.UTC()}},
