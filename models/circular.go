@@ -237,10 +237,14 @@ func attachmentRows(findings []Finding, object string) []AttachmentRow {
 		if f.Object != object {
 			continue
 		}
-		k := [2]string{f.Name, f.Unit}
+		name := f.Name
+		if f.Object == ObjectAccount && f.Platform != "" {
+			name += "（" + f.Platform + "）"
+		}
+		k := [2]string{name, f.Unit}
 		r := index[k]
 		if r == nil {
-			r = &row{AttachmentRow: AttachmentRow{Name: f.Name, Unit: f.Unit}, first: i}
+			r = &row{AttachmentRow: AttachmentRow{Name: name, Unit: f.Unit}, first: i}
 			index[k] = r
 			rows = append(rows, r)
 		}
