@@ -94,4 +94,3 @@ func paras(text string) []Para {
 func Cells(r models.AttachmentRow) []string {
 	return []string{strconv.Itoa(r.No), r.Name, r.Unit, r.Problems}
 }
-
