@@ -73,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = seed(ctx, cfg, log, args, stdout)
 	case "calendar":
 		err = calendar(ctx, cfg, log, args, stdout)
+	case "circular":
+		err = circularCommand(ctx, cfg, log, args, stdout)
 	case "loadtest":
 		switch {
 		case len(args) > 0 && args[0] == "reports":

@@ -358,7 +358,10 @@ func draftProblems(f *CircularFigures) string {
 		for _, x := range byIndicator[ind] {
 			what := "“" + x.Name + "”网站"
 			if x.Object == ObjectAccount {
-				what = "“" + x.Name + "”" + x.Platform + "账号"
+				what = "“" + x.Name + "”" + x.Platform
+				if !strings.HasSuffix(x.Platform, "号") {
+					what += "账号"
+				}
 			}
 			s := what
 			if x.Unit != "" && x.Unit != x.Name {

@@ -80,7 +80,7 @@ func TestCircularReproducesSichuan2025Q1(t *testing.T) {
 	if !strings.Contains(text.Title, "关于2025年第一季度全省政府网站与政务新媒体检查情况的通报") || text.Issuer != "四川省人民政府办公厅" {
 		t.Errorf("title %q, issuer %q", text.Title, text.Issuer)
 	}
-	if !strings.Contains(text.Problems, "“四川省政府国有资产监督管理委员会”网站历史页面被加挂非法暗链") || !strings.Contains(text.Problems, "“四川省广播电视局”微信订阅号账号") {
+	if !strings.Contains(text.Problems, "“四川省政府国有资产监督管理委员会”网站历史页面被加挂非法暗链") || !strings.Contains(text.Problems, "“四川省广播电视局”微信订阅号内容更新不及时") {
 		t.Errorf("存在问题 does not name the site and the account:\n%s", text.Problems)
 	}
 	if strings.Contains(text.Problems, "办件拖沓") {
