@@ -35,6 +35,7 @@ type Deps struct {
 	TrustedProxies []string
 	Ready          func(ctx context.Context) error // database and Redis answer
 	Clock          models.Clock
+	Inspection     models.InspectionSource // what circulars read of the inspection; nil: the registry alone
 }
 
 // New returns the HTTP handler with every route of the application.
@@ -68,6 +69,10 @@ func New(d Deps) (http.Handler, error) {
 	stats := &statsHandlers{ui: u, store: d.Store, clock: d.Clock}
 	notes := &notificationHandlers{ui: u, store: d.Store}
 	health := &healthHandlers{ready: d.Ready, registry: d.Registry}
+	if d.Inspection == nil {
+		d.Inspection = models.RegistryInspection{Store: d.Store}
+	}
+	circulars := &circularHandlers{ui: u, store: d.Store, inspection: d.Inspection, clock: d.Clock}
 	signedIn, inScope := u.require(), sessions.staffSession()
 	supervisors := u.require(models.RoleSupervisor, models.RoleAdmin)
 	admins := u.require(models.RoleAdmin)
@@ -104,6 +109,12 @@ func New(d Deps) (http.Handler, error) {
 	r.POST("/staff/tickets/:ticket_no/:action", handlers, limitBody(maxJSONBody), inScope, staff.act)
 	r.GET("/staff/audit", supervisors, inScope, staff.audit)
 	r.GET("/staff/stats", signedIn, inScope, stats.dashboard)
+	r.GET("/staff/circulars", supervisors, inScope, circulars.list)
+	r.POST("/staff/circulars", supervisors, limitBody(maxJSONBody), inScope, circulars.create)
+	r.GET("/staff/circulars/:id", supervisors, inScope, circulars.show)
+	r.POST("/staff/circulars/:id", supervisors, limitBody(maxJSONBody), inScope, circulars.save)
+	r.GET("/staff/circulars/:id/document", supervisors, inScope, circulars.document)
+	r.POST("/staff/circulars/:id/:action", supervisors, limitBody(maxJSONBody), inScope, circulars.act)
 	r.GET("/notifications", signedIn, inScope, notes.list)
 	r.GET("/notifications/:id", signedIn, notes.open)
 	r.POST("/notifications/read", signedIn, notes.readAll)
@@ -144,6 +155,11 @@ func New(d Deps) (http.Handler, error) {
 	api.GET("/tickets/:ticket_no", handlers, inScope, staff.apiShow)
 	api.POST("/tickets/:ticket_no/:action", handlers, limitBody(maxJSONBody), inScope, staff.apiAct)
 	api.GET("/stats/completion", signedIn, inScope, stats.apiCompletion)
+	api.GET("/circulars", supervisors, inScope, circulars.apiList)
+	api.POST("/circulars", supervisors, limitBody(maxJSONBody), inScope, circulars.apiCreate)
+	api.GET("/circulars/:id", supervisors, inScope, circulars.apiShow)
+	api.GET("/circulars/:id/document", supervisors, inScope, circulars.document)
+	api.POST("/circulars/:id/:action", supervisors, limitBody(maxJSONBody), inScope, circulars.apiAct)
 	api.GET("/notifications", signedIn, notes.apiList)
 	api.POST("/notifications/read", signedIn, limitBody(maxJSONBody), notes.apiRead)
 

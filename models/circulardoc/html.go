@@ -2,9 +2,12 @@ package circulardoc
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"html/template"
 	"io"
+	"strings"
 )
 
 //go:embed circular.html
@@ -24,3 +27,12 @@ func WriteHTML(w io.Writer, d Doc) error {
 	_, err := buf.WriteTo(w)
 	return err
 }
+
+// ContentSecurityPolicy is the policy to serve WriteHTML's pages with: no scripts, nothing
+// fetched, and the one inline style sheet allowed by its hash.
+var ContentSecurityPolicy = func() string {
+	start := strings.Index(htmlSource, "<style>") + len("<style>")
+	end := strings.Index(htmlSource, "</style>")
+	sum := sha256.Sum256([]byte(htmlSource[start:end]))
+	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+}()
