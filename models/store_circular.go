@@ -129,6 +129,15 @@ func (s *Store) CircularFigures(ctx context.Context, src InspectionSource, req C
 	if f.Findings, err = src.Findings(ctx, req.Region, p); err != nil {
 		return nil, err
 	}
+	asOf := cutoff.End()
+	if now.Before(asOf) {
+		asOf = now
+	}
+	late, err := s.lateRectifications(ctx, req.Region, first, cutoff, asOf)
+	if err != nil {
+		return nil, err
+	}
+	f.Findings = append(f.Findings, late...)
 	f.WebsiteRows = attachmentRows(f.Findings, ObjectWebsite)
 	f.AccountRows = attachmentRows(f.Findings, ObjectAccount)
 	seen := map[string]bool{}

@@ -239,9 +239,10 @@ func (s *Store) RefreshCircular(ctx context.Context, u *User, sc Scope, src Insp
 }
 
 // PublishCircular freezes a draft: its placeholders are filled for good, and neither figures nor
-// text change afterwards.
+// text change afterwards. Every unit its attachment names gets a rectification item, in the same
+// transaction.
 func (s *Store) PublishCircular(ctx context.Context, u *User, sc Scope, id int64) (*CircularRecord, error) {
-	return s.editDraft(ctx, u, sc, id, func(_ *gorm.DB, rec *CircularRecord) error {
+	return s.editDraft(ctx, u, sc, id, func(tx *gorm.DB, rec *CircularRecord) error {
 		c, err := rec.Circular()
 		if err != nil {
 			return err
@@ -253,7 +254,7 @@ func (s *Store) PublishCircular(ctx context.Context, u *User, sc Scope, id int64
 		now := s.now()
 		rec.setText(t)
 		rec.Status, rec.PublishedBy, rec.PublishedAt = CircularPublishedStatus, &u.ID, &now
-		return nil
+		return s.openRectifications(tx, rec, &c.Figures)
 	})
 }
 

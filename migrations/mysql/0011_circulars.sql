@@ -31,3 +31,34 @@ CREATE TABLE IF NOT EXISTS circulars (
   UNIQUE KEY uq_circulars_region_period_version (region_id, period, version),
   KEY ix_circulars_updated (updated_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Rectification (整改): publishing a circular opens one item for every unit its attachment names,
+-- due at the end of the circular's deadline. The unit uploads its report (PDF, DOCX or an image,
+-- checked by content); the circular's supervisor accepts it or sends it back. subject and problems
+-- are what the circular listed for the unit; kind says whether a website or an account.
+CREATE TABLE IF NOT EXISTS rectifications (
+  id            BIGINT       NOT NULL AUTO_INCREMENT,
+  circular_id   BIGINT       NOT NULL,
+  region_id     BIGINT       NOT NULL,
+  unit_id       BIGINT       NOT NULL,
+  kind          VARCHAR(16)  NOT NULL,
+  subject       VARCHAR(512) NOT NULL,
+  problems      TEXT         NOT NULL,
+  due_on        CHAR(10)     NOT NULL,
+  due_at        DATETIME     NOT NULL,
+  status        VARCHAR(16)  NOT NULL,
+  report_name   VARCHAR(255) NOT NULL DEFAULT '',
+  report_type   VARCHAR(128) NOT NULL DEFAULT '',
+  report_data   MEDIUMBLOB   NULL,
+  submitted_at  DATETIME     NULL,
+  submitted_by  BIGINT       NULL,
+  decided_at    DATETIME     NULL,
+  decided_by    BIGINT       NULL,
+  note          TEXT         NOT NULL,
+  created_at    DATETIME     NOT NULL,
+  updated_at    DATETIME     NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY uq_rectifications_circular_unit (circular_id, unit_id),
+  KEY ix_rectifications_unit (unit_id, status),
+  KEY ix_rectifications_region_due (region_id, due_on)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

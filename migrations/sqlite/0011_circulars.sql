@@ -30,3 +30,33 @@ CREATE TABLE IF NOT EXISTS circulars (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS uq_circulars_region_period_version ON circulars (region_id, period, version);
 CREATE INDEX IF NOT EXISTS ix_circulars_updated ON circulars (updated_at);
+
+-- Rectification (整改): publishing a circular opens one item for every unit its attachment names,
+-- due at the end of the circular's deadline. The unit uploads its report (PDF, DOCX or an image,
+-- checked by content); the circular's supervisor accepts it or sends it back. subject and problems
+-- are what the circular listed for the unit; kind says whether a website or an account.
+CREATE TABLE IF NOT EXISTS rectifications (
+  id            INTEGER  NOT NULL PRIMARY KEY AUTOINCREMENT,
+  circular_id   INTEGER  NOT NULL,
+  region_id     INTEGER  NOT NULL,
+  unit_id       INTEGER  NOT NULL,
+  kind          TEXT     NOT NULL,
+  subject       TEXT     NOT NULL,
+  problems      TEXT     NOT NULL,
+  due_on        TEXT     NOT NULL,
+  due_at        DATETIME NOT NULL,
+  status        TEXT     NOT NULL,
+  report_name   TEXT     NOT NULL DEFAULT '',
+  report_type   TEXT     NOT NULL DEFAULT '',
+  report_data   BLOB     NULL,
+  submitted_at  DATETIME NULL,
+  submitted_by  INTEGER  NULL,
+  decided_at    DATETIME NULL,
+  decided_by    INTEGER  NULL,
+  note          TEXT     NOT NULL DEFAULT '',
+  created_at    DATETIME NOT NULL,
+  updated_at    DATETIME NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS uq_rectifications_circular_unit ON rectifications (circular_id, unit_id);
+CREATE INDEX IF NOT EXISTS ix_rectifications_unit ON rectifications (unit_id, status);
+CREATE INDEX IF NOT EXISTS ix_rectifications_region_due ON rectifications (region_id, due_on);
