@@ -73,6 +73,7 @@ func New(d Deps) (http.Handler, error) {
 		d.Inspection = models.RegistryInspection{Store: d.Store}
 	}
 	circulars := &circularHandlers{ui: u, store: d.Store, inspection: d.Inspection, clock: d.Clock}
+	rectifications := &rectificationHandlers{ui: u, store: d.Store, clock: d.Clock}
 	signedIn, inScope := u.require(), sessions.staffSession()
 	supervisors := u.require(models.RoleSupervisor, models.RoleAdmin)
 	admins := u.require(models.RoleAdmin)
@@ -115,6 +116,10 @@ func New(d Deps) (http.Handler, error) {
 	r.POST("/staff/circulars/:id", supervisors, limitBody(maxJSONBody), inScope, circulars.save)
 	r.GET("/staff/circulars/:id/document", supervisors, inScope, circulars.document)
 	r.POST("/staff/circulars/:id/:action", supervisors, limitBody(maxJSONBody), inScope, circulars.act)
+	r.GET("/staff/rectifications", signedIn, inScope, rectifications.list)
+	r.GET("/staff/rectifications/:id", signedIn, inScope, rectifications.show)
+	r.GET("/staff/rectifications/:id/report", signedIn, inScope, rectifications.report)
+	r.POST("/staff/rectifications/:id/:action", signedIn, limitBody(maxUploadBody), inScope, rectifications.act)
 	r.GET("/notifications", signedIn, inScope, notes.list)
 	r.GET("/notifications/:id", signedIn, notes.open)
 	r.POST("/notifications/read", signedIn, notes.readAll)

@@ -38,12 +38,13 @@ func newUI(d Deps) *ui {
 // assets, so the composition root builds the engine with TemplateFuncs(assets).
 func TemplateFuncs(assets *static.Assets) template.FuncMap {
 	return template.FuncMap{
-		"asset":       assets.URL,
-		"statusLabel": models.StatusLabel,
-		"eventLabel":  models.EventLabel,
-		"ratingLabel": models.RatingLabel,
-		"roleLabel":   roleLabel,
-		"piiLabel":    models.PersonalDataLabel,
+		"asset":        assets.URL,
+		"statusLabel":  models.StatusLabel,
+		"eventLabel":   models.EventLabel,
+		"ratingLabel":  models.RatingLabel,
+		"roleLabel":    roleLabel,
+		"rectifyLabel": models.RectifyStatusLabel,
+		"piiLabel":     models.PersonalDataLabel,
 		"date": func(v any) string {
 			switch t := v.(type) {
 			case time.Time:
