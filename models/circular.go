@@ -29,11 +29,12 @@ type CircularFigures struct {
 	Accounts Coverage      `json:"accounts"`
 	Tickets  TicketFigures `json:"tickets"`
 
-	Findings        []Finding       `json:"findings"`
-	WebsiteRows     []AttachmentRow `json:"website_rows"`
-	AccountRows     []AttachmentRow `json:"account_rows"`
-	RectifyingUnits []string        `json:"rectifying_units"` // every unit named in the attachments
-	RefreshedAt     time.Time       `json:"refreshed_at"`
+	Findings        []Finding           `json:"findings"`
+	WebsiteRows     []AttachmentRow     `json:"website_rows"`
+	AccountRows     []AttachmentRow     `json:"account_rows"`
+	RectifyingUnits []string            `json:"rectifying_units"` // every unit named in the attachments
+	Rectifications  RectificationCounts `json:"rectifications"`   // earlier circulars' rectifications due in this period
+	RefreshedAt     time.Time           `json:"refreshed_at"`
 }
 
 // Coverage is the inspection of websites or of accounts over the region's subtree.
@@ -124,6 +125,9 @@ var Placeholders = map[string]func(f *CircularFigures) string{
 	"按期办结率":    func(f *CircularFigures) string { return f.Tickets.OnTimeRate },
 	"办结率":      func(f *CircularFigures) string { return f.Tickets.CompletionRate },
 	"整改单位数":    func(f *CircularFigures) string { return strconv.Itoa(len(f.RectifyingUnits)) },
+	"整改应报数":    func(f *CircularFigures) string { return itoa(f.Rectifications.Due) },
+	"整改按期数":    func(f *CircularFigures) string { return itoa(f.Rectifications.OnTime) },
+	"整改逾期数":    func(f *CircularFigures) string { return itoa(f.Rectifications.Late) },
 	"整改期限":     func(f *CircularFigures) string { return monthDay(f.Deadline) },
 	"时段":       func(f *CircularFigures) string { return f.PeriodLabel },
 }
@@ -304,6 +308,13 @@ func DraftText(f *CircularFigures, region Region, issuer, issueDate, requirement
 		tk += "。相关单位对网民留言进行核实、处理和反馈，按期办结率为{{按期办结率}}。"
 	}
 	ov = append(ov, tk)
+	if f.Rectifications.Due > 0 {
+		rc := "（四）整改情况。本期应提交整改报告的单位{{整改应报数}}个，按期提交{{整改按期数}}个"
+		if f.Rectifications.Late > 0 {
+			rc += "，逾期提交或未提交{{整改逾期数}}个"
+		}
+		ov = append(ov, rc+"。")
+	}
 	t.Overview = strings.Join(ov, "\n")
 
 	t.Problems = draftProblems(f)

@@ -68,7 +68,19 @@ func (s *Store) DraftCircular(ctx context.Context, src InspectionSource, req Cir
 	} else if _, err := ParseDate(issue); err != nil {
 		return nil, Invalid("issue_date", "成文日期应为 YYYY-MM-DD")
 	}
-	return &Circular{Figures: *f, Text: DraftText(f, req.Region, issuer, issue, "")}, nil
+	// 下步要求 carries over from the region's last published circular, as edited there; the
+	// first one starts from DefaultRequirements.
+	var last []string
+	err = s.db.WithContext(ctx).Table("circulars").Where("region_id = ? AND status = ?", req.Region.ID, CircularPublishedStatus).
+		Order("published_at DESC, id DESC").Limit(1).Pluck("requirements", &last).Error
+	if err != nil {
+		return nil, translate(err, "last circular")
+	}
+	template := ""
+	if len(last) > 0 {
+		template = last[0]
+	}
+	return &Circular{Figures: *f, Text: DraftText(f, req.Region, issuer, issue, template)}, nil
 }
 
 // CircularFigures gathers a circular's figures from the inspection source and the rates.
@@ -133,11 +145,11 @@ func (s *Store) CircularFigures(ctx context.Context, src InspectionSource, req C
 	if now.Before(asOf) {
 		asOf = now
 	}
-	late, err := s.lateRectifications(ctx, req.Region, first, cutoff, asOf)
+	late, counts, err := s.lateRectifications(ctx, req.Region, first, cutoff, asOf)
 	if err != nil {
 		return nil, err
 	}
-	f.Findings = append(f.Findings, late...)
+	f.Findings, f.Rectifications = append(f.Findings, late...), counts
 	f.WebsiteRows = attachmentRows(f.Findings, ObjectWebsite)
 	f.AccountRows = attachmentRows(f.Findings, ObjectAccount)
 	seen := map[string]bool{}

@@ -41,6 +41,7 @@ func TestCircularDraftEditRefreshPublishCorrect(t *testing.T) {
 	text := rec.Text()
 	text.Overview = "本季度共收到留言{{找错留言数}}条。"
 	text.DocNumber = "川办便函〔2025〕78号"
+	text.Requirements = "（一）本省的要求。按期办结率须保持{{按期办结率}}。"
 	bad := text
 	bad.Problems = "{{不存在的数}}"
 	if _, err := s.SaveCircularText(ctx, sup, sc, rec.ID, bad); models.ErrorField(err) != "problems" {
@@ -94,6 +95,15 @@ func TestCircularDraftEditRefreshPublishCorrect(t *testing.T) {
 	again, _ := s.CircularByID(ctx, sc, rec.ID)
 	if again.Figures != frozen || again.Overview != rec.Overview {
 		t.Fatal("a published circular changed")
+	}
+
+	// The next draft's 下步要求 starts from the published one's.
+	q2, err := s.DraftCircular(ctx, src, models.CircularRequest{Region: mustRegion(t, s, "510000"), Period: "2025-03"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q2.Text.Requirements != rec.Requirements || !strings.HasPrefix(rec.Requirements, "（一）本省的要求。") {
+		t.Fatalf("requirements carried over: %q from %q (%v)", q2.Text.Requirements, rec.Requirements, err)
 	}
 
 	fix, err := s.CorrectCircular(ctx, sup, sc, rec.ID)

@@ -267,20 +267,36 @@ func (s *Store) lockRectification(tx *gorm.DB, sc Scope, id int64) (*Rectificati
 
 // lateRectifications are the findings a circular adds for rectifications of the region's subtree
 // due from first to cutoff whose report came late or not at all by asOf: "整改报告提交不及时".
-func (s *Store) lateRectifications(ctx context.Context, region Region, first, cutoff Date, asOf time.Time) ([]Finding, error) {
+func (s *Store) lateRectifications(ctx context.Context, region Region, first, cutoff Date, asOf time.Time) ([]Finding, RectificationCounts, error) {
 	var rows []RectificationRow
 	err := s.rectificationQuery(ctx, Scope{RegionPath: region.Path}).
 		Where("x.due_on >= ? AND x.due_on <= ?", first.String(), cutoff.String()).Order("x.due_on, x.id").Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, "late rectifications")
+		return nil, RectificationCounts{}, translate(err, "late rectifications")
 	}
 	var out []Finding
+	var n RectificationCounts
 	for _, r := range rows {
+		n.Due++
+		if r.Status == RectifyAccepted {
+			n.Accepted++
+		}
 		if !r.Late(asOf) {
+			n.OnTime++
 			continue
 		}
+		n.Late++
 		out = append(out, Finding{Object: r.Kind, Name: r.Subject, UnitID: r.UnitID, Unit: r.UnitName, RegionID: r.RegionID,
 			Indicator: "整改不到位", Problem: "整改报告提交不及时"})
 	}
-	return out, nil
+	return out, n, nil
+}
+
+// RectificationCounts are the rectifications due in a circular's period: how many, how many
+// reported on time, late (or not at all), and accepted.
+type RectificationCounts struct {
+	Due      int64 `json:"due"`
+	OnTime   int64 `json:"on_time"`
+	Late     int64 `json:"late"`
+	Accepted int64 `json:"accepted"`
 }

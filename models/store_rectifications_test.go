@@ -87,7 +87,8 @@ func TestRectificationsOpenOnPublishAndLateOnesAreNamedNextTime(t *testing.T) {
 		t.Fatalf("report: %q %q %q %v", name, ctype, data, err)
 	}
 
-	// The next quarter: 广电局 and 泸州 never reported; 国资委 did, on time.
+	// The next quarter: 广电局 and 泸州 never reported; 国资委 did, on time. 下步要求 carries over
+	// from the published circular.
 	clock.Set(storetest.At("2025-06-25 10:00"))
 	q2, err := s.DraftCircular(ctx, models.RegistryInspection{Store: s}, models.CircularRequest{Region: mustRegion(t, s, "510000"), Period: "2025Q2", Cutoff: "2025-06-20"})
 	if err != nil {
@@ -101,6 +102,12 @@ func TestRectificationsOpenOnPublishAndLateOnesAreNamedNextTime(t *testing.T) {
 	}
 	if strings.Join(late, ",") != "四川省广播电视局,泸州市人民政府办公室" {
 		t.Errorf("named late: %v (rows %+v)", late, q2.Figures.AccountRows)
+	}
+	if rc := q2.Figures.Rectifications; rc.Due != 3 || rc.OnTime != 1 || rc.Late != 2 || rc.Accepted != 1 {
+		t.Errorf("rectification counts: %+v", rc)
+	}
+	if !strings.Contains(q2.Filled().Overview, "本期应提交整改报告的单位3个，按期提交1个，逾期提交或未提交2个。") {
+		t.Errorf("总体情况 lacks the rectification counts:\n%s", q2.Filled().Overview)
 	}
 	if !strings.Contains(q2.Filled().Problems, "整改不到位") {
 		t.Errorf("存在问题 does not name the late rectifications:\n%s", q2.Filled().Problems)
