@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -191,4 +192,42 @@ func TestCircularRefusesBadRequests(t *testing.T) {
 	if _, err := s.FindRegion(ctx, "火星"); models.ErrorKind(err) != models.KindNotFound {
 		t.Errorf("unknown region: %v", err)
 	}
+}
+
+// Whatever a supervisor types, saving either refuses it with a field or keeps it, and filling the
+// placeholders of kept text leaves none that the figures know unfilled and never panics.
+func FuzzCircularText(f *testing.F) {
+	f.Add("合格率{{网站合格率}}。", "2025-03-25")
+	f.Add("{{ 按期办结率 }}{{{{}}}}{{未知}}", "2025-13-01")
+	f.Add("{{找错留言数", "")
+	figures := &models.CircularFigures{PeriodLabel: "2025年第一季度", From: "2025-01-01", Cutoff: "2025-03-20", Deadline: "2025-04-30",
+		Websites: models.Coverage{Checked: 735, WithProblems: 1, PassRate: "99.86%", Subregions: 21, AtFull: []string{"成都"}},
+		Tickets:  models.TicketFigures{Received: 169, OnTimeRate: "100%"}}
+	f.Fuzz(func(t *testing.T, body, date string) {
+		text := models.CircularText{Title: "通报", Issuer: "四川省人民政府办公厅", IssueDate: date, Overview: body}
+		if err := text.Validate(); err != nil {
+			if models.ErrorKind(err) != models.KindInvalid || models.ErrorField(err) == "" {
+				t.Fatalf("%q: %v", body, err)
+			}
+			return
+		}
+		filled := models.FillPlaceholders(body, figures)
+		for name := range models.Placeholders {
+			if strings.Contains(filled, "{{"+name+"}}") {
+				t.Fatalf("%q filled as %q keeps {{%s}}", body, filled, name)
+			}
+		}
+	})
+}
+
+func FuzzParseCircularID(f *testing.F) {
+	for _, s := range []string{"1", "0", "abc", "99999999999999999999", "-1", "１"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		id, err := models.ParseCircularID(raw)
+		if err == nil && (id <= 0 || strconv.FormatInt(id, 10) != strings.TrimLeft(raw, "0")) {
+			t.Fatalf("%q read as %d", raw, id)
+		}
+	})
 }
