@@ -122,3 +122,51 @@ func mustRegion(t *testing.T, s *models.Store, code string) models.Region {
 	}
 	return r
 }
+
+// Reminders follow the working-day calendar: on the deadline's day (the last working day up to
+// it) the unit is told; on every working day after it, the unit and the issuing supervisors; at
+// most once a day, however often the task runs.
+func TestRectificationRemindersFollowTheCalendar(t *testing.T) {
+	clock := storetest.NewClock("2025-03-25 10:00:00")
+	s := storetest.Open(t, clock)
+	u := demoUsers(t, s)
+	ctx := context.Background()
+	sup := u["sc-supervisor"]
+	sc, _ := s.ScopeOf(ctx, sup)
+	rec, err := s.CreateCircular(ctx, sup, storetest.SichuanInspection(t, s), models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil { // due Wed 2025-04-30, before the 五一 break
+		t.Fatal(err)
+	}
+	unread := func(user string) int64 {
+		n, err := s.UnreadNotifications(ctx, u[user].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, step := range []struct {
+		at      string
+		sent    int
+		gzw, sc int64 // unread notifications after the step
+	}{
+		{"2025-04-29 10:00", 0, 1, 0}, // a day early: nothing (the 1 is the notice of publishing)
+		{"2025-04-30 08:00", 0, 1, 0}, // before the reminder hour
+		{"2025-04-30 10:00", 3, 2, 0}, // due today: the three units
+		{"2025-04-30 15:00", 0, 2, 0}, // once a day
+		{"2025-05-02 10:00", 0, 2, 0}, // a holiday
+		{"2025-05-06 10:00", 3, 3, 3}, // overdue: the units and the issuing supervisor
+		{"2025-05-06 11:00", 0, 3, 3},
+	} {
+		clock.Set(storetest.At(step.at))
+		n, err := s.RemindRectifications(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != step.sent || unread("gzw-staff") != step.gzw || unread("sc-supervisor") != step.sc {
+			t.Errorf("%s: %d sent, 国资委 %d unread, 省 %d unread; want %d, %d, %d", step.at, n, unread("gzw-staff"), unread("sc-supervisor"), step.sent, step.gzw, step.sc)
+		}
+	}
+}

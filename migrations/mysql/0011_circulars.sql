@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS circulars (
 
 -- Rectification (整改): publishing a circular opens one item for every unit its attachment names,
 -- due at the end of the circular's deadline. The unit uploads its report (PDF, DOCX or an image,
--- checked by content); the circular's supervisor accepts it or sends it back. subject and problems
+-- checked by content); the circular's supervisor accepts it or sends it back. reminded_on is the
+-- day of the last reminder, so the hourly reminder task writes at most one a day. subject and problems
 -- are what the circular listed for the unit; kind says whether a website or an account.
 CREATE TABLE IF NOT EXISTS rectifications (
   id            BIGINT       NOT NULL AUTO_INCREMENT,
@@ -54,6 +55,7 @@ CREATE TABLE IF NOT EXISTS rectifications (
   submitted_by  BIGINT       NULL,
   decided_at    DATETIME     NULL,
   decided_by    BIGINT       NULL,
+  reminded_on   CHAR(10)     NOT NULL DEFAULT '',
   note          TEXT         NOT NULL,
   created_at    DATETIME     NOT NULL,
   updated_at    DATETIME     NOT NULL,

@@ -33,7 +33,8 @@ CREATE INDEX IF NOT EXISTS ix_circulars_updated ON circulars (updated_at);
 
 -- Rectification (整改): publishing a circular opens one item for every unit its attachment names,
 -- due at the end of the circular's deadline. The unit uploads its report (PDF, DOCX or an image,
--- checked by content); the circular's supervisor accepts it or sends it back. subject and problems
+-- checked by content); the circular's supervisor accepts it or sends it back. reminded_on is the
+-- day of the last reminder, so the hourly reminder task writes at most one a day. subject and problems
 -- are what the circular listed for the unit; kind says whether a website or an account.
 CREATE TABLE IF NOT EXISTS rectifications (
   id            INTEGER  NOT NULL PRIMARY KEY AUTOINCREMENT,
@@ -53,6 +54,7 @@ CREATE TABLE IF NOT EXISTS rectifications (
   submitted_by  INTEGER  NULL,
   decided_at    DATETIME NULL,
   decided_by    INTEGER  NULL,
+  reminded_on   TEXT     NOT NULL DEFAULT '',
   note          TEXT     NOT NULL DEFAULT '',
   created_at    DATETIME NOT NULL,
   updated_at    DATETIME NOT NULL
