@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// upload posts a report file as the unit's browser would.
-func (a *testApp) upload(path, name string, data []byte) (*http.Response, string) {
+// uploadReport posts a report file as the unit's browser would.
+func (a *testApp) uploadReport(path, name string, data []byte) (*http.Response, string) {
 	a.t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -41,10 +41,10 @@ func TestRectificationPages(t *testing.T) {
 		t.Fatalf("国资委 sees %d rectifications (%d)", links.Length(), resp.StatusCode)
 	}
 	item, _ := links.Attr("href")
-	if resp, body := a.upload(item+"/report", "整改报告.pdf", []byte("MZ\x90\x00 this is a program, not a PDF")); resp.StatusCode != 400 || !strings.Contains(body, "只能是 PDF") {
+	if resp, body := a.uploadReport(item+"/report", "整改报告.pdf", []byte("MZ\x90\x00 this is a program, not a PDF")); resp.StatusCode != 400 || !strings.Contains(body, "只能是 PDF") {
 		t.Fatalf("a program named .pdf: %d", resp.StatusCode)
 	}
-	if resp, body := a.upload(item+"/report", "整改报告.pdf", []byte("%PDF-1.4\n整改情况报告\n%%EOF")); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := a.uploadReport(item+"/report", "整改报告.pdf", []byte("%PDF-1.4\n整改情况报告\n%%EOF")); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("report: %d %s", resp.StatusCode, body)
 	}
 	if resp, _ := a.postFormFrom(item+"/accept", nil, nil, "same-origin"); resp.StatusCode != 403 {
@@ -67,7 +67,7 @@ func TestRectificationPages(t *testing.T) {
 
 	a.Client.Jar, _ = cookiejar.New(nil)
 	a.loginPage("gzw-staff")
-	if resp, body := a.upload(item+"/report", "截图.png", pngImage(t, 40, 30)); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := a.uploadReport(item+"/report", "截图.png", pngImage(t, 40, 30)); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("second report: %d %s", resp.StatusCode, body)
 	}
 	a.Client.Jar, _ = cookiejar.New(nil)

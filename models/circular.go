@@ -29,7 +29,7 @@ type CircularFigures struct {
 	Accounts Coverage      `json:"accounts"`
 	Tickets  TicketFigures `json:"tickets"`
 
-	Findings        []Finding           `json:"findings"`
+	Findings        []CircularFinding   `json:"findings"`
 	WebsiteRows     []AttachmentRow     `json:"website_rows"`
 	AccountRows     []AttachmentRow     `json:"account_rows"`
 	RectifyingUnits []string            `json:"rectifying_units"` // every unit named in the attachments
@@ -229,7 +229,7 @@ func ordinal(i int) string {
 
 // attachmentRows merges the findings of one object kind into one row per site or account, the
 // vetoed first, otherwise in the source's order; a row's problems are joined with 、.
-func attachmentRows(findings []Finding, object string) []AttachmentRow {
+func attachmentRows(findings []CircularFinding, object string) []AttachmentRow {
 	type row struct {
 		AttachmentRow
 		veto  bool
@@ -356,7 +356,7 @@ func coverageParagraph(head, running, problems, key, full string, c Coverage) st
 // or account and its unit, then one on late 找错 handling, naming the units.
 func draftProblems(f *CircularFigures) string {
 	var order []string
-	byIndicator := map[string][]Finding{}
+	byIndicator := map[string][]CircularFinding{}
 	for _, x := range f.Findings {
 		if _, ok := byIndicator[x.Indicator]; !ok {
 			order = append(order, x.Indicator)

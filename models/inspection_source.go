@@ -20,7 +20,7 @@ import (
 type InspectionSource interface {
 	Websites(ctx context.Context, region Region, p Period) ([]CoverageLine, error)
 	Accounts(ctx context.Context, region Region, p Period) ([]CoverageLine, error)
-	Findings(ctx context.Context, region Region, p Period) ([]Finding, error)
+	Findings(ctx context.Context, region Region, p Period) ([]CircularFinding, error)
 }
 
 // CoverageLine counts the websites (or accounts) of the units of one region.
@@ -37,8 +37,8 @@ const (
 	ObjectAccount = "account"
 )
 
-// Finding is one confirmed, outstanding problem of a site or account, as a circular names it.
-type Finding struct {
+// CircularFinding is one confirmed, outstanding problem of a site or account, as a circular names it.
+type CircularFinding struct {
 	Object    string `json:"object"`   // ObjectWebsite or ObjectAccount
 	Name      string `json:"name"`     // the site's name, or the account's (with its platform, e.g. "四川省广播电视局"微信订阅号)
 	Platform  string `json:"platform"` // for accounts: 微信, 微博, …
@@ -62,7 +62,7 @@ func (r RegistryInspection) Accounts(ctx context.Context, region Region, _ Perio
 	return r.count(ctx, "media_accounts", AccountActive, region)
 }
 
-func (r RegistryInspection) Findings(context.Context, Region, Period) ([]Finding, error) {
+func (r RegistryInspection) Findings(context.Context, Region, Period) ([]CircularFinding, error) {
 	return nil, nil
 }
 
@@ -80,7 +80,7 @@ func (r RegistryInspection) count(ctx context.Context, table, status string, reg
 type StaticInspection struct {
 	WebsiteLines []CoverageLine
 	AccountLines []CoverageLine
-	Found        []Finding
+	Found        []CircularFinding
 	Paths        map[int64]string
 }
 
@@ -92,8 +92,8 @@ func (s StaticInspection) Accounts(_ context.Context, region Region, _ Period) (
 	return s.within(s.AccountLines, region), nil
 }
 
-func (s StaticInspection) Findings(_ context.Context, region Region, _ Period) ([]Finding, error) {
-	var out []Finding
+func (s StaticInspection) Findings(_ context.Context, region Region, _ Period) ([]CircularFinding, error) {
+	var out []CircularFinding
 	for _, f := range s.Found {
 		if strings.HasPrefix(s.Paths[f.RegionID], region.Path) {
 			out = append(out, f)

@@ -267,14 +267,14 @@ func (s *Store) lockRectification(tx *gorm.DB, sc Scope, id int64) (*Rectificati
 
 // lateRectifications are the findings a circular adds for rectifications of the region's subtree
 // due from first to cutoff whose report came late or not at all by asOf: "整改报告提交不及时".
-func (s *Store) lateRectifications(ctx context.Context, region Region, first, cutoff Date, asOf time.Time) ([]Finding, RectificationCounts, error) {
+func (s *Store) lateRectifications(ctx context.Context, region Region, first, cutoff Date, asOf time.Time) ([]CircularFinding, RectificationCounts, error) {
 	var rows []RectificationRow
 	err := s.rectificationQuery(ctx, Scope{RegionPath: region.Path}).
 		Where("x.due_on >= ? AND x.due_on <= ?", first.String(), cutoff.String()).Order("x.due_on, x.id").Scan(&rows).Error
 	if err != nil {
 		return nil, RectificationCounts{}, translate(err, "late rectifications")
 	}
-	var out []Finding
+	var out []CircularFinding
 	var n RectificationCounts
 	for _, r := range rows {
 		n.Due++
@@ -286,7 +286,7 @@ func (s *Store) lateRectifications(ctx context.Context, region Region, first, cu
 			continue
 		}
 		n.Late++
-		out = append(out, Finding{Object: r.Kind, Name: r.Subject, UnitID: r.UnitID, Unit: r.UnitName, RegionID: r.RegionID,
+		out = append(out, CircularFinding{Object: r.Kind, Name: r.Subject, UnitID: r.UnitID, Unit: r.UnitName, RegionID: r.RegionID,
 			Indicator: "整改不到位", Problem: "整改报告提交不及时"})
 	}
 	return out, n, nil

@@ -47,7 +47,7 @@ func SichuanInspection(t testing.TB, s *models.Store) models.StaticInspection {
 	}
 	src.WebsiteLines = append(src.WebsiteLines, models.CoverageLine{RegionID: province.ID, Running: 735 - 21*30, Checked: 735 - 21*30, WithProblems: 1})
 	src.AccountLines = append(src.AccountLines, models.CoverageLine{RegionID: province.ID, Running: 4133 - 21*190, Checked: 4133 - 21*190, WithProblems: 1})
-	src.Found = []models.Finding{
+	src.Found = []models.CircularFinding{
 		{Object: models.ObjectWebsite, Name: "四川省政府国有资产监督管理委员会", Unit: "四川省政府国有资产监督管理委员会", RegionID: province.ID,
 			Indicator: "安全、泄密事故等严重问题", Problem: "历史页面被加挂非法暗链", Veto: true},
 		{Object: models.ObjectAccount, Name: "四川省广播电视局", Platform: "微信订阅号", Unit: "四川省广播电视局", RegionID: province.ID,
@@ -151,10 +151,10 @@ func ZhongshanInspection(t testing.TB, s *models.Store) models.StaticInspection 
 		WebsiteLines: []models.CoverageLine{{RegionID: zs.ID, Running: 59, Checked: 59, WithProblems: 3}},
 		AccountLines: []models.CoverageLine{{RegionID: zs.ID, Running: 171, Checked: 171}},
 	}
-	finding := func(name, unit, indicator, problem string, veto bool) models.Finding {
-		return models.Finding{Object: models.ObjectWebsite, Name: name, Unit: unit, RegionID: zs.ID, Indicator: indicator, Problem: problem, Veto: veto}
+	finding := func(name, unit, indicator, problem string, veto bool) models.CircularFinding {
+		return models.CircularFinding{Object: models.ObjectWebsite, Name: name, Unit: unit, RegionID: zs.ID, Indicator: indicator, Problem: problem, Veto: veto}
 	}
-	src.Found = []models.Finding{
+	src.Found = []models.CircularFinding{
 		finding("火炬开发区网站", "火炬开发区管委会", "整改不到位", "整改报告提交不及时", false),
 		finding("中山市文化广电旅游局网站", "中山市文化广电旅游局", "安全、泄密事故等严重问题", "出现严重表述错误被省府办通报", true),
 		finding("石岐街道办事处网站", "石岐街道办事处", "安全、泄密事故等严重问题", "单项否决（一稿多发的弄虚作假行为）", true),
