@@ -35,6 +35,7 @@ func circularCommand(ctx context.Context, cfg *Config, log *slog.Logger, args []
 	cutoff := fs.String("cutoff", "", "")
 	deadline := fs.String("deadline", "", "")
 	docNumber := fs.String("doc-number", "", "")
+	issueDate := fs.String("issue-date", "", "")
 	if err := fs.Parse(args); err != nil {
 		return usageError{"circular: " + err.Error()}
 	}
@@ -61,7 +62,7 @@ func circularCommand(ctx context.Context, cfg *Config, log *slog.Logger, args []
 		return err
 	}
 	c, err := store.DraftCircular(ctx, inspectionSource(store), models.CircularRequest{
-		Region: r, Period: *period, Decimals: decimals, Cutoff: *cutoff, Deadline: *deadline})
+		Region: r, Period: *period, Decimals: decimals, Cutoff: *cutoff, Deadline: *deadline, IssueDate: *issueDate})
 	if err != nil {
 		if models.ErrorKind(err) == models.KindInvalid {
 			return usageError{fmt.Sprintf("circular: --%s: %s", strings.ReplaceAll(models.ErrorField(err), "_", "-"), models.ErrorMessage(err))}

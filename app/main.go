@@ -5,6 +5,7 @@
 //	go run ./app migrate             apply the database migrations
 //	go run ./app seed --demo         load the demo registry and logins
 //	go run ./app calendar import F   import a year's working-day calendar (holiday-cn JSON)
+//	go run ./app circular --region R --period 2025Q1 --format html|docx|xlsx|json [--out FILE]
 package main
 
 import (
@@ -44,6 +45,10 @@ commands:
   loadtest generate [--tickets 1000000 --units 1000 --years 2]
                             write a province's history for the rates benchmark
   loadtest stats            time the rates on it next to COUNT(*) (docs/benchmarks.md)
+  circular --region R --period 2025Q1 [--format html|docx|xlsx|json] [--out FILE]
+           [--decimals 2] [--cutoff DATE] [--deadline DATE] [--issue-date DATE] [--doc-number 文号]
+                            draft a region's inspection circular (通报) from the data; R is the
+                            region's name (四川省) or code (510000)
 
 settings come from the environment: see README.md.
 `

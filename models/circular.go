@@ -239,7 +239,7 @@ func attachmentRows(findings []CircularFinding, object string) []AttachmentRow {
 		r.veto = r.veto || f.Veto
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].veto && !rows[j].veto })
-	out := make([]AttachmentRow, len(rows))
+	out := make([]AttachmentRow, len(rows)) // [] in JSON when empty
 	for i, r := range rows {
 		out[i] = r.AttachmentRow
 		out[i].No = i + 1

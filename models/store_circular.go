@@ -162,6 +162,22 @@ func (s *Store) CircularFigures(ctx context.Context, src InspectionSource, req C
 	if f.Tickets, err = s.circularTickets(ctx, req.Region, first, cutoff, now, decimals); err != nil {
 		return nil, err
 	}
+	// Lists are [] in JSON, never null, so readers need not tell "none" from "missing".
+	for _, l := range []*[]string{&f.Websites.AtFull, &f.Websites.AtFullCodes, &f.Accounts.AtFull, &f.Accounts.AtFullCodes,
+		&f.RectifyingUnits, &f.Tickets.MainCategories} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if f.Findings == nil {
+		f.Findings = []CircularFinding{}
+	}
+	if f.Tickets.Slow == nil {
+		f.Tickets.Slow = []SlowUnit{}
+	}
+	if f.Tickets.Categories == nil {
+		f.Tickets.Categories = []NamedCount{}
+	}
 	return f, nil
 }
 

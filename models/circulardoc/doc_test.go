@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"io"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -133,6 +134,16 @@ func TestDOCXReadBack(t *testing.T) {
 	}
 	if !reflect.DeepEqual(rows, wantRows) {
 		t.Errorf("table:\n got %q\nwant %q", rows, wantRows)
+	}
+	// Every style the document names is defined: Word and WPS fall back silently otherwise.
+	defined := map[string]bool{}
+	for _, m := range regexp.MustCompile(`w:styleId="([^"]+)"`).FindAllStringSubmatch(string(parts["word/styles.xml"]), -1) {
+		defined[m[1]] = true
+	}
+	for _, m := range regexp.MustCompile(`<w:(?:p|r|tbl)Style w:val="([^"]+)"/>`).FindAllStringSubmatch(string(parts["word/document.xml"]), -1) {
+		if !defined[m[1]] {
+			t.Errorf("document.xml uses the undefined style %q", m[1])
+		}
 	}
 	s := doc.Body.Sect
 	if s.Size.W != "11906" || s.Size.H != "16838" {
