@@ -6,10 +6,14 @@ import (
 	"context"
 	"encoding/xml"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
@@ -234,5 +238,56 @@ func TestHTMLIsAGongwen(t *testing.T) {
 	})
 	if !reflect.DeepEqual(rows, wantRows) {
 		t.Errorf("attachment:\n got %q\nwant %q", rows, wantRows)
+	}
+}
+
+// Where LibreOffice is installed (apt-get install libreoffice-writer-nogui), the DOCX opens in a
+// real word processor: converted to PDF its pages are A4, and converted to text it holds the
+// title and every cell of the attachment. Skipped, saying so, where it is not.
+func TestDOCXOpensInLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui): DOCX not rendered")
+	}
+	c := zhongshan(t)
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "circular.docx"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []string{"pdf", "txt:Text (encoded):UTF8"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+			"--headless", "--convert-to", to, "--outdir", dir, filepath.Join(dir, "circular.docx"))
+		out, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Fatalf("soffice --convert-to %s: %v\n%s", to, err, out)
+		}
+	}
+	pdf, err := os.ReadFile(filepath.Join(dir, "circular.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	boxes := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]`).FindAllSubmatch(pdf, -1)
+	if len(boxes) < 2 {
+		t.Fatalf("%d pages, want the circular and its attachment", len(boxes))
+	}
+	for i, b := range boxes {
+		if w, h := string(b[1]), string(b[2]); !strings.HasPrefix(w, "595.") || !strings.HasPrefix(h, "841.") {
+			t.Errorf("page %d is %s × %s pt, want A4", i+1, w, h)
+		}
+	}
+	txt, err := os.ReadFile(filepath.Join(dir, "circular.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range append([]string{c.Filled().Title, "2023年7月31日"}, wantRows[3]...) {
+		if !strings.Contains(string(txt), want) {
+			t.Errorf("LibreOffice's text lacks %q", want)
+		}
 	}
 }
