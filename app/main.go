@@ -6,6 +6,7 @@
 //	go run ./app seed --demo         load the demo registry and logins
 //	go run ./app calendar import F   import a year's working-day calendar (holiday-cn JSON)
 //	go run ./app inspect [--json] URL...  inspect websites now and print the findings
+//	go run ./app circular --region R --period 2025Q1 --format html|docx|xlsx|json [--out FILE]
 package main
 
 import (
@@ -48,6 +49,10 @@ commands:
   loadtest generate [--tickets 1000000 --units 1000 --years 2]
                             write a province's history for the rates benchmark
   loadtest stats            time the rates on it next to COUNT(*) (docs/benchmarks.md)
+  circular --region R --period 2025Q1 [--format html|docx|xlsx|json] [--out FILE]
+           [--decimals 2] [--cutoff DATE] [--deadline DATE] [--issue-date DATE] [--doc-number 文号]
+                            draft a region's inspection circular (通报) from the data; R is the
+                            region's name (四川省) or code (510000)
 
 settings come from the environment: see README.md.
 `
@@ -80,6 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = seed(ctx, cfg, log, args, stdout)
 	case "calendar":
 		err = calendar(ctx, cfg, log, args, stdout)
+	case "circular":
+		err = circularCommand(ctx, cfg, log, args, stdout)
 	case "loadtest":
 		switch {
 		case len(args) > 0 && args[0] == "reports":

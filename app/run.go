@@ -125,7 +125,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 			Store: store, Templates: tmpl, Assets: assets, Scheduler: scheduler, Redis: rds.client, Registry: registry,
 			QueueInspector: rds.opt, Email: cfg.smtp != nil,
 			Logger: log, Secret: cfg.JWTSecret, Captcha: cfg.Captcha, RateLimit: cfg.RateLimit,
-			TrustedProxies: cfg.TrustedProxies, Clock: clock,
+			TrustedProxies: cfg.TrustedProxies, Clock: clock, Inspection: inspectionSource(store),
 			Ready: func(ctx context.Context) error {
 				if err := store.Ping(ctx); err != nil {
 					return fmt.Errorf("database: %w", err)

@@ -35,6 +35,7 @@ type Deps struct {
 	TrustedProxies []string
 	Ready          func(ctx context.Context) error // database and Redis answer
 	Clock          models.Clock
+	Inspection     models.InspectionSource // what circulars read of the inspection; nil: the registry alone
 }
 
 // New returns the HTTP handler with every route of the application.
@@ -72,6 +73,11 @@ func New(d Deps) (http.Handler, error) {
 	if d.Scheduler != nil {
 		inspection.queue = d.Scheduler.Queue
 	}
+	if d.Inspection == nil {
+		d.Inspection = models.RegistryInspection{Store: d.Store}
+	}
+	circulars := &circularHandlers{ui: u, store: d.Store, inspection: d.Inspection, clock: d.Clock}
+	rectifications := &rectificationHandlers{ui: u, store: d.Store, clock: d.Clock}
 	signedIn, inScope := u.require(), sessions.staffSession()
 	supervisors := u.require(models.RoleSupervisor, models.RoleAdmin)
 	admins := u.require(models.RoleAdmin)
@@ -108,6 +114,16 @@ func New(d Deps) (http.Handler, error) {
 	r.POST("/staff/tickets/:ticket_no/:action", handlers, limitBody(maxJSONBody), inScope, staff.act)
 	r.GET("/staff/audit", supervisors, inScope, staff.audit)
 	r.GET("/staff/stats", signedIn, inScope, stats.dashboard)
+	r.GET("/staff/circulars", supervisors, inScope, circulars.list)
+	r.POST("/staff/circulars", supervisors, limitBody(maxJSONBody), inScope, circulars.create)
+	r.GET("/staff/circulars/:id", supervisors, inScope, circulars.show)
+	r.POST("/staff/circulars/:id", supervisors, limitBody(maxJSONBody), inScope, circulars.save)
+	r.GET("/staff/circulars/:id/document", supervisors, inScope, circulars.document)
+	r.POST("/staff/circulars/:id/:action", supervisors, limitBody(maxJSONBody), inScope, circulars.act)
+	r.GET("/staff/rectifications", signedIn, inScope, rectifications.list)
+	r.GET("/staff/rectifications/:id", signedIn, inScope, rectifications.show)
+	r.GET("/staff/rectifications/:id/report", signedIn, inScope, rectifications.report)
+	r.POST("/staff/rectifications/:id/:action", signedIn, limitBody(maxUploadBody), inScope, rectifications.act)
 	r.GET("/notifications", signedIn, inScope, notes.list)
 	r.GET("/notifications/:id", signedIn, notes.open)
 	r.POST("/notifications/read", signedIn, notes.readAll)
@@ -171,6 +187,11 @@ func New(d Deps) (http.Handler, error) {
 	api.GET("/inspection/accounts/:id", signedIn, inScope, inspection.apiAccount)
 	api.POST("/inspection/accounts/:id/events", signedIn, limitBody(maxJSONBody), inScope, inspection.apiFileEvent)
 	api.GET("/inspection/imports/:id", supervisors, inScope, inspection.apiImportResults)
+	api.GET("/circulars", supervisors, inScope, circulars.apiList)
+	api.POST("/circulars", supervisors, limitBody(maxJSONBody), inScope, circulars.apiCreate)
+	api.GET("/circulars/:id", supervisors, inScope, circulars.apiShow)
+	api.GET("/circulars/:id/document", supervisors, inScope, circulars.document)
+	api.POST("/circulars/:id/:action", supervisors, limitBody(maxJSONBody), inScope, circulars.apiAct)
 	api.GET("/notifications", signedIn, notes.apiList)
 	api.POST("/notifications/read", signedIn, limitBody(maxJSONBody), notes.apiRead)
 

@@ -46,6 +46,7 @@ func TemplateFuncs(assets *static.Assets) template.FuncMap {
 		"piiLabel":           models.PersonalDataLabel,
 		"findingStatusLabel": models.FindingStatusLabel,
 		"accountEventLabel":  models.AccountEventLabel,
+		"rectifyLabel":       models.RectifyStatusLabel,
 		"date": func(v any) string {
 			switch t := v.(type) {
 			case time.Time:

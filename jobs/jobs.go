@@ -67,6 +67,7 @@ func Register(mux *asynq.ServeMux, d Deps) {
 	mux.HandleFunc(TypeConfirmation, h.confirm)
 	mux.HandleFunc(TypeReconcile, h.reconcile)
 	mux.HandleFunc(TypeRateRollups, h.rateRollups)
+	mux.HandleFunc(TypeRemindRectifications, h.remindRectifications)
 }
 
 type handlers struct {

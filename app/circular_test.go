@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"zhaocuo/models"
+	"zhaocuo/models/circulardoc"
+	"zhaocuo/models/storetest"
+)
+
+// `app circular` as an issuer runs it: the demo's 四川省 in each format, and bad arguments
+// refused with a message and exit code 2 before anything is written.
+func TestCircularCommand(t *testing.T) {
+	getenv := env(t, true, "DEMO_PASSWORD", "demo-circular-2025")
+	ctx := context.Background()
+	if code := run(ctx, []string{"seed", "--demo"}, new(bytes.Buffer), new(bytes.Buffer), getenv); code != 0 {
+		t.Fatalf("seed: exit %d", code)
+	}
+	dir := t.TempDir()
+	for _, format := range []string{"json", "html", "docx", "xlsx"} {
+		out := filepath.Join(dir, "circular."+format)
+		var stderr bytes.Buffer
+		if code := run(ctx, []string{"circular", "--region", "四川省", "--period", "2025Q1", "--format", format, "--out", out}, new(bytes.Buffer), &stderr, getenv); code != 0 {
+			t.Fatalf("%s: exit %d: %s", format, code, stderr.String())
+		}
+		data, err := os.ReadFile(out)
+		if err != nil || len(data) == 0 {
+			t.Fatalf("%s: %v, %d bytes", format, err, len(data))
+		}
+		switch format {
+		case "json":
+			var c struct {
+				Figures models.CircularFigures `json:"figures"`
+				Text    models.CircularText    `json:"text"`
+			}
+			if err := json.Unmarshal(data, &c); err != nil {
+				t.Fatal(err)
+			}
+			if c.Figures.RegionCode != "510000" || c.Figures.Websites.Running == 0 || c.Text.Issuer != "四川省人民政府办公厅" || strings.Contains(c.Text.Overview, "{{") {
+				t.Errorf("json: %+v %+v", c.Figures, c.Text)
+			}
+		case "html":
+			if !strings.Contains(string(data), "关于2025年第一季度全省政府网站与政务新媒体检查情况的通报") {
+				t.Error("html lacks the title")
+			}
+		case "docx", "xlsx":
+			if !bytes.HasPrefix(data, []byte("PK")) {
+				t.Errorf("%s is not a zip package", format)
+			}
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"no region", []string{"--period", "2025Q1"}, "--region"},
+		{"no period", []string{"--region", "四川省"}, "--period"},
+		{"unknown region", []string{"--region", "火星省", "--period", "2025Q1"}, "火星省"},
+		{"bad period", []string{"--region", "510000", "--period", "2025Q9"}, "--period"},
+		{"bad format", []string{"--region", "510000", "--period", "2025Q1", "--format", "pdf"}, "--format"},
+		{"bad decimals", []string{"--region", "510000", "--period", "2025Q1", "--decimals", "9"}, "--decimals"},
+		{"unknown flag", []string{"--region", "510000", "--period", "2025Q1", "--colour"}, "colour"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(dir, tt.name+".html")
+			var stderr bytes.Buffer
+			code := run(ctx, append([]string{"circular", "--out", out}, tt.args...), new(bytes.Buffer), &stderr, getenv)
+			if code != 2 || !strings.Contains(stderr.String(), tt.msg) {
+				t.Errorf("exit %d, stderr %q; want 2 naming %q", code, stderr.String(), tt.msg)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Error("a file was written")
+			}
+		})
+	}
+}
+
+var mediaBox = regexp.MustCompile(`/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]`)
+
+// The 四川省 2025 Q1 circular, rendered by headless Chromium: printed, every page is A4
+// (595 × 842 pt, the size the print CSS asks for), the attachment on a page of its own; on the
+// screen the sheet is 210 mm wide. EXAMPLES_DIR=docs keeps the PDF and PNG.
+func TestCircularPrintsOnA4(t *testing.T) {
+	newTab := browser(t)
+	clock := storetest.NewClock("2025-01-02 09:00:00")
+	s := storetest.Open(t, clock)
+	ctx := context.Background()
+	if _, err := s.SeedDemo(ctx, "demo-pass-123"); err != nil {
+		t.Fatal(err)
+	}
+	storetest.SichuanTickets(t, s, clock)
+	sc, _ := s.FindRegion(ctx, "四川省")
+	c, err := s.DraftCircular(ctx, storetest.SichuanInspection(t, s), models.CircularRequest{Region: sc, Period: "2025Q1", Cutoff: "2025-03-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Text.DocNumber = "川办便函〔2025〕78号"
+	var html bytes.Buffer
+	if err := circulardoc.WriteHTML(&html, circulardoc.Layout(c)); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(html.Bytes())
+	}))
+	defer srv.Close()
+	tab := newTab()
+	do(t, tab, "open the circular", chromedp.EmulateViewport(900, 1200), chromedp.Navigate(srv.URL))
+	do(t, tab, "see the sheet", chromedp.WaitReady(".sheet table"))
+	width, err := chromedp.Run(tab, chromedp.Evaluate[float64](`document.querySelector(".sheet").getBoundingClientRect().width`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a4 := 210 / 25.4 * 96; math.Abs(width-a4) > 1 {
+		t.Errorf("the sheet is %.1f px wide on screen, want A4's %.1f", width, a4)
+	}
+	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := chromedp.Run(tab, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize(), chromedp.PDFPrintBackground()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	boxes := mediaBox.FindAllSubmatch(pdf, -1)
+	if len(boxes) < 2 {
+		t.Fatalf("%d pages, want the circular and its attachment", len(boxes))
+	}
+	for i, m := range boxes {
+		x0, _ := strconv.ParseFloat(string(m[1]), 64)
+		y0, _ := strconv.ParseFloat(string(m[2]), 64)
+		x1, _ := strconv.ParseFloat(string(m[3]), 64)
+		y1, _ := strconv.ParseFloat(string(m[4]), 64)
+		if math.Abs(x1-x0-595.3) > 1.5 || math.Abs(y1-y0-841.9) > 1.5 {
+			t.Errorf("page %d is %.1f × %.1f pt, want A4 (595.3 × 841.9)", i+1, x1-x0, y1-y0)
+		}
+	}
+	if dir := os.Getenv("EXAMPLES_DIR"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "circular-example.pdf"), pdf, 0o644)
+		os.WriteFile(filepath.Join(dir, "circular-example.png"), png, 0o644)
+	}
+}
+
+// The supervisor drafts the quarter's circular in the browser, edits 总体情况 around a
+// placeholder, saves, and opens the 公文 preview, whose style sheet the page's CSP lets through.
+func TestCircularEditedInTheBrowser(t *testing.T) {
+	newTab := browser(t)
+	getenv := func(k string) string {
+		return map[string]string{"DATA_DIR": t.TempDir(), "ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn", "DEMO_PASSWORD": "demo-pass-123"}[k]
+	}
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	addrc, done := make(chan string, 1), make(chan error, 1)
+	go func() {
+		done <- Run(runCtx, cfg, io.Discard, newLogger(cfg, io.Discard), models.SystemClock{}, func(a string) { addrc <- a })
+	}()
+	t.Cleanup(func() { stop(); <-done })
+	base := "http://" + <-addrc
+
+	tab := newTab()
+	signIn(t, tab, base, "sc-supervisor")
+	do(t, tab, "open the circulars", chromedp.Navigate(base+"/staff/circulars"), chromedp.WaitVisible("#new-circular"))
+	do(t, tab, "draft", chromedp.Click(`#new-circular button[type="submit"]`), chromedp.WaitVisible("#circular-text"))
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[bool](`document.querySelector(".flash-ok").remove(), true`)); err != nil {
+		t.Fatal(err) // the draft's flash; the save's comes after the next page load
+	}
+	do(t, tab, "edit and save",
+		chromedp.SetValue("#t-overview", "（一）政府网站。在运行的政府网站{{网站运行数}}个。"),
+		chromedp.SetValue("#t-doc_number", "川办便函〔2026〕1号"),
+		chromedp.Click(`#circular-text button[type="submit"]`), chromedp.WaitVisible(".flash-ok"))
+	if got := text(t, tab, ".flash-ok"); got != "已保存" {
+		t.Fatalf("flash %q", got)
+	}
+	shot(t, tab, "supervisor-circular")
+	href, err := chromedp.Run(tab, chromedp.AttributeValue(`a[href$="/document"]`, "href"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview := newTab()
+	signIn(t, preview, base, "sc-supervisor")
+	do(t, preview, "preview", chromedp.Navigate(base+href.Value), chromedp.WaitReady(".sheet"))
+	if got := text(t, preview, ".docno"); got != "川办便函〔2026〕1号" {
+		t.Errorf("文号 %q", got)
+	}
+	if got := text(t, preview, "section p"); !strings.HasPrefix(got, "（一）政府网站。在运行的政府网站") || strings.Contains(got, "{{") {
+		t.Errorf("first paragraph %q", got)
+	}
+	size, err := chromedp.Run(preview, chromedp.Evaluate[string](`getComputedStyle(document.body).fontSize`))
+	if err != nil || size != "21.3333px" {
+		t.Errorf("body font size %q (%v): the style sheet did not apply (16pt = 21.3333px)", size, err)
+	}
+}

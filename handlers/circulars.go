@@ -1,0 +1,265 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"zhaocuo/models"
+	"zhaocuo/models/circulardoc"
+)
+
+// circularStore is what the circular pages need of the store.
+type circularStore interface {
+	Circulars(ctx context.Context, sc models.Scope) ([]models.CircularRow, error)
+	CircularByID(ctx context.Context, sc models.Scope, id int64) (*models.CircularRow, error)
+	CreateCircular(ctx context.Context, u *models.User, src models.InspectionSource, req models.CircularRequest) (*models.CircularRecord, error)
+	SaveCircularText(ctx context.Context, u *models.User, sc models.Scope, id int64, t models.CircularText) (*models.CircularRecord, error)
+	RefreshCircular(ctx context.Context, u *models.User, sc models.Scope, src models.InspectionSource, id int64) (*models.CircularRecord, error)
+	PublishCircular(ctx context.Context, u *models.User, sc models.Scope, id int64) (*models.CircularRecord, error)
+	CorrectCircular(ctx context.Context, u *models.User, sc models.Scope, id int64) (*models.CircularRecord, error)
+}
+
+// circularHandlers serve the quarterly circulars: supervisors draft, edit, refresh, preview and
+// publish their region's; those above see them.
+type circularHandlers struct {
+	*ui
+	store      circularStore
+	inspection models.InspectionSource
+	clock      models.Clock
+}
+
+type circularsPage struct {
+	Rows     []models.CircularRow
+	CanIssue bool
+	Form     map[string]string
+	Errors   map[string]string
+}
+
+func (h *circularHandlers) list(c *gin.Context) {
+	h.showList(c, http.StatusOK, nil, nil)
+}
+
+func (h *circularHandlers) showList(c *gin.Context, code int, errs, form map[string]string) {
+	rows, err := h.store.Circulars(c.Request.Context(), scopeOf(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if form == nil {
+		// The quarter just ended is the one usually reported on.
+		p, _ := models.ParsePeriod("quarter", "", "", h.clock.Now())
+		prev := p.Previous().From.In(models.Shanghai)
+		form = map[string]string{"period": strconv.Itoa(prev.Year()) + "Q" + strconv.Itoa((int(prev.Month())+2)/3), "decimals": "2"}
+	}
+	u := currentUser(c)
+	h.render(c, code, "circulars", page{Title: "检查情况通报", Active: "circulars",
+		Content: circularsPage{Rows: rows, CanIssue: u.Role == models.RoleSupervisor, Form: form, Errors: errs}})
+}
+
+// circularRequest reads the drafting choices of a form or a JSON body.
+func circularRequest(period, decimals, cutoff, deadline, issueDate string) (models.CircularRequest, error) {
+	req := models.CircularRequest{Period: strings.TrimSpace(period), Cutoff: strings.TrimSpace(cutoff),
+		Deadline: strings.TrimSpace(deadline), IssueDate: strings.TrimSpace(issueDate)}
+	if decimals = strings.TrimSpace(decimals); decimals != "" {
+		n, err := strconv.Atoi(decimals)
+		if err != nil {
+			return req, models.Invalid("decimals", "合格率的小数位数应为 0 到 4")
+		}
+		req.Decimals = &n
+	}
+	return req, nil
+}
+
+func (h *circularHandlers) create(c *gin.Context) {
+	req, err := circularRequest(c.PostForm("period"), c.PostForm("decimals"), c.PostForm("cutoff"), c.PostForm("deadline"), c.PostForm("issue_date"))
+	var rec *models.CircularRecord
+	if err == nil {
+		rec, err = h.store.CreateCircular(c.Request.Context(), currentUser(c), h.inspection, req)
+	}
+	if err != nil {
+		if status(err) >= 500 {
+			h.fail(c, err)
+			return
+		}
+		h.showList(c, status(err), fieldErrors(err), postedForm(c))
+		return
+	}
+	h.setFlash(c, flash{Kind: "ok", Message: "已根据数据起草通报，请修改后发布"})
+	c.Redirect(http.StatusSeeOther, "/staff/circulars/"+strconv.FormatInt(rec.ID, 10))
+}
+
+type circularPage struct {
+	Row          *models.CircularRow
+	Circular     *models.Circular
+	Filled       models.CircularText
+	Doc          circulardoc.Doc
+	Text         models.CircularText // the form: as stored, or as posted when it had errors
+	Placeholders []string
+	CanEdit      bool
+	CanCorrect   bool
+	Errors       map[string]string
+}
+
+func (h *circularHandlers) show(c *gin.Context) {
+	h.showOne(c, http.StatusOK, nil, nil)
+}
+
+func (h *circularHandlers) showOne(c *gin.Context, code int, posted *models.CircularText, errs map[string]string) {
+	row, circ, err := h.load(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	u := currentUser(c)
+	mine := u.Role == models.RoleSupervisor && u.RegionID != nil && *u.RegionID == row.RegionID
+	p := circularPage{Row: row, Circular: circ, Filled: circ.Filled(), Doc: circulardoc.Layout(circ), Text: circ.Text,
+		CanEdit: mine && !row.Published(), CanCorrect: mine && row.Published(), Errors: errs}
+	if posted != nil {
+		p.Text = *posted
+	}
+	for name := range models.Placeholders {
+		p.Placeholders = append(p.Placeholders, name)
+	}
+	sort.Strings(p.Placeholders)
+	h.render(c, code, "circular", page{Title: p.Filled.Title, Active: "circulars", Content: p})
+}
+
+func (h *circularHandlers) load(c *gin.Context) (*models.CircularRow, *models.Circular, error) {
+	id, err := models.ParseCircularID(c.Param("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	row, err := h.store.CircularByID(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	circ, err := row.Circular()
+	if err != nil {
+		return nil, nil, err
+	}
+	return row, circ, nil
+}
+
+func textFromForm(c *gin.Context) models.CircularText {
+	return models.CircularText{Title: c.PostForm("title"), DocNumber: c.PostForm("doc_number"), Issuer: c.PostForm("issuer"),
+		Recipients: c.PostForm("recipients"), Intro: c.PostForm("intro"), Overview: c.PostForm("overview"), Problems: c.PostForm("problems"),
+		Requirements: c.PostForm("requirements"), Closing: c.PostForm("closing"), IssueDate: c.PostForm("issue_date")}
+}
+
+func (h *circularHandlers) save(c *gin.Context) {
+	id, err := models.ParseCircularID(c.Param("id"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	t := textFromForm(c)
+	if _, err := h.store.SaveCircularText(c.Request.Context(), currentUser(c), scopeOf(c), id, t); err != nil {
+		if models.ErrorKind(err) == models.KindInvalid {
+			h.showOne(c, http.StatusBadRequest, &t, fieldErrors(err))
+			return
+		}
+		h.fail(c, err)
+		return
+	}
+	h.setFlash(c, flash{Kind: "ok", Message: "已保存"})
+	c.Redirect(http.StatusSeeOther, "/staff/circulars/"+c.Param("id"))
+}
+
+// act runs refresh, publish or correct and goes back to the circular (the new version, for a
+// correction).
+func (h *circularHandlers) act(c *gin.Context) {
+	id, err := models.ParseCircularID(c.Param("id"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	rec, msg, err := h.run(c, id, c.Param("action"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.setFlash(c, flash{Kind: "ok", Message: msg})
+	c.Redirect(http.StatusSeeOther, "/staff/circulars/"+strconv.FormatInt(rec.ID, 10))
+}
+
+func (h *circularHandlers) run(c *gin.Context, id int64, action string) (*models.CircularRecord, string, error) {
+	ctx, u, sc := c.Request.Context(), currentUser(c), scopeOf(c)
+	switch action {
+	case "refresh":
+		rec, err := h.store.RefreshCircular(ctx, u, sc, h.inspection, id)
+		return rec, "已按最新数据更新通报中的数字", err
+	case "publish":
+		rec, err := h.store.PublishCircular(ctx, u, sc, id)
+		return rec, "通报已发布，内容已固定", err
+	case "correct":
+		rec, err := h.store.CorrectCircular(ctx, u, sc, id)
+		return rec, "已建立更正稿，请修改后重新发布", err
+	}
+	return nil, "", models.NotFound("不支持该操作")
+}
+
+// document writes the circular as a 公文: HTML to preview and print, DOCX or XLSX to download.
+func (h *circularHandlers) document(c *gin.Context) {
+	row, circ, err := h.load(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	doc := circulardoc.Layout(circ)
+	var buf bytes.Buffer
+	name := circ.Figures.RegionName + circ.Figures.PeriodLabel + "检查情况通报"
+	if row.Version > 1 {
+		name += "（第" + strconv.Itoa(row.Version) + "版）"
+	}
+	var ctype, ext string
+	switch c.DefaultQuery("format", "html") {
+	case "html":
+		err, ctype = circulardoc.WriteHTML(&buf, doc), "text/html; charset=utf-8"
+	case "docx":
+		err, ctype, ext = circulardoc.WriteDOCX(&buf, doc), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"
+	case "xlsx":
+		err, ctype, ext = circulardoc.WriteXLSX(&buf, doc, circ.Figures.PeriodLabel), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
+		name += "附件"
+	default:
+		h.fail(c, models.Invalid("format", "格式应为 html、docx 或 xlsx"))
+		return
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if ext == "" {
+		c.Header("Content-Security-Policy", circulardoc.ContentSecurityPolicy)
+		c.Header("X-Frame-Options", "SAMEORIGIN")
+	} else {
+		c.Header("Content-Disposition", "attachment; filename=\"circular"+ext+"\"; filename*=UTF-8''"+url.PathEscape(name+ext))
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, ctype, buf.Bytes())
+}
+
+// fieldErrors turns an error into the form's messages by field ("form" when it names none).
+func fieldErrors(err error) map[string]string {
+	key := field(err)
+	if key == "" {
+		key = "form"
+	}
+	return map[string]string{key: message(err)}
+}
+
+func postedForm(c *gin.Context) map[string]string {
+	form := map[string]string{}
+	for k, v := range c.Request.PostForm {
+		if len(v) > 0 {
+			form[k] = v[0]
+		}
+	}
+	return form
+}

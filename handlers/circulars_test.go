@@ -1,0 +1,190 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/http/cookiejar"
+	"strconv"
+	"strings"
+	"testing"
+
+	"zhaocuo/handlers"
+	"zhaocuo/models/storetest"
+)
+
+func withInspection(t *testing.T) appOption {
+	return func(d *handlers.Deps) { d.Inspection = storetest.SichuanInspection(t, d.Store) }
+}
+
+// The API: the region's supervisor drafts, edits, publishes and corrects; another region's
+// supervisor does not see it (404); unit staff may not call it (403); bad input is a 4xx in Chinese.
+func TestCircularAPIScopeRolesAndFreezing(t *testing.T) {
+	a := newTestApp(t, withInspection(t))
+	sc, cd, staff, admin := a.apiLogin("sc-supervisor"), a.apiLogin("cd-supervisor"), a.apiLogin("gzw-staff"), a.apiLogin("admin")
+
+	resp, body := a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q9"}`)
+	if resp.StatusCode != 400 || body["field"] != "period" || !strings.Contains(body["error"].(string), "时段") {
+		t.Fatalf("bad period: %d %v", resp.StatusCode, body)
+	}
+	resp, body = a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","decimals":"two"}`)
+	if resp.StatusCode != 400 || body["error"] == nil {
+		t.Fatalf("decimals as text: %d %v", resp.StatusCode, body)
+	}
+	resp, body = a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","cutoff":"2025-03-20"}`)
+	if resp.StatusCode != 201 || body["status"] != "draft" {
+		t.Fatalf("create: %d %v", resp.StatusCode, body)
+	}
+	id := jsonNumber(body["id"])
+	figures := body["figures"].(map[string]any)
+	if w := figures["websites"].(map[string]any); w["pass_rate"] != "99.86%" || w["checked"].(float64) != 735 {
+		t.Fatalf("websites: %v", w)
+	}
+	if resp, _ := a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1"}`); resp.StatusCode != 409 {
+		t.Fatalf("second draft: %d", resp.StatusCode)
+	}
+
+	for _, tt := range []struct {
+		name, method, path, token, body string
+		want                            int
+	}{
+		{"another region's supervisor reads", "GET", "/api/v1/circulars/" + id, cd, "", 404},
+		{"another region's supervisor publishes", "POST", "/api/v1/circulars/" + id + "/publish", cd, "", 404},
+		{"another region's supervisor downloads", "GET", "/api/v1/circulars/" + id + "/document?format=docx", cd, "", 404},
+		{"unit staff lists", "GET", "/api/v1/circulars", staff, "", 403},
+		{"unit staff publishes", "POST", "/api/v1/circulars/" + id + "/publish", staff, "", 403},
+		{"admin publishes", "POST", "/api/v1/circulars/" + id + "/publish", admin, "", 403},
+		{"no such circular", "GET", "/api/v1/circulars/999999", sc, "", 404},
+		{"not an id", "GET", "/api/v1/circulars/abc", sc, "", 404},
+		{"no such action", "POST", "/api/v1/circulars/" + id + "/shred", sc, "", 404},
+		{"bad format", "GET", "/api/v1/circulars/" + id + "/document?format=pdf", sc, "", 400},
+		{"unknown placeholder", "POST", "/api/v1/circulars/" + id + "/text", sc, `{"title":"通报","issuer":"四川省人民政府办公厅","issue_date":"2025-03-25","overview":"{{网站数}}"}`, 400},
+		{"unknown field", "POST", "/api/v1/circulars/" + id + "/text", sc, `{"title":"通报","colour":"red"}`, 400},
+		{"no title", "POST", "/api/v1/circulars/" + id + "/text", sc, `{"issuer":"四川省人民政府办公厅","issue_date":"2025-03-25"}`, 400},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := a.api(tt.method, tt.path, tt.token, tt.body)
+			if resp.StatusCode != tt.want {
+				t.Fatalf("%d %v, want %d", resp.StatusCode, body, tt.want)
+			}
+			if msg, _ := body["error"].(string); msg == "" || !hasHan(msg) {
+				t.Errorf("error %q is not a Chinese message", msg)
+			}
+		})
+	}
+	if resp, body := a.api("GET", "/api/v1/circulars/"+id, admin, ""); resp.StatusCode != 200 {
+		t.Fatalf("admin reads: %d %v", resp.StatusCode, body)
+	}
+
+	resp, body = a.api("POST", "/api/v1/circulars/"+id+"/text", sc, `{"title":"关于2025年第一季度检查情况的通报","issuer":"四川省人民政府办公厅","issue_date":"2025-03-25","doc_number":"川办便函〔2025〕78号","overview":"合格率{{网站合格率}}。"}`)
+	if resp.StatusCode != 200 || body["filled"].(map[string]any)["overview"] != "合格率99.86%。" || body["text"].(map[string]any)["overview"] != "合格率{{网站合格率}}。" {
+		t.Fatalf("text: %d %v", resp.StatusCode, body)
+	}
+	if resp, body := a.api("POST", "/api/v1/circulars/"+id+"/refresh", sc, ""); resp.StatusCode != 200 {
+		t.Fatalf("refresh: %d %v", resp.StatusCode, body)
+	}
+	resp, body = a.api("POST", "/api/v1/circulars/"+id+"/publish", sc, "")
+	if resp.StatusCode != 200 || body["status"] != "published" || body["text"].(map[string]any)["overview"] != "合格率99.86%。" {
+		t.Fatalf("publish: %d %v", resp.StatusCode, body)
+	}
+	for _, action := range []string{"publish", "refresh"} {
+		if resp, _ := a.api("POST", "/api/v1/circulars/"+id+"/"+action, sc, ""); resp.StatusCode != 409 {
+			t.Errorf("%s after publishing: %d", action, resp.StatusCode)
+		}
+	}
+	if resp, _ := a.api("POST", "/api/v1/circulars/"+id+"/text", sc, `{"title":"改","issuer":"四川省人民政府办公厅","issue_date":"2025-03-25"}`); resp.StatusCode != 409 {
+		t.Errorf("edit after publishing: %d", resp.StatusCode)
+	}
+	resp, body = a.api("POST", "/api/v1/circulars/"+id+"/correct", sc, "")
+	if resp.StatusCode != 201 || body["version"].(float64) != 2 || body["status"] != "draft" {
+		t.Fatalf("correct: %d %v", resp.StatusCode, body)
+	}
+	resp, body = a.api("GET", "/api/v1/circulars", sc, "")
+	if list := body["circulars"].([]any); resp.StatusCode != 200 || len(list) != 2 {
+		t.Fatalf("list: %d %v", resp.StatusCode, body)
+	}
+	if _, body := a.api("GET", "/api/v1/circulars", cd, ""); len(body["circulars"].([]any)) != 0 {
+		t.Fatalf("成都's supervisor lists the province's circulars: %v", body)
+	}
+}
+
+func jsonNumber(v any) string {
+	f, _ := v.(float64)
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return true
+		}
+	}
+	return false
+}
+
+// The pages: draft from the form, edit the text in the browser's form, preview the 公文, publish;
+// a published circular shows no form. Unit staff get 403; bad input is shown again with the message.
+func TestCircularPages(t *testing.T) {
+	a := newTestApp(t, withInspection(t))
+	a.loginPage("gzw-staff")
+	if resp, body := a.get("/staff/circulars"); resp.StatusCode != 403 || !strings.Contains(body, "没有权限") {
+		t.Fatalf("unit staff: %d", resp.StatusCode)
+	}
+	a.Client.Jar, _ = cookiejar.New(nil)
+	a.loginPage("sc-supervisor")
+
+	resp, body := a.postFormFrom("/staff/circulars", map[string]string{"period": "2025年一季度", "decimals": "2"}, nil, "same-origin")
+	if resp.StatusCode != 400 || !strings.Contains(body, "时段应为") || !strings.Contains(body, `value="2025年一季度"`) {
+		t.Fatalf("bad period: %d", resp.StatusCode)
+	}
+	resp, body = a.postFormFrom("/staff/circulars", map[string]string{"period": "2025Q1", "decimals": "2", "cutoff": "2025-03-20"}, nil, "same-origin")
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/staff/circulars/") {
+		t.Fatalf("create: %d %s", resp.StatusCode, body)
+	}
+	resp, body = a.get(loc)
+	d := doc(t, body)
+	if resp.StatusCode != 200 || d.Find("#circular-text").Length() != 1 || !strings.Contains(d.Find("#figures").Text(), "99.86%") {
+		t.Fatalf("draft page: %d", resp.StatusCode)
+	}
+	if got := strings.TrimSpace(d.Find("#attachment-websites tbody td").Eq(1).Text()); got != "四川省政府国有资产监督管理委员会" {
+		t.Errorf("attachment's first site: %q", got)
+	}
+
+	text := map[string]string{"title": "四川省人民政府办公厅关于2025年第一季度全省政府网站与政务新媒体检查情况的通报", "issuer": "四川省人民政府办公厅",
+		"issue_date": "2025-03-25", "doc_number": "川办便函〔2025〕78号", "recipients": "各市（州）人民政府：",
+		"overview": "（一）政府网站。合格率{{网站合格率}}。\n（二）政务新媒体。合格率{{新媒体合格率}}。", "problems": "略。", "requirements": "（一）加强管理。", "closing": ""}
+	bad := map[string]string{}
+	for k, v := range text {
+		bad[k] = v
+	}
+	bad["overview"] = "{{合格率}}"
+	resp, body = a.postFormFrom(loc, bad, nil, "same-origin")
+	if resp.StatusCode != 400 || !strings.Contains(body, "占位符") || !strings.Contains(doc(t, body).Find("#t-overview").Text(), "{{合格率}}") {
+		t.Fatalf("bad placeholder: %d", resp.StatusCode)
+	}
+	if resp, body := a.postFormFrom(loc, text, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", resp.StatusCode, body)
+	}
+	resp, body = a.get(loc + "/document")
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "style-src 'sha256-") {
+		t.Fatalf("preview: %d %s", resp.StatusCode, resp.Header.Get("Content-Security-Policy"))
+	}
+	pd := doc(t, body)
+	if pd.Find(".docno").Text() != "川办便函〔2025〕78号" || !strings.Contains(pd.Find("section p").First().Text(), "合格率99.86%") {
+		t.Errorf("preview: %q / %q", pd.Find(".docno").Text(), pd.Find("section p").First().Text())
+	}
+	resp, _ = a.get(loc + "/document?format=docx")
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), ".docx") {
+		t.Fatalf("docx: %d %v", resp.StatusCode, resp.Header)
+	}
+	if resp, body := a.postFormFrom(loc+"/publish", nil, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish: %d %s", resp.StatusCode, body)
+	}
+	_, body = a.get(loc)
+	d = doc(t, body)
+	if d.Find("#status").Text() != "已发布" || d.Find("#circular-text").Length() != 0 || !strings.Contains(d.Find("#circular-body").Text(), "合格率99.95%") {
+		t.Fatalf("published page: %q", d.Find("#status").Text())
+	}
+	if resp, _ := a.postFormFrom(loc, text, nil, "same-origin"); resp.StatusCode != http.StatusConflict {
+		t.Fatalf("saving a published circular: %d", resp.StatusCode)
+	}
+}

@@ -1,0 +1,182 @@
+package handlers
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"zhaocuo/models"
+)
+
+// rectificationStore is what the rectification pages need of the store.
+type rectificationStore interface {
+	Rectifications(ctx context.Context, sc models.Scope) ([]models.RectificationRow, error)
+	RectificationByID(ctx context.Context, sc models.Scope, id int64) (*models.RectificationRow, error)
+	RectificationReport(ctx context.Context, sc models.Scope, id int64) (string, string, []byte, error)
+	SubmitRectification(ctx context.Context, u *models.User, sc models.Scope, id int64, up models.RectificationUpload) error
+	DecideRectification(ctx context.Context, u *models.User, sc models.Scope, id int64, accept bool, note string) error
+}
+
+// rectificationHandlers: the units a circular named report their rectification; the supervisor
+// who published it accepts or sends back.
+type rectificationHandlers struct {
+	*ui
+	store rectificationStore
+	clock models.Clock
+}
+
+type rectificationPage struct {
+	Row       *models.RectificationRow
+	Late      bool
+	CanSubmit bool
+	CanDecide bool
+	Errors    map[string]string
+}
+
+func (h *rectificationHandlers) list(c *gin.Context) {
+	rows, err := h.store.Rectifications(c.Request.Context(), scopeOf(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "rectifications", page{Title: "整改", Active: "rectifications", Content: rows})
+}
+
+func (h *rectificationHandlers) show(c *gin.Context) {
+	h.showOne(c, http.StatusOK, nil)
+}
+
+func (h *rectificationHandlers) showOne(c *gin.Context, code int, errs map[string]string) {
+	id, err := models.ParseCircularID(c.Param("id"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	row, err := h.store.RectificationByID(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	u := currentUser(c)
+	p := rectificationPage{Row: row, Late: row.Late(h.clock.Now()), Errors: errs,
+		CanSubmit: (u.Role == models.RoleUnitStaff || u.Role == models.RoleUnitReviewer) && u.UnitID != nil && *u.UnitID == row.UnitID &&
+			(row.Status == models.RectifyOpen || row.Status == models.RectifyReturned),
+		CanDecide: u.Role == models.RoleSupervisor && u.RegionID != nil && *u.RegionID == row.RegionID && row.Status == models.RectifySubmitted}
+	h.render(c, code, "rectification", page{Title: "整改：" + row.Subject, Active: "rectifications", Content: p})
+}
+
+// act is POST /staff/rectifications/:id/:action: report (the unit's upload), accept, return.
+func (h *rectificationHandlers) act(c *gin.Context) {
+	id, err := models.ParseCircularID(c.Param("id"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	ctx, u, sc := c.Request.Context(), currentUser(c), scopeOf(c)
+	var msg string
+	switch c.Param("action") {
+	case "report":
+		var up *models.RectificationUpload
+		if up, err = readReport(c); err == nil {
+			err = h.store.SubmitRectification(ctx, u, sc, id, *up)
+		}
+		msg = "整改报告已提交，等待审核"
+	case "accept":
+		err, msg = h.store.DecideRectification(ctx, u, sc, id, true, c.PostForm("note")), "已通过整改报告"
+	case "return":
+		err, msg = h.store.DecideRectification(ctx, u, sc, id, false, c.PostForm("note")), "已退回，单位需重新提交"
+	default:
+		err = models.NotFound("不支持该操作")
+	}
+	if err != nil {
+		if models.ErrorKind(err) == models.KindInvalid {
+			h.showOne(c, http.StatusBadRequest, fieldErrors(err))
+			return
+		}
+		h.fail(c, err)
+		return
+	}
+	h.setFlash(c, flash{Kind: "ok", Message: msg})
+	c.Redirect(http.StatusSeeOther, "/staff/rectifications/"+strconv.FormatInt(id, 10))
+}
+
+func (h *rectificationHandlers) report(c *gin.Context) {
+	id, err := models.ParseCircularID(c.Param("id"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	name, ctype, data, err := h.store.RectificationReport(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", "attachment; filename=\"report"+path.Ext(name)+"\"; filename*=UTF-8''"+url.PathEscape(name))
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, ctype, data)
+}
+
+// readReport reads the uploaded report and checks it by its content: a PDF, a Word document
+// (a zip package with word/document.xml) or a PNG, JPEG or WebP image that decodes.
+func readReport(c *gin.Context) (*models.RectificationUpload, error) {
+	invalid := func(msg string) error { return models.Invalid("report", msg) }
+	fh, err := c.FormFile("report")
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return nil, invalid("整改报告不能超过 10 MB")
+		}
+		return nil, invalid("请选择整改报告文件")
+	}
+	if fh.Size > models.MaxRectificationReport {
+		return nil, invalid("整改报告不能超过 10 MB")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, invalid("整改报告无法读取")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, models.MaxRectificationReport+1))
+	if err != nil || len(data) == 0 {
+		return nil, invalid("整改报告是空文件或无法读取")
+	}
+	up := &models.RectificationUpload{Name: path.Base(fh.Filename), Data: data}
+	switch ct := http.DetectContentType(data); {
+	case ct == "application/pdf":
+		up.ContentType = ct
+	case ct == "application/zip" && isDOCX(data):
+		up.ContentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	default:
+		img, err := checkScreenshot(data)
+		if err != nil {
+			return nil, invalid("整改报告只能是 PDF、Word（DOCX）文档或 PNG、JPEG、WebP 图片")
+		}
+		up.ContentType = img.ContentType
+	}
+	return up, nil
+}
+
+func isDOCX(data []byte) bool {
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return false
+	}
+	var types, document bool
+	for _, f := range z.File {
+		switch f.Name {
+		case "[Content_Types].xml":
+			types = true
+		case "word/document.xml":
+			document = true
+		}
+	}
+	return types && document
+}

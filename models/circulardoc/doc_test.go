@@ -1,0 +1,293 @@
+package circulardoc_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/xuri/excelize/v2"
+
+	"zhaocuo/models"
+	"zhaocuo/models/circulardoc"
+	"zhaocuo/models/storetest"
+)
+
+// zhongshan drafts 中山市 2023 Q2 (seeds/002): three sites in the attachment.
+func zhongshan(t *testing.T) *models.Circular {
+	t.Helper()
+	s := storetest.Open(t, storetest.NewClock("2023-07-31 10:00:00"))
+	ctx := context.Background()
+	if _, err := s.LoadRegistry(ctx, storetest.ZhongshanRegistry()); err != nil {
+		t.Fatal(err)
+	}
+	zs, err := s.FindRegion(ctx, "中山市")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.DraftCircular(ctx, storetest.ZhongshanInspection(t, s), models.CircularRequest{Region: zs, Period: "2023Q2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Text.DocNumber = "中府办函〔2023〕99号"
+	return c
+}
+
+var wantRows = [][]string{
+	{"序号", "网站名称", "主办单位", "存在的突出问题"},
+	{"1", "中山市文化广电旅游局网站", "中山市文化广电旅游局", "出现严重表述错误被省府办通报"},
+	{"2", "石岐街道办事处网站", "石岐街道办事处", "单项否决（一稿多发的弄虚作假行为）"},
+	{"3", "火炬开发区网站", "火炬开发区管委会", "整改报告提交不及时、集约化平台信息发布管理不规范"},
+}
+
+// The DOCX read back: its document.xml holds the title, the body text, the 落款 and the attachment
+// as a table with the header and the three sites; the page is A4 with the 公文 margins.
+func TestDOCXReadBack(t *testing.T) {
+	c := zhongshan(t)
+	var buf bytes.Buffer
+	if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
+		t.Fatal(err)
+	}
+	z, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatalf("not a zip: %v", err)
+	}
+	parts := map[string][]byte{}
+	for _, f := range z.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[f.Name], _ = io.ReadAll(r)
+		r.Close()
+		dec := xml.NewDecoder(bytes.NewReader(parts[f.Name]))
+		for {
+			if _, err := dec.Token(); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Errorf("%s is not well-formed XML: %v", f.Name, err)
+				break
+			}
+		}
+	}
+	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml", "word/_rels/document.xml.rels"} {
+		if parts[name] == nil {
+			t.Errorf("missing part %s", name)
+		}
+	}
+	var doc struct {
+		Body struct {
+			Paras  []wpara `xml:"p"`
+			Tables []struct {
+				Rows []struct {
+					Cells []struct {
+						Paras []wpara `xml:"p"`
+					} `xml:"tc"`
+				} `xml:"tr"`
+			} `xml:"tbl"`
+			Sect struct {
+				Size struct {
+					W string `xml:"w,attr"`
+					H string `xml:"h,attr"`
+				} `xml:"pgSz"`
+				Margin struct {
+					Top, Bottom, Left, Right string `xml:",attr"`
+				} `xml:"pgMar"`
+			} `xml:"sectPr"`
+		} `xml:"body"`
+	}
+	if err := xml.Unmarshal(parts["word/document.xml"], &doc); err != nil {
+		t.Fatal(err)
+	}
+	var text []string
+	for _, p := range doc.Body.Paras {
+		text = append(text, p.text())
+	}
+	all := strings.Join(text, "\n")
+	filled := c.Filled()
+	for _, want := range []string{filled.Title, "中府办函〔2023〕99号", "一、总体情况", "二、存在问题", "三、下步要求", "2023年7月31日",
+		"附件：检查发现存在突出问题的政府网站名单", "火炬开发区管委会", "（二）政务新媒体。"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("document text lacks %q", want)
+		}
+	}
+	if len(doc.Body.Tables) != 1 {
+		t.Fatalf("%d tables, want the one attachment", len(doc.Body.Tables))
+	}
+	var rows [][]string
+	for _, r := range doc.Body.Tables[0].Rows {
+		var cells []string
+		for _, c := range r.Cells {
+			var s []string
+			for _, p := range c.Paras {
+				s = append(s, p.text())
+			}
+			cells = append(cells, strings.Join(s, ""))
+		}
+		rows = append(rows, cells)
+	}
+	if !reflect.DeepEqual(rows, wantRows) {
+		t.Errorf("table:\n got %q\nwant %q", rows, wantRows)
+	}
+	// Every style the document names is defined: Word and WPS fall back silently otherwise.
+	defined := map[string]bool{}
+	for _, m := range regexp.MustCompile(`w:styleId="([^"]+)"`).FindAllStringSubmatch(string(parts["word/styles.xml"]), -1) {
+		defined[m[1]] = true
+	}
+	for _, m := range regexp.MustCompile(`<w:(?:p|r|tbl)Style w:val="([^"]+)"/>`).FindAllStringSubmatch(string(parts["word/document.xml"]), -1) {
+		if !defined[m[1]] {
+			t.Errorf("document.xml uses the undefined style %q", m[1])
+		}
+	}
+	s := doc.Body.Sect
+	if s.Size.W != "11906" || s.Size.H != "16838" {
+		t.Errorf("page %s × %s twips, want A4", s.Size.W, s.Size.H)
+	}
+}
+
+type wpara struct {
+	Runs []struct {
+		T []string `xml:"t"`
+	} `xml:"r"`
+}
+
+func (p wpara) text() string {
+	var b strings.Builder
+	for _, r := range p.Runs {
+		for _, t := range r.T {
+			b.WriteString(t)
+		}
+	}
+	return b.String()
+}
+
+// The XLSX holds the attachment with Chinese headers, one sheet for sites and one for accounts.
+func TestXLSXHoldsTheAttachment(t *testing.T) {
+	c := zhongshan(t)
+	var buf bytes.Buffer
+	if err := circulardoc.WriteXLSX(&buf, circulardoc.Layout(c), c.Figures.PeriodLabel); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); !reflect.DeepEqual(got, []string{"政府网站", "政务新媒体"}) {
+		t.Errorf("sheets %v", got)
+	}
+	rows, err := f.GetRows("政府网站")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 1 || !strings.Contains(rows[0][0], "2023年第二季度") || !reflect.DeepEqual(rows[1:], wantRows) {
+		t.Errorf("rows %q", rows)
+	}
+	accounts, _ := f.GetRows("政务新媒体")
+	if len(accounts) != 2 || accounts[1][0] != "序号" {
+		t.Errorf("accounts sheet: %q", accounts)
+	}
+}
+
+// The HTML is one page: issuer, 文号, title, the three sections with their headings, 落款 and
+// date, and the attachment table; print CSS sets A4 and the 公文 margins.
+func TestHTMLIsAGongwen(t *testing.T) {
+	c := zhongshan(t)
+	var buf bytes.Buffer
+	if err := circulardoc.WriteHTML(&buf, circulardoc.Layout(c)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "@page { size: A4; margin: 37mm 26mm 35mm 28mm; }") {
+		t.Error("print CSS does not set A4 with the 公文 margins")
+	}
+	d, err := goquery.NewDocumentFromReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sel, want := range map[string]string{
+		".issuer": "中山市人民政府办公室", ".docno": "中府办函〔2023〕99号", ".sheet > h1": c.Filled().Title,
+		".signature": "中山市人民政府办公室", ".date": "2023年7月31日",
+	} {
+		if got := strings.TrimSpace(d.Find(sel).First().Text()); got != want {
+			t.Errorf("%s: %q, want %q", sel, got, want)
+		}
+	}
+	var headings []string
+	d.Find("section > h2").Each(func(_ int, s *goquery.Selection) { headings = append(headings, s.Text()) })
+	if !reflect.DeepEqual(headings, []string{"一、总体情况", "二、存在问题", "三、下步要求"}) {
+		t.Errorf("headings %v", headings)
+	}
+	if lead := d.Find("section p .lead").First().Text(); lead != "（一）政府网站。" {
+		t.Errorf("first run-in heading %q", lead)
+	}
+	var rows [][]string
+	d.Find("table.websites tr").Each(func(_ int, tr *goquery.Selection) {
+		var cells []string
+		tr.Find("th, td").Each(func(_ int, td *goquery.Selection) { cells = append(cells, td.Text()) })
+		rows = append(rows, cells)
+	})
+	if !reflect.DeepEqual(rows, wantRows) {
+		t.Errorf("attachment:\n got %q\nwant %q", rows, wantRows)
+	}
+}
+
+// Where LibreOffice is installed (apt-get install libreoffice-writer-nogui), the DOCX opens in a
+// real word processor: converted to PDF its pages are A4, and converted to text it holds the
+// title and every cell of the attachment. Skipped, saying so, where it is not.
+func TestDOCXOpensInLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui): DOCX not rendered")
+	}
+	c := zhongshan(t)
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "circular.docx"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []string{"pdf", "txt:Text (encoded):UTF8"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+			"--headless", "--convert-to", to, "--outdir", dir, filepath.Join(dir, "circular.docx"))
+		out, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Fatalf("soffice --convert-to %s: %v\n%s", to, err, out)
+		}
+	}
+	pdf, err := os.ReadFile(filepath.Join(dir, "circular.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	boxes := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]`).FindAllSubmatch(pdf, -1)
+	if len(boxes) < 2 {
+		t.Fatalf("%d pages, want the circular and its attachment", len(boxes))
+	}
+	for i, b := range boxes {
+		if w, h := string(b[1]), string(b[2]); !strings.HasPrefix(w, "595.") || !strings.HasPrefix(h, "841.") {
+			t.Errorf("page %d is %s × %s pt, want A4", i+1, w, h)
+		}
+	}
+	txt, err := os.ReadFile(filepath.Join(dir, "circular.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range append([]string{c.Filled().Title, "2023年7月31日"}, wantRows[3]...) {
+		if !strings.Contains(string(txt), want) {
+			t.Errorf("LibreOffice's text lacks %q", want)
+		}
+	}
+}

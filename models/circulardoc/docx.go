@@ -1,0 +1,189 @@
+package circulardoc
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhaocuo/models"
+)
+
+// WriteDOCX writes the circular as a Word document (WordprocessingML, ISO/IEC 29500) with the
+// standard library alone: A4 with the 公文 margins, styles for the issuer, title, body (仿宋_GB2312
+// 3号, exact 28.95 pt lines: 22 lines a page), headings (黑体) and run-in headings (楷体_GB2312),
+// and the attachment as real tables, so WPS and Word open it ready to edit.
+func WriteDOCX(w io.Writer, d Doc) error {
+	var body bytes.Buffer
+	b := &docxBody{&body}
+	b.para("Issuer", "", d.Issuer)
+	if d.DocNumber != "" {
+		b.para("DocNumber", "", d.DocNumber)
+	}
+	b.raw(`<w:p><w:pPr><w:pStyle w:val="RedLine"/></w:pPr></w:p>`)
+	b.para("Title", "", d.Title)
+	b.para("Recipients", "", d.Recipients)
+	if d.Intro != "" {
+		b.para("", "", d.Intro)
+	}
+	for _, s := range d.Sections {
+		b.para("Heading1", "", s.Heading)
+		for _, p := range s.Paras {
+			b.para("", p.Lead, p.Text)
+		}
+	}
+	if d.Closing != "" {
+		b.para("", "", d.Closing)
+	}
+	if a := d.Attachment; a != nil {
+		b.para("AnnexNote", "", "附件："+a.Title)
+	}
+	b.para("Signature", "", d.Issuer)
+	b.para("Signature", "", d.Date)
+	if a := d.Attachment; a != nil {
+		b.raw(`<w:p><w:r><w:br w:type="page"/></w:r></w:p>`)
+		b.para("AnnexLabel", "", "附件")
+		b.para("Title", "", a.Title)
+		b.para("Centered", "", a.Period)
+		both := len(a.Websites) > 0 && len(a.Accounts) > 0
+		if len(a.Websites) > 0 {
+			if both {
+				b.para("Heading1", "", "一、政府网站")
+			}
+			b.table(WebsiteHeader, a.Websites)
+		}
+		if len(a.Accounts) > 0 {
+			if both {
+				b.para("Heading1", "", "二、政务新媒体")
+			}
+			b.table(AccountHeader, a.Accounts)
+		}
+	}
+	// A4, margins 37 / 35 / 28 / 26 mm in twentieths of a point.
+	b.raw(`<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/><w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="0"/></w:sectPr>`)
+
+	document := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>` +
+		body.String() + `</w:body></w:document>`
+	core := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+		`<dc:title>` + esc(d.Title) + `</dc:title><dc:creator>` + esc(d.Issuer) + `</dc:creator>` +
+		`<dcterms:created xsi:type="dcterms:W3CDTF">` + time.Now().UTC().Format(time.RFC3339) + `</dcterms:created></cp:coreProperties>`
+
+	var out bytes.Buffer
+	z := zip.NewWriter(&out)
+	for _, f := range []struct{ name, body string }{
+		{"[Content_Types].xml", contentTypes}, {"_rels/.rels", packageRels}, {"word/_rels/document.xml.rels", documentRels},
+		{"word/document.xml", document}, {"word/styles.xml", styles}, {"docProps/core.xml", core},
+	} {
+		fw, err := z.Create(f.name)
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(fw, f.body); err != nil {
+			return err
+		}
+	}
+	if err := z.Close(); err != nil {
+		return err
+	}
+	_, err := out.WriteTo(w)
+	return err
+}
+
+type docxBody struct{ *bytes.Buffer }
+
+func (b *docxBody) raw(s string) { b.WriteString(s) }
+
+// para writes a paragraph of a style ("" is the body text), with an optional run-in heading.
+func (b *docxBody) para(style, lead, text string) {
+	b.WriteString("<w:p>")
+	if style != "" {
+		b.WriteString(`<w:pPr><w:pStyle w:val="` + style + `"/></w:pPr>`)
+	}
+	if lead != "" {
+		b.WriteString(`<w:r><w:rPr><w:rStyle w:val="Lead"/></w:rPr><w:t xml:space="preserve">` + esc(lead) + `</w:t></w:r>`)
+	}
+	if text != "" {
+		b.WriteString(`<w:r><w:t xml:space="preserve">` + esc(text) + `</w:t></w:r>`)
+	}
+	b.WriteString("</w:p>")
+}
+
+// table writes an attachment table: a header row repeated on every page, a border on every cell.
+func (b *docxBody) table(header []string, rows []models.AttachmentRow) {
+	widths := []int{900, 2600, 2400, 2945} // 156 mm of 版心 in twips
+	b.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="AnnexTable"/><w:tblW w:w="8845" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>`)
+	for _, side := range []string{"top", "left", "bottom", "right", "insideH", "insideV"} {
+		b.WriteString(`<w:` + side + ` w:val="single" w:sz="4" w:space="0" w:color="000000"/>`)
+	}
+	b.WriteString(`</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>`)
+	for _, w := range widths {
+		b.WriteString(`<w:gridCol w:w="` + strconv.Itoa(w) + `"/>`)
+	}
+	b.WriteString(`</w:tblGrid>`)
+	row := func(cells []string, head bool) {
+		b.WriteString("<w:tr>")
+		if head {
+			b.WriteString(`<w:trPr><w:tblHeader/></w:trPr>`)
+		}
+		for i, c := range cells {
+			style := "TableText"
+			if head {
+				style = "TableHead"
+			} else if i == 0 {
+				style = "TableCenter"
+			}
+			b.WriteString(`<w:tc><w:tcPr><w:tcW w:w="` + strconv.Itoa(widths[i]) + `" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>`)
+			b.para(style, "", c)
+			b.WriteString("</w:tc>")
+		}
+		b.WriteString("</w:tr>")
+	}
+	row(header, true)
+	for _, r := range rows {
+		row(Cells(r), false)
+	}
+	b.WriteString("</w:tbl>")
+}
+
+func esc(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+const contentTypes = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>`
+
+const packageRels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>`
+
+const documentRels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`
+
+// styles: sizes in half points (2号 = 44, 3号 = 32, 小四 = 24), exact line spacing in twentieths
+// of a point (28.95 pt = 579).
+const styles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:hAnsi="仿宋_GB2312" w:cs="仿宋_GB2312"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:line="579" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults>
+<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="640"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Issuer"><w:name w:val="发文机关标志"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:ascii="方正小标宋简体" w:eastAsia="方正小标宋简体" w:hAnsi="方正小标宋简体"/><w:color w:val="C00000"/><w:sz w:val="52"/><w:szCs w:val="52"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="DocNumber"><w:name w:val="发文字号"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="280"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="RedLine"><w:name w:val="分隔线"/><w:basedOn w:val="Normal"/><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="12" w:space="1" w:color="C00000"/></w:pBdr><w:spacing w:line="240" w:lineRule="auto"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="579" w:after="579" w:line="660" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:ascii="方正小标宋简体" w:eastAsia="方正小标宋简体" w:hAnsi="方正小标宋简体"/><w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Recipients"><w:name w:val="主送机关"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:rFonts w:ascii="黑体" w:eastAsia="黑体" w:hAnsi="黑体"/></w:rPr></w:style>
+<w:style w:type="character" w:styleId="Lead"><w:name w:val="楷体小标题"/><w:rPr><w:rFonts w:ascii="楷体_GB2312" w:eastAsia="楷体_GB2312" w:hAnsi="楷体_GB2312"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="AnnexNote"><w:name w:val="附件说明"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="579"/><w:ind w:left="1600" w:hanging="960" w:firstLineChars="0"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Signature"><w:name w:val="落款"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:right="1280" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="right"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="AnnexLabel"><w:name w:val="附件标识"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr><w:rPr><w:rFonts w:ascii="黑体" w:eastAsia="黑体" w:hAnsi="黑体"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Centered"><w:name w:val="居中"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="表格文字"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:line="360" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="TableCenter"><w:name w:val="表格居中"/><w:basedOn w:val="TableText"/><w:pPr><w:jc w:val="center"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="TableHead"><w:name w:val="表头"/><w:basedOn w:val="TableCenter"/><w:rPr><w:rFonts w:ascii="黑体" w:eastAsia="黑体" w:hAnsi="黑体"/></w:rPr></w:style>
+<w:style w:type="table" w:styleId="AnnexTable"><w:name w:val="附件表格"/><w:tblPr><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
+</w:styles>`

@@ -1,0 +1,370 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Rectification statuses.
+const (
+	RectifyOpen      = "open"      // 待提交
+	RectifySubmitted = "submitted" // 待审核
+	RectifyAccepted  = "accepted"  // 已通过
+	RectifyReturned  = "returned"  // 已退回，待重新提交
+)
+
+// RectifyStatusLabel names a status in Chinese.
+func RectifyStatusLabel(s string) string {
+	return map[string]string{RectifyOpen: "待提交", RectifySubmitted: "待审核", RectifyAccepted: "已通过", RectifyReturned: "已退回"}[s]
+}
+
+// MaxRectificationReport is the largest report a unit may upload.
+const MaxRectificationReport = 10 << 20
+
+// Rectification is a unit's 整改 after a circular named it.
+type Rectification struct {
+	ID          int64
+	CircularID  int64
+	RegionID    int64
+	UnitID      int64
+	Kind        string // ObjectWebsite or ObjectAccount: what the circular named first
+	Subject     string // the sites and accounts named, joined with 、
+	Problems    string
+	DueOn       string
+	DueAt       time.Time
+	Status      string
+	ReportName  string
+	ReportType  string
+	ReportData  []byte `gorm:"->:false;<-"` // written, read only by RectificationReport
+	SubmittedAt *time.Time
+	SubmittedBy *int64
+	DecidedAt   *time.Time
+	DecidedBy   *int64
+	Note        string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Late reports whether the report came (or has not come) after the deadline, at now.
+func (r *Rectification) Late(now time.Time) bool {
+	if r.SubmittedAt != nil {
+		return r.SubmittedAt.After(r.DueAt)
+	}
+	return now.After(r.DueAt)
+}
+
+// RectificationRow is a rectification as lists show it.
+type RectificationRow struct {
+	Rectification
+	UnitName      string
+	RegionName    string
+	CircularTitle string
+}
+
+// openRectifications opens, inside the publishing transaction, an item for every unit the
+// circular's attachment names, due at the end of its deadline, and tells the unit's people.
+func (s *Store) openRectifications(tx *gorm.DB, rec *CircularRecord, f *CircularFigures) error {
+	due, err := ParseDate(rec.Deadline)
+	if err != nil {
+		return Invalid("deadline", "整改期限应为 YYYY-MM-DD")
+	}
+	type item struct {
+		kind             string
+		subject, problem []string
+	}
+	var order []string
+	items := map[string]*item{}
+	for _, rows := range []struct {
+		kind string
+		rows []AttachmentRow
+	}{{ObjectWebsite, f.WebsiteRows}, {ObjectAccount, f.AccountRows}} {
+		for _, r := range rows.rows {
+			it := items[r.Unit]
+			if it == nil {
+				it = &item{kind: rows.kind}
+				items[r.Unit] = it
+				order = append(order, r.Unit)
+			}
+			it.subject = append(it.subject, r.Name)
+			it.problem = append(it.problem, r.Name+"："+r.Problems)
+		}
+	}
+	now := s.now()
+	for _, name := range order {
+		var unit Unit
+		if err := tx.Where("name = ?", name).Take(&unit).Error; err != nil {
+			if ErrorKind(translate(err, "")) == KindNotFound {
+				continue // a unit outside the registry has no one to report back
+			}
+			return translate(err, "rectification unit")
+		}
+		it := items[name]
+		r := &Rectification{CircularID: rec.ID, RegionID: rec.RegionID, UnitID: unit.ID, Kind: it.kind,
+			Subject: strings.Join(it.subject, "、"), Problems: strings.Join(it.problem, "；"), DueOn: due.String(),
+			DueAt: due.End().UTC(), Status: RectifyOpen, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Omit("ReportData").Create(r).Error; err != nil {
+			return translate(err, "open rectification")
+		}
+		var users []User
+		if err := tx.Where("unit_id = ? AND disabled = ?", unit.ID, false).Find(&users).Error; err != nil {
+			return translate(err, "rectification users")
+		}
+		for _, u := range users {
+			n := Notification{UserID: u.ID, Kind: "rectification", Title: "整改通知：" + r.Subject,
+				Body: fmt.Sprintf("%s 通报了贵单位的问题（%s），请于 %s 前提交整改报告。", rec.Issuer, r.Problems, ChineseDate(r.DueOn)),
+				Link: fmt.Sprintf("/staff/rectifications/%d", r.ID), CreatedAt: now}
+			if err := tx.Create(&n).Error; err != nil {
+				return translate(err, "rectification notification")
+			}
+		}
+	}
+	return nil
+}
+
+// rectificationScope restricts rectifications (alias x, region alias g) to the scope: a unit's
+// own, a region subtree's circulars, or all.
+func rectificationScope(q *gorm.DB, sc Scope) *gorm.DB {
+	switch {
+	case sc.All:
+		return q
+	case sc.UnitID != 0:
+		return q.Where("x.unit_id = ?", sc.UnitID)
+	case sc.RegionPath != "":
+		return q.Where("g.path LIKE ?", sc.RegionPath+"%")
+	}
+	return q.Where("1 = 0")
+}
+
+func (s *Store) rectificationQuery(ctx context.Context, sc Scope) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("rectifications x").
+		Select("x.id, x.circular_id, x.region_id, x.unit_id, x.kind, x.subject, x.problems, x.due_on, x.due_at, x.status, x.report_name, x.report_type, x.submitted_at, x.submitted_by, x.decided_at, x.decided_by, x.note, x.created_at, x.updated_at, u.name AS unit_name, g.name AS region_name, c.title AS circular_title").
+		Joins("JOIN units u ON u.id = x.unit_id").Joins("JOIN regions g ON g.id = x.region_id").Joins("JOIN circulars c ON c.id = x.circular_id")
+	return rectificationScope(q, sc)
+}
+
+// Rectifications lists the rectifications within the scope, soonest due first.
+func (s *Store) Rectifications(ctx context.Context, sc Scope) ([]RectificationRow, error) {
+	var rows []RectificationRow
+	err := s.rectificationQuery(ctx, sc).Order("x.due_on, x.id").Scan(&rows).Error
+	return rows, translate(err, "rectifications")
+}
+
+// RectificationByID returns one rectification within the scope.
+func (s *Store) RectificationByID(ctx context.Context, sc Scope, id int64) (*RectificationRow, error) {
+	var rows []RectificationRow
+	if err := s.rectificationQuery(ctx, sc).Where("x.id = ?", id).Limit(1).Scan(&rows).Error; err != nil {
+		return nil, translate(err, "rectification")
+	}
+	if len(rows) == 0 {
+		return nil, NotFound("没有该整改事项，或不在您的管辖范围内")
+	}
+	return &rows[0], nil
+}
+
+// RectificationReport returns the uploaded report of a rectification within the scope.
+func (s *Store) RectificationReport(ctx context.Context, sc Scope, id int64) (name, contentType string, data []byte, err error) {
+	row, err := s.RectificationByID(ctx, sc, id)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if row.ReportName == "" {
+		return "", "", nil, NotFound("尚未提交整改报告")
+	}
+	var got struct{ ReportData []byte }
+	if err := s.db.WithContext(ctx).Table("rectifications").Select("report_data").Where("id = ?", id).Take(&got).Error; err != nil {
+		return "", "", nil, translate(err, "rectification report")
+	}
+	return row.ReportName, row.ReportType, got.ReportData, nil
+}
+
+// RectificationUpload is a unit's report, its type already checked by content.
+type RectificationUpload struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// SubmitRectification stores the unit's report; a returned item may be submitted again.
+func (s *Store) SubmitRectification(ctx context.Context, u *User, sc Scope, id int64, up RectificationUpload) error {
+	if u.Role != RoleUnitStaff && u.Role != RoleUnitReviewer {
+		return Forbidden("只有被通报单位可以提交整改报告")
+	}
+	if len(up.Data) == 0 {
+		return Invalid("report", "请选择整改报告文件")
+	}
+	if len(up.Data) > MaxRectificationReport {
+		return Invalid("report", "整改报告不能超过 10 MB")
+	}
+	name := strings.TrimSpace(up.Name)
+	if r := []rune(name); len(r) > 120 {
+		name = string(r[len(r)-120:])
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		r, err := s.lockRectification(tx, sc, id)
+		if err != nil {
+			return err
+		}
+		if u.UnitID == nil || *u.UnitID != r.UnitID {
+			return Forbidden("只有被通报单位可以提交整改报告")
+		}
+		if r.Status != RectifyOpen && r.Status != RectifyReturned {
+			return Conflict("整改报告已提交，" + RectifyStatusLabel(r.Status))
+		}
+		now := s.now()
+		return translate(tx.Table("rectifications").Where("id = ?", id).Updates(map[string]any{
+			"status": RectifySubmitted, "report_name": name, "report_type": up.ContentType, "report_data": up.Data,
+			"submitted_at": now, "submitted_by": u.ID, "updated_at": now}).Error, "submit rectification")
+	})
+}
+
+// DecideRectification accepts a submitted report or sends it back with a reason; only the
+// supervisor of the circular's region decides.
+func (s *Store) DecideRectification(ctx context.Context, u *User, sc Scope, id int64, accept bool, note string) error {
+	note = strings.TrimSpace(note)
+	if !accept && len([]rune(note)) < 2 {
+		return Invalid("note", "退回时请说明原因")
+	}
+	if len([]rune(note)) > 500 {
+		return Invalid("note", "说明不能超过500个字")
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		r, err := s.lockRectification(tx, sc, id)
+		if err != nil {
+			return err
+		}
+		if u.Role != RoleSupervisor || u.RegionID == nil || *u.RegionID != r.RegionID {
+			return Forbidden("只有发布通报的主管单位可以审核整改报告")
+		}
+		if r.Status != RectifySubmitted {
+			return Conflict("该整改事项当前" + RectifyStatusLabel(r.Status) + "，无需审核")
+		}
+		status := RectifyAccepted
+		if !accept {
+			status = RectifyReturned
+		}
+		now := s.now()
+		return translate(tx.Table("rectifications").Where("id = ?", id).Updates(map[string]any{
+			"status": status, "note": note, "decided_at": now, "decided_by": u.ID, "updated_at": now}).Error, "decide rectification")
+	})
+}
+
+func (s *Store) lockRectification(tx *gorm.DB, sc Scope, id int64) (*Rectification, error) {
+	var rows []Rectification
+	q := s.forUpdate(tx.Table("rectifications x").Select("x.id, x.region_id, x.unit_id, x.status").
+		Joins("JOIN regions g ON g.id = x.region_id").Where("x.id = ?", id))
+	if err := rectificationScope(q, sc).Limit(1).Scan(&rows).Error; err != nil {
+		return nil, translate(err, "rectification")
+	}
+	if len(rows) == 0 {
+		return nil, NotFound("没有该整改事项，或不在您的管辖范围内")
+	}
+	return &rows[0], nil
+}
+
+// lateRectifications are the findings a circular adds for rectifications of the region's subtree
+// due from first to cutoff whose report came late or not at all by asOf: "整改报告提交不及时".
+func (s *Store) lateRectifications(ctx context.Context, region Region, first, cutoff Date, asOf time.Time) ([]CircularFinding, RectificationCounts, error) {
+	var rows []RectificationRow
+	err := s.rectificationQuery(ctx, Scope{RegionPath: region.Path}).
+		Where("x.due_on >= ? AND x.due_on <= ?", first.String(), cutoff.String()).Order("x.due_on, x.id").Scan(&rows).Error
+	if err != nil {
+		return nil, RectificationCounts{}, translate(err, "late rectifications")
+	}
+	var out []CircularFinding
+	var n RectificationCounts
+	for _, r := range rows {
+		n.Due++
+		if r.Status == RectifyAccepted {
+			n.Accepted++
+		}
+		if !r.Late(asOf) {
+			n.OnTime++
+			continue
+		}
+		n.Late++
+		out = append(out, CircularFinding{Object: r.Kind, Name: r.Subject, UnitID: r.UnitID, Unit: r.UnitName, RegionID: r.RegionID,
+			Indicator: "整改不到位", Problem: "整改报告提交不及时"})
+	}
+	return out, n, nil
+}
+
+// RectificationCounts are the rectifications due in a circular's period: how many, how many
+// reported on time, late (or not at all), and accepted.
+type RectificationCounts struct {
+	Due      int64 `json:"due"`
+	OnTime   int64 `json:"on_time"`
+	Late     int64 `json:"late"`
+	Accepted int64 `json:"accepted"`
+}
+
+// RemindRectifications writes the day's rectification reminders, on working days from the
+// reminder hour: to the unit on the last working day before its deadline (到期提醒), and on every
+// working day after it, to the unit and to the supervisors of the circular's region (逾期催报). A
+// rectification gets at most one reminder a day, so running it again the same day writes nothing.
+func (s *Store) RemindRectifications(ctx context.Context) (int, error) {
+	set, cal, err := s.ReminderRules(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	today := DateOf(now)
+	if !cal.IsWorkingDay(today) || now.In(Shanghai).Hour() < set.ReminderHour {
+		return 0, nil
+	}
+	var rows []RectificationRow
+	err = s.rectificationQuery(ctx, Scope{All: true}).Where("x.status IN ? AND x.reminded_on <> ?",
+		[]string{RectifyOpen, RectifyReturned}, today.String()).Order("x.id").Scan(&rows).Error
+	if err != nil {
+		return 0, translate(err, "rectifications to remind")
+	}
+	sent := 0
+	for _, r := range rows {
+		due, err := ParseDate(r.DueOn)
+		if err != nil {
+			continue
+		}
+		lastWorking := due
+		for i := 0; i < 30 && !cal.IsWorkingDay(lastWorking); i++ {
+			lastWorking = lastWorking.AddDays(-1)
+		}
+		overdue := due.Before(today)
+		if !overdue && lastWorking != today {
+			continue
+		}
+		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			res := tx.Table("rectifications").Where("id = ? AND reminded_on <> ?", r.ID, today.String()).Update("reminded_on", today.String())
+			if res.Error != nil || res.RowsAffected == 0 {
+				return res.Error // another worker reminded it first
+			}
+			title, body := "整改报告今日到期："+r.Subject, fmt.Sprintf("请于今日（%s）下班前提交整改报告。", ChineseDate(r.DueOn))
+			q := tx.Where("unit_id = ? AND role IN ? AND disabled = ?", r.UnitID, []string{RoleUnitStaff, RoleUnitReviewer}, false)
+			if overdue {
+				title = "整改报告逾期未交：" + r.Subject
+				body = fmt.Sprintf("%s 的整改报告已超过期限 %s，尚未提交（或退回后未重新提交）。", r.UnitName, ChineseDate(r.DueOn))
+				q = tx.Where("(unit_id = ? AND role IN ? OR region_id = ? AND role = ?) AND disabled = ?",
+					r.UnitID, []string{RoleUnitStaff, RoleUnitReviewer}, r.RegionID, RoleSupervisor, false)
+			}
+			var users []User
+			if err := q.Find(&users).Error; err != nil {
+				return err
+			}
+			for _, u := range users {
+				n := Notification{UserID: u.ID, Kind: "rectification", Title: title, Body: body,
+					Link: fmt.Sprintf("/staff/rectifications/%d", r.ID), CreatedAt: now}
+				if err := tx.Create(&n).Error; err != nil {
+					return err
+				}
+			}
+			sent++
+			return nil
+		})
+		if err != nil {
+			return sent, translate(err, "remind rectification")
+		}
+	}
+	return sent, nil
+}

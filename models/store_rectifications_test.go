@@ -1,0 +1,172 @@
+package models_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"zhaocuo/models"
+	"zhaocuo/models/storetest"
+)
+
+// Publishing opens a rectification for every unit the attachment names, due on the deadline; the
+// unit reports, the supervisor sends back or accepts; a unit that never reports is named in the
+// next quarter's circular, "整改报告提交不及时".
+func TestRectificationsOpenOnPublishAndLateOnesAreNamedNextTime(t *testing.T) {
+	clock := storetest.NewClock("2025-03-25 10:00:00")
+	s := storetest.Open(t, clock)
+	u := demoUsers(t, s)
+	ctx := context.Background()
+	src := storetest.SichuanInspection(t, s)
+	sup := u["sc-supervisor"]
+	sc, _ := s.ScopeOf(ctx, sup)
+	rec, err := s.CreateCircular(ctx, sup, src, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil {
+		t.Fatal(err)
+	}
+	items, err := s.Rectifications(ctx, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byUnit := map[string]models.RectificationRow{}
+	for _, it := range items {
+		byUnit[it.UnitName] = it
+		if it.DueOn != "2025-04-30" || it.Status != models.RectifyOpen {
+			t.Errorf("%s: due %s, %s", it.UnitName, it.DueOn, it.Status)
+		}
+	}
+	if len(items) != 3 || byUnit["四川省政府国有资产监督管理委员会"].Subject != "四川省政府国有资产监督管理委员会" || byUnit["四川省广播电视局"].Kind != models.ObjectAccount {
+		t.Fatalf("items: %+v", items)
+	}
+	if n, _ := s.UnreadNotifications(ctx, u["gzw-staff"].ID); n != 1 {
+		t.Errorf("国资委 staff have %d notifications, want the rectification's", n)
+	}
+
+	gzw := byUnit["四川省政府国有资产监督管理委员会"].ID
+	gzwScope, _ := s.ScopeOf(ctx, u["gzw-staff"])
+	scgovScope, _ := s.ScopeOf(ctx, u["scgov-staff"])
+	cdScope, _ := s.ScopeOf(ctx, u["cd-supervisor"])
+	report := models.RectificationUpload{Name: "整改报告.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 整改报告")}
+	if err := s.SubmitRectification(ctx, u["scgov-staff"], scgovScope, gzw, report); models.ErrorKind(err) != models.KindNotFound {
+		t.Fatalf("another unit submitting: %v", err)
+	}
+	if err := s.DecideRectification(ctx, sup, sc, gzw, true, ""); models.ErrorKind(err) != models.KindConflict {
+		t.Fatalf("accepting before any report: %v", err)
+	}
+	clock.Set(storetest.At("2025-04-20 10:00"))
+	if err := s.SubmitRectification(ctx, u["gzw-staff"], gzwScope, gzw, report); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SubmitRectification(ctx, u["gzw-staff"], gzwScope, gzw, report); models.ErrorKind(err) != models.KindConflict {
+		t.Fatalf("submitting twice: %v", err)
+	}
+	if err := s.DecideRectification(ctx, u["gzw-staff"], gzwScope, gzw, true, ""); models.ErrorKind(err) != models.KindForbidden {
+		t.Fatalf("the unit accepting its own report: %v", err)
+	}
+	if err := s.DecideRectification(ctx, u["cd-supervisor"], cdScope, gzw, true, ""); models.ErrorKind(err) != models.KindNotFound {
+		t.Fatalf("成都's supervisor deciding: %v", err)
+	}
+	if err := s.DecideRectification(ctx, sup, sc, gzw, false, ""); models.ErrorField(err) != "note" {
+		t.Fatalf("returning without a reason: %v", err)
+	}
+	if err := s.DecideRectification(ctx, sup, sc, gzw, false, "请补充暗链清除的截图"); err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(storetest.At("2025-04-25 10:00"))
+	if err := s.SubmitRectification(ctx, u["gzw-staff"], gzwScope, gzw, report); err != nil {
+		t.Fatalf("resubmitting after a return: %v", err)
+	}
+	if err := s.DecideRectification(ctx, sup, sc, gzw, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	name, ctype, data, err := s.RectificationReport(ctx, sc, gzw)
+	if err != nil || name != "整改报告.pdf" || ctype != "application/pdf" || string(data) != string(report.Data) {
+		t.Fatalf("report: %q %q %q %v", name, ctype, data, err)
+	}
+
+	// The next quarter: 广电局 and 泸州 never reported; 国资委 did, on time. 下步要求 carries over
+	// from the published circular.
+	clock.Set(storetest.At("2025-06-25 10:00"))
+	q2, err := s.DraftCircular(ctx, models.RegistryInspection{Store: s}, models.CircularRequest{Region: mustRegion(t, s, "510000"), Period: "2025Q2", Cutoff: "2025-06-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var late []string
+	for _, r := range append(q2.Figures.WebsiteRows, q2.Figures.AccountRows...) {
+		if strings.Contains(r.Problems, "整改报告提交不及时") {
+			late = append(late, r.Unit)
+		}
+	}
+	if strings.Join(late, ",") != "四川省广播电视局,泸州市人民政府办公室" {
+		t.Errorf("named late: %v (rows %+v)", late, q2.Figures.AccountRows)
+	}
+	if rc := q2.Figures.Rectifications; rc.Due != 3 || rc.OnTime != 1 || rc.Late != 2 || rc.Accepted != 1 {
+		t.Errorf("rectification counts: %+v", rc)
+	}
+	if !strings.Contains(q2.Filled().Overview, "本期应提交整改报告的单位3个，按期提交1个，逾期提交或未提交2个。") {
+		t.Errorf("总体情况 lacks the rectification counts:\n%s", q2.Filled().Overview)
+	}
+	if !strings.Contains(q2.Filled().Problems, "整改不到位") {
+		t.Errorf("存在问题 does not name the late rectifications:\n%s", q2.Filled().Problems)
+	}
+}
+
+func mustRegion(t *testing.T, s *models.Store, code string) models.Region {
+	t.Helper()
+	r, err := s.FindRegion(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Reminders follow the working-day calendar: on the deadline's day (the last working day up to
+// it) the unit is told; on every working day after it, the unit and the issuing supervisors; at
+// most once a day, however often the task runs.
+func TestRectificationRemindersFollowTheCalendar(t *testing.T) {
+	clock := storetest.NewClock("2025-03-25 10:00:00")
+	s := storetest.Open(t, clock)
+	u := demoUsers(t, s)
+	ctx := context.Background()
+	sup := u["sc-supervisor"]
+	sc, _ := s.ScopeOf(ctx, sup)
+	rec, err := s.CreateCircular(ctx, sup, storetest.SichuanInspection(t, s), models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil { // due Wed 2025-04-30, before the 五一 break
+		t.Fatal(err)
+	}
+	unread := func(user string) int64 {
+		n, err := s.UnreadNotifications(ctx, u[user].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, step := range []struct {
+		at      string
+		sent    int
+		gzw, sc int64 // unread notifications after the step
+	}{
+		{"2025-04-29 10:00", 0, 1, 0}, // a day early: nothing (the 1 is the notice of publishing)
+		{"2025-04-30 08:00", 0, 1, 0}, // before the reminder hour
+		{"2025-04-30 10:00", 3, 2, 0}, // due today: the three units
+		{"2025-04-30 15:00", 0, 2, 0}, // once a day
+		{"2025-05-02 10:00", 0, 2, 0}, // a holiday
+		{"2025-05-06 10:00", 3, 3, 3}, // overdue: the units and the issuing supervisor
+		{"2025-05-06 11:00", 0, 3, 3},
+	} {
+		clock.Set(storetest.At(step.at))
+		n, err := s.RemindRectifications(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != step.sent || unread("gzw-staff") != step.gzw || unread("sc-supervisor") != step.sc {
+			t.Errorf("%s: %d sent, 国资委 %d unread, 省 %d unread; want %d, %d, %d", step.at, n, unread("gzw-staff"), unread("sc-supervisor"), step.sent, step.gzw, step.sc)
+		}
+	}
+}
