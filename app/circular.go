@@ -14,11 +14,10 @@ import (
 	"zhaocuo/models/circulardoc"
 )
 
-// inspectionSource is where circulars read the inspection from. Until the inspection tables are
-// merged it is the registry alone (sites and accounts running, none checked, no findings); the
-// real source plugs in here and in Run, and nowhere else.
+// inspectionSource is where circulars read the inspection from: the inspector's rounds, imports
+// and findings. The command and Run (for the web side) both take it from here.
 func inspectionSource(store *models.Store) models.InspectionSource {
-	return models.RegistryInspection{Store: store}
+	return models.InspectionTables{Store: store}
 }
 
 // circularCommand drafts a region's circular for a period from the data and writes it:

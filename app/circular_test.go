@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -206,5 +207,72 @@ func TestCircularEditedInTheBrowser(t *testing.T) {
 	size, err := chromedp.Run(preview, chromedp.Evaluate[string](`getComputedStyle(document.body).fontSize`))
 	if err != nil || size != "21.3333px" {
 		t.Errorf("body font size %q (%v): the style sheet did not apply (16pt = 21.3333px)", size, err)
+	}
+}
+
+// `app circular` reads the inspection tables: a veto the inspector recorded for one 四川 site in
+// the quarter fails it, names it in the 附件 and takes it off 合格率.
+func TestCircularCommandReadsTheInspection(t *testing.T) {
+	getenv := env(t, true, "DEMO_PASSWORD", "demo-circular-2025")
+	ctx := context.Background()
+	if code := run(ctx, []string{"seed", "--demo"}, new(bytes.Buffer), new(bytes.Buffer), getenv); code != 0 {
+		t.Fatalf("seed: exit %d", code)
+	}
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	round, ids, err := store.StartRound(ctx, models.RoundOnDemand, models.Scope{All: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := storetest.At("2025-02-10 10:00")
+	veto := func(fs []models.Finding) (string, float64) {
+		for _, f := range fs {
+			if f.Veto {
+				return models.VerdictFail, 100
+			}
+		}
+		return models.VerdictPass, 100
+	}
+	checked := ids[:2]
+	for i, id := range checked {
+		out := models.SiteOutcome{StartedAt: at, FinishedAt: at.Add(time.Hour)}
+		if i == 0 {
+			out.Findings = []models.Finding{{Type: "hidden_link", Indicator: "安全、泄密事故等严重问题", URL: "https://x.gov.cn/",
+				Page: "https://x.gov.cn/old.html", Target: "https://bet.example/", Evidence: "隐藏方式：display:none", Veto: true,
+				FindingKey: "hidden_link:1", SeenAt: at}}
+		}
+		if err := store.FinishSite(ctx, round.ID, id, out, veto); err != nil {
+			t.Fatal(err)
+		}
+	}
+	failing, err := store.InspectionSite(ctx, checked[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var stdout, stderr bytes.Buffer
+	if code := run(ctx, []string{"circular", "--region", "四川省", "--period", "2025Q1", "--format", "json"}, &stdout, &stderr, getenv); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var c struct {
+		Figures models.CircularFigures `json:"figures"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &c); err != nil {
+		t.Fatal(err)
+	}
+	w := c.Figures.Websites
+	if w.Checked != 2 || w.WithProblems != 1 || w.PassRate != "50.00%" {
+		t.Errorf("websites: %+v", w)
+	}
+	rows := c.Figures.WebsiteRows
+	if len(rows) != 1 || rows[0].Name != failing.Name || rows[0].Unit != failing.UnitName || rows[0].Problems != "页面被加挂非法暗链" {
+		t.Errorf("附件 rows: %+v; want %s (%s)", rows, failing.Name, failing.UnitName)
 	}
 }

@@ -35,7 +35,7 @@ type Deps struct {
 	TrustedProxies []string
 	Ready          func(ctx context.Context) error // database and Redis answer
 	Clock          models.Clock
-	Inspection     models.InspectionSource // what circulars read of the inspection; nil: the registry alone
+	Inspection     models.InspectionSource // what circulars read of the inspection; nil: the inspection tables
 }
 
 // New returns the HTTP handler with every route of the application.
@@ -74,7 +74,7 @@ func New(d Deps) (http.Handler, error) {
 		inspection.queue = d.Scheduler.Queue
 	}
 	if d.Inspection == nil {
-		d.Inspection = models.RegistryInspection{Store: d.Store}
+		d.Inspection = models.InspectionTables{Store: d.Store}
 	}
 	circulars := &circularHandlers{ui: u, store: d.Store, inspection: d.Inspection, clock: d.Clock}
 	rectifications := &rectificationHandlers{ui: u, store: d.Store, clock: d.Clock}

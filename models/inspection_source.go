@@ -12,11 +12,13 @@ import (
 // Every method answers for the region's whole subtree and the period. Coverage lines are per
 // region of the owning unit (at any depth, no roll-up: the circular rolls them up into the
 // subregions it reports), and a region with nothing registered may be left out. A site or account
-// counts in WithProblems when at least one confirmed finding of the period is still outstanding
-// for it; Findings returns exactly those findings, so every one counted is also named.
+// counts in WithProblems when confirmed findings of the period still outstanding for it make it
+// fail the check (不合格, so 合格率 is the national one); Findings names those findings, so every
+// one counted is also named.
 //
-// RegistryInspection reads the registry alone (nothing checked, nothing found); the inspection
-// branch supplies the implementation over its rounds and findings; StaticInspection serves tests.
+// InspectionTables reads the inspector's rounds, imports and findings (the default);
+// RegistryInspection reads the registry alone (nothing checked, nothing found); StaticInspection
+// serves tests and figures imported from elsewhere.
 type InspectionSource interface {
 	Websites(ctx context.Context, region Region, p Period) ([]CoverageLine, error)
 	Accounts(ctx context.Context, region Region, p Period) ([]CoverageLine, error)
