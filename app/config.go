@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"zhaocuo/jobs"
 	"zhaocuo/models"
 )
@@ -26,7 +28,7 @@ type Config struct {
 	Role              string        // ROLE: all (web + worker + scheduler), web, or worker
 	DataDir           string        // DATA_DIR: the embedded default's files (SQLite, secrets)
 	DatabaseURL       string        // DATABASE_URL: mysql://… or sqlite:///…; empty = SQLite under DataDir
-	RedisURL          string        // REDIS_URL: redis://…; empty = an in-process Redis
+	RedisURL          string        // REDIS_URL: redis://, redis-sentinel://, redis-cluster:// (redisurl.go); empty = an in-process Redis
 	JWTSecret         []byte        // JWT_SECRET: generated and kept under DataDir when not given
 	Captcha           bool          // CAPTCHA: on (default) or off, for scripted use
 	RateLimit         int           // RATE_LIMIT: reports per client per hour; 0 turns the limits off
@@ -40,6 +42,7 @@ type Config struct {
 
 	// Derived.
 	smtp         *jobs.SMTPConfig
+	redis        asynq.RedisConnOpt // from REDIS_URL
 	dialect, dsn string
 	embedded     bool // no DATABASE_URL: the one-command default with demo data
 }
@@ -124,7 +127,7 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		}
 	}
 	if cfg.RedisURL != "" {
-		if err := checkRedisURL(cfg.RedisURL); err != nil {
+		if cfg.redis, err = ParseRedisURL(cfg.RedisURL); err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %v", err)
 		}
 	}
@@ -179,18 +182,6 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		cfg.JWTSecret = []byte(jwt)
 	}
 	return cfg, nil
-}
-
-func checkRedisURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return err
-	}
-	switch u.Scheme {
-	case "redis", "rediss", "redis-sentinel", "redis-socket":
-		return nil
-	}
-	return fmt.Errorf("unsupported scheme %q (redis://, rediss://, redis-sentinel://)", u.Scheme)
 }
 
 // ensureSecret returns the JWT secret, generating one under DataDir on first start when none was

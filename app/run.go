@@ -293,6 +293,12 @@ type redisConn struct {
 }
 
 func (r *redisConn) describe() string {
+	switch o := r.opt.(type) {
+	case asynq.RedisFailoverClientOpt:
+		return fmt.Sprintf("sentinel (master %s, %d sentinels)", o.MasterName, len(o.SentinelAddrs))
+	case asynq.RedisClusterClientOpt:
+		return fmt.Sprintf("cluster (%d seed nodes)", len(o.Addrs))
+	}
 	if r.embedded != nil {
 		return "in-process"
 	}
@@ -315,10 +321,7 @@ func openRedis(cfg *Config, log *slog.Logger) (*redisConn, error) {
 		opt := asynq.RedisClientOpt{Addr: e.Addr()}
 		return &redisConn{opt: opt, client: opt.MakeRedisClient().(redis.UniversalClient), embedded: e}, nil
 	}
-	opt, err := asynq.ParseRedisURI(cfg.RedisURL)
-	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
+	opt := cfg.redis
 	client, ok := opt.MakeRedisClient().(redis.UniversalClient)
 	if !ok {
 		return nil, errors.New("REDIS_URL: unsupported connection type")
