@@ -51,7 +51,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	u := newUI(d)
 	metrics := newHTTPMetrics(d.Registry)
-	r.Use(requestID(), accessLog(d.Logger), recoverer(u), metrics.middleware(), securityHeaders(u.tls))
+	r.Use(requestID(), accessLog(d.Logger), recoverer(u), metrics.middleware(), securityHeaders(u.tls), closeAfterChunked())
 	r.NoRoute(u.notFound)
 	r.NoMethod(u.methodNotAllowed)
 
