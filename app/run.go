@@ -73,7 +73,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 
 	// The worker and the scheduler.
 	var worker *asynq.Server
-	var periodic *asynq.Scheduler
+	var periodic *leaderScheduler
 	if cfg.Role == RoleAll || cfg.Role == RoleWorker {
 		worker = asynq.NewServer(rds.opt, asynq.Config{
 			Concurrency:     cfg.WorkerConcurrency,
@@ -89,15 +89,8 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 		if err := worker.Start(mux); err != nil {
 			return fmt.Errorf("start worker: %w", err)
 		}
-		periodic = asynq.NewScheduler(rds.opt, &asynq.SchedulerOpts{Location: models.Shanghai, Logger: asynqLogger{log.With("component", "scheduler")}})
-		if err := jobs.RegisterSchedule(periodic, cfg.ReconcileEvery); err != nil {
-			worker.Shutdown()
-			return err
-		}
-		if err := periodic.Start(); err != nil {
-			worker.Shutdown()
-			return fmt.Errorf("start scheduler: %w", err)
-		}
+		// One worker replica at a time runs the periodic scheduler (jobs/leader.go).
+		periodic = startLeaderScheduler(ctx, cfg, rds, log)
 		// Rebuild the reminder schedule from the database at start: Redis may be new.
 		task, opts := jobs.ReconcileAtStart()
 		if _, err := queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrDuplicateTask) {
