@@ -39,6 +39,8 @@ type Config struct {
 	LogFormat         string        // LOG_FORMAT: text or json
 	ReconcileEvery    time.Duration // RECONCILE_EVERY: how often the reminder schedule is rebuilt from the database
 	WorkerConcurrency int           // WORKER_CONCURRENCY: tasks one worker runs at once
+	StatsCacheTTL     time.Duration // STATS_CACHE_TTL: how long a computed rates table serves other views of it (0: off)
+	DBMaxConns        int           // DATABASE_MAX_CONNS: connections one process opens to MySQL (replicas × this < max_connections)
 
 	// Derived.
 	smtp         *jobs.SMTPConfig
@@ -147,6 +149,12 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	}
 	if cfg.WorkerConcurrency, err = strconv.Atoi(env("WORKER_CONCURRENCY", "10")); err != nil || cfg.WorkerConcurrency < 1 {
 		return nil, fmt.Errorf("WORKER_CONCURRENCY: %q is not a positive number", env("WORKER_CONCURRENCY", ""))
+	}
+	if cfg.DBMaxConns, err = strconv.Atoi(env("DATABASE_MAX_CONNS", "64")); err != nil || cfg.DBMaxConns < 2 {
+		return nil, fmt.Errorf("DATABASE_MAX_CONNS: %q is not a number of connections of at least 2", env("DATABASE_MAX_CONNS", ""))
+	}
+	if cfg.StatsCacheTTL, err = time.ParseDuration(env("STATS_CACHE_TTL", "10s")); err != nil || cfg.StatsCacheTTL < 0 || cfg.StatsCacheTTL > time.Hour {
+		return nil, fmt.Errorf("STATS_CACHE_TTL: %q is not a duration from 0s to 1h (e.g. 10s)", env("STATS_CACHE_TTL", ""))
 	}
 	if cfg.ReconcileEvery, err = time.ParseDuration(env("RECONCILE_EVERY", "5m")); err != nil || cfg.ReconcileEvery < 10*time.Second {
 		return nil, fmt.Errorf("RECONCILE_EVERY: %q is not a duration of at least 10s (e.g. 5m)", env("RECONCILE_EVERY", ""))

@@ -35,6 +35,7 @@ func loadtestMixed(ctx context.Context, cfg *Config, args []string, out io.Write
 	duration := fs.Duration("duration", 60*time.Second, "how long to send")
 	clients := fs.Int("clients", 512, "most requests in flight at once")
 	password := fs.String("password", cfg.DemoPassword, "the demo logins' password (DEMO_PASSWORD)")
+	only := fs.String("only", "", "send only requests of this kind (to find what is slow)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -51,7 +52,7 @@ func loadtestMixed(ctx context.Context, cfg *Config, args []string, out io.Write
 		return err
 	}
 
-	m := &mix{base: *base, password: *password, queues: map[string]*actionQueues{},
+	m := &mix{base: *base, password: *password, only: *only, queues: map[string]*actionQueues{},
 		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 			MaxIdleConns: *clients, MaxIdleConnsPerHost: *clients, IdleConnTimeout: time.Minute}}}
 	for _, u := range []struct{ unit, staff, reviewer string }{
@@ -94,6 +95,7 @@ func loadtestMixed(ctx context.Context, cfg *Config, args []string, out io.Write
 // mix is the load's state: who is signed in, which tickets exist, what each unit has to do next.
 type mix struct {
 	base, password string
+	only           string
 	client         *http.Client
 	supervisor     string
 	units          []string
@@ -124,6 +126,9 @@ var mixWeights = []kindWeight{
 }
 
 func (m *mix) pick(r *rand.Rand) string {
+	if m.only != "" {
+		return m.only
+	}
 	n := r.IntN(1000)
 	for _, kw := range mixWeights {
 		if n < kw.weight {
@@ -176,6 +181,7 @@ func (m *mix) submit() (bool, string) {
 	var created struct {
 		TicketNo  string  `json:"ticket_no"`
 		QueryCode string  `json:"query_code"`
+		Status    string  `json:"status"`
 		Unit      *string `json:"unit"`
 	}
 	ok, detail := m.expect("POST", "/api/v1/reports", "", body, http.StatusCreated, &created)
@@ -189,7 +195,7 @@ func (m *mix) submit() (bool, string) {
 		m.tickets = slices.Clone(m.tickets[5000:])
 	}
 	m.mu.Unlock()
-	if created.Unit != nil {
+	if created.Unit != nil && created.Status == "assigned" { // not one linked to an earlier report of its page
 		if q := m.queues[*created.Unit]; q != nil {
 			offer(q.accept, created.TicketNo)
 		}
@@ -380,4 +386,3 @@ func pct(sorted []time.Duration, p int) time.Duration {
 	i := (len(sorted)*p + 99) / 100
 	return sorted[min(max(i-1, 0), len(sorted)-1)].Round(100 * time.Microsecond)
 }
-

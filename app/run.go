@@ -114,7 +114,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 			Store: store, Templates: tmpl, Assets: assets, Scheduler: scheduler, Redis: rds.client, Registry: registry,
 			QueueInspector: rds.opt, Email: cfg.smtp != nil,
 			Logger: log, Secret: cfg.JWTSecret, Captcha: cfg.Captcha, RateLimit: cfg.RateLimit,
-			TrustedProxies: cfg.TrustedProxies, Clock: clock,
+			TrustedProxies: cfg.TrustedProxies, Clock: clock, StatsCacheTTL: cfg.StatsCacheTTL,
 			Ready: func(ctx context.Context) error {
 				if err := store.Ping(ctx); err != nil {
 					return fmt.Errorf("database: %w", err)
@@ -180,6 +180,11 @@ func openStore(ctx context.Context, cfg *Config, log *slog.Logger, clock models.
 	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, clock)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if cfg.dialect == models.DialectMySQL {
+		// Every replica opens up to this many: together they must stay under max_connections.
+		store.SQLDB().SetMaxOpenConns(cfg.DBMaxConns)
+		store.SQLDB().SetMaxIdleConns(cfg.DBMaxConns)
 	}
 	applied, err := migrations.Apply(ctx, store.SQLDB(), cfg.dialect)
 	if err != nil {

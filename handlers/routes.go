@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/hibiken/asynq"
@@ -35,6 +36,7 @@ type Deps struct {
 	TrustedProxies []string
 	Ready          func(ctx context.Context) error // database and Redis answer
 	Clock          models.Clock
+	StatsCacheTTL  time.Duration // how long a computed rates table is shown to others; 0: never
 }
 
 // New returns the HTTP handler with every route of the application.
@@ -65,7 +67,7 @@ func New(d Deps) (http.Handler, error) {
 	sessions := &sessionHandlers{ui: u, auth: auth, store: d.Store}
 	staff := &staffHandlers{ui: u, store: d.Store, clock: d.Clock, queue: q}
 	admin := &adminHandlers{ui: u, store: d.Store}
-	stats := &statsHandlers{ui: u, store: d.Store, clock: d.Clock}
+	stats := &statsHandlers{ui: u, store: cacheStats(d.Store, d.StatsCacheTTL), clock: d.Clock}
 	notes := &notificationHandlers{ui: u, store: d.Store}
 	health := &healthHandlers{ready: d.Ready, registry: d.Registry}
 	signedIn, inScope := u.require(), sessions.staffSession()

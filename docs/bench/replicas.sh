@@ -25,9 +25,11 @@ sql() { mariadb --protocol=tcp -h127.0.0.1 -uroot -N "$@"; }
 declare -A PID
 trap 'for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 
+# Connections to MariaDB: 2 × 24 + 2 × 12 = 72, under its max_connections of 151 with room to spare.
 start() { # name role port
-  local name=$1 role=$2 port=${3:-0}
-  ROLE=$role ADDR=127.0.0.1:$port DATA_DIR=$LOGS/$name $BIN >>$LOGS/$name.log 2>&1 &
+  local name=$1 role=$2 port=${3:-0} conns=12
+  [ "$role" = web ] && conns=24
+  ROLE=$role ADDR=127.0.0.1:$port DATA_DIR=$LOGS/$name DATABASE_MAX_CONNS=$conns $BIN >>$LOGS/$name.log 2>&1 &
   PID[$name]=$!
 }
 ready() { for i in $(seq 1 150); do curl -sf "$1/readyz" >/dev/null && return; sleep 0.2; done; echo "$1 not ready"; exit 1; }
