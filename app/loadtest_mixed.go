@@ -89,6 +89,9 @@ func loadtestMixed(ctx context.Context, cfg *Config, args []string, out io.Write
 	if res.errors > 0 || acked != after-before {
 		return fmt.Errorf("%d errors, %d acknowledged reports not in the database", res.errors, acked-(after-before))
 	}
+	if res.unsent > res.sent/100 {
+		return fmt.Errorf("the server kept up with %.0f of the %d requests/s asked", float64(res.sent)/res.elapsed.Seconds(), *rate)
+	}
 	return nil
 }
 
@@ -295,6 +298,7 @@ func (m *mix) expect(method, path, token, body string, want int, into any) (bool
 // mixResult is what the run measured, by kind and overall.
 type mixResult struct {
 	sent, errors, late int
+	unsent             int // due within the run, never sent: every client was waiting on the server
 	elapsed            time.Duration
 	byKind             map[string][]time.Duration
 	errorsByKind       map[string]int
@@ -320,8 +324,8 @@ func (m *mix) run(ctx context.Context, rate int, d time.Duration, clients int) *
 			sent, bad, late := 0, 0, 0
 			for ctx.Err() == nil {
 				i := next.Add(1) - 1
-				if i >= total {
-					break
+				if i >= total || time.Since(start) > d {
+					break // the rest was due and never sent: the server is behind the rate
 				}
 				due := start.Add(time.Duration(i) * interval)
 				if wait := time.Until(due); wait > 0 {
@@ -358,6 +362,7 @@ func (m *mix) run(ctx context.Context, rate int, d time.Duration, clients int) *
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
+	res.unsent = int(total) - res.sent
 	return res
 }
 
@@ -372,8 +377,8 @@ func (r *mixResult) print(out io.Writer) {
 	}
 	slices.Sort(all)
 	fmt.Fprintf(out, "  %-14s %8d %7d %9s %9s %9s\n", "all", len(all), r.errors, pct(all, 50), pct(all, 99), pct(all, 100))
-	fmt.Fprintf(out, "  achieved %.0f requests/s over %s; %d sent more than 100 ms behind schedule\n",
-		float64(r.sent)/r.elapsed.Seconds(), r.elapsed.Round(time.Millisecond), r.late)
+	fmt.Fprintf(out, "  achieved %.0f requests/s over %s; %d sent more than 100 ms behind schedule, %d due and never sent\n",
+		float64(r.sent)/r.elapsed.Seconds(), r.elapsed.Round(time.Millisecond), r.late, r.unsent)
 	if len(r.firstErrors) > 0 {
 		fmt.Fprintf(out, "  first errors: %q\n", r.firstErrors)
 	}

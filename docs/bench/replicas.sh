@@ -77,7 +77,7 @@ expect=$(( (t1 - t0) / 10 + 1 ))
 echo "schedulers that led: $leaders (of 2 workers); reconcile ran $runs times in $((t1 - t0)) s (worker1 $per1, worker2 $per2; once per 10 s is about $expect, plus the start-up one)"
 
 fail=0
-[ "$load_ok" -eq 0 ] || { echo "FAIL: the load had errors or lost tickets"; fail=1; }
+[ "$load_ok" -eq 0 ] || { echo "FAIL: the load (errors, lost tickets, or the rate not kept: see its last line)"; fail=1; }
 [ "$sent" -ge "$probe" ] || { echo "FAIL: $((probe - sent)) overdue tickets not reminded"; fail=1; }
 [ "$twice" -eq 0 ] && [ "$ntwice" -eq 0 ] || { echo "FAIL: a reminder went out twice"; fail=1; }
 [ "$leaders" -eq 1 ] || { echo "FAIL: $leaders schedulers led"; fail=1; }
