@@ -38,7 +38,7 @@ db_up() {
 }
 db_down() { kill -- -$DBPROXY 2>/dev/null || true; }
 declare -A PID
-trap 'for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true; redis_down; db_down' EXIT
+trap 'db_down; redis_down; for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 start() { # name role port
   local name=$1 role=$2 port=${3:-0} conns=12
   [ "$role" = web ] && conns=24
