@@ -41,13 +41,13 @@ commands:
   loadtest reports [--url U --clients N --duration D]
                             drive POST /api/v1/reports against a running server and compare
                             with the raw INSERT rate of DATABASE_URL (docs/benchmarks.md)
-  loadtest generate [--tickets 1000000 --units 1000 --years 2]
-                            write a province's history for the rates benchmark
-  loadtest stats            time the rates on it next to COUNT(*) (docs/benchmarks.md)
   loadtest mixed [--url U --rate 2000 --duration 60s]
                             a province's mix of requests at a fixed rate (docs/bench/replicas.sh)
   loadtest proxy --listen A --backends A,B
                             a round-robin reverse proxy for the replicas script
+  loadtest generate [--tickets 1000000 --units 1000 --years 2]
+                            write a province's history for the rates benchmark
+  loadtest stats            time the rates on it next to COUNT(*) (docs/benchmarks.md)
 
 settings come from the environment: see README.md.
 `

@@ -114,7 +114,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 			Store: store, Templates: tmpl, Assets: assets, Scheduler: scheduler, Redis: rds.client, Registry: registry,
 			QueueInspector: rds.opt, Email: cfg.smtp != nil,
 			Logger: log, Secret: cfg.JWTSecret, Captcha: cfg.Captcha, RateLimit: cfg.RateLimit,
-			TrustedProxies: cfg.TrustedProxies, Clock: clock, StatsCacheTTL: cfg.StatsCacheTTL,
+			TrustedProxies: cfg.TrustedProxies, Clock: clock,
 			Ready: func(ctx context.Context) error {
 				if err := store.Ping(ctx); err != nil {
 					return fmt.Errorf("database: %w", err)
@@ -124,6 +124,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 				}
 				return nil
 			},
+			StatsCacheTTL: cfg.StatsCacheTTL,
 		})
 		if err != nil {
 			return err

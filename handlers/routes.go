@@ -32,11 +32,11 @@ type Deps struct {
 	Logger         *slog.Logger
 	Secret         []byte // signs cookies
 	Captcha        bool
-	RateLimit      int // reports per client per hour; 0 = no limits
+	RateLimit      int           // reports per client per hour; 0 = no limits
+	StatsCacheTTL  time.Duration // how long a computed rates table serves other views of it; 0: never
 	TrustedProxies []string
 	Ready          func(ctx context.Context) error // database and Redis answer
 	Clock          models.Clock
-	StatsCacheTTL  time.Duration // how long a computed rates table is shown to others; 0: never
 }
 
 // New returns the HTTP handler with every route of the application.
