@@ -48,7 +48,7 @@ func (l *leaders) current() (leader int, n int) {
 	return leader, len(l.now)
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
+func waitForLeaders(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if cond() {
@@ -80,23 +80,23 @@ func TestOneReplicaLeadsTheScheduler(t *testing.T) {
 		wg.Wait()
 	}()
 
-	waitUntil(t, "a leader", func() bool { _, n := l.current(); return n == 1 })
+	waitForLeaders(t, "a leader", func() bool { _, n := l.current(); return n == 1 })
 	first, _ := l.current()
 
 	// The leader stops (its replica shuts down): another takes over.
 	cancels[first]()
-	waitUntil(t, "another leader", func() bool { i, n := l.current(); return n == 1 && i != first })
+	waitForLeaders(t, "another leader", func() bool { i, n := l.current(); return n == 1 && i != first })
 
 	// The lease is taken from under it: it stops leading, and no one leads while it is held.
 	ctx := context.Background()
 	if err := rds.Client.Set(ctx, jobs.LeaderKeyScheduler, "someone-else", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the leader to step down", func() bool { _, n := l.current(); return n == 0 })
+	waitForLeaders(t, "the leader to step down", func() bool { _, n := l.current(); return n == 0 })
 
 	// The lease is free again: one of the two left wins it.
 	rds.Client.Del(ctx, jobs.LeaderKeyScheduler)
-	waitUntil(t, "a new leader", func() bool { i, n := l.current(); return n == 1 && i != first })
+	waitForLeaders(t, "a new leader", func() bool { i, n := l.current(); return n == 1 && i != first })
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.most != 1 {
