@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"zhaocuo/jobs"
 	"zhaocuo/models"
 )
@@ -26,7 +28,7 @@ type Config struct {
 	Role              string        // ROLE: all (web + worker + scheduler), web, or worker
 	DataDir           string        // DATA_DIR: the embedded default's files (SQLite, secrets)
 	DatabaseURL       string        // DATABASE_URL: mysql://… or sqlite:///…; empty = SQLite under DataDir
-	RedisURL          string        // REDIS_URL: redis://…; empty = an in-process Redis
+	RedisURL          string        // REDIS_URL: redis://, redis-sentinel://, redis-cluster:// (redisurl.go); empty = an in-process Redis
 	JWTSecret         []byte        // JWT_SECRET: generated and kept under DataDir when not given
 	Captcha           bool          // CAPTCHA: on (default) or off, for scripted use
 	RateLimit         int           // RATE_LIMIT: reports per client per hour; 0 turns the limits off
@@ -37,9 +39,12 @@ type Config struct {
 	LogFormat         string        // LOG_FORMAT: text or json
 	ReconcileEvery    time.Duration // RECONCILE_EVERY: how often the reminder schedule is rebuilt from the database
 	WorkerConcurrency int           // WORKER_CONCURRENCY: tasks one worker runs at once
+	StatsCacheTTL     time.Duration // STATS_CACHE_TTL: how long a computed rates table serves other views of it (0: off)
+	DBMaxConns        int           // DATABASE_MAX_CONNS: connections one process opens to MySQL (replicas × this < max_connections)
 
 	// Derived.
 	smtp         *jobs.SMTPConfig
+	redis        asynq.RedisConnOpt // from REDIS_URL
 	dialect, dsn string
 	embedded     bool // no DATABASE_URL: the one-command default with demo data
 }
@@ -124,7 +129,7 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		}
 	}
 	if cfg.RedisURL != "" {
-		if err := checkRedisURL(cfg.RedisURL); err != nil {
+		if cfg.redis, err = ParseRedisURL(cfg.RedisURL); err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %v", err)
 		}
 	}
@@ -144,6 +149,12 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	}
 	if cfg.WorkerConcurrency, err = strconv.Atoi(env("WORKER_CONCURRENCY", "10")); err != nil || cfg.WorkerConcurrency < 1 {
 		return nil, fmt.Errorf("WORKER_CONCURRENCY: %q is not a positive number", env("WORKER_CONCURRENCY", ""))
+	}
+	if cfg.DBMaxConns, err = strconv.Atoi(env("DATABASE_MAX_CONNS", "64")); err != nil || cfg.DBMaxConns < 2 {
+		return nil, fmt.Errorf("DATABASE_MAX_CONNS: %q is not a number of connections of at least 2", env("DATABASE_MAX_CONNS", ""))
+	}
+	if cfg.StatsCacheTTL, err = time.ParseDuration(env("STATS_CACHE_TTL", "10s")); err != nil || cfg.StatsCacheTTL < 0 || cfg.StatsCacheTTL > time.Hour {
+		return nil, fmt.Errorf("STATS_CACHE_TTL: %q is not a duration from 0s to 1h (e.g. 10s)", env("STATS_CACHE_TTL", ""))
 	}
 	if cfg.ReconcileEvery, err = time.ParseDuration(env("RECONCILE_EVERY", "5m")); err != nil || cfg.ReconcileEvery < 10*time.Second {
 		return nil, fmt.Errorf("RECONCILE_EVERY: %q is not a duration of at least 10s (e.g. 5m)", env("RECONCILE_EVERY", ""))
@@ -179,18 +190,6 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		cfg.JWTSecret = []byte(jwt)
 	}
 	return cfg, nil
-}
-
-func checkRedisURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return err
-	}
-	switch u.Scheme {
-	case "redis", "rediss", "redis-sentinel", "redis-socket":
-		return nil
-	}
-	return fmt.Errorf("unsupported scheme %q (redis://, rediss://, redis-sentinel://)", u.Scheme)
 }
 
 // ensureSecret returns the JWT secret, generating one under DataDir on first start when none was

@@ -46,6 +46,10 @@ commands:
   loadtest reports [--url U --clients N --duration D]
                             drive POST /api/v1/reports against a running server and compare
                             with the raw INSERT rate of DATABASE_URL (docs/benchmarks.md)
+  loadtest mixed [--url U --rate 2000 --duration 60s]
+                            a province's mix of requests at a fixed rate (docs/bench/replicas.sh)
+  loadtest proxy --listen A --backends A,B
+                            a round-robin reverse proxy for the replicas script
   loadtest generate [--tickets 1000000 --units 1000 --years 2]
                             write a province's history for the rates benchmark
   loadtest stats            time the rates on it next to COUNT(*) (docs/benchmarks.md)
@@ -95,8 +99,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			err = loadtestGenerate(ctx, cfg, args[1:], stdout)
 		case len(args) > 0 && args[0] == "stats":
 			err = loadtestStats(ctx, cfg, args[1:], stdout)
+		case len(args) > 0 && args[0] == "mixed":
+			err = loadtestMixed(ctx, cfg, args[1:], stdout)
+		case len(args) > 0 && args[0] == "proxy":
+			err = loadtestProxy(ctx, args[1:], stdout, log)
 		default:
-			err = usageError{"loadtest needs a target: reports, generate or stats"}
+			err = usageError{"loadtest needs a target: reports, generate, stats, mixed or proxy"}
 		}
 	default:
 		fmt.Fprintf(stderr, "找错: unknown command %q\n\n%s", cmd, usage)

@@ -74,7 +74,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 
 	// The worker and the scheduler.
 	var worker *asynq.Server
-	var periodic *asynq.Scheduler
+	var periodic *leaderScheduler
 	if cfg.Role == RoleAll || cfg.Role == RoleWorker {
 		worker = asynq.NewServer(rds.opt, asynq.Config{
 			Concurrency:     cfg.WorkerConcurrency,
@@ -93,15 +93,8 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 		if err := worker.Start(mux); err != nil {
 			return fmt.Errorf("start worker: %w", err)
 		}
-		periodic = asynq.NewScheduler(rds.opt, &asynq.SchedulerOpts{Location: models.Shanghai, Logger: asynqLogger{log.With("component", "scheduler")}})
-		if err := jobs.RegisterSchedule(periodic, cfg.ReconcileEvery); err != nil {
-			worker.Shutdown()
-			return err
-		}
-		if err := periodic.Start(); err != nil {
-			worker.Shutdown()
-			return fmt.Errorf("start scheduler: %w", err)
-		}
+		// One worker replica at a time runs the periodic scheduler (jobs/leader.go).
+		periodic = startLeaderScheduler(ctx, cfg, rds, log)
 		// Rebuild the reminder schedule from the database at start: Redis may be new.
 		task, opts := jobs.ReconcileAtStart()
 		if _, err := queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrDuplicateTask) {
@@ -135,6 +128,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 				}
 				return nil
 			},
+			StatsCacheTTL: cfg.StatsCacheTTL,
 		})
 		if err != nil {
 			return err
@@ -191,6 +185,11 @@ func openStore(ctx context.Context, cfg *Config, log *slog.Logger, clock models.
 	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, clock)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if cfg.dialect == models.DialectMySQL {
+		// Every replica opens up to this many: together they must stay under max_connections.
+		store.SQLDB().SetMaxOpenConns(cfg.DBMaxConns)
+		store.SQLDB().SetMaxIdleConns(cfg.DBMaxConns)
 	}
 	applied, err := migrations.Apply(ctx, store.SQLDB(), cfg.dialect)
 	if err != nil {
@@ -297,6 +296,12 @@ type redisConn struct {
 }
 
 func (r *redisConn) describe() string {
+	switch o := r.opt.(type) {
+	case asynq.RedisFailoverClientOpt:
+		return fmt.Sprintf("sentinel (master %s, %d sentinels)", o.MasterName, len(o.SentinelAddrs))
+	case asynq.RedisClusterClientOpt:
+		return fmt.Sprintf("cluster (%d seed nodes)", len(o.Addrs))
+	}
 	if r.embedded != nil {
 		return "in-process"
 	}
@@ -319,10 +324,7 @@ func openRedis(cfg *Config, log *slog.Logger) (*redisConn, error) {
 		opt := asynq.RedisClientOpt{Addr: e.Addr()}
 		return &redisConn{opt: opt, client: opt.MakeRedisClient().(redis.UniversalClient), embedded: e}, nil
 	}
-	opt, err := asynq.ParseRedisURI(cfg.RedisURL)
-	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
+	opt := cfg.redis
 	client, ok := opt.MakeRedisClient().(redis.UniversalClient)
 	if !ok {
 		return nil, errors.New("REDIS_URL: unsupported connection type")

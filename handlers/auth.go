@@ -27,6 +27,7 @@ const (
 	tokenTTL      = 12 * time.Hour
 	sessionCookie = "zc_session"
 	userKey       = "user"
+	authErrorKey  = "auth_error" // the session could not be checked
 )
 
 type authStore interface {
@@ -109,7 +110,9 @@ func (a *authenticator) session() gin.HandlerFunc {
 			case err == nil:
 				c.Set(userKey, u)
 			case !errors.Is(err, errUnauthenticated):
-				c.Error(err) // the database failed: the request goes on as signed out
+				// The database failed: anonymous pages go on; those that need the user answer
+				// with the failure (503 while the database is away), not a misleading 401.
+				c.Set(authErrorKey, err)
 			}
 		}
 		c.Next()
@@ -129,6 +132,10 @@ func currentUser(c *gin.Context) *models.User {
 func (u *ui) require(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		user := currentUser(c)
+		if v, ok := c.Get(authErrorKey); ok && user == nil {
+			u.fail(c, v.(error))
+			return
+		}
 		if user == nil {
 			if isAPI(c) {
 				c.Header("WWW-Authenticate", `Bearer realm="zhaocuo"`)

@@ -199,3 +199,18 @@ func TestPagesNeedSigningInAndTheRightRole(t *testing.T) {
 		t.Fatalf("open redirect to %q", loc)
 	}
 }
+
+// When the database cannot be asked who a token belongs to, the answer says the service failed
+// (5xx), not that the user is signed out (401), so a client keeps its token and tries again.
+func TestSessionCheckFailingIsNotA401(t *testing.T) {
+	a := newTestApp(t)
+	token := a.apiLogin("gzw-staff")
+	a.Store.SQLDB().Close()
+	resp, body := a.api("GET", "/api/v1/me", token, "")
+	if resp.StatusCode < 500 || body["error"] == nil {
+		t.Fatalf("%d %v", resp.StatusCode, body)
+	}
+	if resp, _ := a.get("/healthz"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("an anonymous route: %d", resp.StatusCode)
+	}
+}

@@ -150,3 +150,18 @@ func (d *tlsDetector) isHTTPS(c *gin.Context) bool {
 	}
 	return false
 }
+
+// closeAfterChunked closes the connection after a request sent with Transfer-Encoding. net/http
+// reads such a body by its chunks and drops any Content-Length beside it; a proxy in front that
+// went by the Content-Length instead would have sent what net/http then takes as a second request
+// on the same connection (request smuggling). RFC 9112 §6.1 asks a server to close the connection
+// after such a request; as net/http hides whether the Content-Length was there, close after every
+// chunked one. Browsers send a Content-Length, so they are not slowed.
+func closeAfterChunked() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if len(c.Request.TransferEncoding) > 0 {
+			c.Header("Connection", "close")
+		}
+		c.Next()
+	}
+}

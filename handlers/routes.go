@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/hibiken/asynq"
@@ -31,7 +32,8 @@ type Deps struct {
 	Logger         *slog.Logger
 	Secret         []byte // signs cookies
 	Captcha        bool
-	RateLimit      int // reports per client per hour; 0 = no limits
+	RateLimit      int           // reports per client per hour; 0 = no limits
+	StatsCacheTTL  time.Duration // how long a computed rates table serves other views of it; 0: never
 	TrustedProxies []string
 	Ready          func(ctx context.Context) error // database and Redis answer
 	Clock          models.Clock
@@ -52,7 +54,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	u := newUI(d)
 	metrics := newHTTPMetrics(d.Registry)
-	r.Use(requestID(), accessLog(d.Logger), recoverer(u), metrics.middleware(), securityHeaders(u.tls))
+	r.Use(requestID(), accessLog(d.Logger), recoverer(u), metrics.middleware(), securityHeaders(u.tls), closeAfterChunked())
 	r.NoRoute(u.notFound)
 	r.NoMethod(u.methodNotAllowed)
 
@@ -66,7 +68,7 @@ func New(d Deps) (http.Handler, error) {
 	sessions := &sessionHandlers{ui: u, auth: auth, store: d.Store}
 	staff := &staffHandlers{ui: u, store: d.Store, clock: d.Clock, queue: q}
 	admin := &adminHandlers{ui: u, store: d.Store}
-	stats := &statsHandlers{ui: u, store: d.Store, clock: d.Clock}
+	stats := &statsHandlers{ui: u, store: cacheStats(d.Store, d.StatsCacheTTL), clock: d.Clock}
 	notes := &notificationHandlers{ui: u, store: d.Store}
 	health := &healthHandlers{ready: d.Ready, registry: d.Registry}
 	inspection := &inspectionHandlers{ui: u, store: d.Store, clock: d.Clock}

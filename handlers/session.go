@@ -42,6 +42,18 @@ func (h *sessionHandlers) staffSession() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u := currentUser(c)
 		ctx := c.Request.Context()
+		if isAPI(c) {
+			// The API needs the scope only; the header's place, bell and counts are for pages
+			// (the counts are a GROUP BY over the scope's tickets: not for every API call).
+			sc, err := h.store.ScopeOf(ctx, u)
+			if err != nil {
+				h.fail(c, err)
+				return
+			}
+			c.Set(scopeKey, sc)
+			c.Next()
+			return
+		}
 		s := &session{User: u}
 		s.UnitName, s.RegionName, _ = h.store.UserPlace(ctx, u)
 		var err error

@@ -228,6 +228,11 @@ func isDuplicate(err error) bool {
 }
 
 func isUnavailable(err error) bool {
+	var me *mysqldriver.MySQLError
+	if errors.As(err, &me) {
+		// Too many connections (server-wide, per user): the server is there but full.
+		return me.Number == 1040 || me.Number == 1203
+	}
 	var ne net.Error
 	var oe *net.OpError
 	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysqldriver.ErrInvalidConn) ||

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"zhaocuo/jobs"
+	"zhaocuo/models"
+)
+
+// leaderScheduler is the periodic scheduler of a worker replica: an asynq.Scheduler runs while
+// this replica holds the scheduler's lease in Redis, so periodic tasks are enqueued by one
+// replica, however many run.
+type leaderScheduler struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// leaseTTL is how long the scheduler may be without a leader after its leader dies.
+const leaseTTL = 15 * time.Second
+
+func startLeaderScheduler(ctx context.Context, cfg *Config, rds *redisConn, log *slog.Logger) *leaderScheduler {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s := &leaderScheduler{cancel: cancel, done: make(chan struct{})}
+	slog := log.With("component", "scheduler")
+	lease := &jobs.Leadership{Redis: rds.client, Key: jobs.LeaderKeyScheduler, TTL: leaseTTL, Logger: slog}
+	go func() {
+		defer close(s.done)
+		lease.Run(ctx, func(ctx context.Context) {
+			periodic := asynq.NewScheduler(rds.opt, &asynq.SchedulerOpts{Location: models.Shanghai, Logger: asynqLogger{slog}})
+			if err := jobs.RegisterSchedule(periodic, cfg.ReconcileEvery); err != nil {
+				slog.Error("periodic tasks not scheduled", "error", err)
+				return
+			}
+			if err := periodic.Start(); err != nil {
+				slog.Error("start scheduler", "error", err)
+				return
+			}
+			<-ctx.Done()
+			periodic.Shutdown()
+		})
+	}()
+	return s
+}
+
+// Shutdown stops the scheduler and gives the lease up.
+func (s *leaderScheduler) Shutdown() {
+	s.cancel()
+	<-s.done
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Faults during load (issue 8): the replicas of docs/bench/replicas.sh (2 web, 2 worker, the Go
+# proxy) on MariaDB (database zhaocuo_faults) and a private redis-server on port 16379, so that
+# restarting it troubles no one else. A mixed load at a rate this machine keeps up with runs while:
+#    8 s  web1 is killed (SIGKILL); the proxy moves on; web1 is started again at 14 s
+#   18 s  worker1 is killed mid-work (SIGKILL) and started again at 22 s
+#   26 s  Redis is shut down (its data lost: it keeps none) and started again at 31 s
+#   35 s  the database goes away for 5 s: the replicas reach MariaDB through socat on port 13306,
+#         which is stopped (every connection dropped, new ones refused) and started again; the
+#         shared MariaDB itself is not restarted, as other work on this machine uses it
+# Then: acknowledged tickets = tickets in the database; overdue reminders for 300 tickets sent
+# once each, with the schedule Redis lost rebuilt from the database by the reconciler.
+#   docs/bench/faults.sh [rate] [duration]        e.g. docs/bench/faults.sh 300 50s
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RATE=${1:-300}
+DURATION=${2:-50s}
+DB=zhaocuo_faults
+RPORT=16379
+BIN=/tmp/zhaocuo-faults
+LOGS=$(mktemp -d /tmp/zhaocuo-faults.XXXX)
+go build -o $BIN ./app
+DPORT=13306
+export DATABASE_URL="mysql://root@127.0.0.1:$DPORT/$DB" REDIS_URL="redis://127.0.0.1:$RPORT/0" \
+       JWT_SECRET=faults-secret-faults-secret-faults-1234 CAPTCHA=off RATE_LIMIT=0 LOG_LEVEL=info LOG_FORMAT=json \
+       DEMO_PASSWORD=faults-demo-2025 RECONCILE_EVERY=10s TRUSTED_PROXIES=127.0.0.1
+sql() { mariadb --protocol=tcp -h127.0.0.1 -uroot -N "$@"; } # straight to MariaDB, not through socat
+redis_up() {
+  redis-server --daemonize yes --bind 127.0.0.1 --port $RPORT --save "" --appendonly no --dir "$LOGS" --logfile "$LOGS/redis.log"
+  for i in $(seq 1 50); do redis-cli -p $RPORT ping >/dev/null 2>&1 && return; sleep 0.1; done
+}
+redis_down() { redis-cli -p $RPORT shutdown nosave >/dev/null 2>&1 || true; }
+# The database's way in: socat in a process group of its own, so that stopping it drops the
+# connections its children carry too.
+db_up() {
+  setsid socat TCP-LISTEN:$DPORT,bind=127.0.0.1,fork,reuseaddr TCP:127.0.0.1:3306 </dev/null >/dev/null 2>&1 & DBPROXY=$!
+  for i in $(seq 1 50); do mariadb-admin --protocol=tcp -h127.0.0.1 -P$DPORT -uroot ping >/dev/null 2>&1 && return; sleep 0.1; done
+}
+db_down() { kill -- -$DBPROXY 2>/dev/null || true; }
+declare -A PID
+trap 'db_down; redis_down; for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+start() { # name role port
+  local name=$1 role=$2 port=${3:-0} conns=12
+  [ "$role" = web ] && conns=24
+  ROLE=$role ADDR=127.0.0.1:$port DATA_DIR=$LOGS/$name DATABASE_MAX_CONNS=$conns $BIN >>$LOGS/$name.log 2>&1 &
+  PID[$name]=$!
+}
+ready() { for i in $(seq 1 150); do curl -sf "$1/readyz" >/dev/null && return; sleep 0.2; done; echo "$1 not ready"; exit 1; }
+at() { sleep "$1"; shift; echo "  $(date +%T) $*"; }
+
+for port in 18090 18091 18092 $RPORT $DPORT; do
+  if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "port $port is taken: is another run still going?"; exit 1; fi
+done
+echo "== fresh database $DB, private Redis on $RPORT; logs in $LOGS"
+sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+redis_down; redis_up; db_up
+$BIN seed --demo >/dev/null 2>&1
+start web1 web 18091; start web2 web 18092; start worker1 worker; start worker2 worker
+$BIN loadtest proxy --listen 127.0.0.1:18090 --backends 127.0.0.1:18091,127.0.0.1:18092 >>$LOGS/proxy.log 2>&1 &
+PID[proxy]=$!
+ready http://127.0.0.1:18091; ready http://127.0.0.1:18092; ready http://127.0.0.1:18090
+
+echo "== load: $RATE requests/s for $DURATION, with faults"
+$BIN loadtest mixed --url http://127.0.0.1:18090 --rate "$RATE" --duration "$DURATION" >$LOGS/load.out 2>&1 &
+LOAD=$!
+# The faults, in this shell, so that the replicas started again are stopped at the end too.
+at 8 "kill -9 web1"; kill -9 ${PID[web1]}
+at 6 "start web1 again"; start web1 web 18091
+at 4 "kill -9 worker1"; kill -9 ${PID[worker1]}
+at 4 "start worker1 again"; start worker1 worker
+at 4 "Redis shut down (its data lost)"; redis_down
+at 5 "Redis started again, empty"; redis_up
+at 4 "the database goes away"; db_down
+at 5 "the database is back"; db_up
+load_ok=0; wait $LOAD || load_ok=$?
+cat $LOGS/load.out
+echo "503s the web replicas answered: $(cat $LOGS/web*.log | grep '"msg":"http"' | grep -c '"status":503' || true)"
+
+echo "== reminders after the faults: 300 open tickets' deadlines moved an hour into the past"
+sql $DB -e "CREATE TABLE overdue_probe AS SELECT id FROM tickets WHERE status IN ('assigned','processing') ORDER BY id LIMIT 300;
+            UPDATE tickets SET deadline = UTC_TIMESTAMP() - INTERVAL 1 HOUR WHERE id IN (SELECT id FROM overdue_probe)"
+probe=$(sql $DB -e "SELECT COUNT(*) FROM overdue_probe")
+for i in $(seq 1 120); do
+  sent=$(sql $DB -e "SELECT COUNT(DISTINCT r.ticket_id) FROM reminders r JOIN overdue_probe p ON p.id = r.ticket_id WHERE r.stage = 'overdue'")
+  [ "$sent" -ge "$probe" ] && break
+  sleep 0.5
+done
+sleep 12
+twice=$(sql $DB -e "SELECT COUNT(*) FROM (SELECT ticket_id FROM reminders GROUP BY ticket_id, stage, n, version HAVING COUNT(*) > 1) d")
+ntwice=$(sql $DB -e "SELECT COUNT(*) FROM (SELECT user_id, reminder_id FROM notifications WHERE reminder_id IS NOT NULL GROUP BY user_id, reminder_id HAVING COUNT(*) > 1) d")
+leaders=$(cat $LOGS/worker*.log | grep -c '"msg":"leading"' || true)
+echo "overdue reminders: $sent of $probe tickets; reminders twice: $twice; notifications twice: $ntwice; scheduler leadership taken $leaders times"
+fail=0
+lost=$(grep -o 'lost [0-9]*' $LOGS/load.out | awk '{print $2}')
+[ "$lost" = 0 ] || { echo "FAIL: acknowledged tickets lost: $lost"; fail=1; }
+[ "$sent" -ge "$probe" ] && [ "$twice" -eq 0 ] && [ "$ntwice" -eq 0 ] || { echo "FAIL: reminders"; fail=1; }
+# Errors are expected while a fault lasts (the outage's 503s, a request on a replica as it is
+# killed); the load's "errors by second" line shows where they fell and that they stopped.
+[ "$fail" -eq 0 ] && echo "== no acknowledged ticket lost; every reminder sent, none twice (load exit status $load_ok)"
+exit $fail

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Replicas (issue 8): the same binary as 2 web replicas and 2 worker replicas on loopback, against
+# one MariaDB database (zhaocuo_replicas, made fresh) and the local Redis (db 5), behind a small
+# round-robin proxy (the binary's `loadtest proxy`; no nginx here). It drives a province's mix of
+# requests at a fixed rate through the proxy, then checks:
+#   1. acknowledged tickets = tickets in the database;
+#   2. reminders: deadlines of open tickets moved into the past; every one of them reminded, no
+#      reminder or notification twice, with both workers running;
+#   3. periodic tasks run once: one scheduler leads, and the reconcile (every 10 s) ran once per
+#      period, not once per worker.
+#   docs/bench/replicas.sh [rate] [duration]        e.g. docs/bench/replicas.sh 2000 60s
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RATE=${1:-2000}
+DURATION=${2:-60s}
+DB=zhaocuo_replicas
+RDB=5
+BIN=/tmp/zhaocuo-replicas
+LOGS=$(mktemp -d /tmp/zhaocuo-replicas.XXXX)
+go build -o $BIN ./app
+export DATABASE_URL="mysql://root@127.0.0.1:3306/$DB" REDIS_URL="redis://127.0.0.1:6379/$RDB" \
+       JWT_SECRET=replicas-secret-replicas-secret-1234 CAPTCHA=off RATE_LIMIT=0 LOG_LEVEL=info LOG_FORMAT=json \
+       DEMO_PASSWORD=replicas-demo-2025 RECONCILE_EVERY=10s TRUSTED_PROXIES=127.0.0.1
+sql() { mariadb --protocol=tcp -h127.0.0.1 -uroot -N "$@"; }
+declare -A PID
+trap 'for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+
+# Connections to MariaDB: 2 × 24 + 2 × 12 = 72, under its max_connections of 151 with room to spare.
+start() { # name role port
+  local name=$1 role=$2 port=${3:-0} conns=12
+  [ "$role" = web ] && conns=24
+  ROLE=$role ADDR=127.0.0.1:$port DATA_DIR=$LOGS/$name DATABASE_MAX_CONNS=$conns $BIN >>$LOGS/$name.log 2>&1 &
+  PID[$name]=$!
+}
+ready() { for i in $(seq 1 150); do curl -sf "$1/readyz" >/dev/null && return; sleep 0.2; done; echo "$1 not ready"; exit 1; }
+
+echo "== fresh database $DB and Redis db $RDB; logs in $LOGS"
+sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+redis-cli -h 127.0.0.1 -n $RDB flushdb >/dev/null
+$BIN seed --demo >/dev/null 2>&1
+
+start web1 web 18081
+start web2 web 18082
+start worker1 worker
+start worker2 worker
+$BIN loadtest proxy --listen 127.0.0.1:18080 --backends 127.0.0.1:18081,127.0.0.1:18082 >>$LOGS/proxy.log 2>&1 &
+PID[proxy]=$!
+ready http://127.0.0.1:18081; ready http://127.0.0.1:18082; ready http://127.0.0.1:18080
+t0=$(date +%s)
+
+echo "== load: $RATE requests/s for $DURATION through the proxy"
+load_ok=0
+$BIN loadtest mixed --url http://127.0.0.1:18080 --rate "$RATE" --duration "$DURATION" || load_ok=$?
+echo "web replicas answered: web1 $(grep -c '"msg":"http"' $LOGS/web1.log), web2 $(grep -c '"msg":"http"' $LOGS/web2.log)"
+
+echo "== reminders: 300 open tickets' deadlines moved an hour into the past"
+sql $DB -e "CREATE TABLE overdue_probe AS SELECT id FROM tickets WHERE status IN ('assigned','processing') ORDER BY id LIMIT 300;
+            UPDATE tickets SET deadline = UTC_TIMESTAMP() - INTERVAL 1 HOUR WHERE id IN (SELECT id FROM overdue_probe)"
+probe=$(sql $DB -e "SELECT COUNT(*) FROM overdue_probe")
+for i in $(seq 1 120); do
+  sent=$(sql $DB -e "SELECT COUNT(DISTINCT r.ticket_id) FROM reminders r JOIN overdue_probe p ON p.id = r.ticket_id WHERE r.stage = 'overdue'")
+  [ "$sent" -ge "$probe" ] && break
+  sleep 0.5
+done
+sleep 12 # another reconcile period: a second sending would show now
+twice=$(sql $DB -e "SELECT COUNT(*) FROM (SELECT ticket_id FROM reminders GROUP BY ticket_id, stage, n, version HAVING COUNT(*) > 1) d")
+ntwice=$(sql $DB -e "SELECT COUNT(*) FROM (SELECT user_id, reminder_id FROM notifications WHERE reminder_id IS NOT NULL GROUP BY user_id, reminder_id HAVING COUNT(*) > 1) d")
+echo "overdue reminders: $sent of $probe tickets; reminders twice: $twice; notifications twice: $ntwice"
+
+echo "== periodic tasks"
+t1=$(date +%s)
+leaders=$(grep -l '"msg":"leading"' $LOGS/worker1.log $LOGS/worker2.log | wc -l)
+runs=$(cat $LOGS/worker1.log $LOGS/worker2.log | grep -c '"msg":"reminders reconciled"' || true)
+per1=$(grep -c '"msg":"reminders reconciled"' $LOGS/worker1.log || true)
+per2=$(grep -c '"msg":"reminders reconciled"' $LOGS/worker2.log || true)
+expect=$(( (t1 - t0) / 10 + 1 ))
+echo "schedulers that led: $leaders (of 2 workers); reconcile ran $runs times in $((t1 - t0)) s (worker1 $per1, worker2 $per2; once per 10 s is about $expect, plus the start-up one)"
+
+fail=0
+[ "$load_ok" -eq 0 ] || { echo "FAIL: the load (errors, lost tickets, or the rate not kept: see its last line)"; fail=1; }
+[ "$sent" -ge "$probe" ] || { echo "FAIL: $((probe - sent)) overdue tickets not reminded"; fail=1; }
+[ "$twice" -eq 0 ] && [ "$ntwice" -eq 0 ] || { echo "FAIL: a reminder went out twice"; fail=1; }
+[ "$leaders" -eq 1 ] || { echo "FAIL: $leaders schedulers led"; fail=1; }
+[ "$runs" -le $((expect + 2)) ] || { echo "FAIL: the reconcile ran $runs times, more than once per period"; fail=1; }
+[ "$fail" -eq 0 ] && echo "== all checks passed"
+exit $fail

@@ -1,0 +1,684 @@
+package handlers_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// The hostile-input suite: a corpus of a few hundred requests an attacker (or a broken client)
+// sends, over real HTTP to the whole web side on the test database. For every one:
+//   - no 5xx;
+//   - what must be refused is answered 4xx;
+//   - a refused request changes nothing (tickets, events, users, attachments counted before and after);
+//   - tickets stored = tickets acknowledged (201, or the form's 303 to /report/done): none made in secret;
+//   - the payload never comes back unescaped in an HTML page.
+// Then every page that shows stored text is read again: no payload is in it unescaped.
+
+// injections go into every field; each is harmless only if it is treated as text.
+var injections = []string{
+	`' OR '1'='1`,
+	`1; DROP TABLE tickets; --`,
+	`" OR ""="`,
+	`' UNION SELECT password_hash, username FROM users --`,
+	`%' AND SLEEP(5) AND '%'='`,
+	`\'; SELECT 1; --`,
+	`{{.}}{{template "layout"}}`,
+	`${7*7}#{7*7}<%= 7*7 %>`,
+	`<script>alert("zc-xss-1")</script>`,
+	`"><img src=x onerror=alert('zc-xss-2')>`,
+	`javascript:alert('zc-xss-3')`,
+	`</textarea><script>alert('zc-xss-4')</script>`,
+	`<svg/onload=alert('zc-xss-5')>`,
+	`'"--></style></script><script>alert('zc-xss-6')</script>`,
+	"a\r\nSet-Cookie: zc_session=forged\r\n\r\n<b>zc-crlf</b>",
+	"nul\x00byte<i>zc-nul</i>",
+	"\u202e<u>zc-rtl</u>\u202d",
+}
+
+// invalidUTF8 is bytes that are not UTF-8, where text is expected.
+var invalidUTF8 = []string{"\xff\xfe\xfd", "ab\xc3\x28cd", "\xed\xa0\x80surrogate", "\xf0\x28\x8c\xbc"}
+
+// reportFields are the report's fields, in the form and in the API.
+var reportFields = []string{"page_url", "category", "description", "contact_phone", "contact_email", "captcha_id", "captcha_answer"}
+
+type attack struct {
+	name    string
+	send    func(w *hostileWorld) (*http.Response, string) // one request over HTTP
+	raw     string                                         // or raw bytes on a socket, for what a client refuses to send
+	refuse  bool                                           // must be answered 4xx
+	payload string                                         // must not be reflected unescaped in HTML
+}
+
+// hostileWorld is the app with two tickets of different units, tokens and signed-in browsers.
+type hostileWorld struct {
+	*testApp
+	gzwNo, gzwCode, scNo, scCode string
+	staffToken, supToken         string
+	anon, staffPages, adminPages *http.Client
+}
+
+func newHostileWorld(t *testing.T) *hostileWorld {
+	a := newTestApp(t)
+	w := &hostileWorld{testApp: a}
+	w.gzwNo, w.gzwCode = a.submitTo("https://gzw.sc.gov.cn/a.html")
+	w.scNo, w.scCode = a.submitTo("https://www.sc.gov.cn/a.html")
+	w.staffToken, w.supToken = a.apiLogin("gzw-staff"), a.apiLogin("sc-supervisor")
+	w.anon = &http.Client{CheckRedirect: noRedirects}
+	w.staffPages, w.adminPages = w.browser("gzw-staff"), w.browser("admin")
+	return w
+}
+
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// browser is a client signed in through the form as username.
+func (w *hostileWorld) browser(username string) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: noRedirects}
+	resp, _ := w.send(c, w.formRequest("POST", "/login", url.Values{"username": {username}, "password": {demoPassword}, "next": {"/staff"}}, "same-origin"))
+	if resp.StatusCode != http.StatusSeeOther {
+		w.t.Fatalf("sign in %s: %d", username, resp.StatusCode)
+	}
+	return c
+}
+
+func (w *hostileWorld) send(c *http.Client, req *http.Request) (*http.Response, string) {
+	w.t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		w.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func (w *hostileWorld) formRequest(method, path string, v url.Values, site string) *http.Request {
+	req, err := http.NewRequest(method, w.URL+path, strings.NewReader(v.Encode()))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if site != "" {
+		req.Header.Set("Sec-Fetch-Site", site)
+	}
+	return req
+}
+
+func (w *hostileWorld) multipartRequest(path string, fields map[string]string, fileName string, file []byte) *http.Request {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if fileName != "" {
+		fw, _ := mw.CreateFormFile("screenshot", fileName)
+		fw.Write(file)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", w.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return req
+}
+
+func (w *hostileWorld) jsonRequest(method, path, token, body string) *http.Request {
+	req, _ := http.NewRequest(method, w.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return req
+}
+
+func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
+	var list []attack
+	add := func(a attack) { list = append(list, a) }
+	withField := func(field, value string) map[string]string {
+		f := validFields()
+		f[field] = value
+		return f
+	}
+	texts := append(append([]string{}, injections...), invalidUTF8...)
+
+	// 1. Every text into every field of the report: the form, the JSON API, the API's multipart.
+	for _, field := range reportFields {
+		for i, p := range texts {
+			add(attack{name: fmt.Sprintf("report form %s #%d", field, i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+				return w.send(w.anon, w.multipartRequest("/report", withField(field, p), "", nil))
+			}})
+			add(attack{name: fmt.Sprintf("report API %s #%d", field, i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+				return w.send(w.anon, w.jsonRequest("POST", "/api/v1/reports", "", rawJSON(withField(field, p))))
+			}})
+		}
+		for i, p := range invalidUTF8 {
+			add(attack{name: fmt.Sprintf("report API multipart %s not UTF-8 #%d", field, i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+				req := w.multipartRequest("/api/v1/reports", withField(field, p), "", nil)
+				req.Header.Del("Sec-Fetch-Site")
+				return w.send(w.anon, req)
+			}})
+		}
+	}
+
+	// 2. Lookups, ratings and sign-in with every text in every parameter.
+	for i, p := range texts {
+		add(attack{name: fmt.Sprintf("query page #%d", i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", w.URL+"/query?"+url.Values{"ticket_no": {p}, "code": {p}}.Encode(), nil)
+			return w.send(w.anon, r)
+		}})
+		add(attack{name: fmt.Sprintf("report API lookup #%d", i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", w.URL+"/api/v1/reports/"+url.PathEscape(p)+"?code="+url.QueryEscape(p), nil)
+			return w.send(w.anon, r)
+		}})
+		add(attack{name: fmt.Sprintf("rating form #%d", i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.formRequest("POST", "/query/rating", url.Values{"ticket_no": {w.gzwNo}, "code": {p}, "rating": {p}}, "same-origin"))
+		}})
+		add(attack{name: fmt.Sprintf("rating API #%d", i), payload: p, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			body := `{"code":"` + jsonText(p) + `","rating":"` + jsonText(p) + `"}`
+			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/reports/"+w.scNo+"/rating", "", body))
+		}})
+		add(attack{name: fmt.Sprintf("sign-in form #%d", i), payload: p, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.formRequest("POST", "/login", url.Values{"username": {p}, "password": {p}, "next": {p}}, "same-origin"))
+		}})
+		add(attack{name: fmt.Sprintf("sign-in API #%d", i), payload: p, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			body := `{"username":"` + jsonText(p) + `","password":"` + jsonText(p) + `"}`
+			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/auth/login", "", body))
+		}})
+		add(attack{name: fmt.Sprintf("login page next= #%d", i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", w.URL+"/login?next="+url.QueryEscape(p), nil)
+			return w.send(w.anon, r)
+		}})
+		add(attack{name: fmt.Sprintf("report form ?url= prefill #%d", i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", w.URL+"/?url="+url.QueryEscape(p), nil)
+			return w.send(w.anon, r)
+		}})
+	}
+
+	// 3. Staff: every text in every field of the actions, on pages and in the API; filters.
+	for i, p := range texts {
+		add(attack{name: fmt.Sprintf("staff list filters #%d", i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+			q := url.Values{}
+			for _, k := range []string{"status", "category", "unit", "region", "metric", "q", "from", "to", "page", "per_page", "source", "pending"} {
+				q.Set(k, p)
+			}
+			r, _ := http.NewRequest("GET", w.URL+"/staff/tickets?"+q.Encode(), nil)
+			return w.send(w.staffPages, r)
+		}})
+		add(attack{name: fmt.Sprintf("staff API list filters #%d", i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", w.URL+"/api/v1/tickets?"+url.Values{"status": {p}, "q": {p}, "from": {p}, "page": {p}}.Encode(), nil)
+			r.Header.Set("Authorization", "Bearer "+w.staffToken)
+			return w.send(w.anon, r)
+		}})
+		add(attack{name: fmt.Sprintf("ticket page id #%d", i), payload: p, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", w.URL+"/staff/tickets/"+url.PathEscape(p), nil)
+			return w.send(w.staffPages, r)
+		}})
+		add(attack{name: fmt.Sprintf("audit filters #%d", i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", w.URL+"/staff/audit?"+url.Values{"actor": {p}, "kind": {p}, "from": {p}, "page": {p}}.Encode(), nil)
+			return w.send(w.adminPages, r)
+		}})
+		add(attack{name: fmt.Sprintf("stats filters #%d", i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", w.URL+"/staff/stats?"+url.Values{"period": {p}, "from": {p}, "to": {p}, "group": {p}}.Encode(), nil)
+			return w.send(w.adminPages, r)
+		}})
+		for _, action := range []string{"return", "extension", "link"} {
+			add(attack{name: fmt.Sprintf("staff form %s #%d", action, i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+				v := url.Values{"text": {p}, "days": {p}, "primary": {p}, "request_key": {p}, "unit_id": {p}, "decision": {p}}
+				return w.send(w.staffPages, w.formRequest("POST", "/staff/tickets/"+w.gzwNo+"/"+action, v, "same-origin"))
+			}})
+		}
+		add(attack{name: fmt.Sprintf("staff API return #%d", i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/tickets/"+w.gzwNo+"/return", w.staffToken, `{"text":"`+jsonText(p)+`"}`))
+		}})
+		add(attack{name: fmt.Sprintf("supervisor API assign #%d", i), payload: p, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/tickets/"+w.scNo+"/assign", w.supToken, `{"unit_id":"`+jsonText(p)+`"}`))
+		}})
+		add(attack{name: fmt.Sprintf("admin new user #%d", i), payload: p, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			v := url.Values{"username": {p}, "display_name": {p}, "role": {p}, "password": {p}, "unit_id": {p}, "region": {p}}
+			return w.send(w.adminPages, w.formRequest("POST", "/admin/users", v, "same-origin"))
+		}})
+	}
+
+	// 4. Oversized and malformed bodies.
+	bodies := []struct{ name, ctype, body string }{
+		{"JSON over 64 KB", "application/json", `{"description":"` + strings.Repeat("长", 30000) + `"}`},
+		{"JSON nested 10000 deep", "application/json", strings.Repeat("[", 10000) + strings.Repeat("]", 10000)},
+		{"JSON cut short", "application/json", `{"page_url":"https://www.sc.gov.cn/","desc`},
+		{"JSON two values", "application/json", `{} {}`},
+		{"JSON array", "application/json", `[1,2,3]`},
+		{"JSON null", "application/json", `null`},
+		{"JSON wrong types", "application/json", `{"page_url":1,"category":[],"description":{}}`},
+		{"JSON unknown field", "application/json", `{"page_url":"https://www.sc.gov.cn/","unit_id":1,"status":"closed"}`},
+		{"JSON duplicate keys", "application/json", `{"category":"其他","category":"其他","page_url":"x"}`},
+		{"JSON BOM", "application/json", "\ufeff{}"},
+		{"JSON huge number", "application/json", `{"page_url":1e999999}`},
+		{"JSON as UTF-16", "application/json; charset=utf-16", "\xff\xfe{\x00}\x00"},
+		{"form-urlencoded to the API", "application/x-www-form-urlencoded", "page_url=x&category=y"},
+		{"text/plain", "text/plain", "hello"},
+		{"no content type", "", `{"page_url":"https://www.sc.gov.cn/"}`},
+		{"bad media type", "application/json; =;;", `{}`},
+		{"multipart without boundary", "multipart/form-data", "--x\r\n\r\n--x--"},
+		{"multipart boundary mismatch", "multipart/form-data; boundary=abc", "--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--xyz--\r\n"},
+		{"multipart cut short", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"page_url\"\r\n\r\nhttps://www.sc"},
+		{"multipart 10000 fields", "multipart/form-data; boundary=x", strings.Repeat("--x\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nv\r\n", 10000) + "--x--\r\n"},
+		{"multipart header bomb", "multipart/form-data; boundary=x", "--x\r\n" + strings.Repeat("X-A: "+strings.Repeat("a", 1000)+"\r\n", 200) + "\r\nv\r\n--x--\r\n"},
+	}
+	for _, b := range bodies {
+		for _, path := range []string{"/api/v1/reports", "/api/v1/auth/login", "/api/v1/reports/" + w.gzwNo + "/rating"} {
+			add(attack{name: b.name + " to " + path, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+				req, _ := http.NewRequest("POST", w.URL+path, strings.NewReader(b.body))
+				if b.ctype != "" {
+					req.Header.Set("Content-Type", b.ctype)
+				}
+				return w.send(w.anon, req)
+			}})
+		}
+		add(attack{name: b.name + " to a staff action", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			req := w.jsonRequest("POST", "/api/v1/tickets/"+w.gzwNo+"/reply", w.staffToken, b.body)
+			req.Header.Set("Content-Type", b.ctype)
+			return w.send(w.anon, req)
+		}})
+		if strings.HasPrefix(b.ctype, "multipart/") {
+			add(attack{name: b.name + " to the form", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+				req, _ := http.NewRequest("POST", w.URL+"/report", strings.NewReader(b.body))
+				req.Header.Set("Content-Type", b.ctype)
+				req.Header.Set("Sec-Fetch-Site", "same-origin")
+				return w.send(w.anon, req)
+			}})
+		}
+	}
+	add(attack{name: "upload of 13 MB", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.multipartRequest("/api/v1/reports", validFields(), "big.png", append(pngImage(t, 2, 2), make([]byte, 13<<20)...)))
+	}})
+	add(attack{name: "staff action body of 1 MB", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.jsonRequest("POST", "/api/v1/tickets/"+w.gzwNo+"/reply", w.staffToken, `{"text":"`+strings.Repeat("a", 1<<20)+`"}`))
+	}})
+
+	// 5. Uploads: names that climb out of a directory or pretend, contents that are not images.
+	png := pngImage(t, 4, 4)
+	for _, name := range []string{"../../../../etc/passwd", `..\..\..\windows\win.ini`, "/etc/shadow", "a.png\x00.html",
+		"<script>alert('zc-xss-7')</script>.png", "....//....//x.png", "%2e%2e%2f%2e%2e%2fx.png", "CON.png", strings.Repeat("a", 5000) + ".png", ".htaccess"} {
+		add(attack{name: "upload named " + name[:min(len(name), 40)], payload: name, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.multipartRequest("/report", validFields(), name, png))
+		}})
+	}
+	for name, content := range map[string]string{
+		"HTML as .png":     "<html><script>alert('zc-xss-8')</script></html>",
+		"SVG with script":  `<svg xmlns="http://www.w3.org/2000/svg"><script>alert('zc-xss-9')</script></svg>`,
+		"PNG header, junk": "\x89PNG\r\n\x1a\n<script>alert('zc-xss-10')</script>",
+		"GIF":              "GIF89a\x01\x00\x01\x00\x00\x00\x00;",
+		"PDF":              "%PDF-1.4\n%âãÏÓ\n",
+		"empty":            "",
+		"ELF":              "\x7fELF\x02\x01\x01",
+	} {
+		add(attack{name: "upload of " + name, refuse: true, payload: content, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.multipartRequest("/report", validFields(), "shot.png", []byte(content)))
+		}})
+		add(attack{name: "API upload of " + name, refuse: true, payload: content, send: func(w *hostileWorld) (*http.Response, string) {
+			req := w.multipartRequest("/api/v1/reports", validFields(), "shot.png", []byte(content))
+			return w.send(w.anon, req)
+		}})
+	}
+	add(attack{name: "image of 30000×30000 pixels", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.multipartRequest("/report", validFields(), "big.png", pngHeader(30000, 30000)))
+	}})
+
+	// 6. Tokens: forged, expired, other algorithms; and cookies forged the same way.
+	for name, token := range forgedTokens(t) {
+		for _, path := range []string{"/api/v1/tickets", "/api/v1/me", "/api/v1/tickets/" + w.gzwNo} {
+			add(attack{name: "token " + name + " on " + path, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+				r, _ := http.NewRequest("GET", w.URL+path, nil)
+				r.Header.Set("Authorization", "Bearer "+token)
+				return w.send(w.anon, r)
+			}})
+		}
+		add(attack{name: "token " + name + " acting", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/tickets/"+w.gzwNo+"/accept", token, ""))
+		}})
+		add(attack{name: "session cookie " + name, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			r := w.formRequest("POST", "/staff/tickets/"+w.gzwNo+"/accept", url.Values{}, "same-origin")
+			r.AddCookie(&http.Cookie{Name: "zc_session", Value: token})
+			return w.send(w.anon, r)
+		}})
+	}
+	add(attack{name: "a page's cookie on the API", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		r, _ := http.NewRequest("GET", w.URL+"/api/v1/tickets", nil)
+		for _, c := range w.staffPages.Jar.Cookies(mustURL(w.URL)) {
+			r.AddCookie(c)
+		}
+		return w.send(w.anon, r)
+	}})
+	add(attack{name: "Basic instead of Bearer", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		r, _ := http.NewRequest("GET", w.URL+"/api/v1/tickets", nil)
+		r.SetBasicAuth("gzw-staff", demoPassword)
+		return w.send(w.anon, r)
+	}})
+
+	// 7. Another unit's ticket, every way in; a unit's staff at a supervisor's and admin's doors.
+	for _, action := range []string{"accept", "reply", "return", "extension", "link", "approve", "assign", "invalidate", "urge", "reopen"} {
+		add(attack{name: "cross-unit API " + action, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/tickets/"+w.scNo+"/"+action, w.staffToken, `{"text":"越权操作的测试文字，应被拒绝","unit_id":1,"days":5,"confirmed":true}`))
+		}})
+		add(attack{name: "cross-unit form " + action, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			v := url.Values{"text": {"越权操作的测试文字，应被拒绝"}, "unit_id": {"1"}, "days": {"5"}, "confirmed": {"1"}, "primary": {w.gzwNo}}
+			return w.send(w.staffPages, w.formRequest("POST", "/staff/tickets/"+w.scNo+"/"+action, v, "same-origin"))
+		}})
+	}
+	for _, path := range []string{"/staff/tickets/" + w.scNo, "/staff/tickets/" + w.scNo + "/screenshot", "/staff/audit", "/admin/users", "/admin/queues"} {
+		add(attack{name: "staff page " + path, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", w.URL+path, nil)
+			return w.send(w.staffPages, r)
+		}})
+	}
+	add(attack{name: "link to another unit's ticket", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.jsonRequest("POST", "/api/v1/tickets/"+w.gzwNo+"/link", w.staffToken, `{"primary":"`+w.scNo+`"}`))
+	}})
+	add(attack{name: "rating with another ticket's code", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.jsonRequest("POST", "/api/v1/reports/"+w.scNo+"/rating", "", `{"code":"`+w.gzwCode+`","rating":"satisfied"}`))
+	}})
+	add(attack{name: "lookup with another ticket's code", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		r, _ := http.NewRequest("GET", w.URL+"/api/v1/reports/"+w.scNo+"?code="+w.gzwCode, nil)
+		return w.send(w.anon, r)
+	}})
+
+	// 8. Cross-site posts (CSRF): the signed-in browser, sent from another site.
+	csrf := []struct{ name, path string }{
+		{"report", "/report"}, {"sign-in", "/login"}, {"sign-out", "/logout"}, {"accept", "/staff/tickets/" + w.gzwNo + "/accept"},
+		{"return", "/staff/tickets/" + w.gzwNo + "/return"}, {"new user", "/admin/users"}, {"rating", "/query/rating"},
+		{"password", "/account/password"}, {"settings", "/admin/settings"}, {"notifications", "/notifications/read"},
+	}
+	for _, c := range csrf {
+		for _, how := range []string{"Sec-Fetch-Site cross-site", "Origin only", "Sec-Fetch-Site same-site"} {
+			add(attack{name: "CSRF " + c.name + " by " + how, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+				v := url.Values{"text": {"跨站请求的测试文字，应被拒绝"}, "username": {"evil"}, "password": {"evil-password-1"}, "role": {"admin"},
+					"display_name": {"evil"}, "ticket_no": {w.gzwNo}, "code": {w.gzwCode}, "rating": {"satisfied"}, "page_url": {"https://www.sc.gov.cn/"},
+					"category": {"其他"}, "description": {"跨站提交的留言，应当被拒绝。"}}
+				r := w.formRequest("POST", c.path, v, "")
+				switch how {
+				case "Sec-Fetch-Site cross-site":
+					r.Header.Set("Sec-Fetch-Site", "cross-site")
+				case "Sec-Fetch-Site same-site":
+					r.Header.Set("Sec-Fetch-Site", "same-site")
+				default:
+					r.Header.Set("Origin", "https://evil.example")
+				}
+				client := w.adminPages
+				if strings.HasPrefix(c.path, "/staff") {
+					client = w.staffPages
+				}
+				return w.send(client, r)
+			}})
+		}
+	}
+
+	// 9. Header smuggling and malformed requests, written raw on the socket.
+	report := jsonBody(validFields())
+	inner := "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + fmt.Sprint(len(report)) + "\r\n\r\n" + report
+	smuggle := "0\r\n\r\n" + inner
+	for name, raw := range map[string]string{
+		"CL.TE":                    "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + fmt.Sprint(len(smuggle)) + "\r\nTransfer-Encoding: chunked\r\n\r\n" + smuggle,
+		"TE.CL":                    "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n5c\r\n" + inner[:min(len(inner), 0x5c)] + "\r\n0\r\n\r\n",
+		"two Content-Lengths":      "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: " + fmt.Sprint(len(report)) + "\r\n\r\n" + report,
+		"TE obfuscated":            "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: xchunked\r\nContent-Length: 2\r\n\r\n{}",
+		"TE chunked, identity":     "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked, identity\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+		"TE with a space":          "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding : chunked\r\nContent-Length: 2\r\n\r\n{}",
+		"bad chunk size":           "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+		"chunk larger than sent":   "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nffffff\r\n{}\r\n0\r\n\r\n",
+		"negative Content-Length":  "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n{}",
+		"huge Content-Length":      "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999999999999999\r\n\r\n{}",
+		"obs-fold header":          "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Request-ID: abcdefgh\r\n Set-Cookie: zc_session=forged\r\nContent-Length: 2\r\n\r\n{}",
+		"bare LF":                  "POST /api/v1/reports HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 2\n\n{}",
+		"CR in a header":           "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-ID: abcdefgh\rSet-Cookie: zc_session=forged\r\n\r\n",
+		"NUL in a header":          "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-ID: abc\x00defgh\r\n\r\n",
+		"no Host":                  "GET /healthz HTTP/1.1\r\n\r\n",
+		"two Hosts":                "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+		"absolute URI, other host": "GET http://evil.example/staff HTTP/1.1\r\nHost: x\r\n\r\n",
+		"path traversal":           "GET /static/../../../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+		"encoded traversal":        "GET /static/x/..%2f..%2f..%2fetc%2fpasswd HTTP/1.1\r\nHost: x\r\n\r\n",
+		"request line junk":        "GET /\x01\x02 HTTP/1.1\r\nHost: x\r\n\r\n",
+		"HTTP/0.9":                 "GET /\r\n\r\n",
+		"HTTP/2 preface on 1.1":    "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+		"method junk":              "G\x7fET / HTTP/1.1\r\nHost: x\r\n\r\n",
+		"header of 2 MB":           "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 2<<20) + "\r\n\r\n",
+		"request id with CRLF":     "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-ID: abcdefgh%0d%0aSet-Cookie:%20x=1\r\n\r\n",
+	} {
+		add(attack{name: "raw " + name, raw: raw})
+	}
+	return list
+}
+
+func TestHostileRequests(t *testing.T) {
+	w := newHostileWorld(t)
+	corpus := hostileCorpus(t, w)
+	if len(corpus) < 200 {
+		t.Fatalf("only %d hostile requests", len(corpus))
+	}
+	t.Logf("%d hostile requests on %s", len(corpus), w.Store.Dialect())
+	for _, a := range corpus {
+		before := w.counts()
+		var statuses []int
+		var htmlBody string
+		if a.raw != "" {
+			statuses = w.sendRaw(a.raw)
+		} else {
+			resp, body := a.send(w)
+			statuses = []int{resp.StatusCode}
+			if resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+				statuses[0] = http.StatusUnauthorized // a page's way of refusing: to the sign-in page
+			}
+			if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+				htmlBody = body
+			}
+			if resp.StatusCode >= 500 {
+				t.Errorf("%s: %d %.300s", a.name, resp.StatusCode, body)
+				continue
+			}
+		}
+		after := w.counts()
+		var acknowledged int64
+		for _, s := range statuses {
+			if s >= 500 && !(s == http.StatusNotImplemented && a.raw != "") {
+				// (501 is net/http's answer, before any handler, to a transfer coding it does
+				// not know, as RFC 9112 says it should be.)
+				t.Errorf("%s: %d", a.name, s)
+			}
+			if s == http.StatusCreated {
+				acknowledged++
+			}
+		}
+		if a.raw == "" && statuses[0] == http.StatusSeeOther && after.tickets == before.tickets+1 {
+			acknowledged++ // the form's 303 to /report/done
+		}
+		if after.tickets-before.tickets != acknowledged {
+			t.Errorf("%s: %d tickets stored, %d acknowledged", a.name, after.tickets-before.tickets, acknowledged)
+		}
+		if a.refuse && (statuses[0] < 400 || statuses[0] >= 500) {
+			t.Errorf("%s: %d, want it refused with a 4xx", a.name, statuses[0])
+		}
+		if statuses[0] >= 400 && after != before {
+			t.Errorf("%s: refused with %d, yet the data changed: %+v → %+v", a.name, statuses[0], before, after)
+		}
+		if a.payload != "" && strings.ContainsAny(a.payload, `<>"'`) && strings.Contains(htmlBody, a.payload) {
+			t.Errorf("%s: the payload %q is in the page unescaped", a.name, a.payload)
+		}
+	}
+
+	// What was taken is shown as text wherever it is shown.
+	pages := []string{"/replies", "/staff/tickets?per_page=100", "/staff/audit", "/staff/stats", "/admin", "/admin/users",
+		"/admin/registry", "/admin/calendar", "/admin/settings", "/admin/webhooks"}
+	rows, err := w.Store.SQLDB().Query("SELECT ticket_no FROM tickets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var no string
+		rows.Scan(&no)
+		pages = append(pages, "/staff/tickets/"+no)
+	}
+	rows.Close()
+	supervisor := w.browser("sc-supervisor")
+	for _, p := range pages {
+		client := supervisor
+		if strings.HasPrefix(p, "/admin") {
+			client = w.adminPages
+		}
+		r, _ := http.NewRequest("GET", w.URL+p, nil)
+		resp, body := w.send(client, r)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d", p, resp.StatusCode)
+		}
+		for _, inj := range injections {
+			if strings.ContainsAny(inj, `<>"'`) && strings.Contains(body, inj) {
+				t.Errorf("GET %s shows %q unescaped", p, inj)
+			}
+		}
+	}
+}
+
+type dataCounts struct{ tickets, events, users, attachments, sessions int64 }
+
+func (w *hostileWorld) counts() dataCounts {
+	w.t.Helper()
+	var c dataCounts
+	db := w.Store.SQLDB()
+	for q, dst := range map[string]*int64{
+		"SELECT COUNT(*) FROM tickets": &c.tickets, "SELECT COUNT(*) FROM ticket_events": &c.events,
+		"SELECT COUNT(*) FROM users": &c.users, "SELECT COUNT(*) FROM attachments": &c.attachments,
+		"SELECT COALESCE(SUM(token_version), 0) FROM users": &c.sessions,
+	} {
+		if err := db.QueryRow(q).Scan(dst); err != nil {
+			w.t.Fatalf("%s: %v", q, err)
+		}
+	}
+	return c
+}
+
+// sendRaw writes raw on a fresh connection and reads every response the server gives.
+func (w *hostileWorld) sendRaw(raw string) []int {
+	w.t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(w.URL, "http://"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second)) // a stuck server fails the test rather than hanging it
+	go func() { io.WriteString(conn, raw); conn.(*net.TCPConn).CloseWrite() }()
+	var statuses []int
+	br := bufio.NewReader(conn)
+	for {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			break
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		statuses = append(statuses, resp.StatusCode)
+		for _, c := range resp.Cookies() {
+			if c.Name == "zc_session" {
+				w.t.Errorf("a raw request got a session cookie set: %v", c)
+			}
+		}
+	}
+	if len(statuses) == 0 {
+		statuses = []int{400} // the server closed the connection: refused
+	}
+	return statuses
+}
+
+// forgedTokens are tokens no one should get in with.
+func forgedTokens(t *testing.T) map[string]string {
+	secret := []byte("test-secret-test-secret-test-secret!")
+	sign := func(method jwt.SigningMethod, key any, claims jwt.MapClaims) string {
+		s, err := jwt.NewWithClaims(method, claims).SignedString(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	now := time.Now()
+	valid := func() jwt.MapClaims {
+		return jwt.MapClaims{"sub": "1", "iss": "zhaocuo", "aud": []string{"zhaocuo"}, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "ver": 1, "role": "admin"}
+	}
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	payload := enc(`{"sub":"1","iss":"zhaocuo","aud":["zhaocuo"],"iat":1,"exp":9999999999,"ver":1,"role":"admin"}`)
+	expired := valid()
+	expired["exp"], expired["iat"] = now.Add(-time.Hour).Unix(), now.Add(-2*time.Hour).Unix()
+	future := valid()
+	future["iat"] = now.Add(24 * time.Hour).Unix()
+	wrongVersion := valid()
+	wrongVersion["ver"] = 99
+	textSub := valid()
+	textSub["sub"] = "1 OR 1=1"
+	return map[string]string{
+		"alg none":              enc(`{"alg":"none","typ":"JWT"}`) + "." + payload + ".",
+		"alg None":              enc(`{"alg":"None"}`) + "." + payload + ".",
+		"alg HS256, no sig":     enc(`{"alg":"HS256"}`) + "." + payload + ".",
+		"wrong key":             sign(jwt.SigningMethodHS256, []byte("another-secret-another-secret-1234"), valid()),
+		"HS384 with the key":    sign(jwt.SigningMethodHS384, secret, valid()),
+		"expired":               sign(jwt.SigningMethodHS256, secret, expired),
+		"issued tomorrow":       sign(jwt.SigningMethodHS256, secret, future),
+		"old token version":     sign(jwt.SigningMethodHS256, secret, wrongVersion),
+		"subject not a number":  sign(jwt.SigningMethodHS256, secret, textSub),
+		"garbage":               "not.a.token",
+		"empty parts":           "..",
+		"huge":                  strings.Repeat("A", 8000),
+		"kid path traversal":    enc(`{"alg":"HS256","kid":"../../../../dev/null"}`) + "." + payload + "." + enc("x"),
+		"jku to another server": enc(`{"alg":"RS256","jku":"https://evil.example/keys"}`) + "." + payload + "." + enc("x"),
+	}
+}
+
+// pngHeader is the start of a PNG that claims width×height pixels.
+func pngHeader(width, height int) []byte {
+	b := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")
+	b = append(b, byte(width>>24), byte(width>>16), byte(width>>8), byte(width),
+		byte(height>>24), byte(height>>16), byte(height>>8), byte(height), 8, 2, 0, 0, 0, 0, 0, 0, 0)
+	return b
+}
+
+// rawJSON is a JSON object of the fields, their bytes as they are (encoding/json would make
+// invalid UTF-8 valid).
+func rawJSON(fields map[string]string) string {
+	var parts []string
+	for k, v := range fields {
+		parts = append(parts, `"`+jsonText(k)+`":"`+jsonText(v)+`"`)
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+// jsonText puts s inside a JSON string as it is, escaping only what JSON requires; invalid
+// UTF-8 stays invalid.
+func jsonText(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20:
+			fmt.Fprintf(&b, `\u%04x`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}

@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"zhaocuo/models"
+)
+
+type countingStats struct {
+	statsStore
+	calls   atomic.Int32
+	release chan struct{}
+	err     error
+}
+
+func (s *countingStats) CompletionTable(ctx context.Context, q models.StatsQuery, groupBy, rootPath string) (*models.StatsTable, error) {
+	s.calls.Add(1)
+	if s.release != nil {
+		<-s.release
+	}
+	return &models.StatsTable{GroupBy: groupBy}, s.err
+}
+
+// Views of the same table in the same window share one computation, even when they arrive
+// while it runs; another table, or another person's scope, is computed on its own.
+func TestStatsCacheSharesOneComputation(t *testing.T) {
+	store := &countingStats{release: make(chan struct{})}
+	cache := cacheStats(store, time.Hour)
+	asOf := time.Date(2025, 3, 25, 10, 0, 0, 0, time.UTC)
+	q := models.StatsQuery{Scope: models.Scope{All: true}, AsOf: asOf}
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if tab, err := cache.CompletionTable(context.Background(), q, "unit", "/51/"); err != nil || tab.GroupBy != "unit" {
+				t.Errorf("%v %v", tab, err)
+			}
+		}()
+	}
+	for store.calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	close(store.release)
+	wg.Wait()
+	if n := store.calls.Load(); n != 1 {
+		t.Fatalf("20 views computed the table %d times", n)
+	}
+	cache.CompletionTable(context.Background(), q, "region", "/51/")
+	other := q
+	other.Scope = models.Scope{UnitID: 7}
+	cache.CompletionTable(context.Background(), other, "unit", "/51/")
+	if n := store.calls.Load(); n != 3 {
+		t.Fatalf("other tables: %d computations, want 3", n)
+	}
+}
+
+func TestStatsCacheKeepsNoFailureAndIsOffAtZero(t *testing.T) {
+	store := &countingStats{err: errors.New("database away")}
+	cache := cacheStats(store, time.Hour)
+	q := models.StatsQuery{AsOf: time.Date(2025, 3, 25, 10, 0, 0, 0, time.UTC)}
+	for i := 0; i < 2; i++ {
+		if _, err := cache.CompletionTable(context.Background(), q, "unit", ""); err == nil {
+			t.Fatal("the failure was not passed on")
+		}
+	}
+	if n := store.calls.Load(); n != 2 {
+		t.Fatalf("a failure was kept: %d computations for 2 views", n)
+	}
+	if cacheStats(store, 0) != statsStore(store) {
+		t.Fatal("STATS_CACHE_TTL=0 still caches")
+	}
+}
