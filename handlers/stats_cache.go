@@ -3,17 +3,19 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"zhaocuo/models"
 )
 
-// statsCache keeps computed rate tables for a few seconds (STATS_CACHE_TTL), so that a room of
-// supervisors refreshing the same dashboard costs the database one computation per period, not
-// one per view: each table is computed from the events of every ticket in the period. Views
-// within the same window of ttl see the same figures; those asking while it is computed wait
-// for it. Off (ttl 0) the store is asked every time, as the tests do.
+// statsCache keeps computed rate tables and dashboards for a few seconds (STATS_CACHE_TTL), so
+// that a room of supervisors refreshing the same dashboard costs the database one computation per
+// period, not one per view. Views within the same window of ttl see the same figures; those asking
+// while it is computed wait for it. Each caller gets its own copy of the tables (the pages sort
+// them). Off (ttl 0) the store is asked every time, as the tests do.
 type statsCache struct {
 	statsStore
 	ttl time.Duration
@@ -24,7 +26,7 @@ type statsCache struct {
 
 type statsEntry struct {
 	ready   chan struct{}
-	table   *models.StatsTable
+	value   any
 	err     error
 	expires time.Time
 }
@@ -36,11 +38,47 @@ func cacheStats(s statsStore, ttl time.Duration) statsStore {
 	return &statsCache{statsStore: s, ttl: ttl, entries: map[string]*statsEntry{}}
 }
 
+// queryKey names a query; the as-of time is now for a dashboard, and the window of ttl it falls
+// in stands for it.
+func (c *statsCache) queryKey(q models.StatsQuery, rootPath string) string {
+	return fmt.Sprintf("%+v|%s|%d|%d|%d|%d|%s|%s|%s|%d", q.Scope, q.RegionPath, q.UnitID, q.CategoryID,
+		q.Period.From.Unix(), q.Period.To.Unix(), q.Period.Kind, q.GroupBy, rootPath, q.AsOf.Truncate(c.ttl).Unix())
+}
+
 func (c *statsCache) CompletionTable(ctx context.Context, q models.StatsQuery, groupBy, rootPath string) (*models.StatsTable, error) {
-	// The as-of time is now for a dashboard: the window of ttl it falls in stands for it.
-	key := fmt.Sprintf("%+v|%s|%d|%d|%d|%d|%s|%s|%s|%s", q.Scope, q.RegionPath, q.UnitID, q.CategoryID,
-		q.Period.From.Unix(), q.Period.To.Unix(), q.Period.Kind, q.GroupBy, groupBy, rootPath) +
-		fmt.Sprint("|", q.AsOf.Truncate(c.ttl).Unix())
+	v, err := c.get(ctx, "table|"+groupBy+"|"+c.queryKey(q, rootPath), func(ctx context.Context) (any, error) {
+		return c.statsStore.CompletionTable(ctx, q, groupBy, rootPath)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return copyTable(v.(*models.StatsTable)), nil
+}
+
+func (c *statsCache) Dashboard(ctx context.Context, q models.StatsQuery, groups []string, rootPath string) (*models.Dashboard, error) {
+	v, err := c.get(ctx, "dashboard|"+strings.Join(groups, ",")+"|"+c.queryKey(q, rootPath), func(ctx context.Context) (any, error) {
+		return c.statsStore.Dashboard(ctx, q, groups, rootPath)
+	})
+	if err != nil {
+		return nil, err
+	}
+	d := *v.(*models.Dashboard)
+	d.Tables = make([]*models.StatsTable, len(d.Tables))
+	for i, t := range v.(*models.Dashboard).Tables {
+		d.Tables[i] = copyTable(t)
+	}
+	return &d, nil
+}
+
+// copyTable is a table whose rows the caller may sort.
+func copyTable(t *models.StatsTable) *models.StatsTable {
+	c := *t
+	c.Rows = slices.Clone(t.Rows)
+	return &c
+}
+
+// get returns the value under key, computing it once for every caller of its window.
+func (c *statsCache) get(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error) {
 	now := time.Now()
 	c.mu.Lock()
 	e := c.entries[key]
@@ -53,19 +91,19 @@ func (c *statsCache) CompletionTable(ctx context.Context, q models.StatsQuery, g
 		c.mu.Unlock()
 		// Computed for whoever asks, not only this request: its own cancellation must not
 		// fail the others waiting.
-		e.table, e.err = c.statsStore.CompletionTable(context.WithoutCancel(ctx), q, groupBy, rootPath)
+		e.value, e.err = compute(context.WithoutCancel(ctx))
 		if e.err != nil {
 			c.mu.Lock()
 			e.expires = time.Time{} // do not keep a failure
 			c.mu.Unlock()
 		}
 		close(e.ready)
-		return e.table, e.err
+		return e.value, e.err
 	}
 	c.mu.Unlock()
 	select {
 	case <-e.ready:
-		return e.table, e.err
+		return e.value, e.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

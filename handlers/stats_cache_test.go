@@ -76,3 +76,37 @@ func TestStatsCacheKeepsNoFailureAndIsOffAtZero(t *testing.T) {
 		t.Fatal("STATS_CACHE_TTL=0 still caches")
 	}
 }
+
+type dashboardStats struct {
+	statsStore
+	calls atomic.Int32
+}
+
+func (s *dashboardStats) Dashboard(ctx context.Context, q models.StatsQuery, groups []string, rootPath string) (*models.Dashboard, error) {
+	s.calls.Add(1)
+	t := &models.StatsTable{GroupBy: "unit", Rows: []models.StatsRow{{Key: "1", Name: "甲"}, {Key: "2", Name: "乙"}}}
+	return &models.Dashboard{Tables: []*models.StatsTable{t}}, nil
+}
+
+// The dashboard page is cached like the tables, and each view gets rows of its own to sort.
+func TestStatsCacheSharesDashboardsAndCopiesTheirRows(t *testing.T) {
+	store := &dashboardStats{}
+	cache := cacheStats(store, time.Hour)
+	q := models.StatsQuery{Scope: models.Scope{All: true}, AsOf: time.Date(2025, 3, 25, 10, 0, 0, 0, time.UTC)}
+	first, err := cache.Dashboard(context.Background(), q, []string{"unit"}, "/51/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Tables[0].Rows[0], first.Tables[0].Rows[1] = first.Tables[0].Rows[1], first.Tables[0].Rows[0]
+	second, _ := cache.Dashboard(context.Background(), q, []string{"unit"}, "/51/")
+	if n := store.calls.Load(); n != 1 {
+		t.Fatalf("two views computed the dashboard %d times", n)
+	}
+	if second.Tables[0].Rows[0].Key != "1" {
+		t.Fatalf("one view's sorting reached another's rows: %+v", second.Tables[0].Rows)
+	}
+	cache.Dashboard(context.Background(), q, []string{"region", "unit"}, "/51/")
+	if n := store.calls.Load(); n != 2 {
+		t.Fatalf("other groupings: %d computations, want 2", n)
+	}
+}
