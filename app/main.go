@@ -57,6 +57,9 @@ commands:
            [--decimals 2] [--cutoff DATE] [--deadline DATE] [--issue-date DATE] [--doc-number 文号]
                             draft a region's inspection circular (通报) from the data; R is the
                             region's name (四川省) or code (510000)
+  backup --out FILE         a consistent copy of the database, taken while the app runs
+                            (SQLite: a database file; MySQL: an SQL dump by mariadb-dump or mysqldump)
+  restore --in FILE         load a backup into the configured database, which must be empty
 
 settings come from the environment: see README.md.
 `
@@ -91,6 +94,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = calendar(ctx, cfg, log, args, stdout)
 	case "circular":
 		err = circularCommand(ctx, cfg, log, args, stdout)
+	case "backup":
+		err = backupCommand(ctx, cfg, args, stdout)
+	case "restore":
+		err = restoreCommand(ctx, cfg, args, stdout)
 	case "loadtest":
 		switch {
 		case len(args) > 0 && args[0] == "reports":
