@@ -116,18 +116,18 @@ func TestRectificationRemindersThroughWorkingDaysAndAHoliday(t *testing.T) {
 		gzw, lz            int // rectification notifications of the units' staff so far
 		lzSup, scSup, urge int // of 泸州's and the province's supervisors; 催办 of 国资委
 	}{
-		{"2025-04-29 10:00", 0, 0, 0, 0, 0},    // a day early
-		{"2025-04-30 08:00", 0, 0, 0, 0, 0},    // before the reminder hour
-		{"2025-04-30 10:00", 1, 1, 0, 0, 0},    // 到期提醒 to the units
-		{"2025-04-30 15:00", 1, 1, 0, 0, 0},    // once a day
-		{"2025-05-02 10:00", 1, 1, 0, 0, 0},    // 五一
-		{"2025-05-06 10:00", 2, 2, 1, 2, 0},    // 超期提醒: 泸州's to its supervisor, the others' to the province's
-		{"2025-05-06 11:00", 2, 2, 1, 2, 0},    // the next hour: nothing
-		{"2025-05-07 10:00", 3, 3, 1, 2, 1},    // 催办 1
-		{"2025-05-08 10:00", 4, 4, 2, 4, 2},    // 催办 2 → 督办: 泸州's to 泸州, the province's units to the province
-		{"2025-05-09 10:00", 5, 5, 2, 4, 3},    // 催办 3
-		{"2025-05-10 10:00", 5, 5, 2, 4, 3},    // Saturday
-		{"2025-05-12 10:00", 6, 6, 2, 5, 4},    // 催办 4 → 督办 of 泸州 to the province; nothing above the province
+		{"2025-04-29 10:00", 0, 0, 0, 0, 0}, // a day early
+		{"2025-04-30 08:00", 0, 0, 0, 0, 0}, // before the reminder hour
+		{"2025-04-30 10:00", 1, 1, 0, 0, 0}, // 到期提醒 to the units
+		{"2025-04-30 15:00", 1, 1, 0, 0, 0}, // once a day
+		{"2025-05-02 10:00", 1, 1, 0, 0, 0}, // 五一
+		{"2025-05-06 10:00", 2, 2, 1, 2, 0}, // 超期提醒: 泸州's to its supervisor, the others' to the province's
+		{"2025-05-06 11:00", 2, 2, 1, 2, 0}, // the next hour: nothing
+		{"2025-05-07 10:00", 3, 3, 1, 2, 1}, // 催办 1
+		{"2025-05-08 10:00", 4, 4, 2, 4, 2}, // 催办 2 → 督办: 泸州's to 泸州, the province's units to the province
+		{"2025-05-09 10:00", 5, 5, 2, 4, 3}, // 催办 3
+		{"2025-05-10 10:00", 5, 5, 2, 4, 3}, // Saturday
+		{"2025-05-12 10:00", 6, 6, 2, 5, 4}, // 催办 4 → 督办 of 泸州 to the province; nothing above the province
 	}
 	count := func(user string) int {
 		n := 0
