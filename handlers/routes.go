@@ -194,6 +194,10 @@ func New(d Deps) (http.Handler, error) {
 	api.GET("/circulars/:id", supervisors, inScope, circulars.apiShow)
 	api.GET("/circulars/:id/document", supervisors, inScope, circulars.document)
 	api.POST("/circulars/:id/:action", supervisors, limitBody(maxJSONBody), inScope, circulars.apiAct)
+	api.GET("/rectifications", signedIn, inScope, rectifications.apiList)
+	api.GET("/rectifications/:id", signedIn, inScope, rectifications.apiShow)
+	api.GET("/rectifications/:id/report", signedIn, inScope, rectifications.report)
+	api.POST("/rectifications/:id/:action", signedIn, limitBody(maxUploadBody), inScope, rectifications.apiAct)
 	api.GET("/notifications", signedIn, notes.apiList)
 	api.POST("/notifications/read", signedIn, limitBody(maxJSONBody), notes.apiRead)
 
