@@ -111,4 +111,3 @@ func (s *Store) SaveRequirementsTemplate(ctx context.Context, u *User, regionCod
 	}
 	return &RequirementsTemplate{RegionID: region.ID, Text: text, Source: RequirementsFromTemplate, UpdatedAt: &now}, nil
 }
-
