@@ -118,6 +118,7 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/staff/stats", signedIn, inScope, stats.dashboard)
 	r.GET("/staff/circulars", supervisors, inScope, circulars.list)
 	r.POST("/staff/circulars", supervisors, limitBody(maxJSONBody), inScope, circulars.create)
+	r.POST("/staff/circulars/template", supervisors, limitBody(maxJSONBody), inScope, circulars.saveTemplate)
 	r.GET("/staff/circulars/:id", supervisors, inScope, circulars.show)
 	r.POST("/staff/circulars/:id", supervisors, limitBody(maxJSONBody), inScope, circulars.save)
 	r.GET("/staff/circulars/:id/document", supervisors, inScope, circulars.document)
