@@ -24,6 +24,8 @@ type circularStore interface {
 	RefreshCircular(ctx context.Context, u *models.User, sc models.Scope, src models.InspectionSource, id int64) (*models.CircularRecord, error)
 	PublishCircular(ctx context.Context, u *models.User, sc models.Scope, id int64) (*models.CircularRecord, error)
 	CorrectCircular(ctx context.Context, u *models.User, sc models.Scope, id int64) (*models.CircularRecord, error)
+	RequirementsTemplateOf(ctx context.Context, regionID int64) (*models.RequirementsTemplate, error)
+	SaveRequirementsTemplate(ctx context.Context, u *models.User, regionCode, text string) (*models.RequirementsTemplate, error)
 }
 
 // circularHandlers serve the quarterly circulars: supervisors draft, edit, refresh, preview and
@@ -40,6 +42,11 @@ type circularsPage struct {
 	CanIssue bool
 	Form     map[string]string
 	Errors   map[string]string
+	// The 下步要求 template of the user's region, and the form to edit it (as posted, after an error).
+	Template       *models.RequirementsTemplate
+	TemplateForm   map[string]string
+	TemplateErrors map[string]string
+	IsAdmin        bool
 }
 
 func (h *circularHandlers) list(c *gin.Context) {
@@ -47,6 +54,12 @@ func (h *circularHandlers) list(c *gin.Context) {
 }
 
 func (h *circularHandlers) showList(c *gin.Context, code int, errs, form map[string]string) {
+	h.showPage(c, code, circularsPage{Errors: errs, Form: form})
+}
+
+// showPage renders the circulars page with the list, the drafting form and the template form.
+func (h *circularHandlers) showPage(c *gin.Context, code int, p circularsPage) {
+	form := p.Form
 	rows, err := h.store.Circulars(c.Request.Context(), scopeOf(c))
 	if err != nil {
 		h.fail(c, err)
@@ -59,8 +72,33 @@ func (h *circularHandlers) showList(c *gin.Context, code int, errs, form map[str
 		form = map[string]string{"period": strconv.Itoa(prev.Year()) + "Q" + strconv.Itoa((int(prev.Month())+2)/3), "decimals": "2"}
 	}
 	u := currentUser(c)
-	h.render(c, code, "circulars", page{Title: "检查情况通报", Active: "circulars",
-		Content: circularsPage{Rows: rows, CanIssue: u.Role == models.RoleSupervisor, Form: form, Errors: errs}})
+	p.Rows, p.CanIssue, p.Form, p.IsAdmin = rows, u.Role == models.RoleSupervisor, form, u.Role == models.RoleAdmin
+	if u.RegionID != nil {
+		if p.Template, err = h.store.RequirementsTemplateOf(c.Request.Context(), *u.RegionID); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	if p.TemplateForm == nil && p.Template != nil {
+		p.TemplateForm = map[string]string{"requirements": p.Template.Text}
+	}
+	h.render(c, code, "circulars", page{Title: "检查情况通报", Active: "circulars", Content: p})
+}
+
+// saveTemplate is POST /staff/circulars/template: the supervisor's (or, for any region by its
+// code, an administrator's) 三、下步要求 template, which new drafts start from.
+func (h *circularHandlers) saveTemplate(c *gin.Context) {
+	_, err := h.store.SaveRequirementsTemplate(c.Request.Context(), currentUser(c), c.PostForm("region"), c.PostForm("requirements"))
+	if err != nil {
+		if status(err) >= 500 {
+			h.fail(c, err)
+			return
+		}
+		h.showPage(c, status(err), circularsPage{TemplateErrors: fieldErrors(err), TemplateForm: postedForm(c)})
+		return
+	}
+	h.setFlash(c, flash{Kind: "ok", Message: "已保存下步要求模板，新起草的通报将使用它"})
+	c.Redirect(http.StatusSeeOther, "/staff/circulars")
 }
 
 // circularRequest reads the drafting choices of a form or a JSON body.

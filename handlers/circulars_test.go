@@ -188,3 +188,57 @@ func TestCircularPages(t *testing.T) {
 		t.Fatalf("saving a published circular: %d", resp.StatusCode)
 	}
 }
+
+// The 下步要求 template on the circulars page: the supervisor edits it (a bad placeholder is shown
+// again with the input kept and nothing stored), and the next draft starts from it; unit staff and
+// another region's supervisor may not touch it.
+func TestRequirementsTemplatePage(t *testing.T) {
+	a := newTestApp(t, withInspection(t))
+	a.loginPage("gzw-staff")
+	if resp, _ := a.postFormFrom("/staff/circulars/template", map[string]string{"requirements": "（一）单位写的。"}, nil, "same-origin"); resp.StatusCode != 403 {
+		t.Fatalf("unit staff: %d", resp.StatusCode)
+	}
+	a.Client.Jar, _ = cookiejar.New(nil)
+	a.loginPage("cd-supervisor")
+	if resp, body := a.postFormFrom("/staff/circulars/template", map[string]string{"region": "510000", "requirements": "（一）成都写省里的。"}, nil, "same-origin"); resp.StatusCode != 403 || !strings.Contains(body, "只能修改本地区") {
+		t.Fatalf("成都 editing the province's: %d", resp.StatusCode)
+	}
+
+	a.Client.Jar, _ = cookiejar.New(nil)
+	a.loginPage("sc-supervisor")
+	_, body := a.get("/staff/circulars")
+	if got := doc(t, body).Find("#tpl-requirements").Text(); !strings.HasPrefix(got, "（一）提升政府网站运维保障水平") || !strings.Contains(body, "使用系统默认文字") {
+		t.Fatalf("the form starts from the default: %q", got)
+	}
+	resp, body := a.postFormFrom("/staff/circulars/template", map[string]string{"requirements": "（一）按期办结率须达到{{不存在的数}}。"}, nil, "same-origin")
+	if resp.StatusCode != 400 || !strings.Contains(body, "占位符{{不存在的数}}不存在") || doc(t, body).Find("#tpl-requirements").Text() != "（一）按期办结率须达到{{不存在的数}}。" {
+		t.Fatalf("bad placeholder: %d", resp.StatusCode)
+	}
+	var n int
+	a.Store.SQLDB().QueryRow("SELECT COUNT(*) FROM circular_templates").Scan(&n)
+	if n != 0 {
+		t.Fatal("a refused template was stored")
+	}
+	want := "（一）本省模板的要求。按期办结率须保持{{按期办结率}}。"
+	if resp, body := a.postFormFrom("/staff/circulars/template", map[string]string{"requirements": want}, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", resp.StatusCode, body)
+	}
+	_, body = a.get("/staff/circulars")
+	if doc(t, body).Find("#tpl-requirements").Text() != want || !strings.Contains(body, "使用本地区模板") {
+		t.Fatal("the page does not show the saved template")
+	}
+	resp, _ = a.postFormFrom("/staff/circulars", map[string]string{"period": "2025Q1", "decimals": "2", "cutoff": "2025-03-20"}, nil, "same-origin")
+	_, body = a.get(resp.Header.Get("Location"))
+	if got := doc(t, body).Find("#t-requirements").Text(); got != want {
+		t.Fatalf("the new draft's 下步要求: %q", got)
+	}
+
+	a.Client.Jar, _ = cookiejar.New(nil)
+	a.loginPage("admin")
+	if resp, body := a.postFormFrom("/staff/circulars/template", map[string]string{"region": "510100", "requirements": "（一）成都的要求。"}, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the administrator sets 成都's: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := a.postFormFrom("/staff/circulars/template", map[string]string{"region": "999999", "requirements": "（一）没有的地区。"}, nil, "same-origin"); resp.StatusCode != 400 || !strings.Contains(body, "没有该地区") {
+		t.Fatalf("unknown region: %d", resp.StatusCode)
+	}
+}

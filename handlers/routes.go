@@ -118,6 +118,7 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/staff/stats", signedIn, inScope, stats.dashboard)
 	r.GET("/staff/circulars", supervisors, inScope, circulars.list)
 	r.POST("/staff/circulars", supervisors, limitBody(maxJSONBody), inScope, circulars.create)
+	r.POST("/staff/circulars/template", supervisors, limitBody(maxJSONBody), inScope, circulars.saveTemplate)
 	r.GET("/staff/circulars/:id", supervisors, inScope, circulars.show)
 	r.POST("/staff/circulars/:id", supervisors, limitBody(maxJSONBody), inScope, circulars.save)
 	r.GET("/staff/circulars/:id/document", supervisors, inScope, circulars.document)
@@ -194,6 +195,10 @@ func New(d Deps) (http.Handler, error) {
 	api.GET("/circulars/:id", supervisors, inScope, circulars.apiShow)
 	api.GET("/circulars/:id/document", supervisors, inScope, circulars.document)
 	api.POST("/circulars/:id/:action", supervisors, limitBody(maxJSONBody), inScope, circulars.apiAct)
+	api.GET("/rectifications", signedIn, inScope, rectifications.apiList)
+	api.GET("/rectifications/:id", signedIn, inScope, rectifications.apiShow)
+	api.GET("/rectifications/:id/report", signedIn, inScope, rectifications.report)
+	api.POST("/rectifications/:id/:action", signedIn, limitBody(maxUploadBody), inScope, rectifications.apiAct)
 	api.GET("/notifications", signedIn, notes.apiList)
 	api.POST("/notifications/read", signedIn, limitBody(maxJSONBody), notes.apiRead)
 

@@ -6,19 +6,21 @@ import (
 	"github.com/hibiken/asynq"
 )
 
-// TypeRemindRectifications writes the day's rectification reminders (整改 due today, overdue).
-// The store writes at most one a day per item, so the hourly tick and a retry are harmless.
+// TypeRemindRectifications sends the day's rectification reminders (整改 due, overdue, 催办 and
+// 督办) through the notifications and deliveries of ticket reminders. The store sends each stage
+// once per item and at most one a day, so the hourly tick and a retry are harmless.
 const TypeRemindRectifications = "rectifications:remind"
 
 func NewRemindRectificationsTask() *asynq.Task { return asynq.NewTask(TypeRemindRectifications, nil) }
 
 func (h *handlers) remindRectifications(ctx context.Context, t *asynq.Task) error {
-	n, err := h.Store.RemindRectifications(ctx)
+	n, deliveries, err := h.Store.RemindRectifications(ctx)
+	if n > 0 {
+		h.Logger.Info("rectification reminders sent", "count", n, "deliveries", len(deliveries))
+	}
+	h.sched.Deliveries(ctx, deliveries) // those of a partial run too: they are committed
 	if err != nil {
 		return err
-	}
-	if n > 0 {
-		h.Logger.Info("rectification reminders written", "count", n)
 	}
 	return nil
 }

@@ -68,19 +68,13 @@ func (s *Store) DraftCircular(ctx context.Context, src InspectionSource, req Cir
 	} else if _, err := ParseDate(issue); err != nil {
 		return nil, Invalid("issue_date", "成文日期应为 YYYY-MM-DD")
 	}
-	// 下步要求 carries over from the region's last published circular, as edited there; the
-	// first one starts from DefaultRequirements.
-	var last []string
-	err = s.db.WithContext(ctx).Table("circulars").Where("region_id = ? AND status = ?", req.Region.ID, CircularPublishedStatus).
-		Order("published_at DESC, id DESC").Limit(1).Pluck("requirements", &last).Error
+	// 下步要求 from the region's template, else as edited in its last published circular, else
+	// DefaultRequirements.
+	template, err := s.RequirementsTemplateOf(ctx, req.Region.ID)
 	if err != nil {
-		return nil, translate(err, "last circular")
+		return nil, err
 	}
-	template := ""
-	if len(last) > 0 {
-		template = last[0]
-	}
-	return &Circular{Figures: *f, Text: DraftText(f, req.Region, issuer, issue, template)}, nil
+	return &Circular{Figures: *f, Text: DraftText(f, req.Region, issuer, issue, template.Text)}, nil
 }
 
 // CircularFigures gathers a circular's figures from the inspection source and the rates.

@@ -140,7 +140,12 @@ func rectificationScope(q *gorm.DB, sc Scope) *gorm.DB {
 }
 
 func (s *Store) rectificationQuery(ctx context.Context, sc Scope) *gorm.DB {
-	q := s.db.WithContext(ctx).Table("rectifications x").
+	return rectificationRows(s.db.WithContext(ctx), sc)
+}
+
+// rectificationRows is rectificationQuery on db, a transaction say.
+func rectificationRows(db *gorm.DB, sc Scope) *gorm.DB {
+	q := db.Table("rectifications x").
 		Select("x.id, x.circular_id, x.region_id, x.unit_id, x.kind, x.subject, x.problems, x.due_on, x.due_at, x.status, x.report_name, x.report_type, x.submitted_at, x.submitted_by, x.decided_at, x.decided_by, x.note, x.created_at, x.updated_at, u.name AS unit_name, g.name AS region_name, c.title AS circular_title").
 		Joins("JOIN units u ON u.id = x.unit_id").Joins("JOIN regions g ON g.id = x.region_id").Joins("JOIN circulars c ON c.id = x.circular_id")
 	return rectificationScope(q, sc)
@@ -299,72 +304,4 @@ type RectificationCounts struct {
 	OnTime   int64 `json:"on_time"`
 	Late     int64 `json:"late"`
 	Accepted int64 `json:"accepted"`
-}
-
-// RemindRectifications writes the day's rectification reminders, on working days from the
-// reminder hour: to the unit on the last working day before its deadline (到期提醒), and on every
-// working day after it, to the unit and to the supervisors of the circular's region (逾期催报). A
-// rectification gets at most one reminder a day, so running it again the same day writes nothing.
-func (s *Store) RemindRectifications(ctx context.Context) (int, error) {
-	set, cal, err := s.ReminderRules(ctx)
-	if err != nil {
-		return 0, err
-	}
-	now := s.now()
-	today := DateOf(now)
-	if !cal.IsWorkingDay(today) || now.In(Shanghai).Hour() < set.ReminderHour {
-		return 0, nil
-	}
-	var rows []RectificationRow
-	err = s.rectificationQuery(ctx, Scope{All: true}).Where("x.status IN ? AND x.reminded_on <> ?",
-		[]string{RectifyOpen, RectifyReturned}, today.String()).Order("x.id").Scan(&rows).Error
-	if err != nil {
-		return 0, translate(err, "rectifications to remind")
-	}
-	sent := 0
-	for _, r := range rows {
-		due, err := ParseDate(r.DueOn)
-		if err != nil {
-			continue
-		}
-		lastWorking := due
-		for i := 0; i < 30 && !cal.IsWorkingDay(lastWorking); i++ {
-			lastWorking = lastWorking.AddDays(-1)
-		}
-		overdue := due.Before(today)
-		if !overdue && lastWorking != today {
-			continue
-		}
-		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			res := tx.Table("rectifications").Where("id = ? AND reminded_on <> ?", r.ID, today.String()).Update("reminded_on", today.String())
-			if res.Error != nil || res.RowsAffected == 0 {
-				return res.Error // another worker reminded it first
-			}
-			title, body := "整改报告今日到期："+r.Subject, fmt.Sprintf("请于今日（%s）下班前提交整改报告。", ChineseDate(r.DueOn))
-			q := tx.Where("unit_id = ? AND role IN ? AND disabled = ?", r.UnitID, []string{RoleUnitStaff, RoleUnitReviewer}, false)
-			if overdue {
-				title = "整改报告逾期未交：" + r.Subject
-				body = fmt.Sprintf("%s 的整改报告已超过期限 %s，尚未提交（或退回后未重新提交）。", r.UnitName, ChineseDate(r.DueOn))
-				q = tx.Where("(unit_id = ? AND role IN ? OR region_id = ? AND role = ?) AND disabled = ?",
-					r.UnitID, []string{RoleUnitStaff, RoleUnitReviewer}, r.RegionID, RoleSupervisor, false)
-			}
-			var users []User
-			if err := q.Find(&users).Error; err != nil {
-				return err
-			}
-			for _, u := range users {
-				n := Notification{UserID: u.ID, Kind: "rectification", Title: title, Body: body,
-					Link: fmt.Sprintf("/staff/rectifications/%d", r.ID), CreatedAt: now}
-				if err := tx.Create(&n).Error; err != nil {
-					return err
-				}
-			}
-			sent++
-			return nil
-		})
-		if err != nil {
-			return sent, translate(err, "remind rectification")
-		}
-	}
-	return sent, nil
 }

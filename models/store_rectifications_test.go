@@ -124,8 +124,8 @@ func mustRegion(t *testing.T, s *models.Store, code string) models.Region {
 }
 
 // Reminders follow the working-day calendar: on the deadline's day (the last working day up to
-// it) the unit is told; on every working day after it, the unit and the issuing supervisors; at
-// most once a day, however often the task runs.
+// it) the unit is told; on the first working day after it, the unit and the supervisors over its
+// region (here the province's); at most once a day, however often the task runs.
 func TestRectificationRemindersFollowTheCalendar(t *testing.T) {
 	clock := storetest.NewClock("2025-03-25 10:00:00")
 	s := storetest.Open(t, clock)
@@ -161,7 +161,7 @@ func TestRectificationRemindersFollowTheCalendar(t *testing.T) {
 		{"2025-05-06 11:00", 0, 3, 3},
 	} {
 		clock.Set(storetest.At(step.at))
-		n, err := s.RemindRectifications(ctx)
+		n, _, err := s.RemindRectifications(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -149,7 +149,8 @@ func (s *Store) SendReminder(ctx context.Context, st Stage) (*ReminderSent, erro
 			daysLate = cal.WorkingDaysBetween(*t.Deadline, now)
 		}
 		msg := reminderText(st, t, unitName, category, daysLate)
-		w := &notifier{tx: tx, ticket: t, reminderID: row.ID, now: now, email: s.EmailEnabled}
+		w := &notifier{tx: tx, ticketID: &t.ID, reminderID: &row.ID, unitID: t.UnitID, regionID: t.RegionID, now: now, email: s.EmailEnabled}
+		defer func() { out.Deliveries = w.deliveries }()
 
 		switch st.Kind {
 		case StageDueSoon:
@@ -190,38 +191,41 @@ func (s *Store) SendReminder(ctx context.Context, st Stage) (*ReminderSent, erro
 	if err != nil {
 		return nil, translate(err, "send reminder")
 	}
-	err = s.db.WithContext(ctx).Table("deliveries").Where("reminder_id = ?", out.ReminderID).Pluck("id", &out.Deliveries).Error
-	return out, translate(err, "reminder deliveries")
+	return out, nil
 }
 
-// notifier writes a reminder's notifications and deliveries inside its transaction.
+// notifier writes a reminder's notifications and deliveries inside its transaction: a ticket's
+// or a rectification's, to the unit and to the supervisors above the region.
 type notifier struct {
 	tx         *gorm.DB
-	ticket     *Ticket
-	reminderID int64
+	ticketID   *int64 // the ticket the notifications and deliveries are about, if a ticket
+	reminderID *int64 // the ticket reminder that wrote them, if one
+	unitID     *int64
+	regionID   int64 // where the search for supervisors starts
 	now        time.Time
 	email      bool
-	reached    string // who the last toSupervisors reached, for the 督办 event
+	reached    string  // who the last toSupervisors reached, for the 督办 event
+	deliveries []int64 // written, for the caller to hand to the queue once committed
 }
 
 // toUnit notifies the unit's staff and reviewers, and posts to the unit's webhook.
 func (w *notifier) toUnit(m ReminderMessage) error {
-	if w.ticket.UnitID == nil {
+	if w.unitID == nil {
 		return nil
 	}
 	var users []User
-	if err := w.tx.Where("unit_id = ? AND role IN ? AND disabled = ?", *w.ticket.UnitID,
+	if err := w.tx.Where("unit_id = ? AND role IN ? AND disabled = ?", *w.unitID,
 		[]string{RoleUnitStaff, RoleUnitReviewer}, false).Find(&users).Error; err != nil {
 		return err
 	}
-	return w.notify(users, m, "unit_id = ?", *w.ticket.UnitID)
+	return w.notify(users, m, "unit_id = ?", *w.unitID)
 }
 
-// toSupervisors notifies the supervisors at a level above the ticket: level 1 is the nearest
-// region, from the ticket's own upwards, that has supervisors; level 2 the next one above it.
+// toSupervisors notifies the supervisors at a level above the region: level 1 is the nearest
+// region, from the region itself upwards, that has supervisors; level 2 the next one above it.
 func (w *notifier) toSupervisors(m ReminderMessage, level int) error {
 	var region Region
-	if err := w.tx.Take(&region, w.ticket.RegionID).Error; err != nil {
+	if err := w.tx.Take(&region, w.regionID).Error; err != nil {
 		return err
 	}
 	codes := strings.Split(strings.Trim(region.Path, "/"), "/")
@@ -249,9 +253,8 @@ func (w *notifier) toSupervisors(m ReminderMessage, level int) error {
 // notify writes a notification per user, an e-mail per user with an address (when e-mail is
 // configured), and a post to the webhooks that match where.
 func (w *notifier) notify(users []User, m ReminderMessage, webhookWhere string, arg any) error {
-	tid, rid := w.ticket.ID, w.reminderID
 	for _, u := range users {
-		n := Notification{UserID: u.ID, TicketID: &tid, ReminderID: &rid, Kind: m.Kind, Title: m.Title, Body: m.Body, Link: m.Link, CreatedAt: w.now}
+		n := Notification{UserID: u.ID, TicketID: w.ticketID, ReminderID: w.reminderID, Kind: m.Kind, Title: m.Title, Body: m.Body, Link: m.Link, CreatedAt: w.now}
 		if err := w.tx.Create(&n).Error; err != nil {
 			return err
 		}
@@ -274,9 +277,13 @@ func (w *notifier) notify(users []User, m ReminderMessage, webhookWhere string, 
 }
 
 func (w *notifier) deliver(channel, target string, m ReminderMessage) error {
-	tid, rid := w.ticket.ID, w.reminderID
-	return w.tx.Create(&Delivery{ReminderID: &rid, TicketID: &tid, Channel: channel, Target: target, Subject: m.Title,
-		Body: m.Body + "\n" + m.Link, Status: DeliveryPending, CreatedAt: w.now, UpdatedAt: w.now}).Error
+	d := Delivery{ReminderID: w.reminderID, TicketID: w.ticketID, Channel: channel, Target: target, Subject: m.Title,
+		Body: m.Body + "\n" + m.Link, Status: DeliveryPending, CreatedAt: w.now, UpdatedAt: w.now}
+	if err := w.tx.Create(&d).Error; err != nil {
+		return err
+	}
+	w.deliveries = append(w.deliveries, d.ID)
+	return nil
 }
 
 // TicketsForReminders returns the given tickets and the reminders sent for them.

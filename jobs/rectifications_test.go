@@ -1,0 +1,197 @@
+package jobs_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"zhaocuo/jobs"
+	"zhaocuo/models"
+	"zhaocuo/models/storetest"
+)
+
+// publishSichuanQ1 publishes 四川省's 2025 Q1 circular: three units get a rectification due
+// Wednesday 2025-04-30, the last working day before the 五一 break.
+func (w *world) publishSichuanQ1() []models.RectificationRow {
+	w.t.Helper()
+	ctx, sup := context.Background(), w.users["sc-supervisor"]
+	sc, _ := w.store.ScopeOf(ctx, sup)
+	rec, err := w.store.CreateCircular(ctx, sup, storetest.SichuanInspection(w.t, w.store), models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := w.store.PublishCircular(ctx, sup, sc, rec.ID); err != nil {
+		w.t.Fatal(err)
+	}
+	rows, err := w.store.Rectifications(ctx, sc)
+	if err != nil || len(rows) != 3 {
+		w.t.Fatalf("%d rectifications (%v)", len(rows), err)
+	}
+	return rows
+}
+
+// tick runs the hourly rectifications:remind task at the given time, and what it enqueues.
+func (w *world) tick(shanghai string) {
+	w.t.Helper()
+	w.clock.Set(storetest.At(shanghai))
+	if _, err := w.queue.EnqueueContext(context.Background(), jobs.NewRemindRectificationsTask()); err != nil {
+		w.t.Fatal(err)
+	}
+	w.queue.runDue(w.t, w.mux, w.clock.Now())
+}
+
+// Rectification reminders go the way of ticket reminders: 到期提醒 on the last working day up to
+// the deadline, 超期提醒 on the first working day after it (to the unit and the supervisors over
+// its region), a 催办 each working day, 督办 to the unit's region's supervisor after 2 and to the
+// one above after 4; nothing on holidays and weekends, nothing twice, and e-mails and webhook
+// posts delivered by the queue. A unit that reports drops out.
+func TestRectificationRemindersThroughWorkingDaysAndAHoliday(t *testing.T) {
+	var mu sync.Mutex
+	var posts []string
+	robot := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		var m struct {
+			Text struct{ Content string } `json:"text"`
+		}
+		b, _ := io.ReadAll(r.Body)
+		json.Unmarshal(b, &m)
+		mu.Lock()
+		posts = append(posts, m.Text.Content)
+		mu.Unlock()
+		rw.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
+	}))
+	defer robot.Close()
+	box, addr := startMailbox(t)
+
+	w := newWorld(t, "2025-03-25 10:00:00")
+	ctx := context.Background()
+	cfg, err := jobs.ParseSMTPURL("smtp://" + addr + "?from=noreply@zc.example.cn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.deps.Sender.SMTP, w.deps.Sender.HTTP = cfg, robot.Client()
+	w.store.EmailEnabled = true
+	w.addUser("lz-staff", models.RoleUnitStaff, "泸州市人民政府办公室")
+	if _, err := w.store.CreateUser(ctx, models.UserSpec{Username: "lz-supervisor", DisplayName: "泸州市监管员", Role: models.RoleSupervisor, RegionCode: "510500"}, "demo-pass-123"); err != nil {
+		t.Fatal(err)
+	}
+	lzSup, err := w.store.Authenticate(ctx, "lz-supervisor", "demo-pass-123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.users["lz-supervisor"] = lzSup
+	if err := w.store.SetEmail(ctx, w.users["gzw-staff"].ID, "staff@gzw.example.cn"); err != nil {
+		t.Fatal(err)
+	}
+	var gzw int64
+	w.store.SQLDB().QueryRow("SELECT id FROM units WHERE name = '四川省政府国有资产监督管理委员会'").Scan(&gzw)
+	if err := w.store.AddWebhook(ctx, gzw, 0, robot.URL+"/send?key=x"); err != nil {
+		t.Fatal(err)
+	}
+	rows := w.publishSichuanQ1()
+	var gzwItem, lzItem int64
+	for _, r := range rows {
+		switch {
+		case r.UnitID == gzw:
+			gzwItem = r.ID
+		case strings.HasPrefix(r.UnitName, "泸州"):
+			lzItem = r.ID
+		}
+	}
+	if gzwItem == 0 || lzItem == 0 {
+		t.Fatalf("rectifications: %+v", rows)
+	}
+	var lzUnit string
+	w.store.SQLDB().QueryRow("SELECT u.name FROM units u JOIN rectifications x ON x.unit_id = u.id WHERE x.id = ?", lzItem).Scan(&lzUnit)
+	if lzUnit != "泸州市人民政府办公室" {
+		t.Fatalf("the circular names %s, not lz-staff's unit", lzUnit)
+	}
+
+	steps := []struct {
+		at                 string
+		gzw, lz            int // rectification notifications of the units' staff so far
+		lzSup, scSup, urge int // of 泸州's and the province's supervisors; 催办 of 国资委
+	}{
+		{"2025-04-29 10:00", 0, 0, 0, 0, 0}, // a day early
+		{"2025-04-30 08:00", 0, 0, 0, 0, 0}, // before the reminder hour
+		{"2025-04-30 10:00", 1, 1, 0, 0, 0}, // 到期提醒 to the units
+		{"2025-04-30 15:00", 1, 1, 0, 0, 0}, // once a day
+		{"2025-05-02 10:00", 1, 1, 0, 0, 0}, // 五一
+		{"2025-05-06 10:00", 2, 2, 1, 2, 0}, // 超期提醒: 泸州's to its supervisor, the others' to the province's
+		{"2025-05-06 11:00", 2, 2, 1, 2, 0}, // the next hour: nothing
+		{"2025-05-07 10:00", 3, 3, 1, 2, 1}, // 催办 1
+		{"2025-05-08 10:00", 4, 4, 2, 4, 2}, // 催办 2 → 督办: 泸州's to 泸州, the province's units to the province
+		{"2025-05-09 10:00", 5, 5, 2, 4, 3}, // 催办 3
+		{"2025-05-10 10:00", 5, 5, 2, 4, 3}, // Saturday
+		{"2025-05-12 10:00", 6, 6, 2, 5, 4}, // 催办 4 → 督办 of 泸州 to the province; nothing above the province
+	}
+	count := func(user string) int {
+		n := 0
+		for _, title := range w.inbox(user) {
+			if strings.HasPrefix(title, "整改") && !strings.HasPrefix(title, "整改通知") { // not the notice of publishing
+				n++
+			}
+		}
+		return n
+	}
+	for _, s := range steps {
+		w.tick(s.at)
+		if g, l, ls, ss, u := count("gzw-staff"), count("lz-staff"), count("lz-supervisor"), count("sc-supervisor"), hasPrefix(w.inbox("gzw-staff"), "整改催办"); g != s.gzw || l != s.lz || ls != s.lzSup || ss != s.scSup || u != s.urge {
+			t.Fatalf("at %s: 国资委 %d, 泸州 %d, 泸州监管 %d %v, 省监管 %d %v, 催办 %d; want %+v", s.at, g, l, ls, w.inbox("lz-supervisor"), ss, w.inbox("sc-supervisor"), u, s)
+		}
+	}
+	if hasPrefix(w.inbox("lz-supervisor"), "整改督办") != 1 || hasPrefix(w.inbox("sc-supervisor"), "整改督办") != 3 {
+		t.Fatalf("督办: 泸州 %v, 省 %v", w.inbox("lz-supervisor"), w.inbox("sc-supervisor"))
+	}
+	if n := w.count("SELECT COUNT(*) FROM rectification_reminders WHERE rectification_id = ? AND stage = 'supervise'", lzItem); n != 2 {
+		t.Fatalf("泸州 督办 recorded %d times", n)
+	}
+
+	// 国资委 reports: its reminders stop; the others' go on.
+	gzwUser := w.users["gzw-staff"]
+	gsc, _ := w.store.ScopeOf(ctx, gzwUser)
+	if err := w.store.SubmitRectification(ctx, gzwUser, gsc, gzwItem, models.RectificationUpload{Name: "整改报告.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 report")}); err != nil {
+		t.Fatal(err)
+	}
+	w.tick("2025-05-13 10:00")
+	if count("gzw-staff") != 6 || count("lz-staff") != 7 {
+		t.Fatalf("after 国资委 reported: 国资委 %d, 泸州 %d", count("gzw-staff"), count("lz-staff"))
+	}
+
+	// Every delivery went out once: 国资委's webhook got its six, its staff six e-mails.
+	if n := w.count("SELECT COUNT(*) FROM deliveries WHERE status <> 'sent' OR attempts <> 1"); n != 0 {
+		t.Fatalf("%d deliveries not sent exactly once", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(posts) != 6 || !strings.HasPrefix(posts[0], "【找错】整改报告即将到期") || !strings.HasPrefix(posts[5], "【找错】整改催办（第 4 次）") {
+		t.Fatalf("webhook posts: %q", posts)
+	}
+	box.mu.Lock()
+	defer box.mu.Unlock()
+	if len(box.mails) != 6 || box.mails[0].To != "staff@gzw.example.cn" || !strings.HasPrefix(box.mails[1].Subject, "整改报告逾期未交") {
+		t.Fatalf("mails: %+v", box.mails)
+	}
+}
+
+// The task run twice at the same hour, or by two workers, sends each stage once.
+func TestRectificationReminderTaskRunTwiceSendsOnce(t *testing.T) {
+	w := newWorld(t, "2025-03-25 10:00:00")
+	w.publishSichuanQ1()
+	w.tick("2025-05-06 10:00")
+	w.tick("2025-05-06 10:00")
+	n, _, err := w.store.RemindRectifications(context.Background())
+	if err != nil || n != 0 {
+		t.Fatalf("a third run sent %d (%v)", n, err)
+	}
+	if got := w.count("SELECT COUNT(*) FROM rectification_reminders"); got != 3 {
+		t.Fatalf("%d stages recorded, want the three 超期提醒", got)
+	}
+	if got := hasPrefix(w.inbox("sc-supervisor"), "整改报告逾期未交"); got == 0 || got > 3 {
+		t.Fatalf("the province's supervisor got %d 超期提醒", got)
+	}
+}
