@@ -168,16 +168,15 @@ func (h *handlers) checkNewPages(ctx context.Context, tickets []models.Ticket) e
 	if h.PageClient == nil {
 		return nil
 	}
+	var tasks []queuedTask
 	for _, t := range tickets {
-		if t.Source != models.SourceCitizen {
-			continue
-		}
-		task, opts := NewCheckPageTask(t.ID, models.PageCheckArrival, 0)
-		if _, err := h.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-			return err
+		if t.Source == models.SourceCitizen {
+			task, opts := NewCheckPageTask(t.ID, models.PageCheckArrival, 0)
+			tasks = append(tasks, queuedTask{task, opts})
 		}
 	}
-	return nil
+	_, err := enqueueTasks(ctx, h.Queue, tasks)
+	return err
 }
 
 // RecheckPage queues the check of a ticket's page once the unit has replied; the task looks at

@@ -116,23 +116,37 @@ func missingTasks(ctx context.Context, d Deps, stages []models.Stage) ([]models.
 	return missing, nil
 }
 
-// enqueueAll enqueues the stages with a few concurrent clients; a task that exists already is
-// fine.
+// enqueueAll enqueues the stages' reminder tasks (see enqueueTasks).
 func enqueueAll(ctx context.Context, q Enqueuer, stages []models.Stage) (int, error) {
+	tasks := make([]queuedTask, len(stages))
+	for i, st := range stages {
+		tasks[i].task, tasks[i].opts = NewReminderTask(st)
+	}
+	return enqueueTasks(ctx, q, tasks)
+}
+
+// queuedTask is a task with its options, ready to enqueue.
+type queuedTask struct {
+	task *asynq.Task
+	opts []asynq.Option
+}
+
+// enqueueTasks enqueues tasks with a few concurrent clients; a task that exists already is fine.
+// It returns how many it added.
+func enqueueTasks(ctx context.Context, q Enqueuer, tasks []queuedTask) (int, error) {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
 		n        int
 		firstErr error
 	)
-	work := make(chan models.Stage)
+	work := make(chan queuedTask)
 	for w := 0; w < reconcileWorkers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for st := range work {
-				task, opts := NewReminderTask(st)
-				_, err := q.EnqueueContext(ctx, task, opts...)
+			for t := range work {
+				_, err := q.EnqueueContext(ctx, t.task, t.opts...)
 				mu.Lock()
 				switch {
 				case err == nil:
@@ -144,8 +158,8 @@ func enqueueAll(ctx context.Context, q Enqueuer, stages []models.Stage) (int, er
 			}
 		}()
 	}
-	for _, st := range stages {
-		work <- st
+	for _, t := range tasks {
+		work <- t
 	}
 	close(work)
 	wg.Wait()
