@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -166,16 +167,7 @@ func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from,
 			return errNoRollup
 		}
 		builtAt = st[0].BuiltAt
-		dim := map[string]string{"unit": "r.unit_id", "region": "r.region_id", "category": "r.category_id"}[sq.GroupBy]
-		sel := "0 AS unit_id, 0 AS region_id, 0 AS category_id"
-		switch sq.GroupBy {
-		case "unit":
-			sel = dim + " AS unit_id, 0 AS region_id, 0 AS category_id"
-		case "region":
-			sel = "0 AS unit_id, " + dim + " AS region_id, 0 AS category_id"
-		case "category":
-			sel = "0 AS unit_id, 0 AS region_id, " + dim + " AS category_id"
-		}
+		dim, sel := groupedBy(sq.GroupBy, "r.unit_id", "r.region_id", "r.category_id")
 		for _, c := range []string{"received", "invalid", "duplicates", "valid", "closed", "on_time", "late_closed",
 			"closed_over_month", "confirmed", "rated", "satisfied", "handling_days"} {
 			sel += ", COALESCE(SUM(r." + c + "), 0) AS " + c
@@ -222,6 +214,19 @@ func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from,
 	return spans, err
 }
 
+// groupedBy is the column a query groups by (unit, region or category) and the selection of the
+// three a StatsCell scans, the other two as 0.
+func groupedBy(groupBy, unit, region, category string) (dim, sel string) {
+	cols := map[string]string{"unit": unit, "region": region, "category": category}
+	out := []string{"0 AS unit_id", "0 AS region_id", "0 AS category_id"}
+	for i, d := range []string{"unit", "region", "category"} {
+		if d == groupBy {
+			out[i] = cols[d] + " AS " + d + "_id"
+		}
+	}
+	return cols[groupBy], strings.Join(out, ", ")
+}
+
 // unsettledStatuses are every status but closed and invalid, named one by one: an IN list lets the
 // database range over ix_tickets_open's receipt time within each status, where NOT IN reads
 // every open ticket of all time.
@@ -231,16 +236,7 @@ var unsettledStatuses = []string{StatusTriage, StatusAssigned, StatusProcessing,
 // unchanged since builtAt: due, overdue and open over a month, at asOf.
 func (s *Store) openNow(db *gorm.DB, sq StatsQuery, asOf, builtAt, from, to time.Time, cell cellFunc) error {
 	sum := func(cond string) string { return "COALESCE(SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END), 0)" }
-	dim := map[string]string{"unit": "COALESCE(t.unit_id, 0)", "region": "t.region_id", "category": "t.category_id"}[sq.GroupBy]
-	sel := "0 AS unit_id, 0 AS region_id, 0 AS category_id"
-	switch sq.GroupBy {
-	case "unit":
-		sel = dim + " AS unit_id, 0 AS region_id, 0 AS category_id"
-	case "region":
-		sel = "0 AS unit_id, " + dim + " AS region_id, 0 AS category_id"
-	case "category":
-		sel = "0 AS unit_id, 0 AS region_id, " + dim + " AS category_id"
-	}
+	dim, sel := groupedBy(sq.GroupBy, "COALESCE(t.unit_id, 0)", "t.region_id", "t.category_id")
 	sel += ", " + sum("t.deadline <= ?") + " AS due, " + sum("t.deadline < ?") + " AS overdue_now, " +
 		sum("t.month_deadline < ?") + " AS open_over_month"
 	q := db.Table("tickets t").Select(sel, asOf, asOf, asOf).
