@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"sort"
 	"strings"
@@ -156,8 +157,9 @@ func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from,
 	}
 	var builtAt time.Time
 	var rows []StatsCell
-	// The state and the rows are read in one transaction, so that a rebuild committing between
-	// the two reads cannot pair new rows with the old moment.
+	// The state and the rows are read in one read-only transaction, so that a rebuild committing
+	// between the two reads cannot pair new rows with the old moment (read-only: on SQLite it
+	// takes no write lock, so the dashboards never wait on the report writer).
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var st []rateRollupState
 		if err := tx.Where("id = 1").Find(&st).Error; err != nil {
@@ -184,7 +186,7 @@ func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from,
 			q = q.Where("r.category_id = ?", sq.CategoryID)
 		}
 		return q.Group(dim).Scan(&rows).Error
-	})
+	}, &sql.TxOptions{ReadOnly: true})
 	if errors.Is(err, errNoRollup) {
 		return whole, nil
 	}
