@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Replicas (issue 8): the same binary as 2 web replicas and 2 worker replicas on loopback, against
-# one MariaDB database (zhaocuo_replicas, made fresh) and the local Redis (db 5), behind a small
-# round-robin proxy (the binary's `loadtest proxy`; no nginx here). It drives a province's mix of
-# requests at a fixed rate through the proxy, then checks:
+# one MariaDB database (zhaocuo_replicas, made fresh) and the local Redis (db 5), behind Debian's
+# nginx when it is installed (`apt-get install nginx-light`), else the binary's own round-robin
+# proxy (`loadtest proxy`; PROXY=go chooses it). It drives a province's mix of requests at a fixed
+# rate through the proxy, then checks:
 #   1. acknowledged tickets = tickets in the database;
 #   2. reminders: deadlines of open tickets moved into the past; every one of them reminded, no
 #      reminder or notification twice, with both workers running;
@@ -43,12 +44,46 @@ start web1 web 18081
 start web2 web 18082
 start worker1 worker
 start worker2 worker
-$BIN loadtest proxy --listen 127.0.0.1:18080 --backends 127.0.0.1:18081,127.0.0.1:18082 >>$LOGS/proxy.log 2>&1 &
+PROXY=${PROXY:-$(command -v nginx >/dev/null && echo nginx || echo go)}
+if [ "$PROXY" = nginx ]; then
+  # Round robin with kept-alive connections to the replicas; a replica that refuses a connection
+  # is passed over (nginx sends a POST on only when it never reached the first replica).
+  mkdir -p $LOGS/nginx && chmod 777 $LOGS/nginx
+  cat >$LOGS/nginx.conf <<CONF
+worker_processes 1;
+pid $LOGS/nginx/nginx.pid;
+error_log $LOGS/nginx/error.log warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $LOGS/nginx/body; proxy_temp_path $LOGS/nginx/proxy;
+  fastcgi_temp_path $LOGS/nginx/fastcgi; uwsgi_temp_path $LOGS/nginx/uwsgi; scgi_temp_path $LOGS/nginx/scgi;
+  upstream replicas { server 127.0.0.1:18081 max_fails=1 fail_timeout=1s; server 127.0.0.1:18082 max_fails=1 fail_timeout=1s; keepalive 512; }
+  server {
+    listen 127.0.0.1:18080 reuseport backlog=4096;
+    client_max_body_size 16m;
+    location / {
+      proxy_pass http://replicas;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_next_upstream error;
+    }
+  }
+}
+CONF
+  nginx -c $LOGS/nginx.conf >>$LOGS/proxy.log 2>&1 &
+else
+  $BIN loadtest proxy --listen 127.0.0.1:18080 --backends 127.0.0.1:18081,127.0.0.1:18082 >>$LOGS/proxy.log 2>&1 &
+fi
 PID[proxy]=$!
 ready http://127.0.0.1:18081; ready http://127.0.0.1:18082; ready http://127.0.0.1:18080
 t0=$(date +%s)
 
-echo "== load: $RATE requests/s for $DURATION through the proxy"
+echo "== load: $RATE requests/s for $DURATION through the proxy ($PROXY)"
 load_ok=0
 $BIN loadtest mixed --url http://127.0.0.1:18080 --rate "$RATE" --duration "$DURATION" || load_ok=$?
 echo "web replicas answered: web1 $(grep -c '"msg":"http"' $LOGS/web1.log), web2 $(grep -c '"msg":"http"' $LOGS/web2.log)"
