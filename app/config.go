@@ -40,6 +40,7 @@ type Config struct {
 	ReconcileEvery    time.Duration // RECONCILE_EVERY: how often the reminder schedule is rebuilt from the database
 	WorkerConcurrency int           // WORKER_CONCURRENCY: tasks one worker runs at once
 	StatsCacheTTL     time.Duration // STATS_CACHE_TTL: how long a computed rates table serves other views of it (0: off)
+	SessionCacheTTL   time.Duration // SESSION_CACHE_TTL: how long a web replica keeps a signed-in user and scope (0: off)
 	DBMaxConns        int           // DATABASE_MAX_CONNS: connections one process opens to MySQL (replicas × this < max_connections)
 
 	// Derived.
@@ -155,6 +156,9 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	}
 	if cfg.StatsCacheTTL, err = time.ParseDuration(env("STATS_CACHE_TTL", "10s")); err != nil || cfg.StatsCacheTTL < 0 || cfg.StatsCacheTTL > time.Hour {
 		return nil, fmt.Errorf("STATS_CACHE_TTL: %q is not a duration from 0s to 1h (e.g. 10s)", env("STATS_CACHE_TTL", ""))
+	}
+	if cfg.SessionCacheTTL, err = time.ParseDuration(env("SESSION_CACHE_TTL", "5s")); err != nil || cfg.SessionCacheTTL < 0 || cfg.SessionCacheTTL > time.Minute {
+		return nil, fmt.Errorf("SESSION_CACHE_TTL: %q is not a duration from 0s to 1m (e.g. 5s)", env("SESSION_CACHE_TTL", ""))
 	}
 	if cfg.ReconcileEvery, err = time.ParseDuration(env("RECONCILE_EVERY", "5m")); err != nil || cfg.ReconcileEvery < 10*time.Second {
 		return nil, fmt.Errorf("RECONCILE_EVERY: %q is not a duration of at least 10s (e.g. 5m)", env("RECONCILE_EVERY", ""))

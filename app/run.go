@@ -128,7 +128,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 				}
 				return nil
 			},
-			StatsCacheTTL: cfg.StatsCacheTTL,
+			StatsCacheTTL: cfg.StatsCacheTTL, SessionTTL: cfg.SessionCacheTTL, Context: ctx,
 		})
 		if err != nil {
 			return err

@@ -32,8 +32,10 @@ type Deps struct {
 	Logger         *slog.Logger
 	Secret         []byte // signs cookies
 	Captcha        bool
-	RateLimit      int           // reports per client per hour; 0 = no limits
-	StatsCacheTTL  time.Duration // how long a computed rates table serves other views of it; 0: never
+	RateLimit      int             // reports per client per hour; 0 = no limits
+	StatsCacheTTL  time.Duration   // how long a computed rates table serves other views of it; 0: never
+	SessionTTL     time.Duration   // how long a replica keeps a signed-in user and scope; 0: never
+	Context        context.Context // the process's: background work (the session cache's subscription) ends with it
 	TrustedProxies []string
 	Ready          func(ctx context.Context) error // database and Redis answer
 	Clock          models.Clock
@@ -59,15 +61,19 @@ func New(d Deps) (http.Handler, error) {
 	r.NoMethod(u.methodNotAllowed)
 
 	limits := newLimiter(d.Redis, d.RateLimit, d.Logger)
-	auth := &authenticator{store: d.Store, secret: d.Secret, rdb: d.Redis, log: d.Logger}
+	if d.Context == nil {
+		d.Context = context.Background()
+	}
+	users := newSessionCache(d.Context, d.Store, d.Redis, d.SessionTTL, d.Logger)
+	auth := &authenticator{store: users, secret: d.Secret, rdb: d.Redis, log: d.Logger}
 	r.Use(auth.session())
 
 	q := &queue{sched: d.Scheduler, email: d.Email}
 	reports := &reportHandlers{ui: u, store: d.Store, limits: limits, captchas: newCaptchas(d.Store, d.Captcha), queue: q}
 	public := &publicHandlers{ui: u, store: d.Store, limits: limits}
-	sessions := &sessionHandlers{ui: u, auth: auth, store: d.Store}
+	sessions := &sessionHandlers{ui: u, auth: auth, store: users}
 	staff := &staffHandlers{ui: u, store: d.Store, clock: d.Clock, queue: q}
-	admin := &adminHandlers{ui: u, store: d.Store}
+	admin := &adminHandlers{ui: u, store: users}
 	stats := &statsHandlers{ui: u, store: cacheStats(d.Store, d.StatsCacheTTL), clock: d.Clock}
 	notes := &notificationHandlers{ui: u, store: d.Store}
 	health := &healthHandlers{ready: d.Ready, registry: d.Registry}

@@ -24,6 +24,7 @@ const sessionKey = "session"
 
 type sessionStore interface {
 	authStore
+	User(ctx context.Context, id int64) (*models.User, error)
 	ScopeOf(ctx context.Context, u *models.User) (models.Scope, error)
 	UserPlace(ctx context.Context, u *models.User) (unit, region string, err error)
 	CountTicketsInScope(ctx context.Context, sc models.Scope) (models.InboxCounts, error)
