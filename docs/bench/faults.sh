@@ -57,8 +57,10 @@ db_down() {
   DBPID=
 }
 declare -A PID
-# The replicas first, then Redis and MariaDB; INT and TERM go through the EXIT trap too.
-trap 'for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done; redis_down; db_down; wait 2>/dev/null || true' EXIT
+# The replicas first (their shutdown still uses Redis and MariaDB), then Redis and MariaDB; INT and
+# TERM go through the EXIT trap too.
+trap 'for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done
+      [ ${#PID[@]} -eq 0 ] || wait "${PID[@]}" 2>/dev/null || true; redis_down; db_down; wait 2>/dev/null || true' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 start() { # name role port
@@ -69,6 +71,11 @@ start() { # name role port
 }
 ready() { for i in $(seq 1 150); do curl -sf "$1/readyz" >/dev/null && return; sleep 0.2; done; echo "$1 not ready"; exit 1; }
 at() { sleep "$1"; shift; echo "  $(date +%T) $*"; }
+# What a client is answered while MariaDB is down: the status line and Retry-After of a status query.
+answer() {
+  echo "    $(curl -s -o /dev/null -D - "http://127.0.0.1:18090/api/v1/reports/ZC20250101000001?code=ABCDEFGH" |
+               tr -d '\r' | grep -E '^(HTTP|Retry-After)' | paste -sd ' ' || true)"
+}
 
 for port in 18090 18091 18092 $RPORT $DPORT; do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "port $port is taken: is another run still going?"; exit 1; fi
@@ -96,7 +103,8 @@ at 4 "start worker1 again"; start worker1 worker
 at 4 "Redis shut down (its data lost)"; redis_down
 at 5 "Redis started again, empty"; redis_up
 at 4 "MariaDB shut down (SIGTERM)"; db_down; echo "  $(date +%T) MariaDB has exited"
-at 5 "MariaDB started again"; db_up; echo "  $(date +%T) MariaDB answers"
+at 2 "a status query is answered:"; answer
+at 3 "MariaDB started again"; db_up; echo "  $(date +%T) MariaDB answers"
 load_ok=0; wait $LOAD || load_ok=$?
 cat $LOGS/load.out
 echo "503s the web replicas answered: $(cat $LOGS/web*.log | grep '"msg":"http"' | grep -c '"status":503' || true)"
