@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Faults during load (issue 8): the replicas of docs/bench/replicas.sh (2 web, 2 worker, the Go
-# proxy) on MariaDB (database zhaocuo_faults) and a private redis-server on port 16379, so that
-# restarting it troubles no one else. A mixed load at a rate this machine keeps up with runs while:
+# proxy) on a private MariaDB server (a fresh datadir in the logs directory, port 13306, database
+# zhaocuo_faults) and a private redis-server on port 16379, so that restarting them troubles no one
+# else: the machine's shared MariaDB on port 3306 is not touched. A mixed load at a rate this
+# machine keeps up with runs while:
 #    8 s  web1 is killed (SIGKILL); the proxy moves on; web1 is started again at 14 s
 #   18 s  worker1 is killed mid-work (SIGKILL) and started again at 22 s
 #   26 s  Redis is shut down (its data lost: it keeps none) and started again at 31 s
-#   35 s  the database goes away for 5 s: the replicas reach MariaDB through socat on port 13306,
-#         which is stopped (every connection dropped, new ones refused) and started again; the
-#         shared MariaDB itself is not restarted, as other work on this machine uses it
+#   35 s  MariaDB is shut down (SIGTERM, as systemd does, and waited for until the process has
+#         exited: every connection dropped, new ones refused) and started again on the same datadir
+#         5 s after it exited
 # Then: acknowledged tickets = tickets in the database; overdue reminders for 300 tickets sent
 # once each, with the schedule Redis lost rebuilt from the database by the reconciler.
 #   docs/bench/faults.sh [rate] [duration]        e.g. docs/bench/faults.sh 300 50s
@@ -24,21 +26,43 @@ DPORT=13306
 export DATABASE_URL="mysql://root@127.0.0.1:$DPORT/$DB" REDIS_URL="redis://127.0.0.1:$RPORT/0" \
        JWT_SECRET=faults-secret-faults-secret-faults-1234 CAPTCHA=off RATE_LIMIT=0 LOG_LEVEL=info LOG_FORMAT=json \
        DEMO_PASSWORD=faults-demo-2025 RECONCILE_EVERY=10s TRUSTED_PROXIES=127.0.0.1
-sql() { mariadb --protocol=tcp -h127.0.0.1 -uroot -N "$@"; } # straight to MariaDB, not through socat
+sql() { mariadb --protocol=tcp -h127.0.0.1 -P$DPORT -uroot -N "$@"; }
 redis_up() {
   redis-server --daemonize yes --bind 127.0.0.1 --port $RPORT --save "" --appendonly no --dir "$LOGS" --logfile "$LOGS/redis.log"
   for i in $(seq 1 50); do redis-cli -p $RPORT ping >/dev/null 2>&1 && return; sleep 0.1; done
 }
 redis_down() { redis-cli -p $RPORT shutdown nosave >/dev/null 2>&1 || true; }
-# The database's way in: socat in a process group of its own, so that stopping it drops the
-# connections its children carry too.
+# The private MariaDB: no option files read (the shared server's settings stay out), root without a
+# password on 127.0.0.1, settings of the shared server's kind (durable commits, O_DIRECT) in less
+# memory. --user=root because this script runs as root and the datadir is its own.
+MARIADBD=(/usr/sbin/mariadbd --no-defaults --user=root --datadir="$LOGS/mysql" --port=$DPORT
+          --bind-address=127.0.0.1 --socket="$LOGS/mysql.sock" --pid-file="$LOGS/mysql.pid"
+          --log-error="$LOGS/mysql.err" --skip-name-resolve --character-set-server=utf8mb4
+          --innodb-buffer-pool-size=256M --innodb-flush-method=O_DIRECT --innodb-flush-log-at-trx-commit=1)
+DBPID=
 db_up() {
-  setsid socat TCP-LISTEN:$DPORT,bind=127.0.0.1,fork,reuseaddr TCP:127.0.0.1:3306 </dev/null >/dev/null 2>&1 & DBPROXY=$!
-  for i in $(seq 1 50); do mariadb-admin --protocol=tcp -h127.0.0.1 -P$DPORT -uroot ping >/dev/null 2>&1 && return; sleep 0.1; done
+  "${MARIADBD[@]}" </dev/null >>"$LOGS/mysql.err" 2>&1 & DBPID=$!
+  for i in $(seq 1 300); do
+    mariadb-admin --protocol=tcp -h127.0.0.1 -P$DPORT -uroot ping >/dev/null 2>&1 && return
+    kill -0 $DBPID 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "MariaDB did not start: see $LOGS/mysql.err"; exit 1
 }
-db_down() { kill -- -$DBPROXY 2>/dev/null || true; }
+# A real shutdown, as systemd does it: SIGTERM, then wait until the process has exited.
+db_down() {
+  [ -n "$DBPID" ] || return 0
+  kill -TERM $DBPID 2>/dev/null || true
+  wait $DBPID 2>/dev/null || true
+  DBPID=
+}
 declare -A PID
-trap 'db_down; redis_down; for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+# The replicas first (their shutdown still uses Redis and MariaDB), then Redis and MariaDB; INT and
+# TERM go through the EXIT trap too.
+trap 'for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done
+      [ ${#PID[@]} -eq 0 ] || wait "${PID[@]}" 2>/dev/null || true; redis_down; db_down; wait 2>/dev/null || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 start() { # name role port
   local name=$1 role=$2 port=${3:-0} conns=12
   [ "$role" = web ] && conns=24
@@ -47,22 +71,30 @@ start() { # name role port
 }
 ready() { for i in $(seq 1 150); do curl -sf "$1/readyz" >/dev/null && return; sleep 0.2; done; echo "$1 not ready"; exit 1; }
 at() { sleep "$1"; shift; echo "  $(date +%T) $*"; }
+# What a client is answered while MariaDB is down: the status line and Retry-After of a status query.
+answer() {
+  echo "    $(curl -s -o /dev/null -D - "http://127.0.0.1:18090/api/v1/reports/ZC20250101000001?code=ABCDEFGH" |
+               tr -d '\r' | grep -E '^(HTTP|Retry-After)' | paste -sd ' ' || true)"
+}
 
 for port in 18090 18091 18092 $RPORT $DPORT; do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "port $port is taken: is another run still going?"; exit 1; fi
 done
-echo "== fresh database $DB, private Redis on $RPORT; logs in $LOGS"
-sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-redis_down; redis_up; db_up
+echo "== private MariaDB on $DPORT (database $DB), private Redis on $RPORT; logs in $LOGS"
+mariadb-install-db --no-defaults --auth-root-authentication-method=normal --skip-test-db --user=root \
+  --datadir="$LOGS/mysql" >"$LOGS/mysql-install.log" 2>&1
+db_up
+sql -e "CREATE DATABASE $DB CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+redis_down; redis_up
 $BIN seed --demo >/dev/null 2>&1
 start web1 web 18091; start web2 web 18092; start worker1 worker; start worker2 worker
 $BIN loadtest proxy --listen 127.0.0.1:18090 --backends 127.0.0.1:18091,127.0.0.1:18092 >>$LOGS/proxy.log 2>&1 &
 PID[proxy]=$!
 ready http://127.0.0.1:18091; ready http://127.0.0.1:18092; ready http://127.0.0.1:18090
 
-echo "== load: $RATE requests/s for $DURATION, with faults"
+echo "== load: $RATE requests/s for $DURATION, with faults; started $(date +%T)"
 $BIN loadtest mixed --url http://127.0.0.1:18090 --rate "$RATE" --duration "$DURATION" >$LOGS/load.out 2>&1 &
-LOAD=$!
+LOAD=$!; PID[load]=$LOAD
 # The faults, in this shell, so that the replicas started again are stopped at the end too.
 at 8 "kill -9 web1"; kill -9 ${PID[web1]}
 at 6 "start web1 again"; start web1 web 18091
@@ -70,8 +102,9 @@ at 4 "kill -9 worker1"; kill -9 ${PID[worker1]}
 at 4 "start worker1 again"; start worker1 worker
 at 4 "Redis shut down (its data lost)"; redis_down
 at 5 "Redis started again, empty"; redis_up
-at 4 "the database goes away"; db_down
-at 5 "the database is back"; db_up
+at 4 "MariaDB shut down (SIGTERM)"; db_down; echo "  $(date +%T) MariaDB has exited"
+at 2 "a status query is answered:"; answer
+at 3 "MariaDB started again"; db_up; echo "  $(date +%T) MariaDB answers"
 load_ok=0; wait $LOAD || load_ok=$?
 cat $LOGS/load.out
 echo "503s the web replicas answered: $(cat $LOGS/web*.log | grep '"msg":"http"' | grep -c '"status":503' || true)"
