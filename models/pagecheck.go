@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Page checks: the page a citizen reported, fetched once when the report arrives and again when
@@ -79,23 +79,18 @@ func (s *Store) PageCheckTicket(ctx context.Context, id int64) (*PageCheckTicket
 }
 
 // SavePageCheck keeps a ticket's check of the purpose: the first at arrival (a second is
-// ignored), the latest for a recheck.
+// ignored), the latest for a recheck. One statement on the unique (ticket, purpose): the count,
+// delete and insert it replaced deadlocked under load (concurrent checks of neighbouring tickets
+// took gap locks on the same range of that index).
 func (s *Store) SavePageCheck(ctx context.Context, pc PageCheck) error {
 	pc.ID, pc.At = 0, pc.At.UTC().Truncate(time.Second)
 	pc.URL, pc.Error = cut(pc.URL, 2048), cut(pc.Error, 512)
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Model(&PageCheck{}).Where("ticket_id = ? AND purpose = ?", pc.TicketID, pc.Purpose).Count(&n).Error; err != nil {
-			return err
-		}
-		if n > 0 && pc.Purpose == PageCheckArrival {
-			return nil
-		}
-		if err := tx.Where("ticket_id = ? AND purpose = ?", pc.TicketID, pc.Purpose).Delete(&PageCheck{}).Error; err != nil {
-			return err
-		}
-		return tx.Create(&pc).Error
-	})
+	onConflict := clause.OnConflict{Columns: []clause.Column{{Name: "ticket_id"}, {Name: "purpose"}}, DoNothing: true}
+	if pc.Purpose != PageCheckArrival {
+		onConflict = clause.OnConflict{Columns: []clause.Column{{Name: "ticket_id"}, {Name: "purpose"}},
+			DoUpdates: clause.AssignmentColumns([]string{"url", "at", "ok", "status", "error", "text_hash", "duration_ms"})}
+	}
+	err := s.db.WithContext(ctx).Clauses(onConflict).Create(&pc).Error
 	return translate(err, "save page check")
 }
 
