@@ -215,6 +215,8 @@ func translate(err error, what string) error {
 		return &Error{Kind: KindConflict, Message: "记录已存在", Err: err}
 	case isUnavailable(err):
 		return &Error{Kind: KindUnavailable, Message: "数据库暂时无法访问，请稍后再试", Err: fmt.Errorf("store: %s: %w", what, err)}
+	case isContended(err):
+		return &Error{Kind: KindUnavailable, Message: "系统繁忙，请稍后再试", Err: fmt.Errorf("store: %s: %w", what, err)}
 	}
 	return fmt.Errorf("store: %s: %w", what, err)
 }
@@ -225,6 +227,13 @@ func isDuplicate(err error) bool {
 		return me.Number == 1062
 	}
 	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// isContended: the transaction lost a deadlock or waited too long for a lock; nothing was
+// written, and the same request a moment later succeeds.
+func isContended(err error) bool {
+	var me *mysqldriver.MySQLError
+	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
 }
 
 func isUnavailable(err error) bool {
