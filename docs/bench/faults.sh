@@ -61,7 +61,7 @@ declare -A PID
 # TERM go through the EXIT trap too.
 trap 'for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done
       [ ${#PID[@]} -eq 0 ] || wait "${PID[@]}" 2>/dev/null || true; redis_down; db_down; wait 2>/dev/null || true
-      rm -rf "$LOGS/mysql"  # the private server'"'"'s data (about 200 MB); its log stays' EXIT
+      rm -rf "$LOGS/mysql"  # the private server data (about 200 MB); its log stays' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 start() { # name role port
