@@ -10,6 +10,10 @@
 #   3. periodic tasks run once: one scheduler leads, and the reconcile (every 10 s) ran once per
 #      period, not once per worker.
 #   docs/bench/replicas.sh [rate] [duration]        e.g. docs/bench/replicas.sh 2000 60s
+# With COSTS set, it sends each kind of request of the mix alone instead, in turn, and prints the
+# CPU time each process spent per request (from /proc: the web replicas, the workers, the proxy
+# and MariaDB), to see where a mixed request's time goes:
+#   COSTS=1 docs/bench/replicas.sh 300 10s
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=${1:-2000}
@@ -82,6 +86,25 @@ fi
 PID[proxy]=$!
 ready http://127.0.0.1:18081; ready http://127.0.0.1:18082; ready http://127.0.0.1:18080
 t0=$(date +%s)
+
+if [ -n "${COSTS:-}" ]; then
+  cpu() { local t=0 p; for p in $1 $(pgrep -P $1); do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
+  mdb=$(pgrep -xo mariadbd)
+  echo "== CPU milliseconds per request, each kind alone at $RATE requests/s for $DURATION"
+  printf '%-13s %6s %6s %6s %7s  %s\n' kind web worker proxy mariadb "(the load generator's summary)"
+  for kind in submit "status api" "status page" "form page" "replies page" "staff inbox" "staff ticket" dashboard "staff action" sign-in; do
+    declare -A before=()
+    for n in web1 web2 worker1 worker2 proxy; do before[$n]=$(cpu ${PID[$n]}); done
+    before[mdb]=$(cpu $mdb)
+    out=$($BIN loadtest mixed --url http://127.0.0.1:18080 --rate "$RATE" --duration "$DURATION" --only "$kind" 2>&1 | grep achieved || true)
+    reqs=$(echo "$out" | awk '{printf "%.0f", $2 * $5}')
+    ticks() { local t=0 n; for n in "$@"; do t=$((t + $(cpu ${PID[$n]}) - ${before[$n]})); done; echo $t; }
+    awk -v k="$kind" -v n="$reqs" -v w="$(ticks web1 web2)" -v wk="$(ticks worker1 worker2)" -v p="$(ticks proxy)" \
+        -v m="$(( $(cpu $mdb) - ${before[mdb]} ))" -v hz="$(getconf CLK_TCK)" -v out="$out" \
+        'BEGIN { f = 1000 / hz / (n > 0 ? n : 1); printf "%-13s %6.2f %6.2f %6.2f %7.2f %s\n", k, w*f, wk*f, p*f, m*f, out }'
+  done
+  exit 0
+fi
 
 echo "== load: $RATE requests/s for $DURATION through the proxy ($PROXY)"
 load_ok=0
