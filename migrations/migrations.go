@@ -4,7 +4,7 @@
 // The two dialects must describe the same schema; a test compares them table by table.
 // A file interrupted halfway (MySQL commits each DDL statement at once) is simply applied again:
 // statements are written to be safe to repeat (IF NOT EXISTS, INSERT IGNORE), and where MySQL has
-// no such form (ADD COLUMN, CREATE INDEX) the runner skips the "already there" error.
+// no such form (ADD COLUMN, CREATE INDEX, DROP INDEX) the runner skips the "already done" error.
 package migrations
 
 import (
@@ -130,11 +130,12 @@ func Apply(ctx context.Context, db *sql.DB, dialect string) ([]string, error) {
 }
 
 // alreadyThere recognises the errors of a schema change that an interrupted earlier run made:
-// MySQL 1060 (duplicate column) and 1061 (duplicate key name), SQLite's duplicate column.
+// MySQL 1060 (duplicate column), 1061 (duplicate key name) and 1091 (the index to drop is gone),
+// SQLite's duplicate column.
 func alreadyThere(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "Error 1060") || strings.Contains(msg, "Error 1061") ||
-		strings.Contains(msg, "duplicate column name")
+		strings.Contains(msg, "Error 1091") || strings.Contains(msg, "duplicate column name")
 }
 
 // Statements splits a file into statements at semicolons that end a line, dropping comment lines.

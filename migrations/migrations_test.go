@@ -197,6 +197,7 @@ var (
 	keyLine     = regexp.MustCompile(`^\s*(UNIQUE KEY|KEY) (\w+) \(([^)]*)\)`)
 	alterAdd    = regexp.MustCompile(`(?s)ALTER TABLE (\w+) ADD COLUMN (?:IF NOT EXISTS )?(\w+) [^;]*?(NOT NULL|NULL)`)
 	createIndex = regexp.MustCompile(`CREATE (UNIQUE )?INDEX (?:IF NOT EXISTS )?(\w+) ON (\w+) \(([^)]*)\)`)
+	dropIndex   = regexp.MustCompile(`DROP INDEX (\w+) ON (\w+)`)
 )
 
 // parseMySQLFiles reads the schema from the MySQL migrations as written.
@@ -231,6 +232,9 @@ func parseMySQLFiles(t *testing.T) schema {
 			}
 			if ci := createIndex.FindStringSubmatch(stmt); ci != nil {
 				out[ci[3]].Indexes[ci[2]] = index(ci[1] != "", splitCols(ci[4]))
+			}
+			if di := dropIndex.FindStringSubmatch(stmt); di != nil {
+				delete(out[di[2]].Indexes, di[1])
 			}
 		}
 	}
