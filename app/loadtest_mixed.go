@@ -75,6 +75,13 @@ func loadtestMixed(ctx context.Context, cfg *Config, args []string, out io.Write
 	if m.supervisor, err = m.signIn("sc-supervisor"); err != nil {
 		return err
 	}
+	// The units' open tickets wait for their next action from the start (another run may have
+	// left them: COSTS=1 in docs/bench/replicas.sh submits before it times the actions).
+	for _, unit := range m.units {
+		if err := m.pickUp(m.queues[unit]); err != nil {
+			return err
+		}
+	}
 	for i := 0; i < 50; i++ { // something to query from the first second
 		m.submit()
 	}
@@ -240,6 +247,38 @@ func (m *mix) act(r *rand.Rand) (bool, string) {
 	default:
 	}
 	return m.expect("GET", "/api/v1/tickets?status=open", q.staff, "", 200, nil)
+}
+
+// pickUp puts a unit's open tickets into its queues by the action each waits for (at most
+// 10,000 of each status).
+func (m *mix) pickUp(q *actionQueues) error {
+	for _, st := range []struct {
+		status string
+		queue  chan string
+	}{{"assigned", q.accept}, {"processing", q.reply}, {"reviewing", q.approve}} {
+		token := q.staff
+		if st.status == "reviewing" {
+			token = q.reviewer
+		}
+		for page := 1; page <= 100; page++ {
+			var list struct {
+				Tickets []struct {
+					TicketNo string `json:"ticket_no"`
+				} `json:"tickets"`
+			}
+			path := fmt.Sprintf("/api/v1/tickets?status=%s&per_page=100&page=%d", st.status, page)
+			if ok, detail := m.expect("GET", path, token, "", http.StatusOK, &list); !ok {
+				return fmt.Errorf("open tickets: %s", detail)
+			}
+			for _, t := range list.Tickets {
+				offer(st.queue, t.TicketNo)
+			}
+			if len(list.Tickets) < 100 {
+				break
+			}
+		}
+	}
+	return nil
 }
 
 func offer(ch chan string, v string) {

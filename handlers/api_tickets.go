@@ -93,12 +93,17 @@ func (h *staffHandlers) apiList(c *gin.Context) {
 
 // apiShow: GET /api/v1/tickets/{ticket_no}, with its history and the personal data in its reply.
 func (h *staffHandlers) apiShow(c *gin.Context) {
-	ctx := c.Request.Context()
-	d, err := h.store.TicketDetail(ctx, scopeOf(c), c.Param("ticket_no"))
+	d, err := h.store.TicketDetail(c.Request.Context(), scopeOf(c), c.Param("ticket_no"))
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
+	h.apiDetail(c, d)
+}
+
+// apiDetail answers with a ticket as GET /api/v1/tickets/{ticket_no} shows it.
+func (h *staffHandlers) apiDetail(c *gin.Context, d *models.TicketDetail) {
+	ctx := c.Request.Context()
 	items, err := h.items(ctx, []models.TicketRow{{TicketNo: d.TicketNo, Status: d.Status, Source: d.Source, Pending: d.Pending,
 		CategoryName: d.CategoryName, UnitName: d.UnitName, PageURL: d.PageURL, Description: d.Description,
 		ReceivedAt: d.ReceivedAt, Deadline: d.Deadline, TriageDeadline: d.TriageDeadline, ClosedAt: d.ClosedAt}})
@@ -168,6 +173,12 @@ func (h *staffHandlers) apiAct(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.queue.changed(c.Request.Context(), h.store, t)
-	h.apiShow(c)
+	ctx := c.Request.Context()
+	h.queue.changed(ctx, h.store, t)
+	d, err := h.store.DetailOf(ctx, t)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.apiDetail(c, d)
 }

@@ -26,16 +26,20 @@ func (q *queue) newTicket(ctx context.Context, sub *models.Submission) {
 	}
 }
 
-// changed reschedules a ticket after an action (a new deadline, say) and sends the e-mails the
-// action wrote (the reply, to the citizens).
+// changed reschedules a ticket after an action (a new deadline, say; t as the action committed
+// it) and sends the e-mails the action wrote: the reply, to the citizen, which only closing
+// writes (any other missed is the reconciler's).
 func (q *queue) changed(ctx context.Context, store interface {
 	PendingDeliveries(ctx context.Context, ticketID int64) ([]int64, error)
 }, t *models.Ticket) {
 	if q.sched == nil || t == nil {
 		return
 	}
-	q.sched.Ticket(ctx, t.ID)
+	q.sched.Changed(ctx, t)
 	q.sched.RecheckPage(ctx, t)
+	if t.Status != models.StatusClosed {
+		return
+	}
 	if ids, err := store.PendingDeliveries(ctx, t.ID); err == nil {
 		q.sched.Deliveries(ctx, ids)
 	}

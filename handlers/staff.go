@@ -17,6 +17,7 @@ import (
 type ticketStore interface {
 	ListTickets(ctx context.Context, sc models.Scope, f models.TicketFilter) ([]models.TicketRow, int64, error)
 	TicketDetail(ctx context.Context, sc models.Scope, ticketNo string) (*models.TicketDetail, error)
+	DetailOf(ctx context.Context, t *models.Ticket) (*models.TicketDetail, error)
 	TicketScreenshot(ctx context.Context, sc models.Scope, ticketNo string) (*models.Attachment, error)
 	Act(ctx context.Context, actor *models.User, ticketNo string, a models.Action) (*models.Ticket, error)
 	Units(ctx context.Context, sc models.Scope) ([]models.UnitOption, error)

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -200,5 +201,30 @@ func TestSupervisorTriagesAndDecides(t *testing.T) {
 	_, audit := a.get("/staff/audit")
 	if n := doc(t, audit).Find("table.data tbody tr").Length(); n < 5 {
 		t.Fatalf("audit log has %d rows", n)
+	}
+}
+
+// An action answers with the ticket as GET shows it (docs/api.md): built from the ticket the
+// action wrote, not read again, so the two are compared field by field after each step.
+func TestAnActionAnswersTheTicketAsGetShowsIt(t *testing.T) {
+	a := newTestApp(t)
+	no, _ := a.submitTo("https://gzw.sc.gov.cn/list.html")
+	staff, reviewer, sup := a.apiLogin("gzw-staff"), a.apiLogin("gzw-reviewer"), a.apiLogin("sc-supervisor")
+	for _, s := range []struct{ token, action, body string }{
+		{staff, "accept", ""},
+		{staff, "extension", `{"days":2,"text":"需要协调技术单位修复"}`},
+		{sup, "decide", `{"decision":"approve","text":"同意延期"}`},
+		{sup, "urge", `{"text":"请尽快办理"}`},
+		{staff, "reply", `{"text":"已修复。请联系13800138000核实。","confirmed":true}`},
+		{reviewer, "approve", `{"public":true}`},
+	} {
+		resp, acted := a.api("POST", "/api/v1/tickets/"+no+"/"+s.action, s.token, s.body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %v", s.action, resp.StatusCode, acted)
+		}
+		_, shown := a.api("GET", "/api/v1/tickets/"+no, s.token, "")
+		if !reflect.DeepEqual(acted, shown) {
+			t.Fatalf("%s answered\n%v\nGET shows\n%v", s.action, acted, shown)
+		}
 	}
 }

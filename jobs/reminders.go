@@ -71,6 +71,17 @@ func (s *Scheduler) Ticket(ctx context.Context, ticketID int64) {
 	s.Stages(ctx, t, sent)
 }
 
+// Changed schedules the stages now due for a ticket an action has just written (t as committed),
+// reading only the reminders already sent.
+func (s *Scheduler) Changed(ctx context.Context, t *models.Ticket) {
+	sent, err := s.Store.SentReminders(ctx, t.ID)
+	if err != nil {
+		s.Logger.Warn("reminders not scheduled", "ticket_id", t.ID, "error", err)
+		return
+	}
+	s.Stages(ctx, t, sent)
+}
+
 // Stages schedules the next stages of a ticket whose sent reminders are known (none, for a new
 // ticket).
 func (s *Scheduler) Stages(ctx context.Context, t *models.Ticket, sent []models.SentReminder) {

@@ -200,9 +200,15 @@ func (s *Store) TicketDetail(ctx context.Context, sc Scope, ticketNo string) (*T
 	if err != nil {
 		return nil, err
 	}
+	return s.DetailOf(ctx, t)
+}
+
+// DetailOf completes a ticket already read in scope (as an action returns it) with its history and
+// what the reviewer must see.
+func (s *Store) DetailOf(ctx context.Context, t *Ticket) (*TicketDetail, error) {
 	d := &TicketDetail{Ticket: *t}
 	db := s.db.WithContext(ctx)
-	err = db.Raw(`SELECT c.name AS category_name, COALESCE(u.name, '') AS unit_name, COALESCE(w.name, '') AS website_name, r.name AS region_name
+	err := db.Raw(`SELECT c.name AS category_name, COALESCE(u.name, '') AS unit_name, COALESCE(w.name, '') AS website_name, r.name AS region_name
 		FROM tickets t JOIN categories c ON c.id = t.category_id JOIN regions r ON r.id = t.region_id
 		LEFT JOIN units u ON u.id = t.unit_id LEFT JOIN websites w ON w.id = t.website_id WHERE t.id = ?`, t.ID).
 		Row().Scan(&d.CategoryName, &d.UnitName, &d.WebsiteName, &d.RegionName)

@@ -80,9 +80,15 @@ func (s *Store) ReminderState(ctx context.Context, ticketID int64) (*Ticket, []S
 	if err := s.db.WithContext(ctx).Take(&t, ticketID).Error; err != nil {
 		return nil, nil, translate(err, "reminder state")
 	}
+	sent, err := s.SentReminders(ctx, ticketID)
+	return &t, sent, err
+}
+
+// SentReminders returns the stages already sent for a ticket.
+func (s *Store) SentReminders(ctx context.Context, ticketID int64) ([]SentReminder, error) {
 	var sent []SentReminder
-	err := s.db.WithContext(ctx).Table("reminders").Select("stage, n, version, sent_at").Where("ticket_id = ?", ticketID).Scan(&sent).Error
-	return &t, sent, translate(err, "sent reminders")
+	err := s.db.WithContext(ctx).Table("reminders").Select("stage, n, version, sent_at").Where("ticket_id = ?", ticketID).Find(&sent).Error
+	return sent, translate(err, "sent reminders")
 }
 
 // ReminderSent is what sending a stage produced: deliveries to hand to the queue.
