@@ -70,6 +70,18 @@ func (c *statsCache) Dashboard(ctx context.Context, q models.StatsQuery, groups 
 	return &d, nil
 }
 
+// Regions: every rates view reads the region tree (tens of rows) to check the scope and name
+// the groups; it is kept as long as the tables, so a new region shows within ttl.
+func (c *statsCache) Regions(ctx context.Context) ([]models.Region, error) {
+	v, err := c.get(ctx, "regions", func(ctx context.Context) (any, error) {
+		return c.statsStore.Regions(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(v.([]models.Region)), nil
+}
+
 // copyTable is a table whose rows the caller may sort.
 func copyTable(t *models.StatsTable) *models.StatsTable {
 	c := *t

@@ -110,3 +110,28 @@ func TestStatsCacheSharesDashboardsAndCopiesTheirRows(t *testing.T) {
 		t.Fatalf("other groupings: %d computations, want 2", n)
 	}
 }
+
+type countingRegions struct {
+	statsStore
+	calls atomic.Int32
+}
+
+func (s *countingRegions) Regions(context.Context) ([]models.Region, error) {
+	s.calls.Add(1)
+	return []models.Region{{ID: 1, Name: "四川省", Path: "/1/"}, {ID: 2, Name: "成都市", Path: "/1/2/"}}, nil
+}
+
+// The region tree every rates view reads is shared like the tables, each caller with its own copy.
+func TestStatsCacheSharesTheRegions(t *testing.T) {
+	store := &countingRegions{}
+	cache := cacheStats(store, time.Hour)
+	first, err := cache.Regions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first[0].Name = "changed by a caller"
+	again, _ := cache.Regions(context.Background())
+	if n := store.calls.Load(); n != 1 || len(again) != 2 || again[0].Name != "四川省" {
+		t.Fatalf("%d reads, then %+v", n, again)
+	}
+}
