@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"strings"
@@ -225,6 +226,36 @@ func TestAnActionAnswersTheTicketAsGetShowsIt(t *testing.T) {
 		_, shown := a.api("GET", "/api/v1/tickets/"+no, s.token, "")
 		if !reflect.DeepEqual(acted, shown) {
 			t.Fatalf("%s answered\n%v\nGET shows\n%v", s.action, acted, shown)
+		}
+	}
+}
+
+// A ticket's view names its primary, its duplicates and its screenshot (read in one statement
+// with its names since the staff views and every action show them).
+func TestTicketViewShowsPrimaryDuplicatesAndScreenshot(t *testing.T) {
+	a := newTestApp(t)
+	primary, _ := a.submitTo("https://gzw.sc.gov.cn/list.html")
+	f := validFields()
+	f["page_url"] = "https://gzw.sc.gov.cn/other.html"
+	resp, body := a.postForm("/api/v1/reports", f, "截图.png", pngImage(t, 40, 30))
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("submit: %d %s", resp.StatusCode, body)
+	}
+	var created map[string]any
+	json.Unmarshal([]byte(body), &created)
+	dup := created["ticket_no"].(string)
+	staff := a.apiLogin("gzw-staff")
+	if r, b := a.api("POST", "/api/v1/tickets/"+dup+"/link", staff, `{"primary":"`+primary+`","text":"同一问题"}`); r.StatusCode != 200 || b["duplicate_of"] != primary {
+		t.Fatalf("link: %d %v", r.StatusCode, b)
+	}
+	if _, b := a.api("GET", "/api/v1/tickets/"+primary, staff, ""); !reflect.DeepEqual(b["duplicates"], []any{dup}) || b["duplicate_of"] != nil {
+		t.Fatalf("primary: duplicates %v, duplicate_of %v", b["duplicates"], b["duplicate_of"])
+	}
+	a.loginPage("gzw-staff")
+	for no, want := range map[string]int{dup: 1, primary: 0} {
+		_, page := a.get("/staff/tickets/" + no)
+		if n := doc(t, page).Find("img.shot").Length(); n != want {
+			t.Fatalf("%s: %d screenshots shown, want %d", no, n, want)
 		}
 	}
 }
