@@ -48,8 +48,8 @@ func newSessionCache(ctx context.Context, store *models.Store, rdb redis.Univers
 	return c
 }
 
-// User returns the user from the cache, or from the store when absent, expired or older than
-// the version a token asks for.
+// User returns the user from the cache, or from the store when absent or expired. The cache
+// holds one entry per user seen, as many as the users table at most.
 func (c *sessionCache) User(ctx context.Context, id int64) (*models.User, error) {
 	if c.ttl <= 0 {
 		return c.Store.User(ctx, id)
