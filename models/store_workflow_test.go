@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -262,5 +263,65 @@ func TestAuthenticate(t *testing.T) {
 	}
 	if _, err := s.Authenticate(ctx, "admin", "new-pass-456"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A citizen's status check shows the public steps in order, with the unit and deadline of each
+// and the reason only for 无效; the internal steps (an extension asked, a reply drafted, 催办)
+// stay out, and a wrong code shows nothing.
+func TestFindReportShowsThePublicHistoryInOrder(t *testing.T) {
+	clock := storetest.NewClock("2025-03-25 10:00:00")
+	s := storetest.Open(t, clock)
+	u := demoUsers(t, s)
+	ctx := context.Background()
+	sub := submit(t, s, "https://gzw.sc.gov.cn/list.html")
+	no := sub.Ticket.TicketNo
+	for _, step := range []struct {
+		who string
+		a   models.Action
+	}{
+		{"gzw-staff", models.Action{Kind: models.ActAccept}},
+		{"gzw-staff", models.Action{Kind: models.ActExtension, Days: 2, Text: "需要协调技术单位修复"}},
+		{"sc-supervisor", models.Action{Kind: models.ActDecide, Approve: true, Text: "同意延期"}},
+		{"sc-supervisor", models.Action{Kind: models.ActUrge, Text: "请尽快办理"}},
+		{"gzw-staff", models.Action{Kind: models.ActReply, Text: "已修复该链接，感谢您的留言。", Confirmed: true}},
+		{"gzw-reviewer", models.Action{Kind: models.ActApprove, Public: true}},
+	} {
+		clock.Advance(3600e9)
+		if _, err := s.Act(ctx, u[step.who], no, step.a); err != nil {
+			t.Fatalf("%s: %v", step.a.Kind, err)
+		}
+	}
+	report, err := s.FindReport(ctx, no, sub.QueryCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for i, e := range report.History {
+		kinds = append(kinds, e.Kind)
+		if i > 0 && e.At.Before(report.History[i-1].At) {
+			t.Fatalf("history out of order: %+v", report.History)
+		}
+		if e.Reason != "" {
+			t.Fatalf("%s shows a reason to the citizen: %q", e.Kind, e.Reason)
+		}
+	}
+	if want := "received accepted extended approved"; strings.Join(kinds, " ") != want {
+		t.Fatalf("history %v, want %s", kinds, want)
+	}
+	if ext := report.History[2]; ext.Deadline == nil || !ext.Deadline.After(*report.History[0].Deadline) || ext.UnitName != "四川省政府国有资产监督管理委员会" {
+		t.Fatalf("the extension's step: %+v (received: %+v)", ext, report.History[0])
+	}
+	if _, err := s.FindReport(ctx, no, "WRONGCOD"); models.ErrorKind(err) != models.KindNotFound {
+		t.Fatalf("wrong code: %v", err)
+	}
+
+	other := submit(t, s, "https://gzw.sc.gov.cn/other.html")
+	if _, err := s.Act(ctx, u["sc-supervisor"], other.Ticket.TicketNo, models.Action{Kind: models.ActInvalidate, Text: "所反映页面不属于政府网站"}); err != nil {
+		t.Fatal(err)
+	}
+	report, err = s.FindReport(ctx, other.Ticket.TicketNo, other.QueryCode)
+	if err != nil || len(report.History) != 2 || report.History[1].Kind != models.EventInvalidated || report.History[1].Reason != "所反映页面不属于政府网站" {
+		t.Fatalf("invalidated: %+v %v", report, err)
 	}
 }
