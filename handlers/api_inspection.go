@@ -119,18 +119,11 @@ func (h *inspectionHandlers) apiRound(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	rr := models.RoundRow{InspectionRound: *round, Total: len(rows)}
 	results := make([]apiResult, len(rows))
 	for i, r := range rows {
 		results[i] = apiResultOf(r)
-		switch r.Status {
-		case models.ResultDone:
-			rr.Done++
-		case models.ResultFailed:
-			rr.Failed++
-		}
 	}
-	c.JSON(http.StatusOK, gin.H{"round": apiRoundOf(rr), "results": results})
+	c.JSON(http.StatusOK, gin.H{"round": apiRoundOf(*round), "results": results})
 }
 
 // apiResult: GET /api/v1/inspection/results/{id}, with its findings.

@@ -15,7 +15,7 @@ import (
 // inspectionStore is what the inspection pages need of the database.
 type inspectionStore interface {
 	Rounds(ctx context.Context, sc models.Scope, limit int) ([]models.RoundRow, error)
-	RoundResults(ctx context.Context, sc models.Scope, roundID int64) (*models.InspectionRound, []models.ResultRow, error)
+	RoundResults(ctx context.Context, sc models.Scope, roundID int64) (*models.RoundRow, []models.ResultRow, error)
 	Result(ctx context.Context, sc models.Scope, resultID int64) (*models.ResultRow, []models.Finding, error)
 	SiteResult(ctx context.Context, roundID, websiteID int64) (*models.InspectionResult, error)
 	StartRound(ctx context.Context, kind string, sc models.Scope, by *int64) (*models.InspectionRound, []int64, error)
@@ -95,9 +95,8 @@ func (h *inspectionHandlers) start(c *gin.Context) (*models.InspectionRound, err
 }
 
 type roundPage struct {
-	Round   *models.InspectionRound
+	Round   *models.RoundRow
 	Results []models.ResultRow
-	Done    int
 }
 
 func (h *inspectionHandlers) round(c *gin.Context) {
@@ -112,11 +111,6 @@ func (h *inspectionHandlers) round(c *gin.Context) {
 		return
 	}
 	p := roundPage{Round: round, Results: rows}
-	for _, r := range rows {
-		if r.Status != models.ResultPending {
-			p.Done++
-		}
-	}
 	h.render(c, http.StatusOK, "inspection_round", page{Title: "检查结果", Active: "inspection", Content: p})
 }
 

@@ -99,6 +99,14 @@ func TestStartingARoundQueuesItAndShowsProgress(t *testing.T) {
 	if resp.StatusCode != 200 || doc(t, body).Find("#results tbody tr").Length() != 2 {
 		t.Fatalf("round page: %d", resp.StatusCode)
 	}
+	// The round page counts its progress as the list does.
+	if h := doc(t, body).Find("h1").Text(); !strings.Contains(h, "检查中：0 / 2") {
+		t.Fatalf("round page heading: %q", h)
+	}
+	if resp, m := a.api("GET", "/api/v1/inspection/rounds/"+id, a.apiLogin("cd-supervisor"), ""); resp.StatusCode != 200 ||
+		m["round"].(map[string]any)["sites_total"].(float64) != 2 || m["round"].(map[string]any)["progress"].(float64) != 0 {
+		t.Fatalf("round through the API: %d %v", resp.StatusCode, m["round"])
+	}
 	// Through the API too; a unit may not start one.
 	token := a.apiLogin("cd-supervisor")
 	resp, m := a.api("POST", "/api/v1/inspection/rounds", token, "")

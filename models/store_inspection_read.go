@@ -86,9 +86,9 @@ const resultColumns = `ir.*, w.name AS website_name, u.name AS unit_name, w.home
 	(SELECT COUNT(*) FROM inspection_findings f WHERE f.round_id = ir.round_id AND f.website_id = ir.website_id AND f.status = 'suspected') AS suspected,
 	(SELECT COUNT(*) FROM inspection_findings f WHERE f.round_id = ir.round_id AND f.website_id = ir.website_id AND f.status = 'confirmed' AND f.veto) AS vetoes`
 
-// RoundResults returns a round's results for the sites within the scope; a round with none of
-// them is not found.
-func (s *Store) RoundResults(ctx context.Context, sc Scope, roundID int64) (*InspectionRound, []ResultRow, error) {
+// RoundResults returns a round, counted over the sites within the scope as Rounds counts it, and
+// their results; a round with none of them is not found.
+func (s *Store) RoundResults(ctx context.Context, sc Scope, roundID int64) (*RoundRow, []ResultRow, error) {
 	var rows []ResultRow
 	err := s.resultsInScope(ctx, sc).Select(resultColumns).Where("ir.round_id = ?", roundID).
 		Order("w.id").Scan(&rows).Error
@@ -102,7 +102,19 @@ func (s *Store) RoundResults(ctx context.Context, sc Scope, roundID int64) (*Ins
 	if err != nil {
 		return nil, nil, err
 	}
-	return round, rows, nil
+	rr := &RoundRow{InspectionRound: *round, Total: len(rows)}
+	for _, r := range rows {
+		switch r.Status {
+		case ResultDone:
+			rr.Done++
+		case ResultFailed:
+			rr.Failed++
+		}
+		if r.Verdict == VerdictFail {
+			rr.Failing++
+		}
+	}
+	return rr, rows, nil
 }
 
 // Result returns a site's result with its findings, in order of indicator; out of the scope it
