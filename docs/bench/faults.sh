@@ -23,9 +23,8 @@ BIN=/tmp/zhaocuo-faults
 LOGS=$(mktemp -d /tmp/zhaocuo-faults.XXXX)
 go build -o $BIN ./app
 DPORT=13306
-export DATABASE_URL="mysql://root@127.0.0.1:$DPORT/$DB" REDIS_URL="redis://127.0.0.1:$RPORT/0" \
-       JWT_SECRET=faults-secret-faults-secret-faults-1234 CAPTCHA=off RATE_LIMIT=0 LOG_LEVEL=info LOG_FORMAT=json \
-       DEMO_PASSWORD=faults-demo-2025 RECONCILE_EVERY=10s TRUSTED_PROXIES=127.0.0.1
+export DATABASE_URL="mysql://root@127.0.0.1:$DPORT/$DB" REDIS_URL="redis://127.0.0.1:$RPORT/0"
+source docs/bench/common.sh
 sql() { mariadb --protocol=tcp -h127.0.0.1 -P$DPORT -uroot -N "$@"; }
 redis_up() {
   redis-server --daemonize yes --bind 127.0.0.1 --port $RPORT --save "" --appendonly no --dir "$LOGS" --logfile "$LOGS/redis.log"
@@ -56,7 +55,6 @@ db_down() {
   wait $DBPID 2>/dev/null || true
   DBPID=
 }
-declare -A PID
 # The replicas first (their shutdown still uses Redis and MariaDB), then Redis and MariaDB; INT and
 # TERM go through the EXIT trap too.
 trap 'for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done
@@ -64,13 +62,6 @@ trap 'for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done
       rm -rf "$LOGS/mysql"  # the private server data (about 200 MB); its log stays' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-start() { # name role port
-  local name=$1 role=$2 port=${3:-0} conns=12
-  [ "$role" = web ] && conns=24
-  ROLE=$role ADDR=127.0.0.1:$port DATA_DIR=$LOGS/$name DATABASE_MAX_CONNS=$conns $BIN >>$LOGS/$name.log 2>&1 &
-  PID[$name]=$!
-}
-ready() { for i in $(seq 1 150); do curl -sf "$1/readyz" >/dev/null && return; sleep 0.2; done; echo "$1 not ready"; exit 1; }
 at() { sleep "$1"; shift; echo "  $(date +%T) $*"; }
 # What a client is answered while MariaDB is down: the status line and Retry-After of a status query.
 answer() {

@@ -23,21 +23,10 @@ RDB=5
 BIN=/tmp/zhaocuo-replicas
 LOGS=$(mktemp -d /tmp/zhaocuo-replicas.XXXX)
 go build -o $BIN ./app
-export DATABASE_URL="mysql://root@127.0.0.1:3306/$DB" REDIS_URL="redis://127.0.0.1:6379/$RDB" \
-       JWT_SECRET=replicas-secret-replicas-secret-1234 CAPTCHA=off RATE_LIMIT=0 LOG_LEVEL=info LOG_FORMAT=json \
-       DEMO_PASSWORD=replicas-demo-2025 RECONCILE_EVERY=10s TRUSTED_PROXIES=127.0.0.1
+export DATABASE_URL="mysql://root@127.0.0.1:3306/$DB" REDIS_URL="redis://127.0.0.1:6379/$RDB"
+source docs/bench/common.sh
 sql() { mariadb --protocol=tcp -h127.0.0.1 -uroot -N "$@"; }
-declare -A PID
 trap 'for p in "${PID[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
-
-# Connections to MariaDB: 2 × 24 + 2 × 12 = 72, under its max_connections of 151 with room to spare.
-start() { # name role port
-  local name=$1 role=$2 port=${3:-0} conns=12
-  [ "$role" = web ] && conns=24
-  ROLE=$role ADDR=127.0.0.1:$port DATA_DIR=$LOGS/$name DATABASE_MAX_CONNS=$conns $BIN >>$LOGS/$name.log 2>&1 &
-  PID[$name]=$!
-}
-ready() { for i in $(seq 1 150); do curl -sf "$1/readyz" >/dev/null && return; sleep 0.2; done; echo "$1 not ready"; exit 1; }
 
 echo "== fresh database $DB and Redis db $RDB; logs in $LOGS"
 sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
