@@ -102,14 +102,24 @@ func (c *statsCache) get(ctx context.Context, key string, compute func(context.C
 		c.entries[key] = e
 		c.mu.Unlock()
 		// Computed for whoever asks, not only this request: its own cancellation must not
-		// fail the others waiting.
+		// fail the others waiting. A failure, a panic included, is not kept, and those waiting
+		// are released either way.
+		defer func() {
+			p := recover()
+			if p != nil {
+				e.err = fmt.Errorf("stats %s: computation failed: %v", key, p)
+			}
+			if e.err != nil {
+				c.mu.Lock()
+				e.expires = time.Time{}
+				c.mu.Unlock()
+			}
+			close(e.ready)
+			if p != nil {
+				panic(p) // this request's: the recoverer answers it
+			}
+		}()
 		e.value, e.err = compute(context.WithoutCancel(ctx))
-		if e.err != nil {
-			c.mu.Lock()
-			e.expires = time.Time{} // do not keep a failure
-			c.mu.Unlock()
-		}
-		close(e.ready)
 		return e.value, e.err
 	}
 	c.mu.Unlock()

@@ -135,3 +135,31 @@ func TestStatsCacheSharesTheRegions(t *testing.T) {
 		t.Fatalf("%d reads, then %+v", n, again)
 	}
 }
+
+type panickingStats struct {
+	statsStore
+	calls atomic.Int32
+}
+
+func (s *panickingStats) Regions(context.Context) ([]models.Region, error) {
+	if s.calls.Add(1) == 1 {
+		panic("a bug in the computation")
+	}
+	return []models.Region{{ID: 1}}, nil
+}
+
+// A computation that panics releases whoever waits for it and is not kept: the next view computes
+// again instead of waiting for ever.
+func TestStatsCacheKeepsNoPanic(t *testing.T) {
+	store := &panickingStats{}
+	cache := cacheStats(store, time.Hour)
+	func() {
+		defer func() { recover() }()
+		cache.Regions(context.Background())
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if rs, err := cache.Regions(ctx); err != nil || len(rs) != 1 {
+		t.Fatalf("after a panic: %v %v", rs, err)
+	}
+}
