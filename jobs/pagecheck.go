@@ -159,7 +159,8 @@ func NewPageClient() *http.Client {
 		return nil
 	}}
 	return &http.Client{Timeout: inspector.ProbeTimeout, Transport: &http.Transport{
-		Proxy: http.ProxyFromEnvironment, DialContext: dialer.DialContext, TLSHandshakeTimeout: 10 * time.Second,
+		// No proxy: the dialer's check of the address must see the page's own host, not a proxy's.
+		Proxy: nil, DialContext: dialer.DialContext, TLSHandshakeTimeout: 10 * time.Second,
 		MaxIdleConns: 64, IdleConnTimeout: 30 * time.Second}}
 }
 
