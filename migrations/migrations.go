@@ -116,7 +116,7 @@ func Apply(ctx context.Context, db *sql.DB, dialect string) ([]string, error) {
 			continue
 		}
 		for _, stmt := range Statements(m.SQL) {
-			if _, err := conn.ExecContext(ctx, stmt); err != nil && !alreadyThere(err) {
+			if _, err := conn.ExecContext(ctx, stmt); err != nil && !alreadyThere(stmt, err) {
 				return applied, fmt.Errorf("migrations: %04d_%s: %w", m.Version, m.Name, err)
 			}
 		}
@@ -130,12 +130,13 @@ func Apply(ctx context.Context, db *sql.DB, dialect string) ([]string, error) {
 }
 
 // alreadyThere recognises the errors of a schema change that an interrupted earlier run made:
-// MySQL 1060 (duplicate column), 1061 (duplicate key name) and 1091 (the index to drop is gone),
-// SQLite's duplicate column.
-func alreadyThere(err error) bool {
+// MySQL 1060 (duplicate column), 1061 (duplicate key name) and, for a DROP INDEX only, 1091 (the
+// index is gone), SQLite's duplicate column.
+func alreadyThere(stmt string, err error) bool {
 	msg := err.Error()
+	dropIndex := strings.HasPrefix(strings.ToUpper(strings.TrimSpace(stmt)), "DROP INDEX")
 	return strings.Contains(msg, "Error 1060") || strings.Contains(msg, "Error 1061") ||
-		strings.Contains(msg, "Error 1091") || strings.Contains(msg, "duplicate column name")
+		dropIndex && strings.Contains(msg, "Error 1091") || strings.Contains(msg, "duplicate column name")
 }
 
 // Statements splits a file into statements at semicolons that end a line, dropping comment lines.
