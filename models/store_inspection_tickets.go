@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"strings"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -85,10 +84,7 @@ func (s *Store) SendFindingToUnit(ctx context.Context, actor *User, sc Scope, id
 		// Nobody queries an inspection ticket with a code: the hash of a code no one holds.
 		t.QueryCodeHash = hashQueryCode(t.TicketNo, newQueryCode())
 		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			if err := tx.Omit("ID").Create(t).Error; err != nil {
-				return err
-			}
-			if err := tx.Model(&Ticket{}).Select("id").Where("ticket_no = ?", t.TicketNo).Scan(&t.ID).Error; err != nil {
+			if err := tx.Create(t).Error; err != nil {
 				return err
 			}
 			ev := TicketEvent{TicketID: t.ID, At: now, ActorID: &actorID, ActorRole: actor.Role, Kind: EventReceived,
@@ -132,9 +128,5 @@ func findingDescription(f *Finding) string {
 		b.WriteString("\n所在页面：" + f.Page)
 	}
 	b.WriteString("\n发现时间：" + f.SeenAt.In(Shanghai).Format("2006-01-02 15:04"))
-	d := b.String()
-	if utf8.RuneCountInString(d) > MaxDescription {
-		d = string([]rune(d)[:MaxDescription])
-	}
-	return d
+	return truncate(b.String(), MaxDescription)
 }
