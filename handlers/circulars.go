@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"sort"
@@ -87,7 +88,27 @@ func (h *circularHandlers) showPage(c *gin.Context, code int, p circularsPage) {
 
 // saveTemplate is POST /staff/circulars/template: the supervisor's (or, for any region by its
 // code, an administrator's) 三、下步要求 template, which new drafts start from.
+var errCircularTooLong = &httpError{Status: http.StatusRequestEntityTooLarge, Message: "通报内容过长（每部分不超过 20000 字）"}
+
+// readForm reads the posted form: a body over the limit answers 413, instead of reading as an
+// empty form whose save would then fail and lose what was typed.
+func (h *circularHandlers) readForm(c *gin.Context) bool {
+	if err := c.Request.ParseForm(); err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			h.fail(c, errCircularTooLong)
+		} else {
+			h.fail(c, &httpError{Status: http.StatusBadRequest, Message: "表单无法读取，请重新提交"})
+		}
+		return false
+	}
+	return true
+}
+
 func (h *circularHandlers) saveTemplate(c *gin.Context) {
+	if !h.readForm(c) {
+		return
+	}
 	_, err := h.store.SaveRequirementsTemplate(c.Request.Context(), currentUser(c), c.PostForm("region"), c.PostForm("requirements"))
 	if err != nil {
 		if status(err) >= 500 {
@@ -192,6 +213,9 @@ func textFromForm(c *gin.Context) models.CircularText {
 }
 
 func (h *circularHandlers) save(c *gin.Context) {
+	if !h.readForm(c) {
+		return
+	}
 	id, err := models.ParseCircularID(c.Param("id"))
 	if err != nil {
 		h.fail(c, err)

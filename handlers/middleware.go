@@ -104,6 +104,9 @@ const (
 	maxUploadBody      = 12 << 20
 	maxMultipartMemory = 8 << 20
 	maxJSONBody        = 64 << 10
+	// A circular's form: three parts of up to 20,000 characters each, which a browser sends
+	// percent-encoded at 9 bytes a Chinese character.
+	maxCircularForm = 1 << 20
 )
 
 // limitBody caps the request body; reading past it fails with *http.MaxBytesError.
