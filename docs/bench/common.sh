@@ -8,7 +8,10 @@ declare -A PID
 start() { # name role port
   local name=$1 role=$2 port=${3:-0} conns=12
   [ "$role" = web ] && conns=24
-  ROLE=$role ADDR=127.0.0.1:$port DATA_DIR=$LOGS/$name DATABASE_MAX_CONNS=$conns $BIN >>$LOGS/$name.log 2>&1 &
+  # PPROF=1: each web replica's profiler on its port + 10000 (web1 at 127.0.0.1:28081/debug/pprof/).
+  local debug=""
+  [ -n "${PPROF:-}" ] && [ "$port" != 0 ] && debug=127.0.0.1:$((port + 10000))
+  ROLE=$role ADDR=127.0.0.1:$port DATA_DIR=$LOGS/$name DATABASE_MAX_CONNS=$conns DEBUG_ADDR=$debug $BIN >>$LOGS/$name.log 2>&1 &
   PID[$name]=$!
 }
 ready() { for i in $(seq 1 150); do curl -sf "$1/readyz" >/dev/null && return; sleep 0.2; done; echo "$1 not ready"; exit 1; }

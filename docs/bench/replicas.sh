@@ -14,6 +14,8 @@
 # CPU time each process spent per request (from /proc: the web replicas, the workers, the proxy
 # and MariaDB), to see where a mixed request's time goes (the duration in whole seconds):
 #   COSTS=1 docs/bench/replicas.sh 300 10s
+# With PPROF set, each web replica serves the Go profiler on its port + 10000, e.g.
+#   curl -o web1.prof "http://127.0.0.1:28081/debug/pprof/profile?seconds=20"
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=${1:-2000}
