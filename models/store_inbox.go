@@ -208,21 +208,25 @@ func (s *Store) TicketDetail(ctx context.Context, sc Scope, ticketNo string) (*T
 func (s *Store) DetailOf(ctx context.Context, t *Ticket) (*TicketDetail, error) {
 	d := &TicketDetail{Ticket: *t}
 	db := s.db.WithContext(ctx)
-	// The names, the primary's number and whether a screenshot came, in one statement: this runs
-	// for every ticket view and after every action.
-	var shots int64
+	// The names, the primary's number, whether a screenshot came and how many duplicates there
+	// are, in one statement: this runs for every ticket view and after every action, and most
+	// tickets have no duplicate to list.
+	var shots, duplicates int64
 	err := db.Raw(`SELECT c.name AS category_name, COALESCE(u.name, '') AS unit_name, COALESCE(w.name, '') AS website_name, r.name AS region_name,
 			COALESCE((SELECT p.ticket_no FROM tickets p WHERE p.id = t.duplicate_of), '') AS primary_no,
-			(SELECT COUNT(*) FROM attachments a WHERE a.ticket_id = t.id AND a.purpose = ?) AS screenshots
+			(SELECT COUNT(*) FROM attachments a WHERE a.ticket_id = t.id AND a.purpose = ?) AS screenshots,
+			(SELECT COUNT(*) FROM tickets d WHERE d.duplicate_of = t.id) AS duplicates
 		FROM tickets t JOIN categories c ON c.id = t.category_id JOIN regions r ON r.id = t.region_id
 		LEFT JOIN units u ON u.id = t.unit_id LEFT JOIN websites w ON w.id = t.website_id WHERE t.id = ?`, PurposeScreenshot, t.ID).
-		Row().Scan(&d.CategoryName, &d.UnitName, &d.WebsiteName, &d.RegionName, &d.PrimaryNo, &shots)
+		Row().Scan(&d.CategoryName, &d.UnitName, &d.WebsiteName, &d.RegionName, &d.PrimaryNo, &shots, &duplicates)
 	if err != nil {
 		return nil, translate(err, "ticket detail")
 	}
 	d.HasScreenshot = shots > 0
-	if err := db.Table("tickets").Select("ticket_no, status").Where("duplicate_of = ?", t.ID).Order("id").Scan(&d.Duplicates).Error; err != nil {
-		return nil, translate(err, "ticket duplicates")
+	if duplicates > 0 {
+		if err := db.Table("tickets").Select("ticket_no, status").Where("duplicate_of = ?", t.ID).Order("id").Scan(&d.Duplicates).Error; err != nil {
+			return nil, translate(err, "ticket duplicates")
+		}
 	}
 	if err := db.Table("ticket_events e").Select("e.*, COALESCE(us.display_name, us.username, '') AS actor_name, COALESCE(un.name, '') AS unit_name").
 		Joins("LEFT JOIN users us ON us.id = e.actor_id").Joins("LEFT JOIN units un ON un.id = e.unit_id").
