@@ -21,6 +21,8 @@ import (
 	"syscall"
 	_ "time/tzdata" // Asia/Shanghai on hosts and images without a zone database
 
+	"github.com/go-sql-driver/mysql"
+
 	"zhaocuo/migrations"
 	"zhaocuo/models"
 )
@@ -83,6 +85,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 2
 	}
 	log := newLogger(cfg, stderr)
+	// The MySQL driver writes lines of its own (a pooled connection found closed, say): into the
+	// same log, as JSON where the log is JSON.
+	mysql.SetLogger(slog.NewLogLogger(log.With("component", "mysql").Handler(), slog.LevelWarn))
 	switch cmd {
 	case "serve":
 		err = Run(ctx, cfg, stdout, log, models.SystemClock{}, nil)
