@@ -30,7 +30,10 @@ func startLeaderScheduler(ctx context.Context, cfg *Config, rds *redisConn, log 
 	go func() {
 		defer close(s.done)
 		lease.Run(ctx, func(ctx context.Context) {
-			periodic := asynq.NewScheduler(rds.opt, &asynq.SchedulerOpts{Location: models.Shanghai, Logger: asynqLogger{slog}})
+			// On the replica's own Redis client: a scheduler that fails to start is never shut
+			// down (asynq ignores Shutdown before Start), so one with a client of its own would
+			// leave that connection pool open at every failed turn of the lease.
+			periodic := asynq.NewSchedulerFromRedisClient(rds.client, &asynq.SchedulerOpts{Location: models.Shanghai, Logger: asynqLogger{slog}})
 			if err := jobs.RegisterSchedule(periodic, cfg.ReconcileEvery); err != nil {
 				slog.Error("periodic tasks not scheduled", "error", err)
 				return
