@@ -64,12 +64,12 @@ func ParseRedisURL(raw string) (asynq.RedisConnOpt, error) {
 			return nil, fmt.Errorf("parameter %q does not belong in a %s:// URL; use %s", k, scheme, redisURLForms)
 		}
 	}
-	var tlsConfig func(addr string) *tls.Config
+	// No ServerName: the Redis client dials every node with tls.DialWithDialer, which then checks
+	// each node's certificate against the host it dialled. One name for all would fail every
+	// sentinel, replica or cluster node but the one it names.
+	var tlsConfig *tls.Config
 	if tlsOn {
-		tlsConfig = func(addr string) *tls.Config {
-			host, _, _ := net.SplitHostPort(addr)
-			return &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
-		}
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	segments := splitPath(path)
 
@@ -97,9 +97,7 @@ func ParseRedisURL(raw string) (asynq.RedisConnOpt, error) {
 			return nil, err
 		}
 		opt := asynq.RedisClientOpt{Addr: addrs[0], Username: user, Password: password, DB: db}
-		if tlsConfig != nil {
-			opt.TLSConfig = tlsConfig(addrs[0])
-		}
+		opt.TLSConfig = tlsConfig
 		return opt, nil
 
 	case "redis-sentinel":
@@ -116,9 +114,7 @@ func ParseRedisURL(raw string) (asynq.RedisConnOpt, error) {
 		}
 		opt := asynq.RedisFailoverClientOpt{MasterName: segments[0], SentinelAddrs: addrs,
 			SentinelPassword: query.Get("sentinel_password"), Username: user, Password: password, DB: db}
-		if tlsConfig != nil {
-			opt.TLSConfig = tlsConfig(addrs[0])
-		}
+		opt.TLSConfig = tlsConfig
 		return opt, nil
 
 	default: // redis-cluster
@@ -130,9 +126,7 @@ func ParseRedisURL(raw string) (asynq.RedisConnOpt, error) {
 			return nil, errors.New("redis-cluster:// takes a list of nodes only: a cluster has no database numbers (redis-cluster://host1:6379,host2:6379)")
 		}
 		opt := asynq.RedisClusterClientOpt{Addrs: addrs, Username: user, Password: password}
-		if tlsConfig != nil {
-			opt.TLSConfig = tlsConfig(addrs[0])
-		}
+		opt.TLSConfig = tlsConfig
 		return opt, nil
 	}
 }

@@ -1,11 +1,22 @@
 package main
 
 import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"net"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 )
 
 func TestParseRedisURLForms(t *testing.T) {
@@ -41,23 +52,82 @@ func TestParseRedisURLForms(t *testing.T) {
 	}
 }
 
-func TestParseRedisURLTLS(t *testing.T) {
-	for _, raw := range []string{"rediss://r.example:6380/1", "rediss-sentinel://s.example:26379/m", "rediss-cluster://n.example:6379,n2.example:6379"} {
+// With TLS, each node of a Sentinel or Cluster list is checked against its own name: here two
+// nodes whose certificates name only themselves ("localhost" and 127.0.0.1), dialled the way the
+// Redis client dials every node. (Pinning the first host's name failed the second.)
+func TestRedisTLSChecksEachNodeByItsOwnName(t *testing.T) {
+	roots := x509.NewCertPool()
+	listen := func(dns string, ip net.IP) string {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "redis node"},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+		if dns != "" {
+			tmpl.DNSNames = []string{dns}
+		} else {
+			tmpl.IPAddresses = []net.IP{ip}
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, _ := x509.ParseCertificate(der)
+		roots.AddCert(cert)
+		ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				c.(*tls.Conn).Handshake()
+				c.Close()
+			}
+		}()
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		if dns != "" {
+			return net.JoinHostPort(dns, port)
+		}
+		return net.JoinHostPort(ip.String(), port)
+	}
+	nodes := []string{listen("localhost", nil), listen("", net.IPv4(127, 0, 0, 1))}
+	list := strings.Join(nodes, ",")
+	for _, raw := range []string{"rediss-cluster://" + list, "rediss-sentinel://" + list + "/mymaster", "rediss://" + nodes[1]} {
 		opt, err := ParseRedisURL(raw)
 		if err != nil {
 			t.Fatalf("%s: %v", raw, err)
 		}
-		var server string
+		var cfg *tls.Config
 		switch o := opt.(type) {
 		case asynq.RedisClientOpt:
-			server = o.TLSConfig.ServerName
+			cfg = o.TLSConfig
 		case asynq.RedisFailoverClientOpt:
-			server = o.TLSConfig.ServerName
+			cfg = o.TLSConfig
 		case asynq.RedisClusterClientOpt:
-			server = o.TLSConfig.ServerName
+			cfg = o.TLSConfig
 		}
-		if !strings.HasSuffix(server, "example") {
-			t.Errorf("%s: TLS server name %q", raw, server)
+		if cfg == nil || cfg.MinVersion < tls.VersionTLS12 {
+			t.Fatalf("%s: TLS config %+v", raw, cfg)
+		}
+		cfg = cfg.Clone()
+		cfg.RootCAs = roots // trust the test's own certificates, as a deployment trusts its CA
+		dial := redis.NewDialer(&redis.Options{TLSConfig: cfg, DialTimeout: 5 * time.Second})
+		for _, addr := range nodes {
+			if raw == "rediss://"+nodes[1] && addr != nodes[1] {
+				continue
+			}
+			conn, err := dial(context.Background(), "tcp", addr)
+			if err != nil {
+				t.Errorf("%s: node %s: %v", raw, addr, err)
+				continue
+			}
+			conn.Close()
 		}
 	}
 }
