@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
@@ -84,23 +85,31 @@ func restoreCommand(ctx context.Context, cfg *Config, args []string, out io.Writ
 	if *file == "" {
 		return usageError{"restore needs --in FILE"}
 	}
-	data, err := os.ReadFile(*file)
+	// The backup is streamed, never held in memory: a province's dump runs to gigabytes.
+	in, err := os.Open(*file)
 	if err != nil {
 		return usageError{"restore: " + err.Error()}
 	}
+	defer in.Close()
+	header := make([]byte, len(sqliteHeader))
+	n, _ := io.ReadFull(in, header)
+	isSQLite := string(header[:n]) == sqliteHeader
+	if _, err := in.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
 	if cfg.dialect == models.DialectSQLite {
-		if !bytes.HasPrefix(data, []byte("SQLite format 3\x00")) {
+		if !isSQLite {
 			return usageError{"restore: " + *file + " is not an SQLite backup"}
 		}
 		path := sqlitePath(cfg.dsn)
 		if st, err := os.Stat(path); err == nil && st.Size() > 0 {
 			return usageError{"restore: " + path + " exists; restore into a new file (stop the app, move it away)"}
 		}
-		if err := os.WriteFile(path, data, 0o600); err != nil {
+		if err := copyInto(path, in); err != nil {
 			return fmt.Errorf("restore: %w", err)
 		}
 	} else {
-		if bytes.HasPrefix(data, []byte("SQLite format 3\x00")) {
+		if isSQLite {
 			return usageError{"restore: " + *file + " is an SQLite backup; DATABASE_URL is MySQL"}
 		}
 		db, err := sql.Open("mysql", cfg.dsn)
@@ -120,12 +129,41 @@ func restoreCommand(ctx context.Context, cfg *Config, args []string, out io.Writ
 		if err != nil {
 			return err
 		}
-		if err := c.run(ctx, bytes.NewReader(data), nil, "--default-character-set=utf8mb4", c.db); err != nil {
+		if err := c.run(ctx, in, nil, "--default-character-set=utf8mb4", c.db); err != nil {
 			return fmt.Errorf("restore: %w", err)
 		}
 	}
 	fmt.Fprintf(out, "restored from %s\n", *file)
 	return nil
+}
+
+// sqliteHeader begins every SQLite database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// copyInto writes r to path by way of a temporary file beside it, so that a restore cut short
+// leaves no half-written database where the app would open it.
+func copyInto(path string, r io.Reader) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".restore-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // gone by then if renamed
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := io.Copy(tmp, r); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // sqlitePath is the file of an SQLite DSN (file:/path?pragmas).

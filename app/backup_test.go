@@ -127,3 +127,45 @@ func TestBackupAndRestoreKeepRatesAndCirculars(t *testing.T) {
 		t.Errorf("circular after restore:\n%s\nbefore:\n%s", gotCircular, wantCircular)
 	}
 }
+
+// A backup of the other backend's kind is refused before anything is written: no database file
+// appears for SQLite, no table for MariaDB.
+func TestRestoreRefusesTheOtherBackendsBackup(t *testing.T) {
+	ctx := context.Background()
+	getenv := env(t, true)
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "backup")
+	other := []byte(sqliteHeader + "pages of a database")
+	if cfg.dialect == models.DialectSQLite {
+		other = []byte("-- MariaDB dump\nCREATE TABLE t (id INT);\n")
+	}
+	if err := os.WriteFile(file, other, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	if code := run(ctx, []string{"restore", "--in", file}, new(bytes.Buffer), &stderr, getenv); code != 2 {
+		t.Fatalf("restore of the other kind: exit %d, want 2 (%s)", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "SQLite backup") {
+		t.Errorf("the error does not say what is wrong: %s", stderr.String())
+	}
+	if cfg.dialect == models.DialectSQLite {
+		if _, err := os.Stat(sqlitePath(cfg.dsn)); !os.IsNotExist(err) {
+			t.Errorf("a database file was written: %v", err)
+		}
+	} else {
+		store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		var tables int
+		store.SQLDB().QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()").Scan(&tables)
+		if tables != 0 {
+			t.Errorf("%d tables after a refused restore", tables)
+		}
+	}
+}
