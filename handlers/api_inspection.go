@@ -252,7 +252,7 @@ func (h *inspectionHandlers) apiImportResults(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	imp, results, err := h.store.ImportResults(c.Request.Context(), scopeOf(c), id)
+	imp, results, err := h.store.ImportResults(c.Request.Context(), scopeOf(c), currentUser(c).ID, id)
 	if err != nil {
 		h.fail(c, err)
 		return

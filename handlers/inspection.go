@@ -25,8 +25,8 @@ type inspectionStore interface {
 	AccountEvents(ctx context.Context, sc models.Scope, accountID int64) (*models.AccountRow, []models.MediaAccountEvent, error)
 	FileAccountEvent(ctx context.Context, actor *models.User, sc models.Scope, accountID int64, e models.MediaAccountEvent) (*models.MediaAccountEvent, error)
 	SaveAccountImport(ctx context.Context, actor *models.User, filename string, results []models.AccountResult) (*models.AccountImport, error)
-	AccountImports(ctx context.Context, limit int) ([]models.AccountImport, error)
-	ImportResults(ctx context.Context, sc models.Scope, importID int64) (*models.AccountImport, []models.AccountResult, error)
+	AccountImports(ctx context.Context, sc models.Scope, viewer int64, limit int) ([]models.AccountImport, error)
+	ImportResults(ctx context.Context, sc models.Scope, viewer, importID int64) (*models.AccountImport, []models.AccountResult, error)
 }
 
 type inspectionHandlers struct {
@@ -218,7 +218,7 @@ func (h *inspectionHandlers) accounts(c *gin.Context) {
 	}
 	p := accountsPage{Accounts: accs, CanImport: canDecide(currentUser(c))}
 	if p.CanImport {
-		if p.Imports, err = h.store.AccountImports(ctx, 20); err != nil {
+		if p.Imports, err = h.store.AccountImports(ctx, scopeOf(c), currentUser(c).ID, 20); err != nil {
 			h.fail(c, err)
 			return
 		}
@@ -331,7 +331,7 @@ func (h *inspectionHandlers) importResults(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	imp, results, err := h.store.ImportResults(c.Request.Context(), scopeOf(c), id)
+	imp, results, err := h.store.ImportResults(c.Request.Context(), scopeOf(c), currentUser(c).ID, id)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -341,3 +341,55 @@ func TestReviewerSeesWhetherTheReportedPageChanged(t *testing.T) {
 		t.Fatalf("verdict: %q; block: %q", v, d.Find("#page-checks").Text())
 	}
 }
+
+// A 市州's supervisor lists the imports that hold an account of their 市州, counted by those
+// accounts; the province's supervisor lists them all, whole.
+func TestAccountImportsListedPerRegion(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	hash, _ := models.HashPassword(demoPassword)
+	if _, err := a.Store.EnsureUser(ctx, models.UserSpec{Username: "zg-supervisor", DisplayName: "自贡市政府办公室监管员",
+		Role: models.RoleSupervisor, RegionCode: "510300"}, hash); err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := a.Store.Authenticate(ctx, "admin", demoPassword)
+	result := func(name string, findings int) models.AccountResult {
+		var id int64
+		a.Store.SQLDB().QueryRow("SELECT id FROM media_accounts WHERE platform = '微信' AND name = ?", name).Scan(&id)
+		r := models.AccountResult{AccountID: &id, Name: name, Platform: "微信", FiledStatus: models.AccountActive}
+		for i := range findings {
+			ref := "微信：" + name
+			r.Findings = append(r.Findings, models.Finding{Type: "dead_menu_link", Indicator: "功能设置", URL: ref, Page: ref,
+				Target: "https://example.cn/" + strconv.Itoa(i), Evidence: "菜单链接不可用", FindingKey: "menu:" + name + strconv.Itoa(i)})
+		}
+		return r
+	}
+	if _, err := a.Store.SaveAccountImport(ctx, admin, "两市.csv", []models.AccountResult{result("成都发布", 0), result("自贡发布", 2)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Store.SaveAccountImport(ctx, admin, "自贡.csv", []models.AccountResult{result("自贡发布", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		user string
+		want []string
+	}{
+		{"cd-supervisor", []string{"两市.csv|1 个账号，0 个问题"}},
+		{"zg-supervisor", []string{"自贡.csv|1 个账号，1 个问题", "两市.csv|1 个账号，2 个问题"}},
+		{"sc-supervisor", []string{"自贡.csv|1 个账号，1 个问题", "两市.csv|2 个账号，2 个问题"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user, func(t *testing.T) {
+			a.loginPage(tt.user)
+			_, body := a.get("/staff/inspection/accounts")
+			var got []string
+			doc(t, body).Find("#imports li").Each(func(_ int, s *goquery.Selection) {
+				text := s.Text()
+				got = append(got, s.Find("a").Text()+"|"+strings.TrimSpace(text[strings.LastIndex(text, "·")+len("·"):]))
+			})
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Fatalf("imports listed:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}

@@ -235,6 +235,7 @@ type AccountResult struct {
 	ReportedOnline bool
 	MenuLinks      string    // one per line
 	RecentPosts    string    // one per line
+	FindingCount   int       `gorm:"column:findings"` // so that a supervisor's list counts those of their accounts
 	Findings       []Finding `gorm:"-"`
 }
 

@@ -106,15 +106,16 @@ func (s *Store) SaveAccountImport(ctx context.Context, actor *User, filename str
 				lp := r.LastPost.UTC().Truncate(time.Second)
 				r.LastPost = &lp
 			}
-			if err := tx.Create(r).Error; err != nil {
-				return err
-			}
 			var account int64 // 0 for an account the registry does not know: nothing to carry over
 			if r.AccountID != nil {
 				account = *r.AccountID
 			}
 			findings, err := carryOver(tx, "account_id", account, r.Findings)
 			if err != nil {
+				return err
+			}
+			r.FindingCount = len(findings)
+			if err := tx.Create(r).Error; err != nil {
 				return err
 			}
 			for j := range findings {
@@ -139,32 +140,75 @@ func (s *Store) SaveAccountImport(ctx context.Context, actor *User, filename str
 	return imp, nil
 }
 
-// AccountImports returns the latest imports, newest first.
-func (s *Store) AccountImports(ctx context.Context, limit int) ([]AccountImport, error) {
-	var imps []AccountImport
-	err := s.db.WithContext(ctx).Order("id DESC").Limit(limit).Find(&imps).Error
-	return imps, translate(err, "account imports")
+// visibleResults is the results of account imports (of one import, or of all with importID 0)
+// that a person sees, aliased r: for those who see everything, all of them; otherwise those of
+// registered accounts whose unit is within the scope.
+func (s *Store) visibleResults(tx *gorm.DB, sc Scope, importID int64) *gorm.DB {
+	q := tx.Table("media_account_results r").Select("r.*")
+	if importID != 0 {
+		q = q.Where("r.import_id = ?", importID)
+	}
+	if sc.All {
+		return q
+	}
+	return sc.units(q.Joins("JOIN media_accounts a ON a.id = r.account_id").Joins("JOIN units u ON u.id = a.unit_id"), "u")
 }
 
-// ImportResults returns an import's results for accounts within the scope (and, for those who
-// see everything, the accounts the registry does not know), each with its findings.
-func (s *Store) ImportResults(ctx context.Context, sc Scope, importID int64) (*AccountImport, []AccountResult, error) {
+// AccountImports returns the latest imports the person sees, newest first: for those who see
+// everything, all of them; otherwise those that hold a result they see (see visibleResults)
+// and those they imported themselves, each counted by the results they see.
+func (s *Store) AccountImports(ctx context.Context, sc Scope, viewer int64, limit int) ([]AccountImport, error) {
+	db := s.db.WithContext(ctx)
+	var imps []AccountImport
+	if sc.All {
+		err := db.Order("id DESC").Limit(limit).Find(&imps).Error
+		return imps, translate(err, "account imports")
+	}
+	counts := db.Table("(?) v", s.visibleResults(db, sc, 0)).
+		Select("v.import_id, COUNT(*) AS accounts, COALESCE(SUM(v.findings), 0) AS findings").Group("v.import_id")
+	var rows []struct {
+		AccountImport
+		SeenAccounts, SeenFindings *int // nil: none of its results are seen (the viewer's own import)
+	}
+	err := db.Table("media_account_imports i").
+		Select("i.*, c.accounts AS seen_accounts, c.findings AS seen_findings").
+		Joins("LEFT JOIN (?) c ON c.import_id = i.id", counts).
+		Where("c.import_id IS NOT NULL OR i.imported_by = ?", viewer).
+		Order("i.id DESC").Limit(limit).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "account imports")
+	}
+	imps = make([]AccountImport, len(rows))
+	for i, r := range rows {
+		imps[i] = r.AccountImport
+		if r.SeenAccounts != nil && r.SeenFindings != nil {
+			imps[i].Accounts, imps[i].Findings = *r.SeenAccounts, *r.SeenFindings
+		}
+	}
+	return imps, nil
+}
+
+// ImportResults returns an import's results that the person sees (see visibleResults), each
+// with its findings, and the import counted by them. An import they see nothing of, and did
+// not make, is not found.
+func (s *Store) ImportResults(ctx context.Context, sc Scope, viewer, importID int64) (*AccountImport, []AccountResult, error) {
 	var imp AccountImport
 	if err := s.db.WithContext(ctx).Take(&imp, importID).Error; err != nil {
 		return nil, nil, translate(err, "account import")
 	}
-	q := s.db.WithContext(ctx).Table("media_account_results r").Select("r.*").
-		Joins("LEFT JOIN media_accounts a ON a.id = r.account_id").Joins("LEFT JOIN units u ON u.id = a.unit_id").
-		Where("r.import_id = ?", importID)
-	if !sc.All {
-		q = sc.units(q.Where("r.account_id IS NOT NULL"), "u")
-	}
 	var results []AccountResult
-	if err := q.Order("r.id").Find(&results).Error; err != nil {
+	if err := s.visibleResults(s.db.WithContext(ctx), sc, importID).Order("r.id").Find(&results).Error; err != nil {
 		return nil, nil, translate(err, "account results")
 	}
-	if len(results) == 0 && !sc.All {
+	mine := imp.ImportedBy != nil && *imp.ImportedBy == viewer
+	if !sc.All && len(results) == 0 && !mine {
 		return nil, nil, NotFound("未找到该导入记录")
+	}
+	if !sc.All && len(results) > 0 {
+		imp.Accounts, imp.Findings = len(results), 0
+		for _, r := range results {
+			imp.Findings += r.FindingCount
+		}
 	}
 	var findings []Finding
 	if err := s.db.WithContext(ctx).Where("import_id = ?", importID).Order("id").Find(&findings).Error; err != nil {

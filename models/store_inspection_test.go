@@ -298,15 +298,15 @@ func TestAccountImportKeepsResultsAndFindings(t *testing.T) {
 	if err != nil || imp.Accounts != 2 || imp.Findings != 2 {
 		t.Fatalf("import: %+v %v", imp, err)
 	}
-	_, rows, err := s.ImportResults(ctx, models.Scope{All: true}, imp.ID)
+	_, rows, err := s.ImportResults(ctx, models.Scope{All: true}, admin.ID, imp.ID)
 	if err != nil || len(rows) != 2 || len(rows[0].Findings) != 1 || len(rows[1].Findings) != 1 {
 		t.Fatalf("results for the admin: %+v %v", rows, err)
 	}
-	_, rows, err = s.ImportResults(ctx, scopeOf(t, s, u["cd-supervisor"]), imp.ID)
+	_, rows, err = s.ImportResults(ctx, scopeOf(t, s, u["cd-supervisor"]), u["cd-supervisor"].ID, imp.ID)
 	if err != nil || len(rows) != 1 || rows[0].Name != "成都发布" {
 		t.Fatalf("results for 成都: %+v %v", rows, err)
 	}
-	if _, _, err := s.ImportResults(ctx, scopeOf(t, s, u["scgov-staff"]), imp.ID); models.ErrorKind(err) != models.KindNotFound {
+	if _, _, err := s.ImportResults(ctx, scopeOf(t, s, u["scgov-staff"]), u["scgov-staff"].ID, imp.ID); models.ErrorKind(err) != models.KindNotFound {
 		t.Fatalf("results for another unit: %v", err)
 	}
 }
