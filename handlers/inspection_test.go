@@ -393,3 +393,29 @@ func TestAccountImportsListedPerRegion(t *testing.T) {
 		})
 	}
 }
+
+// An account the province's sheet names under a unit of 成都, but that the registry does not
+// know, is on the import's page for 成都's supervisor, marked 未登记, without buttons to decide
+// its findings (nobody can yet: it has no registered unit).
+func TestUnknownAccountOnTheImportPageOfItsUnitsSupervisor(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	admin, _ := a.Store.Authenticate(ctx, "admin", demoPassword)
+	ref := "抖音：成都教育"
+	imp, err := a.Store.SaveAccountImport(ctx, admin, "全省.csv", []models.AccountResult{{Name: "成都教育", Platform: "抖音",
+		UnitName: "成都市教育局", ReportedOnline: true, Findings: []models.Finding{{Type: "typo", Indicator: "内容准确性", URL: ref,
+			Page: ref, Target: "攻府", Evidence: "疑似错敏字「攻府」", Suspected: true, FindingKey: "typo:" + ref}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.loginPage("cd-supervisor")
+	resp, body := a.get("/staff/inspection/imports/" + strconv.FormatInt(imp.ID, 10))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("成都 opening the import: %d", resp.StatusCode)
+	}
+	row := doc(t, body).Find("#results li")
+	if row.Length() != 1 || !strings.Contains(row.Text(), "成都教育") || !strings.Contains(row.Text(), "未登记") ||
+		row.Find(`[data-type="typo"]`).Length() != 1 || row.Find("form").Length() != 0 {
+		t.Fatalf("the unknown account's row: %q, %d forms", row.Text(), row.Find("form").Length())
+	}
+}

@@ -141,17 +141,33 @@ func (s *Store) SaveAccountImport(ctx context.Context, actor *User, filename str
 }
 
 // visibleResults is the results of account imports (of one import, or of all with importID 0)
-// that a person sees, aliased r: for those who see everything, all of them; otherwise those of
-// registered accounts whose unit is within the scope.
-func (s *Store) visibleResults(tx *gorm.DB, sc Scope, importID int64) *gorm.DB {
-	q := tx.Table("media_account_results r").Select("r.*")
-	if importID != 0 {
-		q = q.Where("r.import_id = ?", importID)
-	}
-	if sc.All {
+// that the viewer sees, aliased r. Those who see everything see all of them. Others see the
+// results of registered accounts whose unit is within their scope, and the results of accounts
+// the registry does not know (account_id NULL), which name their unit only as the sheet wrote
+// it, where either
+//   - the viewer imported the sheet: these are the rows of their own file, or
+//   - the unit the sheet names is a registered unit within the viewer's scope: an account that
+//     成都市教育局 runs without having filed it is for 成都's supervisor to follow up.
+//
+// An unknown account with no unit, or with a unit the registry does not know, is left to the
+// importer and to those who see everything: it could belong to any region, and a name in a
+// sheet is not enough to show it to one.
+func (s *Store) visibleResults(tx *gorm.DB, sc Scope, viewer, importID int64) *gorm.DB {
+	results := func() *gorm.DB {
+		q := tx.Table("media_account_results r").Select("r.*")
+		if importID != 0 {
+			q = q.Where("r.import_id = ?", importID)
+		}
 		return q
 	}
-	return sc.units(q.Joins("JOIN media_accounts a ON a.id = r.account_id").Joins("JOIN units u ON u.id = a.unit_id"), "u")
+	if sc.All {
+		return results()
+	}
+	registered := sc.units(results().Joins("JOIN media_accounts a ON a.id = r.account_id").Joins("JOIN units u ON u.id = a.unit_id"), "u")
+	unitsInScope := sc.units(tx.Table("units u").Select("u.name"), "u")
+	unknown := results().Joins("JOIN media_account_imports i ON i.id = r.import_id").
+		Where("r.account_id IS NULL AND (i.imported_by = ? OR r.unit_name IN (?))", viewer, unitsInScope)
+	return tx.Table("(? UNION ALL ?) r", registered, unknown).Select("r.*")
 }
 
 // AccountImports returns the latest imports the person sees, newest first: for those who see
@@ -164,7 +180,7 @@ func (s *Store) AccountImports(ctx context.Context, sc Scope, viewer int64, limi
 		err := db.Order("id DESC").Limit(limit).Find(&imps).Error
 		return imps, translate(err, "account imports")
 	}
-	counts := db.Table("(?) v", s.visibleResults(db, sc, 0)).
+	counts := db.Table("(?) v", s.visibleResults(db, sc, viewer, 0)).
 		Select("v.import_id, COUNT(*) AS accounts, COALESCE(SUM(v.findings), 0) AS findings").Group("v.import_id")
 	var rows []struct {
 		AccountImport
@@ -197,7 +213,7 @@ func (s *Store) ImportResults(ctx context.Context, sc Scope, viewer, importID in
 		return nil, nil, translate(err, "account import")
 	}
 	var results []AccountResult
-	if err := s.visibleResults(s.db.WithContext(ctx), sc, importID).Order("r.id").Find(&results).Error; err != nil {
+	if err := s.visibleResults(s.db.WithContext(ctx), sc, viewer, importID).Order("r.id").Find(&results).Error; err != nil {
 		return nil, nil, translate(err, "account results")
 	}
 	mine := imp.ImportedBy != nil && *imp.ImportedBy == viewer

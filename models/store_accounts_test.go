@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"zhaocuo/models"
@@ -103,5 +104,91 @@ func TestAccountImportsListedAndCountedPerRegion(t *testing.T) {
 	}
 	if _, _, err := s.ImportResults(ctx, scopeOf(t, s, cd), cd.ID, zgOnly.ID); models.ErrorKind(err) != models.KindNotFound {
 		t.Fatalf("成都 opening 自贡's import: %v, want not found", err)
+	}
+}
+
+// Accounts the registry does not know are shown to whoever imported the sheet, to those who
+// see everything, and to the supervisors of the unit the sheet names when that unit is
+// registered within their scope; nobody else sees them.
+func TestUnknownAccountsShownToTheImporterAndTheNamedUnitsSupervisor(t *testing.T) {
+	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	u := demoUsers(t, s)
+	ctx := context.Background()
+	cd, zg, admin := u["cd-supervisor"], zgSupervisor(t, s), u["admin"]
+	unknown := func(name, unit string) models.AccountResult {
+		ref := "抖音：" + name
+		return models.AccountResult{Name: name, Platform: "抖音", UnitName: unit, ReportedOnline: true,
+			Findings: []models.Finding{{Type: "ledger_mismatch", Indicator: "管理台账与实际运行情况不符", URL: ref, Page: ref, Target: ref,
+				Evidence: "账号在运行，但未报备开设", FindingKey: "ledger_mismatch:" + ref}}}
+	}
+	province, err := s.SaveAccountImport(ctx, admin, "全省.xlsx", []models.AccountResult{
+		unknown("成都教育", "成都市教育局"),    // a registered unit of 成都
+		unknown("自贡某局", "自贡市不存在的局"),  // a unit the registry does not know
+		unknown("无主号", ""),           // no unit at all
+		unknown("省厅号", "四川省人民政府办公厅"), // a registered unit of the province itself
+		{AccountID: accountID(t, s, "微信", "自贡发布"), Name: "自贡发布", Platform: "微信", FiledStatus: models.AccountActive},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := s.SaveAccountImport(ctx, cd, "成都自查.xlsx", []models.AccountResult{unknown("区县号", "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		user *models.User
+		imp  *models.AccountImport
+		want []string // the names of the results seen; nil: the import is not found
+	}{
+		{"成都 sees the unknown account of its registered unit", cd, province, []string{"成都教育"}},
+		{"自贡 sees its registered account, not an unknown unit that reads like its own", zg, province, []string{"自贡发布"}},
+		{"the administrator sees every row", admin, province, []string{"成都教育", "自贡某局", "无主号", "省厅号", "自贡发布"}},
+		{"成都 sees the unknown rows of its own sheet", cd, own, []string{"区县号"}},
+		{"自贡 does not see 成都's sheet", zg, own, nil},
+		{"the administrator sees 成都's sheet", admin, own, []string{"区县号"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			imps, err := s.AccountImports(ctx, scopeOf(t, s, tt.user), tt.user.ID, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var listed *models.AccountImport
+			for i := range imps {
+				if imps[i].ID == tt.imp.ID {
+					listed = &imps[i]
+				}
+			}
+			imp, rows, err := s.ImportResults(ctx, scopeOf(t, s, tt.user), tt.user.ID, tt.imp.ID)
+			if tt.want == nil {
+				if models.ErrorKind(err) != models.KindNotFound || listed != nil {
+					t.Fatalf("got %d rows, %v, listed %v; want not found", len(rows), err, listed != nil)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			findings := 0
+			for _, r := range rows {
+				names = append(names, r.Name)
+				if r.AccountID == nil && len(r.Findings) != 1 {
+					t.Errorf("%s: findings %+v, want its one finding", r.Name, r.Findings)
+				}
+				findings += len(r.Findings)
+			}
+			if strings.Join(names, "、") != strings.Join(tt.want, "、") {
+				t.Fatalf("rows %v, want %v", names, tt.want)
+			}
+			if imp.Accounts != len(tt.want) || imp.Findings != findings {
+				t.Fatalf("import counted %d accounts, %d findings; want %d, %d", imp.Accounts, imp.Findings, len(tt.want), findings)
+			}
+			// The list shows the import, counted the same way.
+			if listed == nil || listed.Accounts != imp.Accounts || listed.Findings != imp.Findings {
+				t.Fatalf("listed as %+v; the page counts %d accounts, %d findings", listed, imp.Accounts, imp.Findings)
+			}
+		})
 	}
 }
