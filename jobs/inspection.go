@@ -63,11 +63,24 @@ type inspectSitePayload struct {
 	WebsiteID int64 `json:"website_id"`
 }
 
+// siteRetries is how often a site's crawl may fail before its next try is the last, whose
+// failure records the site as not inspected.
+const siteRetries = 3
+
+// NewInspectSiteTask's MaxRetry is one above siteRetries: asynq archives a task whose retry
+// count has reached MaxRetry on any error, before it asks IsFailure, so without the spare
+// retry the last try that found the crawl slots busy would be archived and its site left
+// pending. Waiting for a slot does not count (IsFailure), and a failed last try records the
+// site and ends with SkipRetry, so the spare retry is never spent on a crawl.
 func NewInspectSiteTask(roundID, websiteID int64) (*asynq.Task, []asynq.Option) {
 	b, _ := json.Marshal(inspectSitePayload{RoundID: roundID, WebsiteID: websiteID})
 	return asynq.NewTask(TypeInspectSite, b), []asynq.Option{
-		asynq.TaskID(fmt.Sprintf("inspect-site:%d:%d", roundID, websiteID)), asynq.Queue(QueueInspection),
-		asynq.MaxRetry(3), asynq.Timeout(siteTaskTimeout)}
+		asynq.TaskID(siteTaskID(roundID, websiteID)), asynq.Queue(QueueInspection),
+		asynq.MaxRetry(siteRetries + 1), asynq.Timeout(siteTaskTimeout)}
+}
+
+func siteTaskID(roundID, websiteID int64) string {
+	return fmt.Sprintf("inspect-site:%d:%d", roundID, websiteID)
 }
 
 // scheduledRoundGap: a scheduled round opened less than this ago is the one to continue, so
@@ -101,10 +114,41 @@ func (h *handlers) inspectRound(ctx context.Context, t *asynq.Task) error {
 	}
 	for _, site := range sites {
 		task, opts := NewInspectSiteTask(roundID, site)
-		if _, err := h.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		_, err := h.Queue.EnqueueContext(ctx, task, opts...)
+		if errors.Is(err, asynq.ErrTaskIDConflict) {
+			err = h.requeueArchived(ctx, QueueInspection, siteTaskID(roundID, site), task, opts)
+		}
+		if err != nil {
 			return err // retried: the tasks already queued keep their ids
 		}
 	}
+	return nil
+}
+
+// requeueArchived queues again a task that asynq archived under the id (its retries used up,
+// say, while its site is still pending): the archived task keeps the id, so queueing it anew
+// is refused and the site would never run again. Any other task under the id is still to run
+// and is left alone. The archived task is replaced rather than run again, so the site has its
+// retries afresh under today's options.
+func (h *handlers) requeueArchived(ctx context.Context, queue, id string, task *asynq.Task, opts []asynq.Option) error {
+	if h.Redis == nil {
+		return nil // no Redis to look in (tests with a queue of their own)
+	}
+	tasks := asynq.NewInspectorFromRedisClient(h.Redis) // a wrapper of the client: nothing to close
+	info, err := tasks.GetTaskInfo(queue, id)
+	if errors.Is(err, asynq.ErrTaskNotFound) || err == nil && info.State != asynq.TaskStateArchived {
+		return nil // done or deleted meanwhile, or still to run
+	}
+	if err != nil {
+		return fmt.Errorf("look up task %s: %w", id, err)
+	}
+	if err := tasks.DeleteTask(queue, id); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
+		return fmt.Errorf("delete archived task %s: %w", id, err)
+	}
+	if _, err := h.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return err
+	}
+	h.Logger.Warn("archived task queued again", "task_id", id, "last_error", info.LastErr)
 	return nil
 }
 
@@ -136,7 +180,7 @@ func (h *handlers) inspectSite(ctx context.Context, t *asynq.Task) error {
 	if err == nil {
 		err = h.Store.FinishSite(ctx, p.RoundID, p.WebsiteID, out, Score)
 	}
-	if err != nil && lastAttempt(ctx) {
+	if n, _ := asynq.GetRetryCount(ctx); err != nil && n >= siteRetries {
 		// The last try (a timeout, say): the site is recorded as not inspected, so that its
 		// round finishes.
 		now := h.Clock.Now()
@@ -146,13 +190,6 @@ func (h *handlers) inspectSite(ctx context.Context, t *asynq.Task) error {
 		}
 	}
 	return err
-}
-
-// lastAttempt reports whether the running task will not be retried after this try.
-func lastAttempt(ctx context.Context) bool {
-	n, ok1 := asynq.GetRetryCount(ctx)
-	limit, ok2 := asynq.GetMaxRetry(ctx)
-	return ok1 && ok2 && n >= limit
 }
 
 // inspect crawls a registered site and judges the week's availability probes.

@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -26,6 +27,23 @@ import (
 type siteFarm struct {
 	mu   sync.Mutex
 	hits map[string]int // host + path
+	// gate, when set, keeps every request waiting until it is closed, so a crawl holds its
+	// slot as long as a test needs; arrived hears of each request that waits.
+	gate    chan struct{}
+	arrived chan struct{}
+}
+
+// hold makes the farm's requests wait until the returned release is called (at the latest
+// when the test ends: a server closes only once its requests are answered).
+func (f *siteFarm) hold(t *testing.T) (release func()) {
+	f.mu.Lock()
+	f.gate, f.arrived = make(chan struct{}), make(chan struct{}, 16)
+	gate := f.gate
+	f.mu.Unlock()
+	var once sync.Once
+	release = func() { once.Do(func() { close(gate) }) }
+	t.Cleanup(release)
+	return release
 }
 
 func (f *siteFarm) serve(t *testing.T, pages map[string]string) *httptest.Server {
@@ -33,7 +51,15 @@ func (f *siteFarm) serve(t *testing.T, pages map[string]string) *httptest.Server
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.hits[r.Host+r.URL.Path]++
+		gate, arrived := f.gate, f.arrived
 		f.mu.Unlock()
+		if gate != nil {
+			select {
+			case arrived <- struct{}{}:
+			default:
+			}
+			<-gate
+		}
 		body, ok := pages[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
@@ -62,7 +88,9 @@ type inspectionWorld struct {
 	faulty, plain, gone string // homepages
 	farm                *siteFarm
 	opt                 asynq.RedisConnOpt
-	busy                atomic.Int32 // site tasks sent back to wait for a crawl slot
+	tasks               *asynq.Inspector
+	busy                atomic.Int32           // site tasks sent back to wait for a crawl slot
+	middleware          []asynq.MiddlewareFunc // put before the real handlers in every worker
 }
 
 func newInspectionWorld(t *testing.T) *inspectionWorld {
@@ -100,10 +128,11 @@ func newInspectionWorld(t *testing.T) *inspectionWorld {
 	r := storetest.NewRedis(t)
 	client := asynq.NewClient(r.Opt)
 	t.Cleanup(func() { client.Close() })
-	deps := jobs.Deps{Store: store, Queue: client, Clock: models.SystemClock{}, Sender: &jobs.Sender{},
+	tasks := asynq.NewInspectorFromRedisClient(r.Client)
+	deps := jobs.Deps{Store: store, Queue: client, Redis: r.Client, Clock: models.SystemClock{}, Sender: &jobs.Sender{},
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Inspector: inspector.New(inspector.Config{MaxPages: 50, MaxDuration: time.Minute, Timeout: 5 * time.Second})}
-	return &inspectionWorld{store: store, client: client, deps: deps, admin: admin, farm: farm, opt: r.Opt,
+	return &inspectionWorld{store: store, client: client, deps: deps, admin: admin, farm: farm, opt: r.Opt, tasks: tasks,
 		faulty: faulty.URL + "/", plain: plain.URL + "/", gone: gone.URL + "/"}
 }
 
@@ -120,6 +149,7 @@ func (w *inspectionWorld) workers(t *testing.T, n int) {
 				}
 			})})
 		mux := asynq.NewServeMux()
+		mux.Use(w.middleware...)
 		jobs.Register(mux, w.deps)
 		if err := srv.Start(mux); err != nil {
 			t.Fatal(err)
@@ -141,11 +171,17 @@ func (w *inspectionWorld) round(t *testing.T) *models.InspectionRound {
 	if _, err := w.client.Enqueue(task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		t.Fatal(err)
 	}
+	return w.finished(t, round.ID)
+}
+
+// finished waits until the round has finished and returns it.
+func (w *inspectionWorld) finished(t *testing.T, roundID int64) *models.InspectionRound {
+	t.Helper()
 	waitUntil(t, "the round to finish", func() bool {
-		r, err := w.store.Round(ctx, round.ID)
+		r, err := w.store.Round(context.Background(), roundID)
 		return err == nil && r.Status == models.RoundFinished
 	})
-	r, _ := w.store.Round(ctx, round.ID)
+	r, _ := w.store.Round(context.Background(), roundID)
 	return r
 }
 
@@ -241,6 +277,185 @@ func TestSitesWaitForAFreeCrawlSlot(t *testing.T) {
 	}
 	// How often a site found the slot taken depends on timing: logged, not asserted.
 	t.Logf("site tasks sent back to wait: %d", w.busy.Load())
+}
+
+// siteID is the id of the registered site with the homepage.
+func (w *inspectionWorld) siteID(t *testing.T, home string) int64 {
+	t.Helper()
+	sites, err := w.store.InspectionSites(context.Background(), models.Scope{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sites {
+		if s.HomeURL == home {
+			return s.ID
+		}
+	}
+	t.Fatalf("no site %s", home)
+	return 0
+}
+
+// siteTaskState is the asynq state of a site's task in a round ("" when Redis holds none).
+func (w *inspectionWorld) siteTaskState(t *testing.T, roundID, websiteID int64) (asynq.TaskState, string) {
+	t.Helper()
+	info, err := w.tasks.GetTaskInfo(jobs.QueueInspection, fmt.Sprintf("inspect-site:%d:%d", roundID, websiteID))
+	if errors.Is(err, asynq.ErrTaskNotFound) {
+		return 0, ""
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.State, info.LastErr
+}
+
+// forSite puts wrap in front of the real handler of one site's inspection tasks.
+func forSite(websiteID int64, wrap func(ctx context.Context, task *asynq.Task, next asynq.Handler) error) asynq.MiddlewareFunc {
+	return func(next asynq.Handler) asynq.Handler {
+		return asynq.HandlerFunc(func(ctx context.Context, task *asynq.Task) error {
+			var p struct {
+				WebsiteID int64 `json:"website_id"`
+			}
+			if task.Type() != jobs.TypeInspectSite || json.Unmarshal(task.Payload(), &p) != nil || p.WebsiteID != websiteID {
+				return next.ProcessTask(ctx, task)
+			}
+			return wrap(ctx, task, next)
+		})
+	}
+}
+
+// A site whose crawl fails on every try (here it outlasts a shortened task timeout) is
+// recorded as not inspected after its last try, four crawls in all, and its round finishes.
+func TestSiteFailingEveryTryIsRecordedAsFailed(t *testing.T) {
+	w := newInspectionWorld(t)
+	ctx := context.Background()
+	plain := w.siteID(t, w.plain)
+	release := w.farm.hold(t)
+	var crawls atomic.Int32
+	w.middleware = []asynq.MiddlewareFunc{forSite(plain, func(ctx context.Context, task *asynq.Task, next asynq.Handler) error {
+		ctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		defer cancel()
+		err := next.ProcessTask(ctx, task)
+		if !errors.Is(err, jobs.ErrCrawlersBusy) {
+			crawls.Add(1)
+		}
+		return err
+	})}
+	w.workers(t, 1)
+	round, err := jobs.StartRound(ctx, w.store, w.client, models.Scope{All: true}, w.admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the plain site to be given up", func() bool {
+		res, _ := w.findings(t, round.ID, w.plain)
+		return res.Status != models.ResultPending
+	})
+	release()
+	r := w.finished(t, round.ID)
+	res, _ := w.findings(t, round.ID, w.plain)
+	if res.Status != models.ResultFailed || !strings.HasPrefix(res.Error, "检查失败：") || crawls.Load() != 4 {
+		t.Fatalf("the failing site after %d crawls: %+v", crawls.Load(), res)
+	}
+	if r.SitesDone != 2 || r.SitesFailed != 1 {
+		t.Fatalf("round: %+v", r)
+	}
+}
+
+// A site task that failed for real on every try but the last, and on the last finds every
+// crawl slot busy, waits for a slot like any other: asynq archives a task whose retries are
+// used up before it asks IsFailure, and an archived task would leave its site pending and its
+// round running for good.
+func TestLastTryOfASiteWaitsForACrawlSlot(t *testing.T) {
+	w := newInspectionWorld(t)
+	w.deps.MaxCrawls = 1
+	ctx := context.Background()
+	gone := w.siteID(t, w.gone)
+	release := w.farm.hold(t) // the other two sites' crawls hold the one slot until released
+	lastTryBusy := make(chan struct{})
+	var once sync.Once
+	w.middleware = []asynq.MiddlewareFunc{forSite(gone, func(ctx context.Context, task *asynq.Task, next asynq.Handler) error {
+		// Three real failures (timeouts, say, here without the 40 minutes each), then the
+		// last try, once another site's crawl holds the slot.
+		if n, _ := asynq.GetRetryCount(ctx); n < 3 {
+			return errors.New("simulated crawl timeout")
+		}
+		select {
+		case <-w.farm.arrived:
+		case <-time.After(10 * time.Second):
+		}
+		err := next.ProcessTask(ctx, task)
+		if errors.Is(err, jobs.ErrCrawlersBusy) {
+			once.Do(func() { close(lastTryBusy) })
+		}
+		return err
+	})}
+	w.workers(t, 1)
+	round, err := jobs.StartRound(ctx, w.store, w.client, models.Scope{All: true}, w.admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-lastTryBusy:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the site's last try never found the crawl slot busy")
+	}
+	release()
+	waitUntil(t, "the round to finish", func() bool {
+		if state, lastErr := w.siteTaskState(t, round.ID, gone); state == asynq.TaskStateArchived {
+			t.Fatalf("the site task was archived (%s); its round would never finish", lastErr)
+		}
+		r, err := w.store.Round(ctx, round.ID)
+		return err == nil && r.Status == models.RoundFinished
+	})
+	r, _ := w.store.Round(ctx, round.ID)
+	res, findings := w.findings(t, round.ID, w.gone)
+	if r.SitesDone != 3 || r.SitesFailed != 0 || res.Status != models.ResultDone || len(findings) == 0 {
+		t.Fatalf("round %+v; the waiting site: %+v with %d kinds of findings", r, res, len(findings))
+	}
+}
+
+// A site task that asynq archived (after its retries, a lost worker, or by hand) while its
+// site is still pending runs again when the round is resumed, as the half-hourly probe task
+// resumes every running round: queueing it again under its id alone is refused.
+func TestResumedRoundRunsAnArchivedSiteTaskAgain(t *testing.T) {
+	w := newInspectionWorld(t)
+	ctx := context.Background()
+	round, _, err := w.store.StartRound(ctx, models.RoundOnDemand, models.Scope{All: true}, &w.admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The round task queues the site tasks in Redis; no worker runs yet.
+	mux := asynq.NewServeMux()
+	jobs.Register(mux, w.deps)
+	task, _ := jobs.NewInspectRoundTask(round.ID)
+	if err := mux.ProcessTask(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+	plain := w.siteID(t, w.plain)
+	if err := w.tasks.ArchiveTask(jobs.QueueInspection, fmt.Sprintf("inspect-site:%d:%d", round.ID, plain)); err != nil {
+		t.Fatal(err)
+	}
+	w.workers(t, 1)
+	waitUntil(t, "the other two sites", func() bool {
+		r, err := w.store.Round(ctx, round.ID)
+		return err == nil && r.SitesDone == 2
+	})
+	if state, _ := w.siteTaskState(t, round.ID, plain); state != asynq.TaskStateArchived {
+		t.Fatalf("the plain site's task: %v, want archived", state)
+	}
+	if _, err := w.client.Enqueue(jobs.NewProbeSitesTask()); err != nil {
+		t.Fatal(err)
+	}
+	w.finished(t, round.ID)
+	waitUntil(t, "the plain site's probe", func() bool {
+		ps, _ := w.store.Probes(ctx, plain, time.Now().Add(-time.Hour))
+		return len(ps) == 1
+	})
+	// The homepage was read twice: by the probe and by the one crawl.
+	res, _ := w.findings(t, round.ID, w.plain)
+	host := strings.TrimSuffix(strings.TrimPrefix(w.plain, "http://"), "/")
+	if res.Status != models.ResultDone || res.Pages == 0 || w.farm.count(host+"/") != 2 {
+		t.Fatalf("the plain site: %+v, homepage fetched %d times", res, w.farm.count(host+"/"))
+	}
 }
 
 func TestDismissedFindingStaysDismissedInTheNextRound(t *testing.T) {
