@@ -45,7 +45,7 @@ func NewInspectRoundTask(roundID int64) (*asynq.Task, []asynq.Option) {
 	b, _ := json.Marshal(inspectRoundPayload{RoundID: roundID})
 	opts := []asynq.Option{asynq.Queue(QueueReminders), asynq.MaxRetry(10), asynq.Timeout(5 * time.Minute)}
 	if roundID != 0 {
-		opts = append(opts, asynq.TaskID("inspect-round:"+strconv.FormatInt(roundID, 10)))
+		opts = append(opts, asynq.TaskID(roundTaskID(roundID)))
 	}
 	return asynq.NewTask(TypeInspectRound, b), opts
 }
@@ -78,6 +78,8 @@ func NewInspectSiteTask(roundID, websiteID int64) (*asynq.Task, []asynq.Option) 
 		asynq.TaskID(siteTaskID(roundID, websiteID)), asynq.Queue(QueueInspection),
 		asynq.MaxRetry(siteRetries + 1), asynq.Timeout(siteTaskTimeout)}
 }
+
+func roundTaskID(roundID int64) string { return "inspect-round:" + strconv.FormatInt(roundID, 10) }
 
 func siteTaskID(roundID, websiteID int64) string {
 	return fmt.Sprintf("inspect-site:%d:%d", roundID, websiteID)
@@ -323,7 +325,13 @@ func (h *handlers) resumeRounds(ctx context.Context) error {
 	}
 	for _, id := range rounds {
 		task, opts := NewInspectRoundTask(id)
-		if _, err := h.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		_, err := h.Queue.EnqueueContext(ctx, task, opts...)
+		if errors.Is(err, asynq.ErrTaskIDConflict) {
+			// A round task archived after its retries (days without the database) would
+			// otherwise hold its id, and the round, for good.
+			err = h.requeueArchived(ctx, QueueReminders, roundTaskID(id), task, opts)
+		}
+		if err != nil {
 			return err
 		}
 	}

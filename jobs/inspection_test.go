@@ -458,6 +458,29 @@ func TestResumedRoundRunsAnArchivedSiteTaskAgain(t *testing.T) {
 	}
 }
 
+// A round task archived after its retries (the database away for days, say) holds its task id:
+// resuming the round queues it again, and the round finishes.
+func TestResumedRoundRunsAnArchivedRoundTaskAgain(t *testing.T) {
+	w := newInspectionWorld(t)
+	ctx := context.Background()
+	round, _, err := w.store.StartRound(ctx, models.RoundOnDemand, models.Scope{All: true}, &w.admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, opts := jobs.NewInspectRoundTask(round.ID)
+	if _, err := w.client.Enqueue(task, opts...); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.tasks.ArchiveTask(jobs.QueueReminders, fmt.Sprintf("inspect-round:%d", round.ID)); err != nil {
+		t.Fatal(err)
+	}
+	w.workers(t, 1)
+	if _, err := w.client.Enqueue(jobs.NewProbeSitesTask()); err != nil {
+		t.Fatal(err)
+	}
+	w.finished(t, round.ID)
+}
+
 func TestDismissedFindingStaysDismissedInTheNextRound(t *testing.T) {
 	w := newInspectionWorld(t)
 	w.workers(t, 1)

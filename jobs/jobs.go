@@ -34,7 +34,7 @@ type Enqueuer interface {
 type Deps struct {
 	Store  *models.Store
 	Queue  Enqueuer
-	Redis  redis.UniversalClient // for the reconciler's check of which tasks exist
+	Redis  redis.UniversalClient // for the reconciler's check of which tasks exist, and to find archived inspection tasks
 	Sender *Sender
 	Clock  models.Clock
 	Logger *slog.Logger
