@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"maps"
 	"net/http"
 	"net/http/cookiejar"
@@ -263,5 +264,54 @@ func TestRequirementsTemplatePage(t *testing.T) {
 	}
 	if resp, body := a.postFormFrom("/staff/circulars/template", map[string]string{"region": "999999", "requirements": "（一）没有的地区。"}, nil, "same-origin"); resp.StatusCode != 400 || !strings.Contains(body, "没有该地区") {
 		t.Fatalf("unknown region: %d", resp.StatusCode)
+	}
+}
+
+// Publishing hands the 整改通知's e-mails and webhook posts to the queue once committed, as
+// reminders do with theirs: a delivery task for each delivery the store recorded.
+func TestPublishingQueuesTheNoticeDeliveries(t *testing.T) {
+	q := &recordingQueue{}
+	a := newTestApp(t, withInspection(t), withQueue(q))
+	ctx := context.Background()
+	a.Store.EmailEnabled = true
+	staff, err := a.Store.Authenticate(ctx, "gzw-staff", demoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Store.SetEmail(ctx, staff.ID, "staff@gzw.example.cn"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Store.AddWebhook(ctx, *staff.UnitID, 0, "https://robot.example.cn/send?key=gzw"); err != nil {
+		t.Fatal(err)
+	}
+	_, body := a.api("POST", "/api/v1/circulars", a.apiLogin("sc-supervisor"), `{"period":"2025Q1","cutoff":"2025-03-20"}`)
+	a.loginPage("sc-supervisor")
+	if resp, _ := a.postFormFrom("/staff/circulars/"+jsonNumber(body["id"])+"/publish", nil, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish: %d", resp.StatusCode)
+	}
+
+	var recorded []string
+	rows, err := a.Store.SQLDB().Query("SELECT id, status FROM deliveries ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var status string
+		rows.Scan(&id, &status)
+		if status != "pending" {
+			t.Errorf("delivery %d is %s before any worker ran", id, status)
+		}
+		recorded = append(recorded, "dlv:"+strconv.FormatInt(id, 10))
+	}
+	var queued []string
+	for _, id := range q.ids {
+		if strings.HasPrefix(id, "dlv:") {
+			queued = append(queued, id)
+		}
+	}
+	if len(recorded) != 2 || strings.Join(queued, ",") != strings.Join(recorded, ",") {
+		t.Fatalf("queued %v; the store recorded %v (want the e-mail and the webhook post)", queued, recorded)
 	}
 }

@@ -85,6 +85,9 @@ func New(d Deps) (http.Handler, error) {
 		d.Inspection = models.InspectionTables{Store: d.Store}
 	}
 	circulars := &circularHandlers{ui: u, store: d.Store, inspection: d.Inspection, clock: d.Clock}
+	if d.Scheduler != nil {
+		circulars.deliveries = d.Scheduler
+	}
 	rectifications := &rectificationHandlers{ui: u, store: d.Store, clock: d.Clock}
 	signedIn, inScope := u.require(), sessions.staffSession()
 	supervisors := u.require(models.RoleSupervisor, models.RoleAdmin)

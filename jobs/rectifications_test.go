@@ -6,6 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,7 +19,8 @@ import (
 )
 
 // publishSichuanQ1 publishes 四川省's 2025 Q1 circular: three units get a rectification due
-// Wednesday 2025-04-30, the last working day before the 五一 break.
+// Wednesday 2025-04-30, the last working day before the 五一 break. The 整改通知's deliveries are
+// handed to the queue as the web side does, and not yet run.
 func (w *world) publishSichuanQ1() []models.RectificationRow {
 	w.t.Helper()
 	ctx, sup := context.Background(), w.users["sc-supervisor"]
@@ -25,9 +29,11 @@ func (w *world) publishSichuanQ1() []models.RectificationRow {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	if _, err := w.store.PublishCircular(ctx, sup, sc, rec.ID); err != nil {
+	_, deliveries, err := w.store.PublishCircular(ctx, sup, sc, rec.ID)
+	if err != nil {
 		w.t.Fatal(err)
 	}
+	w.sched.Deliveries(ctx, deliveries)
 	rows, err := w.store.Rectifications(ctx, sc)
 	if err != nil || len(rows) != 3 {
 		w.t.Fatalf("%d rectifications (%v)", len(rows), err)
@@ -162,19 +168,141 @@ func TestRectificationRemindersThroughWorkingDaysAndAHoliday(t *testing.T) {
 		t.Fatalf("after 国资委 reported: 国资委 %d, 泸州 %d", count("gzw-staff"), count("lz-staff"))
 	}
 
-	// Every delivery went out once: 国资委's webhook got its six, its staff six e-mails.
+	// Every delivery went out once: 国资委's webhook got the 整改通知 of publishing and its six
+	// reminders, its staff seven e-mails.
 	if n := w.count("SELECT COUNT(*) FROM deliveries WHERE status <> 'sent' OR attempts <> 1"); n != 0 {
 		t.Fatalf("%d deliveries not sent exactly once", n)
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(posts) != 6 || !strings.HasPrefix(posts[0], "【找错】整改报告即将到期") || !strings.HasPrefix(posts[5], "【找错】整改催办（第 4 次）") {
+	if len(posts) != 7 || !strings.HasPrefix(posts[0], "【找错】整改通知") || !strings.HasPrefix(posts[1], "【找错】整改报告即将到期") || !strings.HasPrefix(posts[6], "【找错】整改催办（第 4 次）") {
 		t.Fatalf("webhook posts: %q", posts)
 	}
 	box.mu.Lock()
 	defer box.mu.Unlock()
-	if len(box.mails) != 6 || box.mails[0].To != "staff@gzw.example.cn" || !strings.HasPrefix(box.mails[1].Subject, "整改报告逾期未交") {
+	if len(box.mails) != 7 || box.mails[0].To != "staff@gzw.example.cn" || !strings.HasPrefix(box.mails[0].Subject, "整改通知") || !strings.HasPrefix(box.mails[2].Subject, "整改报告逾期未交") {
 		t.Fatalf("mails: %+v", box.mails)
+	}
+}
+
+// deliveryTargets lists, by the rectification page each links to, the channel and target of the
+// deliveries after afterID, sorted.
+func (w *world) deliveryTargets(afterID int64) map[string][]string {
+	w.t.Helper()
+	rows, err := w.store.SQLDB().Query("SELECT channel, target, body FROM deliveries WHERE id > ? ORDER BY id", afterID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var channel, target, body string
+		if err := rows.Scan(&channel, &target, &body); err != nil {
+			w.t.Fatal(err)
+		}
+		link := body[strings.LastIndex(body, "\n")+1:]
+		out[link] = append(out[link], channel+" "+target)
+	}
+	for _, targets := range out {
+		slices.Sort(targets)
+	}
+	return out
+}
+
+// The 整改通知 of publishing goes the way of the rectification's reminders: besides the in-app
+// notice, an e-mail to each of the unit's people with an address and a post to the unit's
+// webhook, recorded with the items and sent by the worker. A unit with neither gets neither.
+func TestRectificationNoticeOnPublishIsDeliveredAsRemindersAre(t *testing.T) {
+	var mu sync.Mutex
+	posts := map[string][]string{} // by the webhook's key
+	robot := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		var m struct {
+			Text struct{ Content string } `json:"text"`
+		}
+		b, _ := io.ReadAll(r.Body)
+		json.Unmarshal(b, &m)
+		mu.Lock()
+		posts[r.URL.Query().Get("key")] = append(posts[r.URL.Query().Get("key")], m.Text.Content)
+		mu.Unlock()
+		rw.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
+	}))
+	defer robot.Close()
+	box, addr := startMailbox(t)
+
+	w := newWorld(t, "2025-03-25 10:00:00")
+	ctx := context.Background()
+	cfg, err := jobs.ParseSMTPURL("smtp://" + addr + "?from=noreply@zc.example.cn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.deps.Sender.SMTP, w.deps.Sender.HTTP = cfg, robot.Client()
+	w.store.EmailEnabled = true
+	w.addUser("lz-staff", models.RoleUnitStaff, "泸州市人民政府办公室")
+	for user, addr := range map[string]string{"gzw-staff": "staff@gzw.example.cn", "lz-staff": "staff@lz.example.cn"} {
+		if err := w.store.SetEmail(ctx, w.users[user].ID, addr); err != nil { // gzw-reviewer has none
+			t.Fatal(err)
+		}
+	}
+	unitID := func(name string) int64 {
+		var id int64
+		if err := w.store.SQLDB().QueryRow("SELECT id FROM units WHERE name = ?", name).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	for key, unit := range map[string]string{"gzw": "四川省政府国有资产监督管理委员会", "lz": "泸州市人民政府办公室"} {
+		if err := w.store.AddWebhook(ctx, unitID(unit), 0, robot.URL+"/send?key="+key); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	rows := w.publishSichuanQ1()
+	link := map[string]string{}
+	for _, r := range rows {
+		link[r.UnitName] = "/staff/rectifications/" + strconv.FormatInt(r.ID, 10)
+	}
+	gzw, lz, gdj := link["四川省政府国有资产监督管理委员会"], link["泸州市人民政府办公室"], link["四川省广播电视局"]
+	hook := robot.URL + "/send?key="
+	want := map[string][]string{
+		gzw: {"email staff@gzw.example.cn", "webhook " + hook + "gzw"},
+		lz:  {"email staff@lz.example.cn", "webhook " + hook + "lz"},
+	}
+	notices := w.deliveryTargets(0)
+	if !reflect.DeepEqual(notices, want) || gdj == "" {
+		t.Fatalf("the notices' deliveries: %v, want %v", notices, want)
+	}
+	if n := w.count("SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND subject LIKE '整改通知：%'"); n != 4 {
+		t.Fatalf("%d notice deliveries pending before the worker ran, want 4", n)
+	}
+
+	// The worker sends them, once each.
+	w.queue.runDue(t, w.mux, w.clock.Now())
+	if n := w.count("SELECT COUNT(*) FROM deliveries WHERE status <> 'sent' OR attempts <> 1"); n != 0 {
+		t.Fatalf("%d notice deliveries not sent exactly once", n)
+	}
+	box.mu.Lock()
+	var mails []string
+	for _, m := range box.mails {
+		mails = append(mails, m.To+" "+m.Subject)
+	}
+	box.mu.Unlock()
+	slices.Sort(mails)
+	if len(mails) != 2 || mails[0] != "staff@gzw.example.cn 整改通知：四川省政府国有资产监督管理委员会" || !strings.HasPrefix(mails[1], "staff@lz.example.cn 整改通知：") {
+		t.Fatalf("mails: %q", mails)
+	}
+	mu.Lock()
+	if len(posts) != 2 || len(posts["gzw"]) != 1 || len(posts["lz"]) != 1 || !strings.HasPrefix(posts["gzw"][0], "【找错】整改通知") ||
+		!strings.Contains(posts["gzw"][0], "请于 2025年4月30日 前提交整改报告") || !strings.HasSuffix(posts["lz"][0], lz) {
+		t.Fatalf("webhook posts: %q", posts)
+	}
+	mu.Unlock()
+
+	// The 到期提醒 on the deadline's day reaches the very same addresses and webhooks.
+	var last int64
+	w.store.SQLDB().QueryRow("SELECT MAX(id) FROM deliveries").Scan(&last)
+	w.tick("2025-04-30 10:00")
+	if reminders := w.deliveryTargets(last); !reflect.DeepEqual(reminders, notices) {
+		t.Fatalf("the 到期提醒's deliveries %v differ from the notices' %v", reminders, notices)
 	}
 }
 

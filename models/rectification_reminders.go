@@ -71,6 +71,13 @@ func SuperviseLevel(urge int, set Settings) int {
 	return 0
 }
 
+// rectificationNotice writes the 整改通知 a unit gets when a circular that names it is published.
+func rectificationNotice(issuer string, r *Rectification) ReminderMessage {
+	return ReminderMessage{Kind: "rectification", Link: fmt.Sprintf("/staff/rectifications/%d", r.ID),
+		Title: "整改通知：" + r.Subject,
+		Body:  fmt.Sprintf("%s 通报了贵单位的问题（%s），请于 %s 前提交整改报告。", issuer, r.Problems, ChineseDate(r.DueOn))}
+}
+
 // rectificationText writes a rectification reminder's message.
 func rectificationText(st RectificationStage, r *RectificationRow, workingDaysLate int) ReminderMessage {
 	m := ReminderMessage{Kind: "rectification", Link: fmt.Sprintf("/staff/rectifications/%d", r.ID)}

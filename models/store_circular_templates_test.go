@@ -52,7 +52,7 @@ func TestRequirementsTemplateFeedsNewDrafts(t *testing.T) {
 	if _, err := s.SaveCircularText(ctx, sup, sc, rec.ID, text); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil {
+	if _, _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil {
 		t.Fatal(err)
 	}
 	if draft(province) != "（一）上期通报中的要求。" || source(province) != models.RequirementsFromPublished {

@@ -239,10 +239,12 @@ func (s *Store) RefreshCircular(ctx context.Context, u *User, sc Scope, src Insp
 }
 
 // PublishCircular freezes a draft: its placeholders are filled for good, and neither figures nor
-// text change afterwards. Every unit its attachment names gets a rectification item, in the same
-// transaction.
-func (s *Store) PublishCircular(ctx context.Context, u *User, sc Scope, id int64) (*CircularRecord, error) {
-	return s.editDraft(ctx, u, sc, id, func(tx *gorm.DB, rec *CircularRecord) error {
+// text change afterwards. Every unit its attachment names gets a rectification item and its
+// 整改通知, in the same transaction. It returns the notices' deliveries (e-mails, webhook posts)
+// for the caller to hand to the queue once committed, as reminders do.
+func (s *Store) PublishCircular(ctx context.Context, u *User, sc Scope, id int64) (*CircularRecord, []int64, error) {
+	var deliveries []int64
+	rec, err := s.editDraft(ctx, u, sc, id, func(tx *gorm.DB, rec *CircularRecord) error {
 		c, err := rec.Circular()
 		if err != nil {
 			return err
@@ -254,8 +256,13 @@ func (s *Store) PublishCircular(ctx context.Context, u *User, sc Scope, id int64
 		now := s.now()
 		rec.setText(t)
 		rec.Status, rec.PublishedBy, rec.PublishedAt = CircularPublishedStatus, &u.ID, &now
-		return s.openRectifications(tx, rec, &c.Figures)
+		deliveries, err = s.openRectifications(tx, rec, &c.Figures)
+		return err
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return rec, deliveries, nil
 }
 
 // CorrectCircular starts a correction of a published circular: a new draft version with the

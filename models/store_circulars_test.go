@@ -75,10 +75,10 @@ func TestCircularDraftEditRefreshPublishCorrect(t *testing.T) {
 		t.Fatalf("after refresh: %q", got)
 	}
 
-	if _, err := s.PublishCircular(ctx, r.u["gzw-staff"], sc, rec.ID); models.ErrorKind(err) != models.KindForbidden {
+	if _, _, err := s.PublishCircular(ctx, r.u["gzw-staff"], sc, rec.ID); models.ErrorKind(err) != models.KindForbidden {
 		t.Fatalf("unit staff publishing: %v", err)
 	}
-	if rec, err = s.PublishCircular(ctx, sup, sc, rec.ID); err != nil || !rec.Published() || rec.PublishedAt == nil {
+	if rec, _, err = s.PublishCircular(ctx, sup, sc, rec.ID); err != nil || !rec.Published() || rec.PublishedAt == nil {
 		t.Fatalf("publish: %+v %v", rec, err)
 	}
 	if strings.Contains(rec.Overview, "{{") || rec.Overview != "本季度共收到留言2条。" {

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -66,11 +65,14 @@ type RectificationRow struct {
 }
 
 // openRectifications opens, inside the publishing transaction, an item for every unit the
-// circular's attachment names, due at the end of its deadline, and tells the unit's people.
-func (s *Store) openRectifications(tx *gorm.DB, rec *CircularRecord, f *CircularFigures) error {
+// circular's attachment names, due at the end of its deadline, and sends the unit the 整改通知
+// the way its later reminders go: in-app, by e-mail and to the unit's webhook. The deliveries are
+// written in the same transaction, so a process that dies after the commit loses none (the
+// reconciler queues what is still pending); it returns them for the caller to hand to the queue.
+func (s *Store) openRectifications(tx *gorm.DB, rec *CircularRecord, f *CircularFigures) ([]int64, error) {
 	due, err := ParseDate(rec.Deadline)
 	if err != nil {
-		return Invalid("deadline", "整改期限应为 YYYY-MM-DD")
+		return nil, Invalid("deadline", "整改期限应为 YYYY-MM-DD")
 	}
 	type item struct {
 		kind             string
@@ -94,35 +96,29 @@ func (s *Store) openRectifications(tx *gorm.DB, rec *CircularRecord, f *Circular
 		}
 	}
 	now := s.now()
+	var deliveries []int64
 	for _, name := range order {
 		var unit Unit
 		if err := tx.Where("name = ?", name).Take(&unit).Error; err != nil {
 			if ErrorKind(translate(err, "")) == KindNotFound {
 				continue // a unit outside the registry has no one to report back
 			}
-			return translate(err, "rectification unit")
+			return nil, translate(err, "rectification unit")
 		}
 		it := items[name]
 		r := &Rectification{CircularID: rec.ID, RegionID: rec.RegionID, UnitID: unit.ID, Kind: it.kind,
 			Subject: strings.Join(it.subject, "、"), Problems: strings.Join(it.problem, "；"), DueOn: due.String(),
 			DueAt: due.End().UTC(), Status: RectifyOpen, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Omit("ReportData").Create(r).Error; err != nil {
-			return translate(err, "open rectification")
+			return nil, translate(err, "open rectification")
 		}
-		var users []User
-		if err := tx.Where("unit_id = ? AND disabled = ?", unit.ID, false).Find(&users).Error; err != nil {
-			return translate(err, "rectification users")
+		w := &notifier{tx: tx, unitID: &r.UnitID, regionID: unit.RegionID, now: now, email: s.EmailEnabled}
+		if err := w.toUnit(rectificationNotice(rec.Issuer, r)); err != nil {
+			return nil, translate(err, "rectification notice")
 		}
-		for _, u := range users {
-			n := Notification{UserID: u.ID, Kind: "rectification", Title: "整改通知：" + r.Subject,
-				Body: fmt.Sprintf("%s 通报了贵单位的问题（%s），请于 %s 前提交整改报告。", rec.Issuer, r.Problems, ChineseDate(r.DueOn)),
-				Link: fmt.Sprintf("/staff/rectifications/%d", r.ID), CreatedAt: now}
-			if err := tx.Create(&n).Error; err != nil {
-				return translate(err, "rectification notification")
-			}
-		}
+		deliveries = append(deliveries, w.deliveries...)
 	}
-	return nil
+	return deliveries, nil
 }
 
 // rectificationScope restricts rectifications (alias x, region alias g) to the scope: a unit's

@@ -24,7 +24,7 @@ func TestRectificationsOpenOnPublishAndLateOnesAreNamedNextTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil {
+	if _, _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil {
 		t.Fatal(err)
 	}
 	items, err := s.Rectifications(ctx, sc)
@@ -114,6 +114,42 @@ func TestRectificationsOpenOnPublishAndLateOnesAreNamedNextTime(t *testing.T) {
 	}
 }
 
+// Publishing writes the circular, its rectification items and their 整改通知 (notifications,
+// e-mails, webhook posts) in one transaction: when the last of those writes fails, the circular
+// stays a draft and no item, notification or delivery is left behind.
+func TestPublishingFailsWholeWhenANoticeCannotBeRecorded(t *testing.T) {
+	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	u := demoUsers(t, s)
+	ctx := context.Background()
+	sup := u["sc-supervisor"]
+	sc, _ := s.ScopeOf(ctx, sup)
+	rec, err := s.CreateCircular(ctx, sup, storetest.SichuanInspection(t, s), models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.EmailEnabled = true
+	if err := s.SetEmail(ctx, u["gzw-staff"].ID, "staff@gzw.example.cn"); err != nil {
+		t.Fatal(err)
+	}
+	// Without its table, the notice's e-mail cannot be recorded: the publishing's last write fails.
+	if _, err := s.SQLDB().Exec("DROP TABLE deliveries"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err == nil {
+		t.Fatal("published although the notice's e-mail could not be recorded")
+	}
+	row, err := s.CircularByID(ctx, sc, rec.ID)
+	if err != nil || row.Published() || row.PublishedAt != nil {
+		t.Fatalf("after the failed publishing: %+v %v", row, err)
+	}
+	var items, notes int
+	s.SQLDB().QueryRow("SELECT COUNT(*) FROM rectifications").Scan(&items)
+	s.SQLDB().QueryRow("SELECT COUNT(*) FROM notifications").Scan(&notes)
+	if items != 0 || notes != 0 {
+		t.Fatalf("a failed publishing left %d rectifications and %d notifications", items, notes)
+	}
+}
+
 func mustRegion(t *testing.T, s *models.Store, code string) models.Region {
 	t.Helper()
 	r, err := s.FindRegion(context.Background(), code)
@@ -137,7 +173,7 @@ func TestRectificationRemindersFollowTheCalendar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil { // due Wed 2025-04-30, before the 五一 break
+	if _, _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil { // due Wed 2025-04-30, before the 五一 break
 		t.Fatal(err)
 	}
 	unread := func(user string) int64 {
