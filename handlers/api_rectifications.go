@@ -64,7 +64,7 @@ func (h *rectificationHandlers) apiList(c *gin.Context) {
 
 // apiShow: GET /api/v1/rectifications/{id}.
 func (h *rectificationHandlers) apiShow(c *gin.Context) {
-	id, err := models.ParseCircularID(c.Param("id"))
+	id, err := models.ParseRectificationID(c.Param("id"))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -85,7 +85,7 @@ type apiDecision struct {
 // apiAct: POST /api/v1/rectifications/{id}/{action}: report (the unit's file as multipart, field
 // "report"), accept or return (JSON {"note": ...}). It answers with the rectification as it is now.
 func (h *rectificationHandlers) apiAct(c *gin.Context) {
-	id, err := models.ParseCircularID(c.Param("id"))
+	id, err := models.ParseRectificationID(c.Param("id"))
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -55,7 +55,7 @@ func (h *rectificationHandlers) show(c *gin.Context) {
 }
 
 func (h *rectificationHandlers) showOne(c *gin.Context, code int, errs map[string]string) {
-	id, err := models.ParseCircularID(c.Param("id"))
+	id, err := models.ParseRectificationID(c.Param("id"))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -75,7 +75,7 @@ func (h *rectificationHandlers) showOne(c *gin.Context, code int, errs map[strin
 
 // act is POST /staff/rectifications/:id/:action: report (the unit's upload), accept, return.
 func (h *rectificationHandlers) act(c *gin.Context) {
-	id, err := models.ParseCircularID(c.Param("id"))
+	id, err := models.ParseRectificationID(c.Param("id"))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -109,7 +109,7 @@ func (h *rectificationHandlers) act(c *gin.Context) {
 }
 
 func (h *rectificationHandlers) report(c *gin.Context) {
-	id, err := models.ParseCircularID(c.Param("id"))
+	id, err := models.ParseRectificationID(c.Param("id"))
 	if err != nil {
 		h.fail(c, err)
 		return

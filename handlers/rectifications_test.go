@@ -84,3 +84,31 @@ func TestRectificationPages(t *testing.T) {
 		t.Fatalf("report download: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
+
+// A bad or missing rectification id answers 404 in the rectification's own words, on the pages
+// and in the API, not in the circular's.
+func TestRectificationBadIDIsNotFoundAsARectification(t *testing.T) {
+	a := newTestApp(t)
+	gzw := a.apiLogin("gzw-staff")
+	for _, tc := range []struct{ method, path string }{
+		{"GET", "/api/v1/rectifications/abc"},
+		{"GET", "/api/v1/rectifications/0"},
+		{"GET", "/api/v1/rectifications/-1/report"},
+		{"POST", "/api/v1/rectifications/99999999999999999999/accept"},
+	} {
+		resp, body := a.api(tc.method, tc.path, gzw, "")
+		if msg, _ := body["error"].(string); resp.StatusCode != 404 || !strings.Contains(msg, "没有该整改事项") {
+			t.Errorf("%s %s: %d %v; want 404 naming the 整改事项", tc.method, tc.path, resp.StatusCode, body)
+		}
+	}
+	a.loginPage("gzw-staff")
+	for _, path := range []string{"/staff/rectifications/abc", "/staff/rectifications/0", "/staff/rectifications/1x/report"} {
+		resp, page := a.get(path)
+		if resp.StatusCode != 404 || !strings.Contains(page, "没有该整改事项") || strings.Contains(page, "没有该通报") {
+			t.Errorf("GET %s: %d; want 404 naming the 整改事项", path, resp.StatusCode)
+		}
+	}
+	if resp, page := a.uploadReport("/staff/rectifications/abc/report", "整改报告.pdf", []byte("%PDF-1.4\n%%EOF")); resp.StatusCode != 404 || !strings.Contains(page, "没有该整改事项") {
+		t.Errorf("POST a report to a bad id: %d", resp.StatusCode)
+	}
+}

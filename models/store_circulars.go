@@ -292,16 +292,20 @@ func (s *Store) CorrectCircular(ctx context.Context, u *User, sc Scope, id int64
 var errNotACircular = NotFound("没有该通报，或不在您的管辖范围内")
 
 // ParseCircularID reads a circular's id from a URL.
-func ParseCircularID(raw string) (int64, error) {
+func ParseCircularID(raw string) (int64, error) { return parseURLID(raw, errNotACircular) }
+
+// parseURLID reads a positive id of digits only from a URL; anything else is notFound, worded for
+// what the URL names.
+func parseURLID(raw string, notFound error) (int64, error) {
 	var id int64
 	for _, r := range raw {
 		if r < '0' || r > '9' || id > 1e15 {
-			return 0, errNotACircular
+			return 0, notFound
 		}
 		id = id*10 + int64(r-'0')
 	}
 	if id == 0 {
-		return 0, errNotACircular
+		return 0, notFound
 	}
 	return id, nil
 }

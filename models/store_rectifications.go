@@ -56,6 +56,13 @@ func (r *Rectification) Late(now time.Time) bool {
 	return now.After(r.DueAt)
 }
 
+// errNotARectification answers for a rectification that is not there, or not in the caller's
+// scope, and for a bad id in a URL, which never reaches the database.
+var errNotARectification = NotFound("没有该整改事项，或不在您的管辖范围内")
+
+// ParseRectificationID reads a rectification's id from a URL.
+func ParseRectificationID(raw string) (int64, error) { return parseURLID(raw, errNotARectification) }
+
 // RectificationRow is a rectification as lists show it.
 type RectificationRow struct {
 	Rectification
@@ -161,7 +168,7 @@ func (s *Store) RectificationByID(ctx context.Context, sc Scope, id int64) (*Rec
 		return nil, translate(err, "rectification")
 	}
 	if len(rows) == 0 {
-		return nil, NotFound("没有该整改事项，或不在您的管辖范围内")
+		return nil, errNotARectification
 	}
 	return &rows[0], nil
 }
@@ -261,7 +268,7 @@ func (s *Store) lockRectification(tx *gorm.DB, sc Scope, id int64) (*Rectificati
 		return nil, translate(err, "rectification")
 	}
 	if len(rows) == 0 {
-		return nil, NotFound("没有该整改事项，或不在您的管辖范围内")
+		return nil, errNotARectification
 	}
 	return &rows[0], nil
 }

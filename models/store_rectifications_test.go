@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -205,4 +206,19 @@ func TestRectificationRemindersFollowTheCalendar(t *testing.T) {
 			t.Errorf("%s: %d sent, 国资委 %d unread, 省 %d unread; want %d, %d, %d", step.at, n, unread("gzw-staff"), unread("sc-supervisor"), step.sent, step.gzw, step.sc)
 		}
 	}
+}
+
+func FuzzParseRectificationID(f *testing.F) {
+	for _, s := range []string{"1", "0", "abc", "99999999999999999999", "-1", "１"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		id, err := models.ParseRectificationID(raw)
+		if err == nil && (id <= 0 || strconv.FormatInt(id, 10) != strings.TrimLeft(raw, "0")) {
+			t.Fatalf("%q read as %d", raw, id)
+		}
+		if err != nil && (models.ErrorKind(err) != models.KindNotFound || !strings.Contains(err.Error(), "整改事项")) {
+			t.Fatalf("%q refused as %v", raw, err)
+		}
+	})
 }
