@@ -79,7 +79,9 @@ func (h *circularHandlers) showPage(c *gin.Context, code int, p circularsPage) {
 		form = map[string]string{"period": strconv.Itoa(prev.Year()) + "Q" + strconv.Itoa((int(prev.Month())+2)/3), "decimals": "2"}
 	}
 	u := currentUser(c)
-	p.Rows, p.CanIssue, p.Form, p.IsAdmin = rows, u.Role == models.RoleSupervisor, form, u.Role == models.RoleAdmin
+	// A supervisor drafts the circulars of their own region (CreateCircular).
+	canIssue := u.RegionID != nil && models.MayIssueCircular(u, *u.RegionID)
+	p.Rows, p.CanIssue, p.Form, p.IsAdmin = rows, canIssue, form, u.Role == models.RoleAdmin
 	if u.RegionID != nil {
 		if p.Template, err = h.store.RequirementsTemplateOf(c.Request.Context(), *u.RegionID); err != nil {
 			h.fail(c, err)
@@ -183,7 +185,7 @@ func (h *circularHandlers) showOne(c *gin.Context, code int, posted *models.Circ
 		return
 	}
 	u := currentUser(c)
-	mine := u.Role == models.RoleSupervisor && u.RegionID != nil && *u.RegionID == row.RegionID
+	mine := models.MayIssueCircular(u, row.RegionID)
 	p := circularPage{Row: row, Circular: circ, Filled: circ.Filled(), Doc: circulardoc.Layout(circ), Text: circ.Text,
 		CanEdit: mine && !row.Published(), CanCorrect: mine && row.Published(), Errors: errs}
 	if posted != nil {

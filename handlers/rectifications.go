@@ -67,9 +67,8 @@ func (h *rectificationHandlers) showOne(c *gin.Context, code int, errs map[strin
 	}
 	u := currentUser(c)
 	p := rectificationPage{Row: row, Late: row.Late(h.clock.Now()), Errors: errs,
-		CanSubmit: (u.Role == models.RoleUnitStaff || u.Role == models.RoleUnitReviewer) && u.UnitID != nil && *u.UnitID == row.UnitID &&
-			(row.Status == models.RectifyOpen || row.Status == models.RectifyReturned),
-		CanDecide: u.Role == models.RoleSupervisor && u.RegionID != nil && *u.RegionID == row.RegionID && row.Status == models.RectifySubmitted}
+		CanSubmit: models.MayReportRectification(u, &row.Rectification) && row.AwaitsReport(),
+		CanDecide: models.MayDecideRectification(u, &row.Rectification) && row.Status == models.RectifySubmitted}
 	h.render(c, code, "rectification", page{Title: "整改：" + row.Subject, Active: "rectifications", Content: p})
 }
 

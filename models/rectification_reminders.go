@@ -21,7 +21,7 @@ type RectificationStage struct {
 // it, to the unit and its supervisors (超期提醒); then each working day a 催办, which brings 督办
 // after the configured number, as for tickets.
 func NextRectificationStage(r *Rectification, sent []SentReminder, now time.Time, set Settings, cal *Calendar) (RectificationStage, bool) {
-	if r.Status != RectifyOpen && r.Status != RectifyReturned {
+	if !r.AwaitsReport() {
 		return RectificationStage{}, false
 	}
 	today := DateOf(now)

@@ -75,10 +75,16 @@ type CircularRow struct {
 	RegionName string
 }
 
-// mayIssue checks that the user issues circulars for the region: a supervisor of that region
-// itself. Supervisors above it see its circulars but do not write them.
+// MayIssueCircular reports whether the user issues circulars for the region: a supervisor of that
+// region itself. Supervisors above it see its circulars but do not write them. The pages ask it
+// too, so that they offer what the store allows.
+func MayIssueCircular(u *User, regionID int64) bool {
+	return u.Role == RoleSupervisor && u.RegionID != nil && *u.RegionID == regionID
+}
+
+// mayIssue is MayIssueCircular as the store's refusal.
 func mayIssue(u *User, regionID int64) error {
-	if u.Role != RoleSupervisor || u.RegionID == nil || *u.RegionID != regionID {
+	if !MayIssueCircular(u, regionID) {
 		return Forbidden("只有本地区的主管单位可以起草、修改和发布通报")
 	}
 	return nil

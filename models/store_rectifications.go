@@ -48,6 +48,30 @@ type Rectification struct {
 	UpdatedAt   time.Time
 }
 
+// AwaitsReport reports whether the unit is to report: the item is open, or its report was sent
+// back.
+func (r *Rectification) AwaitsReport() bool {
+	return r.Status == RectifyOpen || r.Status == RectifyReturned
+}
+
+// MayReportRectification reports whether the user reports the rectification: a staff member or
+// reviewer of the unit the circular named. The pages ask it too, so that they offer what the
+// store allows.
+func MayReportRectification(u *User, r *Rectification) bool {
+	return reportsForAUnit(u) && *u.UnitID == r.UnitID
+}
+
+// reportsForAUnit: only a unit's staff and reviewers report rectifications, their own unit's.
+func reportsForAUnit(u *User) bool {
+	return (u.Role == RoleUnitStaff || u.Role == RoleUnitReviewer) && u.UnitID != nil
+}
+
+// MayDecideRectification reports whether the user accepts or sends back the rectification's
+// report: a supervisor of the region whose circular named the unit.
+func MayDecideRectification(u *User, r *Rectification) bool {
+	return u.Role == RoleSupervisor && u.RegionID != nil && *u.RegionID == r.RegionID
+}
+
 // Late reports whether the report came (or has not come) after the deadline, at now.
 func (r *Rectification) Late(now time.Time) bool {
 	if r.SubmittedAt != nil {
@@ -196,10 +220,12 @@ type RectificationUpload struct {
 	Data        []byte
 }
 
+var errMayNotReport = Forbidden("只有被通报单位可以提交整改报告")
+
 // SubmitRectification stores the unit's report; a returned item may be submitted again.
 func (s *Store) SubmitRectification(ctx context.Context, u *User, sc Scope, id int64, up RectificationUpload) error {
-	if u.Role != RoleUnitStaff && u.Role != RoleUnitReviewer {
-		return Forbidden("只有被通报单位可以提交整改报告")
+	if !reportsForAUnit(u) { // refused before the upload is looked at
+		return errMayNotReport
 	}
 	if len(up.Data) == 0 {
 		return Invalid("report", "请选择整改报告文件")
@@ -216,10 +242,10 @@ func (s *Store) SubmitRectification(ctx context.Context, u *User, sc Scope, id i
 		if err != nil {
 			return err
 		}
-		if u.UnitID == nil || *u.UnitID != r.UnitID {
-			return Forbidden("只有被通报单位可以提交整改报告")
+		if !MayReportRectification(u, r) {
+			return errMayNotReport
 		}
-		if r.Status != RectifyOpen && r.Status != RectifyReturned {
+		if !r.AwaitsReport() {
 			return Conflict("整改报告已提交，" + RectifyStatusLabel(r.Status))
 		}
 		now := s.now()
@@ -244,7 +270,7 @@ func (s *Store) DecideRectification(ctx context.Context, u *User, sc Scope, id i
 		if err != nil {
 			return err
 		}
-		if u.Role != RoleSupervisor || u.RegionID == nil || *u.RegionID != r.RegionID {
+		if !MayDecideRectification(u, r) {
 			return Forbidden("只有发布通报的主管单位可以审核整改报告")
 		}
 		if r.Status != RectifySubmitted {

@@ -151,6 +151,45 @@ func TestPublishingFailsWholeWhenANoticeCannotBeRecorded(t *testing.T) {
 	}
 }
 
+// Who reports a rectification and who decides on it, as the store enforces it and the pages
+// offer it: the named unit's staff and reviewers report; the supervisors of the issuing region
+// decide; no one else does either. Only the issuing region's supervisors issue its circulars.
+func TestWhoReportsDecidesAndIssues(t *testing.T) {
+	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	u := demoUsers(t, s)
+	province := mustRegion(t, s, "510000")
+	item := &models.Rectification{UnitID: *u["gzw-staff"].UnitID, RegionID: province.ID, Status: models.RectifyOpen}
+	for _, tc := range []struct {
+		user                  string
+		report, decide, issue bool
+	}{
+		{"gzw-staff", true, false, false},
+		{"gzw-reviewer", true, false, false},
+		{"scgov-staff", false, false, false}, // another unit
+		{"sc-supervisor", false, true, true},
+		{"cd-supervisor", false, false, false}, // a region below: sees, does not decide
+		{"admin", false, false, false},
+	} {
+		t.Run(tc.user, func(t *testing.T) {
+			who := u[tc.user]
+			if got := models.MayReportRectification(who, item); got != tc.report {
+				t.Errorf("reports: %v, want %v", got, tc.report)
+			}
+			if got := models.MayDecideRectification(who, item); got != tc.decide {
+				t.Errorf("decides: %v, want %v", got, tc.decide)
+			}
+			if got := models.MayIssueCircular(who, province.ID); got != tc.issue {
+				t.Errorf("issues the province's circulars: %v, want %v", got, tc.issue)
+			}
+		})
+	}
+	for status, awaits := range map[string]bool{models.RectifyOpen: true, models.RectifyReturned: true, models.RectifySubmitted: false, models.RectifyAccepted: false} {
+		if got := (&models.Rectification{Status: status}).AwaitsReport(); got != awaits {
+			t.Errorf("%s awaits a report: %v, want %v", status, got, awaits)
+		}
+	}
+}
+
 func mustRegion(t *testing.T, s *models.Store, code string) models.Region {
 	t.Helper()
 	r, err := s.FindRegion(context.Background(), code)
