@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -235,17 +236,39 @@ func (h *inspectionHandlers) apiFileEvent(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"event": apiAccountEvent{Kind: e.Kind, Label: models.AccountEventLabel(e.Kind), FiledOn: e.FiledOn, Note: e.Note}})
 }
 
-// apiImport: POST /api/v1/inspection/accounts/import, multipart with "file".
+type apiImport struct {
+	ID         int64      `json:"id"`
+	Filename   string     `json:"filename"`
+	ImportedAt time.Time  `json:"imported_at"`
+	Status     string     `json:"status"` // running, done or failed
+	Error      string     `json:"error,omitempty"`
+	Accounts   int        `json:"accounts"`
+	Checked    int        `json:"checked"`
+	Findings   int        `json:"findings"`
+	FinishedAt *time.Time `json:"finished_at"`
+}
+
+func apiImportOf(imp *models.AccountImport) apiImport {
+	return apiImport{ID: imp.ID, Filename: imp.Filename, ImportedAt: imp.ImportedAt.In(models.Shanghai), Status: imp.Status,
+		Error: imp.Error, Accounts: imp.Accounts, Checked: imp.Checked, Findings: imp.Findings, FinishedAt: shanghai(imp.FinishedAt)}
+}
+
+// apiImport: POST /api/v1/inspection/accounts/import, multipart with "file". The accounts are
+// checked by a worker: 202 with the import, whose GET shows its progress and, once done, its
+// results.
 func (h *inspectionHandlers) apiImport(c *gin.Context) {
-	imp, err := h.runImport(c)
+	imp, err := h.startImport(c)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"import": gin.H{"id": imp.ID, "accounts": imp.Accounts, "findings": imp.Findings}})
+	status := "/api/v1/inspection/imports/" + strconv.FormatInt(imp.ID, 10)
+	c.Header("Location", status)
+	c.JSON(http.StatusAccepted, gin.H{"import": apiImportOf(imp), "status_url": status})
 }
 
-// apiImportResults: GET /api/v1/inspection/imports/{id}.
+// apiImportResults: GET /api/v1/inspection/imports/{id}: the import's state, and its results
+// once done.
 func (h *inspectionHandlers) apiImportResults(c *gin.Context) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -263,6 +286,5 @@ func (h *inspectionHandlers) apiImportResults(c *gin.Context) {
 			"filed_status": r.FiledStatus, "last_post": shanghai(r.LastPost), "interaction": r.Interaction,
 			"reported_online": r.ReportedOnline, "findings": apiFindingsOf(r.Findings)}
 	}
-	c.JSON(http.StatusOK, gin.H{"import": gin.H{"id": imp.ID, "filename": imp.Filename, "imported_at": imp.ImportedAt.In(models.Shanghai),
-		"accounts": imp.Accounts, "findings": imp.Findings}, "results": out})
+	c.JSON(http.StatusOK, gin.H{"import": apiImportOf(imp), "results": out})
 }

@@ -3,6 +3,8 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -231,19 +233,13 @@ func (a *testApp) upload(path, token, name string, data []byte) (*http.Response,
 }
 
 func TestAccountImportRefusesBadFilesAndWritesNothing(t *testing.T) {
-	a := newTestApp(t)
-	menu := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/broken" {
-			http.NotFound(w, r)
-			return
-		}
-		io.WriteString(w, "ok")
-	}))
-	defer menu.Close()
+	q := &taskQueue{}
+	a := newTestApp(t, withQueue(q))
 	a.loginPage("sc-supervisor")
 	count := func() int {
 		var n int
-		a.Store.SQLDB().QueryRow("SELECT (SELECT COUNT(*) FROM media_account_imports) + (SELECT COUNT(*) FROM media_account_results) + (SELECT COUNT(*) FROM inspection_findings)").Scan(&n)
+		a.Store.SQLDB().QueryRow(`SELECT (SELECT COUNT(*) FROM media_account_imports) + (SELECT COUNT(*) FROM media_account_results) +
+			(SELECT COUNT(*) FROM media_account_uploads) + (SELECT COUNT(*) FROM inspection_findings)`).Scan(&n)
 		return n
 	}
 	bad := []struct{ name, file, want string }{
@@ -251,6 +247,7 @@ func TestAccountImportRefusesBadFilesAndWritesNothing(t *testing.T) {
 		{"a bad date", "账号名称,平台,最后更新日期\n四川发布,微信,上周\n", "第2行「最后更新日期」"},
 		{"not a sheet", "%PDF-1.4", "不支持的文件类型"},
 		{"empty", "", "文件为空"},
+		{"headers only", "账号名称,平台\n", "文件中没有账号"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,15 +259,76 @@ func TestAccountImportRefusesBadFilesAndWritesNothing(t *testing.T) {
 			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, tt.want) {
 				t.Fatalf("%d, want 400 naming %q: %s", resp.StatusCode, tt.want, doc(t, body).Find("main").Text())
 			}
+			resp, body = a.upload("/api/v1/inspection/accounts/import", a.apiLogin("sc-supervisor"), name, []byte(tt.file))
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, tt.want) {
+				t.Fatalf("API: %d, want 400 naming %q: %s", resp.StatusCode, tt.want, body)
+			}
 			resp2, m := a.api("POST", "/api/v1/inspection/accounts/import", a.apiLogin("sc-supervisor"), "")
 			if resp2.StatusCode != http.StatusBadRequest || m["error"] == nil {
 				t.Fatalf("API without a file: %d %v", resp2.StatusCode, m)
 			}
-			if n := count(); n != 0 {
-				t.Fatalf("%d rows written by a refused import", n)
+			if n := count(); n != 0 || len(q.tasks) != 0 {
+				t.Fatalf("%d rows written, %d tasks queued by a refused import", n, len(q.tasks))
 			}
 		})
 	}
+}
+
+// taskQueue keeps the tasks the web side queues, for a test to run through the worker's
+// handlers when it chooses.
+type taskQueue struct {
+	mu    sync.Mutex
+	tasks []*asynq.Task
+	ids   []string
+	down  bool // Redis is away: every enqueue fails
+}
+
+func (q *taskQueue) EnqueueContext(_ context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.down {
+		return nil, errors.New("redis: connection refused")
+	}
+	q.tasks = append(q.tasks, t)
+	for _, o := range opts {
+		if o.Type() == asynq.TaskIDOpt {
+			q.ids = append(q.ids, o.Value().(string))
+		}
+	}
+	return &asynq.TaskInfo{}, nil
+}
+
+// runAll runs the queued tasks through the real task handlers, as a worker would.
+func (q *taskQueue) runAll(t *testing.T, a *testApp) {
+	t.Helper()
+	mux := asynq.NewServeMux()
+	jobs.Register(mux, jobs.Deps{Store: a.Store, Queue: q, Clock: a.Clock, Sender: &jobs.Sender{},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	q.mu.Lock()
+	tasks := q.tasks
+	q.tasks = nil
+	q.mu.Unlock()
+	for _, task := range tasks {
+		if err := mux.ProcessTask(context.Background(), task); err != nil {
+			t.Fatalf("task %s: %v", task.Type(), err)
+		}
+	}
+}
+
+// The upload is answered at once with the import checking, its page reloading itself; the
+// worker checks the accounts (menu links fetched) and the page then shows the findings.
+func TestAccountImportIsCheckedByTheWorker(t *testing.T) {
+	q := &taskQueue{}
+	a := newTestApp(t, withQueue(q))
+	menu := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/broken" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, "ok")
+	}))
+	defer menu.Close()
+	a.loginPage("sc-supervisor")
 	today := a.Clock.Now().In(models.Shanghai).Format(time.DateOnly)
 	good := "账号名称,平台,最后更新日期,互动功能,菜单链接,近期发文,实际运行\n" +
 		"四川发布,微信," + today + ",有," + menu.URL + "/broken,各级攻府要落实责任。,在线\n" +
@@ -279,12 +337,80 @@ func TestAccountImportRefusesBadFilesAndWritesNothing(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("good import: %d %s", resp.StatusCode, body)
 	}
-	_, body = a.get(resp.Header.Get("Location"))
+	page := resp.Header.Get("Location")
+	id := strings.TrimPrefix(page, "/staff/inspection/imports/")
+	if len(q.ids) != 1 || q.ids[0] != "account-import:"+id {
+		t.Fatalf("queued %v, want the import's task", q.ids)
+	}
+	resp, body = a.get(page)
 	d := doc(t, body)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Refresh") == "" || d.Find("#import-status").AttrOr("data-status", "") != "running" ||
+		!strings.Contains(d.Find("#import-status").Text(), "进行中：已检查 0 / 2 个账号") || d.Find("#import-status a").AttrOr("href", "") != page {
+		t.Fatalf("the running import's page: %d, Refresh %q, %q", resp.StatusCode, resp.Header.Get("Refresh"), d.Find("#import-status").Text())
+	}
+	if d.Find("script:not([src])").Length() != 0 {
+		t.Fatalf("an inline script, which the CSP refuses")
+	}
+	_, body = a.get("/staff/inspection/accounts")
+	if li := doc(t, body).Find("#imports li"); li.AttrOr("data-status", "") != "running" || !strings.Contains(li.Text(), "检查中") {
+		t.Fatalf("the running import in the list: %q", li.Text())
+	}
+	token := a.apiLogin("sc-supervisor")
+	if resp, m := a.api("GET", "/api/v1/inspection/imports/"+id, token, ""); resp.StatusCode != 200 ||
+		m["import"].(map[string]any)["status"] != models.ImportRunning || len(m["results"].([]any)) != 0 {
+		t.Fatalf("the running import through the API: %d %v", resp.StatusCode, m)
+	}
+
+	q.runAll(t, a)
+	resp, body = a.get(page)
+	d = doc(t, body)
 	types := map[string]bool{}
 	d.Find(".finding").Each(func(_ int, s *goquery.Selection) { types[s.AttrOr("data-type", "")] = true })
-	if !types["dead_menu_link"] || !types["typo"] || !types["ledger_mismatch"] {
-		t.Fatalf("import findings: %v", types)
+	if !types["dead_menu_link"] || !types["typo"] || !types["ledger_mismatch"] || resp.Header.Get("Refresh") != "" || d.Find("#results li").Length() != 2 {
+		t.Fatalf("the import once checked: findings %v, Refresh %q", types, resp.Header.Get("Refresh"))
+	}
+	resp, m := a.api("GET", "/api/v1/inspection/imports/"+id, token, "")
+	if imp := m["import"].(map[string]any); resp.StatusCode != 200 || imp["status"] != models.ImportDone || imp["checked"].(float64) != 2 ||
+		imp["findings"].(float64) < 3 || imp["finished_at"] == nil || len(m["results"].([]any)) != 2 {
+		t.Fatalf("the done import through the API: %d %v", resp.StatusCode, m)
+	}
+
+	// Through the API: 202 with the import running and where to follow it.
+	resp, body = a.upload("/api/v1/inspection/accounts/import", token, "results.csv", []byte(good))
+	var started struct {
+		Import struct {
+			ID       int64  `json:"id"`
+			Status   string `json:"status"`
+			Accounts int    `json:"accounts"`
+		} `json:"import"`
+		StatusURL string `json:"status_url"`
+	}
+	json.Unmarshal([]byte(body), &started)
+	if resp.StatusCode != http.StatusAccepted || started.Import.Status != models.ImportRunning || started.Import.Accounts != 2 ||
+		started.StatusURL != "/api/v1/inspection/imports/"+strconv.FormatInt(started.Import.ID, 10) || resp.Header.Get("Location") != started.StatusURL {
+		t.Fatalf("API import: %d %s", resp.StatusCode, body)
+	}
+}
+
+// With the queue away, the import is not left waiting for a task that never comes: 503 with
+// the reason, and the import failed with it.
+func TestAccountImportWithTheQueueAwayFailsAtOnce(t *testing.T) {
+	q := &taskQueue{down: true}
+	a := newTestApp(t, withQueue(q))
+	a.loginPage("sc-supervisor")
+	resp, body := a.upload("/staff/inspection/accounts/import", "", "results.csv", []byte("账号名称,平台\n四川发布,微信\n"))
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "任务队列暂时无法访问") {
+		t.Fatalf("%d: %s", resp.StatusCode, doc(t, body).Find("main").Text())
+	}
+	_, body = a.get("/staff/inspection/accounts")
+	li := doc(t, body).Find("#imports li")
+	if li.Length() != 1 || li.AttrOr("data-status", "") != models.ImportFailed || !strings.Contains(li.Text(), "任务队列暂时无法访问") {
+		t.Fatalf("the import in the list: %q", li.Text())
+	}
+	var waiting int
+	a.Store.SQLDB().QueryRow("SELECT COUNT(*) FROM media_account_uploads").Scan(&waiting)
+	if waiting != 0 {
+		t.Fatalf("%d rows left waiting for a task that never comes", waiting)
 	}
 }
 

@@ -2,25 +2,52 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"zhaocuo/jobs/inspector"
 	"zhaocuo/models"
+)
+
+// An import of 政务新媒体 accounts is one task: the web side reads the sheet and stores its rows
+// (a bad sheet is refused there, with its bad cells named), the task checks the accounts and
+// stores the results. Fetching menu links takes longer than a request may.
+const TypeImportAccounts = "inspect:accounts"
+
+// An import's task gets importRetries retries of importTaskTimeout each; their sum, with asynq's
+// waits between them, stays well within models.ImportGiveUp, after which an import that lost
+// its task reads as failed.
+const (
+	importRetries     = 2
+	importTaskTimeout = 10 * time.Minute
 )
 
 // maxImportErrors is how many bad cells an answer names; the rest are counted.
 const maxImportErrors = 10
 
-// CheckAccountImport reads a sheet of 政务新媒体 accounts (XLSX or CSV), matches each row to
-// the ledger by platform and name, and checks it as of now: the ledger's status against what
-// runs, updates, interaction, menu links (fetched with the inspector's manners) and typos.
-// A sheet that cannot be read, or has bad cells, is an invalid-kind error naming them.
-// A nil inspector checks with the default limits.
-func CheckAccountImport(ctx context.Context, in *inspector.Inspector, ledger []models.AccountRow, r io.Reader, filename string, now time.Time) ([]models.AccountResult, error) {
+type importAccountsPayload struct {
+	ImportID int64 `json:"import_id"`
+}
+
+// NewImportAccountsTask checks the accounts of an import the web side stored.
+func NewImportAccountsTask(importID int64) (*asynq.Task, []asynq.Option) {
+	b, _ := json.Marshal(importAccountsPayload{ImportID: importID})
+	return asynq.NewTask(TypeImportAccounts, b), []asynq.Option{
+		asynq.TaskID("account-import:" + strconv.FormatInt(importID, 10)), asynq.Queue(QueueInspection),
+		asynq.MaxRetry(importRetries), asynq.Timeout(importTaskTimeout)}
+}
+
+// ReadAccountImport reads a sheet of 政务新媒体 accounts (XLSX or CSV) into the rows an import
+// stores. A sheet that cannot be read, has bad cells or no account is an invalid-kind error
+// naming what to fix.
+func ReadAccountImport(r io.Reader, filename string) ([]models.UploadedAccount, error) {
 	accounts, err := inspector.ParseAccountImport(r, filename)
 	if err != nil {
 		return nil, models.Invalid("file", importMessage(err))
@@ -28,25 +55,144 @@ func CheckAccountImport(ctx context.Context, in *inspector.Inspector, ledger []m
 	if len(accounts) == 0 {
 		return nil, models.Invalid("file", "文件中没有账号")
 	}
-	if in == nil {
-		in = inspector.New(inspector.Config{MaxDuration: time.Minute})
+	rows := make([]models.UploadedAccount, len(accounts))
+	for i, a := range accounts {
+		// The sheet's 运行状态 is not kept: the ledger is the database's, read when the
+		// accounts are checked.
+		rows[i] = models.UploadedAccount{Name: a.Name, Platform: a.Platform, UnitName: a.Unit, Interaction: a.InteractionAvailable,
+			ReportedOnline: a.ReportedOnline, MenuLinks: strings.Join(a.MenuLinks, "\n"), RecentPosts: strings.Join(a.RecentPosts, "\n")}
+		if !a.LastPost.IsZero() {
+			lp := a.LastPost
+			rows[i].LastPost = &lp
+		}
 	}
+	return rows, nil
+}
+
+// StartAccountImport stores the rows of a sheet as an import and queues its checks. Should the
+// queue be away, the import is failed at once, with the reason, and the error says so: its
+// task would never come.
+func StartAccountImport(ctx context.Context, store interface {
+	CreateAccountImport(ctx context.Context, actor *models.User, filename string, rows []models.UploadedAccount) (*models.AccountImport, error)
+	FailAccountImport(ctx context.Context, importID int64, reason string) error
+}, q Enqueuer, actor *models.User, filename string, rows []models.UploadedAccount) (*models.AccountImport, error) {
+	imp, err := store.CreateAccountImport(ctx, actor, filename, rows)
+	if err != nil {
+		return nil, err
+	}
+	task, opts := NewImportAccountsTask(imp.ID)
+	if _, err := q.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		const reason = "任务队列暂时无法访问，导入未能开始，请稍后重新导入"
+		if ferr := store.FailAccountImport(context.WithoutCancel(ctx), imp.ID, reason); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
+		return nil, models.Unavailable(reason, err)
+	}
+	return imp, nil
+}
+
+// importAccounts checks the accounts of a running import and stores the results. It is safe
+// to run again: an import done or failed is left alone, and one whose earlier try died midway
+// still holds all its rows, so it is checked afresh and its results stored once.
+func (h *handlers) importAccounts(ctx context.Context, t *asynq.Task) error {
+	var p importAccountsPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("import accounts payload: %v: %w", err, asynq.SkipRetry)
+	}
+	imp, rows, err := h.Store.AccountImportJob(ctx, p.ImportID)
+	if models.ErrorKind(err) == models.KindNotFound {
+		return fmt.Errorf("import accounts %d: %w", p.ImportID, asynq.SkipRetry)
+	}
+	if err != nil {
+		return err
+	}
+	switch imp.Status {
+	case models.ImportDone:
+		return nil
+	case models.ImportFailed:
+		return h.Store.FailAccountImport(ctx, imp.ID, imp.Error) // past its time: recorded as it reads
+	}
+	err = h.checkImport(ctx, imp, rows)
+	var reason string
+	switch n, _ := asynq.GetRetryCount(ctx); {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.Canceled):
+		return err // the worker is stopping: asynq runs the task again elsewhere
+	case errors.Is(err, context.DeadlineExceeded):
+		// Another try would take as long: the sheet is too big for one task.
+		reason = fmt.Sprintf("检查 %d 个账号超过 %d 分钟仍未完成，请分批导入", imp.Accounts, int(importTaskTimeout/time.Minute))
+	case models.ErrorKind(err) == models.KindForbidden:
+		reason = "检查未能进行：" + models.ErrorMessage(err)
+	case n >= importRetries:
+		reason = "检查多次失败，请稍后重新导入"
+	default:
+		return err // asynq tries again
+	}
+	if ferr := h.Store.FailAccountImport(context.WithoutCancel(ctx), imp.ID, reason); ferr != nil {
+		return errors.Join(err, ferr)
+	}
+	return fmt.Errorf("import accounts %d: %v: %w", imp.ID, err, asynq.SkipRetry)
+}
+
+// checkImport checks an import's rows against the ledger its importer sees and stores the
+// results, recording its progress as it goes.
+func (h *handlers) checkImport(ctx context.Context, imp *models.AccountImport, rows []models.UploadedAccount) error {
+	if imp.ImportedBy == nil {
+		return models.Forbidden("导入人的账号已删除，无法确定要对照的台账")
+	}
+	importer, err := h.Store.User(ctx, *imp.ImportedBy)
+	if models.ErrorKind(err) == models.KindNotFound {
+		return models.Forbidden("导入人的账号已删除，无法确定要对照的台账")
+	}
+	if err != nil {
+		return err
+	}
+	sc, err := h.Store.ScopeOf(ctx, importer)
+	if err != nil {
+		return err
+	}
+	ledger, err := h.Store.Accounts(ctx, sc)
+	if err != nil {
+		return err
+	}
+	last := time.Now()
+	progress := func(checked int) {
+		if time.Since(last) >= time.Second { // wall time: a person watching, not the domain's clock
+			last = time.Now()
+			if err := h.Store.AccountImportProgress(ctx, imp.ID, checked); err != nil {
+				h.Logger.Warn("account import progress", "import_id", imp.ID, "err", err)
+			}
+		}
+	}
+	results, err := CheckAccounts(ctx, h.Inspector, ledger, rows, h.Clock.Now(), progress)
+	if err != nil {
+		return err
+	}
+	_, err = h.Store.FinishAccountImport(ctx, imp.ID, results)
+	return err
+}
+
+// CheckAccounts matches each row of an import to the ledger by platform and name and checks
+// it as of now: the ledger's status against what runs, updates, interaction, menu links
+// (fetched with the inspector's manners) and typos. progress, if set, hears how many rows are
+// checked after each one. It fails only when ctx ends.
+func CheckAccounts(ctx context.Context, in *inspector.Inspector, ledger []models.AccountRow, rows []models.UploadedAccount, now time.Time, progress func(checked int)) ([]models.AccountResult, error) {
 	byName := map[string]models.AccountRow{}
 	for _, a := range ledger {
 		byName[a.Platform+"\x00"+a.Name] = a
 	}
-	results := make([]models.AccountResult, len(accounts))
-	for i, a := range accounts {
-		res := models.AccountResult{Name: a.Name, Platform: a.Platform, UnitName: a.Unit, Interaction: a.InteractionAvailable,
-			ReportedOnline: a.ReportedOnline, MenuLinks: strings.Join(a.MenuLinks, "\n"), RecentPosts: strings.Join(a.RecentPosts, "\n")}
-		if !a.LastPost.IsZero() {
-			lp := a.LastPost
-			res.LastPost = &lp
+	results := make([]models.AccountResult, len(rows))
+	for i, row := range rows {
+		a := inspector.Account{Name: row.Name, Platform: row.Platform, Unit: row.UnitName, InteractionAvailable: row.Interaction,
+			ReportedOnline: row.ReportedOnline, MenuLinks: lines(row.MenuLinks), RecentPosts: lines(row.RecentPosts)}
+		if row.LastPost != nil {
+			a.LastPost = *row.LastPost
 		}
-		// The ledger is the database's: what the sheet says was filed counts only for accounts
-		// the registry knows.
-		a.Status = ""
-		if known, ok := byName[a.Platform+"\x00"+a.Name]; ok {
+		res := models.AccountResult{Name: row.Name, Platform: row.Platform, UnitName: row.UnitName, LastPost: row.LastPost,
+			Interaction: row.Interaction, ReportedOnline: row.ReportedOnline, MenuLinks: row.MenuLinks, RecentPosts: row.RecentPosts}
+		// Only accounts the registry knows have a filed status.
+		if known, ok := byName[row.Platform+"\x00"+row.Name]; ok {
 			id := known.ID
 			res.AccountID, res.FiledStatus, a.Status = &id, known.Status, known.Status
 			if res.UnitName == "" {
@@ -55,11 +201,22 @@ func CheckAccountImport(ctx context.Context, in *inspector.Inspector, ledger []m
 		}
 		res.Findings = Findings(in.CheckAccount(ctx, a, now))
 		if err := ctx.Err(); err != nil {
-			return nil, models.Unavailable("账号检查超时，请减少每次导入的账号数量", err)
+			return nil, fmt.Errorf("check accounts: %w", err)
 		}
 		results[i] = res
+		if progress != nil {
+			progress(i + 1)
+		}
 	}
 	return results, nil
+}
+
+// lines splits what was stored one per line.
+func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
 }
 
 // importMessage lists the first bad cells of an import error, one after another.

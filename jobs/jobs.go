@@ -59,6 +59,7 @@ func Register(mux *asynq.ServeMux, d Deps) {
 	mux.HandleFunc(TypeInspectSite, h.inspectSite)
 	mux.HandleFunc(TypeProbeSites, h.probeSites)
 	mux.HandleFunc(TypeProbeSite, h.probeSite)
+	mux.HandleFunc(TypeImportAccounts, h.importAccounts)
 	mux.HandleFunc(TypeCheckPage, h.checkPage)
 	mux.HandleFunc(TypeCleanupCaptchas, h.cleanupCaptchas)
 	mux.HandleFunc(TypeReminder, h.sendReminder)

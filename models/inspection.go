@@ -209,6 +209,23 @@ func (e *MediaAccountEvent) statusAfter(current string) string {
 	return current
 }
 
+// An account import runs as a job: the web side stores the sheet's rows and answers at once
+// (running), a worker checks the accounts and stores the results (done), or gives up with the
+// reason people read (failed).
+const (
+	ImportRunning = "running"
+	ImportDone    = "done"
+	ImportFailed  = "failed"
+)
+
+// ImportGiveUp is how long an import may run. Its task's tries fit well within it; an import
+// still running after that has lost its task (the worker died on its last try, or Redis lost
+// the queue) and is failed, so that none shows 进行中 for ever.
+const ImportGiveUp = time.Hour
+
+// importGaveUp is the reason of an import that ran past ImportGiveUp.
+const importGaveUp = "检查未能在 1 小时内完成（后台任务中断），请重新导入"
+
 // AccountImport is one sheet of account results imported.
 type AccountImport struct {
 	ID         int64
@@ -217,9 +234,37 @@ type AccountImport struct {
 	ImportedAt time.Time
 	Accounts   int
 	Findings   int
+	Status     string
+	Checked    int    // accounts checked so far, while it runs
+	Error      string // why it failed, for people
+	FinishedAt *time.Time
 }
 
 func (AccountImport) TableName() string { return "media_account_imports" }
+
+// settle fails, as it is read, an import that has run past ImportGiveUp.
+func (imp *AccountImport) settle(now time.Time) {
+	if imp.Status == ImportRunning && now.Sub(imp.ImportedAt) > ImportGiveUp {
+		imp.Status, imp.Error = ImportFailed, importGaveUp
+	}
+}
+
+// UploadedAccount is a row of an imported sheet, stored with the import until the worker has
+// checked it.
+type UploadedAccount struct {
+	ID             int64
+	ImportID       int64
+	Name           string
+	Platform       string
+	UnitName       string
+	LastPost       *time.Time
+	Interaction    bool
+	ReportedOnline bool
+	MenuLinks      string // one per line
+	RecentPosts    string // one per line
+}
+
+func (UploadedAccount) TableName() string { return "media_account_uploads" }
 
 // AccountResult is one account as an import saw it, matched to the registry where it could be.
 type AccountResult struct {

@@ -85,59 +85,165 @@ func (s *Store) FileAccountEvent(ctx context.Context, actor *User, sc Scope, acc
 	return &e, nil
 }
 
-// SaveAccountImport stores an import of account results with their findings, in one
-// transaction: all of it, or nothing. Suspected findings take the decision people made on the
-// same finding of the same account before.
+// SaveAccountImport stores an import whose accounts are checked already, with their results and
+// findings, in one transaction: all of it, or nothing.
 func (s *Store) SaveAccountImport(ctx context.Context, actor *User, filename string, results []AccountResult) (*AccountImport, error) {
 	if len(results) == 0 {
 		return nil, Invalid("file", "文件中没有账号")
 	}
 	now := s.now()
-	imp := &AccountImport{Filename: cut(filename, 255), ImportedBy: &actor.ID, ImportedAt: now, Accounts: len(results)}
+	imp := &AccountImport{Filename: cut(filename, 255), ImportedBy: &actor.ID, ImportedAt: now, Accounts: len(results),
+		Status: ImportDone, Checked: len(results), FinishedAt: &now}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(imp).Error; err != nil {
 			return err
 		}
-		for i := range results {
-			r := &results[i]
+		return saveResults(tx, imp, results, now)
+	})
+	if err != nil {
+		return nil, translate(err, "save account import")
+	}
+	return imp, nil
+}
+
+// saveResults stores the results of an import and their findings, and counts them on the
+// import. Suspected findings take the decision people made on the same finding of the same
+// account before.
+func saveResults(tx *gorm.DB, imp *AccountImport, results []AccountResult, now time.Time) error {
+	imp.Findings = 0
+	for i := range results {
+		r := &results[i]
+		r.ID, r.ImportID = 0, imp.ID
+		r.Name, r.Platform, r.UnitName = cut(r.Name, 128), cut(r.Platform, 16), cut(r.UnitName, 128)
+		if r.LastPost != nil {
+			lp := r.LastPost.UTC().Truncate(time.Second)
+			r.LastPost = &lp
+		}
+		var account int64 // 0 for an account the registry does not know: nothing to carry over
+		if r.AccountID != nil {
+			account = *r.AccountID
+		}
+		findings, err := carryOver(tx, "account_id", account, r.Findings)
+		if err != nil {
+			return err
+		}
+		r.FindingCount = len(findings)
+		if err := tx.Create(r).Error; err != nil {
+			return err
+		}
+		for j := range findings {
+			findings[j].ImportID, findings[j].AccountID = &imp.ID, r.AccountID
+			if findings[j].SeenAt.IsZero() {
+				findings[j].SeenAt = now
+			}
+		}
+		if len(findings) > 0 {
+			if err := tx.Create(&findings).Error; err != nil {
+				return err
+			}
+		}
+		r.Findings = findings
+		imp.Findings += len(findings)
+	}
+	return tx.Model(imp).Update("findings", imp.Findings).Error
+}
+
+// CreateAccountImport stores the rows of a sheet as an import waiting for its checks, in one
+// transaction: the import and all its rows, or nothing.
+func (s *Store) CreateAccountImport(ctx context.Context, actor *User, filename string, rows []UploadedAccount) (*AccountImport, error) {
+	if len(rows) == 0 {
+		return nil, Invalid("file", "文件中没有账号")
+	}
+	imp := &AccountImport{Filename: cut(filename, 255), ImportedBy: &actor.ID, ImportedAt: s.now(), Accounts: len(rows), Status: ImportRunning}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(imp).Error; err != nil {
+			return err
+		}
+		stored := make([]UploadedAccount, len(rows))
+		for i, r := range rows {
 			r.ID, r.ImportID = 0, imp.ID
 			r.Name, r.Platform, r.UnitName = cut(r.Name, 128), cut(r.Platform, 16), cut(r.UnitName, 128)
 			if r.LastPost != nil {
 				lp := r.LastPost.UTC().Truncate(time.Second)
 				r.LastPost = &lp
 			}
-			var account int64 // 0 for an account the registry does not know: nothing to carry over
-			if r.AccountID != nil {
-				account = *r.AccountID
-			}
-			findings, err := carryOver(tx, "account_id", account, r.Findings)
-			if err != nil {
-				return err
-			}
-			r.FindingCount = len(findings)
-			if err := tx.Create(r).Error; err != nil {
-				return err
-			}
-			for j := range findings {
-				findings[j].ImportID, findings[j].AccountID = &imp.ID, r.AccountID
-				if findings[j].SeenAt.IsZero() {
-					findings[j].SeenAt = now
-				}
-			}
-			if len(findings) > 0 {
-				if err := tx.Create(&findings).Error; err != nil {
-					return err
-				}
-			}
-			r.Findings = findings
-			imp.Findings += len(findings)
+			stored[i] = r
 		}
-		return tx.Model(imp).Update("findings", imp.Findings).Error
+		return tx.CreateInBatches(stored, 200).Error
 	})
 	if err != nil {
-		return nil, translate(err, "save account import")
+		return nil, translate(err, "create account import")
 	}
 	return imp, nil
+}
+
+// AccountImportJob returns an import and, while it runs, the rows it waits to check, in the
+// sheet's order. An import that ran past ImportGiveUp comes back failed.
+func (s *Store) AccountImportJob(ctx context.Context, importID int64) (*AccountImport, []UploadedAccount, error) {
+	var imp AccountImport
+	if err := s.db.WithContext(ctx).Take(&imp, importID).Error; err != nil {
+		return nil, nil, translate(err, "account import")
+	}
+	imp.settle(s.now())
+	if imp.Status != ImportRunning {
+		return &imp, nil, nil
+	}
+	var rows []UploadedAccount
+	err := s.db.WithContext(ctx).Where("import_id = ?", importID).Order("id").Find(&rows).Error
+	return &imp, rows, translate(err, "account import rows")
+}
+
+// AccountImportProgress records how many of a running import's accounts are checked.
+func (s *Store) AccountImportProgress(ctx context.Context, importID int64, checked int) error {
+	err := s.db.WithContext(ctx).Model(&AccountImport{}).Where("id = ? AND status = ?", importID, ImportRunning).
+		Update("checked", checked).Error
+	return translate(err, "account import progress")
+}
+
+// FinishAccountImport stores the checked results of a running import, in one transaction:
+// the results, their findings, the import done, and its waiting rows gone. An import that is
+// no longer running (finished by an earlier try of the task, failed, or past ImportGiveUp) is
+// left as it is and returned so: the task may run twice, the results are stored once.
+func (s *Store) FinishAccountImport(ctx context.Context, importID int64, results []AccountResult) (*AccountImport, error) {
+	now := s.now()
+	var imp AccountImport
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The update first: its row lock makes a second finisher wait, then find it done.
+		res := tx.Model(&AccountImport{}).Where("id = ? AND status = ? AND imported_at >= ?", importID, ImportRunning, now.Add(-ImportGiveUp)).
+			Updates(map[string]any{"status": ImportDone, "checked": len(results), "finished_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if err := tx.Take(&imp, importID).Error; err != nil {
+			return err
+		}
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		if err := saveResults(tx, &imp, results, now); err != nil {
+			return err
+		}
+		return tx.Where("import_id = ?", importID).Delete(&UploadedAccount{}).Error
+	})
+	if err != nil {
+		return nil, translate(err, "finish account import")
+	}
+	imp.settle(now)
+	return &imp, nil
+}
+
+// FailAccountImport gives up a running import with the reason people read, and drops the rows
+// it waited to check; an import no longer running is left as it is.
+func (s *Store) FailAccountImport(ctx context.Context, importID int64, reason string) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&AccountImport{}).Where("id = ? AND status = ?", importID, ImportRunning).
+			Updates(map[string]any{"status": ImportFailed, "error": cut(reason, 512), "finished_at": s.now()})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return tx.Where("import_id = ?", importID).Delete(&UploadedAccount{}).Error
+	})
+	return translate(err, "fail account import")
 }
 
 // visibleResults is the results of account imports (of one import, or of all with importID 0)
@@ -178,6 +284,9 @@ func (s *Store) AccountImports(ctx context.Context, sc Scope, viewer int64, limi
 	var imps []AccountImport
 	if sc.All {
 		err := db.Order("id DESC").Limit(limit).Find(&imps).Error
+		for i := range imps {
+			imps[i].settle(s.now())
+		}
 		return imps, translate(err, "account imports")
 	}
 	counts := db.Table("(?) v", s.visibleResults(db, sc, viewer, 0)).
@@ -197,6 +306,7 @@ func (s *Store) AccountImports(ctx context.Context, sc Scope, viewer int64, limi
 	imps = make([]AccountImport, len(rows))
 	for i, r := range rows {
 		imps[i] = r.AccountImport
+		imps[i].settle(s.now())
 		if r.SeenAccounts != nil && r.SeenFindings != nil {
 			imps[i].Accounts, imps[i].Findings = *r.SeenAccounts, *r.SeenFindings
 		}
@@ -212,6 +322,7 @@ func (s *Store) ImportResults(ctx context.Context, sc Scope, viewer, importID in
 	if err := s.db.WithContext(ctx).Take(&imp, importID).Error; err != nil {
 		return nil, nil, translate(err, "account import")
 	}
+	imp.settle(s.now())
 	var results []AccountResult
 	if err := s.visibleResults(s.db.WithContext(ctx), sc, viewer, importID).Order("r.id").Find(&results).Error; err != nil {
 		return nil, nil, translate(err, "account results")

@@ -1,0 +1,245 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"zhaocuo/jobs"
+	"zhaocuo/models"
+	"zhaocuo/models/storetest"
+)
+
+// menuServer answers menu links: /broken is a 404, anything else is fine unless hang is set,
+// then a request waits until its client gives up; hit hears of each request.
+type menuServer struct {
+	*httptest.Server
+	mu   sync.Mutex
+	hang bool
+	hit  func()
+}
+
+func newMenuServer(t *testing.T) *menuServer {
+	t.Helper()
+	m := &menuServer{}
+	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.mu.Lock()
+		hang, hit := m.hang, m.hit
+		m.mu.Unlock()
+		if hit != nil {
+			hit()
+		}
+		if hang {
+			<-r.Context().Done()
+			return
+		}
+		if r.URL.Path == "/broken" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, "ok")
+	}))
+	t.Cleanup(m.Close)
+	return m
+}
+
+func (m *menuServer) set(hang bool, hit func()) {
+	m.mu.Lock()
+	m.hang, m.hit = hang, hit
+	m.mu.Unlock()
+}
+
+// importSheet reads a sheet of two accounts as the web side does: the registered 四川发布 with a
+// dead menu link and a typo, and an account the registry does not know.
+func importSheet(t *testing.T, w *world, menu *menuServer) []models.UploadedAccount {
+	t.Helper()
+	today := w.clock.Now().In(models.Shanghai).Format(time.DateOnly)
+	sheet := "账号名称,平台,最后更新日期,互动功能,菜单链接,近期发文,实际运行\n" +
+		"四川发布,微信," + today + ",有," + menu.URL + "/broken,各级攻府要落实责任。,在线\n" +
+		"无名号,抖音," + today + ",有,,,在线\n"
+	rows, err := jobs.ReadAccountImport(strings.NewReader(sheet), "results.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// importState is an import as its page reads it, with what it keeps in the database.
+type importState struct {
+	status, reason             string
+	results, findings, uploads int
+}
+
+func (w *world) importState(id int64) importState {
+	w.t.Helper()
+	imp, _, err := w.store.ImportResults(context.Background(), models.Scope{All: true}, 0, id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return importState{status: imp.Status, reason: imp.Error,
+		results:  w.count("SELECT COUNT(*) FROM media_account_results WHERE import_id = ?", id),
+		findings: w.count("SELECT COUNT(*) FROM inspection_findings WHERE import_id = ?", id),
+		uploads:  w.count("SELECT COUNT(*) FROM media_account_uploads WHERE import_id = ?", id)}
+}
+
+// The import's task through Redis and a real asynq worker: queued once however often it is
+// queued, the accounts checked, the results stored, the rows it waited with gone; run again,
+// it changes nothing.
+func TestAccountImportCheckedByAWorkerOnRealAsynq(t *testing.T) {
+	t.Logf("backends: %s, %s", storetest.Backend(), storetest.RedisBackend())
+	w := newWorld(t, "2025-03-25 10:00")
+	menu := newMenuServer(t)
+	r := storetest.NewRedis(t)
+	client := asynq.NewClient(r.Opt)
+	t.Cleanup(func() { client.Close() })
+	deps := w.deps
+	deps.Queue = client
+	srv := asynq.NewServer(r.Opt, asynq.Config{Concurrency: 2, Queues: jobs.Queues, ShutdownTimeout: 5 * time.Second,
+		TaskCheckInterval: 50 * time.Millisecond, Logger: quietLogger{}})
+	mux := asynq.NewServeMux()
+	jobs.Register(mux, deps)
+	if err := srv.Start(mux); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+
+	ctx := context.Background()
+	imp, err := jobs.StartAccountImport(ctx, w.store, client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if imp.Status != models.ImportRunning || imp.Accounts != 2 {
+		t.Fatalf("started: %+v", imp)
+	}
+	task, opts := jobs.NewImportAccountsTask(imp.ID)
+	if _, err := client.Enqueue(task, opts...); !errors.Is(err, asynq.ErrTaskIDConflict) {
+		t.Fatalf("queueing the import again: %v, want refused by its task id", err)
+	}
+	waitUntil(t, "the import to be checked", func() bool { return w.importState(imp.ID).status != models.ImportRunning })
+	done := w.importState(imp.ID)
+	if done.status != models.ImportDone || done.results != 2 || done.findings < 3 || done.uploads != 0 {
+		t.Fatalf("after the worker: %+v", done)
+	}
+	_, rows, _ := w.store.ImportResults(ctx, models.Scope{All: true}, 0, imp.ID)
+	types := map[string]bool{}
+	for _, r := range rows {
+		for _, f := range r.Findings {
+			types[r.Name+":"+f.Type] = true
+		}
+	}
+	if rows[0].AccountID == nil || rows[1].AccountID != nil || !types["四川发布:dead_menu_link"] || !types["四川发布:typo"] || !types["无名号:ledger_mismatch"] {
+		t.Fatalf("results: %+v; findings %v", rows, types)
+	}
+	if err := mux.ProcessTask(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+	if again := w.importState(imp.ID); again != done {
+		t.Fatalf("the task run again: %+v, was %+v", again, done)
+	}
+}
+
+// A worker that dies midway (here: its task cancelled while a menu link is fetched) leaves the
+// import running with all its rows and nothing half-stored; the retry checks it afresh and
+// stores the results once.
+func TestAccountImportRetriedAfterTheWorkerDied(t *testing.T) {
+	w := newWorld(t, "2025-03-25 10:00")
+	menu := newMenuServer(t)
+	ctx := context.Background()
+	imp, err := jobs.StartAccountImport(ctx, w.store, w.queue, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, _ := jobs.NewImportAccountsTask(imp.ID)
+	dying, die := context.WithCancel(ctx)
+	var once sync.Once
+	menu.set(true, func() { once.Do(die) })
+	if err := w.mux.ProcessTask(dying, task); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the dying try: %v, want cancelled", err)
+	}
+	if s := w.importState(imp.ID); s != (importState{status: models.ImportRunning, uploads: 2}) {
+		t.Fatalf("after the dying try: %+v", s)
+	}
+	menu.set(false, nil)
+	if n := w.queue.runDue(t, w.mux, w.clock.Now()); n != 1 {
+		t.Fatalf("ran %d tasks, want the import's", n)
+	}
+	done := w.importState(imp.ID)
+	if done.status != models.ImportDone || done.results != 2 || done.findings < 3 || done.uploads != 0 {
+		t.Fatalf("after the retry: %+v", done)
+	}
+	if err := w.mux.ProcessTask(ctx, task); err != nil || w.importState(imp.ID) != done {
+		t.Fatalf("a third run: %v, %+v", err, w.importState(imp.ID))
+	}
+}
+
+// Checks that run out of time fail the import with the reason, for good: another try would
+// take as long.
+func TestAccountImportWhoseChecksTimeOutFails(t *testing.T) {
+	w := newWorld(t, "2025-03-25 10:00")
+	menu := newMenuServer(t)
+	ctx := context.Background()
+	imp, err := jobs.StartAccountImport(ctx, w.store, w.queue, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
+	if err != nil {
+		t.Fatal(err)
+	}
+	menu.set(true, nil)
+	task, _ := jobs.NewImportAccountsTask(imp.ID)
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond) // the task's timeout, as asynq sets it
+	defer cancel()
+	if err := w.mux.ProcessTask(short, task); !errors.Is(err, asynq.SkipRetry) {
+		t.Fatalf("the task: %v, want no retry", err)
+	}
+	s := w.importState(imp.ID)
+	if s.status != models.ImportFailed || !strings.Contains(s.reason, "检查 2 个账号超过 10 分钟仍未完成") || s.results+s.findings+s.uploads != 0 {
+		t.Fatalf("after the timeout: %+v", s)
+	}
+}
+
+// An import whose task is lost (Redis flushed, or the worker died on its last try) is not
+// shown running for ever: past models.ImportGiveUp it reads as failed, and a task that turns
+// up after all records that and checks nothing.
+func TestAccountImportThatLostItsTaskGivesUp(t *testing.T) {
+	w := newWorld(t, "2025-03-25 10:00")
+	menu := newMenuServer(t)
+	ctx := context.Background()
+	cd := w.users["cd-supervisor"]
+	sc, err := w.store.ScopeOf(ctx, cd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := jobs.StartAccountImport(ctx, w.store, w.queue, cd, "results.csv", importSheet(t, w, menu))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.queue.flush()
+	w.clock.Advance(models.ImportGiveUp - time.Minute)
+	if s := w.importState(imp.ID); s.status != models.ImportRunning {
+		t.Fatalf("within the hour: %+v", s)
+	}
+	w.clock.Advance(2 * time.Minute)
+	imps, err := w.store.AccountImports(ctx, sc, cd.ID, 20)
+	if err != nil || len(imps) != 1 || imps[0].Status != models.ImportFailed || !strings.Contains(imps[0].Error, "重新导入") {
+		t.Fatalf("listed after the hour: %+v %v", imps, err)
+	}
+	var hits atomic.Int32
+	menu.set(false, func() { hits.Add(1) })
+	task, _ := jobs.NewImportAccountsTask(imp.ID)
+	if err := w.mux.ProcessTask(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+	var status string
+	w.store.SQLDB().QueryRow("SELECT status FROM media_account_imports WHERE id = ?", imp.ID).Scan(&status)
+	s := w.importState(imp.ID)
+	if status != models.ImportFailed || s.status != models.ImportFailed || s.results+s.findings+s.uploads != 0 || hits.Load() != 0 {
+		t.Fatalf("a late task: stored %q, %+v, %d menu requests", status, s, hits.Load())
+	}
+}
