@@ -147,6 +147,48 @@ func TestAccountImportCheckedByAWorkerOnRealAsynq(t *testing.T) {
 	}
 }
 
+// An import whose every try fails (here: its results cannot be stored) is failed by the last
+// try, with the reason, instead of being archived by asynq while it reads 进行中.
+func TestAccountImportFailedByItsLastTry(t *testing.T) {
+	w := newWorld(t, "2025-03-25 10:00")
+	menu := newMenuServer(t)
+	r := storetest.NewRedis(t)
+	client := asynq.NewClient(r.Opt)
+	t.Cleanup(func() { client.Close() })
+	deps := w.deps
+	deps.Queue = client
+	var tries atomic.Int32
+	srv := asynq.NewServer(r.Opt, asynq.Config{Concurrency: 1, Queues: jobs.Queues, ShutdownTimeout: 5 * time.Second,
+		TaskCheckInterval: 50 * time.Millisecond, DelayedTaskCheckInterval: 50 * time.Millisecond, Logger: quietLogger{},
+		RetryDelayFunc: func(int, error, *asynq.Task) time.Duration { return 20 * time.Millisecond },
+		ErrorHandler:   asynq.ErrorHandlerFunc(func(context.Context, *asynq.Task, error) { tries.Add(1) })})
+	mux := asynq.NewServeMux()
+	jobs.Register(mux, deps)
+	if _, err := w.store.SQLDB().Exec("ALTER TABLE media_account_results RENAME TO media_account_results_away"); err != nil {
+		t.Fatal(err)
+	}
+	imp, err := jobs.StartAccountImport(context.Background(), w.store, client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(mux); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	var status string
+	waitUntil(t, "the import to give up", func() bool {
+		w.store.SQLDB().QueryRow("SELECT status FROM media_account_imports WHERE id = ?", imp.ID).Scan(&status)
+		return status != models.ImportRunning && tries.Load() >= 3 // the last try's error is handled after it wrote
+	})
+	var reason string
+	var uploads int
+	w.store.SQLDB().QueryRow("SELECT error FROM media_account_imports WHERE id = ?", imp.ID).Scan(&reason)
+	w.store.SQLDB().QueryRow("SELECT COUNT(*) FROM media_account_uploads").Scan(&uploads)
+	if status != models.ImportFailed || reason != "检查多次失败，请稍后重新导入" || uploads != 0 || tries.Load() != 3 {
+		t.Fatalf("after every try failed: %s %q, %d rows left, %d tries", status, reason, uploads, tries.Load())
+	}
+}
+
 // A worker that dies midway (here: its task cancelled while a menu link is fetched) leaves the
 // import running with all its rows and nothing half-stored; the retry checks it afresh and
 // stores the results once.
