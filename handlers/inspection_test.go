@@ -407,6 +407,11 @@ func TestAccountImportWithTheQueueAwayFailsAtOnce(t *testing.T) {
 	if li.Length() != 1 || li.AttrOr("data-status", "") != models.ImportFailed || !strings.Contains(li.Text(), "任务队列暂时无法访问") {
 		t.Fatalf("the import in the list: %q", li.Text())
 	}
+	resp, body = a.get(li.Find("a").AttrOr("href", ""))
+	if st := doc(t, body).Find("#import-status"); resp.StatusCode != http.StatusOK || resp.Header.Get("Refresh") != "" ||
+		st.AttrOr("data-status", "") != models.ImportFailed || !strings.Contains(st.Text(), "导入失败：任务队列暂时无法访问") {
+		t.Fatalf("the failed import's page: %d, Refresh %q, %q", resp.StatusCode, resp.Header.Get("Refresh"), st.Text())
+	}
 	var waiting int
 	a.Store.SQLDB().QueryRow("SELECT COUNT(*) FROM media_account_uploads").Scan(&waiting)
 	if waiting != 0 {
