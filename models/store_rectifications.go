@@ -2,8 +2,10 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -138,7 +140,7 @@ func (s *Store) openRectifications(tx *gorm.DB, rec *CircularRecord, f *Circular
 		}
 		it := items[name]
 		r := &Rectification{CircularID: rec.ID, RegionID: rec.RegionID, UnitID: unit.ID, Kind: it.kind,
-			Subject: strings.Join(it.subject, "、"), Problems: strings.Join(it.problem, "；"), DueOn: due.String(),
+			Subject: listNames(it.subject, maxSubject), Problems: strings.Join(it.problem, "；"), DueOn: due.String(),
 			DueAt: due.End().UTC(), Status: RectifyOpen, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Omit("ReportData").Create(r).Error; err != nil {
 			return nil, translate(err, "open rectification")
@@ -150,6 +152,39 @@ func (s *Store) openRectifications(tx *gorm.DB, rec *CircularRecord, f *Circular
 		deliveries = append(deliveries, w.deliveries...)
 	}
 	return deliveries, nil
+}
+
+// maxSubject is the length of rectifications.subject, in characters.
+const maxSubject = 512
+
+// listNames joins names with 、 within n characters: as many as fit, then how many more there
+// are (the problems list names them all).
+func listNames(names []string, n int) string {
+	all := strings.Join(names, "、")
+	if utf8.RuneCountInString(all) <= n {
+		return all
+	}
+	var b strings.Builder
+	used := 0
+	for i, name := range names {
+		more := fmt.Sprintf("等%d个", len(names))
+		sep := 0
+		if i > 0 {
+			sep = 1
+		}
+		if used+sep+utf8.RuneCountInString(name)+utf8.RuneCountInString(more) > n {
+			if i == 0 { // one name longer than the whole: cut it
+				return ellipsis(name, n-utf8.RuneCountInString(more)) + more
+			}
+			return b.String() + more
+		}
+		if i > 0 {
+			b.WriteString("、")
+		}
+		b.WriteString(name)
+		used += sep + utf8.RuneCountInString(name)
+	}
+	return b.String()
 }
 
 // rectificationScope restricts rectifications (alias x, region alias g) to the scope: a unit's

@@ -261,3 +261,48 @@ func FuzzParseRectificationID(f *testing.F) {
 		}
 	})
 }
+
+// A unit named for many sites gets one item whose subject lists as many as fit its column and
+// says how many there are, and a notice whose title is cut with "…": publishing does not fail on
+// MariaDB, which refuses an overlong value, and on SQLite, which would keep it, the lengths hold.
+func TestRectificationOfAUnitWithManySitesFitsItsColumns(t *testing.T) {
+	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	u := demoUsers(t, s)
+	ctx := context.Background()
+	sup := u["sc-supervisor"]
+	sc, _ := s.ScopeOf(ctx, sup)
+	src := storetest.SichuanInspection(t, s)
+	gzw := src.Found[0]
+	for i := 1; i <= 40; i++ {
+		site := gzw
+		site.Name = "四川省政府国有资产监督管理委员会第" + strconv.Itoa(i) + "个专题子站点"
+		src.Found = append(src.Found, site)
+	}
+	rec, err := s.CreateCircular(ctx, sup, src, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil {
+		t.Fatalf("publishing a unit with 41 sites: %v", err)
+	}
+	items, err := s.Rectifications(ctx, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subject string
+	for _, it := range items {
+		if it.UnitName == gzw.Unit {
+			subject = it.Subject
+		}
+	}
+	if n := len([]rune(subject)); n > 512 || !strings.HasPrefix(subject, gzw.Name+"、") || !strings.HasSuffix(subject, "等41个") {
+		t.Errorf("subject (%d characters): %s", n, subject)
+	}
+	notes, _, err := s.Notifications(ctx, u["gzw-staff"].ID, false, 1, 10)
+	if err != nil || len(notes) != 1 {
+		t.Fatalf("notifications: %v %v", notes, err)
+	}
+	if title := notes[0].Title; len([]rune(title)) != 200 || !strings.HasPrefix(title, "整改通知："+gzw.Name) || !strings.HasSuffix(title, "…") {
+		t.Errorf("title (%d characters): %s", len([]rune(title)), title)
+	}
+}

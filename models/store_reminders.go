@@ -259,6 +259,7 @@ func (w *notifier) toSupervisors(m ReminderMessage, level int) error {
 // notify writes a notification per user, an e-mail per user with an address (when e-mail is
 // configured), and a post to the webhooks that match where.
 func (w *notifier) notify(users []User, m ReminderMessage, webhookWhere string, arg any) error {
+	m.Title = ellipsis(m.Title, maxTitle) // a rectification's list of sites can run long
 	for _, u := range users {
 		n := Notification{UserID: u.ID, TicketID: w.ticketID, ReminderID: w.reminderID, Kind: m.Kind, Title: m.Title, Body: m.Body, Link: m.Link, CreatedAt: w.now}
 		if err := w.tx.Create(&n).Error; err != nil {
@@ -375,6 +376,17 @@ func (s *Store) Deliveries(ctx context.Context, ticketID int64) ([]Delivery, err
 	var ds []Delivery
 	err := s.db.WithContext(ctx).Where("ticket_id = ?", ticketID).Order("id DESC").Find(&ds).Error
 	return ds, translate(err, "deliveries")
+}
+
+// maxTitle is the length of notifications.title and deliveries.subject, in characters.
+const maxTitle = 200
+
+// ellipsis cuts s to n characters, the last of them "…" when anything was cut.
+func ellipsis(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 func truncate(s string, n int) string {
