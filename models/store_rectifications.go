@@ -164,27 +164,24 @@ func listNames(names []string, n int) string {
 	if utf8.RuneCountInString(all) <= n {
 		return all
 	}
+	more := fmt.Sprintf("等%d个", len(names))
+	room := n - utf8.RuneCountInString(more)
+	if first := utf8.RuneCountInString(names[0]); first > room { // one name longer than the whole
+		return ellipsis(names[0], room) + more
+	}
 	var b strings.Builder
 	used := 0
 	for i, name := range names {
-		more := fmt.Sprintf("等%d个", len(names))
-		sep := 0
+		sep := ""
 		if i > 0 {
-			sep = 1
+			sep = "、"
 		}
-		if used+sep+utf8.RuneCountInString(name)+utf8.RuneCountInString(more) > n {
-			if i == 0 { // one name longer than the whole: cut it
-				return ellipsis(name, n-utf8.RuneCountInString(more)) + more
-			}
-			return b.String() + more
+		if used += utf8.RuneCountInString(sep + name); used > room {
+			break
 		}
-		if i > 0 {
-			b.WriteString("、")
-		}
-		b.WriteString(name)
-		used += sep + utf8.RuneCountInString(name)
+		b.WriteString(sep + name)
 	}
-	return b.String()
+	return b.String() + more
 }
 
 // rectificationScope restricts rectifications (alias x, region alias g) to the scope: a unit's
