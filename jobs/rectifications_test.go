@@ -51,36 +51,66 @@ func (w *world) tick(shanghai string) {
 	w.queue.runDue(w.t, w.mux, w.clock.Now())
 }
 
+// robot is a group-chat webhook that keeps the texts it is sent, by the webhook's key.
+type robot struct {
+	*httptest.Server
+	mu    sync.Mutex
+	posts map[string][]string
+}
+
+func (r *robot) sent(key string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.posts[key])
+}
+
+func (r *robot) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, p := range r.posts {
+		n += len(p)
+	}
+	return n
+}
+
+// sendToTestChannels turns e-mail on and sends the world's e-mails to a test mailbox and its
+// webhook posts to a test robot.
+func (w *world) sendToTestChannels() (*robot, *mailbox) {
+	w.t.Helper()
+	rb := &robot{posts: map[string][]string{}}
+	rb.Server = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		var m struct {
+			Text struct{ Content string } `json:"text"`
+		}
+		b, _ := io.ReadAll(r.Body)
+		json.Unmarshal(b, &m)
+		rb.mu.Lock()
+		key := r.URL.Query().Get("key")
+		rb.posts[key] = append(rb.posts[key], m.Text.Content)
+		rb.mu.Unlock()
+		rw.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
+	}))
+	w.t.Cleanup(rb.Close)
+	box, addr := startMailbox(w.t)
+	cfg, err := jobs.ParseSMTPURL("smtp://" + addr + "?from=noreply@zc.example.cn")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.deps.Sender.SMTP, w.deps.Sender.HTTP = cfg, rb.Client()
+	w.store.EmailEnabled = true
+	return rb, box
+}
+
 // Rectification reminders go the way of ticket reminders: 到期提醒 on the last working day up to
 // the deadline, 超期提醒 on the first working day after it (to the unit and the supervisors over
 // its region), a 催办 each working day, 督办 to the unit's region's supervisor after 2 and to the
 // one above after 4; nothing on holidays and weekends, nothing twice, and e-mails and webhook
 // posts delivered by the queue. A unit that reports drops out.
 func TestRectificationRemindersThroughWorkingDaysAndAHoliday(t *testing.T) {
-	var mu sync.Mutex
-	var posts []string
-	robot := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		var m struct {
-			Text struct{ Content string } `json:"text"`
-		}
-		b, _ := io.ReadAll(r.Body)
-		json.Unmarshal(b, &m)
-		mu.Lock()
-		posts = append(posts, m.Text.Content)
-		mu.Unlock()
-		rw.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
-	}))
-	defer robot.Close()
-	box, addr := startMailbox(t)
-
 	w := newWorld(t, "2025-03-25 10:00:00")
 	ctx := context.Background()
-	cfg, err := jobs.ParseSMTPURL("smtp://" + addr + "?from=noreply@zc.example.cn")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.deps.Sender.SMTP, w.deps.Sender.HTTP = cfg, robot.Client()
-	w.store.EmailEnabled = true
+	chat, box := w.sendToTestChannels()
 	w.addUser("lz-staff", models.RoleUnitStaff, "泸州市人民政府办公室")
 	if _, err := w.store.CreateUser(ctx, models.UserSpec{Username: "lz-supervisor", DisplayName: "泸州市监管员", Role: models.RoleSupervisor, RegionCode: "510500"}, "demo-pass-123"); err != nil {
 		t.Fatal(err)
@@ -95,7 +125,7 @@ func TestRectificationRemindersThroughWorkingDaysAndAHoliday(t *testing.T) {
 	}
 	var gzw int64
 	w.store.SQLDB().QueryRow("SELECT id FROM units WHERE name = '四川省政府国有资产监督管理委员会'").Scan(&gzw)
-	if err := w.store.AddWebhook(ctx, gzw, 0, robot.URL+"/send?key=x"); err != nil {
+	if err := w.store.AddWebhook(ctx, gzw, 0, chat.URL+"/send?key=x"); err != nil {
 		t.Fatal(err)
 	}
 	rows := w.publishSichuanQ1()
@@ -173,8 +203,7 @@ func TestRectificationRemindersThroughWorkingDaysAndAHoliday(t *testing.T) {
 	if n := w.count("SELECT COUNT(*) FROM deliveries WHERE status <> 'sent' OR attempts <> 1"); n != 0 {
 		t.Fatalf("%d deliveries not sent exactly once", n)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	posts := chat.sent("x")
 	if len(posts) != 7 || !strings.HasPrefix(posts[0], "【找错】整改通知") || !strings.HasPrefix(posts[1], "【找错】整改报告即将到期") || !strings.HasPrefix(posts[6], "【找错】整改催办（第 4 次）") {
 		t.Fatalf("webhook posts: %q", posts)
 	}
@@ -213,30 +242,9 @@ func (w *world) deliveryTargets(afterID int64) map[string][]string {
 // notice, an e-mail to each of the unit's people with an address and a post to the unit's
 // webhook, recorded with the items and sent by the worker. A unit with neither gets neither.
 func TestRectificationNoticeOnPublishIsDeliveredAsRemindersAre(t *testing.T) {
-	var mu sync.Mutex
-	posts := map[string][]string{} // by the webhook's key
-	robot := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		var m struct {
-			Text struct{ Content string } `json:"text"`
-		}
-		b, _ := io.ReadAll(r.Body)
-		json.Unmarshal(b, &m)
-		mu.Lock()
-		posts[r.URL.Query().Get("key")] = append(posts[r.URL.Query().Get("key")], m.Text.Content)
-		mu.Unlock()
-		rw.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
-	}))
-	defer robot.Close()
-	box, addr := startMailbox(t)
-
 	w := newWorld(t, "2025-03-25 10:00:00")
 	ctx := context.Background()
-	cfg, err := jobs.ParseSMTPURL("smtp://" + addr + "?from=noreply@zc.example.cn")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.deps.Sender.SMTP, w.deps.Sender.HTTP = cfg, robot.Client()
-	w.store.EmailEnabled = true
+	chat, box := w.sendToTestChannels()
 	w.addUser("lz-staff", models.RoleUnitStaff, "泸州市人民政府办公室")
 	for user, addr := range map[string]string{"gzw-staff": "staff@gzw.example.cn", "lz-staff": "staff@lz.example.cn"} {
 		if err := w.store.SetEmail(ctx, w.users[user].ID, addr); err != nil { // gzw-reviewer has none
@@ -251,7 +259,7 @@ func TestRectificationNoticeOnPublishIsDeliveredAsRemindersAre(t *testing.T) {
 		return id
 	}
 	for key, unit := range map[string]string{"gzw": "四川省政府国有资产监督管理委员会", "lz": "泸州市人民政府办公室"} {
-		if err := w.store.AddWebhook(ctx, unitID(unit), 0, robot.URL+"/send?key="+key); err != nil {
+		if err := w.store.AddWebhook(ctx, unitID(unit), 0, chat.URL+"/send?key="+key); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -262,7 +270,7 @@ func TestRectificationNoticeOnPublishIsDeliveredAsRemindersAre(t *testing.T) {
 		link[r.UnitName] = "/staff/rectifications/" + strconv.FormatInt(r.ID, 10)
 	}
 	gzw, lz, gdj := link["四川省政府国有资产监督管理委员会"], link["泸州市人民政府办公室"], link["四川省广播电视局"]
-	hook := robot.URL + "/send?key="
+	hook := chat.URL + "/send?key="
 	want := map[string][]string{
 		gzw: {"email staff@gzw.example.cn", "webhook " + hook + "gzw"},
 		lz:  {"email staff@lz.example.cn", "webhook " + hook + "lz"},
@@ -290,12 +298,11 @@ func TestRectificationNoticeOnPublishIsDeliveredAsRemindersAre(t *testing.T) {
 	if len(mails) != 2 || mails[0] != "staff@gzw.example.cn 整改通知：四川省政府国有资产监督管理委员会" || !strings.HasPrefix(mails[1], "staff@lz.example.cn 整改通知：") {
 		t.Fatalf("mails: %q", mails)
 	}
-	mu.Lock()
-	if len(posts) != 2 || len(posts["gzw"]) != 1 || len(posts["lz"]) != 1 || !strings.HasPrefix(posts["gzw"][0], "【找错】整改通知") ||
-		!strings.Contains(posts["gzw"][0], "请于 2025年4月30日 前提交整改报告") || !strings.HasSuffix(posts["lz"][0], lz) {
-		t.Fatalf("webhook posts: %q", posts)
+	gzwPosts, lzPosts := chat.sent("gzw"), chat.sent("lz")
+	if chat.count() != 2 || len(gzwPosts) != 1 || len(lzPosts) != 1 || !strings.HasPrefix(gzwPosts[0], "【找错】整改通知") ||
+		!strings.Contains(gzwPosts[0], "请于 2025年4月30日 前提交整改报告") || !strings.HasSuffix(lzPosts[0], lz) {
+		t.Fatalf("webhook posts: %q and %q", gzwPosts, lzPosts)
 	}
-	mu.Unlock()
 
 	// The 到期提醒 on the deadline's day reaches the very same addresses and webhooks.
 	var last int64
