@@ -18,13 +18,7 @@ func TestRectificationsOpenOnPublishAndLateOnesAreNamedNextTime(t *testing.T) {
 	s := storetest.Open(t, clock)
 	u := demoUsers(t, s)
 	ctx := context.Background()
-	src := storetest.SichuanInspection(t, s)
-	sup := u["sc-supervisor"]
-	sc, _ := s.ScopeOf(ctx, sup)
-	rec, err := s.CreateCircular(ctx, sup, src, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sup, sc, rec := draftSichuanQ1(t, s, u, storetest.SichuanInspection(t, s))
 	if _, _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -122,12 +116,7 @@ func TestPublishingFailsWholeWhenANoticeCannotBeRecorded(t *testing.T) {
 	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
 	u := demoUsers(t, s)
 	ctx := context.Background()
-	sup := u["sc-supervisor"]
-	sc, _ := s.ScopeOf(ctx, sup)
-	rec, err := s.CreateCircular(ctx, sup, storetest.SichuanInspection(t, s), models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sup, sc, rec := draftSichuanQ1(t, s, u, storetest.SichuanInspection(t, s))
 	s.EmailEnabled = true
 	if err := s.SetEmail(ctx, u["gzw-staff"].ID, "staff@gzw.example.cn"); err != nil {
 		t.Fatal(err)
@@ -207,12 +196,7 @@ func TestRectificationRemindersFollowTheCalendar(t *testing.T) {
 	s := storetest.Open(t, clock)
 	u := demoUsers(t, s)
 	ctx := context.Background()
-	sup := u["sc-supervisor"]
-	sc, _ := s.ScopeOf(ctx, sup)
-	rec, err := s.CreateCircular(ctx, sup, storetest.SichuanInspection(t, s), models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sup, sc, rec := draftSichuanQ1(t, s, u, storetest.SichuanInspection(t, s))
 	if _, _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil { // due Wed 2025-04-30, before the 五一 break
 		t.Fatal(err)
 	}
@@ -269,8 +253,6 @@ func TestRectificationOfAUnitWithManySitesFitsItsColumns(t *testing.T) {
 	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
 	u := demoUsers(t, s)
 	ctx := context.Background()
-	sup := u["sc-supervisor"]
-	sc, _ := s.ScopeOf(ctx, sup)
 	src := storetest.SichuanInspection(t, s)
 	gzw := src.Found[0]
 	for i := 1; i <= 40; i++ {
@@ -278,10 +260,7 @@ func TestRectificationOfAUnitWithManySitesFitsItsColumns(t *testing.T) {
 		site.Name = "四川省政府国有资产监督管理委员会第" + strconv.Itoa(i) + "个专题子站点"
 		src.Found = append(src.Found, site)
 	}
-	rec, err := s.CreateCircular(ctx, sup, src, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sup, sc, rec := draftSichuanQ1(t, s, u, src)
 	if _, _, err := s.PublishCircular(ctx, sup, sc, rec.ID); err != nil {
 		t.Fatalf("publishing a unit with 41 sites: %v", err)
 	}
@@ -305,4 +284,20 @@ func TestRectificationOfAUnitWithManySitesFitsItsColumns(t *testing.T) {
 	if title := notes[0].Title; len([]rune(title)) != 200 || !strings.HasPrefix(title, "整改通知："+gzw.Name) || !strings.HasSuffix(title, "…") {
 		t.Errorf("title (%d characters): %s", len([]rune(title)), title)
 	}
+}
+
+// draftSichuanQ1 drafts 四川省's circular of 2025 Q1 from src as the province's supervisor.
+func draftSichuanQ1(t *testing.T, s *models.Store, u map[string]*models.User, src models.InspectionSource) (*models.User, models.Scope, *models.CircularRecord) {
+	t.Helper()
+	ctx := context.Background()
+	sup := u["sc-supervisor"]
+	sc, err := s.ScopeOf(ctx, sup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.CreateCircular(ctx, sup, src, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sup, sc, rec
 }
