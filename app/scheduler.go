@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -33,7 +35,7 @@ func startLeaderScheduler(ctx context.Context, cfg *Config, rds *redisConn, log 
 			// On the replica's own Redis client: a scheduler that fails to start is never shut
 			// down (asynq ignores Shutdown before Start), so one with a client of its own would
 			// leave that connection pool open at every failed turn of the lease.
-			periodic := asynq.NewSchedulerFromRedisClient(rds.client, &asynq.SchedulerOpts{Location: models.Shanghai, Logger: asynqLogger{slog}})
+			periodic := asynq.NewSchedulerFromRedisClient(rds.client, &asynq.SchedulerOpts{Location: models.Shanghai, Logger: schedulerLogger{asynqLogger{slog}}})
 			if err := jobs.RegisterSchedule(periodic, cfg.ReconcileEvery); err != nil {
 				slog.Error("periodic tasks not scheduled", "error", err)
 				return
@@ -53,4 +55,16 @@ func startLeaderScheduler(ctx context.Context, cfg *Config, rds *redisConn, log 
 func (s *leaderScheduler) Shutdown() {
 	s.cancel()
 	<-s.done
+}
+
+// schedulerLogger is asynqLogger for a scheduler on a shared Redis client: its Shutdown tries to
+// close the client, is refused, as it should be, and says so as an error at every handover.
+type schedulerLogger struct{ asynqLogger }
+
+func (l schedulerLogger) Error(args ...any) {
+	if msg := fmt.Sprint(args...); strings.Contains(msg, "connection is shared") {
+		l.l.Debug(msg)
+		return
+	}
+	l.asynqLogger.Error(args...)
 }
