@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -85,18 +86,16 @@ func restoreCommand(ctx context.Context, cfg *Config, args []string, out io.Writ
 	if *file == "" {
 		return usageError{"restore needs --in FILE"}
 	}
-	// The backup is streamed, never held in memory: a province's dump runs to gigabytes.
-	in, err := os.Open(*file)
+	// The backup is streamed, never held in memory (a province's dump runs to gigabytes), and
+	// may come down a pipe (--in /dev/stdin): its kind is told from a peek, not a seek.
+	f, err := os.Open(*file)
 	if err != nil {
 		return usageError{"restore: " + err.Error()}
 	}
-	defer in.Close()
-	header := make([]byte, len(sqliteHeader))
-	n, _ := io.ReadFull(in, header)
-	isSQLite := string(header[:n]) == sqliteHeader
-	if _, err := in.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("restore: %w", err)
-	}
+	defer f.Close()
+	in := bufio.NewReaderSize(f, 1<<20)
+	header, _ := in.Peek(len(sqliteHeader))
+	isSQLite := string(header) == sqliteHeader
 	if cfg.dialect == models.DialectSQLite {
 		if !isSQLite {
 			return usageError{"restore: " + *file + " is not an SQLite backup"}

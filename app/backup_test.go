@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -112,8 +114,9 @@ func TestBackupAndRestoreKeepRatesAndCirculars(t *testing.T) {
 	if code := run(ctx, []string{"backup", "--out", file}, new(bytes.Buffer), new(bytes.Buffer), original); code != 2 {
 		t.Fatalf("a backup over an existing file: exit %d, want 2", code)
 	}
+	// Restored down a pipe, as from `ssh host cat backup | … restore --in /dev/stdin`.
 	restored := env(t, true)
-	if code := run(ctx, []string{"restore", "--in", file}, new(bytes.Buffer), &stderr, restored); code != 0 {
+	if code := run(ctx, []string{"restore", "--in", pipeOf(t, file)}, new(bytes.Buffer), &stderr, restored); code != 0 {
 		t.Fatalf("restore: exit %d: %s", code, stderr.String())
 	}
 	if code := run(ctx, []string{"restore", "--in", file}, new(bytes.Buffer), new(bytes.Buffer), restored); code != 2 {
@@ -168,4 +171,27 @@ func TestRestoreRefusesTheOtherBackendsBackup(t *testing.T) {
 			t.Errorf("%d tables after a refused restore", tables)
 		}
 	}
+}
+
+// pipeOf is a named pipe that gives file's contents to the one reader that opens it.
+func pipeOf(t *testing.T, file string) string {
+	t.Helper()
+	fifo := filepath.Join(t.TempDir(), "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		defer w.Close()
+		r, err := os.Open(file)
+		if err != nil {
+			return
+		}
+		defer r.Close()
+		io.Copy(w, r)
+	}()
+	return fifo
 }
