@@ -71,7 +71,9 @@ const siteRetries = 3
 // count has reached MaxRetry on any error, before it asks IsFailure, so without the spare
 // retry the last try that found the crawl slots busy would be archived and its site left
 // pending. Waiting for a slot does not count (IsFailure), and a failed last try records the
-// site and ends with SkipRetry, so the spare retry is never spent on a crawl.
+// site and ends with SkipRetry, so the spare retry is not spent on a crawl; it is, if a worker
+// dies during the last try (asynq's recoverer counts that as a failure). A task archived so is
+// queued again when the round is resumed (resumeRounds, each half hour).
 func NewInspectSiteTask(roundID, websiteID int64) (*asynq.Task, []asynq.Option) {
 	b, _ := json.Marshal(inspectSitePayload{RoundID: roundID, WebsiteID: websiteID})
 	return asynq.NewTask(TypeInspectSite, b), []asynq.Option{
@@ -316,10 +318,11 @@ func StartRound(ctx context.Context, store interface {
 	return round, nil
 }
 
-// resumeRounds queues again the rounds still running that were opened in the last two days:
-// a round whose queueing failed, or whose site task Redis lost, finishes after all.
+// resumeRounds queues again the rounds still running, however old: a round whose queueing
+// failed, or whose site task Redis lost or asynq archived, finishes after all. (A province's
+// round on few workers may run for days.)
 func (h *handlers) resumeRounds(ctx context.Context) error {
-	rounds, err := h.Store.RunningRounds(ctx, h.Clock.Now().Add(-48*time.Hour))
+	rounds, err := h.Store.RunningRounds(ctx)
 	if err != nil {
 		return err
 	}

@@ -459,12 +459,15 @@ func TestResumedRoundRunsAnArchivedSiteTaskAgain(t *testing.T) {
 }
 
 // A round task archived after its retries (the database away for days, say) holds its task id:
-// resuming the round queues it again, and the round finishes.
+// resuming the round queues it again, and the round, opened three days before, finishes.
 func TestResumedRoundRunsAnArchivedRoundTaskAgain(t *testing.T) {
 	w := newInspectionWorld(t)
 	ctx := context.Background()
 	round, _, err := w.store.StartRound(ctx, models.RoundOnDemand, models.Scope{All: true}, &w.admin.ID)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.store.SQLDB().Exec("UPDATE inspection_rounds SET created_at = ? WHERE id = ?", time.Now().Add(-72*time.Hour).UTC(), round.ID); err != nil {
 		t.Fatal(err)
 	}
 	task, opts := jobs.NewInspectRoundTask(round.ID)

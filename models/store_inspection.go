@@ -262,10 +262,10 @@ func (s *Store) LatestRound(ctx context.Context, kind string, since time.Time) (
 	return &rounds[0], nil
 }
 
-// RunningRounds returns the ids of the rounds opened since a time that have not finished.
-func (s *Store) RunningRounds(ctx context.Context, since time.Time) ([]int64, error) {
+// RunningRounds returns the ids of the rounds that have not finished, however old.
+func (s *Store) RunningRounds(ctx context.Context) ([]int64, error) {
 	var ids []int64
-	err := s.db.WithContext(ctx).Model(&InspectionRound{}).Where("status = ? AND created_at >= ?", RoundRunning, since.UTC()).
+	err := s.db.WithContext(ctx).Model(&InspectionRound{}).Where("status = ?", RoundRunning).
 		Order("id").Pluck("id", &ids).Error
 	return ids, translate(err, "running rounds")
 }
