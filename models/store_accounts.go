@@ -92,7 +92,7 @@ func (s *Store) SaveAccountImport(ctx context.Context, actor *User, filename str
 		return nil, Invalid("file", "文件中没有账号")
 	}
 	now := s.now()
-	imp := &AccountImport{Filename: cut(filename, 255), ImportedBy: &actor.ID, ImportedAt: now, Accounts: len(results),
+	imp := &AccountImport{Filename: truncate(filename, 255), ImportedBy: &actor.ID, ImportedAt: now, Accounts: len(results),
 		Status: ImportDone, Checked: len(results), FinishedAt: &now}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(imp).Error; err != nil {
@@ -106,6 +106,18 @@ func (s *Store) SaveAccountImport(ctx context.Context, actor *User, filename str
 	return imp, nil
 }
 
+// fitAccount fits an account's values from a sheet to their columns: the names to the
+// characters their VARCHAR holds (MySQL counts characters, not bytes: cut by bytes, a long
+// Chinese name kept a third of what fits and no longer matched the registry), and the last post
+// to the whole second that DATETIME keeps, in UTC.
+func fitAccount(name, platform, unit *string, lastPost **time.Time) {
+	*name, *platform, *unit = truncate(*name, 128), truncate(*platform, 16), truncate(*unit, 128)
+	if *lastPost != nil {
+		lp := (*lastPost).UTC().Truncate(time.Second)
+		*lastPost = &lp
+	}
+}
+
 // saveResults stores the results of an import and their findings, and counts them on the
 // import. Suspected findings take the decision people made on the same finding of the same
 // account before.
@@ -114,11 +126,7 @@ func saveResults(tx *gorm.DB, imp *AccountImport, results []AccountResult, now t
 	for i := range results {
 		r := &results[i]
 		r.ID, r.ImportID = 0, imp.ID
-		r.Name, r.Platform, r.UnitName = cut(r.Name, 128), cut(r.Platform, 16), cut(r.UnitName, 128)
-		if r.LastPost != nil {
-			lp := r.LastPost.UTC().Truncate(time.Second)
-			r.LastPost = &lp
-		}
+		fitAccount(&r.Name, &r.Platform, &r.UnitName, &r.LastPost)
 		var account int64 // 0 for an account the registry does not know: nothing to carry over
 		if r.AccountID != nil {
 			account = *r.AccountID
@@ -154,7 +162,7 @@ func (s *Store) CreateAccountImport(ctx context.Context, actor *User, filename s
 	if len(rows) == 0 {
 		return nil, Invalid("file", "文件中没有账号")
 	}
-	imp := &AccountImport{Filename: cut(filename, 255), ImportedBy: &actor.ID, ImportedAt: s.now(), Accounts: len(rows), Status: ImportRunning}
+	imp := &AccountImport{Filename: truncate(filename, 255), ImportedBy: &actor.ID, ImportedAt: s.now(), Accounts: len(rows), Status: ImportRunning}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(imp).Error; err != nil {
 			return err
@@ -162,11 +170,7 @@ func (s *Store) CreateAccountImport(ctx context.Context, actor *User, filename s
 		stored := make([]UploadedAccount, len(rows))
 		for i, r := range rows {
 			r.ID, r.ImportID = 0, imp.ID
-			r.Name, r.Platform, r.UnitName = cut(r.Name, 128), cut(r.Platform, 16), cut(r.UnitName, 128)
-			if r.LastPost != nil {
-				lp := r.LastPost.UTC().Truncate(time.Second)
-				r.LastPost = &lp
-			}
+			fitAccount(&r.Name, &r.Platform, &r.UnitName, &r.LastPost)
 			stored[i] = r
 		}
 		return tx.CreateInBatches(stored, 200).Error
@@ -237,7 +241,7 @@ func (s *Store) FinishAccountImport(ctx context.Context, importID int64, results
 func (s *Store) FailAccountImport(ctx context.Context, importID int64, reason string) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&AccountImport{}).Where("id = ? AND status = ?", importID, ImportRunning).
-			Updates(map[string]any{"status": ImportFailed, "error": cut(reason, 512), "finished_at": s.now()})
+			Updates(map[string]any{"status": ImportFailed, "error": truncate(reason, 512), "finished_at": s.now()})
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}

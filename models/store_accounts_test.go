@@ -192,3 +192,37 @@ func TestUnknownAccountsShownToTheImporterAndTheNamedUnitsSupervisor(t *testing.
 		})
 	}
 }
+
+// A registered name of more than 42 Chinese characters matches again once stored: names are
+// cut to the 128 characters their column holds, not to 128 bytes (a third of that in Chinese).
+func TestAccountNamesAreCutByCharacters(t *testing.T) {
+	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	u := demoUsers(t, s)
+	ctx := context.Background()
+	long := strings.Repeat("政", 60) // 180 bytes
+	tooLong := strings.Repeat("府", 130)
+	unit := strings.Repeat("局", 100)
+	imp, err := s.CreateAccountImport(ctx, u["sc-supervisor"], strings.Repeat("表", 300)+".xlsx", []models.UploadedAccount{
+		{Name: long, Platform: "微信", UnitName: unit}, {Name: tooLong, Platform: "微信"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows, err := s.AccountImportJob(ctx, imp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].Name != long || rows[0].UnitName != unit || rows[1].Name != strings.Repeat("府", 128) {
+		t.Fatalf("stored rows %+v", rows)
+	}
+	if imp.Filename != strings.Repeat("表", 255) {
+		t.Fatalf("file name of %d characters, want 255", len([]rune(imp.Filename)))
+	}
+	done, err := s.SaveAccountImport(ctx, u["sc-supervisor"], "results.csv", []models.AccountResult{{Name: long, Platform: "微信", UnitName: unit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, results, err := s.ImportResults(ctx, models.Scope{All: true}, 0, done.ID)
+	if err != nil || len(results) != 1 || results[0].Name != long || results[0].UnitName != unit {
+		t.Fatalf("stored results %+v, %v", results, err)
+	}
+}
