@@ -248,6 +248,8 @@ func TestAccountImportRefusesBadFilesAndWritesNothing(t *testing.T) {
 		{"not a sheet", "%PDF-1.4", "不支持的文件类型"},
 		{"empty", "", "文件为空"},
 		{"headers only", "账号名称,平台\n", "文件中没有账号"},
+		{"an account listed twice", "账号名称,平台\n四川发布,微信\n成都发布,微信\n四川发布,微信\n",
+			"第4行「账号名称」：微信账号「四川发布」与第2行重复"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {

@@ -152,6 +152,9 @@ func TestParseAccountImportErrors(t *testing.T) {
 			want: []string{"第3行「平台」：不能为空", "第3行「最后更新日期」：无法识别的日期\"昨天\"", "第3行「互动功能」",
 				"第3行「菜单链接」：\"ftp:x\"不是有效的网址", "第3行「运行状态」"}},
 		{name: "not a workbook", file: "a.xlsx", data: "plain text", want: []string{"无法读取XLSX文件"}},
+		{name: "an account listed twice", file: "a.csv",
+			data: "账号名称,平台\n甲,微信\n甲,抖音\n乙,微信\n甲,微信\n",
+			want: []string{"第5行「账号名称」：微信账号「甲」与第2行重复"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

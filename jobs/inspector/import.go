@@ -55,7 +55,9 @@ var importColumns = []struct {
 // ParseAccountImport reads a ledger of 政务新媒体 accounts from XLSX or CSV (UTF-8 with
 // or without BOM; GBK, which Excel writes for "CSV" on Chinese Windows, is read too),
 // chosen by the file name's extension. The first row holds the Chinese headers; 账号名称
-// and 平台 are required. Every bad cell is reported, each as an *ImportError.
+// and 平台 are required. Every bad cell is reported, each as an *ImportError: among them an
+// account (platform and name) listed a second time, which would be counted twice and its
+// findings told apart by nobody.
 func ParseAccountImport(r io.Reader, filename string) ([]Account, error) {
 	var rows [][]string
 	var err error
@@ -135,6 +137,7 @@ func accountsFromRows(rows [][]string) ([]Account, error) {
 	}
 	var accounts []Account
 	var errs []error
+	listed := map[string]int{} // platform and name → the row that lists the account
 	for i, row := range rows[1:] {
 		rowNo := i + 2
 		cell := func(name string) string {
@@ -153,6 +156,14 @@ func accountsFromRows(rows [][]string) ([]Account, error) {
 		}
 		if a.Platform == "" {
 			fail("平台", "不能为空")
+		}
+		if a.Name != "" && a.Platform != "" {
+			key := a.Platform + "\x00" + a.Name
+			if first, ok := listed[key]; ok {
+				fail("账号名称", fmt.Sprintf("%s账号「%s」与第%d行重复，同一账号只能列一次", a.Platform, a.Name, first))
+			} else {
+				listed[key] = rowNo
+			}
 		}
 		if s := cell("最后更新日期"); s != "" {
 			t, ok := parseImportDate(s)
