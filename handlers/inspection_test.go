@@ -250,6 +250,9 @@ func TestAccountImportRefusesBadFilesAndWritesNothing(t *testing.T) {
 		{"headers only", "账号名称,平台\n", "文件中没有账号"},
 		{"an account listed twice", "账号名称,平台\n四川发布,微信\n成都发布,微信\n四川发布,微信\n",
 			"第4行「账号名称」：微信账号「四川发布」与第2行重复"},
+		// Larger than MySQL's TEXT column once more than 65,535 bytes: refused before it is stored.
+		{"an overlong cell", "账号名称,平台,近期发文\n四川发布,微信," + strings.Repeat("政", 30000) + "\n",
+			"第2行「近期发文」：不能超过10000个字"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {

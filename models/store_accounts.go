@@ -156,6 +156,33 @@ func saveResults(tx *gorm.DB, imp *AccountImport, results []AccountResult, now t
 	return tx.Model(imp).Update("findings", imp.Findings).Error
 }
 
+// An INSERT of a sheet's rows holds at most uploadBatchRows rows and, past its first row, no
+// more than uploadBatchBytes of their text: a row may carry two cells of up to 40 KB (the
+// sheet reader's limit), an XLSX of 8 MB unpacks to many such rows, and MySQL refuses a
+// statement longer than max_allowed_packet, which is 4 MB on older servers.
+const (
+	uploadBatchRows  = 200
+	uploadBatchBytes = 1 << 20
+)
+
+// uploadBatches splits a sheet's rows, in order, into the INSERTs that store them.
+func uploadBatches(rows []UploadedAccount) [][]UploadedAccount {
+	var batches [][]UploadedAccount
+	start, size := 0, 0
+	for i, r := range rows {
+		n := len(r.Name) + len(r.Platform) + len(r.UnitName) + len(r.MenuLinks) + len(r.RecentPosts)
+		if i > start && (i-start >= uploadBatchRows || size+n > uploadBatchBytes) {
+			batches = append(batches, rows[start:i])
+			start, size = i, 0
+		}
+		size += n
+	}
+	if start < len(rows) {
+		batches = append(batches, rows[start:])
+	}
+	return batches
+}
+
 // CreateAccountImport stores the rows of a sheet as an import waiting for its checks, in one
 // transaction: the import and all its rows, or nothing.
 func (s *Store) CreateAccountImport(ctx context.Context, actor *User, filename string, rows []UploadedAccount) (*AccountImport, error) {
@@ -173,7 +200,12 @@ func (s *Store) CreateAccountImport(ctx context.Context, actor *User, filename s
 			fitAccount(&r.Name, &r.Platform, &r.UnitName, &r.LastPost)
 			stored[i] = r
 		}
-		return tx.CreateInBatches(stored, 200).Error
+		for _, batch := range uploadBatches(stored) {
+			if err := tx.Create(&batch).Error; err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, translate(err, "create account import")

@@ -155,6 +155,11 @@ func TestParseAccountImportErrors(t *testing.T) {
 		{name: "an account listed twice", file: "a.csv",
 			data: "账号名称,平台\n甲,微信\n甲,抖音\n乙,微信\n甲,微信\n",
 			want: []string{"第5行「账号名称」：微信账号「甲」与第2行重复"}},
+		{name: "cells longer than their columns", file: "a.csv",
+			data: "账号名称,平台,主办单位,近期发文\n" + strings.Repeat("甲", 129) + "," + strings.Repeat("微", 17) + "," +
+				strings.Repeat("局", 129) + "," + strings.Repeat("文", 10001) + "\n",
+			want: []string{"第2行「账号名称」：不能超过128个字（现有129个字）", "第2行「平台」：不能超过16个字",
+				"第2行「主办单位」：不能超过128个字", "第2行「近期发文」：不能超过10000个字（现有10001个字）"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

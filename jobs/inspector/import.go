@@ -35,29 +35,37 @@ func (e *ImportError) Error() string {
 	return fmt.Sprintf("第%d行「%s」：%s", e.Row, e.Column, e.Msg)
 }
 
-// importColumns are the header names, each with the other names it is found under.
+// maxCellChars caps any other cell. The links and posts are kept in MySQL TEXT columns of
+// 65,535 bytes, which 10,000 characters stay well under even at four bytes each; an XLSX cell
+// holds up to 32,767 characters, which the database would refuse.
+const maxCellChars = 10000
+
+// importColumns are the header names, each with the other names it is found under and the
+// characters a cell may hold: the names as many as the registry's columns (VARCHAR(128),
+// VARCHAR(16) for the platform) keep, the rest maxCellChars.
 var importColumns = []struct {
 	name     string
 	aliases  []string
 	required bool
+	maxChars int
 }{
-	{"账号名称", []string{"名称", "账号"}, true},
-	{"平台", []string{"平台类型", "所属平台"}, true},
-	{"主办单位", []string{"开办主体", "主体单位", "运营单位"}, false},
-	{"最后更新日期", []string{"最近更新日期", "最后发文日期", "最新发文日期"}, false},
-	{"互动功能", []string{"互动"}, false},
-	{"菜单链接", []string{"菜单"}, false},
-	{"近期发文", []string{"近期发文内容"}, false},
-	{"运行状态", []string{"状态", "报备状态"}, false},
-	{"实际运行", []string{"是否在线", "实际状态"}, false},
+	{"账号名称", []string{"名称", "账号"}, true, 128},
+	{"平台", []string{"平台类型", "所属平台"}, true, 16},
+	{"主办单位", []string{"开办主体", "主体单位", "运营单位"}, false, 128},
+	{"最后更新日期", []string{"最近更新日期", "最后发文日期", "最新发文日期"}, false, maxCellChars},
+	{"互动功能", []string{"互动"}, false, maxCellChars},
+	{"菜单链接", []string{"菜单"}, false, maxCellChars},
+	{"近期发文", []string{"近期发文内容"}, false, maxCellChars},
+	{"运行状态", []string{"状态", "报备状态"}, false, maxCellChars},
+	{"实际运行", []string{"是否在线", "实际状态"}, false, maxCellChars},
 }
 
 // ParseAccountImport reads a ledger of 政务新媒体 accounts from XLSX or CSV (UTF-8 with
 // or without BOM; GBK, which Excel writes for "CSV" on Chinese Windows, is read too),
 // chosen by the file name's extension. The first row holds the Chinese headers; 账号名称
-// and 平台 are required. Every bad cell is reported, each as an *ImportError: among them an
-// account (platform and name) listed a second time, which would be counted twice and its
-// findings told apart by nobody.
+// and 平台 are required. Every bad cell is reported, each as an *ImportError: among them a
+// cell longer than its column may hold, and an account (platform and name) listed a second
+// time, which would be counted twice and its findings told apart by nobody.
 func ParseAccountImport(r io.Reader, filename string) ([]Account, error) {
 	var rows [][]string
 	var err error
@@ -150,6 +158,16 @@ func accountsFromRows(rows [][]string) ([]Account, error) {
 			continue
 		}
 		fail := func(column, msg string) { errs = append(errs, &ImportError{Row: rowNo, Column: column, Msg: msg}) }
+		tooLong := false
+		for _, c := range importColumns {
+			if n := utf8.RuneCountInString(cell(c.name)); n > c.maxChars {
+				fail(c.name, fmt.Sprintf("不能超过%d个字（现有%d个字）", c.maxChars, n))
+				tooLong = true
+			}
+		}
+		if tooLong {
+			continue // its other checks would quote the long cell back
+		}
 		a := Account{Name: cell("账号名称"), Platform: cell("平台"), Unit: cell("主办单位")}
 		if a.Name == "" {
 			fail("账号名称", "不能为空")
