@@ -240,7 +240,8 @@ type apiImport struct {
 	ID         int64      `json:"id"`
 	Filename   string     `json:"filename"`
 	ImportedAt time.Time  `json:"imported_at"`
-	Status     string     `json:"status"` // running, done or failed
+	StartedAt  *time.Time `json:"started_at"` // null while the import waits in the queue
+	Status     string     `json:"status"`     // running, done or failed
 	Error      string     `json:"error,omitempty"`
 	Accounts   int        `json:"accounts"`
 	Checked    int        `json:"checked"`
@@ -249,7 +250,7 @@ type apiImport struct {
 }
 
 func apiImportOf(imp *models.AccountImport) apiImport {
-	return apiImport{ID: imp.ID, Filename: imp.Filename, ImportedAt: imp.ImportedAt.In(models.Shanghai), Status: imp.Status,
+	return apiImport{ID: imp.ID, Filename: imp.Filename, ImportedAt: imp.ImportedAt.In(models.Shanghai), StartedAt: shanghai(imp.StartedAt), Status: imp.Status,
 		Error: imp.Error, Accounts: imp.Accounts, Checked: imp.Checked, Findings: imp.Findings, FinishedAt: shanghai(imp.FinishedAt)}
 }
 

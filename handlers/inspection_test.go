@@ -350,20 +350,34 @@ func TestAccountImportIsCheckedByTheWorker(t *testing.T) {
 	resp, body = a.get(page)
 	d := doc(t, body)
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Refresh") == "" || d.Find("#import-status").AttrOr("data-status", "") != "running" ||
-		!strings.Contains(d.Find("#import-status").Text(), "进行中：已检查 0 / 2 个账号") || d.Find("#import-status a").AttrOr("href", "") != page {
-		t.Fatalf("the running import's page: %d, Refresh %q, %q", resp.StatusCode, resp.Header.Get("Refresh"), d.Find("#import-status").Text())
+		!strings.Contains(d.Find("#import-status").Text(), "排队中：2 个账号等待后台开始检查") || d.Find("#import-status a").AttrOr("href", "") != page {
+		t.Fatalf("the queued import's page: %d, Refresh %q, %q", resp.StatusCode, resp.Header.Get("Refresh"), d.Find("#import-status").Text())
 	}
 	if d.Find("script:not([src])").Length() != 0 {
 		t.Fatalf("an inline script, which the CSP refuses")
 	}
 	_, body = a.get("/staff/inspection/accounts")
-	if li := doc(t, body).Find("#imports li"); li.AttrOr("data-status", "") != "running" || !strings.Contains(li.Text(), "检查中") {
-		t.Fatalf("the running import in the list: %q", li.Text())
+	if li := doc(t, body).Find("#imports li"); li.AttrOr("data-status", "") != "running" || !strings.Contains(li.Text(), "排队中") {
+		t.Fatalf("the queued import in the list: %q", li.Text())
 	}
 	token := a.apiLogin("sc-supervisor")
 	if resp, m := a.api("GET", "/api/v1/inspection/imports/"+id, token, ""); resp.StatusCode != 200 ||
-		m["import"].(map[string]any)["status"] != models.ImportRunning || len(m["results"].([]any)) != 0 {
-		t.Fatalf("the running import through the API: %d %v", resp.StatusCode, m)
+		m["import"].(map[string]any)["status"] != models.ImportRunning || m["import"].(map[string]any)["started_at"] != nil ||
+		len(m["results"].([]any)) != 0 {
+		t.Fatalf("the queued import through the API: %d %v", resp.StatusCode, m)
+	}
+	// A worker begins the check (the task's first try): the page counts what is checked.
+	importID, _ := strconv.ParseInt(id, 10, 64)
+	if _, _, err := a.Store.BeginAccountImport(context.Background(), importID); err != nil {
+		t.Fatal(err)
+	}
+	_, body = a.get(page)
+	if st := doc(t, body).Find("#import-status"); !strings.Contains(st.Text(), "进行中：已检查 0 / 2 个账号") {
+		t.Fatalf("the import being checked: %q", st.Text())
+	}
+	_, body = a.get("/staff/inspection/accounts")
+	if li := doc(t, body).Find("#imports li"); !strings.Contains(li.Text(), "检查中，已检查 0 / 2 个账号") {
+		t.Fatalf("the import being checked in the list: %q", li.Text())
 	}
 
 	q.runAll(t, a)

@@ -22,8 +22,8 @@ import (
 const TypeImportAccounts = "inspect:accounts"
 
 // An import's task gets importRetries retries of importTaskTimeout each; their sum, with asynq's
-// waits between them, stays well within models.ImportGiveUp, after which an import that lost
-// its task reads as failed.
+// waits between them, stays well within models.ImportGiveUp (counted from the first try's
+// start), after which an import that lost its task reads as failed.
 const (
 	importRetries     = 2
 	importTaskTimeout = 10 * time.Minute
@@ -99,7 +99,7 @@ func (h *handlers) importAccounts(ctx context.Context, t *asynq.Task) error {
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("import accounts payload: %v: %w", err, asynq.SkipRetry)
 	}
-	imp, rows, err := h.Store.AccountImportJob(ctx, p.ImportID)
+	imp, rows, err := h.Store.BeginAccountImport(ctx, p.ImportID)
 	if models.ErrorKind(err) == models.KindNotFound {
 		return fmt.Errorf("import accounts %d: %w", p.ImportID, asynq.SkipRetry)
 	}
@@ -117,6 +117,9 @@ func (h *handlers) importAccounts(ctx context.Context, t *asynq.Task) error {
 	switch n, _ := asynq.GetRetryCount(ctx); {
 	case err == nil:
 		return nil
+	case errors.Is(err, models.ErrImportTooLate):
+		// The results came past models.ImportGiveUp: the store failed the import instead.
+		return fmt.Errorf("import accounts %d: %v: %w", imp.ID, err, asynq.SkipRetry)
 	case errors.Is(err, context.Canceled):
 		return err // the worker is stopping: asynq runs the task again elsewhere
 	case errors.Is(err, context.DeadlineExceeded):

@@ -246,9 +246,9 @@ func TestAccountImportWhoseChecksTimeOutFails(t *testing.T) {
 	}
 }
 
-// An import whose task is lost (Redis flushed, or the worker died on its last try) is not
-// shown running for ever: past models.ImportGiveUp it reads as failed, and a task that turns
-// up after all records that and checks nothing.
+// An import whose task is lost once its check began (the worker died and Redis was flushed) is
+// not shown running for ever: an hour after the check began it reads as failed, and a task
+// that turns up after all records that and checks nothing.
 func TestAccountImportThatLostItsTaskGivesUp(t *testing.T) {
 	w := newWorld(t, "2025-03-25 10:00")
 	menu := newMenuServer(t)
@@ -262,26 +262,62 @@ func TestAccountImportThatLostItsTaskGivesUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.clock.Advance(2 * time.Hour) // in the queue: late, not lost
+	if s := w.importState(imp.ID); s.status != models.ImportRunning {
+		t.Fatalf("after two hours in the queue: %+v", s)
+	}
+	task, _ := jobs.NewImportAccountsTask(imp.ID)
+	dying, die := context.WithCancel(ctx)
+	var once sync.Once
+	menu.set(true, func() { once.Do(die) })
+	if err := w.mux.ProcessTask(dying, task); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the dying try: %v, want cancelled", err)
+	}
 	w.queue.flush()
 	w.clock.Advance(models.ImportGiveUp - time.Minute)
 	if s := w.importState(imp.ID); s.status != models.ImportRunning {
-		t.Fatalf("within the hour: %+v", s)
+		t.Fatalf("within the hour of its check: %+v", s)
 	}
 	w.clock.Advance(2 * time.Minute)
 	imps, err := w.store.AccountImports(ctx, sc, cd.ID, 20)
-	if err != nil || len(imps) != 1 || imps[0].Status != models.ImportFailed || !strings.Contains(imps[0].Error, "重新导入") {
+	if err != nil || len(imps) != 1 || imps[0].Status != models.ImportFailed || !strings.Contains(imps[0].Error, "后台任务中断") {
 		t.Fatalf("listed after the hour: %+v %v", imps, err)
 	}
 	var hits atomic.Int32
 	menu.set(false, func() { hits.Add(1) })
-	task, _ := jobs.NewImportAccountsTask(imp.ID)
 	if err := w.mux.ProcessTask(ctx, task); err != nil {
 		t.Fatal(err)
 	}
 	var status string
-	w.store.SQLDB().QueryRow("SELECT status FROM media_account_imports WHERE id = ?", imp.ID).Scan(&status)
+	if err := w.store.SQLDB().QueryRow("SELECT status FROM media_account_imports WHERE id = ?", imp.ID).Scan(&status); err != nil {
+		t.Fatal(err)
+	}
 	s := w.importState(imp.ID)
 	if status != models.ImportFailed || s.status != models.ImportFailed || s.results+s.findings+s.uploads != 0 || hits.Load() != 0 {
 		t.Fatalf("a late task: stored %q, %+v, %d menu requests", status, s, hits.Load())
+	}
+}
+
+// A try whose results come after the hour (its check began, then crawled on past it) stores
+// none of them: the import is failed with the reason that says so, its rows dropped, and the
+// task is not retried.
+func TestAccountImportFinishedPastItsHourIsFailed(t *testing.T) {
+	w := newWorld(t, "2025-03-25 10:00")
+	menu := newMenuServer(t)
+	ctx := context.Background()
+	imp, err := jobs.StartAccountImport(ctx, w.store, w.queue, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	menu.set(false, func() { once.Do(func() { w.clock.Advance(models.ImportGiveUp + time.Minute) }) })
+	task, _ := jobs.NewImportAccountsTask(imp.ID)
+	if err := w.mux.ProcessTask(ctx, task); !errors.Is(err, asynq.SkipRetry) {
+		t.Fatalf("the late try: %v, want no retry", err)
+	}
+	s := w.importState(imp.ID)
+	if s.status != models.ImportFailed || !strings.Contains(s.reason, "才完成") || !strings.Contains(s.reason, "结果未保存") ||
+		s.results+s.findings+s.uploads != 0 {
+		t.Fatalf("after the late try: %+v", s)
 	}
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -218,13 +219,24 @@ const (
 	ImportFailed  = "failed"
 )
 
-// ImportGiveUp is how long an import may run. Its task's tries fit well within it; an import
-// still running after that has lost its task (the worker died on its last try, or Redis lost
-// the queue) and is failed, so that none shows 进行中 for ever.
+// ImportGiveUp is how long an import may take once its check has begun. Its task's tries fit
+// well within it; an import still running after that has lost its task (the worker died on its
+// last try, or Redis lost the queue and the reconciler could not bring it back in time) and is
+// failed, so that none shows 进行中 for ever. The time is counted from the first try's start,
+// not from the upload: a task that waits long in the queue behind a round of site crawls is
+// merely late, and the reconciler keeps it queued until a worker takes it.
 const ImportGiveUp = time.Hour
 
-// importGaveUp is the reason of an import that ran past ImportGiveUp.
-const importGaveUp = "检查未能在 1 小时内完成（后台任务中断），请重新导入"
+// The reasons of an import given up, as people read them: its task was lost, or it finished
+// after the time and its results were not kept.
+const (
+	importGaveUp  = "检查开始 1 小时后仍未完成（后台任务中断），已停止，请重新导入"
+	importTooSlow = "检查开始 1 小时后才完成，已超过时限，结果未保存；请重新导入，账号较多时请分批导入"
+)
+
+// ErrImportTooLate is in the error of results that came past ImportGiveUp (see
+// FinishAccountImport): the import is failed instead, and another try would change nothing.
+var ErrImportTooLate = errors.New("account import finished past its time")
 
 // AccountImport is one sheet of account results imported.
 type AccountImport struct {
@@ -232,6 +244,7 @@ type AccountImport struct {
 	Filename   string
 	ImportedBy *int64
 	ImportedAt time.Time
+	StartedAt  *time.Time // when the first try of its check began; nil while it waits in the queue
 	Accounts   int
 	Findings   int
 	Status     string
@@ -242,9 +255,14 @@ type AccountImport struct {
 
 func (AccountImport) TableName() string { return "media_account_imports" }
 
+// pastGiveUp reports whether a running import's check began more than ImportGiveUp ago.
+func (imp *AccountImport) pastGiveUp(now time.Time) bool {
+	return imp.Status == ImportRunning && imp.StartedAt != nil && now.Sub(*imp.StartedAt) > ImportGiveUp
+}
+
 // settle fails, as it is read, an import that has run past ImportGiveUp.
 func (imp *AccountImport) settle(now time.Time) {
-	if imp.Status == ImportRunning && now.Sub(imp.ImportedAt) > ImportGiveUp {
+	if imp.pastGiveUp(now) {
 		imp.Status, imp.Error = ImportFailed, importGaveUp
 	}
 }

@@ -92,8 +92,8 @@ func (s *Store) SaveAccountImport(ctx context.Context, actor *User, filename str
 		return nil, Invalid("file", "文件中没有账号")
 	}
 	now := s.now()
-	imp := &AccountImport{Filename: truncate(filename, 255), ImportedBy: &actor.ID, ImportedAt: now, Accounts: len(results),
-		Status: ImportDone, Checked: len(results), FinishedAt: &now}
+	imp := &AccountImport{Filename: truncate(filename, 255), ImportedBy: &actor.ID, ImportedAt: now, StartedAt: &now,
+		Accounts: len(results), Status: ImportDone, Checked: len(results), FinishedAt: &now}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(imp).Error; err != nil {
 			return err
@@ -213,11 +213,19 @@ func (s *Store) CreateAccountImport(ctx context.Context, actor *User, filename s
 	return imp, nil
 }
 
-// AccountImportJob returns an import and, while it runs, the rows it waits to check, in the
-// sheet's order. An import that ran past ImportGiveUp comes back failed.
-func (s *Store) AccountImportJob(ctx context.Context, importID int64) (*AccountImport, []UploadedAccount, error) {
+// BeginAccountImport is called as a try of an import's task begins: the first try records
+// when the check began (ImportGiveUp counts from then), and every try gets the import and,
+// while it runs, the rows it waits to check, in the sheet's order. An import that ran past
+// ImportGiveUp comes back failed.
+func (s *Store) BeginAccountImport(ctx context.Context, importID int64) (*AccountImport, []UploadedAccount, error) {
+	db := s.db.WithContext(ctx)
+	err := db.Model(&AccountImport{}).Where("id = ? AND status = ? AND started_at IS NULL", importID, ImportRunning).
+		Update("started_at", s.now()).Error
+	if err != nil {
+		return nil, nil, translate(err, "begin account import")
+	}
 	var imp AccountImport
-	if err := s.db.WithContext(ctx).Take(&imp, importID).Error; err != nil {
+	if err := db.Take(&imp, importID).Error; err != nil {
 		return nil, nil, translate(err, "account import")
 	}
 	imp.settle(s.now())
@@ -225,7 +233,7 @@ func (s *Store) AccountImportJob(ctx context.Context, importID int64) (*AccountI
 		return &imp, nil, nil
 	}
 	var rows []UploadedAccount
-	err := s.db.WithContext(ctx).Where("import_id = ?", importID).Order("id").Find(&rows).Error
+	err = db.Where("import_id = ?", importID).Order("id").Find(&rows).Error
 	return &imp, rows, translate(err, "account import rows")
 }
 
@@ -237,24 +245,33 @@ func (s *Store) AccountImportProgress(ctx context.Context, importID int64, check
 }
 
 // FinishAccountImport stores the checked results of a running import, in one transaction:
-// the results, their findings, the import done, and its waiting rows gone. An import that is
-// no longer running (finished by an earlier try of the task, failed, or past ImportGiveUp) is
-// left as it is and returned so: the task may run twice, the results are stored once.
+// the results, their findings, the import done, and its waiting rows gone. An import no longer
+// running (finished by an earlier try of the task, or failed) is left as it is and returned so:
+// the task may run twice, the results are stored once. Results that come past ImportGiveUp
+// are not stored: the import is failed instead, in the same transaction and with the reason,
+// and the error (a conflict holding ErrImportTooLate) says so; the page may have shown it
+// failed already, and the time limit stays the same for everyone who reads it.
 func (s *Store) FinishAccountImport(ctx context.Context, importID int64, results []AccountResult) (*AccountImport, error) {
 	now := s.now()
 	var imp AccountImport
+	late := false
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// The update first: its row lock makes a second finisher wait, then find it done.
-		res := tx.Model(&AccountImport{}).Where("id = ? AND status = ? AND imported_at >= ?", importID, ImportRunning, now.Add(-ImportGiveUp)).
+		res := tx.Model(&AccountImport{}).
+			Where("id = ? AND status = ? AND (started_at IS NULL OR started_at >= ?)", importID, ImportRunning, now.Add(-ImportGiveUp)).
 			Updates(map[string]any{"status": ImportDone, "checked": len(results), "finished_at": now})
 		if res.Error != nil {
 			return res.Error
 		}
+		if res.RowsAffected == 0 {
+			var err error
+			if late, err = failImport(tx, importID, importTooSlow, now); err != nil {
+				return err
+			}
+			return tx.Take(&imp, importID).Error
+		}
 		if err := tx.Take(&imp, importID).Error; err != nil {
 			return err
-		}
-		if res.RowsAffected == 0 {
-			return nil
 		}
 		if err := saveResults(tx, &imp, results, now); err != nil {
 			return err
@@ -264,7 +281,9 @@ func (s *Store) FinishAccountImport(ctx context.Context, importID int64, results
 	if err != nil {
 		return nil, translate(err, "finish account import")
 	}
-	imp.settle(now)
+	if late {
+		return &imp, &Error{Kind: KindConflict, Message: importTooSlow, Err: ErrImportTooLate}
+	}
 	return &imp, nil
 }
 
@@ -272,14 +291,21 @@ func (s *Store) FinishAccountImport(ctx context.Context, importID int64, results
 // it waited to check; an import no longer running is left as it is.
 func (s *Store) FailAccountImport(ctx context.Context, importID int64, reason string) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&AccountImport{}).Where("id = ? AND status = ?", importID, ImportRunning).
-			Updates(map[string]any{"status": ImportFailed, "error": truncate(reason, 512), "finished_at": s.now()})
-		if res.Error != nil || res.RowsAffected == 0 {
-			return res.Error
-		}
-		return tx.Where("import_id = ?", importID).Delete(&UploadedAccount{}).Error
+		_, err := failImport(tx, importID, reason, s.now())
+		return err
 	})
 	return translate(err, "fail account import")
+}
+
+// failImport fails a running import and drops its waiting rows, within tx, and reports
+// whether the import was running.
+func failImport(tx *gorm.DB, importID int64, reason string, now time.Time) (bool, error) {
+	res := tx.Model(&AccountImport{}).Where("id = ? AND status = ?", importID, ImportRunning).
+		Updates(map[string]any{"status": ImportFailed, "error": truncate(reason, 512), "finished_at": now})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	return true, tx.Where("import_id = ?", importID).Delete(&UploadedAccount{}).Error
 }
 
 // visibleResults is the results of account imports (of one import, or of all with importID 0)

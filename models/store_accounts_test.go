@@ -2,8 +2,10 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"zhaocuo/models"
 	"zhaocuo/models/storetest"
@@ -207,7 +209,7 @@ func TestAccountNamesAreCutByCharacters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rows, err := s.AccountImportJob(ctx, imp.ID)
+	_, rows, err := s.BeginAccountImport(ctx, imp.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,5 +226,66 @@ func TestAccountNamesAreCutByCharacters(t *testing.T) {
 	_, results, err := s.ImportResults(ctx, models.Scope{All: true}, 0, done.ID)
 	if err != nil || len(results) != 1 || results[0].Name != long || results[0].UnitName != unit {
 		t.Fatalf("stored results %+v, %v", results, err)
+	}
+}
+
+// An import's hour runs from the first try's start, not from the upload: one that waited long
+// in the queue is checked and stored. Results that come after the hour are not stored: the
+// import is failed, its waiting rows dropped, and the finisher told so.
+func TestAccountImportHourRunsFromTheCheckStart(t *testing.T) {
+	clock := storetest.NewClock("2025-03-25 10:00:00")
+	s := storetest.Open(t, clock)
+	u := demoUsers(t, s)
+	ctx := context.Background()
+	sheet := []models.UploadedAccount{{Name: "无名号", Platform: "抖音"}}
+	result := []models.AccountResult{{Name: "无名号", Platform: "抖音"}}
+	state := func(id int64) (status, reason string, uploads, results int) {
+		t.Helper()
+		db := s.SQLDB()
+		if err := db.QueryRow("SELECT status, error FROM media_account_imports WHERE id = ?", id).Scan(&status, &reason); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow("SELECT COUNT(*) FROM media_account_uploads WHERE import_id = ?", id).Scan(&uploads); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow("SELECT COUNT(*) FROM media_account_results WHERE import_id = ?", id).Scan(&results); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+
+	queued, err := s.CreateAccountImport(ctx, u["sc-supervisor"], "queued.csv", sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(3 * time.Hour) // behind a round of site crawls, say
+	imp, rows, err := s.BeginAccountImport(ctx, queued.ID)
+	if err != nil || imp.Status != models.ImportRunning || imp.StartedAt == nil || len(rows) != 1 {
+		t.Fatalf("begun after 3 hours in the queue: %+v, %d rows, %v", imp, len(rows), err)
+	}
+	clock.Advance(50 * time.Minute)
+	if imp, err := s.FinishAccountImport(ctx, queued.ID, result); err != nil || imp.Status != models.ImportDone {
+		t.Fatalf("finished 50 minutes after it began: %+v, %v", imp, err)
+	}
+
+	slow, err := s.CreateAccountImport(ctx, u["sc-supervisor"], "slow.csv", sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.BeginAccountImport(ctx, slow.ID); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(models.ImportGiveUp + time.Minute)
+	imp, err = s.FinishAccountImport(ctx, slow.ID, result)
+	if !errors.Is(err, models.ErrImportTooLate) || models.ErrorKind(err) != models.KindConflict || !strings.Contains(models.ErrorMessage(err), "结果未保存") {
+		t.Fatalf("finished past the hour: %v, want a conflict saying the results were not kept", err)
+	}
+	if status, reason, uploads, results := state(slow.ID); status != models.ImportFailed || reason != models.ErrorMessage(err) || uploads+results != 0 ||
+		imp.Status != models.ImportFailed {
+		t.Fatalf("stored after the late finish: %s %q, %d rows waiting, %d results; returned %+v", status, reason, uploads, results, imp)
+	}
+	// A second late finisher (the task run twice) finds it failed and is not told again.
+	if imp, err := s.FinishAccountImport(ctx, slow.ID, result); err != nil || imp.Status != models.ImportFailed {
+		t.Fatalf("the second late finisher: %+v, %v", imp, err)
 	}
 }
