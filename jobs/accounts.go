@@ -40,9 +40,12 @@ type importAccountsPayload struct {
 func NewImportAccountsTask(importID int64) (*asynq.Task, []asynq.Option) {
 	b, _ := json.Marshal(importAccountsPayload{ImportID: importID})
 	return asynq.NewTask(TypeImportAccounts, b), []asynq.Option{
-		asynq.TaskID("account-import:" + strconv.FormatInt(importID, 10)), asynq.Queue(QueueInspection),
+		asynq.TaskID(importTaskID(importID)), asynq.Queue(QueueInspection),
 		asynq.MaxRetry(importRetries), asynq.Timeout(importTaskTimeout)}
 }
+
+// importTaskID is the id of an import's task: one task per import, however often it is queued.
+func importTaskID(importID int64) string { return "account-import:" + strconv.FormatInt(importID, 10) }
 
 // ReadAccountImport reads a sheet of 政务新媒体 accounts (XLSX or CSV) into the rows an import
 // stores. A sheet that cannot be read, has bad cells or no account is an invalid-kind error

@@ -3,9 +3,11 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -319,5 +321,83 @@ func TestAccountImportFinishedPastItsHourIsFailed(t *testing.T) {
 	if s.status != models.ImportFailed || !strings.Contains(s.reason, "才完成") || !strings.Contains(s.reason, "结果未保存") ||
 		s.results+s.findings+s.uploads != 0 {
 		t.Fatalf("after the late try: %+v", s)
+	}
+}
+
+// An import whose task Redis lost (the process died before queueing it, or Redis was flushed)
+// is queued again by the reconcile, and checked; one whose check began more than an hour ago
+// is failed by it instead, its rows dropped, and not queued.
+func TestReconcileQueuesLostImportTasksAgain(t *testing.T) {
+	w := newWorld(t, "2025-03-25 10:00")
+	menu := newMenuServer(t)
+	ctx := context.Background()
+	sc := w.users["sc-supervisor"]
+	lost, err := jobs.StartAccountImport(ctx, w.store, w.queue, sc, "lost.csv", importSheet(t, w, menu))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.queue.flush()
+	r, err := jobs.Reconcile(ctx, w.deps)
+	if err != nil || r.Imports != 1 || r.ImportsFailed != 0 || !slices.Contains(w.queue.ids(), fmt.Sprintf("account-import:%d", lost.ID)) {
+		t.Fatalf("the reconcile: %+v, %v; queued %v", r, err, w.queue.ids())
+	}
+	if r, err := jobs.Reconcile(ctx, w.deps); err != nil || r.Imports != 0 {
+		t.Fatalf("a second reconcile, the task still queued: %+v, %v", r, err)
+	}
+	if n := w.queue.runDue(t, w.mux, w.clock.Now()); n != 1 {
+		t.Fatalf("ran %d tasks, want the import's", n)
+	}
+	if s := w.importState(lost.ID); s.status != models.ImportDone || s.results != 2 || s.uploads != 0 {
+		t.Fatalf("the import queued again: %+v", s)
+	}
+
+	late, err := jobs.StartAccountImport(ctx, w.store, w.queue, sc, "late.csv", importSheet(t, w, menu))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.store.BeginAccountImport(ctx, late.ID); err != nil { // a try began, then its worker died
+		t.Fatal(err)
+	}
+	w.queue.flush()
+	w.clock.Advance(models.ImportGiveUp + time.Minute)
+	r, err = jobs.Reconcile(ctx, w.deps)
+	if err != nil || r.Imports != 0 || r.ImportsFailed != 1 || len(w.queue.ids()) != 0 {
+		t.Fatalf("the reconcile past the hour: %+v, %v; queued %v", r, err, w.queue.ids())
+	}
+	var status string
+	if err := w.store.SQLDB().QueryRow("SELECT status FROM media_account_imports WHERE id = ?", late.ID).Scan(&status); err != nil {
+		t.Fatal(err)
+	}
+	if s := w.importState(late.ID); status != models.ImportFailed || !strings.Contains(s.reason, "后台任务中断") || s.uploads != 0 {
+		t.Fatalf("the import past its hour: stored %q, %+v", status, s)
+	}
+}
+
+// An import's task that asynq archived (its tries used up while the import still runs) keeps
+// its id, so queueing it again is refused: the reconcile replaces it.
+func TestReconcileReplacesAnArchivedImportTask(t *testing.T) {
+	w := newWorld(t, "2025-03-25 10:00")
+	menu := newMenuServer(t)
+	r := storetest.NewRedis(t)
+	client := asynq.NewClient(r.Opt)
+	t.Cleanup(func() { client.Close() })
+	deps := w.deps
+	deps.Queue, deps.Redis = client, r.Client
+	ctx := context.Background()
+	imp, err := jobs.StartAccountImport(ctx, w.store, client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks := asynq.NewInspectorFromRedisClient(r.Client)
+	id := fmt.Sprintf("account-import:%d", imp.ID)
+	if err := tasks.ArchiveTask(jobs.QueueInspection, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jobs.Reconcile(ctx, deps); err != nil {
+		t.Fatal(err)
+	}
+	info, err := tasks.GetTaskInfo(jobs.QueueInspection, id)
+	if err != nil || info.State != asynq.TaskStatePending {
+		t.Fatalf("the import's task after the reconcile: %+v, %v; want pending", info, err)
 	}
 }

@@ -28,6 +28,7 @@ const (
 // ReconcileReport says what a reconcile pass found and did.
 type ReconcileReport struct {
 	Tickets, Stages, Enqueued, Deliveries int
+	Imports, ImportsFailed                int // account imports queued again, and failed past their time
 }
 
 func (h *handlers) reconcile(ctx context.Context, t *asynq.Task) error {
@@ -37,12 +38,12 @@ func (h *handlers) reconcile(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	h.Logger.Info("reminders reconciled", "tickets", r.Tickets, "stages", r.Stages, "enqueued", r.Enqueued,
-		"deliveries", r.Deliveries, "took", time.Since(start).Round(time.Millisecond))
+		"deliveries", r.Deliveries, "imports", r.Imports, "imports_failed", r.ImportsFailed, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
 // Reconcile derives from the open tickets which reminder tasks should exist, and enqueues those
-// Redis does not hold; then re-queues deliveries whose task was lost.
+// Redis does not hold; then re-queues deliveries and account imports whose task was lost.
 func Reconcile(ctx context.Context, d Deps) (ReconcileReport, error) {
 	var r ReconcileReport
 	set, cal, err := d.Store.ReminderRules(ctx)
@@ -88,7 +89,40 @@ func Reconcile(ctx context.Context, d Deps) (ReconcileReport, error) {
 			return r, err
 		}
 	}
-	return r, nil
+	return r, requeueImports(ctx, d, &r)
+}
+
+// requeueImports queues again the task of every account import still running within its time,
+// and fails, with the reason, those past it (dropping the rows they waited with). The database
+// holds the import and its rows, Redis only its task, which a process that died before queueing
+// it, a flushed Redis or asynq's archive may have lost. A task still waiting or running keeps its
+// id, and queueing it again is refused; an archived one is replaced (see requeueArchived).
+func requeueImports(ctx context.Context, d Deps, r *ReconcileReport) error {
+	imps, err := d.Store.RunningAccountImports(ctx)
+	if err != nil {
+		return err
+	}
+	h := &handlers{Deps: d}
+	for _, imp := range imps {
+		if imp.Status == models.ImportFailed {
+			if err := d.Store.FailAccountImport(ctx, imp.ID, imp.Error); err != nil {
+				return err
+			}
+			r.ImportsFailed++
+			continue
+		}
+		task, opts := NewImportAccountsTask(imp.ID)
+		_, err := d.Queue.EnqueueContext(ctx, task, opts...)
+		if err == nil {
+			r.Imports++
+		} else if errors.Is(err, asynq.ErrTaskIDConflict) {
+			err = h.requeueArchived(ctx, QueueInspection, importTaskID(imp.ID), task, opts)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // missingTasks keeps the stages whose task Redis does not hold, asking in one pipelined round

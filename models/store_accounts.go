@@ -237,6 +237,17 @@ func (s *Store) BeginAccountImport(ctx context.Context, importID int64) (*Accoun
 	return &imp, rows, translate(err, "account import rows")
 }
 
+// RunningAccountImports returns the imports still running, oldest first; those past
+// ImportGiveUp come back failed, with the reason to record.
+func (s *Store) RunningAccountImports(ctx context.Context) ([]AccountImport, error) {
+	var imps []AccountImport
+	err := s.db.WithContext(ctx).Where("status = ?", ImportRunning).Order("id").Find(&imps).Error
+	for i := range imps {
+		imps[i].settle(s.now())
+	}
+	return imps, translate(err, "running account imports")
+}
+
 // AccountImportProgress records how many of a running import's accounts are checked.
 func (s *Store) AccountImportProgress(ctx context.Context, importID int64, checked int) error {
 	err := s.db.WithContext(ctx).Model(&AccountImport{}).Where("id = ? AND status = ?", importID, ImportRunning).
