@@ -128,8 +128,6 @@ func (h *handlers) importAccounts(ctx context.Context, t *asynq.Task) error {
 	case errors.Is(err, context.DeadlineExceeded):
 		// Another try would take as long: the sheet is too big for one task.
 		reason = fmt.Sprintf("检查 %d 个账号超过 %d 分钟仍未完成，请分批导入", imp.Accounts, int(importTaskTimeout/time.Minute))
-	case models.ErrorKind(err) == models.KindForbidden:
-		reason = "检查未能进行：" + models.ErrorMessage(err)
 	case n >= importRetries:
 		reason = "检查多次失败，请稍后重新导入"
 	default:
@@ -141,24 +139,12 @@ func (h *handlers) importAccounts(ctx context.Context, t *asynq.Task) error {
 	return fmt.Errorf("import accounts %d: %v: %w", imp.ID, err, asynq.SkipRetry)
 }
 
-// checkImport checks an import's rows against the ledger its importer sees and stores the
-// results, recording its progress as it goes.
+// checkImport checks an import's rows against the whole registry and stores the results,
+// recording its progress as it goes. Matching an account is not a permission: the sheet of one
+// region's supervisor may list another region's account, and it is that account, registered,
+// that the other region's supervisor then sees.
 func (h *handlers) checkImport(ctx context.Context, imp *models.AccountImport, rows []models.UploadedAccount) error {
-	if imp.ImportedBy == nil {
-		return models.Forbidden("导入人的账号已删除，无法确定要对照的台账")
-	}
-	importer, err := h.Store.User(ctx, *imp.ImportedBy)
-	if models.ErrorKind(err) == models.KindNotFound {
-		return models.Forbidden("导入人的账号已删除，无法确定要对照的台账")
-	}
-	if err != nil {
-		return err
-	}
-	sc, err := h.Store.ScopeOf(ctx, importer)
-	if err != nil {
-		return err
-	}
-	ledger, err := h.Store.Accounts(ctx, sc)
+	registry, err := h.Store.Accounts(ctx, models.Scope{All: true})
 	if err != nil {
 		return err
 	}
@@ -171,7 +157,7 @@ func (h *handlers) checkImport(ctx context.Context, imp *models.AccountImport, r
 			}
 		}
 	}
-	results, err := CheckAccounts(ctx, h.Inspector, ledger, rows, h.Clock.Now(), progress)
+	results, err := CheckAccounts(ctx, h.Inspector, registry, rows, h.Clock.Now(), progress)
 	if err != nil {
 		return err
 	}
@@ -179,14 +165,16 @@ func (h *handlers) checkImport(ctx context.Context, imp *models.AccountImport, r
 	return err
 }
 
-// CheckAccounts matches each row of an import to the ledger by platform and name and checks
-// it as of now: the ledger's status against what runs, updates, interaction, menu links
-// (fetched with the inspector's manners) and typos. progress, if set, hears how many rows are
-// checked after each one. It fails only when ctx ends.
-func CheckAccounts(ctx context.Context, in *inspector.Inspector, ledger []models.AccountRow, rows []models.UploadedAccount, now time.Time, progress func(checked int)) ([]models.AccountResult, error) {
-	byName := map[string]models.AccountRow{}
-	for _, a := range ledger {
-		byName[a.Platform+"\x00"+a.Name] = a
+// CheckAccounts matches each row of an import to the registry by platform and name and checks
+// it as of now: the registry's status against what runs, updates, interaction, menu links
+// (fetched with the inspector's manners) and typos. Where two units registered an account of
+// the same platform and name, the one of the unit the sheet names is taken, else the first.
+// progress, if set, hears how many rows are checked after each one. It fails only when ctx ends.
+func CheckAccounts(ctx context.Context, in *inspector.Inspector, registry []models.AccountRow, rows []models.UploadedAccount, now time.Time, progress func(checked int)) ([]models.AccountResult, error) {
+	byName := map[string][]models.AccountRow{}
+	for _, a := range registry {
+		k := a.Platform + "\x00" + a.Name
+		byName[k] = append(byName[k], a)
 	}
 	results := make([]models.AccountResult, len(rows))
 	for i, row := range rows {
@@ -198,7 +186,14 @@ func CheckAccounts(ctx context.Context, in *inspector.Inspector, ledger []models
 		res := models.AccountResult{Name: row.Name, Platform: row.Platform, UnitName: row.UnitName, LastPost: row.LastPost,
 			Interaction: row.Interaction, ReportedOnline: row.ReportedOnline, MenuLinks: row.MenuLinks, RecentPosts: row.RecentPosts}
 		// Only accounts the registry knows have a filed status.
-		if known, ok := byName[row.Platform+"\x00"+row.Name]; ok {
+		if same := byName[row.Platform+"\x00"+row.Name]; len(same) > 0 {
+			known := same[0]
+			for _, c := range same {
+				if c.UnitName == row.UnitName {
+					known = c
+					break
+				}
+			}
 			id := known.ID
 			res.AccountID, res.FiledStatus, a.Status = &id, known.Status, known.Status
 			if res.UnitName == "" {

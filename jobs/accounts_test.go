@@ -401,3 +401,57 @@ func TestReconcileReplacesAnArchivedImportTask(t *testing.T) {
 		t.Fatalf("the import's task after the reconcile: %+v, %v; want pending", info, err)
 	}
 }
+
+// Rows are matched to the whole registry, whoever imports the sheet: 自贡's account in 成都's
+// sheet is 自贡's registered account, not an unregistered one with a false 未报备开设 finding,
+// and 自贡's supervisor sees it as such.
+func TestAccountImportMatchesTheWholeRegistry(t *testing.T) {
+	w := newWorld(t, "2025-03-25 10:00")
+	ctx := context.Background()
+	today := w.clock.Now().In(models.Shanghai).Format(time.DateOnly)
+	sheet := "账号名称,平台,最后更新日期,互动功能,实际运行\n" +
+		"成都发布,微信," + today + ",有,在线\n" +
+		"自贡发布,微信," + today + ",有,在线\n"
+	rows, err := jobs.ReadAccountImport(strings.NewReader(sheet), "results.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cd := w.users["cd-supervisor"]
+	imp, err := jobs.StartAccountImport(ctx, w.store, w.queue, cd, "results.csv", rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := w.queue.runDue(t, w.mux, w.clock.Now()); n != 1 {
+		t.Fatalf("ran %d tasks, want the import's", n)
+	}
+	hash, _ := models.HashPassword("demo-pass-123")
+	zg, err := w.store.EnsureUser(ctx, models.UserSpec{Username: "zg-supervisor", DisplayName: "自贡市政府办公室监管员",
+		Role: models.RoleSupervisor, RegionCode: "510300"}, hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zgAccount int64
+	if err := w.store.SQLDB().QueryRow("SELECT id FROM media_accounts WHERE platform = '微信' AND name = '自贡发布'").Scan(&zgAccount); err != nil {
+		t.Fatal(err)
+	}
+	seen := func(u *models.User) []models.AccountResult {
+		t.Helper()
+		sc, err := w.store.ScopeOf(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, results, err := w.store.ImportResults(ctx, sc, u.ID, imp.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return results
+	}
+	got := seen(zg)
+	if len(got) != 1 || got[0].Name != "自贡发布" || got[0].AccountID == nil || *got[0].AccountID != zgAccount ||
+		got[0].FiledStatus != models.AccountActive || len(got[0].Findings) != 0 {
+		t.Fatalf("自贡 sees %+v, want its registered account with no finding", got)
+	}
+	if got := seen(cd); len(got) != 1 || got[0].Name != "成都发布" || got[0].AccountID == nil {
+		t.Fatalf("成都 sees %+v, want its own account only", got)
+	}
+}
