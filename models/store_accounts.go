@@ -351,7 +351,7 @@ func (s *Store) visibleResults(tx *gorm.DB, sc Scope, viewer, importID int64) *g
 
 // AccountImports returns the latest imports the person sees, newest first: for those who see
 // everything, all of them; otherwise those that hold a result they see (see visibleResults)
-// and those they imported themselves, each counted by the results they see.
+// and those they imported themselves, each counted by the results they see (see seenBy).
 func (s *Store) AccountImports(ctx context.Context, sc Scope, viewer int64, limit int) ([]AccountImport, error) {
 	db := s.db.WithContext(ctx)
 	var imps []AccountImport
@@ -380,11 +380,22 @@ func (s *Store) AccountImports(ctx context.Context, sc Scope, viewer int64, limi
 	for i, r := range rows {
 		imps[i] = r.AccountImport
 		imps[i].settle(s.now())
+		var accounts, findings int
 		if r.SeenAccounts != nil && r.SeenFindings != nil {
-			imps[i].Accounts, imps[i].Findings = *r.SeenAccounts, *r.SeenFindings
+			accounts, findings = *r.SeenAccounts, *r.SeenFindings
 		}
+		imps[i].seenBy(accounts, findings)
 	}
 	return imps, nil
+}
+
+// seenBy counts a done import by the results a viewer who does not see everything sees: its
+// whole counts would tell them of other regions' accounts and findings, and the sheet's size.
+// A running or failed import has no results, and only its importer, whose sheet it is, sees it.
+func (imp *AccountImport) seenBy(accounts, findings int) {
+	if imp.Status == ImportDone {
+		imp.Accounts, imp.Checked, imp.Findings = accounts, accounts, findings
+	}
 }
 
 // ImportResults returns an import's results that the person sees (see visibleResults), each
@@ -404,11 +415,12 @@ func (s *Store) ImportResults(ctx context.Context, sc Scope, viewer, importID in
 	if !sc.All && len(results) == 0 && !mine {
 		return nil, nil, NotFound("未找到该导入记录")
 	}
-	if !sc.All && len(results) > 0 {
-		imp.Accounts, imp.Findings = len(results), 0
+	if !sc.All {
+		findings := 0
 		for _, r := range results {
-			imp.Findings += r.FindingCount
+			findings += r.FindingCount
 		}
+		imp.seenBy(len(results), findings)
 	}
 	var findings []Finding
 	if err := s.db.WithContext(ctx).Where("import_id = ?", importID).Order("id").Find(&findings).Error; err != nil {

@@ -289,3 +289,65 @@ func TestAccountImportHourRunsFromTheCheckStart(t *testing.T) {
 		t.Fatalf("the second late finisher: %+v, %v", imp, err)
 	}
 }
+
+// A done import is counted, in the list and on its page, by what the viewer sees of it, its
+// checked accounts too: nothing of other regions' accounts, findings or of the sheet's size,
+// even where the viewer imported the sheet and sees none of its rows.
+func TestAccountImportCountsOnlyWhatTheViewerSees(t *testing.T) {
+	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	u := demoUsers(t, s)
+	ctx := context.Background()
+	cd, zg, admin := u["cd-supervisor"], zgSupervisor(t, s), u["admin"]
+	zgAccount := func() models.AccountResult {
+		return models.AccountResult{AccountID: accountID(t, s, "微信", "自贡发布"), Name: "自贡发布", Platform: "微信",
+			FiledStatus: models.AccountActive, Findings: []models.Finding{staleFinding("微信", "自贡发布")}}
+	}
+	both, err := s.SaveAccountImport(ctx, admin, "两市.xlsx", []models.AccountResult{
+		{AccountID: accountID(t, s, "微信", "成都发布"), Name: "成都发布", Platform: "微信", FiledStatus: models.AccountActive},
+		zgAccount(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cdSheet, err := s.SaveAccountImport(ctx, cd, "成都导入.xlsx", []models.AccountResult{zgAccount()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type counts struct{ accounts, checked, findings int }
+	tests := []struct {
+		name string
+		user *models.User
+		imp  int64
+		want counts
+	}{
+		{"成都 sees its one account of two", cd, both.ID, counts{1, 1, 0}},
+		{"成都 sees nothing of its own sheet, which lists 自贡's account", cd, cdSheet.ID, counts{0, 0, 0}},
+		{"自贡 sees its account in 成都's sheet", zg, cdSheet.ID, counts{1, 1, 1}},
+		{"the administrator sees the whole sheet", admin, both.ID, counts{2, 2, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := scopeOf(t, s, tt.user)
+			imps, err := s.AccountImports(ctx, sc, tt.user.ID, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var listed *counts
+			for _, imp := range imps {
+				if imp.ID == tt.imp {
+					listed = &counts{imp.Accounts, imp.Checked, imp.Findings}
+				}
+			}
+			if listed == nil || *listed != tt.want {
+				t.Fatalf("listed as %+v, want %+v", listed, tt.want)
+			}
+			imp, _, err := s.ImportResults(ctx, sc, tt.user.ID, tt.imp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := (counts{imp.Accounts, imp.Checked, imp.Findings}); got != tt.want {
+				t.Fatalf("its page counts %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
