@@ -126,7 +126,11 @@ func (h *handlers) importAccounts(ctx context.Context, t *asynq.Task) error {
 	case errors.Is(err, context.Canceled):
 		return err // the worker is stopping: asynq runs the task again elsewhere
 	case errors.Is(err, context.DeadlineExceeded):
-		// Another try would take as long: the sheet is too big for one task.
+		// The task's timeout: another try would take as long, the sheet is too big for one
+		// task, so the import is failed here. The SkipRetry below decides nothing under a
+		// worker: when asynq's deadline ends the try, asynq records it failed and queues the
+		// retry itself, without waiting for this handler; that retry finds the import failed
+		// and ends at once. SkipRetry counts only where the caller's own context ran out.
 		reason = fmt.Sprintf("检查 %d 个账号超过 %d 分钟仍未完成，请分批导入", imp.Accounts, int(importTaskTimeout/time.Minute))
 	case n >= importRetries:
 		reason = "检查多次失败，请稍后重新导入"
