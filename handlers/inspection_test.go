@@ -238,8 +238,10 @@ func TestAccountImportRefusesBadFilesAndWritesNothing(t *testing.T) {
 	a.loginPage("sc-supervisor")
 	count := func() int {
 		var n int
-		a.Store.SQLDB().QueryRow(`SELECT (SELECT COUNT(*) FROM media_account_imports) + (SELECT COUNT(*) FROM media_account_results) +
-			(SELECT COUNT(*) FROM media_account_uploads) + (SELECT COUNT(*) FROM inspection_findings)`).Scan(&n)
+		if err := a.Store.SQLDB().QueryRow(`SELECT (SELECT COUNT(*) FROM media_account_imports) + (SELECT COUNT(*) FROM media_account_results) +
+			(SELECT COUNT(*) FROM media_account_uploads) + (SELECT COUNT(*) FROM inspection_findings)`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		return n
 	}
 	bad := []struct{ name, file, want string }{
@@ -432,7 +434,9 @@ func TestAccountImportWithTheQueueAwayFailsAtOnce(t *testing.T) {
 		t.Fatalf("the failed import's page: %d, Refresh %q, %q", resp.StatusCode, resp.Header.Get("Refresh"), st.Text())
 	}
 	var waiting int
-	a.Store.SQLDB().QueryRow("SELECT COUNT(*) FROM media_account_uploads").Scan(&waiting)
+	if err := a.Store.SQLDB().QueryRow("SELECT COUNT(*) FROM media_account_uploads").Scan(&waiting); err != nil {
+		t.Fatal(err)
+	}
 	if waiting != 0 {
 		t.Fatalf("%d rows left waiting for a task that never comes", waiting)
 	}
@@ -441,7 +445,9 @@ func TestAccountImportWithTheQueueAwayFailsAtOnce(t *testing.T) {
 func TestAccountFilingsThroughPageAndAPI(t *testing.T) {
 	a := newTestApp(t)
 	var id string
-	a.Store.SQLDB().QueryRow("SELECT id FROM media_accounts WHERE name = '四川发布' AND platform = '微信'").Scan(&id)
+	if err := a.Store.SQLDB().QueryRow("SELECT id FROM media_accounts WHERE name = '四川发布' AND platform = '微信'").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
 	a.loginPage("scgov-staff")
 	page := "/staff/inspection/accounts/" + id
 	resp, body := a.postFormFrom(page+"/events", map[string]string{"kind": "suspend", "filed_on": "2025-03-20", "note": "停止运营"}, nil, "same-origin")
@@ -479,7 +485,9 @@ func TestReviewerSeesWhetherTheReportedPageChanged(t *testing.T) {
 	a := newTestApp(t)
 	no, _ := a.submitTo("https://gzw.sc.gov.cn/scsgzw/c100/list.shtml") // 链接不可用
 	var id int64
-	a.Store.SQLDB().QueryRow("SELECT id FROM tickets WHERE ticket_no = ?", no).Scan(&id)
+	if err := a.Store.SQLDB().QueryRow("SELECT id FROM tickets WHERE ticket_no = ?", no).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	at := a.Clock.Now()
 	a.Store.SavePageCheck(ctx, models.PageCheck{TicketID: id, Purpose: models.PageCheckArrival, At: at, OK: true, Status: 200, TextHash: "aa"})
@@ -505,7 +513,9 @@ func TestAccountImportsListedPerRegion(t *testing.T) {
 	admin, _ := a.Store.Authenticate(ctx, "admin", demoPassword)
 	result := func(name string, findings int) models.AccountResult {
 		var id int64
-		a.Store.SQLDB().QueryRow("SELECT id FROM media_accounts WHERE platform = '微信' AND name = ?", name).Scan(&id)
+		if err := a.Store.SQLDB().QueryRow("SELECT id FROM media_accounts WHERE platform = '微信' AND name = ?", name).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
 		r := models.AccountResult{AccountID: &id, Name: name, Platform: "微信", FiledStatus: models.AccountActive}
 		for i := range findings {
 			ref := "微信：" + name

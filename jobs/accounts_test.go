@@ -109,10 +109,6 @@ func TestAccountImportCheckedByAWorkerOnRealAsynq(t *testing.T) {
 		TaskCheckInterval: 50 * time.Millisecond, Logger: quietLogger{}})
 	mux := asynq.NewServeMux()
 	jobs.Register(mux, deps)
-	if err := srv.Start(mux); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Shutdown)
 
 	ctx := context.Background()
 	imp, err := jobs.StartAccountImport(ctx, w.store, client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
@@ -122,10 +118,15 @@ func TestAccountImportCheckedByAWorkerOnRealAsynq(t *testing.T) {
 	if imp.Status != models.ImportRunning || imp.Accounts != 2 {
 		t.Fatalf("started: %+v", imp)
 	}
+	// Queued again before the worker starts: once it has run, its task is gone and the id free.
 	task, opts := jobs.NewImportAccountsTask(imp.ID)
 	if _, err := client.Enqueue(task, opts...); !errors.Is(err, asynq.ErrTaskIDConflict) {
 		t.Fatalf("queueing the import again: %v, want refused by its task id", err)
 	}
+	if err := srv.Start(mux); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
 	waitUntil(t, "the import to be checked", func() bool { return w.importState(imp.ID).status != models.ImportRunning })
 	done := w.importState(imp.ID)
 	if done.status != models.ImportDone || done.results != 2 || done.findings < 3 || done.uploads != 0 {
