@@ -100,11 +100,7 @@ func TestAccountImportCheckedByAWorkerOnRealAsynq(t *testing.T) {
 	t.Logf("backends: %s, %s", storetest.Backend(), storetest.RedisBackend())
 	w := newWorld(t, "2025-03-25 10:00")
 	menu := newMenuServer(t)
-	r := storetest.NewRedis(t)
-	client := asynq.NewClient(r.Opt)
-	t.Cleanup(func() { client.Close() })
-	deps := w.deps
-	deps.Queue = client
+	r, client, deps := w.realQueue()
 	srv := asynq.NewServer(r.Opt, asynq.Config{Concurrency: 2, Queues: jobs.Queues, ShutdownTimeout: 5 * time.Second,
 		TaskCheckInterval: 50 * time.Millisecond, Logger: quietLogger{}})
 	mux := asynq.NewServeMux()
@@ -155,11 +151,7 @@ func TestAccountImportCheckedByAWorkerOnRealAsynq(t *testing.T) {
 func TestAccountImportFailedByItsLastTry(t *testing.T) {
 	w := newWorld(t, "2025-03-25 10:00")
 	menu := newMenuServer(t)
-	r := storetest.NewRedis(t)
-	client := asynq.NewClient(r.Opt)
-	t.Cleanup(func() { client.Close() })
-	deps := w.deps
-	deps.Queue = client
+	r, client, deps := w.realQueue()
 	var tries atomic.Int32
 	srv := asynq.NewServer(r.Opt, asynq.Config{Concurrency: 1, Queues: jobs.Queues, ShutdownTimeout: 5 * time.Second,
 		TaskCheckInterval: 50 * time.Millisecond, DelayedTaskCheckInterval: 50 * time.Millisecond, Logger: quietLogger{},
@@ -379,11 +371,7 @@ func TestReconcileQueuesLostImportTasksAgain(t *testing.T) {
 func TestReconcileReplacesAnArchivedImportTask(t *testing.T) {
 	w := newWorld(t, "2025-03-25 10:00")
 	menu := newMenuServer(t)
-	r := storetest.NewRedis(t)
-	client := asynq.NewClient(r.Opt)
-	t.Cleanup(func() { client.Close() })
-	deps := w.deps
-	deps.Queue, deps.Redis = client, r.Client
+	r, client, deps := w.realQueue()
 	ctx := context.Background()
 	imp, err := jobs.StartAccountImport(ctx, w.store, client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
 	if err != nil {
@@ -455,4 +443,16 @@ func TestAccountImportMatchesTheWholeRegistry(t *testing.T) {
 	if got := seen(cd); len(got) != 1 || got[0].Name != "成都发布" || got[0].AccountID == nil {
 		t.Fatalf("成都 sees %+v, want its own account only", got)
 	}
+}
+
+// realQueue gives the world a real asynq client on the test Redis, and the world's deps queueing
+// through it, with the Redis client the worker has in production.
+func (w *world) realQueue() (*storetest.Redis, *asynq.Client, jobs.Deps) {
+	w.t.Helper()
+	r := storetest.NewRedis(w.t)
+	client := asynq.NewClient(r.Opt)
+	w.t.Cleanup(func() { client.Close() })
+	deps := w.deps
+	deps.Queue, deps.Redis = client, r.Client
+	return r, client, deps
 }
