@@ -107,10 +107,7 @@ func TestAccountImportCheckedByAWorkerOnRealAsynq(t *testing.T) {
 	jobs.Register(mux, deps)
 
 	ctx := context.Background()
-	imp, err := jobs.StartAccountImport(ctx, w.store, client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
-	if err != nil {
-		t.Fatal(err)
-	}
+	imp := w.startImport(client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
 	if imp.Status != models.ImportRunning || imp.Accounts != 2 {
 		t.Fatalf("started: %+v", imp)
 	}
@@ -162,10 +159,7 @@ func TestAccountImportFailedByItsLastTry(t *testing.T) {
 	if _, err := w.store.SQLDB().Exec("ALTER TABLE media_account_results RENAME TO media_account_results_away"); err != nil {
 		t.Fatal(err)
 	}
-	imp, err := jobs.StartAccountImport(context.Background(), w.store, client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
-	if err != nil {
-		t.Fatal(err)
-	}
+	imp := w.startImport(client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
 	if err := srv.Start(mux); err != nil {
 		t.Fatal(err)
 	}
@@ -191,10 +185,7 @@ func TestAccountImportRetriedAfterTheWorkerDied(t *testing.T) {
 	w := newWorld(t, "2025-03-25 10:00")
 	menu := newMenuServer(t)
 	ctx := context.Background()
-	imp, err := jobs.StartAccountImport(ctx, w.store, w.queue, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
-	if err != nil {
-		t.Fatal(err)
-	}
+	imp := w.startImport(w.queue, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
 	task, _ := jobs.NewImportAccountsTask(imp.ID)
 	dying, die := context.WithCancel(ctx)
 	var once sync.Once
@@ -224,10 +215,7 @@ func TestAccountImportWhoseChecksTimeOutFails(t *testing.T) {
 	w := newWorld(t, "2025-03-25 10:00")
 	menu := newMenuServer(t)
 	ctx := context.Background()
-	imp, err := jobs.StartAccountImport(ctx, w.store, w.queue, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
-	if err != nil {
-		t.Fatal(err)
-	}
+	imp := w.startImport(w.queue, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
 	menu.set(true, nil)
 	task, _ := jobs.NewImportAccountsTask(imp.ID)
 	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond) // the task's timeout, as asynq sets it
@@ -253,10 +241,7 @@ func TestAccountImportThatLostItsTaskGivesUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imp, err := jobs.StartAccountImport(ctx, w.store, w.queue, cd, "results.csv", importSheet(t, w, menu))
-	if err != nil {
-		t.Fatal(err)
-	}
+	imp := w.startImport(w.queue, cd, "results.csv", importSheet(t, w, menu))
 	w.clock.Advance(2 * time.Hour) // in the queue: late, not lost
 	if s := w.importState(imp.ID); s.status != models.ImportRunning {
 		t.Fatalf("after two hours in the queue: %+v", s)
@@ -300,10 +285,7 @@ func TestAccountImportFinishedPastItsHourIsFailed(t *testing.T) {
 	w := newWorld(t, "2025-03-25 10:00")
 	menu := newMenuServer(t)
 	ctx := context.Background()
-	imp, err := jobs.StartAccountImport(ctx, w.store, w.queue, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
-	if err != nil {
-		t.Fatal(err)
-	}
+	imp := w.startImport(w.queue, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
 	var once sync.Once
 	menu.set(false, func() { once.Do(func() { w.clock.Advance(models.ImportGiveUp + time.Minute) }) })
 	task, _ := jobs.NewImportAccountsTask(imp.ID)
@@ -325,10 +307,7 @@ func TestReconcileQueuesLostImportTasksAgain(t *testing.T) {
 	menu := newMenuServer(t)
 	ctx := context.Background()
 	sc := w.users["sc-supervisor"]
-	lost, err := jobs.StartAccountImport(ctx, w.store, w.queue, sc, "lost.csv", importSheet(t, w, menu))
-	if err != nil {
-		t.Fatal(err)
-	}
+	lost := w.startImport(w.queue, sc, "lost.csv", importSheet(t, w, menu))
 	w.queue.flush()
 	r, err := jobs.Reconcile(ctx, w.deps)
 	if err != nil || r.Imports != 1 || r.ImportsFailed != 0 || !slices.Contains(w.queue.ids(), fmt.Sprintf("account-import:%d", lost.ID)) {
@@ -344,10 +323,7 @@ func TestReconcileQueuesLostImportTasksAgain(t *testing.T) {
 		t.Fatalf("the import queued again: %+v", s)
 	}
 
-	late, err := jobs.StartAccountImport(ctx, w.store, w.queue, sc, "late.csv", importSheet(t, w, menu))
-	if err != nil {
-		t.Fatal(err)
-	}
+	late := w.startImport(w.queue, sc, "late.csv", importSheet(t, w, menu))
 	if _, _, err := w.store.BeginAccountImport(ctx, late.ID); err != nil { // a try began, then its worker died
 		t.Fatal(err)
 	}
@@ -373,10 +349,7 @@ func TestReconcileReplacesAnArchivedImportTask(t *testing.T) {
 	menu := newMenuServer(t)
 	r, client, deps := w.realQueue()
 	ctx := context.Background()
-	imp, err := jobs.StartAccountImport(ctx, w.store, client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
-	if err != nil {
-		t.Fatal(err)
-	}
+	imp := w.startImport(client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
 	tasks := asynq.NewInspectorFromRedisClient(r.Client)
 	id := fmt.Sprintf("account-import:%d", imp.ID)
 	if err := tasks.ArchiveTask(jobs.QueueInspection, id); err != nil {
@@ -406,10 +379,7 @@ func TestAccountImportMatchesTheWholeRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	cd := w.users["cd-supervisor"]
-	imp, err := jobs.StartAccountImport(ctx, w.store, w.queue, cd, "results.csv", rows)
-	if err != nil {
-		t.Fatal(err)
-	}
+	imp := w.startImport(w.queue, cd, "results.csv", rows)
 	if n := w.queue.runDue(t, w.mux, w.clock.Now()); n != 1 {
 		t.Fatalf("ran %d tasks, want the import's", n)
 	}
@@ -455,4 +425,14 @@ func (w *world) realQueue() (*storetest.Redis, *asynq.Client, jobs.Deps) {
 	deps := w.deps
 	deps.Queue, deps.Redis = client, r.Client
 	return r, client, deps
+}
+
+// startImport stores an import of rows by user, as the upload does, and queues its task on q.
+func (w *world) startImport(q jobs.Enqueuer, user *models.User, filename string, rows []models.UploadedAccount) *models.AccountImport {
+	w.t.Helper()
+	imp, err := jobs.StartAccountImport(context.Background(), w.store, q, user, filename, rows)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return imp
 }
