@@ -22,6 +22,7 @@ import (
 	"zhaocuo/handlers"
 	"zhaocuo/jobs"
 	"zhaocuo/models"
+	"zhaocuo/models/storetest"
 )
 
 // recordingQueue keeps the ids of the tasks the web side queues.
@@ -524,10 +525,10 @@ func TestAccountImportsListedPerRegion(t *testing.T) {
 		}
 		return r
 	}
-	if _, err := a.Store.SaveAccountImport(ctx, admin, "两市.csv", []models.AccountResult{result("成都发布", 0), result("自贡发布", 2)}); err != nil {
+	if _, err := storetest.SaveAccountImport(ctx, a.Store, admin, "两市.csv", []models.AccountResult{result("成都发布", 0), result("自贡发布", 2)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Store.SaveAccountImport(ctx, admin, "自贡.csv", []models.AccountResult{result("自贡发布", 1)}); err != nil {
+	if _, err := storetest.SaveAccountImport(ctx, a.Store, admin, "自贡.csv", []models.AccountResult{result("自贡发布", 1)}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -562,7 +563,7 @@ func TestUnknownAccountOnTheImportPageOfItsUnitsSupervisor(t *testing.T) {
 	ctx := context.Background()
 	admin, _ := a.Store.Authenticate(ctx, "admin", demoPassword)
 	ref := "抖音：成都教育"
-	imp, err := a.Store.SaveAccountImport(ctx, admin, "全省.csv", []models.AccountResult{{Name: "成都教育", Platform: "抖音",
+	imp, err := storetest.SaveAccountImport(ctx, a.Store, admin, "全省.csv", []models.AccountResult{{Name: "成都教育", Platform: "抖音",
 		UnitName: "成都市教育局", ReportedOnline: true, Findings: []models.Finding{{Type: "typo", Indicator: "内容准确性", URL: ref,
 			Page: ref, Target: "攻府", Evidence: "疑似错敏字「攻府」", Suspected: true, FindingKey: "typo:" + ref}}}})
 	if err != nil {

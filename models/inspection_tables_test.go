@@ -182,7 +182,7 @@ func newGuangdong(t *testing.T) *guangdong {
 			id := g.accounts[results[i].Name]
 			results[i].AccountID = &id
 		}
-		if _, err := s.SaveAccountImport(ctx, g.admin, "accounts.xlsx", results); err != nil {
+		if _, err := storetest.SaveAccountImport(ctx, s, g.admin, "accounts.xlsx", results); err != nil {
 			t.Fatal(err)
 		}
 	}

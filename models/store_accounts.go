@@ -85,27 +85,6 @@ func (s *Store) FileAccountEvent(ctx context.Context, actor *User, sc Scope, acc
 	return &e, nil
 }
 
-// SaveAccountImport stores an import whose accounts are checked already, with their results and
-// findings, in one transaction: all of it, or nothing.
-func (s *Store) SaveAccountImport(ctx context.Context, actor *User, filename string, results []AccountResult) (*AccountImport, error) {
-	if len(results) == 0 {
-		return nil, Invalid("file", "文件中没有账号")
-	}
-	now := s.now()
-	imp := &AccountImport{Filename: truncate(filename, 255), ImportedBy: &actor.ID, ImportedAt: now, StartedAt: &now,
-		Accounts: len(results), Status: ImportDone, Checked: len(results), FinishedAt: &now}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(imp).Error; err != nil {
-			return err
-		}
-		return saveResults(tx, imp, results, now)
-	})
-	if err != nil {
-		return nil, translate(err, "save account import")
-	}
-	return imp, nil
-}
-
 // fitAccount fits an account's values from a sheet to their columns: the names to the
 // characters their VARCHAR holds (MySQL counts characters, not bytes: cut by bytes, a long
 // Chinese name kept a third of what fits and no longer matched the registry), and the last post

@@ -47,7 +47,7 @@ func TestAccountImportsListedAndCountedPerRegion(t *testing.T) {
 	u := demoUsers(t, s)
 	ctx := context.Background()
 	cd, zg, admin := u["cd-supervisor"], zgSupervisor(t, s), u["admin"]
-	both, err := s.SaveAccountImport(ctx, admin, "两市.xlsx", []models.AccountResult{
+	both, err := storetest.SaveAccountImport(ctx, s, admin, "两市.xlsx", []models.AccountResult{
 		{AccountID: accountID(t, s, "微信", "成都发布"), Name: "成都发布", Platform: "微信", FiledStatus: models.AccountActive},
 		{AccountID: accountID(t, s, "微信", "自贡发布"), Name: "自贡发布", Platform: "微信", FiledStatus: models.AccountActive,
 			Findings: []models.Finding{staleFinding("微信", "自贡发布")}},
@@ -57,7 +57,7 @@ func TestAccountImportsListedAndCountedPerRegion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zgOnly, err := s.SaveAccountImport(ctx, admin, "自贡.xlsx", []models.AccountResult{
+	zgOnly, err := storetest.SaveAccountImport(ctx, s, admin, "自贡.xlsx", []models.AccountResult{
 		{AccountID: accountID(t, s, "微信", "自贡发布"), Name: "自贡发布", Platform: "微信", FiledStatus: models.AccountActive,
 			Findings: []models.Finding{staleFinding("微信", "自贡发布")}},
 	})
@@ -123,7 +123,7 @@ func TestUnknownAccountsShownToTheImporterAndTheNamedUnitsSupervisor(t *testing.
 			Findings: []models.Finding{{Type: "ledger_mismatch", Indicator: "管理台账与实际运行情况不符", URL: ref, Page: ref, Target: ref,
 				Evidence: "账号在运行，但未报备开设", FindingKey: "ledger_mismatch:" + ref}}}
 	}
-	province, err := s.SaveAccountImport(ctx, admin, "全省.xlsx", []models.AccountResult{
+	province, err := storetest.SaveAccountImport(ctx, s, admin, "全省.xlsx", []models.AccountResult{
 		unknown("成都教育", "成都市教育局"),    // a registered unit of 成都
 		unknown("自贡某局", "自贡市不存在的局"),  // a unit the registry does not know
 		unknown("无主号", ""),           // no unit at all
@@ -133,7 +133,7 @@ func TestUnknownAccountsShownToTheImporterAndTheNamedUnitsSupervisor(t *testing.
 	if err != nil {
 		t.Fatal(err)
 	}
-	own, err := s.SaveAccountImport(ctx, cd, "成都自查.xlsx", []models.AccountResult{unknown("区县号", "")})
+	own, err := storetest.SaveAccountImport(ctx, s, cd, "成都自查.xlsx", []models.AccountResult{unknown("区县号", "")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestAccountNamesAreCutByCharacters(t *testing.T) {
 	if imp.Filename != strings.Repeat("表", 255) {
 		t.Fatalf("file name of %d characters, want 255", len([]rune(imp.Filename)))
 	}
-	done, err := s.SaveAccountImport(ctx, u["sc-supervisor"], "results.csv", []models.AccountResult{{Name: long, Platform: "微信", UnitName: unit}})
+	done, err := storetest.SaveAccountImport(ctx, s, u["sc-supervisor"], "results.csv", []models.AccountResult{{Name: long, Platform: "微信", UnitName: unit}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,14 +302,14 @@ func TestAccountImportCountsOnlyWhatTheViewerSees(t *testing.T) {
 		return models.AccountResult{AccountID: accountID(t, s, "微信", "自贡发布"), Name: "自贡发布", Platform: "微信",
 			FiledStatus: models.AccountActive, Findings: []models.Finding{staleFinding("微信", "自贡发布")}}
 	}
-	both, err := s.SaveAccountImport(ctx, admin, "两市.xlsx", []models.AccountResult{
+	both, err := storetest.SaveAccountImport(ctx, s, admin, "两市.xlsx", []models.AccountResult{
 		{AccountID: accountID(t, s, "微信", "成都发布"), Name: "成都发布", Platform: "微信", FiledStatus: models.AccountActive},
 		zgAccount(),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cdSheet, err := s.SaveAccountImport(ctx, cd, "成都导入.xlsx", []models.AccountResult{zgAccount()})
+	cdSheet, err := storetest.SaveAccountImport(ctx, s, cd, "成都导入.xlsx", []models.AccountResult{zgAccount()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -291,7 +291,7 @@ func TestAccountImportKeepsResultsAndFindings(t *testing.T) {
 		Target: "微信：成都发布", Evidence: "已30天未更新", Veto: true, FindingKey: "account_stale:1"}
 	ghost := models.Finding{Type: "ledger_mismatch", Indicator: "管理台账与实际运行情况不符", URL: "抖音：无名号", Page: "抖音：无名号",
 		Target: "抖音：无名号", Evidence: "账号在运行，但未报备开设", FindingKey: "ledger_mismatch:1"}
-	imp, err := s.SaveAccountImport(ctx, admin, "results.csv", []models.AccountResult{
+	imp, err := storetest.SaveAccountImport(ctx, s, admin, "results.csv", []models.AccountResult{
 		{AccountID: &id, Name: "成都发布", Platform: "微信", FiledStatus: models.AccountActive, Interaction: true, Findings: []models.Finding{stale}},
 		{Name: "无名号", Platform: "抖音", ReportedOnline: true, Findings: []models.Finding{ghost}},
 	})
