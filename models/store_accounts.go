@@ -89,12 +89,12 @@ func (s *Store) FileAccountEvent(ctx context.Context, actor *User, sc Scope, acc
 // characters their VARCHAR holds (MySQL counts characters, not bytes: cut by bytes, a long
 // Chinese name kept a third of what fits and no longer matched the registry), and the last post
 // to the whole second that DATETIME keeps, in UTC.
-func fitAccount(name, platform, unit *string, lastPost **time.Time) {
-	*name, *platform, *unit = truncate(*name, 128), truncate(*platform, 16), truncate(*unit, 128)
-	if *lastPost != nil {
-		lp := (*lastPost).UTC().Truncate(time.Second)
-		*lastPost = &lp
+func fitAccount(name, platform, unit string, lastPost *time.Time) (string, string, string, *time.Time) {
+	if lastPost != nil {
+		lp := lastPost.UTC().Truncate(time.Second)
+		lastPost = &lp
 	}
+	return truncate(name, 128), truncate(platform, 16), truncate(unit, 128), lastPost
 }
 
 // saveResults stores the results of an import and their findings, and counts them on the
@@ -105,7 +105,7 @@ func saveResults(tx *gorm.DB, imp *AccountImport, results []AccountResult, now t
 	for i := range results {
 		r := &results[i]
 		r.ID, r.ImportID = 0, imp.ID
-		fitAccount(&r.Name, &r.Platform, &r.UnitName, &r.LastPost)
+		r.Name, r.Platform, r.UnitName, r.LastPost = fitAccount(r.Name, r.Platform, r.UnitName, r.LastPost)
 		var account int64 // 0 for an account the registry does not know: nothing to carry over
 		if r.AccountID != nil {
 			account = *r.AccountID
@@ -176,7 +176,7 @@ func (s *Store) CreateAccountImport(ctx context.Context, actor *User, filename s
 		stored := make([]UploadedAccount, len(rows))
 		for i, r := range rows {
 			r.ID, r.ImportID = 0, imp.ID
-			fitAccount(&r.Name, &r.Platform, &r.UnitName, &r.LastPost)
+			r.Name, r.Platform, r.UnitName, r.LastPost = fitAccount(r.Name, r.Platform, r.UnitName, r.LastPost)
 			stored[i] = r
 		}
 		for _, batch := range uploadBatches(stored) {
