@@ -315,7 +315,7 @@ func (h *inspectionHandlers) startImport(c *gin.Context) (*models.AccountImport,
 		return nil, err
 	}
 	ctx, u := c.Request.Context(), currentUser(c)
-	if h.queue == nil {
+	if h.queue == nil { // no worker side: stored, and the reconcile queues its task
 		return h.store.CreateAccountImport(ctx, u, fh.Filename, rows)
 	}
 	return jobs.StartAccountImport(ctx, h.store, h.queue, u, fh.Filename, rows)
