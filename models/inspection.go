@@ -255,14 +255,9 @@ type AccountImport struct {
 
 func (AccountImport) TableName() string { return "media_account_imports" }
 
-// pastGiveUp reports whether a running import's check began more than ImportGiveUp ago.
-func (imp *AccountImport) pastGiveUp(now time.Time) bool {
-	return imp.Status == ImportRunning && imp.StartedAt != nil && now.Sub(*imp.StartedAt) > ImportGiveUp
-}
-
-// settle fails, as it is read, an import that has run past ImportGiveUp.
+// settle fails, as it is read, a running import whose check began more than ImportGiveUp ago.
 func (imp *AccountImport) settle(now time.Time) {
-	if imp.pastGiveUp(now) {
+	if imp.Status == ImportRunning && imp.StartedAt != nil && now.Sub(*imp.StartedAt) > ImportGiveUp {
 		imp.Status, imp.Error = ImportFailed, importGaveUp
 	}
 }
