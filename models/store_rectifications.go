@@ -69,10 +69,8 @@ func reportsForAUnit(u *User) bool {
 }
 
 // MayDecideRectification reports whether the user accepts or sends back the rectification's
-// report: a supervisor of the region whose circular named the unit.
-func MayDecideRectification(u *User, r *Rectification) bool {
-	return u.Role == RoleSupervisor && u.RegionID != nil && *u.RegionID == r.RegionID
-}
+// report: a supervisor of the region whose circular named the unit, who issues its circulars.
+func MayDecideRectification(u *User, r *Rectification) bool { return MayIssueCircular(u, r.RegionID) }
 
 // Late reports whether the report came (or has not come) after the deadline, at now.
 func (r *Rectification) Late(now time.Time) bool {
