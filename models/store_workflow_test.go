@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -82,6 +83,34 @@ func TestTicketsOutsideTheScopeAreNotFound(t *testing.T) {
 				t.Fatalf("list: %d rows, total %d, want %d (%v)", len(rows), total, len(tt.sees), err)
 			}
 		})
+	}
+}
+
+// A list's total is every matching ticket whichever page is asked for, also when the page is
+// not full and the total is taken from it instead of counted.
+func TestTicketListTotalsOnEveryPage(t *testing.T) {
+	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	u := demoUsers(t, s)
+	ctx := context.Background()
+	for i := range 5 {
+		submit(t, s, fmt.Sprintf("https://gzw.sc.gov.cn/list-%d.html", i))
+	}
+	scope, err := s.ScopeOf(ctx, u["gzw-staff"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ perPage, page, rows int }{
+		{2, 1, 2}, {2, 2, 2}, {2, 3, 1}, {2, 4, 0}, {5, 1, 5}, {5, 2, 0}, {20, 1, 5}, {20, 3, 0},
+	}
+	for _, tt := range tests {
+		rows, total, err := s.ListTickets(ctx, scope, models.TicketFilter{Status: "open", PerPage: tt.perPage, Page: tt.page})
+		if err != nil || len(rows) != tt.rows || total != 5 {
+			t.Errorf("%d per page, page %d: %d rows, total %d (%v); want %d rows, total 5", tt.perPage, tt.page, len(rows), total, err, tt.rows)
+		}
+	}
+	rows, total, err := s.ListTickets(ctx, scope, models.TicketFilter{Status: models.StatusClosed})
+	if err != nil || len(rows) != 0 || total != 0 {
+		t.Errorf("nothing closed: %d rows, total %d (%v)", len(rows), total, err)
 	}
 }
 
