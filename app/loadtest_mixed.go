@@ -37,7 +37,7 @@ func loadtestMixed(ctx context.Context, cfg *Config, args []string, out io.Write
 	duration := fs.Duration("duration", 60*time.Second, "how long to send")
 	clients := fs.Int("clients", 512, "most requests in flight at once")
 	password := fs.String("password", cfg.DemoPassword, "the demo logins' password (DEMO_PASSWORD)")
-	only := fs.String("only", "", "send only requests of this kind (to find what is slow)")
+	only := fs.String("only", "", "send only requests of this kind (to find what is slow); \"baseline\" sends GET /readyz, a database ping and a Redis ping, to size the machine")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -181,6 +181,8 @@ func (m *mix) do(kind string, r *rand.Rand) (ok bool, detail string) {
 		return m.expect("GET", "/api/v1/stats/completion?group_by=unit", m.supervisor, "", 200, nil)
 	case "staff action":
 		return m.act(r)
+	case "baseline": // not in the mix: the lightest request through the whole stack, to size the machine
+		return m.expect("GET", "/readyz", "", "", 200, nil)
 	case "sign-in":
 		_, err := m.signIn([]string{"scgov-staff", "gzw-staff", "sc-supervisor"}[r.IntN(3)])
 		if err != nil {

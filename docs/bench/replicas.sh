@@ -104,9 +104,22 @@ if [ -n "${COSTS:-}" ]; then
   exit 0
 fi
 
+# The machine's own yardstick, taken in the same run: how many of the stack's lightest requests
+# (GET /readyz: a database ping and a Redis ping, through the proxy and a replica) it answers a
+# second when asked for far more. Machines of one kind differ (and a VM's neighbours vary): the
+# mix's rate divided by this one compares runs on different machines; requests/s alone do not.
+echo "== baseline: GET /readyz alone for 10s, asked far more than the stack can answer"
+baseline=$($BIN loadtest mixed --url http://127.0.0.1:18080 --rate 20000 --duration 10s --only baseline 2>&1 | grep achieved || true)
+baseline=$(echo "$baseline" | awk '{print $2}')
+echo "baseline: ${baseline:-?} requests/s"
+
 echo "== load: $RATE requests/s for $DURATION through the proxy ($PROXY)"
 load_ok=0
-$BIN loadtest mixed --url http://127.0.0.1:18080 --rate "$RATE" --duration "$DURATION" || load_ok=$?
+$BIN loadtest mixed --url http://127.0.0.1:18080 --rate "$RATE" --duration "$DURATION" >$LOGS/load.txt 2>&1 || load_ok=$?
+cat $LOGS/load.txt
+achieved=$(awk '/ achieved /{print $2}' $LOGS/load.txt)
+[ -n "$baseline" ] && [ -n "$achieved" ] && awk -v a="$achieved" -v b="$baseline" \
+  'BEGIN { printf "the mix kept %d requests/s: %.3f of the baseline'"'"'s %d (a 2,000/s mix is %.3f of it)\n", a, a / b, b, 2000 / b }'
 echo "web replicas answered: web1 $(grep -c '"msg":"http"' $LOGS/web1.log), web2 $(grep -c '"msg":"http"' $LOGS/web2.log)"
 
 echo "== reminders: 300 open tickets' deadlines moved an hour into the past"
