@@ -21,6 +21,14 @@ import (
 // stores the results. Fetching menu links takes longer than a request may.
 const TypeImportAccounts = "inspect:accounts"
 
+// QueueImports is the account imports' own queue. On the inspection queue an import waited
+// behind every site task of a round queued before it, hours at times, while the staff member
+// who uploaded the sheet watched its page say 排队中; here it waits only for its weight's turn
+// (see Queues). An import task queued on the inspection queue before there was this queue
+// still runs there, as the worker serves both; should the reconcile queue it here as well,
+// the store keeps the results of one run (FinishAccountImport).
+const QueueImports = "imports"
+
 // An import's task gets importRetries retries of importTaskTimeout each; their sum, with asynq's
 // waits between them, stays well within models.ImportGiveUp (counted from the first try's
 // start), after which an import that lost its task reads as failed.
@@ -40,7 +48,7 @@ type importAccountsPayload struct {
 func NewImportAccountsTask(importID int64) (*asynq.Task, []asynq.Option) {
 	b, _ := json.Marshal(importAccountsPayload{ImportID: importID})
 	return asynq.NewTask(TypeImportAccounts, b), []asynq.Option{
-		asynq.TaskID(importTaskID(importID)), asynq.Queue(QueueInspection),
+		asynq.TaskID(importTaskID(importID)), asynq.Queue(QueueImports),
 		asynq.MaxRetry(importRetries), asynq.Timeout(importTaskTimeout)}
 }
 

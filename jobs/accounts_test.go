@@ -352,13 +352,13 @@ func TestReconcileReplacesAnArchivedImportTask(t *testing.T) {
 	imp := w.startImport(client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
 	tasks := asynq.NewInspectorFromRedisClient(r.Client)
 	id := fmt.Sprintf("account-import:%d", imp.ID)
-	if err := tasks.ArchiveTask(jobs.QueueInspection, id); err != nil {
+	if err := tasks.ArchiveTask(jobs.QueueImports, id); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := jobs.Reconcile(ctx, deps); err != nil {
 		t.Fatal(err)
 	}
-	info, err := tasks.GetTaskInfo(jobs.QueueInspection, id)
+	info, err := tasks.GetTaskInfo(jobs.QueueImports, id)
 	if err != nil || info.State != asynq.TaskStatePending {
 		t.Fatalf("the import's task after the reconcile: %+v, %v; want pending", info, err)
 	}

@@ -116,7 +116,7 @@ func requeueImports(ctx context.Context, d Deps, r *ReconcileReport) error {
 		if err == nil {
 			r.Imports++
 		} else if errors.Is(err, asynq.ErrTaskIDConflict) {
-			err = h.requeueArchived(ctx, QueueInspection, importTaskID(imp.ID), task, opts)
+			err = h.requeueArchived(ctx, QueueImports, importTaskID(imp.ID), task, opts)
 		}
 		if err != nil {
 			return err
