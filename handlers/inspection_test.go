@@ -285,10 +285,11 @@ func TestAccountImportRefusesBadFilesAndWritesNothing(t *testing.T) {
 // taskQueue keeps the tasks the web side queues, for a test to run through the worker's
 // handlers when it chooses.
 type taskQueue struct {
-	mu    sync.Mutex
-	tasks []*asynq.Task
-	ids   []string
-	down  bool // Redis is away: every enqueue fails
+	mu     sync.Mutex
+	tasks  []*asynq.Task
+	ids    []string
+	queues []string // the queue each task was put on, "" for asynq's default
+	down   bool     // Redis is away: every enqueue fails
 }
 
 func (q *taskQueue) EnqueueContext(_ context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error) {
@@ -298,11 +299,16 @@ func (q *taskQueue) EnqueueContext(_ context.Context, t *asynq.Task, opts ...asy
 		return nil, errors.New("redis: connection refused")
 	}
 	q.tasks = append(q.tasks, t)
+	queue := ""
 	for _, o := range opts {
-		if o.Type() == asynq.TaskIDOpt {
+		switch o.Type() {
+		case asynq.TaskIDOpt:
 			q.ids = append(q.ids, o.Value().(string))
+		case asynq.QueueOpt:
+			queue = o.Value().(string)
 		}
 	}
+	q.queues = append(q.queues, queue)
 	return &asynq.TaskInfo{}, nil
 }
 
@@ -347,8 +353,9 @@ func TestAccountImportIsCheckedByTheWorker(t *testing.T) {
 	}
 	page := resp.Header.Get("Location")
 	id := strings.TrimPrefix(page, "/staff/inspection/imports/")
-	if len(q.ids) != 1 || q.ids[0] != "account-import:"+id {
-		t.Fatalf("queued %v, want the import's task", q.ids)
+	// On the imports' own queue: on the crawlers' it would wait behind a round's site tasks.
+	if len(q.ids) != 1 || q.ids[0] != "account-import:"+id || q.queues[0] != jobs.QueueImports {
+		t.Fatalf("queued %v on %v, want the import's task on %q", q.ids, q.queues, jobs.QueueImports)
 	}
 	resp, body = a.get(page)
 	d := doc(t, body)
