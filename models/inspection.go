@@ -287,6 +287,7 @@ type AccountResult struct {
 	Name           string
 	Platform       string
 	UnitName       string
+	UnitKey        string // UnitKey(UnitName): the unit the row is shown to when its account is not filed
 	FiledStatus    string // the registry's status at import; "" when the account is not filed
 	LastPost       *time.Time
 	Interaction    bool

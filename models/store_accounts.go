@@ -106,6 +106,7 @@ func saveResults(tx *gorm.DB, imp *AccountImport, results []AccountResult, now t
 		r := &results[i]
 		r.ID, r.ImportID = 0, imp.ID
 		r.Name, r.Platform, r.UnitName, r.LastPost = fitAccount(r.Name, r.Platform, r.UnitName, r.LastPost)
+		r.UnitKey = UnitKey(r.UnitName)
 		var account int64 // 0 for an account the registry does not know: nothing to carry over
 		if r.AccountID != nil {
 			account = *r.AccountID
@@ -310,7 +311,12 @@ func failImport(tx *gorm.DB, importID int64, reason string, now time.Time) (bool
 // An unknown account with no unit, or with a unit the registry does not know, is left to the
 // importer and to those who see everything: it could belong to any region, and a name in a
 // sheet is not enough to show it to one.
-func (s *Store) visibleResults(tx *gorm.DB, sc Scope, viewer, importID int64) *gorm.DB {
+//
+// The sheet's unit is compared by its UnitKey, stored with the result, against the keys of the
+// registered units in scope, made here in Go: compared in SQL, MySQL's collation matched
+// `四川省人民政府办公厅 ` to 四川省人民政府办公厅 and SQLite did not, and the same row was shown to
+// a unit's supervisor on one backend only.
+func (s *Store) visibleResults(tx *gorm.DB, sc Scope, viewer, importID int64) (*gorm.DB, error) {
 	results := func() *gorm.DB {
 		q := tx.Table("media_account_results r").Select("r.*")
 		if importID != 0 {
@@ -319,13 +325,20 @@ func (s *Store) visibleResults(tx *gorm.DB, sc Scope, viewer, importID int64) *g
 		return q
 	}
 	if sc.All {
-		return results()
+		return results(), nil
 	}
 	registered := sc.units(results().Joins("JOIN media_accounts a ON a.id = r.account_id").Joins("JOIN units u ON u.id = a.unit_id"), "u")
-	unitsInScope := sc.units(tx.Table("units u").Select("u.name"), "u")
-	unknown := results().Joins("JOIN media_account_imports i ON i.id = r.import_id").
-		Where("r.account_id IS NULL AND (i.imported_by = ? OR r.unit_name IN (?))", viewer, unitsInScope)
-	return tx.Table("(? UNION ALL ?) r", registered, unknown).Select("r.*")
+	var names []string
+	if err := sc.units(tx.Table("units u"), "u").Pluck("u.name", &names).Error; err != nil {
+		return nil, err
+	}
+	unknown := results().Joins("JOIN media_account_imports i ON i.id = r.import_id").Where("r.account_id IS NULL")
+	if keys := unitKeys(names); len(keys) > 0 {
+		unknown = unknown.Where("(i.imported_by = ? OR r.unit_key IN ?)", viewer, keys)
+	} else {
+		unknown = unknown.Where("i.imported_by = ?", viewer)
+	}
+	return tx.Table("(? UNION ALL ?) r", registered, unknown).Select("r.*"), nil
 }
 
 // AccountImports returns the latest imports the person sees, newest first: for those who see
@@ -341,13 +354,17 @@ func (s *Store) AccountImports(ctx context.Context, sc Scope, viewer int64, limi
 		}
 		return imps, translate(err, "account imports")
 	}
-	counts := db.Table("(?) v", s.visibleResults(db, sc, viewer, 0)).
+	visible, err := s.visibleResults(db, sc, viewer, 0)
+	if err != nil {
+		return nil, translate(err, "account imports")
+	}
+	counts := db.Table("(?) v", visible).
 		Select("v.import_id, COUNT(*) AS accounts, COALESCE(SUM(v.findings), 0) AS findings").Group("v.import_id")
 	var rows []struct {
 		AccountImport
 		SeenAccounts, SeenFindings *int // nil: none of its results are seen (the viewer's own import)
 	}
-	err := db.Table("media_account_imports i").
+	err = db.Table("media_account_imports i").
 		Select("i.*, c.accounts AS seen_accounts, c.findings AS seen_findings").
 		Joins("LEFT JOIN (?) c ON c.import_id = i.id", counts).
 		Where("c.import_id IS NOT NULL OR i.imported_by = ?", viewer).
@@ -387,7 +404,11 @@ func (s *Store) ImportResults(ctx context.Context, sc Scope, viewer, importID in
 	}
 	imp.settle(s.now())
 	var results []AccountResult
-	if err := s.visibleResults(s.db.WithContext(ctx), sc, viewer, importID).Order("r.id").Find(&results).Error; err != nil {
+	visible, err := s.visibleResults(s.db.WithContext(ctx), sc, viewer, importID)
+	if err == nil {
+		err = visible.Order("r.id").Find(&results).Error
+	}
+	if err != nil {
 		return nil, nil, translate(err, "account results")
 	}
 	mine := imp.ImportedBy != nil && *imp.ImportedBy == viewer

@@ -351,3 +351,72 @@ func TestAccountImportCountsOnlyWhatTheViewerSees(t *testing.T) {
 		})
 	}
 }
+
+// The unit a sheet names is the registered unit however the sheet spaces it or writes its
+// parentheses (full-width or half-width), on SQLite as on MySQL: the sheet's spelling is not
+// left to the database's collation to compare, which on MySQL ignored a trailing space and on
+// SQLite did not.
+func TestUnknownAccountsReachTheirUnitHoweverTheSheetSpellsIt(t *testing.T) {
+	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	u := demoUsers(t, s)
+	ctx := context.Background()
+	cd, zg, scgov, admin := u["cd-supervisor"], zgSupervisor(t, s), u["scgov-staff"], u["admin"]
+	if _, err := s.LoadRegistry(ctx, models.RegistrySpec{Units: []models.UnitSpec{
+		{Name: "成都高新区管委会（党工委）", RegionCode: "510100", Kind: models.UnitDepartment},
+		{Name: "成都天府新区管委会(党工委)", RegionCode: "510100", Kind: models.UnitDepartment},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	unfiled := func(name, unit string) models.AccountResult {
+		return models.AccountResult{Name: name, Platform: "抖音", UnitName: unit, ReportedOnline: true}
+	}
+	imp, err := storetest.SaveAccountImport(ctx, s, admin, "全省.xlsx", []models.AccountResult{
+		unfiled("省厅号", "四川省人民政府办公厅 "),
+		unfiled("教育号", "\u3000成都市教育局"),
+		unfiled("高新号", "成都高新区管委会(党工委)"),
+		unfiled("天府号", "成都天府新区管委会（党工委）"),
+		unfiled("自贡某局号", "自贡市不存在的局 "),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		user *models.User
+		want []string // nil: the import is not found
+	}{
+		{"the office sees its account despite the trailing space", scgov, []string{"省厅号"}},
+		{"成都 sees its units' accounts however spaced or bracketed", cd, []string{"教育号", "高新号", "天府号"}},
+		{"自贡 sees no unit it does not have", zg, nil},
+		{"the administrator sees every row", admin, []string{"省厅号", "教育号", "高新号", "天府号", "自贡某局号"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := scopeOf(t, s, tt.user)
+			got, rows, err := s.ImportResults(ctx, sc, tt.user.ID, imp.ID)
+			if tt.want == nil {
+				if models.ErrorKind(err) != models.KindNotFound {
+					t.Fatalf("got %d rows, %v; want not found", len(rows), err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, r := range rows {
+				names = append(names, r.Name)
+			}
+			if strings.Join(names, "、") != strings.Join(tt.want, "、") || got.Accounts != len(tt.want) {
+				t.Fatalf("rows %v (counted %d), want %v", names, got.Accounts, tt.want)
+			}
+			imps, err := s.AccountImports(ctx, sc, tt.user.ID, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(imps) == 0 || imps[0].ID != imp.ID || imps[0].Accounts != len(tt.want) {
+				t.Fatalf("listed as %+v, want import %d with %d accounts", imps, imp.ID, len(tt.want))
+			}
+		})
+	}
+}
