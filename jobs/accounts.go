@@ -180,7 +180,9 @@ func (h *handlers) checkImport(ctx context.Context, imp *models.AccountImport, r
 // CheckAccounts matches each row of an import to the registry by platform and name and checks
 // it as of now: the registry's status against what runs, updates, interaction, menu links
 // (fetched with the inspector's manners) and typos. Where two units registered an account of
-// the same platform and name, the one of the unit the sheet names is taken, else the first.
+// the same platform and name, the one of the unit the sheet names is taken, else the first;
+// the unit is compared by its models.UnitKey, as the store compares it to decide who sees a row,
+// so that `成都市教育局 ` or full-width parentheses still name the registered unit.
 // progress, if set, hears how many rows are checked after each one. It fails only when ctx ends.
 func CheckAccounts(ctx context.Context, in *inspector.Inspector, registry []models.AccountRow, rows []models.UploadedAccount, now time.Time, progress func(checked int)) ([]models.AccountResult, error) {
 	byName := map[string][]models.AccountRow{}
@@ -200,8 +202,9 @@ func CheckAccounts(ctx context.Context, in *inspector.Inspector, registry []mode
 		// Only accounts the registry knows have a filed status.
 		if same := byName[row.Platform+"\x00"+row.Name]; len(same) > 0 {
 			known := same[0]
+			unit := models.UnitKey(row.UnitName)
 			for _, c := range same {
-				if c.UnitName == row.UnitName {
+				if models.UnitKey(c.UnitName) == unit {
 					known = c
 					break
 				}

@@ -17,6 +17,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/inspector"
 	"zhaocuo/models"
 	"zhaocuo/models/storetest"
 )
@@ -412,6 +413,37 @@ func TestAccountImportMatchesTheWholeRegistry(t *testing.T) {
 	}
 	if got := seen(cd); len(got) != 1 || got[0].Name != "成都发布" || got[0].AccountID == nil {
 		t.Fatalf("成都 sees %+v, want its own account only", got)
+	}
+}
+
+// Where two units registered an account of the same platform and name, the row goes to the
+// one its sheet names, however the sheet spaces the unit or writes its parentheses.
+func TestCheckAccountsTakesTheNamedUnitsAccountHoweverTheSheetSpellsIt(t *testing.T) {
+	registered := func(id int64, unit string) models.AccountRow {
+		return models.AccountRow{MediaAccount: models.MediaAccount{ID: id, Name: "教育发布", Platform: "微信",
+			Status: models.AccountActive}, UnitName: unit}
+	}
+	registry := []models.AccountRow{registered(1, "自贡市教育局"), registered(2, "成都市教育局（机关）")}
+	tests := []struct {
+		name, unit string
+		want       int64
+	}{
+		{"half-width parentheses name the unit registered with full-width ones", "成都市教育局(机关)", 2},
+		{"a trailing space names the unit registered without", "自贡市教育局 ", 1},
+		{"an ideographic space before it names the unit as well", "\u3000成都市教育局（机关）", 2},
+	}
+	in := inspector.New(inspector.Config{MaxPages: 1, MaxDuration: time.Minute, Timeout: 5 * time.Second})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows := []models.UploadedAccount{{Name: "教育发布", Platform: "微信", UnitName: tt.unit, ReportedOnline: true}}
+			results, err := jobs.CheckAccounts(context.Background(), in, registry, rows, time.Now(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if id := results[0].AccountID; id == nil || *id != tt.want {
+				t.Fatalf("matched %+v, want account %d", results[0], tt.want)
+			}
+		})
 	}
 }
 
