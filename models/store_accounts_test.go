@@ -364,6 +364,7 @@ func TestUnknownAccountsReachTheirUnitHoweverTheSheetSpellsIt(t *testing.T) {
 	if _, err := s.LoadRegistry(ctx, models.RegistrySpec{Units: []models.UnitSpec{
 		{Name: "成都高新区管委会（党工委）", RegionCode: "510100", Kind: models.UnitDepartment},
 		{Name: "成都天府新区管委会(党工委)", RegionCode: "510100", Kind: models.UnitDepartment},
+		{Name: "成都Eco中心", RegionCode: "510100", Kind: models.UnitDepartment},
 	}}); err != nil {
 		t.Fatal(err)
 	}
@@ -376,6 +377,7 @@ func TestUnknownAccountsReachTheirUnitHoweverTheSheetSpellsIt(t *testing.T) {
 		unfiled("高新号", "成都高新区管委会(党工委)"),
 		unfiled("天府号", "成都天府新区管委会（党工委）"),
 		unfiled("自贡某局号", "自贡市不存在的局 "),
+		unfiled("外文号", "成都Éco中心"), // another unit by its key; MySQL's collation would match it
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -388,7 +390,7 @@ func TestUnknownAccountsReachTheirUnitHoweverTheSheetSpellsIt(t *testing.T) {
 		{"the office sees its account despite the trailing space", scgov, []string{"省厅号"}},
 		{"成都 sees its units' accounts however spaced or bracketed", cd, []string{"教育号", "高新号", "天府号"}},
 		{"自贡 sees no unit it does not have", zg, nil},
-		{"the administrator sees every row", admin, []string{"省厅号", "教育号", "高新号", "天府号", "自贡某局号"}},
+		{"the administrator sees every row", admin, []string{"省厅号", "教育号", "高新号", "天府号", "自贡某局号", "外文号"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,7 +5,9 @@
 -- full-width parentheses and ideographic spaces made ASCII, surrounding spaces trimmed, letters
 -- in lower case. Other full-width forms and doubled inner spaces stay as they were, so such an
 -- old row shows to its importer and to those who see everything until the sheet is imported again.
-ALTER TABLE media_account_results ADD COLUMN unit_key VARCHAR(128) NOT NULL DEFAULT '';
+-- The key is compared byte for byte (utf8mb4_bin), as SQLite compares it: the collation of the
+-- table would still match what the key keeps apart (é and e).
+ALTER TABLE media_account_results ADD COLUMN unit_key VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '';
 UPDATE media_account_results SET unit_key = LOWER(TRIM(REPLACE(REPLACE(REPLACE(unit_name, '（', '('), '）', ')'), '　', ' ')))
   WHERE unit_key = '' AND unit_name != '';
 CREATE INDEX ix_media_account_results_unit_key ON media_account_results (unit_key);
