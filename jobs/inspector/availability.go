@@ -58,7 +58,7 @@ func Probe(ctx context.Context, client *http.Client, url string, timeout time.Du
 	res.Duration = time.Since(res.At)
 	switch {
 	case err != nil:
-		res.Err = describeError(err)
+		res.Err = DescribeError(err)
 	case res.Status >= 400:
 		res.Err = fmt.Sprintf("HTTP %d", res.Status)
 	case res.Duration > timeout:
