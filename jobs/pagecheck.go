@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -66,31 +65,26 @@ func (h *handlers) checkPage(ctx context.Context, t *asynq.Task) error {
 }
 
 // FetchPage opens a page as a reader would, within the indicator's 15 s, and hashes its text.
+// The request and the words for a failure are the inspector's, so staff read the same reason
+// for a citizen's page as for a site the inspector could not open.
 func FetchPage(ctx context.Context, client *http.Client, url string) models.PageCheck {
 	pc := models.PageCheck{URL: url}
 	ctx, cancel := context.WithTimeout(ctx, inspector.ProbeTimeout)
 	defer cancel()
 	start := time.Now()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
+	status, body, err := inspector.Get(ctx, client, url, maxPageBytes)
+	pc.Status, pc.DurationMS = status, int(time.Since(start)/time.Millisecond)
+	switch {
+	case errors.Is(err, inspector.ErrInvalidURL):
 		pc.Error = "地址无效"
 		return pc
-	}
-	req.Header.Set("User-Agent", inspector.DefaultUserAgent)
-	resp, err := client.Do(req)
-	if err != nil {
-		pc.Error = "无法打开：" + shortError(err)
-		pc.DurationMS = int(time.Since(start) / time.Millisecond)
+	case err != nil && status == 0:
+		pc.Error = "无法打开：" + inspector.DescribeError(err)
 		return pc
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBytes))
-	pc.Status, pc.DurationMS = resp.StatusCode, int(time.Since(start)/time.Millisecond)
-	switch {
 	case err != nil:
-		pc.Error = "读取页面失败：" + shortError(err)
-	case resp.StatusCode >= 400:
-		pc.Error = "HTTP " + strconv.Itoa(resp.StatusCode)
+		pc.Error = "读取页面失败：" + inspector.DescribeError(err)
+	case status >= 400:
+		pc.Error = "HTTP " + strconv.Itoa(status)
 	default:
 		pc.OK = true
 	}
@@ -127,23 +121,6 @@ func textHash(page []byte) string {
 	}
 }
 
-func shortError(err error) string {
-	var dns *net.DNSError
-	switch {
-	case errors.As(err, &dns):
-		return "域名无法解析"
-	case errors.Is(err, context.DeadlineExceeded):
-		return "超时"
-	case errors.Is(err, errPrivateAddress):
-		return "不检查内网地址"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "连接被拒绝"
-	}
-	return "连接失败"
-}
-
-var errPrivateAddress = errors.New("private address")
-
 // NewPageClient is the client for citizens' pages: any address a citizen typed may be fetched,
 // so it refuses loopback, private and link-local addresses (the server's own network).
 func NewPageClient() *http.Client {
@@ -154,7 +131,7 @@ func NewPageClient() *http.Client {
 		}
 		ip := net.ParseIP(host)
 		if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() {
-			return errPrivateAddress
+			return inspector.ErrPrivateAddress
 		}
 		return nil
 	}}

@@ -2,14 +2,18 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/inspector"
 	"zhaocuo/models"
 )
 
@@ -99,6 +103,59 @@ func TestPageClientRefusesPrivateAddresses(t *testing.T) {
 	pc := jobs.FetchPage(context.Background(), jobs.NewPageClient(), srv.URL+"/admin")
 	if pc.OK || pc.Error != "无法打开：不检查内网地址" {
 		t.Fatalf("loopback fetched: %+v", pc)
+	}
+}
+
+// Staff read why a page did not open both for a citizen's page and for a site the inspector
+// probed: the same failure must read the same way in both.
+func TestPageCheckNamesFailuresInTheInspectorsWords(t *testing.T) {
+	// No name server is asked: every lookup fails at once, as for a name under .invalid.
+	offline := &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
+		return nil, errors.New("no name servers in tests")
+	}}
+	// Loopback is allowed here; only the private-address row uses the production client.
+	plain := &http.Client{Transport: &http.Transport{Proxy: nil,
+		DialContext: (&net.Dialer{Resolver: offline, Timeout: time.Second}).DialContext}}
+
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refusedURL := "http://" + closed.Addr().String() + "/"
+	closed.Close()
+	// A listener that never accepts: the kernel completes the handshake and the request waits.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	own := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { fmt.Fprint(rw, "内部页面") }))
+	defer own.Close()
+
+	tests := []struct {
+		name   string
+		client *http.Client
+		url    string
+		want   string
+	}{
+		{"unresolvable host", plain, "http://no-such-host.invalid/", "域名解析失败"},
+		{"refused connection", plain, refusedURL, "连接被拒绝"},
+		{"no answer in time", plain, "http://" + silent.Addr().String() + "/", "超时"},
+		{"the server's own network", jobs.NewPageClient(), own.URL + "/admin", "不检查内网地址"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			pc := jobs.FetchPage(ctx, tt.client, tt.url)
+			probe := inspector.Probe(context.Background(), tt.client, tt.url, 200*time.Millisecond)
+			if probe.Err != tt.want {
+				t.Errorf("inspector's probe says %q, want %q", probe.Err, tt.want)
+			}
+			if pc.OK || pc.Error != "无法打开："+probe.Err {
+				t.Errorf("page check says %q, inspector's probe %q", pc.Error, probe.Err)
+			}
+		})
 	}
 }
 
