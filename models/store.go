@@ -55,7 +55,8 @@ type Store struct {
 }
 
 // ParseDatabaseURL turns DATABASE_URL into a dialect and a driver DSN:
-// mysql://user:pass@host:3306/db?params or sqlite:///path/file.db.
+// mysql://user:pass@host:3306/db?params, mysql://user:pass@localhost/db?socket=/path/mysqld.sock
+// (the server on this host, through its Unix socket) or sqlite:///path/file.db.
 func ParseDatabaseURL(raw string) (dialect, dsn string, err error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -66,9 +67,19 @@ func ParseDatabaseURL(raw string) (dialect, dsn string, err error) {
 		if u.Host == "" || strings.Trim(u.Path, "/") == "" {
 			return "", "", errors.New("expected mysql://user:pass@host:3306/dbname")
 		}
-		host := u.Host
+		addr := "tcp(" + u.Host + ")"
 		if u.Port() == "" {
-			host = net.JoinHostPort(u.Hostname(), "3306")
+			addr = "tcp(" + net.JoinHostPort(u.Hostname(), "3306") + ")"
+		}
+		params := u.Query()
+		if socket := params.Get("socket"); socket != "" {
+			// Any other parameter is passed to the driver, which sends the ones it does not
+			// know to the server as session variables: this one is ours alone.
+			if !strings.HasPrefix(socket, "/") || u.Hostname() != "localhost" {
+				return "", "", errors.New("expected mysql://user:pass@localhost/dbname?socket=/absolute/path/mysqld.sock")
+			}
+			addr = "unix(" + socket + ")"
+			params.Del("socket")
 		}
 		// Our parameters first; the URL's own may override them. interpolateParams sends each
 		// query with its arguments in one round trip instead of prepare, execute and close
@@ -77,10 +88,10 @@ func ParseDatabaseURL(raw string) (dialect, dsn string, err error) {
 			"parseTime": {"true"}, "loc": {"UTC"}, "charset": {"utf8mb4"}, "interpolateParams": {"true"},
 			"collation": {"utf8mb4_unicode_ci"}, "timeout": {"5s"}, "readTimeout": {"30s"}, "writeTimeout": {"30s"},
 		}
-		for k, vs := range u.Query() {
+		for k, vs := range params {
 			q[k] = vs
 		}
-		cfg, err := mysqldriver.ParseDSN("tcp(" + host + ")/" + strings.Trim(u.Path, "/") + "?" + q.Encode())
+		cfg, err := mysqldriver.ParseDSN(addr + "/" + strings.Trim(u.Path, "/") + "?" + q.Encode())
 		if err != nil {
 			return "", "", err
 		}
