@@ -82,24 +82,46 @@ if [ -n "${COSTS:-}" ]; then
   cpu() { local t=0 p; for p in $1 $(pgrep -P $1); do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
   mdb=$(pgrep -xo mariadbd)
   echo "== CPU milliseconds per request, each kind alone at $RATE requests/s for $DURATION"
-  printf '%-13s %6s %6s %6s %7s  %s\n' kind web worker proxy mariadb "(the load generator's summary)"
+  # And the statements MariaDB was sent and the commands Redis ran, per request. What a kind sets
+  # the workers doing (a submission's page check, say) counts with it: each kind's figures are
+  # read once the queues are empty again (tasks scheduled for later, reminders, aside). asynq's
+  # own polling adds a little to every kind, and the reconcile (every 10 s, over every open
+  # ticket: an EXISTS per reminder due) more to the kinds after the submissions.
+  questions() { sql -e "SHOW GLOBAL STATUS LIKE 'Questions'" | awk '{print $2}'; }
+  commands() { redis-cli -h 127.0.0.1 info stats | awk -F: '/^total_commands_processed/{print $2+0}'; }
+  drained() {
+    local i q n
+    for i in $(seq 1 120); do
+      n=0
+      for q in default notify imports inspect; do
+        n=$((n + $(redis-cli -h 127.0.0.1 -n $RDB llen "asynq:{$q}:pending") + $(redis-cli -h 127.0.0.1 -n $RDB llen "asynq:{$q}:active")))
+      done
+      [ "$n" -eq 0 ] && return
+      sleep 0.5
+    done
+  }
+  drained
+  printf '%-13s %6s %6s %6s %7s %5s %5s  %s\n' kind web worker proxy mariadb stmts redis "(the load generator's summary)"
   for kind in submit "status api" "status page" "form page" "replies page" "staff inbox" "staff ticket" dashboard "staff action" sign-in; do
     if [ "$kind" = "staff action" ]; then
       # Tickets to act on, before the clock starts: a quarter of the reports go to the two units
       # whose staff and reviewers the load signs in, and each takes three actions; then time for
       # the workers to check the new reports' pages.
       $BIN loadtest mixed --url http://127.0.0.1:18080 --rate "$RATE" --duration "$(( ${DURATION%s} * 4 / 3 + 1 ))s" --only submit >/dev/null 2>&1 || true
-      sleep 15
+      drained
     fi
     declare -A before=()
     for n in web1 web2 worker1 worker2 proxy; do before[$n]=$(cpu ${PID[$n]}); done
-    before[mdb]=$(cpu $mdb)
+    before[mdb]=$(cpu $mdb) before[q]=$(questions) before[r]=$(commands)
     out=$($BIN loadtest mixed --url http://127.0.0.1:18080 --rate "$RATE" --duration "$DURATION" --only "$kind" 2>&1 | grep achieved || true)
     reqs=$(echo "$out" | awk '{printf "%.0f", $2 * $5}')
+    drained
     ticks() { local t=0 n; for n in "$@"; do t=$((t + $(cpu ${PID[$n]}) - ${before[$n]})); done; echo $t; }
     awk -v k="$kind" -v n="$reqs" -v w="$(ticks web1 web2)" -v wk="$(ticks worker1 worker2)" -v p="$(ticks proxy)" \
         -v m="$(( $(cpu $mdb) - ${before[mdb]} ))" -v hz="$(getconf CLK_TCK)" -v out="$out" \
-        'BEGIN { f = 1000 / hz / (n > 0 ? n : 1); printf "%-13s %6.2f %6.2f %6.2f %7.2f %s\n", k, w*f, wk*f, p*f, m*f, out }'
+        -v q="$(( $(questions) - ${before[q]} ))" -v r="$(( $(commands) - ${before[r]} ))" \
+        'BEGIN { d = n > 0 ? n : 1; f = 1000 / hz / d
+                 printf "%-13s %6.2f %6.2f %6.2f %7.2f %5.1f %5.1f %s\n", k, w*f, wk*f, p*f, m*f, q/d, r/d, out }'
   done
   exit 0
 fi
