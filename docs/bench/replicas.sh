@@ -84,9 +84,12 @@ if [ -n "${COSTS:-}" ]; then
   echo "== CPU milliseconds per request, each kind alone at $RATE requests/s for $DURATION"
   # And the statements MariaDB was sent and the commands Redis ran, per request. What a kind sets
   # the workers doing (a submission's page check, say) counts with it: each kind's figures are
-  # read once the queues are empty again (tasks scheduled for later, reminders, aside). asynq's
-  # own polling adds a little to every kind, and the reconcile (every 10 s, over every open
-  # ticket: an EXISTS per reminder due) more to the kinds after the submissions.
+  # read once the queues are empty again (tasks scheduled for later, reminders, aside), or after a
+  # minute, when the script says how many tasks are left over to count with the rows after. A page
+  # check of the load's made-up pages waits for this machine's resolver to say the host does not
+  # exist: seconds each when thousands are asked at once, so the submissions' checks outlast the
+  # minute. asynq's own polling adds a little to every kind, and the reconcile (every 10 s, over
+  # every open ticket: an EXISTS per reminder due) more to the kinds after the submissions.
   questions() { sql -e "SHOW GLOBAL STATUS LIKE 'Questions'" | awk '{print $2}'; }
   commands() { redis-cli -h 127.0.0.1 info stats | awk -F: '/^total_commands_processed/{print $2+0}'; }
   drained() {
@@ -99,6 +102,7 @@ if [ -n "${COSTS:-}" ]; then
       [ "$n" -eq 0 ] && return
       sleep 0.5
     done
+    echo "  ($n tasks still queued: some of the next row's work counts in the rows after it)"
   }
   drained
   printf '%-13s %6s %6s %6s %7s %5s %5s  %s\n' kind web worker proxy mariadb stmts redis "(the load generator's summary)"
