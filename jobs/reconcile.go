@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"sync"
 	"time"
@@ -31,7 +32,30 @@ type ReconcileReport struct {
 	Imports, ImportsFailed                int // account imports queued again, and failed past their time
 }
 
+// LockKeyReconcile holds reconciles to one at a time across workers. The scheduler enqueues one
+// task a tick, and asynq.Unique keeps a tick to one task, but only for nine tenths of the period:
+// ticks whose tasks wait longer than that for a free worker slot (every slot busy with slow page
+// checks, say) would run side by side, each reading every open ticket. A reconcile that finds the
+// lock held leaves the work to the one running, or to the next tick for what that one has passed
+// already. The lock lapses by itself when its worker dies; a flushed Redis loses it with the tasks.
+const (
+	LockKeyReconcile = "zc:lock:reconcile"
+	reconcileLockTTL = 2 * time.Minute
+)
+
 func (h *handlers) reconcile(ctx context.Context, t *asynq.Task) error {
+	if h.Redis != nil {
+		token := rand.Text()
+		ok, err := h.Redis.SetNX(ctx, LockKeyReconcile, token, reconcileLockTTL).Result()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			h.Logger.Info("reminders not reconciled: a reconcile is running", "lock", LockKeyReconcile)
+			return nil // the one running does this one's work
+		}
+		defer leaveScript.Run(context.WithoutCancel(ctx), h.Redis, []string{LockKeyReconcile}, token)
+	}
 	start := time.Now()
 	r, err := Reconcile(ctx, h.Deps)
 	if err != nil {
