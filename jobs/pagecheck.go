@@ -75,8 +75,8 @@ func FetchPage(ctx context.Context, client *http.Client, url string) models.Page
 	status, body, err := inspector.Get(ctx, client, url, maxPageBytes)
 	pc.Status, pc.DurationMS = status, int(time.Since(start)/time.Millisecond)
 	switch {
-	case errors.Is(err, inspector.ErrInvalidURL):
-		pc.Error = "地址无效"
+	case errors.Is(err, inspector.ErrInvalidURL): // nothing was opened: no "无法打开" before it
+		pc.Error = inspector.DescribeError(err)
 		return pc
 	case err != nil && status == 0:
 		pc.Error = "无法打开：" + inspector.DescribeError(err)

@@ -157,6 +157,10 @@ func TestPageCheckNamesFailuresInTheInspectorsWords(t *testing.T) {
 			}
 		})
 	}
+	// An address that cannot be asked for at all: nothing was opened, so no "无法打开".
+	if pc := jobs.FetchPage(context.Background(), plain, "::"); pc.OK || pc.Error != "地址无效" {
+		t.Errorf("a bad address: %q", pc.Error)
+	}
 }
 
 func TestPageVerdicts(t *testing.T) {
