@@ -166,7 +166,7 @@ func (h *staffHandlers) apiAct(c *gin.Context) {
 	case kind == models.ActAssign:
 		a.Unit = &models.Unit{ID: req.UnitID}
 	case kind == models.ActLink:
-		a.Text = req.Primary
+		a.PrimaryNo = req.Primary
 	}
 	t, err := h.store.Act(c.Request.Context(), currentUser(c), c.Param("ticket_no"), a)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"zhaocuo/models"
 )
 
 // submitTo files a report about url through the API and returns its number and code.
@@ -245,8 +247,18 @@ func TestTicketViewShowsPrimaryDuplicatesAndScreenshot(t *testing.T) {
 	json.Unmarshal([]byte(body), &created)
 	dup := created["ticket_no"].(string)
 	staff := a.apiLogin("gzw-staff")
-	if r, b := a.api("POST", "/api/v1/tickets/"+dup+"/link", staff, `{"primary":"`+primary+`","text":"同一问题"}`); r.StatusCode != 200 || b["duplicate_of"] != primary {
+	long := strings.Repeat("长", models.MaxReason+1)
+	if r, b := a.api("POST", "/api/v1/tickets/"+dup+"/link", staff, `{"primary":"`+primary+`","text":"`+long+`"}`); r.StatusCode != http.StatusBadRequest || b["field"] != "text" {
+		t.Fatalf("link with a note of %d characters: %d %v", models.MaxReason+1, r.StatusCode, b)
+	}
+	r, b := a.api("POST", "/api/v1/tickets/"+dup+"/link", staff, `{"primary":"`+primary+`","text":"同一问题"}`)
+	if r.StatusCode != 200 || b["duplicate_of"] != primary {
 		t.Fatalf("link: %d %v", r.StatusCode, b)
+	}
+	// The note is the link's reason in the history; the primary's number is not put in its place.
+	events, _ := b["events"].([]any)
+	if last, _ := events[len(events)-1].(map[string]any); last["kind"] != models.EventLinked || last["reason"] != "同一问题" {
+		t.Fatalf("the link's event: %v", last)
 	}
 	if _, b := a.api("GET", "/api/v1/tickets/"+primary, staff, ""); !reflect.DeepEqual(b["duplicates"], []any{dup}) || b["duplicate_of"] != nil {
 		t.Fatalf("primary: duplicates %v, duplicate_of %v", b["duplicates"], b["duplicate_of"])

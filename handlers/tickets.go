@@ -108,7 +108,7 @@ func actionFromForm(c *gin.Context, kind string) (models.Action, error) {
 		a.Unit = &models.Unit{ID: id}
 	}
 	if kind == models.ActLink {
-		a.Text = c.PostForm("primary")
+		a.PrimaryNo = c.PostForm("primary")
 	}
 	if kind == models.ActDecide && c.PostForm("decision") == "" {
 		return a, models.Invalid("decision", "请选择同意或不同意")

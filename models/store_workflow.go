@@ -109,7 +109,7 @@ func (s *Store) Act(ctx context.Context, actor *User, ticketNo string, a Action)
 			}
 		}
 		if a.Kind == ActLink {
-			primaryNo := strings.ToUpper(strings.TrimSpace(a.Text))
+			primaryNo := strings.ToUpper(strings.TrimSpace(a.PrimaryNo))
 			if i := strings.IndexAny(primaryNo, " ,，;；"); i > 0 {
 				primaryNo = primaryNo[:i]
 			}

@@ -48,7 +48,8 @@ type Action struct {
 	RequestKey string // the same key twice is one action (a double click)
 
 	Unit           *Unit   // assign: the unit to give the ticket to
-	Primary        *Ticket // link: the ticket this one duplicates
+	PrimaryNo      string  // link: the number of the ticket this one duplicates, as typed
+	Primary        *Ticket // link: that ticket, found by the store
 	TriageRegionID int64   // decide on a return: the region whose supervisors triage
 }
 
@@ -182,8 +183,12 @@ func (t *Ticket) Apply(a Action, actor *User, now time.Time, set Settings, cal *
 		case !p.WithUnit() || p.DuplicateOf != nil || p.UnitID == nil || t.UnitID == nil || *p.UnitID != *t.UnitID:
 			return nil, Invalid("primary", "只能合并到本单位正在办理的另一条留言")
 		}
+		note, err := checkText(a.Text, 0, MaxReason, "合并说明")
+		if err != nil {
+			return nil, err
+		}
 		t.Status, t.DuplicateOf, t.Pending = StatusLinked, &p.ID, ""
-		record(EventLinked, strings.TrimSpace(a.Text), map[string]any{"primary": p.TicketNo})
+		record(EventLinked, note, map[string]any{"primary": p.TicketNo})
 
 	case ActApprove:
 		if t.Status != StatusReviewing || t.Reply == nil {
