@@ -34,8 +34,11 @@ func circularSummary(r *models.CircularRecord, regionName string, full bool) (ci
 	}
 	filled := c.Filled()
 	j := circularJSON{ID: r.ID, RegionCode: c.Figures.RegionCode, RegionName: regionName, Period: r.Period, Version: r.Version,
-		Status: r.Status, Title: filled.Title, UpdatedAt: r.UpdatedAt, PublishedAt: r.PublishedAt}
+		Status: r.Status, Title: filled.Title, UpdatedAt: r.UpdatedAt.In(models.Shanghai), PublishedAt: shanghai(r.PublishedAt)}
 	if full {
+		// The figures keep their times in UTC as stored; the API gives every time in Beijing time.
+		c.Figures.RefreshedAt = c.Figures.RefreshedAt.In(models.Shanghai)
+		c.Figures.Tickets.AsOf = c.Figures.Tickets.AsOf.In(models.Shanghai)
 		j.Figures, j.Text, j.Filled = &c.Figures, &c.Text, &filled
 	}
 	return j, nil

@@ -88,6 +88,14 @@ func TestCircularAPIScopeRolesAndFreezing(t *testing.T) {
 	if resp.StatusCode != 200 || body["status"] != "published" || body["text"].(map[string]any)["overview"] != "合格率99.86%。" {
 		t.Fatalf("publish: %d %v", resp.StatusCode, body)
 	}
+	// Every time the API gives is in Beijing time, as the API's documentation says.
+	figures = body["figures"].(map[string]any)
+	for name, v := range map[string]any{"updated_at": body["updated_at"], "published_at": body["published_at"],
+		"figures.refreshed_at": figures["refreshed_at"], "figures.tickets.as_of": figures["tickets"].(map[string]any)["as_of"]} {
+		if s, _ := v.(string); !strings.HasSuffix(s, "+08:00") {
+			t.Errorf("%s = %v, want a time in +08:00", name, v)
+		}
+	}
 	for _, action := range []string{"publish", "refresh"} {
 		if resp, _ := a.api("POST", "/api/v1/circulars/"+id+"/"+action, sc, ""); resp.StatusCode != 409 {
 			t.Errorf("%s after publishing: %d", action, resp.StatusCode)
