@@ -67,6 +67,18 @@ func (l *Leadership) Run(ctx context.Context, lead func(ctx context.Context)) {
 	}
 }
 
+// Once runs lead under the lease if it is free, as Run does for as long as it can, and reports
+// whether lead ran: the lease is renewed while lead runs (lead's context ends if it is lost) and
+// given up when lead returns. A lease held by another is no error: lead does not run.
+func (l *Leadership) Once(ctx context.Context, lead func(ctx context.Context)) (bool, error) {
+	ok, err := l.Redis.SetNX(ctx, l.Key, l.ID(), l.TTL).Result()
+	if err != nil || !ok {
+		return false, err
+	}
+	l.hold(ctx, l.TTL/3, lead)
+	return true, nil
+}
+
 func (l *Leadership) acquire(ctx context.Context) bool {
 	ok, err := l.Redis.SetNX(ctx, l.Key, l.ID(), l.TTL).Result()
 	if err != nil && ctx.Err() == nil {
@@ -109,11 +121,11 @@ func (l *Leadership) hold(ctx context.Context, every time.Duration, lead func(ct
 		case err == nil && n == 1:
 			lastRenewed = time.Now()
 		case err == nil:
-			l.Logger.Warn("leader election: the lease passed to another replica", "lease", l.Key)
+			l.Logger.Warn("lease lost: it passed to another replica", "lease", l.Key)
 			return
 		case time.Since(lastRenewed) > l.TTL-every:
 			// Redis has not answered for most of the lease: stop before another may take it.
-			l.Logger.Warn("leader election: cannot renew the lease", "lease", l.Key, "error", err)
+			l.Logger.Warn("lease lost: Redis did not renew it", "lease", l.Key, "error", err)
 			return
 		}
 	}

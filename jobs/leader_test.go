@@ -103,3 +103,47 @@ func TestOneReplicaLeadsTheScheduler(t *testing.T) {
 		t.Fatalf("%d replicas led at once", l.most)
 	}
 }
+
+// A lease taken once is renewed for as long as its work runs, past its TTL, and given up when the
+// work is done; while another holds it, the work does not run.
+func TestALeaseTakenOnceLastsAsLongAsItsWork(t *testing.T) {
+	rds := storetest.NewRedis(t)
+	ctx := context.Background()
+	const ttl = 600 * time.Millisecond
+	lease := &jobs.Leadership{Redis: rds.Client, Key: jobs.LockKeyReconcile, TTL: ttl, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	wait := func(d time.Duration) { // real time for a real Redis, and the same for miniredis's clock
+		time.Sleep(d)
+		if rds.Mini != nil {
+			rds.Mini.FastForward(d)
+		}
+	}
+
+	var held []string
+	ran, err := lease.Once(ctx, func(ctx context.Context) {
+		for range 3 { // nine tenths of the TTL each: without renewal it would lapse during the second
+			wait(ttl * 9 / 10)
+			v, _ := rds.Client.Get(ctx, jobs.LockKeyReconcile).Result()
+			held = append(held, v)
+		}
+	})
+	if err != nil || !ran {
+		t.Fatalf("the free lease: ran %v, error %v", ran, err)
+	}
+	for i, v := range held {
+		if v != lease.ID() {
+			t.Fatalf("after %v of work the lease holds %q, want this one's %q", time.Duration(i+1)*ttl*9/10, v, lease.ID())
+		}
+	}
+	if n, _ := rds.Client.Exists(ctx, jobs.LockKeyReconcile).Result(); n != 0 {
+		t.Fatal("the lease outlived its work")
+	}
+
+	rds.Client.Set(ctx, jobs.LockKeyReconcile, "another worker", time.Minute)
+	ran, err = lease.Once(ctx, func(context.Context) { t.Error("the work ran under another's lease") })
+	if err != nil || ran {
+		t.Fatalf("a held lease: ran %v, error %v", ran, err)
+	}
+	if v, _ := rds.Client.Get(ctx, jobs.LockKeyReconcile).Result(); v != "another worker" {
+		t.Fatalf("the other's lease: %q", v)
+	}
+}

@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"sync"
 	"time"
@@ -37,25 +36,31 @@ type ReconcileReport struct {
 // ticks whose tasks wait longer than that for a free worker slot (every slot busy with slow page
 // checks, say) would run side by side, each reading every open ticket. A reconcile that finds the
 // lock held leaves the work to the one running, or to the next tick for what that one has passed
-// already. The lock lapses by itself when its worker dies; a flushed Redis loses it with the tasks.
+// already. The lock is a lease renewed while the reconcile runs, however long that is; it lapses
+// within its TTL when its worker dies, and a flushed Redis loses it with the tasks.
 const (
 	LockKeyReconcile = "zc:lock:reconcile"
-	reconcileLockTTL = 2 * time.Minute
+	reconcileLockTTL = 30 * time.Second
 )
 
 func (h *handlers) reconcile(ctx context.Context, t *asynq.Task) error {
-	if h.Redis != nil {
-		token := rand.Text()
-		ok, err := h.Redis.SetNX(ctx, LockKeyReconcile, token, reconcileLockTTL).Result()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			h.Logger.Info("reminders not reconciled: a reconcile is running", "lock", LockKeyReconcile)
-			return nil // the one running does this one's work
-		}
-		defer leaveScript.Run(context.WithoutCancel(ctx), h.Redis, []string{LockKeyReconcile}, token)
+	if h.Redis == nil {
+		return h.reconcileNow(ctx)
 	}
+	var err error
+	lock := &Leadership{Redis: h.Redis, Key: LockKeyReconcile, TTL: reconcileLockTTL, Logger: h.Logger}
+	ran, lerr := lock.Once(ctx, func(ctx context.Context) { err = h.reconcileNow(ctx) })
+	switch {
+	case lerr != nil:
+		return lerr
+	case !ran:
+		h.Logger.Info("reminders not reconciled: a reconcile is running", "lock", LockKeyReconcile)
+		return nil // the one running does this one's work
+	}
+	return err
+}
+
+func (h *handlers) reconcileNow(ctx context.Context) error {
 	start := time.Now()
 	r, err := Reconcile(ctx, h.Deps)
 	if err != nil {
