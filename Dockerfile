@@ -1,7 +1,7 @@
 # Two stages: build a static binary, then ship it alone (with CA certificates for SMTP and the
 # inspector's HTTPS), running as a non-root user. Templates, assets, migrations and the shipped
 # calendars are embedded in the binary.
-FROM golang:1.27 AS build
+FROM golang:1.27.3 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
