@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -132,8 +133,8 @@ type listPage struct {
 	Statuses    []string
 	Prev, Next  string // page links
 	Page, Pages int
-	MetricLabel string // the rates' set the list shows, if any
-	ExportQuery string
+	MetricLabel string       // the rates' set the list shows, if any
+	ExportURL   template.URL // this list as a spreadsheet: a whole link, its query kept as encoded
 }
 
 // parseFilter reads the list's filters from the query string; unknown values are ignored.
@@ -212,7 +213,7 @@ func (h *staffHandlers) list(c *gin.Context) {
 		return
 	}
 	p := listPage{Items: items, Total: total, Filter: f, Query: c.Request.URL.Query(), Categories: cats, Page: f.Page,
-		MetricLabel: models.Metrics[f.Metric], ExportQuery: mergeQuery(c.Request.URL.Query(), "format", "xlsx"),
+		MetricLabel: models.Metrics[f.Metric], ExportURL: template.URL("/staff/tickets?" + mergeQuery(c.Request.URL.Query(), "format", "xlsx")),
 		Statuses: []string{models.StatusTriage, models.StatusAssigned, models.StatusProcessing, models.StatusReviewing,
 			models.StatusClosed, models.StatusInvalid, models.StatusLinked}}
 	if currentUser(c).Role == models.RoleSupervisor {

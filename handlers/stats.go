@@ -99,6 +99,7 @@ type statsPage struct {
 	FlowChart   template.HTML
 	CatChart    template.HTML
 	Base        url.Values // the filters, for links to ticket lists and exports
+	Periods     []periodChoice
 	Sort        string
 	Metrics     map[string]string
 }
@@ -117,6 +118,7 @@ func (h *statsHandlers) dashboard(c *gin.Context) {
 		return
 	}
 	p := statsPage{Req: req, Period: req.Query.Period, Previous: req.Query.Period.Previous(), Sort: c.Query("sort"), Metrics: models.Metrics}
+	p.Periods = periodChoices(req, h.clock.Now())
 	p.Base = url.Values{"from": {dateParam(p.Period.From)}, "to": {dateParam(p.Period.To.Add(-time.Second))}}
 	if req.Query.RegionPath != "" {
 		p.Base.Set("region", req.Root.Code)
@@ -169,6 +171,35 @@ func (h *statsHandlers) dashboard(c *gin.Context) {
 func dateParam(t time.Time) string { return t.In(models.Shanghai).Format("2006-01-02") }
 
 // mergeQuery returns q with key set to value, encoded.
+// periodChoice is an option of the rates page's period list.
+type periodChoice struct {
+	Value, Label string
+	Selected     bool
+}
+
+// periodChoices lists this week, month, quarter and year, the one that is the period shown
+// selected; a period that is none of them (a date range, a past quarter) is listed first, by its
+// own name, and selected, so that the list never names a period other than the one shown.
+func periodChoices(req *statsRequest, now time.Time) []periodChoice {
+	shown := req.Query.Period
+	var out []periodChoice
+	found := false
+	for _, k := range []struct{ kind, label string }{{"week", "本周"}, {"month", "本月"}, {"quarter", "本季度"}, {"year", "本年"}} {
+		p, _ := models.ParsePeriod(k.kind, "", "", now)
+		same := p.From.Equal(shown.From) && p.To.Equal(shown.To)
+		found = found || same
+		out = append(out, periodChoice{Value: k.kind, Label: k.label, Selected: same})
+	}
+	if !found {
+		own := periodChoice{Label: shown.Label, Selected: true} // a date range: its dates are in the form
+		if req.From == "" && req.To == "" {
+			own.Value = req.Kind
+		}
+		out = append([]periodChoice{own}, out...)
+	}
+	return out
+}
+
 func mergeQuery(q url.Values, key, value string) string {
 	out := url.Values{}
 	for k, v := range q {

@@ -129,3 +129,52 @@ func TestStatsPageNumbersLinkToTheirTickets(t *testing.T) {
 		t.Fatal("unit staff see more than their unit")
 	}
 }
+
+// The page's own links work when followed: each table's export gives its spreadsheet or CSV of
+// the period shown, the unit table's headings sort it, the ticket list's export gives a
+// spreadsheet of the list; and the period list names the period shown.
+func TestStatsPageLinksExportSortAndNameThePeriod(t *testing.T) {
+	a := statsWorld(t)
+	a.loginPage("sc-supervisor")
+	_, page := a.get("/staff/stats?from=2025-03-01&to=2025-03-31")
+	d := doc(t, page)
+	links := map[string]string{}
+	d.Find("#by-unit a").Each(func(_ int, s *goquery.Selection) {
+		if h, ok := s.Attr("href"); ok {
+			links[strings.TrimSpace(s.Text())] = h
+		}
+	})
+	for text, want := range map[string]string{"导出 Excel": "spreadsheetml", "CSV": "text/csv"} {
+		resp, body := a.get(links[text])
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), want) {
+			t.Fatalf("%s (%q): %d %s, want %s", text, links[text], resp.StatusCode, resp.Header.Get("Content-Type"), want)
+		}
+		if text == "CSV" && !strings.Contains(body, "合计,—,3,") {
+			t.Fatalf("the unit table's CSV is not March's: %q", body)
+		}
+	}
+	// The heading's link asks for the sort and answers with the unit table.
+	resp, sorted := a.get(links["按期办结率"])
+	if resp.StatusCode != 200 || !strings.Contains(links["按期办结率"], "sort=ontime") || doc(t, sorted).Find("#by-unit tbody tr").Length() != 2 {
+		t.Fatalf("sorting by 按期办结率 (%q): %d", links["按期办结率"], resp.StatusCode)
+	}
+
+	var shown []string
+	d.Find("#s-period option[selected]").Each(func(_ int, s *goquery.Selection) { shown = append(shown, s.Text()) })
+	if len(shown) != 1 || shown[0] != "2025-03-01 至 2025-03-31" {
+		t.Fatalf("the period list shows %q selected for March's dates", shown)
+	}
+	_, page = a.get("/staff/stats") // this quarter, by default
+	shown = nil
+	doc(t, page).Find("#s-period option[selected]").Each(func(_ int, s *goquery.Selection) { shown = append(shown, s.Text()) })
+	if len(shown) != 1 || shown[0] != "本季度" {
+		t.Fatalf("the default period list shows %q selected, want 本季度", shown)
+	}
+
+	_, list := a.get("/staff/tickets?status=open")
+	href, _ := doc(t, list).Find(`a:contains("导出 Excel")`).Attr("href")
+	resp, _ = a.get(href)
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") || !strings.Contains(href, "status=open") {
+		t.Fatalf("the ticket list's export (%q): %d %s", href, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}

@@ -81,10 +81,21 @@ func TemplateFuncs(assets *static.Assets) template.FuncMap {
 			}
 			return "/staff/tickets?" + q.Encode()
 		},
-		"groupName":     func(g string) string { return groupNames[g] },
-		"mergeQueryStr": func(base url.Values, key, value string) string { return mergeQuery(base, key, value) },
-		"list":          func(v ...string) []string { return v },
-		"split":         strings.Split,
+		"groupName": func(g string) string { return groupNames[g] },
+		// queryURL is path with base's query and the pairs kv set over it: a whole link, given to
+		// the template as a URL so that its "=" and "&" stay as they are (each value is escaped).
+		"queryURL": func(path string, base url.Values, kv ...string) template.URL {
+			q := url.Values{}
+			for k, v := range base {
+				q[k] = v
+			}
+			for i := 0; i+1 < len(kv); i += 2 {
+				q.Set(kv[i], kv[i+1])
+			}
+			return template.URL(path + "?" + q.Encode())
+		},
+		"list":  func(v ...string) []string { return v },
+		"split": strings.Split,
 		// setting shows an integer setting by its stored name.
 		"setting": func(s models.Settings, name string) int {
 			return map[string]int{"forward_days": s.ForwardDays, "reply_days": s.ReplyDays, "extension_max_days": s.ExtensionMaxDays,
