@@ -291,7 +291,7 @@ func (u *ui) asset(c *gin.Context) {
 	name := strings.TrimPrefix(c.Param("name"), "/")
 	a, ok := u.assets.Get(name)
 	if !ok {
-		c.Status(http.StatusNotFound)
+		u.notFound(c) // a person who typed the address reads why, in Chinese
 		return
 	}
 	if c.Param("hash") == a.Hash {
