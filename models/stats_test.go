@@ -425,6 +425,15 @@ func TestWeeklyFlowCountsReceiptsAndClosingsPerWeek(t *testing.T) {
 			t.Errorf("%s: received %v closed %v, want %v %v", c.name, received, closed, c.received, c.closings)
 		}
 	}
+	// Asked in the middle of the period, the flow stops at the week of "as of".
+	asOf := storetest.At("2025-03-12 18:00")
+	weeks, received, closed, err := r.s.WeeklyFlow(context.Background(), models.StatsQuery{Scope: models.Scope{All: true}, Period: p, AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(weeks) != 3 || weeks[2].String() != "2025-03-10" || !slices.Equal(received, []int64{0, 2, 2}) || !slices.Equal(closed, []int64{0, 1, 2}) {
+		t.Fatalf("as of %v: weeks %v received %v closed %v", asOf, weeks, received, closed)
+	}
 }
 
 // The dashboard, whose queries run side by side, is the sum of its parts asked one by one.

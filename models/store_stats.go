@@ -346,9 +346,15 @@ func (s *Store) WeeklyFlow(ctx context.Context, sq StatsQuery) (weeks []Date, re
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	// The weeks of the period up to the week of "as of": weeks still to come have nothing to show,
+	// and a line drawn through them at 0 would read as a fall.
 	start := DateOf(sq.Period.From)
 	start = start.AddDays(-((int(start.Weekday()) + 6) % 7))
-	for d := start; dateValue(d).Before(dateValue(DateOf(sq.Period.To.Add(-time.Second))).Add(time.Hour)); d = d.AddDays(7) {
+	last := sq.Period.To.Add(-time.Second)
+	if !sq.AsOf.IsZero() && sq.AsOf.Before(last) && !sq.AsOf.Before(sq.Period.From) {
+		last = sq.AsOf
+	}
+	for d := start; dateValue(d).Before(dateValue(DateOf(last)).Add(time.Hour)); d = d.AddDays(7) {
 		weeks = append(weeks, d)
 	}
 	received, closed = make([]int64, len(weeks)), make([]int64, len(weeks))
