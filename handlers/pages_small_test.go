@@ -51,3 +51,33 @@ func TestQueryHistoryNamesTheUnitOnlyForItsOwnSteps(t *testing.T) {
 		}
 	}
 }
+
+// Each empty list on the desk says what it would hold, not a general 没有留言。
+func TestDeskEmptyListsSayWhatTheyWouldHold(t *testing.T) {
+	tests := []struct {
+		name string
+		user string
+		want map[string]string // section id → its words when empty
+	}{
+		{"supervisor", "sc-supervisor", map[string]string{
+			"#triage": "没有待分办的留言。", "#pending": "没有待审批的申请。", "#overdue": "没有超期的留言。"}},
+		{"reviewer", "gzw-reviewer", map[string]string{"#reviewing": "没有待审核的答复。", "#inbox": "没有待办留言。"}},
+		{"staff", "gzw-staff", map[string]string{"#inbox": "没有待办留言。"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newTestApp(t)
+			a.loginPage(tt.user)
+			resp, body := a.get("/staff")
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("desk: %d", resp.StatusCode)
+			}
+			d := doc(t, body)
+			for sel, words := range tt.want {
+				if got := strings.TrimSpace(d.Find(sel + " .empty").Text()); got != words {
+					t.Errorf("%s says %q, want %q", sel, got, words)
+				}
+			}
+		})
+	}
+}
