@@ -6,6 +6,43 @@ import (
 	"testing"
 )
 
+// A refused action on a ticket's page shows its message first, above the ticket, where a phone
+// opens the page (the action forms are a screen or more below), with a link down to them.
+func TestRefusedTicketActionShowsItsMessageFirst(t *testing.T) {
+	a := newTestApp(t)
+	no, _ := a.submitTo("https://gzw.sc.gov.cn/list.html")
+	a.loginPage("gzw-staff")
+	resp, body := a.postForm("/staff/tickets/"+no+"/reply", map[string]string{"text": "太短", "confirmed": "1", "request_key": "k-short-reply"}, "", nil)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("short reply: %d", resp.StatusCode)
+	}
+	d := doc(t, body)
+	alert := d.Find("#action-error[role=alert]")
+	if !strings.Contains(alert.Text(), "答复内容") {
+		t.Fatalf("action error %q", alert.Text())
+	}
+	if first := d.Find("main > .flash, main > .card").First(); first.AttrOr("id", "") != "action-error" {
+		t.Fatalf("the page starts with %q, not the message", strings.Join(strings.Fields(first.Text()), " "))
+	}
+	if href := alert.Find("a").AttrOr("href", ""); href != "#actions" || d.Find("#actions #reply-text").Length() != 1 {
+		t.Fatalf("the message links to %q", href)
+	}
+	// An action that is no longer on offer gets no link to a form that is not there.
+	for i, key := range []string{"k-accept-1", "k-accept-2"} {
+		resp, body = a.postForm("/staff/tickets/"+no+"/accept", map[string]string{"request_key": key}, "", nil)
+		if i == 0 && resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accept: %d", resp.StatusCode)
+		}
+	}
+	d = doc(t, body)
+	if resp.StatusCode != http.StatusConflict || d.Find("#action-error").Text() == "" {
+		t.Fatalf("accepting again: %d %q", resp.StatusCode, d.Find("#action-error").Text())
+	}
+	if n := d.Find("#action-error a").Length(); n != 0 {
+		t.Fatalf("%d links under a refused accept", n)
+	}
+}
+
 // The deadline line starts with what is left of the time; a closed ticket has nothing there, and
 // its deadline has no separator before it.
 func TestTicketDeadlineLineHasNoLeadingSeparator(t *testing.T) {
