@@ -6,6 +6,63 @@ import (
 	"testing"
 )
 
+// A refused report form comes back at /report#form-error, so a phone's browser scrolls to the
+// summary of what is wrong instead of showing the top of the page with the message far below.
+func TestRefusedReportFormOpensAtItsSummary(t *testing.T) {
+	a := newTestApp(t, withCaptcha)
+	_, body := a.get("/")
+	if action, _ := doc(t, body).Find("form[enctype]").Attr("action"); action != "/report#form-error" {
+		t.Fatalf("form action %q: a refused form would open at the top of the page", action)
+	}
+	id, _ := a.captcha()
+	f := validFields()
+	f["captcha_id"], f["captcha_answer"] = id, "00000x"
+	resp, body := a.postForm("/report", f, "", nil)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	d := doc(t, body)
+	summary := d.Find("#form-error")
+	if summary.Length() != 1 || summary.AttrOr("role", "") != "alert" {
+		t.Fatalf("no alert with id form-error; page says %q", d.Find(".flash, .field-error").Text())
+	}
+	if href := summary.Find("a").AttrOr("href", ""); href != "#captcha_answer" || !strings.Contains(summary.Text(), "验证码错误或已失效") {
+		t.Fatalf("summary %q links to %q", summary.Text(), href)
+	}
+	// The summary comes before the first field, so the view opens above every message.
+	if d.Find("#form-error ~ form #page_url").Length() != 1 {
+		t.Fatal("the summary is not above the form")
+	}
+	if action, _ := d.Find("form[enctype]").Attr("action"); action != "/report#form-error" {
+		t.Fatalf("form action %q on the refused form", action)
+	}
+}
+
+// An empty form is flagged in one go: every required field, not only the first.
+func TestEmptyReportFormFlagsEveryMissingField(t *testing.T) {
+	a := newTestApp(t, withCaptcha)
+	id, _ := a.captcha()
+	resp, body := a.postForm("/report", map[string]string{"captcha_id": id, "contact_phone": "13800138000"}, "", nil)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	d := doc(t, body)
+	for _, field := range []string{"page_url", "category", "description", "captcha_answer"} {
+		if d.Find("#"+field+"-error").Text() == "" {
+			t.Errorf("no message beside %s", field)
+		}
+		if d.Find(`#form-error a[href="#`+field+`"]`).Length() != 1 {
+			t.Errorf("the summary does not name %s", field)
+		}
+	}
+	if v, _ := d.Find("input#contact_phone").Attr("value"); v != "13800138000" {
+		t.Fatalf("contact_phone not kept: %q", v)
+	}
+	if n, _ := a.Store.CountTickets(t.Context()); n != 0 {
+		t.Fatalf("%d tickets written by an empty form", n)
+	}
+}
+
 // A refused action on a ticket's page shows its message first, above the ticket, where a phone
 // opens the page (the action forms are a screen or more below), with a link down to them.
 func TestRefusedTicketActionShowsItsMessageFirst(t *testing.T) {

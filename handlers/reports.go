@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -62,8 +63,9 @@ func (h *reportHandlers) showForm(c *gin.Context, status int, form reportForm, e
 		Content: reportFormPage{Form: form, Errors: errs, Categories: cats, Captcha: cap}})
 }
 
-// submitForm takes the form. On any problem the form comes back with what was typed and the
-// message beside the field; on success the citizen is redirected to the ticket number and code.
+// submitForm takes the form. On any problem the form comes back with what was typed, a summary
+// of what is wrong at its top and each message beside its field; on success the citizen is
+// redirected to the ticket number and code.
 func (h *reportHandlers) submitForm(c *gin.Context) {
 	ctx := c.Request.Context()
 	if err := h.limits.allow(ctx, "report", c.ClientIP(), 1); err != nil {
@@ -83,6 +85,10 @@ func (h *reportHandlers) submitForm(c *gin.Context) {
 		PageURL: c.PostForm("page_url"), Category: c.PostForm("category"), Description: c.PostForm("description"),
 		ContactPhone: c.PostForm("contact_phone"), ContactEmail: c.PostForm("contact_email"),
 	}
+	if errs := h.missing(form, c.PostForm("captcha_answer")); len(errs) > 0 {
+		h.showForm(c, http.StatusBadRequest, form, errs)
+		return
+	}
 	sub, err := h.submit(ctx, c, form, c.PostForm("captcha_id"), c.PostForm("captcha_answer"))
 	if err != nil {
 		if status(err) >= 500 || status(err) == http.StatusTooManyRequests {
@@ -98,6 +104,26 @@ func (h *reportHandlers) submitForm(c *gin.Context) {
 	}
 	h.setFlash(c, flash{Kind: "ok", Message: "提交成功", Data: map[string]string{"ticket_no": sub.Ticket.TicketNo, "code": sub.QueryCode}})
 	c.Redirect(http.StatusSeeOther, "/report/done")
+}
+
+// missing names every required field of the form left empty, so that an empty form is flagged
+// in one go (the model stops at the first problem, and each retry costs a captcha). The model
+// still checks everything once these are filled in.
+func (h *reportHandlers) missing(f reportForm, captchaAnswer string) map[string]string {
+	errs := map[string]string{}
+	if strings.TrimSpace(f.PageURL) == "" {
+		errs["page_url"] = "请填写出错页面的网址"
+	}
+	if strings.TrimSpace(f.Category) == "" {
+		errs["category"] = "请选择问题类型"
+	}
+	if strings.TrimSpace(f.Description) == "" {
+		errs["description"] = "请填写问题描述（至少 10 个字）"
+	}
+	if h.captchas.on && strings.TrimSpace(captchaAnswer) == "" {
+		errs["captcha_answer"] = "请输入验证码"
+	}
+	return errs
 }
 
 // submit is the one way in for a report, from the form and from the API: check, captcha, store.
