@@ -63,6 +63,54 @@ func TestEmptyReportFormFlagsEveryMissingField(t *testing.T) {
 	}
 }
 
+// A browser never fills a file input again: when the refused form carried a screenshot, the
+// page says to choose it again; when it carried none, it says nothing about it.
+func TestRefusedReportFormAsksForTheScreenshotAgain(t *testing.T) {
+	a := newTestApp(t, withCaptcha)
+	tests := []struct {
+		name     string
+		file     []byte
+		change   func(f map[string]string)
+		wantHint bool
+	}{
+		{"screenshot and wrong captcha", pngImage(t, 40, 30), func(f map[string]string) { f["captcha_answer"] = "00000x" }, true},
+		{"screenshot and short description", pngImage(t, 40, 30), func(f map[string]string) { f["description"] = "太短了" }, true},
+		{"screenshot and empty URL", pngImage(t, 40, 30), func(f map[string]string) { f["page_url"] = "" }, true},
+		{"no screenshot", nil, func(f map[string]string) { f["captcha_answer"] = "00000x" }, false},
+		// The screenshot's own message says what to do; the hint would say it twice.
+		{"screenshot refused", []byte("not an image at all"), func(f map[string]string) {}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id, answer := a.captcha()
+			f := validFields()
+			f["captcha_id"], f["captcha_answer"] = id, answer
+			tt.change(f)
+			fileName := ""
+			if tt.file != nil {
+				fileName = "shot.png"
+			}
+			resp, body := a.postForm("/report", f, fileName, tt.file)
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			d := doc(t, body)
+			hint := d.Find(".field #screenshot-again")
+			if got := hint.Length() == 1; got != tt.wantHint {
+				t.Fatalf("hint shown %v, want %v (%q)", got, tt.wantHint, hint.Text())
+			}
+			if tt.wantHint {
+				if !strings.Contains(hint.Text(), "请重新选择截图") || d.Find("input#screenshot").AttrOr("aria-describedby", "") != "screenshot-again" {
+					t.Fatalf("hint %q, input described by %q", hint.Text(), d.Find("input#screenshot").AttrOr("aria-describedby", ""))
+				}
+				if d.Find(`#form-error a[href="#screenshot"]`).Length() != 1 {
+					t.Fatal("the summary does not mention the screenshot")
+				}
+			}
+		})
+	}
+}
+
 // A refused action on a ticket's page shows its message first, above the ticket, where a phone
 // opens the page (the action forms are a screen or more below), with a link down to them.
 func TestRefusedTicketActionShowsItsMessageFirst(t *testing.T) {

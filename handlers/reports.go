@@ -32,6 +32,9 @@ type reportHandlers struct {
 // reportForm is the form as the citizen filled it in, to show it again after an error.
 type reportForm struct {
 	PageURL, Category, Description, ContactPhone, ContactEmail string
+	// HadScreenshot says a file came with a refused form: a browser never fills a file input
+	// again, so the page asks for it once more.
+	HadScreenshot bool
 }
 
 type reportFormPage struct {
@@ -84,6 +87,7 @@ func (h *reportHandlers) submitForm(c *gin.Context) {
 	form := reportForm{
 		PageURL: c.PostForm("page_url"), Category: c.PostForm("category"), Description: c.PostForm("description"),
 		ContactPhone: c.PostForm("contact_phone"), ContactEmail: c.PostForm("contact_email"),
+		HadScreenshot: c.Request.MultipartForm != nil && len(c.Request.MultipartForm.File["screenshot"]) > 0,
 	}
 	if errs := h.missing(form, c.PostForm("captcha_answer")); len(errs) > 0 {
 		h.showForm(c, http.StatusBadRequest, form, errs)
