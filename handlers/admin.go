@@ -198,6 +198,8 @@ func (h *adminHandlers) websiteStatus(c *gin.Context) {
 	h.done(c, "registry", h.store.SetWebsiteStatus(c.Request.Context(), id, c.PostForm("status")), "网站状态已更新")
 }
 
+const maxNoticeFile = 1 << 20
+
 // importCalendar takes a year's notice as an uploaded holiday-cn JSON file.
 func (h *adminHandlers) importCalendar(c *gin.Context) {
 	fh, err := c.FormFile("file")
@@ -211,9 +213,15 @@ func (h *adminHandlers) importCalendar(c *gin.Context) {
 		return
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	// A year's notice is a few kilobytes; reading one byte past the limit tells a larger file from
+	// one that just fits, instead of cutting it and reporting broken JSON.
+	data, err := io.ReadAll(io.LimitReader(f, maxNoticeFile+1))
 	if err != nil {
 		h.done(c, "calendar", models.Invalid("file", "文件无法读取"), "")
+		return
+	}
+	if len(data) > maxNoticeFile {
+		h.done(c, "calendar", models.Invalid("file", "文件超过 1 MB，不是一年的节假日安排"), "")
 		return
 	}
 	year, days, err := h.store.ImportHolidayNotice(c.Request.Context(), data)

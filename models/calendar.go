@@ -1,10 +1,13 @@
 package models
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
+	"unicode/utf8"
 )
 
 // Shanghai is the zone every deadline is computed in. China has kept UTC+8 without daylight
@@ -167,6 +170,16 @@ func (c *Calendar) WorkingDaysBetween(from, to time.Time) int {
 	return n
 }
 
+// The years a notice may be for. The current pattern of public holidays with swapped working
+// weekends dates from 2000; 2100 is far beyond any deadline the system will count.
+const (
+	MinNoticeYear = 2000
+	MaxNoticeYear = 2100
+)
+
+// maxDayName is the longest name of a holiday the calendar keeps (calendar_days.name).
+const maxDayName = 32
+
 // HolidayNotice is the import format of a year's calendar (the holiday-cn JSON format): the days
 // the State Council notice for Year makes off days or working days.
 type HolidayNotice struct {
@@ -181,12 +194,21 @@ type HolidayNotice struct {
 
 // ParseHolidayNotice reads and checks a year's notice.
 func ParseHolidayNotice(data []byte) (*HolidayNotice, []CalendarDay, error) {
+	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // the byte-order mark Windows editors put first
 	var n HolidayNotice
 	if err := json.Unmarshal(data, &n); err != nil {
-		return nil, nil, Invalid("file", "日历文件不是有效的 JSON："+err.Error())
+		return nil, nil, noticeJSONError(data, err)
 	}
-	if n.Year < 2000 || n.Year > 2100 {
-		return nil, nil, Invalid("year", fmt.Sprintf("日历年份 %d 不在 2000–2100 之间", n.Year))
+	if n.Year == 0 {
+		return nil, nil, Invalid("file", "文件不是节假日安排的 JSON 格式：缺少年份（year）")
+	}
+	if n.Year < MinNoticeYear || n.Year > MaxNoticeYear {
+		return nil, nil, Invalid("year", fmt.Sprintf("日历年份 %d 不在 %d–%d 之间", n.Year, MinNoticeYear, MaxNoticeYear))
+	}
+	// Every notice names at least New Year's Day; a year imported without days would count its
+	// holidays as working days.
+	if len(n.Days) == 0 {
+		return nil, nil, Invalid("file", "文件不是节假日安排的 JSON 格式：没有列出任何日子（days）")
 	}
 	seen := map[Date]bool{}
 	days := make([]CalendarDay, 0, len(n.Days))
@@ -203,6 +225,9 @@ func ParseHolidayNotice(data []byte) (*HolidayNotice, []CalendarDay, error) {
 		if d.IsOffDay == nil {
 			return nil, nil, Invalid("days", fmt.Sprintf("第 %d 条：缺少 isOffDay", i+1))
 		}
+		if utf8.RuneCountInString(d.Name) > maxDayName {
+			return nil, nil, Invalid("days", fmt.Sprintf("第 %d 条：名称超过 %d 个字", i+1, maxDayName))
+		}
 		if seen[day] {
 			return nil, nil, Invalid("days", fmt.Sprintf("第 %d 条：%s 重复", i+1, d.Date))
 		}
@@ -210,4 +235,40 @@ func ParseHolidayNotice(data []byte) (*HolidayNotice, []CalendarDay, error) {
 		days = append(days, CalendarDay{Day: day, OffDay: *d.IsOffDay, Name: d.Name, Source: CalendarNotice, NoticeYear: n.Year})
 	}
 	return &n, days, nil
+}
+
+// noticeFields says, for each place a value of the wrong kind can stand in a notice, what
+// belongs there.
+var noticeFields = map[string]string{
+	"year":          "年份数字，如 2027",
+	"papers":        "通知网址（文字）的列表",
+	"days":          `日子的列表，每项形如 {"name": "元旦", "date": "2027-01-01", "isOffDay": true}`,
+	"days.name":     "文字，如 \"元旦\"",
+	"days.date":     `YYYY-MM-DD 格式的日期文字，如 "2027-01-01"`,
+	"days.isOffDay": "true（休息）或 false（调休上班）",
+}
+
+// noticeJSONError explains a file that does not decode as a notice in the administrator's words:
+// the line, and what belongs there. The decoder's own message names Go types, so it is never shown.
+func noticeJSONError(data []byte, err error) error {
+	line := func(offset int64) int { return bytes.Count(data[:min(int(offset), len(data))], []byte("\n")) + 1 }
+	var syntax *json.SyntaxError
+	var wrongType *json.UnmarshalTypeError
+	switch {
+	case len(bytes.TrimSpace(data)) == 0:
+		return Invalid("file", "文件是空的")
+	case errors.As(err, &syntax) && syntax.Offset >= int64(len(data)):
+		return Invalid("file", fmt.Sprintf("不是有效的 JSON 文件：内容在第 %d 行中断，不完整", line(syntax.Offset)))
+	case errors.As(err, &syntax):
+		return Invalid("file", fmt.Sprintf("不是有效的 JSON 文件：第 %d 行有格式错误", line(syntax.Offset)))
+	case errors.As(err, &wrongType):
+		if wrongType.Field == "" {
+			return Invalid("file", "文件不是节假日安排的 JSON 格式：整个文件应为一个对象 {…}，含 year、papers、days")
+		}
+		if want, ok := noticeFields[wrongType.Field]; ok {
+			return Invalid("file", fmt.Sprintf("文件不是节假日安排的 JSON 格式：第 %d 行，%s 应为%s", line(wrongType.Offset), wrongType.Field, want))
+		}
+		return Invalid("file", fmt.Sprintf("文件不是节假日安排的 JSON 格式：第 %d 行的值类型不对", line(wrongType.Offset)))
+	}
+	return Invalid("file", "不是有效的 JSON 文件")
 }
