@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,7 @@ type adminStore interface {
 	LoadRegistry(ctx context.Context, spec models.RegistrySpec) (models.RegistryCounts, error)
 	SetWebsiteStatus(ctx context.Context, id int64, status string) error
 	CalendarYears(ctx context.Context) ([]models.CalendarYear, error)
+	MissingNotices(ctx context.Context) ([]int, error)
 	ImportHolidayNotice(ctx context.Context, data []byte) (year, days int, err error)
 	SetCalendarDay(ctx context.Context, day models.Date, offDay bool, name string) error
 	Settings(ctx context.Context) (models.Settings, error)
@@ -45,6 +47,7 @@ type adminPage struct {
 	Units    []models.UnitOption
 	Websites []models.WebsiteView
 	Years    []models.CalendarYear
+	Missing  []int // years deadlines depend on whose notice is not imported
 	Settings models.Settings
 	Webhooks []models.WebhookView
 	Errors   map[string]string
@@ -70,7 +73,9 @@ func (h *adminHandlers) show(c *gin.Context, status int, section string, errs, f
 			}
 		}
 	case "calendar":
-		p.Years, err = h.store.CalendarYears(ctx)
+		if p.Years, err = h.store.CalendarYears(ctx); err == nil {
+			p.Missing, err = h.store.MissingNotices(ctx)
+		}
 	case "settings":
 		p.Settings, err = h.store.Settings(ctx)
 	case "webhooks":
@@ -80,7 +85,7 @@ func (h *adminHandlers) show(c *gin.Context, status int, section string, errs, f
 			}
 		}
 	default:
-		if p.Years, err = h.store.CalendarYears(ctx); err == nil {
+		if p.Missing, err = h.store.MissingNotices(ctx); err == nil {
 			p.Settings, err = h.store.Settings(ctx)
 		}
 	}
@@ -90,6 +95,10 @@ func (h *adminHandlers) show(c *gin.Context, status int, section string, errs, f
 	}
 	h.render(c, status, "admin", page{Title: "系统管理", Active: "admin", Content: p})
 }
+
+// NeedsNotice reports whether year's notice is missing and deadlines depend on it; a year listed
+// only for a neighbouring notice's days or a day set by hand is not flagged.
+func (p adminPage) NeedsNotice(year int) bool { return slices.Contains(p.Missing, year) }
 
 func (h *adminHandlers) home(c *gin.Context)     { h.show(c, http.StatusOK, "home", nil, nil) }
 func (h *adminHandlers) users(c *gin.Context)    { h.show(c, http.StatusOK, "users", nil, nil) }

@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"zhaocuo/models/storetest"
 )
 
 // postCalendarFile uploads data as the calendar import form does.
@@ -62,5 +65,41 @@ func TestAdminCalendarImportExplainsBadFilesInChinese(t *testing.T) {
 	notice := "\uFEFF" + `{"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}`
 	if resp, body := a.postCalendarFile([]byte(notice)); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("a good notice saved by a Windows editor: %d %s", resp.StatusCode, fieldError(t, body, "file"))
+	}
+}
+
+func TestAdminWarnsOnlyAboutYearsDeadlinesNeed(t *testing.T) {
+	a := newTestApp(t) // 2025-03-25; the shipped notices are 2023–2026, and 2023's begins on 2022-12-31
+	a.loginPage("admin")
+	warnings := func() string {
+		t.Helper()
+		resp, body := a.get("/admin")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("/admin: %d", resp.StatusCode)
+		}
+		return strings.TrimSpace(doc(t, body).Find(".flash-error").Text())
+	}
+	if w := warnings(); w != "" {
+		t.Fatalf("warns with every needed year imported: %q", w)
+	}
+	_, body := a.get("/admin/calendar")
+	if bad := doc(t, body).Find("details.year .tag-bad").Length(); bad != 0 {
+		t.Fatalf("the calendar flags %d years as missing", bad)
+	}
+
+	// November: the next notice is due, and deadlines start to run into that year.
+	a.Clock.Set(storetest.At("2026-11-02 10:00"))
+	if w := warnings(); !strings.Contains(w, "尚未导入 2027 年节假日安排") || strings.Contains(w, "2022") {
+		t.Fatalf("November 2026: %q", w)
+	}
+	a.Clock.Set(storetest.At("2025-03-25 10:00"))
+
+	// An open ticket whose deadline was extended into a year without a notice.
+	no, _ := a.submitTo("https://gzw.sc.gov.cn/list.html")
+	if _, err := a.Store.SQLDB().Exec("UPDATE tickets SET deadline = ? WHERE ticket_no = ?", time.Date(2027, 1, 8, 15, 59, 59, 0, time.UTC), no); err != nil {
+		t.Fatal(err)
+	}
+	if w := warnings(); !strings.Contains(w, "尚未导入 2027 年节假日安排") {
+		t.Fatalf("a deadline in 2027: %q", w)
 	}
 }

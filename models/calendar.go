@@ -148,6 +148,28 @@ func (c *Calendar) NthWorkingDayAfter(d Date, n int) (Date, bool) {
 	return d, estimated
 }
 
+// MissingNotices lists, in order, the years deadlines depend on whose notice is not imported.
+// Those years are this year; the next from 1 November, because the State Council publishes it in
+// late October to December and deadlines counted from then start to run into it; and every year
+// up to latest, the last day an open ticket's deadline falls on. A year the calendar touches only
+// through a day of another year's notice (the 2023 notice starts its New Year break on 2022-12-31)
+// or a day set by hand is none of these: no deadline is counted there any more, so it is not
+// missing.
+func (c *Calendar) MissingNotices(today, latest Date) []int {
+	last := today.Year
+	if today.Month >= time.November {
+		last++
+	}
+	last = max(last, latest.Year)
+	var missing []int
+	for y := today.Year; y <= last; y++ {
+		if !c.known[y] {
+			missing = append(missing, y)
+		}
+	}
+	return missing
+}
+
 // Deadline is "within n working days" of an event at t (RULES.md "Time"): the end, 23:59:59
 // Asia/Shanghai, of the nth working day strictly after t's date, given in UTC: the database keeps
 // every time in UTC, and SQLite compares times as text.

@@ -113,6 +113,29 @@ func (s *Store) loadCalendar(ctx context.Context) (*Calendar, error) {
 	return NewCalendar(days, years), nil
 }
 
+// MissingNotices lists the years whose notice deadlines depend on and that are not imported
+// (Calendar.MissingNotices), for the administrator's warning.
+func (s *Store) MissingNotices(ctx context.Context) ([]int, error) {
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := DateOf(s.clock.Now())
+	latest := today
+	for _, column := range []string{"deadline", "triage_deadline"} {
+		var last []time.Time
+		err := s.db.WithContext(ctx).Model(&Ticket{}).Where("status IN ? AND "+column+" IS NOT NULL", openStatuses).
+			Order(column+" DESC").Limit(1).Pluck(column, &last).Error
+		if err != nil {
+			return nil, translate(err, "latest "+column)
+		}
+		if len(last) > 0 && latest.Before(DateOf(last[0])) {
+			latest = DateOf(last[0])
+		}
+	}
+	return cal.MissingNotices(today, latest), nil
+}
+
 // ImportHolidayNotice stores a year's State Council notice (holiday-cn JSON), replacing an earlier
 // import of the same year. Days an administrator changed by hand keep the administrator's value.
 func (s *Store) ImportHolidayNotice(ctx context.Context, data []byte) (year, days int, err error) {
