@@ -68,6 +68,45 @@ func TestAdminCalendarImportExplainsBadFilesInChinese(t *testing.T) {
 	}
 }
 
+func TestAdminCalendarDayRefusesYearsNoDeadlineReaches(t *testing.T) {
+	a := newTestApp(t) // 2025-03-25
+	a.loginPage("admin")
+	tests := []struct {
+		day    string
+		status int
+	}{
+		{"1900-01-01", http.StatusBadRequest},
+		{"1999-12-31", http.StatusBadRequest},
+		{"2000-01-01", http.StatusSeeOther},
+		{"2026-12-31", http.StatusSeeOther},
+		{"2027-01-01", http.StatusBadRequest},
+		{"9999-01-01", http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.day, func(t *testing.T) {
+			resp, body := a.postFormFrom("/admin/calendar/day", map[string]string{"day": tt.day, "kind": "off"}, nil, "same-origin")
+			if resp.StatusCode != tt.status {
+				t.Fatalf("%d, want %d: %s", resp.StatusCode, tt.status, fieldError(t, body, "day"))
+			}
+			if tt.status == http.StatusBadRequest {
+				if msg := fieldError(t, body, "day"); msg != "只能调整 2000 年至 2026 年的日子" {
+					t.Fatalf("message %q", msg)
+				}
+				if v, _ := doc(t, body).Find("#c-day").Attr("value"); v != tt.day {
+					t.Fatalf("the typed day is not kept: %q", v)
+				}
+			}
+		})
+	}
+	resp, body := a.postFormFrom("/admin/calendar/day", map[string]string{"day": "2025-10-08", "kind": "off", "name": strings.Repeat("假", 33)}, nil, "same-origin")
+	if resp.StatusCode != http.StatusBadRequest || fieldError(t, body, "name") != "说明不能超过 32 个字" {
+		t.Fatalf("a long name: %d %q", resp.StatusCode, fieldError(t, body, "name"))
+	}
+	if _, body := a.get("/admin"); strings.Contains(body, "尚未导入") {
+		t.Fatalf("/admin warns: %s", doc(t, body).Find(".flash-error").Text())
+	}
+}
+
 func TestAdminWarnsOnlyAboutYearsDeadlinesNeed(t *testing.T) {
 	a := newTestApp(t) // 2025-03-25; the shipped notices are 2023–2026, and 2023's begins on 2022-12-31
 	a.loginPage("admin")

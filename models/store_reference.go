@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -180,8 +181,17 @@ func (s *Store) ImportHolidayNotice(ctx context.Context, data []byte) (year, day
 }
 
 // SetCalendarDay records an administrator's one-off change: day becomes an off day or a working
-// day whatever the notice says.
+// day whatever the notice says. The day must lie between MinNoticeYear, before which there is no
+// notice to correct, and the end of next year: no notice is published further ahead and no
+// deadline runs further, so a later day (or 1900) is a slip of the keyboard, and would only make
+// the calendar show a year nobody needs.
 func (s *Store) SetCalendarDay(ctx context.Context, day Date, offDay bool, name string) error {
+	if last := DateOf(s.clock.Now()).Year + 1; day.Year < MinNoticeYear || day.Year > last {
+		return Invalid("day", fmt.Sprintf("只能调整 %d 年至 %d 年的日子", MinNoticeYear, last))
+	}
+	if utf8.RuneCountInString(name) > maxDayName {
+		return Invalid("name", fmt.Sprintf("说明不能超过 %d 个字", maxDayName))
+	}
 	row := calendarRow{Day: dateValue(day), OffDay: offDay, Name: name, Source: CalendarManual, NoticeYear: day.Year}
 	err := s.db.WithContext(ctx).Clauses(upsertDay).Create(&row).Error
 	s.invalidateCache()
