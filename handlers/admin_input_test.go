@@ -142,3 +142,37 @@ func TestAdminWarnsOnlyAboutYearsDeadlinesNeed(t *testing.T) {
 		t.Fatalf("a deadline in 2027: %q", w)
 	}
 }
+
+func TestAdminCreateUserChecksFieldsLikeAccount(t *testing.T) {
+	a := newTestApp(t)
+	a.loginPage("admin")
+	user := func(email string) map[string]string {
+		return map[string]string{"username": "new-supervisor", "display_name": "新监管员", "role": "supervisor",
+			"region": "510000", "email": email, "password": "another-pass-456"}
+	}
+	resp, body := a.postFormFrom("/admin/users", user("nope"), nil, "same-origin")
+	if resp.StatusCode != http.StatusBadRequest || fieldError(t, body, "email") != "电子邮箱格式不正确" {
+		t.Fatalf("email=nope: %d %q", resp.StatusCode, fieldError(t, body, "email"))
+	}
+	if v, _ := doc(t, body).Find("#u-email").Attr("value"); v != "nope" {
+		t.Fatalf("the typed address is not kept: %q", v)
+	}
+	var n int
+	if err := a.Store.SQLDB().QueryRow("SELECT COUNT(*) FROM users WHERE username = 'new-supervisor'").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the user was created (%d, %v)", n, err)
+	}
+
+	long := user("")
+	long["display_name"] = strings.Repeat("名", 65)
+	if resp, body := a.postFormFrom("/admin/users", long, nil, "same-origin"); resp.StatusCode != http.StatusBadRequest || fieldError(t, body, "display_name") != "姓名不能超过 64 个字" {
+		t.Fatalf("a long name: %d %q", resp.StatusCode, fieldError(t, body, "display_name"))
+	}
+
+	if resp, body := a.postFormFrom("/admin/users", user(" new.supervisor@sc.gov.cn "), nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a good address: %d %s", resp.StatusCode, doc(t, body).Find(".field-error").Text())
+	}
+	var email string
+	if err := a.Store.SQLDB().QueryRow("SELECT email FROM users WHERE username = 'new-supervisor'").Scan(&email); err != nil || email != "new.supervisor@sc.gov.cn" {
+		t.Fatalf("stored email %q, %v", email, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
@@ -139,6 +140,13 @@ func ValidateUserSpec(spec UserSpec) error {
 		return !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z')
 	}) >= 0 {
 		return Invalid("username", "用户名为 3–64 位小写字母、数字、点、横线或下划线")
+	}
+	if utf8.RuneCountInString(spec.DisplayName) > 64 {
+		return Invalid("display_name", "姓名不能超过 64 个字")
+	}
+	// The rule a person's own address is held to on /account (SetEmail).
+	if spec.Email != "" && validEmail(spec.Email) != nil {
+		return Invalid("email", "电子邮箱格式不正确")
 	}
 	switch spec.Role {
 	case RoleUnitStaff, RoleUnitReviewer:
