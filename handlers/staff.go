@@ -112,8 +112,9 @@ func (h *staffHandlers) desk(c *gin.Context) {
 		p.Pending = list(models.TicketFilter{Pending: true, Status: "open"})
 		p.Overdue = list(models.TicketFilter{Overdue: true})
 	case models.RoleUnitReviewer:
+		// A reply waiting for review is listed above it; the inbox holds the rest.
 		p.Reviewing = list(models.TicketFilter{Status: models.StatusReviewing})
-		p.Inbox = list(models.TicketFilter{Status: "open"})
+		p.Inbox = list(models.TicketFilter{Status: "handling"})
 	default:
 		p.Inbox = list(models.TicketFilter{Status: "open"})
 	}

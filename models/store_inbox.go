@@ -10,7 +10,7 @@ import (
 
 // TicketFilter selects tickets for a list. Zero values select everything in scope.
 type TicketFilter struct {
-	Status     string // a status, or "open" for every status still waiting for someone
+	Status     string // a status; "open" for every status still waiting for someone; "handling" for those not waiting for the reviewer
 	UnitID     int64
 	CategoryID int64
 	Source     string
@@ -56,7 +56,10 @@ func (r TicketRow) DueAt() *time.Time {
 }
 
 // openStatuses are the statuses in which a ticket waits for someone.
-var openStatuses = []string{StatusTriage, StatusAssigned, StatusProcessing, StatusReviewing}
+var (
+	openStatuses     = []string{StatusTriage, StatusAssigned, StatusProcessing, StatusReviewing}
+	handlingStatuses = []string{StatusTriage, StatusAssigned, StatusProcessing}
+)
 
 func (s *Store) filtered(ctx context.Context, sc Scope, f TicketFilter) *gorm.DB {
 	q := s.db.WithContext(ctx).Table("tickets t")
@@ -66,6 +69,8 @@ func (s *Store) filtered(ctx context.Context, sc Scope, f TicketFilter) *gorm.DB
 	case "":
 	case "open":
 		q = q.Where("t.status IN ?", openStatuses)
+	case "handling":
+		q = q.Where("t.status IN ?", handlingStatuses)
 	default:
 		q = q.Where("t.status = ?", f.Status)
 	}
