@@ -3,7 +3,8 @@
 # one MariaDB database (zhaocuo_replicas, made fresh) and the local Redis (db 5), behind Debian's
 # nginx when it is installed (`apt-get install nginx-light`), else the binary's own round-robin
 # proxy (`loadtest proxy`; PROXY=go chooses it). It drives a province's mix of requests at a fixed
-# rate through the proxy, then checks:
+# rate through the proxy, prints the CPU each process spent per request answered (so the cores a
+# rate needs, whatever this machine has), then checks:
 #   1. acknowledged tickets = tickets in the database;
 #   2. reminders: deadlines of open tickets moved into the past; every one of them reminded, no
 #      reminder or notification twice, with both workers running;
@@ -78,9 +79,11 @@ PID[proxy]=$!
 ready http://127.0.0.1:18081; ready http://127.0.0.1:18082; ready http://127.0.0.1:18080
 t0=$(date +%s)
 
+# CPU ticks (user + system) a process and its children have used so far; MariaDB's and Redis's.
+cpu() { local t=0 p; for p in $1 $(pgrep -P $1); do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
+mdb=$(pgrep -xo mariadbd) rds=$(pgrep -xo redis-server)
+
 if [ -n "${COSTS:-}" ]; then
-  cpu() { local t=0 p; for p in $1 $(pgrep -P $1); do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
-  mdb=$(pgrep -xo mariadbd)
   echo "== CPU milliseconds per request, each kind alone at $RATE requests/s for $DURATION"
   # And the statements MariaDB was sent and the commands Redis ran, per request. What a kind sets
   # the workers doing (a submission's page check, say) counts with it: each kind's figures are
@@ -117,8 +120,9 @@ if [ -n "${COSTS:-}" ]; then
     declare -A before=()
     for n in web1 web2 worker1 worker2 proxy; do before[$n]=$(cpu ${PID[$n]}); done
     before[mdb]=$(cpu $mdb) before[q]=$(questions) before[r]=$(commands)
-    out=$($BIN loadtest mixed --url http://127.0.0.1:18080 --rate "$RATE" --duration "$DURATION" --only "$kind" 2>&1 | grep achieved || true)
-    reqs=$(echo "$out" | awk '{printf "%.0f", $2 * $5}')
+    res=$($BIN loadtest mixed --url http://127.0.0.1:18080 --rate "$RATE" --duration "$DURATION" --only "$kind" 2>&1 || true)
+    out=$(echo "$res" | grep achieved || true)
+    reqs=$(echo "$res" | awk '$1 == "all" {print $2}') # the requests answered, from the summary's last row
     drained
     ticks() { local t=0 n; for n in "$@"; do t=$((t + $(cpu ${PID[$n]}) - ${before[$n]})); done; echo $t; }
     awk -v k="$kind" -v n="$reqs" -v w="$(ticks web1 web2)" -v wk="$(ticks worker1 worker2)" -v p="$(ticks proxy)" \
@@ -140,12 +144,30 @@ baseline=$(echo "$baseline" | awk '{print $2}')
 echo "baseline: ${baseline:-?} requests/s"
 
 echo "== load: $RATE requests/s for $DURATION through the proxy ($PROXY)"
+# The CPU each process spends on the mix, per request answered: what a machine needs for a rate,
+# whatever this one has. The load generator is the shell's child: bash's `times` (run in this
+# shell, not a subshell) gives its children's CPU before and after.
+declare -A used=()
+for n in web1 web2 worker1 worker2 proxy; do used[$n]=$(cpu ${PID[$n]}); done
+used[mdb]=$(cpu $mdb) used[redis]=$(cpu $rds)
+times >$LOGS/times.before
 load_ok=0
 $BIN loadtest mixed --url http://127.0.0.1:18080 --rate "$RATE" --duration "$DURATION" >$LOGS/load.txt 2>&1 || load_ok=$?
+times >$LOGS/times.after
+for n in web1 web2 worker1 worker2 proxy; do used[$n]=$(( $(cpu ${PID[$n]}) - ${used[$n]} )); done
+used[mdb]=$(( $(cpu $mdb) - ${used[mdb]} )) used[redis]=$(( $(cpu $rds) - ${used[redis]} ))
+children_ms() { awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }' "$1"; }
 cat $LOGS/load.txt
 achieved=$(awk '/ achieved /{print $2}' $LOGS/load.txt)
 [ -n "$baseline" ] && [ -n "$achieved" ] && awk -v a="$achieved" -v b="$baseline" \
   'BEGIN { printf "the mix kept %d requests/s: %.3f of the baseline'"'"'s %d (a 2,000/s mix is %.3f of it)\n", a, a / b, b, 2000 / b }'
+answered=$(awk '$1 == "all" {print $2}' $LOGS/load.txt)
+[ -n "$answered" ] && [ "$answered" -gt 0 ] && awk -v n="$answered" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" \
+  -v w="$(( ${used[web1]} + ${used[web2]} ))" -v wk="$(( ${used[worker1]} + ${used[worker2]} ))" -v p="${used[proxy]}" \
+  -v m="${used[mdb]}" -v r="${used[redis]}" -v g="$(( $(children_ms $LOGS/times.after) - $(children_ms $LOGS/times.before) ))" \
+  'BEGIN { f = 1000 / hz / n; gen = g / n; server = (w + wk + m + r) * f; all = server + p * f + gen
+           printf "CPU per request answered (ms): web %.2f, workers %.2f, MariaDB %.2f, Redis %.2f, proxy %.2f, load generator %.2f; %.2f in all\n", w*f, wk*f, m*f, r*f, p*f, gen, all
+           printf "at that cost 2,000 requests/s take %.1f cores (the application, MariaDB and Redis %.1f, the proxy and load generator %.1f); this machine has %d\n", all * 2, server * 2, (all - server) * 2, cores }'
 echo "web replicas answered: web1 $(grep -c '"msg":"http"' $LOGS/web1.log), web2 $(grep -c '"msg":"http"' $LOGS/web2.log)"
 
 echo "== reminders: 300 open tickets' deadlines moved an hour into the past"
