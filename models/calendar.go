@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -287,8 +288,17 @@ func noticeJSONError(data []byte, err error) error {
 		if wrongType.Field == "" {
 			return Invalid("file", "文件不是节假日安排的 JSON 格式：整个文件应为一个对象 {…}，含 year、papers、days")
 		}
-		if want, ok := noticeFields[wrongType.Field]; ok {
-			return Invalid("file", fmt.Sprintf("文件不是节假日安排的 JSON 格式：第 %d 行，%s 应为%s", line(wrongType.Offset), wrongType.Field, want))
+		// The decoder names the place as a path; from Go 1.27 on it counts the list's items too
+		// ("days.1.isOffDay"), which the line already tells, so the numbers are left out.
+		var path []string
+		for _, part := range strings.Split(wrongType.Field, ".") {
+			if strings.Trim(part, "0123456789") != "" {
+				path = append(path, part)
+			}
+		}
+		field := strings.Join(path, ".")
+		if want, ok := noticeFields[field]; ok {
+			return Invalid("file", fmt.Sprintf("文件不是节假日安排的 JSON 格式：第 %d 行，%s 应为%s", line(wrongType.Offset), field, want))
 		}
 		return Invalid("file", fmt.Sprintf("文件不是节假日安排的 JSON 格式：第 %d 行的值类型不对", line(wrongType.Offset)))
 	}
