@@ -153,6 +153,24 @@ func (a *testApp) postFormFrom(path string, fields map[string]string, file *form
 
 // captcha issues a captcha and reads its answer back from the database, as only a person
 // looking at the image could.
+// solvedReport is a valid report with a solved captcha, for the form or the API.
+func (a *testApp) solvedReport() map[string]string {
+	a.t.Helper()
+	id, answer := a.captcha()
+	f := validFields()
+	f["captcha_id"], f["captcha_answer"] = id, answer
+	return f
+}
+
+// postReportForm sends the citizens' form with f, and file as its screenshot when there is one.
+func (a *testApp) postReportForm(f map[string]string, file []byte) (*http.Response, string) {
+	a.t.Helper()
+	if file == nil {
+		return a.postForm("/report", f, "", nil)
+	}
+	return a.postForm("/report", f, "shot.png", file)
+}
+
 func (a *testApp) captcha() (id, answer string) {
 	a.t.Helper()
 	resp, body := a.get("/api/v1/captcha")

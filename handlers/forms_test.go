@@ -82,15 +82,9 @@ func TestRefusedReportFormAsksForTheScreenshotAgain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			id, answer := a.captcha()
-			f := validFields()
-			f["captcha_id"], f["captcha_answer"] = id, answer
+			f := a.solvedReport()
 			tt.change(f)
-			fileName := ""
-			if tt.file != nil {
-				fileName = "shot.png"
-			}
-			resp, body := a.postForm("/report", f, fileName, tt.file)
+			resp, body := a.postReportForm(f, tt.file)
 			if resp.StatusCode != http.StatusBadRequest {
 				t.Fatalf("status %d", resp.StatusCode)
 			}

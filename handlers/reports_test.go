@@ -42,11 +42,9 @@ func TestReportFormShowsCategoriesAndCaptcha(t *testing.T) {
 
 func TestReportFormSubmitShowsNumberAndCodeOnce(t *testing.T) {
 	a := newTestApp(t, withCaptcha)
-	id, answer := a.captcha()
-	f := validFields()
-	f["captcha_id"], f["captcha_answer"] = id, answer
+	f := a.solvedReport()
 	f["contact_phone"] = "13800138000"
-	resp, body := a.postForm("/report", f, "shot.png", pngImage(t, 40, 30))
+	resp, body := a.postReportForm(f, pngImage(t, 40, 30))
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/report/done" {
 		t.Fatalf("submit: %d %s", resp.StatusCode, body)
 	}
@@ -96,16 +94,10 @@ func TestReportFormErrorsKeepWhatWasTyped(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			id, answer := a.captcha()
-			f := validFields()
-			f["captcha_id"], f["captcha_answer"] = id, answer
+			f := a.solvedReport()
 			f["description"] = "页面上<script>alert('x')</script>的链接打不开了"
 			tt.change(f)
-			fileName := ""
-			if tt.file != nil {
-				fileName = "shot.png"
-			}
-			resp, body := a.postForm("/report", f, fileName, tt.file)
+			resp, body := a.postReportForm(f, tt.file)
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
 			}
@@ -131,9 +123,7 @@ func TestReportFormErrorsKeepWhatWasTyped(t *testing.T) {
 
 func TestCaptchaCannotBeReused(t *testing.T) {
 	a := newTestApp(t, withCaptcha)
-	id, answer := a.captcha()
-	f := validFields()
-	f["captcha_id"], f["captcha_answer"] = id, answer
+	f := a.solvedReport()
 	if resp, body := a.postJSON("/api/v1/reports", jsonBody(f)); resp.StatusCode != http.StatusCreated {
 		t.Fatalf("first use: %d %v", resp.StatusCode, body)
 	}
