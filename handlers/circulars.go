@@ -318,15 +318,6 @@ func (h *circularHandlers) document(c *gin.Context) {
 	c.Data(http.StatusOK, ctype, buf.Bytes())
 }
 
-// fieldErrors turns an error into the form's messages by field ("form" when it names none).
-func fieldErrors(err error) map[string]string {
-	key := field(err)
-	if key == "" {
-		key = "form"
-	}
-	return map[string]string{key: message(err)}
-}
-
 func postedForm(c *gin.Context) map[string]string {
 	form := map[string]string{}
 	for k, v := range c.Request.PostForm {

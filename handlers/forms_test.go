@@ -171,3 +171,27 @@ func TestTicketDeadlineLineHasNoLeadingSeparator(t *testing.T) {
 		t.Fatalf("closed ticket: %q", line)
 	}
 }
+
+// A form with several problems past the empty fields names each of them at once, beside its
+// field and in the summary; the API still answers with the first.
+func TestReportFormNamesEveryProblemAtOnce(t *testing.T) {
+	a := newTestApp(t, withCaptcha)
+	f := a.solvedReport()
+	f["page_url"], f["description"], f["contact_phone"] = "ftp://gzw.sc.gov.cn/a.html", "太短了", "123"
+	resp, body := a.postReportForm(f, nil)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	d := doc(t, body)
+	for _, field := range []string{"page_url", "description", "contact_phone"} {
+		if d.Find("#"+field+"-error").Text() == "" || d.Find(`#form-error a[href="#`+field+`"]`).Length() != 1 {
+			t.Errorf("%s is not named beside its field and in the summary", field)
+		}
+	}
+	f = a.solvedReport()
+	f["page_url"], f["contact_phone"] = "ftp://gzw.sc.gov.cn/a.html", "123"
+	r, b := a.postJSON("/api/v1/reports", jsonBody(f))
+	if r.StatusCode != http.StatusBadRequest || b["field"] != "page_url" {
+		t.Fatalf("API: %d %v, want the first problem (page_url)", r.StatusCode, b)
+	}
+}

@@ -99,11 +99,7 @@ func (h *reportHandlers) submitForm(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
-		key := field(err)
-		if key == "" {
-			key = "form"
-		}
-		h.showForm(c, status(err), form, map[string]string{key: message(err)})
+		h.showForm(c, status(err), form, fieldErrors(err))
 		return
 	}
 	h.setFlash(c, flash{Kind: "ok", Message: "提交成功", Data: map[string]string{"ticket_no": sub.Ticket.TicketNo, "code": sub.QueryCode}})

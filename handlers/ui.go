@@ -238,6 +238,26 @@ func field(err error) string {
 	return models.ErrorField(err)
 }
 
+// fieldErrors turns an error into the form's messages by field ("form" when it names none); an
+// error that joins several (a form checked whole) gives each field its first message.
+func fieldErrors(err error) map[string]string {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	out := map[string]string{}
+	for _, e := range errs {
+		key := field(e)
+		if key == "" {
+			key = "form"
+		}
+		if _, ok := out[key]; !ok {
+			out[key] = message(e)
+		}
+	}
+	return out
+}
+
 // fail answers with err: JSON {"error": ...} under /api/, an error page elsewhere.
 func (u *ui) fail(c *gin.Context, err error) {
 	var rl *rateLimited

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -39,7 +40,8 @@ var (
 )
 
 // Validate checks the report's fields (all but the category, which the store resolves) and
-// returns the first problem, naming its field. It trims the fields it keeps.
+// returns every problem, each naming its field: one error, or several joined (errors.Join) in the
+// form's order, of which errors.As finds the first. It trims the fields it keeps.
 func (r *Report) Validate() (PageURL, error) {
 	for _, f := range []struct{ name, value string }{
 		{"page_url", r.PageURL}, {"category", r.Category}, {"description", r.Description},
@@ -49,39 +51,46 @@ func (r *Report) Validate() (PageURL, error) {
 			return PageURL{}, Invalid(f.name, "内容含有无效的字符编码")
 		}
 	}
+	var problems []error
 	page, err := ParsePageURL(r.PageURL)
 	if err != nil {
-		return PageURL{}, err
+		problems = append(problems, err)
+	} else {
+		r.PageURL = page.Raw
 	}
-	r.PageURL = page.Raw
 	r.Category = strings.TrimSpace(r.Category)
 	if r.Category == "" {
-		return PageURL{}, Invalid("category", "请选择问题类型")
+		problems = append(problems, Invalid("category", "请选择问题类型"))
 	}
 	r.Description = strings.TrimSpace(r.Description)
 	switch n := utf8.RuneCountInString(r.Description); {
 	case n < MinDescription:
-		return PageURL{}, Invalid("description", "问题描述至少 10 个字")
+		problems = append(problems, Invalid("description", "问题描述至少 10 个字"))
 	case n > MaxDescription:
-		return PageURL{}, Invalid("description", "问题描述不超过 2000 个字")
-	}
-	if strings.ContainsRune(r.Description, 0) {
-		return PageURL{}, Invalid("description", "问题描述含有无效字符")
+		problems = append(problems, Invalid("description", "问题描述不超过 2000 个字"))
+	case strings.ContainsRune(r.Description, 0):
+		problems = append(problems, Invalid("description", "问题描述含有无效字符"))
 	}
 	r.ContactPhone = strings.TrimSpace(r.ContactPhone)
 	if r.ContactPhone != "" && !mobilePhone.MatchString(r.ContactPhone) && !landline.MatchString(r.ContactPhone) {
-		return PageURL{}, Invalid("contact_phone", "联系电话格式不正确（手机号或带区号的固定电话）")
+		problems = append(problems, Invalid("contact_phone", "联系电话格式不正确（手机号或带区号的固定电话）"))
 	}
 	r.ContactEmail = strings.TrimSpace(r.ContactEmail)
 	if r.ContactEmail != "" {
 		if err := validEmail(r.ContactEmail); err != nil {
-			return PageURL{}, err
+			problems = append(problems, err)
 		}
 	}
 	if r.Screenshot != nil && len(r.Screenshot.Data) > MaxScreenshot {
-		return PageURL{}, Invalid("screenshot", "截图不能超过 5 MB")
+		problems = append(problems, Invalid("screenshot", "截图不能超过 5 MB"))
 	}
-	return page, nil
+	switch len(problems) {
+	case 0:
+		return page, nil
+	case 1:
+		return PageURL{}, problems[0]
+	}
+	return PageURL{}, errors.Join(problems...)
 }
 
 // validEmail accepts a bare address with a dotted domain.
