@@ -159,6 +159,10 @@ func TestCircularPages(t *testing.T) {
 	if got := strings.TrimSpace(d.Find("#attachment-websites tbody td").Eq(1).Text()); got != "四川省政府国有资产监督管理委员会" {
 		t.Errorf("attachment's first site: %q", got)
 	}
+	// Publishing asks first, naming when the figures were taken: they are not taken again.
+	if ask, _ := d.Find(`form[action$="/publish"]`).Attr("data-confirm"); !strings.Contains(ask, "2025-03-25 10:00 更新的数字") {
+		t.Errorf("the publish button asks %q, without the figures' time", ask)
+	}
 
 	text := map[string]string{"title": "四川省人民政府办公厅关于2025年第一季度全省政府网站与政务新媒体检查情况的通报", "issuer": "四川省人民政府办公厅",
 		"issue_date": "2025-03-25", "doc_number": "川办便函〔2025〕78号", "recipients": "各市（州）人民政府：",
