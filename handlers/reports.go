@@ -89,41 +89,23 @@ func (h *reportHandlers) submitForm(c *gin.Context) {
 		ContactPhone: c.PostForm("contact_phone"), ContactEmail: c.PostForm("contact_email"),
 		HadScreenshot: c.Request.MultipartForm != nil && len(c.Request.MultipartForm.File["screenshot"]) > 0,
 	}
-	if errs := h.missing(form, c.PostForm("captcha_answer")); len(errs) > 0 {
-		h.showForm(c, http.StatusBadRequest, form, errs)
-		return
-	}
 	sub, err := h.submit(ctx, c, form, c.PostForm("captcha_id"), c.PostForm("captcha_answer"))
 	if err != nil {
 		if status(err) >= 500 || status(err) == http.StatusTooManyRequests {
 			h.fail(c, err)
 			return
 		}
-		h.showForm(c, status(err), form, fieldErrors(err))
+		// The model names every field's problem; the captcha is asked only of a form without any,
+		// so an empty answer is named here, to spare one more round.
+		errs := fieldErrors(err)
+		if _, named := errs["captcha_answer"]; !named && h.captchas.on && strings.TrimSpace(c.PostForm("captcha_answer")) == "" {
+			errs["captcha_answer"] = "请输入验证码"
+		}
+		h.showForm(c, status(err), form, errs)
 		return
 	}
 	h.setFlash(c, flash{Kind: "ok", Message: "提交成功", Data: map[string]string{"ticket_no": sub.Ticket.TicketNo, "code": sub.QueryCode}})
 	c.Redirect(http.StatusSeeOther, "/report/done")
-}
-
-// missing names every required field of the form left empty, so that an empty form is flagged
-// in one go (the model stops at the first problem, and each retry costs a captcha). The model
-// still checks everything once these are filled in.
-func (h *reportHandlers) missing(f reportForm, captchaAnswer string) map[string]string {
-	errs := map[string]string{}
-	if strings.TrimSpace(f.PageURL) == "" {
-		errs["page_url"] = "请填写出错页面的网址"
-	}
-	if strings.TrimSpace(f.Category) == "" {
-		errs["category"] = "请选择问题类型"
-	}
-	if strings.TrimSpace(f.Description) == "" {
-		errs["description"] = "请填写问题描述（至少 10 个字）"
-	}
-	if h.captchas.on && strings.TrimSpace(captchaAnswer) == "" {
-		errs["captcha_answer"] = "请输入验证码"
-	}
-	return errs
 }
 
 // submit is the one way in for a report, from the form and from the API: check, captcha, store.
