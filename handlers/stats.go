@@ -170,7 +170,6 @@ func (h *statsHandlers) dashboard(c *gin.Context) {
 
 func dateParam(t time.Time) string { return t.In(models.Shanghai).Format("2006-01-02") }
 
-// mergeQuery returns q with key set to value, encoded.
 // periodChoice is an option of the rates page's period list.
 type periodChoice struct {
 	Value, Label string
@@ -200,12 +199,15 @@ func periodChoices(req *statsRequest, now time.Time) []periodChoice {
 	return out
 }
 
-func mergeQuery(q url.Values, key, value string) string {
+// mergeQuery returns q with each pair of kv (key, value) set over it, encoded; q is left as it is.
+func mergeQuery(q url.Values, kv ...string) string {
 	out := url.Values{}
 	for k, v := range q {
 		out[k] = v
 	}
-	out.Set(key, value)
+	for i := 0; i+1 < len(kv); i += 2 {
+		out.Set(kv[i], kv[i+1])
+	}
 	return out.Encode()
 }
 

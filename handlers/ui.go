@@ -62,37 +62,20 @@ func TemplateFuncs(assets *static.Assets) template.FuncMap {
 		// ticketsLink is the ticket list behind a number of the rates: the period's filters, the
 		// line (unit, region or category) and the metric.
 		"ticketsLink": func(base url.Values, groupBy, key, metric string) string {
-			q := url.Values{}
-			for k, v := range base {
-				q[k] = v
-			}
-			if key != "" {
-				switch groupBy {
-				case "unit":
-					q.Set("unit", key)
-				case "region":
-					q.Set("region", key)
-				case "category":
-					q.Set("category", key)
-				}
+			var kv []string
+			if key != "" && (groupBy == "unit" || groupBy == "region" || groupBy == "category") {
+				kv = append(kv, groupBy, key) // the list's filter has the group's name
 			}
 			if metric != "received" {
-				q.Set("metric", metric)
+				kv = append(kv, "metric", metric)
 			}
-			return "/staff/tickets?" + q.Encode()
+			return "/staff/tickets?" + mergeQuery(base, kv...)
 		},
 		"groupName": func(g string) string { return groupNames[g] },
 		// queryURL is path with base's query and the pairs kv set over it: a whole link, given to
 		// the template as a URL so that its "=" and "&" stay as they are (each value is escaped).
 		"queryURL": func(path string, base url.Values, kv ...string) template.URL {
-			q := url.Values{}
-			for k, v := range base {
-				q[k] = v
-			}
-			for i := 0; i+1 < len(kv); i += 2 {
-				q.Set(kv[i], kv[i+1])
-			}
-			return template.URL(path + "?" + q.Encode())
+			return template.URL(path + "?" + mergeQuery(base, kv...))
 		},
 		"list":  func(v ...string) []string { return v },
 		"split": strings.Split,
