@@ -1,8 +1,6 @@
 package handlers_test
 
 import (
-	"bytes"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,20 +8,6 @@ import (
 
 	"zhaocuo/models/storetest"
 )
-
-// postCalendarFile uploads data as the calendar import form does.
-func (a *testApp) postCalendarFile(data []byte) (*http.Response, string) {
-	a.t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	fw, _ := w.CreateFormFile("file", "holidays.json")
-	fw.Write(data)
-	w.Close()
-	req, _ := http.NewRequest(http.MethodPost, a.URL+"/admin/calendar/import", &buf)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return a.do(req)
-}
 
 // fieldError is the message shown beside a form field.
 func fieldError(t *testing.T, body, field string) string {
@@ -49,7 +33,7 @@ func TestAdminCalendarImportExplainsBadFilesInChinese(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, body := a.postCalendarFile([]byte(tt.body))
+			resp, body := a.upload("/admin/calendar/import", "", "holidays.json", []byte(tt.body))
 			msg := fieldError(t, body, "file")
 			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(msg, tt.want) {
 				t.Fatalf("%d, message %q, want %q", resp.StatusCode, msg, tt.want)
@@ -63,7 +47,7 @@ func TestAdminCalendarImportExplainsBadFilesInChinese(t *testing.T) {
 	}
 
 	notice := "\uFEFF" + `{"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}`
-	if resp, body := a.postCalendarFile([]byte(notice)); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := a.upload("/admin/calendar/import", "", "holidays.json", []byte(notice)); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("a good notice saved by a Windows editor: %d %s", resp.StatusCode, fieldError(t, body, "file"))
 	}
 }
