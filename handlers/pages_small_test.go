@@ -14,16 +14,7 @@ import (
 func TestQueryHistoryNamesTheUnitOnlyForItsOwnSteps(t *testing.T) {
 	a := newTestApp(t)
 	no, code := a.submitTo("https://gzw.sc.gov.cn/list.html")
-	staff, reviewer := a.apiLogin("gzw-staff"), a.apiLogin("gzw-reviewer")
-	for _, s := range []struct{ token, action, body string }{
-		{staff, "accept", ""},
-		{staff, "reply", `{"text":"链接已经修复，感谢您的反馈。","confirmed":true}`},
-		{reviewer, "approve", `{"public":true}`},
-	} {
-		if r, b := a.api("POST", "/api/v1/tickets/"+no+"/"+s.action, s.token, s.body); r.StatusCode != 200 {
-			t.Fatalf("%s: %d %v", s.action, r.StatusCode, b)
-		}
-	}
+	a.answer(no, true)
 	if r, b := a.api("POST", "/api/v1/reports/"+no+"/rating", "", `{"code":"`+code+`","rating":"satisfied"}`); r.StatusCode != 200 {
 		t.Fatalf("rating: %d %v", r.StatusCode, b)
 	}
@@ -79,5 +70,32 @@ func TestDeskEmptyListsSayWhatTheyWouldHold(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A reply waiting for the reviewer is listed under 待审核的答复 and not again under 待办留言.
+func TestReviewerDeskListsATicketOnce(t *testing.T) {
+	a := newTestApp(t)
+	reviewing, _ := a.submitTo("https://gzw.sc.gov.cn/list.html")
+	a.answer(reviewing, false)
+	waiting, _ := a.submitTo("https://gzw.sc.gov.cn/other.html")
+
+	a.loginPage("gzw-reviewer")
+	resp, body := a.get("/staff")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("desk: %d", resp.StatusCode)
+	}
+	d := doc(t, body)
+	numbers := func(sel string) []string {
+		return d.Find(sel + " .ticket-no").Map(func(_ int, s *goquery.Selection) string { return strings.TrimSpace(s.Text()) })
+	}
+	if got := numbers("#reviewing"); len(got) != 1 || got[0] != reviewing {
+		t.Errorf("待审核的答复: %v, want [%s]", got, reviewing)
+	}
+	if got := numbers("#inbox"); len(got) != 1 || got[0] != waiting {
+		t.Errorf("待办留言: %v, want [%s]", got, waiting)
+	}
+	if n := d.Find(`.ticket-no:contains("` + reviewing + `")`).Length(); n != 1 {
+		t.Errorf("%s shown %d times", reviewing, n)
 	}
 }

@@ -22,6 +22,23 @@ func (a *testApp) submitTo(url string) (no, code string) {
 	return body["ticket_no"].(string), body["query_code"].(string)
 }
 
+// answer takes a 国资委 ticket through its staff's accept and reply and, with approve, its
+// reviewer's approval (the reply published), failing the test on any refusal.
+func (a *testApp) answer(no string, approve bool) {
+	a.t.Helper()
+	type step struct{ token, action, body string }
+	staff := a.apiLogin("gzw-staff")
+	steps := []step{{staff, "accept", ""}, {staff, "reply", `{"text":"链接已经修复，感谢您的反馈。","confirmed":true}`}}
+	if approve {
+		steps = append(steps, step{a.apiLogin("gzw-reviewer"), "approve", `{"public":true}`})
+	}
+	for _, s := range steps {
+		if r, b := a.api("POST", "/api/v1/tickets/"+no+"/"+s.action, s.token, s.body); r.StatusCode != http.StatusOK {
+			a.t.Fatalf("%s %s: %d %v", s.action, no, r.StatusCode, b)
+		}
+	}
+}
+
 func TestTheWholeWayThroughTheAPI(t *testing.T) {
 	a := newTestApp(t)
 	no, code := a.submitTo("https://gzw.sc.gov.cn/list.html")
