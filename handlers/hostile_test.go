@@ -60,6 +60,10 @@ type attack struct {
 	raw     string                                         // or raw bytes on a socket, for what a client refuses to send
 	refuse  bool                                           // must be answered 4xx
 	payload string                                         // must not be reflected unescaped in HTML
+	// check, when set, holds what this class must do besides the rules every request keeps
+	// (a search that must find nothing, a redirect that must stay on the site); it sees the
+	// first response and returns what went wrong, or nil.
+	check func(w *hostileWorld, resp *http.Response, body string) error
 }
 
 // hostileWorld is the app with two tickets of different units, tokens and signed-in browsers.
@@ -484,6 +488,11 @@ func TestHostileRequests(t *testing.T) {
 			if resp.StatusCode >= 500 {
 				t.Errorf("%s: %d %.300s", a.name, resp.StatusCode, body)
 				continue
+			}
+			if a.check != nil {
+				if err := a.check(w, resp, body); err != nil {
+					t.Errorf("%s: %v", a.name, err)
+				}
 			}
 		}
 		after := w.counts()
