@@ -16,6 +16,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/egress"
 	"zhaocuo/models"
 )
 
@@ -42,6 +43,7 @@ type Config struct {
 	StatsCacheTTL     time.Duration // STATS_CACHE_TTL: how long a computed rates table serves other views of it (0: off)
 	SessionCacheTTL   time.Duration // SESSION_CACHE_TTL: how long a web replica keeps a signed-in user and scope (0: off)
 	DBMaxConns        int           // DATABASE_MAX_CONNS: connections one process opens to MySQL (replicas × this < max_connections)
+	Egress            egress.Guard  // FETCH_ALLOW_PRIVATE: ranges of the server's own network that fetches may reach (intranet sites)
 
 	// Derived.
 	smtp         *jobs.SMTPConfig
@@ -112,6 +114,9 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		if _, _, err := net.SplitHostPort(cfg.DebugAddr); err != nil {
 			return nil, fmt.Errorf("DEBUG_ADDR: %q is not host:port (e.g. 127.0.0.1:6060): %v", cfg.DebugAddr, err)
 		}
+	}
+	if cfg.Egress, err = egress.ParseAllow(env("FETCH_ALLOW_PRIVATE", "")); err != nil {
+		return nil, fmt.Errorf("FETCH_ALLOW_PRIVATE: %v", err)
 	}
 	switch cfg.Role {
 	case RoleAll, RoleWeb, RoleWorker:

@@ -62,13 +62,16 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 	inspector := asynq.NewInspector(rds.opt)
 	defer inspector.Close()
 	registry.MustRegister(newQueueCollector(inspector))
+	if allowed := cfg.Egress.String(); allowed != "" {
+		log.Info("fetches may reach these ranges of the server's own network", "FETCH_ALLOW_PRIVATE", allowed)
+	}
 
 	queue := asynq.NewClient(rds.opt)
 	defer queue.Close()
 	store.EmailEnabled = cfg.smtp != nil
 	jobDeps := jobs.Deps{Store: store, Queue: queue, Redis: rds.client, Clock: clock, Logger: log.With("component", "jobs"),
-		Sender:     &jobs.Sender{SMTP: cfg.smtp, PublicURL: cfg.PublicURL, HTTP: &http.Client{Timeout: 15 * time.Second}},
-		PageClient: jobs.NewPageClient()}
+		Sender: &jobs.Sender{SMTP: cfg.smtp, PublicURL: cfg.PublicURL, Egress: cfg.Egress},
+		Egress: cfg.Egress, PageChecks: true}
 	scheduler := &jobs.Scheduler{Store: store, Queue: queue, Clock: clock, Logger: jobDeps.Logger}
 	store.AfterReports = scheduler.AfterReports
 
