@@ -31,6 +31,7 @@ func (w *world) guarded(g egress.Guard) {
 func TestEveryFetchRefusesTheServersOwnNetwork(t *testing.T) {
 	w := newWorld(t, "2025-03-25 10:00:00")
 	r := egresstest.NewRefused(t)
+	r.NeedGateway(t)
 	w.guarded(r.Guard)
 	ctx := context.Background()
 	words := egresstest.Words

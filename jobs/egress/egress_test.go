@@ -89,6 +89,7 @@ func TestParseAllow(t *testing.T) {
 // (the trap counts none), after DNS (localhost), and on a redirect from an allowed site.
 func TestClientRefusesTheServersOwnNetwork(t *testing.T) {
 	r := egresstest.NewRefused(t)
+	r.NeedGateway(t)
 	c := r.Guard.Client(egress.Options{Timeout: 5 * time.Second})
 	resp, err := c.Get(r.Gateway)
 	if err != nil || resp.StatusCode != http.StatusOK {

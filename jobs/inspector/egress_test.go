@@ -15,6 +15,7 @@ import (
 // any of them. The inspector is built as production builds it: from a guard alone.
 func TestCrawlRefusesTheServersOwnNetwork(t *testing.T) {
 	r := egresstest.NewRefused(t)
+	r.NeedGateway(t)
 	in := New(Config{Egress: r.Guard, Timeout: 5 * time.Second, Now: func() time.Time { return testNow }})
 
 	res := inspect(t, in, Site{Name: "示范网站", BaseURLs: []string{r.Gateway}})
