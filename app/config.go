@@ -16,6 +16,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/egress"
 	"zhaocuo/models"
 )
 
@@ -42,6 +43,9 @@ type Config struct {
 	StatsCacheTTL     time.Duration // STATS_CACHE_TTL: how long a computed rates table serves other views of it (0: off)
 	SessionCacheTTL   time.Duration // SESSION_CACHE_TTL: how long a web replica keeps a signed-in user and scope (0: off)
 	DBMaxConns        int           // DATABASE_MAX_CONNS: connections one process opens to MySQL (replicas × this < max_connections)
+	MetricsAddr       string        // METRICS_ADDR: where /metrics listens on its own, if anywhere (keep it private)
+	MetricsToken      string        // METRICS_TOKEN: a Bearer token that opens /metrics on ADDR; without it /metrics is not served there
+	Egress            egress.Guard  // FETCH_ALLOW_PRIVATE: ranges of the server's own network that fetches may reach (intranet sites)
 
 	// Derived.
 	smtp         *jobs.SMTPConfig
@@ -79,13 +83,14 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		return "", nil
 	}
 	cfg := &Config{
-		Addr:      env("ADDR", ":8080"),
-		DebugAddr: env("DEBUG_ADDR", ""),
-		Role:      env("ROLE", RoleAll),
-		DataDir:   env("DATA_DIR", "data"),
-		PublicURL: env("PUBLIC_URL", ""),
-		LogLevel:  env("LOG_LEVEL", "info"),
-		LogFormat: env("LOG_FORMAT", "text"),
+		Addr:        env("ADDR", ":8080"),
+		DebugAddr:   env("DEBUG_ADDR", ""),
+		MetricsAddr: env("METRICS_ADDR", ""),
+		Role:        env("ROLE", RoleAll),
+		DataDir:     env("DATA_DIR", "data"),
+		PublicURL:   env("PUBLIC_URL", ""),
+		LogLevel:    env("LOG_LEVEL", "info"),
+		LogFormat:   env("LOG_FORMAT", "text"),
 	}
 	var err error
 	if cfg.DatabaseURL, err = secret("DATABASE_URL"); err != nil {
@@ -104,6 +109,9 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.MetricsToken, err = secret("METRICS_TOKEN"); err != nil {
+		return nil, err
+	}
 
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return nil, fmt.Errorf("ADDR: %q is not host:port (e.g. :8080): %v", cfg.Addr, err)
@@ -112,6 +120,17 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		if _, _, err := net.SplitHostPort(cfg.DebugAddr); err != nil {
 			return nil, fmt.Errorf("DEBUG_ADDR: %q is not host:port (e.g. 127.0.0.1:6060): %v", cfg.DebugAddr, err)
 		}
+	}
+	if cfg.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
+			return nil, fmt.Errorf("METRICS_ADDR: %q is not host:port (e.g. 127.0.0.1:9090): %v", cfg.MetricsAddr, err)
+		}
+	}
+	if cfg.MetricsToken != "" && len(cfg.MetricsToken) < 32 {
+		return nil, errors.New("METRICS_TOKEN: at least 32 characters (e.g. openssl rand -hex 16)")
+	}
+	if cfg.Egress, err = egress.ParseAllow(env("FETCH_ALLOW_PRIVATE", "")); err != nil {
+		return nil, fmt.Errorf("FETCH_ALLOW_PRIVATE: %v", err)
 	}
 	switch cfg.Role {
 	case RoleAll, RoleWeb, RoleWorker:

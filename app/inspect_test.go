@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -44,7 +45,7 @@ func faultySite(t *testing.T) *httptest.Server {
 func TestInspectCommandPrintsJSONPerSite(t *testing.T) {
 	srv := faultySite(t)
 	var out, errs bytes.Buffer
-	code := inspectCommand(context.Background(), []string{"--json", srv.URL + "/", srv.URL + "/news/"}, &out, &errs, srv.Client())
+	code := inspectCommand(context.Background(), []string{"--json", "--allow-private", "127.0.0.0/8", srv.URL + "/", srv.URL + "/news/"}, &out, &errs)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs.String())
 	}
@@ -87,7 +88,7 @@ func TestInspectCommandPrintsJSONPerSite(t *testing.T) {
 func TestInspectCommandPrintsTextAndRefusesBadArguments(t *testing.T) {
 	srv := faultySite(t)
 	var out bytes.Buffer
-	if code := inspectCommand(context.Background(), []string{srv.URL + "/"}, &out, io.Discard, srv.Client()); code != 0 {
+	if code := inspectCommand(context.Background(), []string{"--allow-private", "127.0.0.1", srv.URL + "/"}, &out, io.Discard); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	for _, want := range []string{srv.URL + "/", "结论：不合格", "dead_link", "/gone.html", "单项否决"} {
@@ -95,14 +96,34 @@ func TestInspectCommandPrintsTextAndRefusesBadArguments(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	for _, args := range [][]string{nil, {"ftp://example.gov.cn/"}, {"--json"}, {"--bogus", "https://x.gov.cn/"}} {
-		if code := inspectCommand(context.Background(), args, io.Discard, io.Discard, nil); code != 2 {
+	for _, args := range [][]string{nil, {"ftp://example.gov.cn/"}, {"--json"}, {"--bogus", "https://x.gov.cn/"},
+		{"--allow-private", "intranet", "https://x.gov.cn/"}} {
+		if code := inspectCommand(context.Background(), args, io.Discard, io.Discard); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
 	// Through run, as `go run ./app inspect` is called: no settings needed.
 	out.Reset()
-	if code := run(context.Background(), []string{"inspect", "--json", srv.URL + "/"}, &out, io.Discard, func(string) string { return "" }); code != 0 || !strings.Contains(out.String(), `"verdict":"不合格"`) {
+	if code := run(context.Background(), []string{"inspect", "--json", "--allow-private", "127.0.0.0/8", srv.URL + "/"}, &out, io.Discard, func(string) string { return "" }); code != 0 || !strings.Contains(out.String(), `"verdict":"不合格"`) {
 		t.Fatalf("run inspect: exit %d, %s", code, out.String())
+	}
+}
+
+// The command fetches what its operator names, but not the server's own network unless the
+// operator says which ranges: a site on loopback is reported unopened, and was never asked.
+func TestInspectCommandRefusesPrivateAddressesUnlessAllowed(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	var out bytes.Buffer
+	if code := inspectCommand(context.Background(), []string{"--json", srv.URL + "/"}, &out, io.Discard); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var site inspectSite
+	if err := json.Unmarshal(out.Bytes(), &site); err != nil {
+		t.Fatal(err)
+	}
+	if len(site.Findings) != 1 || site.Findings[0].Evidence != "本轮检查首页无法打开：不检查内网地址" || hits.Load() != 0 {
+		t.Fatalf("a loopback site without --allow-private: %d requests, %+v", hits.Load(), site)
 	}
 }

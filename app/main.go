@@ -42,9 +42,10 @@ commands:
   calendar import FILE      import a year's working-day calendar (holiday-cn JSON format)
   calendar set DATE work|off [NAME]
                             make one day a working day or an off day, whatever the notice says
-  inspect [--json] [--max-pages N] [--max-time D] URL...
+  inspect [--json] [--max-pages N] [--max-time D] [--allow-private CIDR,...] URL...
                             inspect the given websites now (registered or not) and print the
-                            findings; --json prints one object per site and line
+                            findings; --json prints one object per site and line; private
+                            addresses are not fetched unless --allow-private names their ranges
   loadtest reports [--url U --clients N --duration D]
                             drive POST /api/v1/reports against a running server and compare
                             with the raw INSERT rate of DATABASE_URL (docs/benchmarks.md)
@@ -77,7 +78,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 0
 	}
 	if cmd == "inspect" { // needs no database and no settings
-		return inspectCommand(ctx, args, stdout, stderr, nil)
+		return inspectCommand(ctx, args, stdout, stderr)
 	}
 	cfg, err := LoadConfig(getenv)
 	if err != nil {

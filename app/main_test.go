@@ -8,9 +8,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"zhaocuo/models"
 	"zhaocuo/models/storetest"
@@ -37,7 +41,8 @@ func env(t *testing.T, external bool, kv ...string) func(string) string {
 // The whole program, as `go run ./app` starts it, on port 0: it migrates, loads the demo data,
 // prints the logins, takes a report over HTTP and stops cleanly when asked to.
 func TestWholeProgram(t *testing.T) {
-	getenv := env(t, true, "CAPTCHA", "off", "DEMO_PASSWORD", "demo-e2e-2025")
+	const metricsToken = "metrics-e2e-0123456789abcdef0123456789"
+	getenv := env(t, true, "CAPTCHA", "off", "DEMO_PASSWORD", "demo-e2e-2025", "METRICS_TOKEN", metricsToken)
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		t.Fatal(err)
@@ -80,12 +85,28 @@ func TestWholeProgram(t *testing.T) {
 	if resp.StatusCode != 201 || created["unit"] != "四川省人民政府办公厅" {
 		t.Fatalf("report: %d %v", resp.StatusCode, created)
 	}
-	for _, p := range []string{"/", "/healthz", "/readyz", "/metrics", "/query?ticket_no=" + created["ticket_no"].(string) + "&code=" + created["query_code"].(string)} {
+	for _, p := range []string{"/", "/healthz", "/readyz", "/query?ticket_no=" + created["ticket_no"].(string) + "&code=" + created["query_code"].(string)} {
 		r, err := http.Get(base + p)
 		if err != nil || r.StatusCode != 200 {
 			t.Fatalf("GET %s: %v %v", p, err, r.StatusCode)
 		}
 		r.Body.Close()
+	}
+	// /metrics opens to METRICS_TOKEN only, and names no Go version.
+	if r, err := http.Get(base + "/metrics"); err != nil || r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("GET /metrics without the token: %v %v", err, r.StatusCode)
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	r, err := http.DefaultClient.Do(req)
+	if err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics with the token: %v %v", err, r.StatusCode)
+	}
+	figures, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if !strings.Contains(string(figures), "zhaocuo_queue_tasks") || !strings.Contains(string(figures), "process_cpu_seconds_total") ||
+		strings.Contains(string(figures), runtime.Version()) {
+		t.Fatalf("the figures:\n%.3000s", figures)
 	}
 
 	cancel()
@@ -149,6 +170,9 @@ func TestBadSettingsStopStartUpNamingTheVariable(t *testing.T) {
 		{"reconcile period", "RECONCILE_EVERY", "often"},
 		{"short JWT secret", "JWT_SECRET", "short"},
 		{"trusted proxy", "TRUSTED_PROXIES", "not-an-ip"},
+		{"private ranges fetches may reach", "FETCH_ALLOW_PRIVATE", "127.0.0.0/8,intranet"},
+		{"metrics address", "METRICS_ADDR", "9090"},
+		{"short metrics token", "METRICS_TOKEN", "short"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,5 +206,32 @@ func TestCalendarImportCommand(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"calendar"}, io.Discard, io.Discard, getenv); code != 2 {
 		t.Fatalf("no arguments: exit %d", code)
+	}
+}
+
+// METRICS_ADDR serves the same figures on a listener of its own, without a token: it is meant
+// to be private, like DEBUG_ADDR.
+func TestMetricsOnTheirOwnListener(t *testing.T) {
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector())
+	addr, stop, err := serveMetrics("127.0.0.1:0", registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	r, err := http.Get("http://" + addr + "/metrics")
+	if err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: %v %v", err, r)
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if !strings.Contains(string(body), "go_goroutines") || strings.Contains(string(body), "go_info") {
+		t.Fatalf("figures:\n%.2000s", body)
+	}
+	if r, err := http.Get("http://" + addr + "/debug/pprof/"); err != nil || r.StatusCode != http.StatusNotFound {
+		t.Fatalf("the metrics listener serves more than /metrics: %v %v", err, r)
+	}
+	if _, _, err := serveMetrics(addr, registry); err == nil || !strings.Contains(err.Error(), "METRICS_ADDR") {
+		t.Fatalf("a taken address: %v", err)
 	}
 }

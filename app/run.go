@@ -62,13 +62,24 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 	inspector := asynq.NewInspector(rds.opt)
 	defer inspector.Close()
 	registry.MustRegister(newQueueCollector(inspector))
+	if cfg.MetricsAddr != "" {
+		addr, stopMetrics, err := serveMetrics(cfg.MetricsAddr, registry)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+		log.Info("metrics listening", "addr", addr)
+	}
+	if allowed := cfg.Egress.String(); allowed != "" {
+		log.Info("fetches may reach these ranges of the server's own network", "FETCH_ALLOW_PRIVATE", allowed)
+	}
 
 	queue := asynq.NewClient(rds.opt)
 	defer queue.Close()
 	store.EmailEnabled = cfg.smtp != nil
 	jobDeps := jobs.Deps{Store: store, Queue: queue, Redis: rds.client, Clock: clock, Logger: log.With("component", "jobs"),
-		Sender:     &jobs.Sender{SMTP: cfg.smtp, PublicURL: cfg.PublicURL, HTTP: &http.Client{Timeout: 15 * time.Second}},
-		PageClient: jobs.NewPageClient()}
+		Sender: &jobs.Sender{SMTP: cfg.smtp, PublicURL: cfg.PublicURL, Egress: cfg.Egress},
+		Egress: cfg.Egress, PageChecks: true}
 	scheduler := &jobs.Scheduler{Store: store, Queue: queue, Clock: clock, Logger: jobDeps.Logger}
 	store.AfterReports = scheduler.AfterReports
 
@@ -128,7 +139,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 				}
 				return nil
 			},
-			StatsCacheTTL: cfg.StatsCacheTTL, SessionTTL: cfg.SessionCacheTTL, Context: ctx,
+			StatsCacheTTL: cfg.StatsCacheTTL, SessionTTL: cfg.SessionCacheTTL, Context: ctx, MetricsToken: cfg.MetricsToken,
 		})
 		if err != nil {
 			return err
@@ -245,6 +256,21 @@ func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
 	go srv.Serve(ln)
 	log.Info("profiler listening", "addr", ln.Addr().String())
 	return func() { srv.Close() }, nil
+}
+
+// serveMetrics serves /metrics on its own listener, for a scraper on a private network: the
+// public listener serves it only with METRICS_TOKEN. It runs in every role, so workers are
+// scraped too.
+func serveMetrics(addr string, registry *prometheus.Registry) (bound string, stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("METRICS_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", handlers.MetricsHandler(registry))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return ln.Addr().String(), func() { srv.Close() }, nil
 }
 
 func localURL(addr string) string {

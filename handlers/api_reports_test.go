@@ -187,7 +187,7 @@ func TestReportsAreTakenWhileRedisIsDown(t *testing.T) {
 }
 
 func TestHealthReadinessAndMetrics(t *testing.T) {
-	a := newTestApp(t)
+	a := newTestApp(t, withMetrics)
 	if r, b := a.get("/healthz"); r.StatusCode != 200 || b != "ok" {
 		t.Fatalf("healthz %d %q", r.StatusCode, b)
 	}
@@ -195,7 +195,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		t.Fatalf("readyz %d %q", r.StatusCode, b)
 	}
 	a.postJSON("/api/v1/reports", jsonBody(validFields()))
-	_, m := a.get("/metrics")
+	_, m := a.scrape("Bearer " + metricsToken)
 	if !strings.Contains(m, `zhaocuo_http_requests_total{method="POST",route="/api/v1/reports",status="201"} 1`) {
 		t.Fatalf("metrics lack the report:\n%.2000s", m)
 	}

@@ -3,19 +3,29 @@ package handlers_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/hibiken/asynq"
+
+	"zhaocuo/jobs"
+	"zhaocuo/jobs/egress"
+	"zhaocuo/jobs/egress/egresstest"
+	"zhaocuo/models"
 )
 
 // The hostile-input suite: a corpus of a few hundred requests an attacker (or a broken client)
@@ -460,6 +470,49 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 	} {
 		add(attack{name: "raw " + name, raw: raw})
 	}
+
+	// 11. Server-side requests and operations endpoints. /metrics opens to METRICS_TOKEN only (and
+	// not at all on a listener without one); what an administrator or a supervisor can make the
+	// worker fetch (an account sheet's menu links, a webhook) reaches nothing of the server's own
+	// network, the trap on loopback counting every connection.
+	metered := newTestAppOn(t, w.Store, w.Clock, w.Redis, withMetrics)
+	scrape := func(base, path, authorization string) func(w *hostileWorld) (*http.Response, string) {
+		return func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", base+path, nil)
+			if authorization != "" {
+				r.Header.Set("Authorization", authorization)
+			}
+			return w.send(w.anon, r)
+		}
+	}
+	add(attack{name: "metrics where no METRICS_TOKEN is set", refuse: true, check: noFigures, send: scrape(w.URL, "/metrics", "Bearer "+metricsToken)})
+	for name, auth := range map[string]string{
+		"without a token": "", "with a wrong token": "Bearer " + strings.Repeat("x", len(metricsToken)),
+		"with the token and more": "Bearer " + metricsToken + "0", "with the token cut short": "Bearer " + metricsToken[:8],
+		"with the token as Basic":      "Basic " + base64.StdEncoding.EncodeToString([]byte("prometheus:"+metricsToken)),
+		"with the token and no scheme": metricsToken, "with an empty Bearer": "Bearer ",
+	} {
+		add(attack{name: "metrics " + name, refuse: true, check: noFigures, send: scrape(metered.URL, "/metrics", auth)})
+	}
+	add(attack{name: "metrics with the token in the query", refuse: true, check: noFigures, send: scrape(metered.URL, "/metrics?token="+metricsToken+"&access_token="+metricsToken, "")})
+	trap := egresstest.NewRefused(t)
+	var sheet strings.Builder
+	sheet.WriteString("账号名称,平台,最后更新日期,互动功能,菜单链接,近期发文,实际运行\n")
+	for i, tg := range trap.Targets {
+		if strings.Contains(mustURL(tg.URL).Hostname(), ".") { // the sheet's reader takes only dotted hosts
+			fmt.Fprintf(&sheet, "内网号%d,微信,%s,有,%s,,在线\n", i, w.Clock.Now().Format(time.DateOnly), tg.URL)
+		}
+	}
+	add(attack{name: "account sheet whose menu links point inside", check: importFetchedNothing(trap), send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.adminPages, w.importRequest("内网.csv", sheet.String()))
+	}})
+	var gzw int64
+	w.Store.SQLDB().QueryRow("SELECT id FROM units WHERE name = '四川省政府国有资产监督管理委员会'").Scan(&gzw)
+	for _, tg := range trap.Targets {
+		add(attack{name: "webhook to " + tg.Name, check: webhookFetchesNothing(trap, tg.URL), send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.adminPages, w.formRequest("POST", "/admin/webhooks", url.Values{"unit_id": {fmt.Sprint(gzw)}, "url": {tg.URL}}, "same-origin"))
+		}})
+	}
 	return list
 }
 
@@ -690,4 +743,80 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// noFigures is the check of a scrape that must be refused: no figure in the answer.
+func noFigures(_ *hostileWorld, _ *http.Response, body string) error {
+	if strings.Contains(body, "zhaocuo_") || strings.Contains(body, "go_goroutines") {
+		return fmt.Errorf("figures served: %.200s", body)
+	}
+	return nil
+}
+
+// importRequest uploads an account sheet as the import form does.
+func (w *hostileWorld) importRequest(name, content string) *http.Request {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	io.WriteString(fw, content)
+	mw.Close()
+	req, _ := http.NewRequest("POST", w.URL+"/staff/inspection/accounts/import", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return req
+}
+
+// importFetchedNothing runs the import the upload stored through the worker's real task, under
+// production's guard (no range allowed): every menu link is a finding in the refusal's words, and
+// the trap saw no connection.
+func importFetchedNothing(trap *egresstest.Refused) func(w *hostileWorld, resp *http.Response, body string) error {
+	return func(w *hostileWorld, resp *http.Response, body string) error {
+		id, err := strconv.ParseInt(strings.TrimPrefix(resp.Header.Get("Location"), "/staff/inspection/imports/"), 10, 64)
+		if resp.StatusCode != http.StatusSeeOther || err != nil {
+			return fmt.Errorf("the sheet was not taken: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		mux := asynq.NewServeMux()
+		jobs.Register(mux, jobs.Deps{Store: w.Store, Queue: &taskQueue{}, Clock: w.Clock, Sender: &jobs.Sender{},
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		task, _ := jobs.NewImportAccountsTask(id)
+		if err := mux.ProcessTask(context.Background(), task); err != nil {
+			return err
+		}
+		_, results, err := w.Store.ImportResults(context.Background(), models.Scope{All: true}, 0, id)
+		if err != nil || len(results) == 0 {
+			return fmt.Errorf("results: %d, %v", len(results), err)
+		}
+		for _, r := range results {
+			refused := false
+			for _, f := range r.Findings {
+				refused = refused || f.Evidence == "菜单链接不可用："+egresstest.Words
+			}
+			if !refused {
+				return fmt.Errorf("the menu link %s is not refused: %+v", r.MenuLinks, r.Findings)
+			}
+		}
+		if n := trap.Connections(); n != 0 {
+			return fmt.Errorf("%d connections reached the server's own network", n)
+		}
+		return nil
+	}
+}
+
+// webhookFetchesNothing posts to the webhook the form stored, with the sender production builds
+// (no range allowed): refused in the words staff read, and the trap saw no connection.
+func webhookFetchesNothing(trap *egresstest.Refused, target string) func(w *hostileWorld, resp *http.Response, body string) error {
+	return func(w *hostileWorld, resp *http.Response, body string) error {
+		var stored string
+		if err := w.Store.SQLDB().QueryRow("SELECT url FROM webhooks WHERE url = ?", target).Scan(&stored); err != nil {
+			return fmt.Errorf("the webhook was not stored: %d, %v", resp.StatusCode, err)
+		}
+		err := (&jobs.Sender{}).Send(context.Background(), "webhook", stored, "测试", "正文")
+		if !errors.Is(err, egress.ErrRefused) || !strings.HasPrefix(err.Error(), "webhook: "+egresstest.Words+": ") {
+			return fmt.Errorf("posting to %s: %v", stored, err)
+		}
+		if n := trap.Connections(); n != 0 {
+			return fmt.Errorf("%d connections reached the server's own network", n)
+		}
+		return nil
+	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"zhaocuo/handlers"
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/egress/egresstest"
 	"zhaocuo/models"
 	"zhaocuo/models/storetest"
 )
@@ -317,6 +318,7 @@ func (q *taskQueue) runAll(t *testing.T, a *testApp) {
 	t.Helper()
 	mux := asynq.NewServeMux()
 	jobs.Register(mux, jobs.Deps{Store: a.Store, Queue: q, Clock: a.Clock, Sender: &jobs.Sender{},
+		Egress: egresstest.Loopback, // the tests' servers listen on loopback
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	q.mu.Lock()
 	tasks := q.tasks

@@ -29,6 +29,7 @@ type Deps struct {
 	Email          bool                  // SMTP is configured: citizens get confirmations
 	Redis          redis.UniversalClient // shared rate limits
 	Registry       *prometheus.Registry  // /metrics; HTTP figures are added to it
+	MetricsToken   string                // opens /metrics here as a Bearer token; empty: no /metrics here (METRICS_ADDR)
 	Logger         *slog.Logger
 	Secret         []byte // signs cookies
 	Captcha        bool
@@ -76,7 +77,7 @@ func New(d Deps) (http.Handler, error) {
 	admin := &adminHandlers{ui: u, store: users}
 	stats := &statsHandlers{ui: u, store: cacheStats(d.Store, d.StatsCacheTTL), clock: d.Clock}
 	notes := &notificationHandlers{ui: u, store: d.Store}
-	health := &healthHandlers{ready: d.Ready, registry: d.Registry}
+	health := &healthHandlers{ui: u, ready: d.Ready, metrics: MetricsHandler(d.Registry), token: d.MetricsToken}
 	inspection := &inspectionHandlers{ui: u, store: d.Store, clock: d.Clock}
 	if d.Scheduler != nil {
 		inspection.queue = d.Scheduler.Queue
@@ -97,7 +98,7 @@ func New(d Deps) (http.Handler, error) {
 	// Operations.
 	r.GET("/healthz", health.alive)
 	r.GET("/readyz", health.readyz)
-	r.GET("/metrics", health.metrics)
+	r.GET("/metrics", health.scrape)
 	r.GET("/static/:hash/*name", u.asset)
 
 	// Citizens: anonymous pages.

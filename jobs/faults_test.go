@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/egress/egresstest"
 	"zhaocuo/models"
 	"zhaocuo/models/storetest"
 )
@@ -103,7 +104,7 @@ func TestFailingChannelsAreRetriedThenRecorded(t *testing.T) {
 	smtpAddr := ln.Addr().String()
 	ln.Close()
 	cfg, _ := jobs.ParseSMTPURL("smtp://" + smtpAddr + "?from=noreply@zc.example.cn")
-	w.deps.Sender.SMTP, w.deps.Sender.HTTP = cfg, down.Client()
+	w.deps.Sender.SMTP = cfg
 	w.store.EmailEnabled = true
 	w.store.SetEmail(context.Background(), w.users["gzw-staff"].ID, "gzw-staff@example.cn")
 	var gzw int64
@@ -218,7 +219,8 @@ func newLiveWorldOn(t *testing.T, w *liveWorld) *liveWorld {
 	rdb := w.opt.MakeRedisClient().(redis.UniversalClient)
 	t.Cleanup(func() { rdb.Close() })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	deps := jobs.Deps{Store: store2, Queue: client, Redis: rdb, Clock: w.clock, Logger: log, Sender: &jobs.Sender{}}
+	deps := jobs.Deps{Store: store2, Queue: client, Redis: rdb, Clock: w.clock, Logger: log, Egress: egresstest.Loopback,
+		Sender: &jobs.Sender{Egress: egresstest.Loopback}}
 	other := &world{t: t, store: store2, clock: w.clock, deps: deps, users: w.users,
 		sched: &jobs.Scheduler{Store: store2, Queue: client, Clock: w.clock, Logger: log}}
 	return &liveWorld{world: other, opt: w.opt, client: client, rdb: rdb}

@@ -12,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/egress/egresstest"
 	"zhaocuo/models"
 	"zhaocuo/models/storetest"
 )
@@ -132,7 +133,9 @@ func newWorld(t *testing.T, start string) *world {
 	w := &world{t: t, store: store, clock: clock, queue: newFakeQueue(), mux: asynq.NewServeMux(),
 		users: map[string]*models.User{}, committed: make(chan struct{}, 64)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w.deps = jobs.Deps{Store: store, Queue: w.queue, Clock: clock, Logger: log, Sender: &jobs.Sender{}}
+	// The test servers listen on loopback: the fetches are let reach it here, explicitly.
+	w.deps = jobs.Deps{Store: store, Queue: w.queue, Clock: clock, Logger: log, Egress: egresstest.Loopback,
+		Sender: &jobs.Sender{Egress: egresstest.Loopback}}
 	jobs.Register(w.mux, w.deps)
 	w.sched = &jobs.Scheduler{Store: store, Queue: w.queue, Clock: clock, Logger: log}
 	store.AfterReports = func(ctx context.Context, ids []int64) {

@@ -296,7 +296,7 @@ func (h *handlers) probeSite(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	r := inspector.Probe(ctx, h.ProbeClient, site.HomeURL, inspector.ProbeTimeout)
+	r := inspector.Probe(ctx, h.pages, site.HomeURL, inspector.ProbeTimeout)
 	return h.Store.RecordProbe(ctx, models.AvailabilityProbe{WebsiteID: p.WebsiteID, At: h.Clock.Now(), OK: r.OK,
 		Status: r.Status, Error: r.Err, DurationMS: int(r.Duration / time.Millisecond)})
 }

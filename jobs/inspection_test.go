@@ -18,6 +18,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/egress/egresstest"
 	"zhaocuo/jobs/inspector"
 	"zhaocuo/models"
 	"zhaocuo/models/storetest"
@@ -129,9 +130,10 @@ func newInspectionWorld(t *testing.T) *inspectionWorld {
 	client := asynq.NewClient(r.Opt)
 	t.Cleanup(func() { client.Close() })
 	tasks := asynq.NewInspectorFromRedisClient(r.Client)
+	// The farm's sites listen on loopback: the fetches are let reach it here, explicitly.
 	deps := jobs.Deps{Store: store, Queue: client, Redis: r.Client, Clock: models.SystemClock{}, Sender: &jobs.Sender{},
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Inspector: inspector.New(inspector.Config{MaxPages: 50, MaxDuration: time.Minute, Timeout: 5 * time.Second})}
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Egress: egresstest.Loopback,
+		Inspector: inspector.New(inspector.Config{MaxPages: 50, MaxDuration: time.Minute, Timeout: 5 * time.Second, Egress: egresstest.Loopback})}
 	return &inspectionWorld{store: store, client: client, deps: deps, admin: admin, farm: farm, opt: r.Opt, tasks: tasks,
 		faulty: faulty.URL + "/", plain: plain.URL + "/", gone: gone.URL + "/"}
 }

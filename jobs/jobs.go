@@ -12,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"zhaocuo/jobs/egress"
 	"zhaocuo/jobs/inspector"
 	"zhaocuo/models"
 )
@@ -44,22 +45,25 @@ type Deps struct {
 	Clock  models.Clock
 	Logger *slog.Logger
 
-	Inspector   *inspector.Inspector // crawls sites; nil: one with the default limits
-	ProbeClient *http.Client         // availability probes; nil: http.DefaultClient
-	PageClient  *http.Client         // citizens' pages (NewPageClient); nil: page checks off
-	MaxCrawls   int                  // site crawls one worker runs at once; default 2
+	// Egress is where fetches may go: site crawls (the default Inspector's), availability
+	// probes, citizens' pages and account menu links; the zero value: public addresses only.
+	// (Webhook posts go through the Sender's own.)
+	Egress     egress.Guard
+	Inspector  *inspector.Inspector // crawls sites; nil: one with the default limits, fetching through Egress
+	PageChecks bool                 // fetch the page of each citizen's report on arrival and after the reply
+	MaxCrawls  int                  // site crawls one worker runs at once; default 2
 }
 
 // Register adds every task handler to the worker's mux.
 func Register(mux *asynq.ServeMux, d Deps) {
 	if d.Inspector == nil {
-		d.Inspector = inspector.New(inspector.Config{})
+		d.Inspector = inspector.New(inspector.Config{Egress: d.Egress})
 	}
 	if d.MaxCrawls <= 0 {
 		d.MaxCrawls = 2
 	}
 	h := &handlers{Deps: d, sched: &Scheduler{Store: d.Store, Queue: d.Queue, Clock: d.Clock, Logger: d.Logger},
-		crawls: make(chan struct{}, d.MaxCrawls)}
+		crawls: make(chan struct{}, d.MaxCrawls), pages: NewPageClient(d.Egress)}
 	mux.HandleFunc(TypeInspectRound, h.inspectRound)
 	mux.HandleFunc(TypeInspectSite, h.inspectSite)
 	mux.HandleFunc(TypeProbeSites, h.probeSites)
@@ -80,6 +84,7 @@ type handlers struct {
 	Deps
 	sched  *Scheduler
 	crawls chan struct{} // a slot per crawl this worker may run at once
+	pages  *http.Client  // opens one page as a reader would: probes and citizens' pages
 }
 
 // enqueueTimeout bounds an enqueue made on someone's behalf: a slow Redis must not hold up a

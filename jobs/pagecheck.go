@@ -7,16 +7,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/hibiken/asynq"
 	"golang.org/x/net/html"
 
+	"zhaocuo/jobs/egress"
 	"zhaocuo/jobs/inspector"
 	"zhaocuo/models"
 )
@@ -46,8 +45,8 @@ func (h *handlers) checkPage(ctx context.Context, t *asynq.Task) error {
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("page check payload: %v: %w", err, asynq.SkipRetry)
 	}
-	if h.PageClient == nil {
-		return nil // page checks are off
+	if !h.PageChecks {
+		return nil
 	}
 	tk, err := h.Store.PageCheckTicket(ctx, p.TicketID)
 	if models.ErrorKind(err) == models.KindNotFound {
@@ -59,7 +58,7 @@ func (h *handlers) checkPage(ctx context.Context, t *asynq.Task) error {
 	if p.Purpose == models.PageCheckRecheck && !models.Rechecked(tk.Category) {
 		return nil
 	}
-	pc := FetchPage(ctx, h.PageClient, tk.PageURL)
+	pc := FetchPage(ctx, h.pages, tk.PageURL)
 	pc.TicketID, pc.Purpose, pc.At = p.TicketID, p.Purpose, h.Clock.Now()
 	return h.Store.SavePageCheck(ctx, pc)
 }
@@ -121,29 +120,16 @@ func textHash(page []byte) string {
 	}
 }
 
-// NewPageClient is the client for citizens' pages: any address a citizen typed may be fetched,
-// so it refuses loopback, private and link-local addresses (the server's own network).
-func NewPageClient() *http.Client {
-	dialer := &net.Dialer{Timeout: 10 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
-		host, _, err := net.SplitHostPort(address)
-		if err != nil {
-			return err
-		}
-		ip := net.ParseIP(host)
-		if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() {
-			return inspector.ErrPrivateAddress
-		}
-		return nil
-	}}
-	return &http.Client{Timeout: inspector.ProbeTimeout, Transport: &http.Transport{
-		// No proxy: the dialer's check of the address must see the page's own host, not a proxy's.
-		Proxy: nil, DialContext: dialer.DialContext, TLSHandshakeTimeout: 10 * time.Second,
-		MaxIdleConns: 64, IdleConnTimeout: 30 * time.Second}}
+// NewPageClient is the client that opens one page as a reader would, within the indicator's
+// 15 s: a homepage's availability probe, a citizen's page. Any address a citizen typed may be
+// asked for, so it fetches only where the guard allows.
+func NewPageClient(g egress.Guard) *http.Client {
+	return g.Client(egress.Options{Timeout: inspector.ProbeTimeout})
 }
 
 // checkNewPages queues the arrival check of each new citizen ticket, when page checks are on.
 func (h *handlers) checkNewPages(ctx context.Context, tickets []models.Ticket) error {
-	if h.PageClient == nil {
+	if !h.PageChecks {
 		return nil
 	}
 	var tasks []queuedTask

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/egress"
+	"zhaocuo/jobs/egress/egresstest"
 	"zhaocuo/jobs/inspector"
 	"zhaocuo/models"
 )
@@ -41,7 +43,7 @@ func TestReportedPageIsCheckedOnArrivalAndAfterTheReply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.deps.PageClient = site.Client() // the production client refuses loopback: see below
+	w.deps.PageChecks = true
 	w.workers(t, 1)
 	sched := &jobs.Scheduler{Store: w.store, Queue: w.client, Clock: w.deps.Clock, Logger: w.deps.Logger}
 	w.store.AfterReports = sched.AfterReports
@@ -100,7 +102,7 @@ func TestReportedPageIsCheckedOnArrivalAndAfterTheReply(t *testing.T) {
 func TestPageClientRefusesPrivateAddresses(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { fmt.Fprint(rw, "内部页面") }))
 	defer srv.Close()
-	pc := jobs.FetchPage(context.Background(), jobs.NewPageClient(), srv.URL+"/admin")
+	pc := jobs.FetchPage(context.Background(), jobs.NewPageClient(egress.Guard{}), srv.URL+"/admin")
 	if pc.OK || pc.Error != "无法打开：不检查内网地址" {
 		t.Fatalf("loopback fetched: %+v", pc)
 	}
@@ -113,9 +115,10 @@ func TestPageCheckNamesFailuresInTheInspectorsWords(t *testing.T) {
 	offline := &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
 		return nil, errors.New("no name servers in tests")
 	}}
-	// Loopback is allowed here; only the private-address row uses the production client.
-	plain := &http.Client{Transport: &http.Transport{Proxy: nil,
-		DialContext: (&net.Dialer{Resolver: offline, Timeout: time.Second}).DialContext}}
+	// Loopback is allowed here; only the private-address row uses the production guard.
+	dialer := egresstest.Loopback.Dialer(time.Second)
+	dialer.Resolver = offline
+	plain := &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}
 
 	closed, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -141,7 +144,7 @@ func TestPageCheckNamesFailuresInTheInspectorsWords(t *testing.T) {
 		{"unresolvable host", plain, "http://no-such-host.invalid/", "域名解析失败"},
 		{"refused connection", plain, refusedURL, "连接被拒绝"},
 		{"no answer in time", plain, "http://" + silent.Addr().String() + "/", "超时"},
-		{"the server's own network", jobs.NewPageClient(), own.URL + "/admin", "不检查内网地址"},
+		{"the server's own network", jobs.NewPageClient(egress.Guard{}), own.URL + "/admin", "不检查内网地址"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

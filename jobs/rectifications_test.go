@@ -97,7 +97,7 @@ func (w *world) sendToTestChannels() (*robot, *mailbox) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	w.deps.Sender.SMTP, w.deps.Sender.HTTP = cfg, rb.Client()
+	w.deps.Sender.SMTP = cfg
 	w.store.EmailEnabled = true
 	return rb, box
 }

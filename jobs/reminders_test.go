@@ -240,7 +240,6 @@ func TestWebhookDelivery(t *testing.T) {
 	}))
 	defer robot.Close()
 	w := newWorld(t, "2025-03-25 10:00:00")
-	w.deps.Sender.HTTP = robot.Client()
 	var gzw int64
 	w.store.SQLDB().QueryRow("SELECT id FROM units WHERE name = '四川省政府国有资产监督管理委员会'").Scan(&gzw)
 	if err := w.store.AddWebhook(context.Background(), gzw, 0, robot.URL+"/send?key=x"); err != nil {

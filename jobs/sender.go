@@ -15,14 +15,24 @@ import (
 	"net/smtp"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
+
+	"zhaocuo/jobs/egress"
+	"zhaocuo/jobs/inspector"
 )
 
 // Sender sends e-mail over SMTP and posts to group robots' webhooks.
 type Sender struct {
-	SMTP      *SMTPConfig // nil: e-mail is not configured
-	HTTP      *http.Client
+	SMTP *SMTPConfig // nil: e-mail is not configured
+	// Egress is where webhook posts may go; the zero value: public addresses only. A webhook
+	// is typed in by an administrator and posted by the worker, on the server's network. (The
+	// SMTP server is the operator's own setting, and is not asked.)
+	Egress    egress.Guard
 	PublicURL string // turns the relative links in bodies into addresses people can open
+
+	once sync.Once
+	web  *http.Client // built from Egress at the first post
 }
 
 // SMTPConfig is read from SMTP_URL: smtp://user:pass@host:587?from=addr (STARTTLS when the
@@ -103,13 +113,18 @@ func (s *Sender) webhook(ctx context.Context, target, text string) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	client := s.HTTP
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
+	s.once.Do(func() { s.web = s.Egress.Client(egress.Options{Timeout: 15 * time.Second}) })
+	resp, err := s.web.Do(req)
 	if err != nil {
-		return err
+		// In the words staff read for any fetch: a refused address reads the same whatever
+		// its port, so a webhook cannot be used to learn which ports answer. The URL is left
+		// out: it carries the robot's key, and the error is logged and stored.
+		words := inspector.DescribeError(err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("webhook: %s: %w", words, err)
 	}
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))

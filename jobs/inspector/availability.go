@@ -31,11 +31,9 @@ type ProbeResult struct {
 }
 
 // Probe opens url once, the way a reader would: GET, follow redirects, read the page.
-// A nil client uses http.DefaultClient; timeout 0 means ProbeTimeout.
+// The client is an egress client (the jobs build it from their guard); timeout 0 means
+// ProbeTimeout.
 func Probe(ctx context.Context, client *http.Client, url string, timeout time.Duration) ProbeResult {
-	if client == nil {
-		client = http.DefaultClient
-	}
 	if timeout <= 0 {
 		timeout = ProbeTimeout
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"zhaocuo/jobs/egress/egresstest"
 )
 
 // The speed benchmark: a generated site of 5,000 pages holding 50,000 links (ten on
@@ -162,7 +164,7 @@ func BenchmarkCrawl5000(b *testing.B) {
 }
 
 func runInspector(b *testing.B, base string, conc int) crawlRun {
-	in := New(Config{PerHostConcurrency: conc, MaxDuration: 10 * time.Minute,
+	in := New(Config{PerHostConcurrency: conc, MaxDuration: 10 * time.Minute, Egress: egresstest.Loopback,
 		Now: func() time.Time { return time.Date(2025, 3, 20, 10, 0, 0, 0, china) }})
 	start := time.Now()
 	res, err := in.Inspect(context.Background(), Site{Name: "bench", BaseURLs: []string{base}})

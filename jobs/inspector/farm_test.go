@@ -11,12 +11,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"zhaocuo/jobs/egress/egresstest"
 )
 
 // farm serves any number of made-up sites from one httptest server on loopback. Its
 // client dials the server for every registered host name, a closed port for
 // refused.test, and answers "no such host" for everything else, so a test never sends
-// a packet off the machine whatever links its pages hold.
+// a packet off the machine whatever links its pages hold. It dials through the egress
+// guard, allowed loopback: the one place the farm's tests are let reach it.
 type farm struct {
 	t      *testing.T
 	srv    *httptest.Server
@@ -72,7 +75,7 @@ func (f *farm) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *farm) client() *http.Client {
-	dialer := &net.Dialer{Timeout: time.Second}
+	dialer := egresstest.Loopback.Dialer(time.Second)
 	return &http.Client{Transport: &http.Transport{
 		MaxIdleConnsPerHost: 16,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {

@@ -18,6 +18,8 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"zhaocuo/jobs/egress"
 )
 
 // Body limits: a page is read whole up to 5 MiB; an outbound page only far enough to
@@ -203,31 +205,27 @@ func (r *round) failure(err error) fetchResult {
 
 func definiteFailure(err error) bool {
 	var dns *net.DNSError
-	return errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED) || isTimeout(err)
+	return errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED) || isTimeout(err) || errors.Is(err, egress.ErrRefused)
 }
 
 func isTimeout(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || os.IsTimeout(err)
 }
 
-// ErrPrivateAddress is what a client that will not fetch the server's own network (loopback,
-// private and link-local addresses) returns from its dialer. It is declared here, beside
-// DescribeError, so that the refusal is named in the same words wherever a fetch reports it.
-var ErrPrivateAddress = errors.New("private address")
-
 // ErrInvalidURL is Get's error for an address that cannot be asked for at all.
 var ErrInvalidURL = errors.New("invalid URL")
 
 // DescribeError names a failed fetch the way the circulars do. Every check that shows staff
-// why a page did not open (crawl, availability probe, a citizen's reported page) uses it, so
-// the same failure never reads two ways.
+// why a page did not open (crawl, availability probe, a citizen's reported page, an account's
+// menu link, a webhook post) uses it, so the same failure never reads two ways. An address the
+// egress guard refused reads the same whatever its port, since nothing was connected to.
 func DescribeError(err error) string {
 	var dns *net.DNSError
 	var certErr *tls.CertificateVerificationError
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostnameErr x509.HostnameError
 	switch {
-	case errors.Is(err, ErrPrivateAddress):
+	case errors.Is(err, egress.ErrRefused):
 		return "不检查内网地址"
 	case errors.Is(err, ErrInvalidURL):
 		return "地址无效"

@@ -11,9 +11,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"time"
+
+	"zhaocuo/jobs/egress"
 )
 
 // Site is a registered website.
@@ -40,7 +41,13 @@ type Config struct {
 	PerHostConcurrency int     // requests in flight to one host; default 4
 	PerHostRate        float64 // requests per second to one host; 0 = unlimited
 
-	Client *http.Client     // default: a client with keep-alive sized for the concurrency
+	// Egress says where fetches may go; the zero value: public addresses only (a page linking
+	// to the server's own network gets a broken link, never a request there).
+	Egress egress.Guard
+	// Client, when set, is used instead of Egress's client; it must dial through an egress
+	// guard (tests route made-up host names to their servers through Guard.Dialer).
+	Client *http.Client
+
 	Now    func() time.Time // default time.Now
 	Rules  *Rules           // default DefaultRules()
 	Scores *ScoreTable      // default DefaultScoreTable()
@@ -81,7 +88,9 @@ func New(cfg Config) *Inspector {
 		cfg.Now = time.Now
 	}
 	if cfg.Client == nil {
-		cfg.Client = newClient(cfg.PerHostConcurrency)
+		// As many idle connections per host as requests run at once: the standard client
+		// keeps two, and reconnecting for every link halves the speed.
+		cfg.Client = cfg.Egress.Client(egress.Options{IdleConnsPerHost: cfg.PerHostConcurrency})
 	}
 	rules := DefaultRules()
 	if cfg.Rules != nil {
@@ -92,20 +101,6 @@ func New(cfg Config) *Inspector {
 		scores = *cfg.Scores
 	}
 	return &Inspector{cfg: cfg, words: compileWords(rules), scores: scores}
-}
-
-// newClient keeps as many idle connections per host as requests run at once: the
-// standard client keeps two, and reconnecting for every link halves the speed.
-func newClient(perHost int) *http.Client {
-	return &http.Client{Transport: &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        512,
-		MaxIdleConnsPerHost: max(perHost, 2),
-		IdleConnTimeout:     30 * time.Second,
-		TLSHandshakeTimeout: 10 * time.Second,
-		ForceAttemptHTTP2:   true,
-	}}
 }
 
 // Result is one round of one site.
