@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/golang-jwt/jwt/v5"
@@ -241,10 +243,46 @@ func (a *authenticator) login(ctx context.Context, username, password, client st
 }
 
 // localPath returns next if it is a path on this site, "/staff" otherwise: the sign-in page
-// never redirects elsewhere.
+// and the notifications never redirect elsewhere.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !isLocalPath(next) {
 		return "/staff"
 	}
 	return next
+}
+
+// isLocalPath reports whether next is a path on this site, however a browser reads it as a
+// Location. Browsers drop tabs and newlines anywhere in a URL and read a backslash as a slash,
+// so "/\t/evil.example" and "/\\evil.example" are "//evil.example", another site; a proxy or a
+// second decoding may do the same with their percent-encoded forms. So next must start with a
+// single "/", carry no control character (raw or percent-encoded) and no backslash, and its path
+// no encoded slash; what is left is parsed, and must name no scheme and no host.
+func isLocalPath(next string) bool {
+	if len(next) > 2048 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || !utf8.ValidString(next) {
+		return false
+	}
+	if strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) {
+		return false
+	}
+	path, _, _ := strings.Cut(next, "?")
+	for i := strings.IndexByte(next, '%'); i >= 0; i = nextPercent(next, i) {
+		if i+2 >= len(next) {
+			return false
+		}
+		b, err := strconv.ParseUint(next[i+1:i+3], 16, 8)
+		if err != nil || b < 0x20 || b == 0x7f || (i < len(path) && (b == '/' || b == '\\')) {
+			return false
+		}
+	}
+	u, err := url.Parse(next)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && u.Opaque == ""
+}
+
+// nextPercent is the index of the next '%' in s after i, or -1.
+func nextPercent(s string, i int) int {
+	j := strings.IndexByte(s[i+1:], '%')
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
 }

@@ -3,7 +3,10 @@ package handlers_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -212,5 +215,116 @@ func TestSessionCheckFailingIsNotA401(t *testing.T) {
 	}
 	if resp, _ := a.get("/healthz"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("an anonymous route: %d", resp.StatusCode)
+	}
+}
+
+// resolveAsBrowser resolves a Location header against base as a browser's URL parser (WHATWG)
+// does for http(s): leading and trailing C0 controls and spaces dropped, tabs and newlines
+// removed anywhere, a backslash read as a slash; what is left is resolved by RFC 3986.
+func resolveAsBrowser(base, location string) (*url.URL, error) {
+	loc := strings.TrimFunc(location, func(r rune) bool { return r <= ' ' })
+	loc = strings.Map(func(r rune) rune {
+		switch r {
+		case '\t', '\n', '\r':
+			return -1
+		case '\\':
+			return '/'
+		}
+		return r
+	}, loc)
+	b, err := url.Parse(base)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := url.Parse(loc)
+	if err != nil {
+		return nil, fmt.Errorf("Location %q: %w", location, err)
+	}
+	return b.ResolveReference(ref), nil
+}
+
+// staysOnSite says what is wrong with a redirect that leaves base's origin, or nil.
+func staysOnSite(base string, resp *http.Response) error {
+	if resp.StatusCode < 300 || resp.StatusCode > 399 {
+		return nil
+	}
+	loc := resp.Header.Get("Location")
+	to, err := resolveAsBrowser(base, loc)
+	if err != nil {
+		return err
+	}
+	if from := mustURL(base); to.Scheme != from.Scheme || to.Host != from.Host {
+		return fmt.Errorf("Location %q takes the browser to %s://%s", loc, to.Scheme, to.Host)
+	}
+	return nil
+}
+
+// openRedirects are next= values that would take a browser elsewhere if they were followed as
+// given, with the forms a browser or a proxy reads the same.
+var openRedirects = []string{
+	"https://evil.example/phish", "//evil.example/phish", "///evil.example", "/\\evil.example", "\\\\evil.example",
+	"/\t/evil.example/phish", "\t//evil.example", "/\n/evil.example", "/\r\n/evil.example", " //evil.example",
+	"/%09/evil.example/phish", "/%0a/evil.example", "/%0d%0aSet-Cookie:%20x=1", "/%2F%2Fevil.example", "/%5Cevil.example",
+	"/%5c%5cevil.example", "/%00//evil.example", "/\x00/evil.example", "/\x7f/evil.example", "/\u0085/evil.example",
+	"javascript:alert(1)", "/staff/../\\evil.example", "evil.example", "http:evil.example", "%2F%2Fevil.example",
+	"/\xff/evil.example", "/%", "/%z9",
+}
+
+// roundTrip sends req with the client's cookies and returns the answer as it came, Location
+// unread: Go's client refuses to follow (even to return) a Location with a control character,
+// which a browser would follow.
+func (a *testApp) roundTrip(t *testing.T, req *http.Request) *http.Response {
+	t.Helper()
+	for _, c := range a.Client.Jar.Cookies(req.URL) {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+func TestSignInSendsOnlyToThisSite(t *testing.T) {
+	a := newTestApp(t)
+	a.loginPage("gzw-staff")
+	for _, next := range openRedirects {
+		t.Run(fmt.Sprintf("%q", next), func(t *testing.T) {
+			// Already signed in: the sign-in page sends the browser on at once.
+			req, _ := http.NewRequest("GET", a.URL+"/login?next="+url.QueryEscape(next), nil)
+			resp := a.roundTrip(t, req)
+			if err := staysOnSite(a.URL, resp); err != nil {
+				t.Fatalf("GET /login: %v", err)
+			}
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/staff" {
+				t.Fatalf("GET /login: %d to %q, want 303 to /staff", resp.StatusCode, loc)
+			}
+			// Signing in with the form.
+			form := url.Values{"username": {"gzw-staff"}, "password": {demoPassword}, "next": {next}}
+			req, _ = http.NewRequest("POST", a.URL+"/login", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp = a.roundTrip(t, req)
+			if err := staysOnSite(a.URL, resp); err != nil {
+				t.Fatalf("POST /login: %v", err)
+			}
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/staff" {
+				t.Fatalf("POST /login: %d to %q, want 303 to /staff", resp.StatusCode, loc)
+			}
+		})
+	}
+	// A path on this site is kept, its query too (an encoded slash in the query is a value).
+	for _, next := range []string{"/staff/tickets?status=open&q=a%2Fb", "/staff/tickets/ZC20250325000001", "/admin/users#top"} {
+		resp, _ := a.get("/login?next=" + url.QueryEscape(next))
+		if loc := resp.Header.Get("Location"); loc != next {
+			t.Errorf("GET /login?next=%s: to %q", next, loc)
+		}
+	}
+	// Signed out, the form carries on only what it would follow.
+	b := newTestAppOn(t, a.Store, a.Clock, a.Redis)
+	_, body := b.get("/login?next=" + url.QueryEscape("/\t/evil.example"))
+	if v, _ := doc(t, body).Find(`input[name="next"]`).Attr("value"); v != "" {
+		t.Errorf("the form carries next=%q", v)
 	}
 }

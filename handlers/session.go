@@ -95,7 +95,11 @@ func (h *sessionHandlers) loginForm(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, localPath(c.Query("next")))
 		return
 	}
-	h.render(c, http.StatusOK, "login", page{Title: "工作人员登录", Content: loginPage{Next: c.Query("next")}})
+	next := c.Query("next")
+	if !isLocalPath(next) {
+		next = "" // the form does not carry on what it would refuse
+	}
+	h.render(c, http.StatusOK, "login", page{Title: "工作人员登录", Content: loginPage{Next: next}})
 }
 
 // login signs in from the form and sets the session cookie.
