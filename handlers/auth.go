@@ -34,7 +34,7 @@ const (
 
 type authStore interface {
 	Authenticate(ctx context.Context, username, password string) (*models.User, error)
-	userForToken(ctx context.Context, id int64, version int) (*models.User, error)
+	SessionUser(ctx context.Context, id int64, version int) (*models.User, error)
 	RevokeTokens(ctx context.Context, id int64) error
 }
 
@@ -81,7 +81,7 @@ func (a *authenticator) verify(ctx context.Context, raw string) (*models.User, e
 	if err != nil {
 		return nil, errUnauthenticated
 	}
-	u, err := a.store.userForToken(ctx, id, c.Version)
+	u, err := a.store.SessionUser(ctx, id, c.Version)
 	if err != nil {
 		if models.ErrorKind(err) == models.KindNotFound {
 			return nil, errUnauthenticated
