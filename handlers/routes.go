@@ -72,7 +72,8 @@ func New(d Deps) (http.Handler, error) {
 		d.Context = context.Background()
 	}
 	keepSessions(d.Context, d.Store, d.Redis, d.SessionTTL, d.Logger)
-	auth := &authenticator{store: d.Store, secret: d.Secret, rdb: d.Redis, log: d.Logger}
+	auth := &authenticator{store: d.Store, secret: d.Secret, attempts: &attempts{rdb: d.Redis, log: d.Logger},
+		perClient: d.RateLimit > 0, log: d.Logger}
 	r.Use(auth.session())
 
 	q := &queue{sched: d.Scheduler, email: d.Email}

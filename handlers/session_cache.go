@@ -37,9 +37,10 @@ func keepSessions(ctx context.Context, store *models.Store, rdb redis.UniversalC
 // UsersChanged tells the other replicas; when Redis does not answer at once they follow within
 // the TTL.
 func (f *sessionFeed) UsersChanged(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, limiterTimeout)
-	defer cancel()
-	if err := f.rdb.Publish(ctx, sessionChannel, "users").Err(); err != nil {
+	_, err := within(ctx, limiterTimeout, func(ctx context.Context) (int64, error) {
+		return f.rdb.Publish(ctx, sessionChannel, "users").Result()
+	})
+	if err != nil {
 		f.log.Warn("session change not published; other replicas follow within the cache's TTL", "ttl", f.ttl, "error", err)
 	}
 }

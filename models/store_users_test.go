@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"zhaocuo/models"
 	"zhaocuo/models/storetest"
 )
@@ -129,5 +131,42 @@ func versionRaised(before *models.User) func(*models.User, models.Scope) error {
 		}
 		before.TokenVersion = u.TokenVersion
 		return nil
+	}
+}
+
+// A username compares as stored, byte for byte, whatever the database's collation holds equal;
+// an unknown name, a wrong password and a disabled account get one answer after the same work.
+func TestAuthenticateComparesNamesAsStoredAndAnswersOnce(t *testing.T) {
+	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	users := demoUsers(t, s)
+	ctx := context.Background()
+	for _, name := range []string{"ádmin", "ADMIN", "ａｄｍｉｎ", "admin\x00", "ad\u00admin", "admin\u200b", "admin ", " admin"} {
+		if u, err := s.Authenticate(ctx, name, "demo-pass-123"); err != models.ErrBadCredentials {
+			t.Errorf("%q: %v %v", name, u, err)
+		}
+	}
+	if err := s.SetUserDisabled(ctx, users["gzw-staff"].ID, true); err != nil {
+		t.Fatal(err)
+	}
+	// Each refusal costs a bcrypt comparison: at least half of one, measured here.
+	hash, _ := models.HashPassword("some-pass-123")
+	start := time.Now()
+	bcrypt.CompareHashAndPassword([]byte(hash), []byte("other-pass-123"))
+	cost := time.Since(start)
+	for _, tt := range []struct{ name, username, password string }{
+		{"unknown name", "no-such-user", "demo-pass-123"},
+		{"wrong password", "gzw-reviewer", "wrong-pass-123"},
+		{"disabled, right password", "gzw-staff", "demo-pass-123"},
+		{"disabled, wrong password", "gzw-staff", "wrong-pass-123"},
+	} {
+		start := time.Now()
+		u, err := s.Authenticate(ctx, tt.username, tt.password)
+		took := time.Since(start)
+		if err != models.ErrBadCredentials {
+			t.Errorf("%s: %v %v, want ErrBadCredentials", tt.name, u, err)
+		}
+		if took < cost/2 {
+			t.Errorf("%s answered in %v, a bcrypt comparison takes %v", tt.name, took, cost)
+		}
 	}
 }
