@@ -263,13 +263,13 @@ func refusal(c *gin.Context, err error) error {
 // otherwise wait for its read timeout (seconds). A call given up on ends in the background.
 func within[T any](ctx context.Context, d time.Duration, f func(ctx context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
 	type result struct {
 		v   T
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		defer cancel()
 		v, err := f(ctx)
 		done <- result{v, err}
 	}()
