@@ -15,6 +15,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"zhaocuo/handlers"
 	"zhaocuo/jobs"
 	"zhaocuo/jobs/egress"
 	"zhaocuo/models"
@@ -173,10 +174,10 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if cfg.DBMaxConns, err = strconv.Atoi(env("DATABASE_MAX_CONNS", "64")); err != nil || cfg.DBMaxConns < 2 {
 		return nil, fmt.Errorf("DATABASE_MAX_CONNS: %q is not a number of connections of at least 2", env("DATABASE_MAX_CONNS", ""))
 	}
-	if cfg.StatsCacheTTL, err = time.ParseDuration(env("STATS_CACHE_TTL", "10s")); err != nil || cfg.StatsCacheTTL < 0 || cfg.StatsCacheTTL > time.Hour {
+	if cfg.StatsCacheTTL, err = time.ParseDuration(env("STATS_CACHE_TTL", handlers.DefaultStatsCacheTTL.String())); err != nil || cfg.StatsCacheTTL < 0 || cfg.StatsCacheTTL > time.Hour {
 		return nil, fmt.Errorf("STATS_CACHE_TTL: %q is not a duration from 0s to 1h (e.g. 10s)", env("STATS_CACHE_TTL", ""))
 	}
-	if cfg.SessionCacheTTL, err = time.ParseDuration(env("SESSION_CACHE_TTL", "5s")); err != nil || cfg.SessionCacheTTL < 0 || cfg.SessionCacheTTL > time.Minute {
+	if cfg.SessionCacheTTL, err = time.ParseDuration(env("SESSION_CACHE_TTL", handlers.DefaultSessionTTL.String())); err != nil || cfg.SessionCacheTTL < 0 || cfg.SessionCacheTTL > time.Minute {
 		return nil, fmt.Errorf("SESSION_CACHE_TTL: %q is not a duration from 0s to 1m (e.g. 5s)", env("SESSION_CACHE_TTL", ""))
 	}
 	if cfg.ReconcileEvery, err = time.ParseDuration(env("RECONCILE_EVERY", "5m")); err != nil || cfg.ReconcileEvery < 10*time.Second {

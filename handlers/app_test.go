@@ -40,6 +40,15 @@ type testApp struct {
 
 type appOption func(*handlers.Deps)
 
+// withoutCaches reads users and rates afresh for every request, for the few tests that change
+// the database behind the app's back. Tests run with the caches as production has them.
+func withoutCaches(d *handlers.Deps) { d.SessionTTL, d.StatsCacheTTL = 0, 0 }
+
+// withLog sends the app's log to w.
+func withLog(w io.Writer) appOption {
+	return func(d *handlers.Deps) { d.Logger = slog.New(slog.NewTextHandler(w, nil)) }
+}
+
 func withCaptcha(d *handlers.Deps)  { d.Captcha = true }
 func withRateLimit(n int) appOption { return func(d *handlers.Deps) { d.RateLimit = n } }
 func withRedis(r *storetest.Redis) appOption {
@@ -70,6 +79,7 @@ func newTestAppOn(t testing.TB, store *models.Store, clock *storetest.Clock, rds
 	d := handlers.Deps{
 		Store: store, Templates: tmpl, Assets: assets, Redis: rds.Client, Registry: prometheus.NewRegistry(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Secret: []byte("test-secret-test-secret-test-secret!"), Clock: clock,
+		SessionTTL: handlers.DefaultSessionTTL, StatsCacheTTL: handlers.DefaultStatsCacheTTL, Context: t.Context(),
 		Ready: func(ctx context.Context) error {
 			if err := store.Ping(ctx); err != nil {
 				return err

@@ -3,17 +3,18 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/golang-jwt/jwt/v5"
-	"github.com/redis/go-redis/v9"
 
 	"zhaocuo/models"
 )
@@ -32,7 +33,7 @@ const (
 
 type authStore interface {
 	Authenticate(ctx context.Context, username, password string) (*models.User, error)
-	userForToken(ctx context.Context, id int64, version int) (*models.User, error)
+	SessionUser(ctx context.Context, id int64, version int) (*models.User, error)
 	RevokeTokens(ctx context.Context, id int64) error
 }
 
@@ -43,10 +44,11 @@ type claims struct {
 }
 
 type authenticator struct {
-	store  authStore
-	secret []byte
-	rdb    redis.UniversalClient // counts wrong passwords across replicas
-	log    *slog.Logger
+	store     authStore
+	secret    []byte
+	attempts  *attempts // wrong passwords counted across replicas
+	perClient bool      // each client address has a budget too
+	log       *slog.Logger
 }
 
 var errUnauthenticated = &httpError{Status: http.StatusUnauthorized, Message: "请先登录"}
@@ -79,7 +81,7 @@ func (a *authenticator) verify(ctx context.Context, raw string) (*models.User, e
 	if err != nil {
 		return nil, errUnauthenticated
 	}
-	u, err := a.store.userForToken(ctx, id, c.Version)
+	u, err := a.store.SessionUser(ctx, id, c.Version)
 	if err != nil {
 		if models.ErrorKind(err) == models.KindNotFound {
 			return nil, errUnauthenticated
@@ -167,84 +169,134 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// Wrong passwords: after loginFailures within loginWindow for one username, sign-in for it is
-// refused until the window passes. Each wrong password is logged.
+// Wrong passwords. A username takes loginFailures within loginWindow from clients it has no
+// device token of, then refuses them until the window ends; a device token of the username gets
+// the same allowance of its own (device.go). Beside the username's, each client address takes
+// clientFailures wrong passwords in the window from its clients without a device token, so that
+// one address cannot try a password on every username; it is a per-client limit like the
+// reports', and RATE_LIMIT=0 turns it off with them. Each wrong password is logged.
 const (
-	loginFailures = 5
-	loginWindow   = 15 * time.Minute
+	loginFailures  = 5
+	clientFailures = 20
+	loginWindow    = 15 * time.Minute
 )
 
-func (a *authenticator) failuresKey(username string) string {
-	return "zc:login:fail:" + strings.ToLower(strings.TrimSpace(username))
+// signInName is the username as typed, white space around it dropped (a phone's keyboard adds
+// it); the stored name must then match it exactly (models.Store.Authenticate).
+func signInName(typed string) string { return strings.TrimSpace(typed) }
+
+// credentials are what a sign-in sends: the username and password, the client's address, and
+// the device token it holds for the username, if any.
+type credentials struct {
+	username, password string
+	client             string
+	device             string
 }
 
-// throttled reports whether the username has failed too often lately, and for how long more.
-func (a *authenticator) throttled(ctx context.Context, username string) (bool, time.Duration) {
-	if a.rdb == nil {
-		return false, 0
+// budgets are the allowances an attempt is counted against: its device's, or else the
+// username's and its address's.
+func (a *authenticator) budgets(cr credentials, device string) []budget {
+	if device != "" {
+		return []budget{{key: "device:" + device, limit: loginFailures, window: loginWindow,
+			spent: "密码错误次数过多，请 %d 分钟后再试"}}
 	}
-	ctx, cancel := context.WithTimeout(ctx, limiterTimeout)
-	defer cancel()
-	n, err := a.rdb.Get(ctx, a.failuresKey(username)).Int()
-	if err != nil || n < loginFailures {
-		return false, 0
+	b := []budget{{key: "user:" + cr.username, limit: loginFailures, window: loginWindow,
+		spent: "该账号密码错误次数过多，已暂停登录，请 %d 分钟后再试（在此前成功登录过的浏览器上仍可登录）"}}
+	if a.perClient {
+		b = append(b, budget{key: "client:" + clientKey(cr.client), limit: clientFailures, window: loginWindow,
+			spent: "本网络登录失败次数过多，请 %d 分钟后再试"})
 	}
-	ttl, _ := a.rdb.TTL(ctx, a.failuresKey(username)).Result()
-	return true, max(ttl, time.Second)
+	return b
 }
 
-func (a *authenticator) recordFailure(ctx context.Context, username, client string) {
-	a.log.Warn("sign-in failed", "username", username, "client", client)
-	if a.rdb == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, limiterTimeout)
-	defer cancel()
-	key := a.failuresKey(username)
-	pipe := a.rdb.TxPipeline()
-	pipe.Incr(ctx, key)
-	pipe.ExpireNX(ctx, key, loginWindow)
-	if _, err := pipe.Exec(ctx); err != nil {
-		a.log.Warn("sign-in failure not counted", "error", err)
-	}
+// passwordBudget limits the current-password check of a password change: a stolen session may
+// not guess its way to the password.
+func passwordBudget(userID int64) budget {
+	return budget{key: "password:" + strconv.FormatInt(userID, 10), limit: loginFailures, window: loginWindow,
+		spent: "原密码错误次数过多，请 %d 分钟后再试"}
 }
 
-func (a *authenticator) clearFailures(ctx context.Context, username string) {
-	if a.rdb != nil {
-		ctx, cancel := context.WithTimeout(ctx, limiterTimeout)
-		defer cancel()
-		a.rdb.Del(ctx, a.failuresKey(username))
+// clientKey is the address a client is counted by: an IPv4 address, or the /64 an IPv6 one
+// belongs to (a host gets a whole /64 to pick from).
+func clientKey(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil || addr.Unmap().Is4() {
+		return ip
 	}
+	p, _ := addr.Prefix(64)
+	return p.String()
 }
 
-// login checks the credentials, with the throttle; it is shared by the page and the API.
-func (a *authenticator) login(ctx context.Context, username, password, client string) (*models.User, error) {
-	if username == "" || password == "" {
-		return nil, models.Invalid("username", "请输入用户名和密码")
+// login checks the credentials within their budgets; it is shared by the page and the API. It
+// returns the user and the device token to hand back.
+func (a *authenticator) login(ctx context.Context, cr credentials) (*models.User, string, error) {
+	cr.username = signInName(cr.username)
+	if cr.username == "" || cr.password == "" {
+		return nil, "", models.Invalid("username", "请输入用户名和密码")
 	}
-	if len(username) > 64 || len(password) > 128 {
-		return nil, models.ErrBadCredentials
+	if len(cr.username) > 64 || len(cr.password) > 128 {
+		return nil, "", models.ErrBadCredentials // no such user or password can exist: nothing to evaluate
 	}
-	if ok, wait := a.throttled(ctx, username); ok {
-		minutes := int(wait.Minutes()) + 1
-		return nil, &rateLimited{retryAfter: wait, message: fmt.Sprintf("密码错误次数过多，请 %d 分钟后再试", minutes)}
-	}
-	u, err := a.store.Authenticate(ctx, username, password)
+	device := a.device(cr.username, cr.device)
+	res, err := a.attempts.reserve(ctx, a.budgets(cr, device)...)
 	if err != nil {
-		if err == models.ErrBadCredentials {
-			a.recordFailure(ctx, username, client)
-		}
-		return nil, err
+		return nil, "", err
 	}
-	a.clearFailures(ctx, username)
-	return u, nil
+	actx, cancel := context.WithTimeout(ctx, attemptTimeout)
+	defer cancel()
+	u, err := a.store.Authenticate(actx, cr.username, cr.password)
+	wrong := errors.Is(err, models.ErrBadCredentials) // a disabled account's answer too
+	res.settle(ctx, wrong)
+	if err != nil {
+		if wrong {
+			a.log.Warn("sign-in failed", "username", cr.username, "client", cr.client, "device", device != "")
+		}
+		return nil, "", err
+	}
+	return u, a.deviceToken(cr.username, device), nil
 }
 
 // localPath returns next if it is a path on this site, "/staff" otherwise: the sign-in page
-// never redirects elsewhere.
+// and the notifications never redirect elsewhere.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !isLocalPath(next) {
 		return "/staff"
 	}
 	return next
+}
+
+// isLocalPath reports whether next is a path on this site, however a browser reads it as a
+// Location. Browsers drop tabs and newlines anywhere in a URL and read a backslash as a slash,
+// so "/\t/evil.example" and "/\\evil.example" are "//evil.example", another site; a proxy or a
+// second decoding may do the same with their percent-encoded forms. So next must start with a
+// single "/", carry no control character (raw or percent-encoded) and no backslash, and its path
+// no encoded slash; what is left is parsed, and must name no scheme and no host.
+func isLocalPath(next string) bool {
+	if len(next) > 2048 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || !utf8.ValidString(next) {
+		return false
+	}
+	if strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) {
+		return false
+	}
+	path, _, _ := strings.Cut(next, "?")
+	for i := strings.IndexByte(next, '%'); i >= 0; i = nextPercent(next, i) {
+		if i+2 >= len(next) {
+			return false
+		}
+		b, err := strconv.ParseUint(next[i+1:i+3], 16, 8)
+		if err != nil || b < 0x20 || b == 0x7f || (i < len(path) && (b == '/' || b == '\\')) {
+			return false
+		}
+	}
+	u, err := url.Parse(next)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && u.Opaque == ""
+}
+
+// nextPercent is the index of the next '%' in s after i, or -1.
+func nextPercent(s string, i int) int {
+	j := strings.IndexByte(s[i+1:], '%')
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
 }

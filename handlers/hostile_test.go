@@ -471,6 +471,62 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 		add(attack{name: "raw " + name, raw: raw})
 	}
 
+	// 10. Sign-in: redirects that would leave the site, locked and misspelt usernames, a
+	// disabled account, guessing the current password. (Requests at once: auth_test.go.)
+	for _, next := range openRedirects {
+		add(attack{name: fmt.Sprintf("sign-in next=%q", next), check: onSite, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.noFollow(w.anon, w.formRequest("POST", "/login", url.Values{"username": {"gzw-reviewer"}, "password": {demoPassword}, "next": {next}}, "same-origin"))
+		}})
+		add(attack{name: fmt.Sprintf("signed in, /login?next=%q", next), check: onSite, send: func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", w.URL+"/login?next="+url.QueryEscape(next), nil)
+			return w.noFollow(w.staffPages, r)
+		}})
+		if r, err := http.NewRequest("GET", w.URL+"/login?next="+next, nil); err == nil && !strings.ContainsAny(next, "# ") {
+			add(attack{name: fmt.Sprintf("signed in, raw /login?next=%s", r.URL.RawQuery), check: onSite, send: func(w *hostileWorld) (*http.Response, string) {
+				r, _ := http.NewRequest("GET", w.URL+"/login?next="+next, nil)
+				return w.noFollow(w.staffPages, r)
+			}})
+		}
+	}
+	owner := w.browser("scgov-reviewer") // signed in before the guessing starts: its device cookie
+	add(attack{name: "sign-in after five wrong guesses", refuse: true, check: lockedOut, send: func(w *hostileWorld) (*http.Response, string) {
+		for i := range 5 {
+			w.send(w.anon, w.jsonRequest("POST", "/api/v1/auth/login", "", `{"username":"scgov-reviewer","password":"guess-`+fmt.Sprint(i)+`-pass"}`))
+		}
+		return w.send(w.anon, w.formRequest("POST", "/login", url.Values{"username": {"scgov-reviewer"}, "password": {demoPassword}}, "same-origin"))
+	}})
+	add(attack{name: "locked username, forged device cookie", refuse: true, check: lockedOut, send: func(w *hostileWorld) (*http.Response, string) {
+		r := w.formRequest("POST", "/login", url.Values{"username": {"scgov-reviewer"}, "password": {demoPassword}}, "same-origin")
+		for _, c := range owner.Jar.Cookies(mustURL(w.URL + "/login")) {
+			if strings.HasPrefix(c.Name, "zc_device_") {
+				r.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value[:len(c.Value)-4] + "AAAA"})
+			}
+		}
+		return w.send(w.anon, r)
+	}})
+	add(attack{name: "locked username, the owner's browser", check: onSite, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(owner, w.formRequest("POST", "/login", url.Values{"username": {"scgov-reviewer"}, "password": {demoPassword}, "next": {"/staff"}}, "same-origin"))
+	}})
+	for _, name := range usernameSpellings {
+		add(attack{name: fmt.Sprintf("admin spelt %q", name), refuse: true, check: badCredentials, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/auth/login", "", `{"username":"`+jsonText(name)+`","password":"`+demoPassword+`"}`))
+		}})
+	}
+	w.disabledUser()
+	add(attack{name: "disabled account, right password", refuse: true, check: badCredentials, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.jsonRequest("POST", "/api/v1/auth/login", "", `{"username":"zc-disabled","password":"`+demoPassword+`"}`))
+	}})
+	add(attack{name: "current password guessed five times, then right", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		change := func(old string) (*http.Response, string) {
+			v := url.Values{"old_password": {old}, "new_password": {"taken-over-123"}, "confirm_password": {"taken-over-123"}}
+			return w.send(w.staffPages, w.formRequest("POST", "/account/password", v, "same-origin"))
+		}
+		for i := range 5 {
+			change(fmt.Sprintf("guess-%d-pass", i))
+		}
+		return change(demoPassword)
+	}})
+
 	// 11. Server-side requests and operations endpoints. /metrics opens to METRICS_TOKEN only (and
 	// not at all on a listener without one); what an administrator or a supervisor can make the
 	// worker fetch (an account sheet's menu links, a webhook) reaches nothing of the server's own
@@ -753,6 +809,40 @@ func noFigures(_ *hostileWorld, _ *http.Response, body string) error {
 	return nil
 }
 
+// noFollow sends req with the client's cookies and returns the answer as it came: Go's client
+// fails on a Location with a control character, which a browser would follow.
+func (w *hostileWorld) noFollow(c *http.Client, req *http.Request) (*http.Response, string) {
+	w.t.Helper()
+	if c.Jar != nil {
+		for _, ck := range c.Jar.Cookies(req.URL) {
+			req.AddCookie(ck)
+		}
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		w.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+// onSite: a redirect stays on this site, however a browser reads its Location.
+func onSite(w *hostileWorld, resp *http.Response, _ string) error {
+	if resp.StatusCode != http.StatusSeeOther {
+		return fmt.Errorf("%d, want a 303", resp.StatusCode)
+	}
+	return staysOnSite(w.URL, resp)
+}
+
+// lockedOut: a 429 that says when to come back.
+func lockedOut(_ *hostileWorld, resp *http.Response, body string) error {
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "分钟后再试") {
+		return fmt.Errorf("%d (Retry-After %q), want 429 with the minutes to wait", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	return nil
+}
+
 // importRequest uploads an account sheet as the import form does.
 func (w *hostileWorld) importRequest(name, content string) *http.Request {
 	var buf bytes.Buffer
@@ -818,5 +908,25 @@ func webhookFetchesNothing(trap *egresstest.Refused, target string) func(w *host
 			return fmt.Errorf("%d connections reached the server's own network", n)
 		}
 		return nil
+	}
+}
+
+// badCredentials: the one answer of a wrong password.
+func badCredentials(_ *hostileWorld, resp *http.Response, body string) error {
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "用户名或密码错误") {
+		return fmt.Errorf("%d %.200s, want the wrong password's 400", resp.StatusCode, body)
+	}
+	return nil
+}
+
+// disabledUser adds zc-disabled, with the demo password, and disables it.
+func (w *hostileWorld) disabledUser() {
+	ctx := w.t.Context()
+	u, err := w.Store.CreateUser(ctx, models.UserSpec{Username: "zc-disabled", DisplayName: "停用账号", Role: models.RoleUnitStaff, Unit: "四川省人民政府办公厅"}, demoPassword)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := w.Store.SetUserDisabled(ctx, u.ID, true); err != nil {
+		w.t.Fatal(err)
 	}
 }

@@ -37,9 +37,9 @@ func (l *limiter) allow(ctx context.Context, kind, client string, factor int) er
 	}
 	limit := l.perHour * factor
 	// A Redis that does not answer at once is treated as down: a report waits for no limiter.
-	ctx, cancel := context.WithTimeout(ctx, limiterTimeout)
-	defer cancel()
-	res, err := l.rl.Allow(ctx, "zc:rl:"+kind+":"+client, redis_rate.Limit{Rate: limit, Burst: limit, Period: time.Hour})
+	res, err := within(ctx, limiterTimeout, func(ctx context.Context) (*redis_rate.Result, error) {
+		return l.rl.Allow(ctx, "zc:rl:"+kind+":"+client, redis_rate.Limit{Rate: limit, Burst: limit, Period: time.Hour})
+	})
 	if err != nil {
 		l.log.Warn("rate limit unavailable, request let through", "kind", kind, "error", err)
 		return nil

@@ -43,6 +43,13 @@ type Deps struct {
 	Inspection     models.InspectionSource // what circulars read of the inspection; nil: the inspection tables
 }
 
+// The defaults of the caches' settings (STATS_CACHE_TTL, SESSION_CACHE_TTL), here once: the
+// configuration reads the environment over them and the tests run with them.
+const (
+	DefaultStatsCacheTTL = 10 * time.Second
+	DefaultSessionTTL    = 5 * time.Second
+)
+
 // New returns the HTTP handler with every route of the application.
 func New(d Deps) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
@@ -65,16 +72,17 @@ func New(d Deps) (http.Handler, error) {
 	if d.Context == nil {
 		d.Context = context.Background()
 	}
-	users := newSessionCache(d.Context, d.Store, d.Redis, d.SessionTTL, d.Logger)
-	auth := &authenticator{store: users, secret: d.Secret, rdb: d.Redis, log: d.Logger}
+	keepSessions(d.Context, d.Store, d.Redis, d.SessionTTL, d.Logger)
+	auth := &authenticator{store: d.Store, secret: d.Secret, attempts: &attempts{rdb: d.Redis, log: d.Logger},
+		perClient: d.RateLimit > 0, log: d.Logger}
 	r.Use(auth.session())
 
 	q := &queue{sched: d.Scheduler, email: d.Email}
 	reports := &reportHandlers{ui: u, store: d.Store, limits: limits, captchas: newCaptchas(d.Store, d.Captcha), queue: q}
 	public := &publicHandlers{ui: u, store: d.Store, limits: limits}
-	sessions := &sessionHandlers{ui: u, auth: auth, store: users}
+	sessions := &sessionHandlers{ui: u, auth: auth, store: d.Store}
 	staff := &staffHandlers{ui: u, store: d.Store, clock: d.Clock, queue: q}
-	admin := &adminHandlers{ui: u, store: users}
+	admin := &adminHandlers{ui: u, store: d.Store}
 	stats := &statsHandlers{ui: u, store: cacheStats(d.Store, d.StatsCacheTTL), clock: d.Clock}
 	notes := &notificationHandlers{ui: u, store: d.Store}
 	health := &healthHandlers{ui: u, ready: d.Ready, metrics: MetricsHandler(d.Registry), token: d.MetricsToken}

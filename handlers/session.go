@@ -95,22 +95,28 @@ func (h *sessionHandlers) loginForm(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, localPath(c.Query("next")))
 		return
 	}
-	h.render(c, http.StatusOK, "login", page{Title: "工作人员登录", Content: loginPage{Next: c.Query("next")}})
+	next := c.Query("next")
+	if !isLocalPath(next) {
+		next = "" // the form does not carry on what it would refuse
+	}
+	h.render(c, http.StatusOK, "login", page{Title: "工作人员登录", Content: loginPage{Next: next}})
 }
 
-// login signs in from the form and sets the session cookie.
+// login signs in from the form and sets the session cookie, and the device cookie that lets
+// this browser sign in while the username is closed to others (device.go).
 func (h *sessionHandlers) login(c *gin.Context) {
 	username, next := c.PostForm("username"), localPath(c.PostForm("next"))
-	u, err := h.auth.login(c.Request.Context(), username, c.PostForm("password"), c.ClientIP())
+	cr := credentials{username: username, password: c.PostForm("password"), client: c.ClientIP()}
+	if v, err := c.Cookie(h.auth.deviceCookie(signInName(username))); err == nil {
+		cr.device = v
+	}
+	u, device, err := h.auth.login(c.Request.Context(), cr)
 	if err != nil {
-		if status(err) >= 500 {
+		if status(err) >= 500 && err != errAttemptsUnavailable {
 			h.fail(c, err)
 			return
 		}
-		var rl *rateLimited
-		if asRateLimited(err, &rl) {
-			c.Header("Retry-After", itoa(rl.seconds()))
-		}
+		err = refusal(c, err)
 		h.render(c, status(err), "login", page{Title: "工作人员登录", Content: loginPage{Username: username, Next: next, Error: message(err)}})
 		return
 	}
@@ -120,6 +126,7 @@ func (h *sessionHandlers) login(c *gin.Context) {
 		return
 	}
 	h.setSessionCookie(c, token, exp)
+	h.setDeviceCookie(c, u.Username, device)
 	c.Redirect(http.StatusSeeOther, next)
 }
 
@@ -150,20 +157,34 @@ func (h *sessionHandlers) passwordForm(c *gin.Context) {
 }
 
 // changePassword sets a new password; the old tokens stop working, so a new cookie is issued.
+// The current password is checked within a budget of its own (passwordBudget).
 func (h *sessionHandlers) changePassword(c *gin.Context) {
 	u := currentUser(c)
 	ctx := c.Request.Context()
+	refuse := func(err error) {
+		key := field(err)
+		if key == "" {
+			key = "form"
+		}
+		h.render(c, status(err), "password", page{Title: "修改密码", Content: passwordPage{Errors: map[string]string{key: message(err)}}})
+	}
 	if c.PostForm("new_password") != c.PostForm("confirm_password") {
-		h.render(c, http.StatusBadRequest, "password", page{Title: "修改密码",
-			Content: passwordPage{Errors: map[string]string{"confirm_password": "两次输入的新密码不一致"}}})
+		refuse(models.Invalid("confirm_password", "两次输入的新密码不一致"))
 		return
 	}
-	if err := h.store.ChangePassword(ctx, u.ID, c.PostForm("old_password"), c.PostForm("new_password")); err != nil {
+	res, err := h.auth.attempts.reserve(ctx, passwordBudget(u.ID))
+	if err != nil {
+		refuse(refusal(c, err))
+		return
+	}
+	err = h.store.ChangePassword(ctx, u.ID, c.PostForm("old_password"), c.PostForm("new_password"))
+	res.settle(ctx, field(err) == "old_password")
+	if err != nil {
 		if status(err) >= 500 {
 			h.fail(c, err)
 			return
 		}
-		h.render(c, status(err), "password", page{Title: "修改密码", Content: passwordPage{Errors: map[string]string{field(err): message(err)}}})
+		refuse(err)
 		return
 	}
 	fresh, err := h.store.User(ctx, u.ID)
@@ -196,17 +217,20 @@ func (h *sessionHandlers) apiUserOf(ctx context.Context, u *models.User) apiUser
 	return apiUser{ID: u.ID, Username: u.Username, Name: u.DisplayName, Role: u.Role, Unit: optional(unit), Region: optional(region)}
 }
 
-// apiLogin: POST /api/v1/auth/login {username, password} → {token, expires_at, user}.
+// apiLogin: POST /api/v1/auth/login {username, password, device_token} → {token, expires_at,
+// device_token, user}. The device token is the API's device cookie (device.go): a client that
+// keeps it and sends it back signs in within its own budget of wrong passwords.
 func (h *sessionHandlers) apiLogin(c *gin.Context) {
 	var req struct {
-		Username string `json:"username"`
-		Password string `json:"password"`
+		Username    string `json:"username"`
+		Password    string `json:"password"`
+		DeviceToken string `json:"device_token"`
 	}
 	if err := decodeJSON(c, &req); err != nil {
 		h.fail(c, err)
 		return
 	}
-	u, err := h.auth.login(c.Request.Context(), req.Username, req.Password, c.ClientIP())
+	u, device, err := h.auth.login(c.Request.Context(), credentials{username: req.Username, password: req.Password, client: c.ClientIP(), device: req.DeviceToken})
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -216,7 +240,8 @@ func (h *sessionHandlers) apiLogin(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"token": token, "expires_at": exp.In(models.Shanghai).Format(time.RFC3339), "user": h.apiUserOf(c.Request.Context(), u)})
+	c.JSON(http.StatusOK, gin.H{"token": token, "expires_at": exp.In(models.Shanghai).Format(time.RFC3339), "device_token": device,
+		"user": h.apiUserOf(c.Request.Context(), u)})
 }
 
 // apiLogout revokes every token of the user.

@@ -16,12 +16,32 @@ func withSessionCache(t *testing.T, ttl time.Duration) appOption {
 	return func(d *handlers.Deps) { d.SessionTTL, d.Context = ttl, t.Context() }
 }
 
-// twoReplicas are two web replicas on one database and one Redis, each with a session cache
-// that would keep a user for a minute if nothing told it otherwise.
+// twoReplicas are two web replicas, each with a store of its own, on one database and one
+// Redis, each keeping a user for a minute if nothing told it otherwise.
 func twoReplicas(t *testing.T) (a, b *testApp) {
 	a = newTestApp(t, withSessionCache(t, time.Minute))
-	b = newTestAppOn(t, a.Store, a.Clock, a.Redis, withSessionCache(t, time.Minute))
-	return a, b
+	return a, anotherReplica(t, a, withSessionCache(t, time.Minute))
+}
+
+// anotherReplica is another web replica beside a: its own store (connections, kept sessions) on
+// the same database, the same Redis.
+func anotherReplica(t *testing.T, a *testApp, opts ...appOption) *testApp {
+	t.Helper()
+	store, err := a.Store.Reopen(context.Background(), a.Clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return newTestAppOn(t, store, a.Clock, a.Redis, opts...)
+}
+
+// behindTheBack changes the database as another program would (the seed command): not
+// through the store, which would tell every replica.
+func behindTheBack(t *testing.T, a *testApp, query string, args ...any) {
+	t.Helper()
+	if _, err := a.Store.SQLDB().Exec(query, args...); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func userID(t *testing.T, store *models.Store, username string) int64 {
@@ -62,14 +82,12 @@ func TestSessionCacheKeepsTheUserAcrossRequests(t *testing.T) {
 	eventually(t, b, token, http.StatusOK)
 	// Revoked in the database behind the replicas' backs (as the seed command would): replica b
 	// still answers from its cache, which is what the cache is for; the TTL bounds it.
-	if err := a.Store.RevokeTokens(context.Background(), userID(t, a.Store, "gzw-staff")); err != nil {
-		t.Fatal(err)
-	}
+	behindTheBack(t, a, "UPDATE users SET token_version = token_version + 1 WHERE id = ?", userID(t, a.Store, "gzw-staff"))
 	if resp, _ := b.api("GET", "/api/v1/me", token, ""); resp.StatusCode != http.StatusOK {
 		t.Fatalf("cached session: %d, want 200", resp.StatusCode)
 	}
 	// A replica without the cache reads the database and refuses the revoked token.
-	c := newTestAppOn(t, a.Store, a.Clock, a.Redis)
+	c := anotherReplica(t, a, withoutCaches)
 	if resp, _ := c.api("GET", "/api/v1/me", token, ""); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("uncached: %d, want 401", resp.StatusCode)
 	}
@@ -106,9 +124,7 @@ func TestATokenNewerThanTheCachedUserIsReadAfresh(t *testing.T) {
 	old := a.apiLogin("gzw-staff")
 	eventually(t, b, old, http.StatusOK)
 	// Signed out and in again where b heard nothing of it (the database changed directly).
-	if err := a.Store.RevokeTokens(context.Background(), userID(t, a.Store, "gzw-staff")); err != nil {
-		t.Fatal(err)
-	}
+	behindTheBack(t, a, "UPDATE users SET token_version = token_version + 1 WHERE id = ?", userID(t, a.Store, "gzw-staff"))
 	fresh := a.apiLogin("gzw-staff")
 	if resp, _ := b.api("GET", "/api/v1/me", fresh, ""); resp.StatusCode != http.StatusOK {
 		t.Fatalf("new token on the replica with the old user cached: %d, want 200", resp.StatusCode)
@@ -116,5 +132,46 @@ func TestATokenNewerThanTheCachedUserIsReadAfresh(t *testing.T) {
 	// Reading afresh also ended the old token there.
 	if resp, _ := b.api("GET", "/api/v1/me", old, ""); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("old token: %d, want 401", resp.StatusCode)
+	}
+}
+
+// What a person saves on their own pages shows on the page the save redirects to, with the
+// session cache on as production has it.
+func TestSavedEmailShowsAfterTheRedirect(t *testing.T) {
+	a := newTestApp(t)
+	a.loginPage("gzw-staff")
+	if resp, _ := a.get("/account"); resp.StatusCode != http.StatusOK { // the user is now kept
+		t.Fatalf("account: %d", resp.StatusCode)
+	}
+	resp, body := a.postFormFrom("/account", map[string]string{"email": "new-address@gzw.sc.gov.cn"}, nil, "same-origin")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", resp.StatusCode, body)
+	}
+	_, body = a.get(resp.Header.Get("Location"))
+	if v, _ := doc(t, body).Find(`input[name="email"]`).Attr("value"); v != "new-address@gzw.sc.gov.cn" {
+		t.Fatalf("after saving, the page shows %q", v)
+	}
+}
+
+// A saved e-mail reaches the other replica at once (the store tells it through Redis).
+func TestASavedEmailReachesTheOtherReplica(t *testing.T) {
+	a, b := twoReplicas(t)
+	b.Client.Jar = a.Client.Jar // one browser, its requests sent to either replica
+	a.loginPage("gzw-staff")
+	emailOn := func(app *testApp) string {
+		_, body := app.get("/account")
+		v, _ := doc(t, body).Find(`input[name="email"]`).Attr("value")
+		return v
+	}
+	before := emailOn(b) // b keeps the user
+	if resp, body := a.postFormFrom("/account", map[string]string{"email": "moved@gzw.sc.gov.cn"}, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save on a: %d %s", resp.StatusCode, body)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for got := emailOn(b); got != "moved@gzw.sc.gov.cn"; got = emailOn(b) {
+		if time.Now().After(deadline) {
+			t.Fatalf("b still shows %q (was %q)", got, before)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -15,8 +15,9 @@ type Scope struct {
 	RegionPath string // ...and everything below it
 }
 
-// ScopeOf returns what the user may see. A user the registry does not place sees nothing.
-func (s *Store) ScopeOf(ctx context.Context, u *User) (Scope, error) {
+// scopeOf returns what the user may see. A user the registry does not place sees nothing.
+// (ScopeOf is this, kept with a signed-in user: store_sessions.go.)
+func (s *Store) scopeOf(ctx context.Context, u *User) (Scope, error) {
 	switch u.Role {
 	case RoleAdmin:
 		return Scope{All: true}, nil

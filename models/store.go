@@ -46,6 +46,8 @@ type Store struct {
 	cache   cache
 	writer  *reportWriter
 
+	sessions sessions // the signed-in users a web replica keeps (store_sessions.go)
+
 	// EmailEnabled is set when SMTP is configured: only then are e-mail deliveries written.
 	EmailEnabled bool
 	// AfterReports, when set, learns the ids of each group of reports just committed (to schedule
@@ -172,6 +174,10 @@ func Open(ctx context.Context, dialect, dsn string, clock Clock) (*Store, error)
 		return nil, fmt.Errorf("store: connect to %s: %w", dialect, err)
 	}
 	s := &Store{db: db, dialect: dialect, dsn: dsn, clock: clock}
+	if err := s.watchWrites(db); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("store: watch writes: %w", err)
+	}
 	// SQLite takes one writer at a time anyway. On MySQL, fewer writers make bigger groups and
 	// fewer round trips (measured on two cores, 64 clients: 8 writers 1,770 reports/s, 4: 2,430,
 	// 2: 3,140, 1: 3,540); two, so that one slow transaction (a 5 MB screenshot) never holds

@@ -11,7 +11,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// ErrBadCredentials is the one answer to a wrong username or a wrong password.
+// ErrBadCredentials is the one answer to an unknown username, a wrong password and a disabled
+// account.
 var ErrBadCredentials = &Error{Kind: KindInvalid, Field: "password", Message: "用户名或密码错误"}
 
 // dummyHash is compared against when the username is unknown, so that a wrong username takes as
@@ -21,24 +22,27 @@ var dummyHash = sync.OnceValue(func() []byte {
 	return h
 })
 
-// Authenticate checks a username and password. A disabled account is refused as such only after
-// its password was right.
+// Authenticate checks a username and password. The username compares as stored, byte for byte,
+// whatever the database's collation holds equal (MySQL's utf8mb4_unicode_ci finds "admin" for
+// "ádmin", "ADMIN", "ａｄｍｉｎ" or "admin\x00"): a name that differs is unknown, so no spelling
+// of a name reaches its account past the wrong-password count kept for the name. An unknown
+// name, a wrong password and a disabled account get the same answer after the same bcrypt work;
+// when ctx ends before the comparison, no password is compared.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (*User, error) {
-	username = strings.TrimSpace(username)
 	var u User
 	err := s.db.WithContext(ctx).Where("username = ?", username).Take(&u).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) || username == "" {
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, translate(err, "authenticate")
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, &Error{Kind: KindUnavailable, Message: "登录超时，请重试", Err: cerr}
+	}
+	if err != nil || u.Username != username || username == "" {
 		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return nil, ErrBadCredentials
 	}
-	if err != nil {
-		return nil, translate(err, "authenticate")
-	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.Disabled {
 		return nil, ErrBadCredentials
-	}
-	if u.Disabled {
-		return nil, Forbidden("该账号已停用，请联系管理员")
 	}
 	return &u, nil
 }

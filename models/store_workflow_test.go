@@ -274,8 +274,8 @@ func TestAuthenticate(t *testing.T) {
 	if err := s.SetUserDisabled(ctx, u["gzw-staff"].ID, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Authenticate(ctx, "gzw-staff", "demo-pass-123"); models.ErrorKind(err) != models.KindForbidden {
-		t.Fatalf("disabled: %v", err)
+	if _, err := s.Authenticate(ctx, "gzw-staff", "demo-pass-123"); err != models.ErrBadCredentials {
+		t.Fatalf("disabled: %v (answered as a wrong password)", err)
 	}
 	after, _ := s.User(ctx, u["gzw-staff"].ID)
 	if after.TokenVersion <= before {
