@@ -26,21 +26,17 @@ func (q *queue) newTicket(ctx context.Context, sub *models.Submission) {
 	}
 }
 
-// changed reschedules a ticket after an action (a new deadline, say; t as the action committed
-// it) and sends the e-mails the action wrote: the reply, to the citizen, which only closing
-// writes (any other missed is the reconciler's).
-func (q *queue) changed(ctx context.Context, store interface {
-	PendingDeliveries(ctx context.Context, ticketID int64) ([]int64, error)
-}, t *models.Ticket) {
-	if q.sched == nil || t == nil {
+// acted reschedules the tickets an action changed (a new deadline, say, on the ticket or on the
+// duplicates that follow it; each as the action committed it), rechecks the ticket's page after a
+// reply, and sends the e-mails the action wrote (any missed here is the reconciler's).
+func (q *queue) acted(ctx context.Context, r *models.Acted) {
+	if q.sched == nil {
 		return
 	}
-	q.sched.Changed(ctx, t)
-	q.sched.RecheckPage(ctx, t)
-	if t.Status != models.StatusClosed {
-		return
+	q.sched.Changed(ctx, r.Ticket)
+	q.sched.RecheckPage(ctx, r.Ticket)
+	for _, t := range r.Others {
+		q.sched.Changed(ctx, t)
 	}
-	if ids, err := store.PendingDeliveries(ctx, t.ID); err == nil {
-		q.sched.Deliveries(ctx, ids)
-	}
+	q.sched.Deliveries(ctx, r.Deliveries)
 }

@@ -99,8 +99,6 @@ func TestEmailOverSMTP(t *testing.T) {
 	w.at("2025-03-28 09:00")
 	w.act("gzw-staff", sub.Ticket.TicketNo, models.Action{Kind: models.ActReply, Text: "已修复该链接，感谢反馈。"})
 	w.act("gzw-reviewer", sub.Ticket.TicketNo, models.Action{Kind: models.ActApprove})
-	ids, _ := w.store.PendingDeliveries(context.Background(), sub.Ticket.ID)
-	w.sched.Deliveries(context.Background(), ids)
 	w.at("2025-03-28 10:00")
 
 	box.mu.Lock()
