@@ -9,21 +9,20 @@ import (
 
 // queue schedules background work on behalf of a request, after the database has committed
 // what the request did. Nothing here can fail a request: what is not queued now, the
-// reconciler queues from the database within one period.
+// reconciler queues from the database within one period. Every task carries ids only: what it
+// needs beyond them (addresses, codes, texts) its handler reads from the database.
 type queue struct {
 	sched *jobs.Scheduler // nil: no worker side (handler tests)
-	email bool
 }
 
-// newTicket e-mails the citizen their code. (Its first reminders are scheduled for its whole
-// group once the group is committed: models.Store.AfterReports.)
+// newTicket sends the deliveries written with a report (the e-mail of its number and query
+// code). Its first reminders are scheduled for its whole group once the group is committed:
+// models.Store.AfterReports.
 func (q *queue) newTicket(ctx context.Context, sub *models.Submission) {
 	if q.sched == nil {
 		return
 	}
-	if q.email && sub.Ticket.ContactEmail != "" {
-		q.sched.Confirm(ctx, sub.Ticket.TicketNo, sub.QueryCode, sub.Ticket.ContactEmail, sub.UnitName)
-	}
+	q.sched.Deliveries(ctx, sub.Deliveries)
 }
 
 // acted reschedules the tickets an action changed (a new deadline, say, on the ticket or on the

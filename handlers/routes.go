@@ -26,7 +26,6 @@ type Deps struct {
 	Assets         *static.Assets
 	Scheduler      *jobs.Scheduler       // puts reminders and deliveries on the queue
 	QueueInspector asynq.RedisConnOpt    // for asynqmon at /admin/queues
-	Email          bool                  // SMTP is configured: citizens get confirmations
 	Redis          redis.UniversalClient // shared rate limits
 	Registry       *prometheus.Registry  // /metrics; HTTP figures are added to it
 	Logger         *slog.Logger
@@ -68,7 +67,7 @@ func New(d Deps) (http.Handler, error) {
 	auth := &authenticator{store: users, secret: d.Secret, rdb: d.Redis, log: d.Logger}
 	r.Use(auth.session())
 
-	q := &queue{sched: d.Scheduler, email: d.Email}
+	q := &queue{sched: d.Scheduler}
 	reports := &reportHandlers{ui: u, store: d.Store, limits: limits, captchas: newCaptchas(d.Store, d.Captcha), queue: q}
 	public := &publicHandlers{ui: u, store: d.Store, limits: limits}
 	sessions := &sessionHandlers{ui: u, auth: auth, store: users}

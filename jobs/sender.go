@@ -109,6 +109,10 @@ func (s *Sender) webhook(ctx context.Context, target, text string) error {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) { // its text holds the robot's URL, key and all
+			return fmt.Errorf("webhook %s: %w", ue.Op, ue.Err)
+		}
 		return err
 	}
 	defer resp.Body.Close()

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"regexp"
 	"time"
 )
 
@@ -22,6 +23,18 @@ func citizenEmail(enabled bool, t *Ticket, subject, body string, now time.Time) 
 
 func queryLink(ticketNo string) string {
 	return "凭留言编号和查询码查看办理进度和答复：\n/query?ticket_no=" + ticketNo
+}
+
+// confirmationEmail gives the reporter their ticket number and query code. The code is stored
+// only as a hash; this e-mail holds it in clear until it has gone or failed for good, when
+// forgetQueryCode takes it out (RecordDelivery).
+func confirmationEmail(enabled bool, t *Ticket, code, unitName string, now time.Time) *Delivery {
+	where := "已转主管单位分办"
+	if unitName != "" {
+		where = "已转交" + unitName + "办理"
+	}
+	return citizenEmail(enabled, t, "我为政府网站找错：留言已收到 "+t.TicketNo,
+		fmt.Sprintf("感谢您的反馈。您的留言%s。\n\n留言编号：%s\n%s%s", where, t.TicketNo, queryCodeLabel, code), now)
 }
 
 // replyEmail tells the reporter the reply is published.
@@ -45,4 +58,14 @@ func releaseEmail(enabled bool, t *Ticket, unitName string, now time.Time) *Deli
 		}
 	}
 	return citizenEmail(enabled, t, "您的留言恢复单独办理："+t.TicketNo, body, now)
+}
+
+// queryCodeLabel introduces the query code in the confirmation; forgetQueryCode finds it by it.
+const queryCodeLabel = "查询码："
+
+var queryCodeInText = regexp.MustCompile(queryCodeLabel + "[" + queryCodeAlphabet + "]{8}")
+
+// forgetQueryCode takes the query code out of a sent (or failed) confirmation's text.
+func forgetQueryCode(body string) string {
+	return queryCodeInText.ReplaceAllString(body, queryCodeLabel+"（已随邮件发出，不再保存）")
 }

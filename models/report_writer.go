@@ -24,10 +24,11 @@ type reportWriter struct {
 
 // pendingReport is one report on its way to the database, and where its outcome goes.
 type pendingReport struct {
-	ticket     *Ticket
-	event      *TicketEvent
-	screenshot *Attachment
-	done       chan error
+	ticket       *Ticket
+	event        *TicketEvent
+	screenshot   *Attachment
+	confirmation *Delivery // the e-mail of the number and query code, if the reporter left an address
+	done         chan error
 }
 
 // maxReportGroup bounds a group, so one transaction stays short.
@@ -174,12 +175,22 @@ func (s *Store) insertReports(ctx context.Context, group []*pendingReport) error
 					return err
 				}
 			}
+			if p.confirmation != nil {
+				id := r.ID
+				p.confirmation.TicketID = &id
+				if err := tx.Create(p.confirmation).Error; err != nil {
+					return err
+				}
+			}
 		}
 		return tx.Omit("ID").Create(&events).Error
 	})
 	if err != nil {
 		for _, p := range group {
 			p.ticket.ID = 0
+			if p.confirmation != nil {
+				p.confirmation.ID = 0
+			}
 		}
 		return translate(err, "submit report")
 	}

@@ -95,11 +95,13 @@ func (s *Store) triageRegion(ctx context.Context, set Settings) (int64, error) {
 }
 
 // Submission is what a citizen is told after reporting: the ticket, its query code (shown once,
-// stored only as a hash) and where it went.
+// stored only as a hash) and where it went; and the deliveries written with it (the e-mail of the
+// number and code), for the caller to hand to the queue.
 type Submission struct {
-	Ticket    *Ticket
-	QueryCode string
-	UnitName  string // "" while the ticket waits in triage
+	Ticket     *Ticket
+	QueryCode  string
+	UnitName   string // "" while the ticket waits in triage
+	Deliveries []int64
 }
 
 // CheckReport checks everything about a report that can be checked without storing it,
@@ -185,6 +187,7 @@ func (s *Store) SubmitReport(ctx context.Context, r Report) (*Submission, error)
 		}
 		sub.QueryCode = newQueryCode()
 		t.QueryCodeHash = hashQueryCode(t.TicketNo, sub.QueryCode)
+		p.confirmation = confirmationEmail(s.EmailEnabled, t, sub.QueryCode, sub.UnitName, now)
 		err = s.writer.write(ctx, p)
 		if err == nil || ErrorKind(err) != KindConflict || attempt == 2 {
 			break
@@ -193,6 +196,9 @@ func (s *Store) SubmitReport(ctx context.Context, r Report) (*Submission, error)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if p.confirmation != nil {
+		sub.Deliveries = []int64{p.confirmation.ID}
 	}
 	return sub, nil
 }
