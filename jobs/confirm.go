@@ -35,8 +35,9 @@ func (h *handlers) confirm(ctx context.Context, t *asynq.Task) error {
 	body := fmt.Sprintf("感谢您的反馈。您的留言%s。\n\n留言编号：%s\n查询码：%s\n\n凭编号和查询码查看办理进度和答复：\n/query?ticket_no=%s",
 		where, p.TicketNo, p.Code, p.TicketNo)
 	if err := h.Sender.Send(ctx, "email", p.Email, "我为政府网站找错：留言已收到 "+p.TicketNo, body); err != nil {
-		// Tried once: a retry would keep the payload in view for hours.
-		return fmt.Errorf("confirmation e-mail: %v: %w", redacted(err, p.Email), asynq.SkipRetry)
+		// Tried once and dropped: a retry, or the archive, would keep the payload in view (the
+		// citizen saw the code when reporting).
+		h.Logger.Warn("confirmation e-mail of an earlier version not sent", "ticket_no", p.TicketNo, "error", redacted(err, p.Email))
 	}
 	return nil
 }

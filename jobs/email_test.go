@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/emersion/go-smtp"
+	"github.com/hibiken/asynq"
 
 	"zhaocuo/jobs"
 	"zhaocuo/models"
@@ -182,5 +183,26 @@ func TestDeliveryErrorsKeepNoAddressOrKey(t *testing.T) {
 		if strings.Contains(fmt.Sprint(err), secret) || strings.Contains(kept, secret) {
 			t.Errorf("delivery %d: the error names %q: %v; kept %q", id, secret, err, kept)
 		}
+	}
+}
+
+// A confirmation task an earlier version queued (number, code and address in its payload) is still
+// sent, and dropped rather than retried or archived when it cannot be: either way it leaves the
+// queue, where its payload is in view.
+func TestAConfirmationQueuedByAnEarlierVersionLeavesTheQueue(t *testing.T) {
+	box, addr := startMailbox(t)
+	w := newWorld(t, "2025-03-25 10:00:00")
+	legacy := asynq.NewTask(jobs.TypeConfirmation, []byte(`{"ticket_no":"ZC20250325000001","code":"8NEFB5TD","email":"old@example.cn","unit":"国资委"}`))
+	if err := w.mux.ProcessTask(context.Background(), legacy); err != nil { // no mail server: dropped
+		t.Fatalf("unsent: %v", err)
+	}
+	w.deps.Sender.SMTP = &jobs.SMTPConfig{Addr: addr, From: "noreply@zc.example.cn"}
+	if err := w.mux.ProcessTask(context.Background(), legacy); err != nil {
+		t.Fatal(err)
+	}
+	box.mu.Lock()
+	defer box.mu.Unlock()
+	if len(box.mails) != 1 || box.mails[0].To != "old@example.cn" || !strings.Contains(box.mails[0].Body, "8NEFB5TD") {
+		t.Fatalf("mails: %+v", box.mails)
 	}
 }
