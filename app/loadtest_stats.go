@@ -312,13 +312,13 @@ func loadtestStats(ctx context.Context, cfg *Config, args []string, out io.Write
 			[]any{quarter.From.In(models.Shanghai).Format("2006-01"), quarter.To.In(models.Shanghai).Format("2006-01")}},
 		{"the live count of the quarter's open tickets", `EXPLAIN SELECT t.region_id,
 			SUM(CASE WHEN t.deadline <= ? THEN 1 ELSE 0 END), SUM(CASE WHEN t.month_deadline < ? THEN 1 ELSE 0 END)
-			FROM tickets t WHERE t.status IN ('triage', 'assigned', 'processing', 'reviewing', 'linked') AND t.duplicate_of IS NULL
+			FROM tickets t WHERE t.status IN ('triage', 'assigned', 'processing', 'reviewing', 'linked') AND (t.duplicate_of IS NULL OR t.linked_late)
 			AND t.updated_at <= ? AND t.received_at >= ? AND t.received_at < ? GROUP BY t.region_id`,
 			[]any{now.UTC(), now.UTC(), now.UTC(), quarter.From.UTC(), quarter.To.UTC()}},
 		{"the tickets of an edge span (unchanged since the report time), by region", `EXPLAIN SELECT t.region_id, COUNT(*),
 			SUM(CASE WHEN t.status = 'closed' AND t.closed_at <= t.deadline THEN 1 ELSE 0 END),
 			SUM(CASE WHEN t.status NOT IN ('closed', 'invalid') AND t.month_deadline < ? THEN 1 ELSE 0 END),
-			SUM(t.handling_days), SUM(CASE WHEN t.duplicate_of IS NULL AND t.rating <> '' AND t.reply_confirmed THEN 1 ELSE 0 END)
+			SUM(t.handling_days), SUM(CASE WHEN (t.duplicate_of IS NULL OR t.linked_late) AND t.rating <> '' AND t.reply_confirmed THEN 1 ELSE 0 END)
 			FROM tickets t WHERE t.received_at >= ? AND t.received_at < ? AND t.updated_at <= ?
 			GROUP BY t.region_id`, []any{now.UTC(), year.From.UTC(), year.From.AddDate(0, 0, 1).UTC(), now.UTC()}},
 		{"the weekly flow's closings", `EXPLAIN SELECT DATE(e.at + INTERVAL 8 HOUR), COUNT(*) FROM ticket_events e

@@ -127,8 +127,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 		}
 		h, err := handlers.New(handlers.Deps{
 			Store: store, Templates: tmpl, Assets: assets, Scheduler: scheduler, Redis: rds.client, Registry: registry,
-			QueueInspector: rds.opt, Email: cfg.smtp != nil,
-			Logger: log, Secret: cfg.JWTSecret, Captcha: cfg.Captcha, RateLimit: cfg.RateLimit,
+			QueueInspector: rds.opt, Logger: log, Secret: cfg.JWTSecret, Captcha: cfg.Captcha, RateLimit: cfg.RateLimit,
 			TrustedProxies: cfg.TrustedProxies, Clock: clock, Inspection: inspectionSource(store),
 			Ready: func(ctx context.Context) error {
 				if err := store.Ping(ctx); err != nil {

@@ -168,14 +168,14 @@ func (h *staffHandlers) apiAct(c *gin.Context) {
 	case kind == models.ActLink:
 		a.PrimaryNo = req.Primary
 	}
-	t, err := h.store.Act(c.Request.Context(), currentUser(c), c.Param("ticket_no"), a)
+	r, err := h.store.Perform(c.Request.Context(), currentUser(c), c.Param("ticket_no"), a)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
-	h.queue.changed(ctx, h.store, t)
-	d, err := h.store.DetailOf(ctx, t)
+	h.queue.acted(ctx, r)
+	d, err := h.store.DetailOf(ctx, r.Ticket)
 	if err != nil {
 		h.fail(c, err)
 		return

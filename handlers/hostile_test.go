@@ -569,6 +569,38 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 			return w.send(w.adminPages, w.formRequest("POST", "/admin/webhooks", url.Values{"unit_id": {fmt.Sprint(gzw)}, "url": {tg.URL}}, "same-origin"))
 		}})
 	}
+	// 12. Merges and links. Unit staff cannot take a ticket past its deadline out of the rates by
+	// linking it to another (it still counts as due and overdue, and its page offers no link), and
+	// nobody links tickets about another page or of another category.
+	late, primary, otherPage, otherCategory := w.linkCases()
+	stillOverdue := func(w *hostileWorld, _ *http.Response, _ string) error { return w.stillOverdue(late) }
+	add(attack{name: "link an overdue ticket through the API", refuse: true, check: stillOverdue, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.jsonRequest("POST", "/api/v1/tickets/"+late+"/link", w.staffToken, `{"primary":"`+primary+`","text":"重复"}`))
+	}})
+	add(attack{name: "link an overdue ticket through its page", refuse: true, check: stillOverdue, send: func(w *hostileWorld) (*http.Response, string) {
+		v := url.Values{"primary": {primary}, "text": {"重复"}, "request_key": {"hostile-link-1"}}
+		return w.send(w.staffPages, w.formRequest("POST", "/staff/tickets/"+late+"/link", v, "same-origin"))
+	}})
+	add(attack{name: "the overdue ticket's page", check: func(w *hostileWorld, resp *http.Response, body string) error {
+		if strings.Contains(body, `action="/staff/tickets/`+late+`/link"`) {
+			return fmt.Errorf("the page offers unit staff the link form of a ticket past its deadline")
+		}
+		return w.stillOverdue(late)
+	}, send: func(w *hostileWorld) (*http.Response, string) {
+		r, _ := http.NewRequest("GET", w.URL+"/staff/tickets/"+late, nil)
+		return w.send(w.staffPages, r)
+	}})
+	for _, c := range []struct{ name, no, primary, token string }{
+		{"a ticket to one about another page", otherPage, w.gzwNo, w.staffToken},
+		{"a ticket to one about another page, as the supervisor", otherPage, w.gzwNo, w.supToken},
+		{"a ticket to one of another category", otherCategory, w.gzwNo, w.staffToken},
+		{"a ticket to one of another category, as the supervisor", w.gzwNo, otherCategory, w.supToken},
+		{"an overdue ticket to one about another page, as the supervisor", late, otherPage, w.supToken},
+	} {
+		add(attack{name: "link " + c.name, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/tickets/"+c.no+"/link", c.token, `{"primary":"`+c.primary+`"}`))
+		}})
+	}
 	return list
 }
 
@@ -929,4 +961,45 @@ func (w *hostileWorld) disabledUser() {
 	if err := w.Store.SetUserDisabled(ctx, u.ID, true); err != nil {
 		w.t.Fatal(err)
 	}
+}
+
+// linkCases makes the tickets of section 12, all of the 国资委: primary and late received on
+// 2025-03-10 (due 03-13, so overdue in the world's now, 03-25) about one page; late merged into
+// primary at receipt and unlinked by the supervisor at once, so that each stands alone; and two
+// received now: one about another page, one about w.gzwNo's page in another category.
+func (w *hostileWorld) linkCases() (late, primary, otherPage, otherCategory string) {
+	w.t.Helper()
+	now := w.Clock.Now()
+	w.Clock.Set(time.Date(2025, 3, 10, 10, 0, 0, 0, now.Location()))
+	primary, _ = w.submitTo("https://gzw.sc.gov.cn/hostile-links.html")
+	late, _ = w.submitTo("https://gzw.sc.gov.cn/hostile-links.html")
+	if r, b := w.api("POST", "/api/v1/tickets/"+late+"/unlink", w.supToken, ""); r.StatusCode != http.StatusOK {
+		w.t.Fatalf("unlink %s: %d %v", late, r.StatusCode, b)
+	}
+	w.Clock.Set(now)
+	otherPage, _ = w.submitTo("https://gzw.sc.gov.cn/hostile-elsewhere.html")
+	f := validFields()
+	f["page_url"], f["category"] = "https://gzw.sc.gov.cn/a.html", "其他"
+	resp, body := w.postJSON("/api/v1/reports", jsonBody(f))
+	if resp.StatusCode != http.StatusCreated {
+		w.t.Fatalf("submit: %d %v", resp.StatusCode, body)
+	}
+	return late, primary, otherPage, body["ticket_no"].(string)
+}
+
+// stillOverdue checks that the ticket still counts as overdue: in its unit's overdue list, and as
+// due and overdue (not a duplicate) in the completion rates of the day it was received.
+func (w *hostileWorld) stillOverdue(no string) error {
+	r, _ := http.NewRequest("GET", w.URL+"/api/v1/tickets?overdue=1&per_page=100", nil)
+	r.Header.Set("Authorization", "Bearer "+w.staffToken)
+	_, body := w.send(w.anon, r)
+	if !strings.Contains(body, `"ticket_no":"`+no+`"`) {
+		return fmt.Errorf("%s is no longer in the overdue list: %.300s", no, body)
+	}
+	_, stats := w.api("GET", "/api/v1/stats/completion?from=2025-03-10&to=2025-03-10", w.staffToken, "")
+	total, _ := stats["total"].(map[string]any)
+	if total["due"] != 2.0 || total["overdue"] != 2.0 || total["duplicates"] != 0.0 {
+		return fmt.Errorf("the rates of 03-10 no longer count both tickets as due and overdue: %v", total)
+	}
+	return nil
 }

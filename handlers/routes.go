@@ -26,7 +26,6 @@ type Deps struct {
 	Assets         *static.Assets
 	Scheduler      *jobs.Scheduler       // puts reminders and deliveries on the queue
 	QueueInspector asynq.RedisConnOpt    // for asynqmon at /admin/queues
-	Email          bool                  // SMTP is configured: citizens get confirmations
 	Redis          redis.UniversalClient // shared rate limits
 	Registry       *prometheus.Registry  // /metrics; HTTP figures are added to it
 	MetricsToken   string                // opens /metrics here as a Bearer token; empty: no /metrics here (METRICS_ADDR)
@@ -77,7 +76,7 @@ func New(d Deps) (http.Handler, error) {
 		perClient: d.RateLimit > 0, log: d.Logger}
 	r.Use(auth.session())
 
-	q := &queue{sched: d.Scheduler, email: d.Email}
+	q := &queue{sched: d.Scheduler}
 	reports := &reportHandlers{ui: u, store: d.Store, limits: limits, captchas: newCaptchas(d.Store, d.Captcha), queue: q}
 	public := &publicHandlers{ui: u, store: d.Store, limits: limits}
 	sessions := &sessionHandlers{ui: u, auth: auth, store: d.Store}

@@ -20,13 +20,12 @@ type ticketStore interface {
 	TicketDetail(ctx context.Context, sc models.Scope, ticketNo string) (*models.TicketDetail, error)
 	DetailOf(ctx context.Context, t *models.Ticket) (*models.TicketDetail, error)
 	TicketScreenshot(ctx context.Context, sc models.Scope, ticketNo string) (*models.Attachment, error)
-	Act(ctx context.Context, actor *models.User, ticketNo string, a models.Action) (*models.Ticket, error)
+	Perform(ctx context.Context, actor *models.User, ticketNo string, a models.Action) (*models.Acted, error)
 	Units(ctx context.Context, sc models.Scope) ([]models.UnitOption, error)
 	Categories(ctx context.Context) ([]models.Category, error)
 	Calendar(ctx context.Context) (*models.Calendar, error)
 	Settings(ctx context.Context) (models.Settings, error)
 	AuditLog(ctx context.Context, sc models.Scope, f models.AuditFilter) ([]models.AuditEntry, int64, error)
-	PendingDeliveries(ctx context.Context, ticketID int64) ([]int64, error)
 	Regions(ctx context.Context) ([]models.Region, error)
 }
 

@@ -255,7 +255,7 @@ func TestTicketViewShowsPrimaryDuplicatesAndScreenshot(t *testing.T) {
 	a := newTestApp(t)
 	primary, _ := a.submitTo("https://gzw.sc.gov.cn/list.html")
 	f := validFields()
-	f["page_url"] = "https://gzw.sc.gov.cn/other.html"
+	f["page_url"] = "https://gzw.sc.gov.cn/list.html"
 	resp, body := a.postForm("/api/v1/reports", f, "截图.png", pngImage(t, 40, 30))
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("submit: %d %s", resp.StatusCode, body)
@@ -263,6 +263,10 @@ func TestTicketViewShowsPrimaryDuplicatesAndScreenshot(t *testing.T) {
 	var created map[string]any
 	json.Unmarshal([]byte(body), &created)
 	dup := created["ticket_no"].(string)
+	// Merged at receipt (the same page and category); unlinked, to be linked by hand below.
+	if r, b := a.api("POST", "/api/v1/tickets/"+dup+"/unlink", a.apiLogin("sc-supervisor"), ""); r.StatusCode != 200 || b["duplicate_of"] != nil {
+		t.Fatalf("unlink: %d %v", r.StatusCode, b)
+	}
 	staff := a.apiLogin("gzw-staff")
 	long := strings.Repeat("长", models.MaxReason+1)
 	if r, b := a.api("POST", "/api/v1/tickets/"+dup+"/link", staff, `{"primary":"`+primary+`","text":"`+long+`"}`); r.StatusCode != http.StatusBadRequest || b["field"] != "text" {

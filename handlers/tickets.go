@@ -14,38 +14,12 @@ type ticketPage struct {
 	*models.TicketDetail
 	Item       ticketItem
 	Role       string
-	Actions    map[string]bool // what this person may do to the ticket now
+	Actions    map[string]bool // what this person may do to the ticket now (models.Ticket.Offers)
 	Units      []models.UnitOption
 	Settings   models.Settings
 	RequestKey string
 	Errors     map[string]string
 	Form       map[string]string
-}
-
-// offered lists the actions a page shows for the ticket's state and the person's role. The
-// ticket's rules have the last word when the form is sent; this only keeps useless buttons away.
-func offered(role string, t *models.Ticket) map[string]bool {
-	a := map[string]bool{}
-	withUnit := t.Status == models.StatusAssigned || t.Status == models.StatusProcessing
-	switch role {
-	case models.RoleUnitStaff:
-		a[models.ActAccept] = t.Status == models.StatusAssigned
-		a[models.ActReply] = withUnit && t.Pending == ""
-		a[models.ActReturn] = withUnit && t.Pending == ""
-		a[models.ActExtension] = withUnit && t.Pending == ""
-		a[models.ActLink] = withUnit
-	case models.RoleUnitReviewer:
-		a[models.ActApprove] = t.Status == models.StatusReviewing
-		a[models.ActReject] = t.Status == models.StatusReviewing
-	case models.RoleSupervisor:
-		a[models.ActAssign] = t.Status == models.StatusTriage || t.WithUnit()
-		a[models.ActInvalidate] = t.Open()
-		a[models.ActDecide] = t.Pending != ""
-		a[models.ActUrge] = t.WithUnit()
-		a[models.ActReopen] = t.Status == models.StatusClosed && t.Rating == models.RatingUnhappy
-		a[models.ActUnlink] = t.Status == models.StatusLinked
-	}
-	return a
 }
 
 func (h *staffHandlers) detail(c *gin.Context) {
@@ -65,12 +39,13 @@ func (h *staffHandlers) showDetail(c *gin.Context, status int, errs map[string]s
 		h.fail(c, err)
 		return
 	}
-	p := ticketPage{TicketDetail: d, Item: items[0], Role: u.Role, Actions: offered(u.Role, &d.Ticket),
-		RequestKey: newRequestKey(), Errors: errs, Form: form}
+	p := ticketPage{TicketDetail: d, Item: items[0], Role: u.Role, RequestKey: newRequestKey(), Errors: errs, Form: form}
 	if p.Settings, err = h.store.Settings(ctx); err != nil {
 		h.fail(c, err)
 		return
 	}
+	// The forms shown are the actions the ticket's own rules allow this person now.
+	p.Actions = d.Ticket.Offers(u, h.clock.Now(), p.Settings)
 	if p.Actions[models.ActAssign] {
 		if p.Units, err = h.store.Units(ctx, sc); err != nil {
 			h.fail(c, err)
@@ -126,9 +101,9 @@ func (h *staffHandlers) act(c *gin.Context) {
 	}
 	a, err := actionFromForm(c, kind)
 	if err == nil {
-		var t *models.Ticket
-		if t, err = h.store.Act(c.Request.Context(), currentUser(c), c.Param("ticket_no"), a); err == nil {
-			h.queue.changed(c.Request.Context(), h.store, t)
+		var r *models.Acted
+		if r, err = h.store.Perform(c.Request.Context(), currentUser(c), c.Param("ticket_no"), a); err == nil {
+			h.queue.acted(c.Request.Context(), r)
 		}
 	}
 	if err != nil {

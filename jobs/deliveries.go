@@ -3,11 +3,15 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
+
+	"zhaocuo/models"
 )
 
 // TypeDelivery sends one e-mail or webhook post and records the outcome.
@@ -39,11 +43,11 @@ func (h *handlers) deliver(ctx context.Context, t *asynq.Task) error {
 	if d.Status != "pending" {
 		return nil // sent (or given up) by an earlier run
 	}
-	sendErr := h.Sender.Send(ctx, d.Channel, d.Target, d.Subject, d.Body)
+	sendErr := redacted(h.Sender.Send(ctx, d.Channel, d.Target, d.Subject, d.Body), d.Target)
 	retried, _ := asynq.GetRetryCount(ctx)
 	maxRetry, ok := asynq.GetMaxRetry(ctx)
 	final := sendErr != nil && (!ok || retried >= maxRetry)
-	if err := h.Store.RecordDelivery(ctx, d.ID, sendErr, final); err != nil {
+	if err := h.Store.RecordDelivery(ctx, d, sendErr, final); err != nil {
 		return err
 	}
 	switch {
@@ -54,4 +58,18 @@ func (h *handlers) deliver(ctx context.Context, t *asynq.Task) error {
 		return nil
 	}
 	return sendErr // asynq tries again later
+}
+
+// redacted is a sending error as it may be kept (on the delivery, in asynq's record of the task,
+// which the queue's pages show, and in the log): without the address it went to (an e-mail
+// address; a robot's URL, whose key is a secret) and with any other personal data it quotes masked.
+func redacted(err error, target string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if target != "" {
+		msg = strings.ReplaceAll(msg, target, "<收件地址>")
+	}
+	return errors.New(models.MaskPersonalData(msg))
 }

@@ -175,14 +175,18 @@ func (w *world) submit(url string) *models.Ticket {
 	return sub.Ticket
 }
 
-// act does an action and reschedules, as the web side does.
+// act does an action and schedules what it committed, as the web side does.
 func (w *world) act(user, ticketNo string, a models.Action) {
 	w.t.Helper()
-	tk, err := w.store.Act(context.Background(), w.users[user], ticketNo, a)
+	r, err := w.store.Perform(context.Background(), w.users[user], ticketNo, a)
 	if err != nil {
 		w.t.Fatalf("%s %s: %v", user, a.Kind, err)
 	}
-	w.sched.Ticket(context.Background(), tk.ID)
+	w.sched.Ticket(context.Background(), r.Ticket.ID)
+	for _, o := range r.Others {
+		w.sched.Ticket(context.Background(), o.ID)
+	}
+	w.sched.Deliveries(context.Background(), r.Deliveries)
 }
 
 // at moves the clock and runs what is due.

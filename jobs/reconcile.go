@@ -27,6 +27,7 @@ const (
 
 // ReconcileReport says what a reconcile pass found and did.
 type ReconcileReport struct {
+	Duplicates                            int // duplicates left behind by their primary, settled (models.Store.SettleDuplicates)
 	Tickets, Stages, Enqueued, Deliveries int
 	Imports, ImportsFailed                int // account imports queued again, and failed past their time
 }
@@ -66,15 +67,27 @@ func (h *handlers) reconcileNow(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	h.Logger.Info("reminders reconciled", "tickets", r.Tickets, "stages", r.Stages, "enqueued", r.Enqueued,
+	h.Logger.Info("reminders reconciled", "duplicates", r.Duplicates, "tickets", r.Tickets, "stages", r.Stages, "enqueued", r.Enqueued,
 		"deliveries", r.Deliveries, "imports", r.Imports, "imports_failed", r.ImportsFailed, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
-// Reconcile derives from the open tickets which reminder tasks should exist, and enqueues those
-// Redis does not hold; then re-queues deliveries and account imports whose task was lost.
+// Reconcile settles duplicates left behind by their primary; derives from the open tickets which
+// reminder tasks should exist, and enqueues those Redis does not hold; then re-queues deliveries
+// and account imports whose task was lost.
 func Reconcile(ctx context.Context, d Deps) (ReconcileReport, error) {
 	var r ReconcileReport
+	settled, err := d.Store.SettleDuplicates(ctx)
+	if settled != nil {
+		// Those released are open now: their reminders are scheduled below with the others'.
+		r.Duplicates = len(settled.Others)
+		if _, qerr := enqueueDeliveries(ctx, d.Queue, settled.Deliveries); qerr != nil && err == nil {
+			err = qerr
+		}
+	}
+	if err != nil {
+		return r, err
+	}
 	set, cal, err := d.Store.ReminderRules(ctx)
 	if err != nil {
 		return r, err
@@ -110,15 +123,27 @@ func Reconcile(ctx context.Context, d Deps) (ReconcileReport, error) {
 	if err != nil {
 		return r, err
 	}
-	for _, id := range ids {
-		task, opts := NewDeliveryTask(id)
-		if _, err := d.Queue.EnqueueContext(ctx, task, opts...); err == nil {
-			r.Deliveries++
-		} else if !errors.Is(err, asynq.ErrTaskIDConflict) {
-			return r, err
-		}
+	n, err := enqueueDeliveries(ctx, d.Queue, ids)
+	r.Deliveries += n
+	if err != nil {
+		return r, err
 	}
 	return r, requeueImports(ctx, d, &r)
+}
+
+// enqueueDeliveries queues the deliveries' tasks; one queued already is fine. It returns how many
+// it added.
+func enqueueDeliveries(ctx context.Context, q Enqueuer, ids []int64) (int, error) {
+	n := 0
+	for _, id := range ids {
+		task, opts := NewDeliveryTask(id)
+		if _, err := q.EnqueueContext(ctx, task, opts...); err == nil {
+			n++
+		} else if !errors.Is(err, asynq.ErrTaskIDConflict) {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // requeueImports queues again the task of every account import still running within its time,

@@ -24,10 +24,11 @@ type reportWriter struct {
 
 // pendingReport is one report on its way to the database, and where its outcome goes.
 type pendingReport struct {
-	ticket     *Ticket
-	event      *TicketEvent
-	screenshot *Attachment
-	done       chan error
+	ticket       *Ticket
+	event        *TicketEvent
+	screenshot   *Attachment
+	confirmation *Delivery // the e-mail of the number and query code, if the reporter left an address
+	done         chan error
 }
 
 // maxReportGroup bounds a group, so one transaction stays short.
@@ -174,21 +175,33 @@ func (s *Store) insertReports(ctx context.Context, group []*pendingReport) error
 					return err
 				}
 			}
+			if p.confirmation != nil {
+				id := r.ID
+				p.confirmation.TicketID = &id
+				if err := tx.Create(p.confirmation).Error; err != nil {
+					return err
+				}
+			}
 		}
 		return tx.Omit("ID").Create(&events).Error
 	})
 	if err != nil {
 		for _, p := range group {
 			p.ticket.ID = 0
+			if p.confirmation != nil {
+				p.confirmation.ID = 0
+			}
 		}
 		return translate(err, "submit report")
 	}
 	return nil
 }
 
-// linkDuplicates links each routed report to an open ticket of the same unit about the same page
-// and category, if there is one: the unit handles that ticket, and this one is closed with its
-// reply. (Reports of the same page within one group are left unlinked; staff can link them.)
+// linkDuplicates links each routed report to an open ticket about the same problem, if there is
+// one (Ticket.mayDuplicate, the rule a link by hand follows too): the unit handles that ticket, and
+// this one is closed with its reply. Its own deadline stays: should that ticket be made 无效, this
+// one is handled on its own. (Reports of the same page within one group are left unlinked; staff
+// can link them.)
 func linkDuplicates(tx *gorm.DB, group []*pendingReport) error {
 	var keys []string
 	for _, p := range group {
@@ -199,31 +212,23 @@ func linkDuplicates(tx *gorm.DB, group []*pendingReport) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	var open []struct {
-		ID         int64
-		TicketNo   string
-		PageKey    string
-		CategoryID int64
-		UnitID     int64
-		Deadline   *time.Time
-	}
-	err := tx.Table("tickets").Select("id, ticket_no, page_key, category_id, unit_id, deadline").
+	var open []Ticket
+	err := tx.Table("tickets").Select("id, ticket_no, status, page_key, category_id, unit_id, duplicate_of").
 		Where("page_key IN ? AND status IN ? AND duplicate_of IS NULL", keys, []string{StatusAssigned, StatusProcessing, StatusReviewing}).
-		Order("id").Scan(&open).Error
+		Order("id").Find(&open).Error
 	if err != nil {
 		return err
 	}
 	for _, p := range group {
 		t := p.ticket
-		if t.UnitID == nil || t.Status != StatusAssigned {
+		if t.Status != StatusAssigned {
 			continue
 		}
-		for _, o := range open {
-			if o.PageKey == t.PageKey && o.CategoryID == t.CategoryID && o.UnitID == *t.UnitID {
-				id := o.ID
-				t.Status, t.DuplicateOf, t.Deadline = StatusLinked, &id, o.Deadline
-				p.event.ToStatus, p.event.Deadline = StatusLinked, o.Deadline
-				p.event.Reason = "与留言 " + o.TicketNo + " 反映的问题相同，合并办理"
+		for i := range open {
+			if t.mayDuplicate(&open[i]) == nil {
+				t.linkTo(&open[i], t.ReceivedAt)
+				p.event.ToStatus = StatusLinked
+				p.event.Reason = "与留言 " + open[i].TicketNo + " 反映的问题相同，合并办理"
 				break
 			}
 		}

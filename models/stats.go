@@ -18,7 +18,7 @@ type Facts struct {
 	Status     string
 	Deadline   *time.Time // the unit's reply deadline in force (extended, where granted); nil in triage
 	ClosedAt   *time.Time // when it was closed or made invalid, while it stays so
-	Duplicate  bool       // a linked duplicate: handled through another ticket
+	Duplicate  bool       // a duplicate linked at receipt or in time: answered through another ticket, outside the rates
 	Rating     string
 	Confirmed  bool // the unit confirmed the problem real (属实)
 	Handling   int  // working days from receipt to closing, counted at closing
@@ -46,12 +46,14 @@ func FactsAsOf(events []TicketEvent, at time.Time, categoryID int64) (Facts, boo
 			f.RegionID = *e.RegionID
 		}
 		switch {
-		case e.ToStatus == StatusLinked:
-			f.Duplicate = true
-		case e.Kind == EventUnlinked:
-			f.Duplicate = false
-		case e.Kind == EventReplied:
-			f.Confirmed = eventFlag(e, "confirmed")
+		case e.ToStatus == StatusLinked && e.FromStatus != StatusLinked:
+			f.Duplicate = !lateLink(e) // judged when linked; pointed at another primary later, it stays so
+		case e.ToStatus == StatusTriage || e.ToStatus == StatusAssigned || e.ToStatus == StatusProcessing || e.ToStatus == StatusReviewing:
+			f.Duplicate = false // unlinked, released or reopened: handled on its own
+		}
+		switch {
+		case e.Kind == EventReplied, e.Kind == EventClosedWithPrimary:
+			f.Confirmed = eventFlag(e, "confirmed") // a duplicate takes its primary's 属实
 		case e.Kind == EventRated:
 			f.Rating = eventString(e, "rating")
 		case e.Kind == EventReopened:
@@ -105,7 +107,7 @@ func eventString(e TicketEvent, key string) string {
 // transaction of its events: for a ticket unchanged since a moment, its facts at that moment.
 func FactsOfTicket(t *Ticket) Facts {
 	f := Facts{TicketID: t.ID, UnitID: t.UnitID, RegionID: t.RegionID, CategoryID: t.CategoryID, ReceivedAt: t.ReceivedAt,
-		Status: t.Status, Deadline: t.Deadline, Duplicate: t.DuplicateOf != nil, Rating: t.Rating, Confirmed: t.ReplyConfirmed}
+		Status: t.Status, Deadline: t.Deadline, Duplicate: t.DuplicateOf != nil && !t.LinkedLate, Rating: t.Rating, Confirmed: t.ReplyConfirmed}
 	if t.Status == StatusClosed || t.Status == StatusInvalid {
 		f.ClosedAt = t.ClosedAt
 	}
@@ -123,8 +125,8 @@ func FactsOfTicket(t *Ticket) Facts {
 type Counts struct {
 	Received        int64 // received in the period
 	Invalid         int64 // closed as 无效
-	Duplicates      int64 // linked duplicates, answered through another ticket
-	Valid           int64 // received − invalid − duplicates
+	Duplicates      int64 // duplicates linked at receipt or before their deadline, answered through another ticket
+	Valid           int64 // received − invalid − duplicates (a duplicate linked after its deadline stays valid)
 	Closed          int64 // valid and closed by the report time
 	Due             int64 // valid and (deadline passed by the report time, or closed)
 	OnTime          int64 // closed at or before the deadline in force

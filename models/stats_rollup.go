@@ -242,7 +242,7 @@ func (s *Store) openNow(db *gorm.DB, sq StatsQuery, asOf, builtAt, from, to time
 	sel += ", " + sum("t.deadline <= ?") + " AS due, " + sum("t.deadline < ?") + " AS overdue_now, " +
 		sum("t.month_deadline < ?") + " AS open_over_month"
 	q := db.Table("tickets t").Select(sel, asOf, asOf, asOf).
-		Where("t.status IN ? AND t.duplicate_of IS NULL AND t.updated_at <= ?", unsettledStatuses, builtAt)
+		Where("t.status IN ? AND "+sqlNotDuplicate+" AND t.updated_at <= ?", unsettledStatuses, builtAt)
 	var rows []StatsCell
 	if err := s.statsFilter(q, sq, from, to).Group(dim).Scan(&rows).Error; err != nil {
 		return translate(err, "stats: open tickets")

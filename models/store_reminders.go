@@ -347,8 +347,10 @@ func (s *Store) Delivery(ctx context.Context, id int64) (*Delivery, error) {
 	return &d, nil
 }
 
-// RecordDelivery records an attempt: sent, or failed with its error (final when no retry is left).
-func (s *Store) RecordDelivery(ctx context.Context, id int64, sendErr error, final bool) error {
+// RecordDelivery records an attempt of d: sent, or failed with its error (final when no retry is
+// left). Once it has gone or failed for good, a query code in its text is forgotten: the database
+// keeps codes only as hashes (forgetQueryCode).
+func (s *Store) RecordDelivery(ctx context.Context, d *Delivery, sendErr error, final bool) error {
 	updates := map[string]any{"attempts": gorm.Expr("attempts + 1"), "updated_at": s.now()}
 	switch {
 	case sendErr == nil:
@@ -358,7 +360,10 @@ func (s *Store) RecordDelivery(ctx context.Context, id int64, sendErr error, fin
 	default:
 		updates["last_error"] = truncate(sendErr.Error(), 1000)
 	}
-	err := s.db.WithContext(ctx).Model(&Delivery{}).Where("id = ? AND status = ?", id, DeliveryPending).Updates(updates).Error
+	if body := forgetQueryCode(d.Body); body != d.Body && (sendErr == nil || final) {
+		updates["body"] = body
+	}
+	err := s.db.WithContext(ctx).Model(&Delivery{}).Where("id = ? AND status = ?", d.ID, DeliveryPending).Updates(updates).Error
 	return translate(err, "record delivery")
 }
 

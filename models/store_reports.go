@@ -95,11 +95,13 @@ func (s *Store) triageRegion(ctx context.Context, set Settings) (int64, error) {
 }
 
 // Submission is what a citizen is told after reporting: the ticket, its query code (shown once,
-// stored only as a hash) and where it went.
+// stored only as a hash) and where it went; and the deliveries written with it (the e-mail of the
+// number and code), for the caller to hand to the queue.
 type Submission struct {
-	Ticket    *Ticket
-	QueryCode string
-	UnitName  string // "" while the ticket waits in triage
+	Ticket     *Ticket
+	QueryCode  string
+	UnitName   string // "" while the ticket waits in triage
+	Deliveries []int64
 }
 
 // CheckReport checks everything about a report that can be checked without storing it,
@@ -185,6 +187,7 @@ func (s *Store) SubmitReport(ctx context.Context, r Report) (*Submission, error)
 		}
 		sub.QueryCode = newQueryCode()
 		t.QueryCodeHash = hashQueryCode(t.TicketNo, sub.QueryCode)
+		p.confirmation = confirmationEmail(s.EmailEnabled, t, sub.QueryCode, sub.UnitName, now)
 		err = s.writer.write(ctx, p)
 		if err == nil || ErrorKind(err) != KindConflict || attempt == 2 {
 			break
@@ -193,6 +196,9 @@ func (s *Store) SubmitReport(ctx context.Context, r Report) (*Submission, error)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if p.confirmation != nil {
+		sub.Deliveries = []int64{p.confirmation.ID}
 	}
 	return sub, nil
 }
@@ -232,12 +238,12 @@ type PublicEvent struct {
 	Kind     string
 	UnitName string
 	Deadline *time.Time
-	Reason   string // only where the reporter is meant to read it (the reason for 无效)
+	Reason   string // only where the reporter is meant to read it (the reason for 无效, a release)
 }
 
 // publicEventKinds are the steps a reporter sees; the rest (drafts, requests, notes) are internal.
 var publicEventKinds = []string{EventReceived, EventAssigned, EventAccepted, EventExtended, EventReturned,
-	EventApproved, EventInvalidated, EventReopened, EventClosedWithPrimary, EventRated, EventLinked, EventUnlinked}
+	EventApproved, EventInvalidated, EventReopened, EventClosedWithPrimary, EventRated, EventLinked, EventUnlinked, EventReleased}
 
 // FindReport returns a ticket's status to whoever holds its number and query code. An unknown
 // number and a wrong code give the same not-found error.
@@ -258,13 +264,13 @@ func (s *Store) FindReport(ctx context.Context, ticketNo, code string) (*ReportS
 		       COALESCE(u.name, '') AS unit_name, t.received_at, t.deadline, t.deadline_estimated,
 		       t.closed_at, t.reply_public, t.closing_note, t.rating, t.query_code_hash,
 		       e.id AS event_id, e.at AS event_at, e.kind AS event_kind, COALESCE(eu.name, '') AS event_unit,
-		       e.deadline AS event_deadline, CASE WHEN e.kind = ? THEN COALESCE(e.reason, '') ELSE '' END AS event_reason
+		       e.deadline AS event_deadline, CASE WHEN e.kind IN (?, ?) THEN COALESCE(e.reason, '') ELSE '' END AS event_reason
 		FROM tickets t
 		JOIN categories c ON c.id = t.category_id
 		LEFT JOIN units u ON u.id = t.unit_id
 		LEFT JOIN ticket_events e ON e.ticket_id = t.id
 		LEFT JOIN units eu ON eu.id = e.unit_id
-		WHERE t.ticket_no = ?`, EventInvalidated, ticketNo).Scan(&rows).Error
+		WHERE t.ticket_no = ?`, EventInvalidated, EventReleased, ticketNo).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err, "find report")
 	}

@@ -134,11 +134,13 @@ func (s *Store) statsFilter(q *gorm.DB, sq StatsQuery, from, to time.Time) *gorm
 	return q
 }
 
-// The sets of tickets the rates count, as SQL over a ticket row t (see Counts.Add).
+// The sets of tickets the rates count, as SQL over a ticket row t (see Counts.Add and
+// FactsOfTicket): a duplicate linked after its own deadline stays valid (Ticket.LinkedLate).
 const (
-	sqlValid  = "t.status <> 'invalid' AND t.duplicate_of IS NULL"
-	sqlClosed = sqlValid + " AND t.status = 'closed'"
-	sqlOpen   = sqlValid + " AND t.status NOT IN ('closed', 'invalid')"
+	sqlNotDuplicate = "(t.duplicate_of IS NULL OR t.linked_late)"
+	sqlValid        = "t.status <> 'invalid' AND " + sqlNotDuplicate
+	sqlClosed       = sqlValid + " AND t.status = 'closed'"
+	sqlOpen         = sqlValid + " AND t.status NOT IN ('closed', 'invalid')"
 )
 
 func (s *Store) dayOf(col string) string {
@@ -211,7 +213,7 @@ func (s *Store) statsFromRows(db *gorm.DB, sq StatsQuery, asOf, from, to time.Ti
 		unit + " AS unit_id", region + " AS region_id", category + " AS category_id",
 		"COUNT(*) AS received",
 		sum("t.status = 'invalid'") + " AS invalid",
-		sum("t.status <> 'invalid' AND t.duplicate_of IS NOT NULL") + " AS duplicates",
+		sum("t.status <> 'invalid' AND NOT "+sqlNotDuplicate) + " AS duplicates",
 		sum(valid) + " AS valid",
 		sum(closed) + " AS closed",
 		sum(closed+" OR ("+open+" AND t.deadline <= ?)") + " AS due",

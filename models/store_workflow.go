@@ -13,7 +13,7 @@ import (
 var mutableTicketColumns = []string{
 	"status", "website_id", "unit_id", "region_id", "triage_deadline", "assigned_at", "deadline", "deadline_estimated",
 	"closed_at", "version", "updated_at", "pending", "pending_days", "pending_since", "extension_count", "urge_count",
-	"duplicate_of", "reply", "reply_public", "reply_confirmed", "replied_by", "closing_note", "public", "rating", "rated_at", "supervise_level", "handling_days",
+	"duplicate_of", "linked_late", "reply", "reply_public", "reply_confirmed", "replied_by", "closing_note", "public", "rating", "rated_at", "supervise_level", "handling_days",
 }
 
 // lockTicket reads a ticket for update within the scope. On MySQL the row is locked until the
@@ -53,11 +53,30 @@ func saveTicket(tx *gorm.DB, t *Ticket, events []TicketEvent) error {
 	return tx.Create(&events).Error
 }
 
-// Act does one thing to a ticket on behalf of actor, in one transaction: the ticket must be in
-// the actor's scope (or it is not found), the rules on Ticket.Apply must allow it, and the change
-// and its events are written together. An action carrying a RequestKey already recorded for the
-// ticket is not done again: the ticket is returned as it is.
+// Acted is what an action committed: the ticket as the action left it, the other tickets it
+// changed (its duplicates, which follow it: Ticket.FollowPrimary) and the deliveries it wrote (the
+// reporters' e-mails), for the caller to hand to the queue.
+type Acted struct {
+	Ticket     *Ticket
+	Others     []*Ticket
+	Deliveries []int64
+}
+
+// Act is Perform for a caller that schedules nothing (tools, tests): the ticket as committed.
 func (s *Store) Act(ctx context.Context, actor *User, ticketNo string, a Action) (*Ticket, error) {
+	r, err := s.Perform(ctx, actor, ticketNo, a)
+	if err != nil {
+		return nil, err
+	}
+	return r.Ticket, nil
+}
+
+// Perform does one thing to a ticket on behalf of actor, in one transaction: the ticket must be
+// in the actor's scope (or it is not found), the rules on Ticket.Apply must allow it, and the
+// change, its events, what it causes to the ticket's duplicates and the e-mails to their reporters
+// are written together. An action carrying a RequestKey already recorded for the ticket is not
+// done again: the ticket is returned as it is.
+func (s *Store) Perform(ctx context.Context, actor *User, ticketNo string, a Action) (*Acted, error) {
 	if !ActionAllowed(actor.Role, a.Kind) {
 		return nil, Forbidden("您的角色不能进行此操作")
 	}
@@ -92,13 +111,13 @@ func (s *Store) Act(ctx context.Context, actor *User, ticketNo string, a Action)
 		}
 	}
 	now := s.now()
-	var result *Ticket
+	var result *Acted
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		t, err := s.lockTicket(tx, sc, "t.ticket_no = ?", strings.ToUpper(strings.TrimSpace(ticketNo)))
 		if err != nil {
 			return err
 		}
-		result = t
+		result = &Acted{Ticket: t}
 		if a.RequestKey != "" {
 			var seen int64
 			if err := tx.Model(&TicketEvent{}).Where("ticket_id = ? AND request_key = ?", t.ID, a.RequestKey).Count(&seen).Error; err != nil {
@@ -109,6 +128,10 @@ func (s *Store) Act(ctx context.Context, actor *User, ticketNo string, a Action)
 			}
 		}
 		if a.Kind == ActLink {
+			// Whether this ticket may be linked at all is known before its primary is looked for.
+			if err := t.May(a.Kind, actor, now, set); err != nil {
+				return err
+			}
 			primaryNo := strings.ToUpper(strings.TrimSpace(a.PrimaryNo))
 			if i := strings.IndexAny(primaryNo, " ,，;；"); i > 0 {
 				primaryNo = primaryNo[:i]
@@ -128,15 +151,11 @@ func (s *Store) Act(ctx context.Context, actor *User, ticketNo string, a Action)
 			return err
 		}
 		if a.Kind == ActApprove {
-			closed, err := closeDuplicates(tx, t, cal)
-			if err != nil {
+			if err := s.writeDelivery(tx, result, replyEmail(s.EmailEnabled, t, now)); err != nil {
 				return err
 			}
-			if s.EmailEnabled {
-				return replyEmails(tx, append(closed, t), now)
-			}
 		}
-		return nil
+		return s.followPrimary(tx, t, a.Primary, now, set, cal, result)
 	})
 	if err != nil {
 		return nil, translate(err, "act "+a.Kind)
@@ -144,46 +163,98 @@ func (s *Store) Act(ctx context.Context, actor *User, ticketNo string, a Action)
 	return result, nil
 }
 
-// closeDuplicates closes the tickets linked to t with t's reply: every reporter gets the answer.
-func closeDuplicates(tx *gorm.DB, t *Ticket, cal *Calendar) ([]*Ticket, error) {
+// followPrimary settles p's linked duplicates once p no longer waits for an answer
+// (Ticket.FollowPrimary; root is the ticket p was linked to, if it was), with their reporters'
+// e-mails, and adds them to what was done.
+func (s *Store) followPrimary(tx *gorm.DB, p, root *Ticket, now time.Time, set Settings, cal *Calendar, done *Acted) error {
+	if p.Open() {
+		return nil
+	}
 	var dups []Ticket
-	if err := tx.Where("duplicate_of = ? AND status = ?", t.ID, StatusLinked).Find(&dups).Error; err != nil {
-		return nil, err
+	if err := tx.Where("duplicate_of = ? AND status = ?", p.ID, StatusLinked).Order("id").Find(&dups).Error; err != nil {
+		return err
 	}
-	closed := make([]*Ticket, len(dups))
 	for i := range dups {
-		ev := dups[i].CloseWithPrimary(t, *t.ClosedAt, cal)
-		dups[i].UpdatedAt = *t.ClosedAt
-		if err := saveTicket(tx, &dups[i], []TicketEvent{ev}); err != nil {
-			return nil, err
-		}
-		closed[i] = &dups[i]
-	}
-	return closed, nil
-}
-
-// replyEmails tells each reporter who left an e-mail address that the reply is published.
-func replyEmails(tx *gorm.DB, tickets []*Ticket, now time.Time) error {
-	for _, t := range tickets {
-		if t.ContactEmail == "" || t.ReplyPublic == nil {
+		d := &dups[i]
+		ev, ok := d.FollowPrimary(p, root, now, set, cal)
+		if !ok {
 			continue
 		}
-		tid := t.ID
-		d := Delivery{TicketID: &tid, Channel: ChannelEmail, Target: t.ContactEmail, Status: DeliveryPending,
-			Subject: "您的留言已答复：" + t.TicketNo, CreatedAt: now, UpdatedAt: now,
-			Body: "您反映的问题已有答复：\n\n" + *t.ReplyPublic + "\n\n请凭留言编号和查询码查看并评价：\n/query?ticket_no=" + t.TicketNo}
-		if err := tx.Create(&d).Error; err != nil {
+		d.UpdatedAt = now
+		if err := saveTicket(tx, d, []TicketEvent{ev}); err != nil {
+			return err
+		}
+		done.Others = append(done.Others, d)
+		var mail *Delivery
+		switch ev.Kind {
+		case EventClosedWithPrimary:
+			mail = replyEmail(s.EmailEnabled, d, now)
+		case EventReleased:
+			var unit []string
+			if err := tx.Table("units").Where("id = ?", d.UnitID).Pluck("name", &unit).Error; err != nil {
+				return err
+			}
+			mail = releaseEmail(s.EmailEnabled, d, strings.Join(unit, ""), now)
+		}
+		if err := s.writeDelivery(tx, done, mail); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// PendingDeliveries returns the pending deliveries of a ticket, to hand to the queue at once.
-func (s *Store) PendingDeliveries(ctx context.Context, ticketID int64) ([]int64, error) {
-	var ids []int64
-	err := s.db.WithContext(ctx).Model(&Delivery{}).Where("ticket_id = ? AND status = ?", ticketID, DeliveryPending).Pluck("id", &ids).Error
-	return ids, translate(err, "pending deliveries")
+// writeDelivery stores a delivery, if there is one, and adds it to what was done.
+func (s *Store) writeDelivery(tx *gorm.DB, done *Acted, d *Delivery) error {
+	if d == nil {
+		return nil
+	}
+	if err := tx.Create(d).Error; err != nil {
+		return err
+	}
+	done.Deliveries = append(done.Deliveries, d.ID)
+	return nil
+}
+
+// SettleDuplicates settles the duplicates still linked to a ticket that no longer waits for an
+// answer, left so by versions before duplicates followed their primary (the primary made 无效, or
+// linked in turn while its own duplicates stayed behind): each as Perform settles them now. The
+// reconciler runs it; run again, it finds nothing.
+func (s *Store) SettleDuplicates(ctx context.Context) (*Acted, error) {
+	done := &Acted{}
+	set, cal, _, err := s.reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var primaries []int64
+	err = s.db.WithContext(ctx).Table("tickets d").Joins("JOIN tickets p ON p.id = d.duplicate_of").
+		Where("d.status = ? AND p.status NOT IN ?", StatusLinked, openStatuses).
+		Distinct().Order("d.duplicate_of").Pluck("d.duplicate_of", &primaries).Error
+	if err != nil {
+		return nil, translate(err, "settle duplicates")
+	}
+	all := Scope{All: true}
+	for _, id := range primaries {
+		now := s.now()
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			p, err := s.lockTicket(tx, all, "t.id = ?", id)
+			if err != nil {
+				return err
+			}
+			// The end of p's links: the ticket that answers for p, if p is a duplicate itself.
+			var root *Ticket
+			for next, hops := p.DuplicateOf, 0; next != nil && hops < 10; hops++ {
+				if root, err = s.lockTicket(tx, all, "t.id = ?", *next); err != nil {
+					return err
+				}
+				next = root.DuplicateOf
+			}
+			return s.followPrimary(tx, p, root, now, set, cal, done)
+		})
+		if err != nil {
+			return done, translate(err, "settle duplicates")
+		}
+	}
+	return done, nil
 }
 
 // RateReport records the citizen's rating, for whoever holds the query code.

@@ -70,6 +70,7 @@ type Ticket struct {
 	ExtensionCount int        // extension requests made so far
 	UrgeCount      int        // 催办 so far
 	DuplicateOf    *int64     // the ticket this one is a duplicate of
+	LinkedLate     bool       // linked after its own deadline had passed: the rates still judge it by that deadline
 	Reply          *string    // the unit's reply as written (a draft until approved)
 	ReplyPublic    *string    // the reply as published, personal data masked
 	ReplyConfirmed bool       // the unit confirms the problem was real (属实)
@@ -106,6 +107,14 @@ func (t *Ticket) Open() bool {
 	return t.Status != StatusClosed && t.Status != StatusInvalid && t.Status != StatusLinked
 }
 
+// PastDeadline reports whether the unit's reply deadline had passed at now (a deadline is kept to
+// its last second: 23:59:59 is still in time).
+func (t *Ticket) PastDeadline(now time.Time) bool { return pastDeadline(t.Deadline, now) }
+
+func pastDeadline(deadline *time.Time, at time.Time) bool {
+	return deadline != nil && at.After(*deadline)
+}
+
 // WithUnit reports whether a unit holds the ticket and its reply deadline runs.
 func (t *Ticket) WithUnit() bool {
 	return t.Status == StatusAssigned || t.Status == StatusProcessing || t.Status == StatusReviewing
@@ -132,6 +141,7 @@ const (
 	EventLinked             = "linked"              // made a duplicate of another ticket
 	EventUnlinked           = "unlinked"            // no longer a duplicate: handled on its own
 	EventClosedWithPrimary  = "closed_with_primary" // a duplicate closed with the reply of its ticket
+	EventReleased           = "released"            // its ticket was made 无效: the duplicate is handled on its own
 	EventRated              = "rated"               // the citizen rated the reply
 )
 
@@ -141,7 +151,7 @@ var eventLabels = map[string]string{
 	EventReturned: "同意退回", EventReturnRefused: "不同意退回", EventExtensionRequested: "申请延期",
 	EventExtended: "同意延期", EventExtensionRefused: "不同意延期", EventInvalidated: "作无效处理",
 	EventUrged: "催办", EventSupervised: "督办", EventReopened: "重新办理", EventLinked: "合并为重复留言",
-	EventUnlinked: "取消合并", EventClosedWithPrimary: "随主留言答复办结", EventRated: "评价",
+	EventUnlinked: "取消合并", EventClosedWithPrimary: "随主留言答复办结", EventReleased: "恢复单独办理", EventRated: "评价",
 }
 
 // EventLabel returns an event kind as people read it.

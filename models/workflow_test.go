@@ -23,7 +23,7 @@ func ticketIn(status string) *models.Ticket {
 	assigned := storetest.At("2025-03-25 10:00")
 	deadline := storetest.At("2025-03-28 23:59:59")
 	t := &models.Ticket{ID: 7, TicketNo: "ZC20250325000007", Status: status, UnitID: &unitA.ID, RegionID: unitA.RegionID,
-		AssignedAt: &assigned, Deadline: &deadline}
+		AssignedAt: &assigned, Deadline: &deadline, PageKey: "page-1", CategoryID: 1}
 	if status == models.StatusTriage {
 		t.UnitID, t.AssignedAt, t.Deadline = nil, nil, nil
 	}
@@ -175,12 +175,55 @@ func TestWorkflowTransitions(t *testing.T) {
 		{name: "no reopen after 满意", status: models.StatusClosed, actor: supervisor,
 			prepare: func(tk *models.Ticket) { tk.Rating = models.RatingSatisfied },
 			action:  models.Action{Kind: models.ActReopen, Text: "再看看"}, wantKind: models.KindConflict},
-		{name: "link to another ticket of the unit", status: models.StatusAssigned, actor: staff,
-			action: models.Action{Kind: models.ActLink, Primary: &models.Ticket{ID: 8, TicketNo: "ZC20250325000008", Status: models.StatusProcessing, UnitID: &unitA.ID}},
-			want:   models.StatusLinked},
+		{name: "link to another ticket of the unit about the same page and category", status: models.StatusAssigned, actor: staff,
+			action: models.Action{Kind: models.ActLink, Primary: primary(unitA, "page-1", 1)}, want: models.StatusLinked,
+			check: func(t *testing.T, tk *models.Ticket, _ []models.TicketEvent) {
+				if tk.DuplicateOf == nil || *tk.DuplicateOf != 8 || tk.LinkedLate {
+					t.Fatalf("duplicate of %v, late %v", tk.DuplicateOf, tk.LinkedLate)
+				}
+			}},
 		{name: "no link to another unit's ticket", status: models.StatusAssigned, actor: staff,
-			action:   models.Action{Kind: models.ActLink, Primary: &models.Ticket{ID: 8, Status: models.StatusProcessing, UnitID: &unitB.ID}},
+			action: models.Action{Kind: models.ActLink, Primary: primary(unitB, "page-1", 1)}, wantKind: models.KindInvalid},
+		{name: "no link to a ticket about another page", status: models.StatusAssigned, actor: supervisor,
+			action: models.Action{Kind: models.ActLink, Primary: primary(unitA, "page-2", 1)}, wantKind: models.KindInvalid},
+		{name: "no link to a ticket of another category", status: models.StatusAssigned, actor: supervisor,
+			action: models.Action{Kind: models.ActLink, Primary: primary(unitA, "page-1", 2)}, wantKind: models.KindInvalid},
+		{name: "no link to a duplicate (no chains)", status: models.StatusAssigned, actor: staff,
+			action:   models.Action{Kind: models.ActLink, Primary: func() *models.Ticket { p := primary(unitA, "page-1", 1); p.Status = models.StatusLinked; return p }()},
 			wantKind: models.KindInvalid},
+		{name: "staff cannot link a ticket past its deadline", status: models.StatusProcessing, actor: staff, at: storetest.At("2025-03-29 00:00"),
+			action: models.Action{Kind: models.ActLink, Primary: primary(unitA, "page-1", 1)}, wantKind: models.KindForbidden},
+		{name: "the supervisor links a ticket past its deadline: it stays in the rates", status: models.StatusProcessing, actor: supervisor,
+			at: storetest.At("2025-03-29 00:00"), action: models.Action{Kind: models.ActLink, Primary: primary(unitA, "page-1", 1)}, want: models.StatusLinked,
+			check: func(t *testing.T, tk *models.Ticket, evs []models.TicketEvent) {
+				if !tk.LinkedLate || tk.Deadline.In(models.Shanghai).Format(time.DateOnly) != "2025-03-28" || !evs[0].Deadline.Equal(*tk.Deadline) {
+					t.Fatalf("late %v deadline %v event %+v", tk.LinkedLate, tk.Deadline, evs[0])
+				}
+			}},
+		{name: "unlinked in time: a new deadline from now", status: models.StatusLinked, actor: supervisor,
+			prepare: func(tk *models.Ticket) { tk.DuplicateOf = new(int64) },
+			action:  models.Action{Kind: models.ActUnlink}, want: models.StatusAssigned,
+			check: func(t *testing.T, tk *models.Ticket, _ []models.TicketEvent) {
+				if tk.DuplicateOf != nil || tk.Deadline.In(models.Shanghai).Format(time.DateOnly) != "2025-03-31" {
+					t.Fatalf("duplicate of %v deadline %v", tk.DuplicateOf, tk.Deadline)
+				}
+			}},
+		{name: "unlinked after a late link: its own deadline stays", status: models.StatusLinked, actor: supervisor,
+			prepare: func(tk *models.Ticket) { tk.DuplicateOf, tk.LinkedLate = new(int64), true },
+			action:  models.Action{Kind: models.ActUnlink}, want: models.StatusAssigned,
+			check: func(t *testing.T, tk *models.Ticket, _ []models.TicketEvent) {
+				if tk.LinkedLate || tk.Deadline.In(models.Shanghai).Format(time.DateOnly) != "2025-03-28" {
+					t.Fatalf("late %v deadline %v", tk.LinkedLate, tk.Deadline)
+				}
+			}},
+		{name: "a duplicate reopened is handled on its own", status: models.StatusClosed, actor: supervisor,
+			prepare: func(tk *models.Ticket) { tk.Rating, tk.DuplicateOf = models.RatingUnhappy, new(int64) },
+			action:  models.Action{Kind: models.ActReopen, Text: "留言人反映问题仍存在"}, want: models.StatusAssigned,
+			check: func(t *testing.T, tk *models.Ticket, _ []models.TicketEvent) {
+				if tk.DuplicateOf != nil {
+					t.Fatal("a reopened duplicate is still a duplicate")
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -214,6 +257,59 @@ func TestWorkflowTransitions(t *testing.T) {
 				tt.check(t, tk, evs)
 			}
 		})
+	}
+}
+
+// primary is a ticket of unit u in 办理中, about a page in a category, to link another to.
+func primary(u *models.Unit, pageKey string, category int64) *models.Ticket {
+	return &models.Ticket{ID: 8, TicketNo: "ZC20250325000008", Status: models.StatusProcessing, UnitID: &u.ID, PageKey: pageKey, CategoryID: category}
+}
+
+// The page offers exactly what the rules allow: each action the ticket's page offers succeeds
+// (with what the form sends), and none it hides does.
+func TestOffersAreWhatTheRulesAllow(t *testing.T) {
+	cal := shippedCalendar(t)
+	set := models.DefaultSettings()
+	forms := map[string]models.Action{
+		models.ActAccept: {}, models.ActReply: {Text: "经核实，该链接已修复，感谢您的反馈。"}, models.ActReturn: {Text: "不是本单位网站"},
+		models.ActExtension: {Days: 2, Text: "需协调"}, models.ActLink: {Primary: primary(unitA, "page-1", 1)},
+		models.ActApprove: {}, models.ActReject: {Text: "请补充"}, models.ActAssign: {Unit: unitB}, models.ActInvalidate: {Text: "非政府网站"},
+		models.ActDecide: {Approve: true, TriageRegionID: 1}, models.ActUrge: {Text: "请尽快办理"}, models.ActReopen: {Text: "仍未解决"},
+		models.ActUnlink: {},
+	}
+	states := map[string]func() *models.Ticket{}
+	for _, st := range []string{models.StatusTriage, models.StatusAssigned, models.StatusProcessing, models.StatusReviewing, models.StatusInvalid} {
+		states[st] = func() *models.Ticket { return ticketIn(st) }
+	}
+	states["pending extension"] = func() *models.Ticket {
+		tk := ticketIn(models.StatusProcessing)
+		tk.Pending, tk.PendingDays, tk.ExtensionCount = models.PendingExtension, 2, 1
+		return tk
+	}
+	states["closed, 不满意"] = func() *models.Ticket {
+		tk := ticketIn(models.StatusClosed)
+		tk.Rating = models.RatingUnhappy
+		return tk
+	}
+	states["linked"] = func() *models.Ticket { tk := ticketIn(models.StatusLinked); tk.DuplicateOf = new(int64); return tk }
+	for name, build := range states {
+		for _, at := range []time.Time{storetest.At("2025-03-26 15:00"), storetest.At("2025-03-31 10:00")} { // before and after the deadline
+			for _, actor := range []*models.User{staff, reviewer, supervisor, admin} {
+				offers := build().Offers(actor, at, set)
+				for kind, form := range forms {
+					a := form
+					a.Kind = kind
+					_, err := build().Apply(a, actor, at, set, cal)
+					if offers[kind] != (err == nil) {
+						t.Errorf("%s at %s, %s %s: offered %v, done: %v", name, at.Format(time.DateTime), actor.Role, kind, offers[kind], err)
+					}
+				}
+			}
+		}
+	}
+	overdue := ticketIn(models.StatusProcessing).Offers(staff, storetest.At("2025-03-31 10:00"), set)
+	if overdue[models.ActLink] || overdue[models.ActReturn] || !overdue[models.ActReply] {
+		t.Fatalf("an overdue ticket offers unit staff %v", overdue)
 	}
 }
 
