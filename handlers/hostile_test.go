@@ -825,8 +825,8 @@ func (w *hostileWorld) openRectification() int64 {
 		w.t.Fatal(err)
 	}
 	circular, _ := res.LastInsertId()
-	res, err = db.Exec(`INSERT INTO rectifications (circular_id, region_id, unit_id, kind, subject, problems, due_on, due_at, status, created_at, updated_at)
-		VALUES (?, ?, ?, 'website', '国资委网站', '暗链', '2025-04-30', ?, 'open', ?, ?)`, circular, region, unit, now.AddDate(0, 1, 0), now, now)
+	res, err = db.Exec(`INSERT INTO rectifications (circular_id, region_id, unit_id, kind, subject, problems, due_on, due_at, status, note, created_at, updated_at)
+		VALUES (?, ?, ?, 'website', '国资委网站', '暗链', '2025-04-30', ?, 'open', '', ?, ?)`, circular, region, unit, now.AddDate(0, 1, 0), now, now)
 	if err != nil {
 		w.t.Fatal(err)
 	}
