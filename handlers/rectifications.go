@@ -161,7 +161,7 @@ func readReport(c *gin.Context) (*models.RectificationUpload, error) {
 	default:
 		img, err := checkScreenshot(data)
 		if err != nil {
-			return nil, invalid("整改报告只能是 PDF、Word（DOCX）文档或 PNG、JPEG、WebP 图片")
+			return nil, models.ErrReportFileType
 		}
 		up.ContentType = img.ContentType
 	}

@@ -236,6 +236,9 @@ var reportFileTypes = map[string]string{
 	"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp",
 }
 
+// ErrReportFileType refuses a report whose content is none of reportFileTypes.
+var ErrReportFileType = Invalid("report", "整改报告只能是 PDF、Word（DOCX）文档或 PNG、JPEG、WebP 图片")
+
 // ReportFileName is the name the report is stored and served under: the item's number and the
 // checked type's extension, never the uploader's name, whose extension could make a program of it
 // (.hta, .exe, .lnk). ReportName, the uploader's, is text to read.
@@ -310,7 +313,7 @@ func (s *Store) SubmitRectification(ctx context.Context, u *User, sc Scope, id i
 		return Invalid("report", "整改报告不能超过 10 MB")
 	}
 	if _, ok := reportFileTypes[up.ContentType]; !ok {
-		return Invalid("report", "整改报告只能是 PDF、Word（DOCX）文档或 PNG、JPEG、WebP 图片")
+		return ErrReportFileType
 	}
 	name := reportDisplayName(up.Name)
 	if name == "" {
