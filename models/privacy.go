@@ -48,57 +48,55 @@ var (
 func FindPersonalData(text string) []PersonalData {
 	f := foldText(text)
 	var found []PersonalData
-	// add takes a span of the folded text.
-	add := func(kind string, span [2]int, keepFirst, keepLast int) {
+	// free says whether a span of the folded text is clear of what was found before.
+	free := func(span [2]int) bool {
 		start, end := f.at[span[0]], f.at[span[1]]
 		for _, p := range found {
 			if start < p.End && end > p.Start {
-				return
+				return false
 			}
 		}
+		return true
+	}
+	add := func(kind string, span [2]int, keepFirst, keepLast int) {
+		start, end := f.at[span[0]], f.at[span[1]]
 		s := text[start:end]
-		var masked string
+		masked := maskDigits(s, keepFirst, keepLast)
 		if kind == "email" {
 			masked = f.maskEmail(span)
-		} else {
-			masked = maskDigits(s, keepFirst, keepLast)
 		}
 		found = append(found, PersonalData{Kind: kind, Text: s, Masked: masked, Start: start, End: end})
 	}
-	// ID cards first: an 18-digit number would otherwise also look like a phone number inside it.
-	for _, m := range f.numbers(idCardCandidate) {
-		id := digitsOf(f.text[m[0]:m[1]])
-		if !idCardShape.MatchString(id) {
-			continue
-		}
+	// E-mail addresses first: their names may be phone numbers (QQ mail), masked with the address.
+	for _, m := range emailPattern.FindAllStringIndex(f.text, -1) {
+		add("email", [2]int{m[0], m[1]}, 0, 0)
+	}
+	// Then ID cards: an 18-digit number would otherwise also look like a phone number inside it.
+	for _, m := range f.numbers(idCardCandidate, func(span [2]int, s string) bool {
+		return free(span) && idCardShape.MatchString(digitsOf(s))
+	}) {
 		kind := "id_like"
-		if idCardChecksumOK(id) {
+		if idCardChecksumOK(digitsOf(f.text[m[0]:m[1]])) {
 			kind = "id_card"
 		}
 		add(kind, m, 6, 4)
 	}
-	for _, m := range f.numbers(mobileCandidate) {
-		s := f.text[m[0]:m[1]]
+	for _, m := range f.numbers(mobileCandidate, func(span [2]int, s string) bool {
 		d := digitsOf(s)
-		national := d[len(d)-11:]
-		if national[1] < '3' || ipv4Shape.MatchString(s) {
-			continue
-		}
-		add("phone", m, len(d)-11+3, 4)
+		return free(span) && d[len(d)-11+1] >= '3' && !ipv4Shape.MatchString(s)
+	}) {
+		d := digitsOf(f.text[m[0]:m[1]])
+		add("phone", m, len(d)-11+3, 4) // the country code, and 3 digits of the number
 	}
-	for _, m := range f.numbers(landlineCandidate) {
+	for _, m := range f.numbers(landlineCandidate, func(span [2]int, s string) bool {
+		return free(span) && !ipv4Shape.MatchString(s)
+	}) {
 		s := f.text[m[0]:m[1]]
-		head := s // the area code: up to the first separator or ")"
+		area := s // the area code: up to the first separator or ")"
 		if i := strings.IndexAny(s, ") \t-."); i >= 0 {
-			head = s[:i]
+			area = s[:i]
 		}
-		if ipv4Shape.MatchString(s) {
-			continue
-		}
-		add("phone", m, len(digitsOf(head)), 4)
-	}
-	for _, m := range emailPattern.FindAllStringIndex(f.text, -1) {
-		add("email", [2]int{m[0], m[1]}, 0, 0)
+		add("phone", m, len(digitsOf(area)), 4)
 	}
 	sort.Slice(found, func(i, j int) bool { return found[i].Start < found[j].Start })
 	return found
@@ -165,9 +163,10 @@ func asciiLookalike(r rune) (byte, bool) {
 }
 
 // numbers returns the spans of re's matches in the folded text that no digit touches on either
-// side. A match that a digit touches is tried again one byte further, so "11 13800138000" still
-// finds its phone number.
-func (f foldedText) numbers(re *regexp.Regexp) [][2]int {
+// side and that ok accepts (given the span and its text). A match refused is tried again one byte
+// further, so "11 13800138000" still finds its phone number and "2 110105 19491231 002X" its ID
+// card number.
+func (f foldedText) numbers(re *regexp.Regexp, ok func(span [2]int, s string) bool) [][2]int {
 	var spans [][2]int
 	isDigit := func(i int) bool { return i >= 0 && i < len(f.text) && f.text[i] >= '0' && f.text[i] <= '9' }
 	for pos := 0; pos < len(f.text); {
@@ -175,13 +174,13 @@ func (f foldedText) numbers(re *regexp.Regexp) [][2]int {
 		if m == nil {
 			break
 		}
-		start, end := pos+m[0], pos+m[1]
-		if isDigit(start-1) || isDigit(end) {
-			pos = start + 1
+		span := [2]int{pos + m[0], pos + m[1]}
+		if isDigit(span[0]-1) || isDigit(span[1]) || !ok(span, f.text[span[0]:span[1]]) {
+			pos = span[0] + 1
 			continue
 		}
-		spans = append(spans, [2]int{start, end})
-		pos = end
+		spans = append(spans, span)
+		pos = span[1]
 	}
 	return spans
 }

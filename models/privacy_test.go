@@ -40,6 +40,8 @@ func TestMaskPersonalData(t *testing.T) {
 		{"ID card 6-8-4 with dashes", "身份证110105-19491231-002X", "身份证110105-********-002X", []string{"id_card"}},
 		{"full-width ID card", "身份证１１０１０５１９４９１２３１００２Ｘ", "身份证１１０１０５********００２Ｘ", []string{"id_card"}},
 		{"full-width e-mail", "邮箱ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", "邮箱ｚ***＠ｅｘａｍｐｌｅ．ｃｏｍ", []string{"email"}},
+		{"an ID card after a digit and a space", "第2 110105 19491231 002X号", "第2 110105 ******** 002X号", []string{"id_card"}},
+		{"a phone number as an e-mail's name", "邮箱13800138000@qq.com", "邮箱1***@qq.com", []string{"email"}},
 		{"invalid UTF-8 around a number", "\xff13800138000\xfe", "\xff138****8000\xfe", []string{"phone"}},
 	}
 	for _, tt := range tests {
@@ -84,6 +86,23 @@ func FuzzMaskPersonalData(f *testing.F) {
 				t.Fatalf("%q: %q was left as it was", s, p.Text)
 			}
 			shift += len(p.Masked) - len(p.Text)
+		}
+	})
+}
+
+// A phone or ID card number set off by spaces is masked whatever stands around it: no earlier
+// candidate that fails its check may swallow it ("2 110105 19491231 002X" once showed 14 digits).
+func FuzzMaskedInAnyContext(f *testing.F) {
+	for _, s := range []string{"", "2", "1 3", "5101 04", "a@b.", "+86", "(028)", "１３８", "11010519491231002"} {
+		f.Add(s, s)
+	}
+	numbers := map[string]string{"13800138000": "138****8000", "11010519491231002X": "110105********002X",
+		"１３８００１３８０００": "１３８****８０００", "138 0013 8000": "138 **** 8000", "1101 0519 4912 3100 2X": "1101 05** **** **00 2X"}
+	f.Fuzz(func(t *testing.T, before, after string) {
+		for n, want := range numbers {
+			if got := models.MaskPersonalData(before + " " + n + " " + after); !strings.Contains(got, " "+want+" ") {
+				t.Fatalf("%q between %q and %q: %q", n, before, after, got)
+			}
 		}
 	})
 }
