@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 
 	"zhaocuo/models"
@@ -77,6 +78,9 @@ func TestPublishedDescriptionIsTheMaskedOneAndTheOnlyOneSearched(t *testing.T) {
 	replies, _, err := s.PublicReplies(ctx, "", 1, 10)
 	if err != nil || len(replies) != 1 || replies[0].Description != "页面电话138****8000无法接通，请核实。" {
 		t.Fatalf("shown before it is filled: %+v %v", replies, err)
+	}
+	if strings.Contains(replies[0].PageURL, "13800138000") || !strings.Contains(replies[0].PageURL, "138****8000") {
+		t.Fatalf("the page's address is shown as %q", replies[0].PageURL)
 	}
 	if n, err := s.FillPublishedDescriptions(ctx); err != nil || n != 1 {
 		t.Fatalf("filled %d: %v", n, err)

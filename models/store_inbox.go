@@ -271,7 +271,8 @@ func (s *Store) TicketScreenshot(ctx context.Context, sc Scope, ticketNo string)
 	return &a, nil
 }
 
-// PublicReply is a closed ticket as 留言选登 shows it: personal data masked, no contact.
+// PublicReply is a closed ticket as 留言选登 shows it: personal data masked (in the description and
+// the page's address too), no contact.
 type PublicReply struct {
 	TicketNo     string
 	CategoryName string
@@ -321,6 +322,7 @@ func (s *Store) PublicReplies(ctx context.Context, q string, page, perPage int) 
 	replies := make([]PublicReply, len(rows))
 	for i, r := range rows {
 		replies[i] = r.PublicReply
+		replies[i].PageURL = MaskPersonalData(r.PageURL) // a search page's address may hold the number searched
 		if r.DescriptionPublic != nil {
 			replies[i].Description = *r.DescriptionPublic
 		} else { // published before the column, and not filled yet
