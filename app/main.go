@@ -167,6 +167,13 @@ func migrate(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) 
 	if len(years) > 0 {
 		fmt.Fprintf(out, "working-day calendars imported: %v\n", years)
 	}
+	n, err := store.FillPublishedDescriptions(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(out, "published descriptions masked for 留言选登: %d\n", n)
+	}
 	return nil
 }
 

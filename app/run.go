@@ -217,6 +217,12 @@ func openStore(ctx context.Context, cfg *Config, log *slog.Logger, clock models.
 	if len(years) > 0 {
 		log.Info("working-day calendars imported", "years", years)
 	}
+	if n, err := store.FillPublishedDescriptions(ctx); err != nil {
+		store.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("published descriptions masked for 留言选登", "tickets", n)
+	}
 	warnMissingCalendar(ctx, store, log, clock)
 	return store, nil
 }

@@ -30,10 +30,11 @@ type rectificationJSON struct {
 }
 
 type rectificationFile struct {
-	Name        string     `json:"name"`
-	ContentType string     `json:"content_type"`
-	SubmittedAt *time.Time `json:"submitted_at"`
-	URL         string     `json:"url"`
+	Name         string     `json:"name"`          // the name the file is served under
+	OriginalName string     `json:"original_name"` // the uploader's, as text to show
+	ContentType  string     `json:"content_type"`
+	SubmittedAt  *time.Time `json:"submitted_at"`
+	URL          string     `json:"url"`
 }
 
 func rectificationOf(r *models.RectificationRow, now time.Time) rectificationJSON {
@@ -41,7 +42,7 @@ func rectificationOf(r *models.RectificationRow, now time.Time) rectificationJSO
 		Kind: r.Kind, Subject: r.Subject, Problems: r.Problems, DueOn: r.DueOn, Status: r.Status, StatusLabel: models.RectifyStatusLabel(r.Status),
 		Late: r.Late(now), DecidedAt: shanghai(r.DecidedAt), Note: r.Note}
 	if r.ReportName != "" {
-		j.Report = &rectificationFile{Name: r.ReportName, ContentType: r.ReportType, SubmittedAt: shanghai(r.SubmittedAt),
+		j.Report = &rectificationFile{Name: r.ReportFileName(), OriginalName: r.ReportName, ContentType: r.ReportContentType(), SubmittedAt: shanghai(r.SubmittedAt),
 			URL: "/api/v1/rectifications/" + strconv.FormatInt(r.ID, 10) + "/report"}
 	}
 	return j

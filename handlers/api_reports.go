@@ -22,7 +22,7 @@ func (h *reportHandlers) apiCategories(c *gin.Context) {
 
 // apiCaptcha issues a captcha: {"captcha_id", "image"} (a data: URL), or 204 when captchas are off.
 func (h *reportHandlers) apiCaptcha(c *gin.Context) {
-	cap, err := h.captchas.issue(c.Request.Context())
+	cap, err := h.captchas.issue(c.Request.Context(), c.ClientIP())
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -214,17 +213,6 @@ func (a *authenticator) budgets(cr credentials, device string) []budget {
 func passwordBudget(userID int64) budget {
 	return budget{key: "password:" + strconv.FormatInt(userID, 10), limit: loginFailures, window: loginWindow,
 		spent: "原密码错误次数过多，请 %d 分钟后再试"}
-}
-
-// clientKey is the address a client is counted by: an IPv4 address, or the /64 an IPv6 one
-// belongs to (a host gets a whole /64 to pick from).
-func clientKey(ip string) string {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil || addr.Unmap().Is4() {
-		return ip
-	}
-	p, _ := addr.Prefix(64)
-	return p.String()
 }
 
 // login checks the credentials within their budgets; it is shared by the page and the API. It

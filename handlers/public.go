@@ -30,15 +30,22 @@ type repliesPage struct {
 	Prev, Next  string
 }
 
-// replies is 留言选登: the replies reviewers chose to publish, newest first, with search.
+// replies is 留言选登: the replies reviewers chose to publish, newest first, with search. The
+// search reads only the published text; every view counts against the client's limit, like a
+// status query, so neither it nor the pages can be mined at a script's pace.
 func (h *publicHandlers) replies(c *gin.Context) {
+	ctx := c.Request.Context()
+	if err := h.limits.allow(ctx, "replies", c.ClientIP(), 30); err != nil {
+		h.fail(c, err)
+		return
+	}
 	n, _ := strconv.Atoi(c.Query("page"))
 	if n < 1 {
 		n = 1
 	}
 	const perPage = 10
 	q := c.Query("q")
-	rows, total, err := h.store.PublicReplies(c.Request.Context(), q, n, perPage)
+	rows, total, err := h.store.PublicReplies(ctx, q, n, perPage)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
@@ -38,7 +39,7 @@ func (l *limiter) allow(ctx context.Context, kind, client string, factor int) er
 	limit := l.perHour * factor
 	// A Redis that does not answer at once is treated as down: a report waits for no limiter.
 	res, err := within(ctx, limiterTimeout, func(ctx context.Context) (*redis_rate.Result, error) {
-		return l.rl.Allow(ctx, "zc:rl:"+kind+":"+client, redis_rate.Limit{Rate: limit, Burst: limit, Period: time.Hour})
+		return l.rl.Allow(ctx, "zc:rl:"+kind+":"+clientKey(client), redis_rate.Limit{Rate: limit, Burst: limit, Period: time.Hour})
 	})
 	if err != nil {
 		l.log.Warn("rate limit unavailable, request let through", "kind", kind, "error", err)
@@ -51,6 +52,17 @@ func (l *limiter) allow(ctx context.Context, kind, client string, factor int) er
 }
 
 const limiterTimeout = 250 * time.Millisecond
+
+// clientKey is what a limit counts by: the client's IPv4 address, or the /64 of its IPv6 address,
+// which a subscriber is given whole and could otherwise hop across, one address a request.
+func clientKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
 
 // rateLimited answers 429 with Retry-After, and a message of its own when it has one.
 type rateLimited struct {

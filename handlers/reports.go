@@ -57,7 +57,7 @@ func (h *reportHandlers) showForm(c *gin.Context, status int, form reportForm, e
 		h.fail(c, err)
 		return
 	}
-	cap, err := h.captchas.issue(ctx)
+	cap, err := h.captchas.issue(ctx, c.ClientIP())
 	if err != nil {
 		h.fail(c, err)
 		return

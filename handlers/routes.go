@@ -77,7 +77,7 @@ func New(d Deps) (http.Handler, error) {
 	r.Use(auth.session())
 
 	q := &queue{sched: d.Scheduler}
-	reports := &reportHandlers{ui: u, store: d.Store, limits: limits, captchas: newCaptchas(d.Store, d.Captcha), queue: q}
+	reports := &reportHandlers{ui: u, store: d.Store, limits: limits, captchas: newCaptchas(d.Store, limits, d.Captcha), queue: q}
 	public := &publicHandlers{ui: u, store: d.Store, limits: limits}
 	sessions := &sessionHandlers{ui: u, auth: auth, store: d.Store}
 	staff := &staffHandlers{ui: u, store: d.Store, clock: d.Clock, queue: q}

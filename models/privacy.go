@@ -9,79 +9,97 @@ import (
 
 // PersonalData is one piece of personal data found in a text that is about to be published.
 type PersonalData struct {
-	Kind   string // "phone", "id_card", "email"
+	Kind   string // "phone", "id_card", "id_like", "email"
 	Text   string // as found
 	Masked string // as it will be published
 	Start  int    // byte offsets in the text
 	End    int
 }
 
-// Kinds of personal data, as people read them.
-var personalDataLabels = map[string]string{"phone": "电话号码", "id_card": "身份证号", "email": "电子邮箱"}
+// Kinds of personal data, as people read them. An id_like number has the shape of a resident ID
+// card number (region, birth date) but not its check digit: most likely an ID card number with a
+// typo, which still gives away 17 true digits, so it is masked like one; the reviewer is told
+// what it is, not that it is an ID card number.
+var personalDataLabels = map[string]string{"phone": "电话号码", "id_card": "身份证号", "id_like": "疑似证件号码（校验位不符）", "email": "电子邮箱"}
 
 // PersonalDataLabel names a kind of personal data.
 func PersonalDataLabel(kind string) string { return personalDataLabels[kind] }
 
+// The patterns run on the folded text (see foldText), so full-width digits and letters match as
+// ASCII. Numbers may be written in groups, separated by a space, a dash or a dot, with spaces
+// around it ("138 0013 8000", "138 - 0013 - 8000", "5101 0419 9001 0112 30"). They carry no
+// boundaries (Go's regexp has no look-around): a candidate counts only when no digit stands
+// right before or after it, and only when its digits, separators removed, pass the kind's check.
+const numberSep = `(?:[ \t]?[-.]?[ \t]?)`
+
 var (
-	// Digits not preceded or followed by another digit (Go's regexp has no look-around, so the
-	// neighbours are matched and trimmed off).
-	idCardPattern   = regexp.MustCompile(`(?:^|\D)([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?:\D|$)`)
-	mobilePattern   = regexp.MustCompile(`(?:^|\D)((?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?:\D|$)`)
-	landlinePattern = regexp.MustCompile(`(?:^|\D)(0\d{2,3}[- ]\d{7,8})(?:\D|$)`)
-	emailPattern    = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`)
+	idCardCandidate   = regexp.MustCompile(`[1-9](?:` + numberSep + `\d){16}` + numberSep + `[\dXx]`)
+	idCardShape       = regexp.MustCompile(`^[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]$`)
+	mobileCandidate   = regexp.MustCompile(`(?:(?:\(\+?86\)|(?:\+|00)?86)` + numberSep + `)?1(?:` + numberSep + `\d){10}`)
+	landlineCandidate = regexp.MustCompile(`(?:\(0\d{2,3}\)[ \t]?|0\d{2,3}(?:[ \t]?[-.][ \t]?|[ \t]))\d(?:` + numberSep + `\d){6,7}`)
+	ipv4Shape         = regexp.MustCompile(`^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$`)
+	emailPattern      = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`)
 )
 
-// FindPersonalData finds mainland phone numbers, resident ID card numbers (with a valid check
-// digit) and e-mail addresses, in order of position.
+// FindPersonalData finds mainland phone numbers (mobile and landline), resident ID card numbers
+// and e-mail addresses, however their digits and letters are typed (full-width or not) and
+// grouped, in order of position. An 18-digit number of an ID card's shape is "id_card" only when
+// its check digit is right, "id_like" otherwise.
 func FindPersonalData(text string) []PersonalData {
+	f := foldText(text)
 	var found []PersonalData
-	taken := func(start, end int) bool {
-		for _, f := range found {
-			if start < f.End && end > f.Start {
-				return true
+	// free says whether a span of the folded text is clear of what was found before.
+	free := func(span [2]int) bool {
+		start, end := f.at[span[0]], f.at[span[1]]
+		for _, p := range found {
+			if start < p.End && end > p.Start {
+				return false
 			}
 		}
-		return false
+		return true
 	}
-	add := func(kind string, start, end int) {
-		if taken(start, end) {
-			return
-		}
+	add := func(kind string, span [2]int, keepFirst, keepLast int) {
+		start, end := f.at[span[0]], f.at[span[1]]
 		s := text[start:end]
-		found = append(found, PersonalData{Kind: kind, Text: s, Masked: mask(kind, s), Start: start, End: end})
-	}
-	// ID cards first: an 18-digit number would otherwise also look like a phone number inside it.
-	for _, m := range allSubmatches(idCardPattern, text) {
-		if idCardChecksumOK(text[m[0]:m[1]]) {
-			add("id_card", m[0], m[1])
+		masked := maskDigits(s, keepFirst, keepLast)
+		if kind == "email" {
+			masked = f.maskEmail(span)
 		}
+		found = append(found, PersonalData{Kind: kind, Text: s, Masked: masked, Start: start, End: end})
 	}
-	for _, m := range allSubmatches(mobilePattern, text) {
-		add("phone", m[0], m[1])
+	// E-mail addresses first: their names may be phone numbers (QQ mail), masked with the address.
+	for _, m := range emailPattern.FindAllStringIndex(f.text, -1) {
+		add("email", [2]int{m[0], m[1]}, 0, 0)
 	}
-	for _, m := range allSubmatches(landlinePattern, text) {
-		add("phone", m[0], m[1])
+	// Then ID cards: an 18-digit number would otherwise also look like a phone number inside it.
+	for _, m := range f.numbers(idCardCandidate, func(span [2]int, s string) bool {
+		return free(span) && idCardShape.MatchString(digitsOf(s))
+	}) {
+		kind := "id_like"
+		if idCardChecksumOK(digitsOf(f.text[m[0]:m[1]])) {
+			kind = "id_card"
+		}
+		add(kind, m, 6, 4)
 	}
-	for _, m := range emailPattern.FindAllStringIndex(text, -1) {
-		add("email", m[0], m[1])
+	for _, m := range f.numbers(mobileCandidate, func(span [2]int, s string) bool {
+		d := digitsOf(s)
+		return free(span) && d[len(d)-11+1] >= '3' && !ipv4Shape.MatchString(s)
+	}) {
+		d := digitsOf(f.text[m[0]:m[1]])
+		add("phone", m, len(d)-11+3, 4) // the country code, and 3 digits of the number
+	}
+	for _, m := range f.numbers(landlineCandidate, func(span [2]int, s string) bool {
+		return free(span) && !ipv4Shape.MatchString(s)
+	}) {
+		s := f.text[m[0]:m[1]]
+		area := s // the area code: up to the first separator or ")"
+		if i := strings.IndexAny(s, ") \t-."); i >= 0 {
+			area = s[:i]
+		}
+		add("phone", m, len(digitsOf(area)), 4)
 	}
 	sort.Slice(found, func(i, j int) bool { return found[i].Start < found[j].Start })
 	return found
-}
-
-// allSubmatches returns the spans of group 1 of every match, rescanning from the end of each
-// group so that neighbouring numbers sharing one separator are all found.
-func allSubmatches(re *regexp.Regexp, text string) [][2]int {
-	var spans [][2]int
-	for pos := 0; pos < len(text); {
-		m := re.FindStringSubmatchIndex(text[pos:])
-		if m == nil {
-			break
-		}
-		spans = append(spans, [2]int{pos + m[2], pos + m[3]})
-		pos += m[3]
-	}
-	return spans
 }
 
 // MaskPersonalData returns the text with every piece of personal data masked.
@@ -101,36 +119,124 @@ func MaskPersonalData(text string) string {
 	return b.String()
 }
 
-// mask keeps enough to recognise a number one gave oneself, and no more: the first 3 and last 4
-// digits of a phone, the first 6 (the issuing region) and last 4 of an ID card, the first letter
-// and the domain of an e-mail.
-func mask(kind, s string) string {
-	switch kind {
-	case "email":
-		at := strings.LastIndexByte(s, '@')
-		first, _ := utf8.DecodeRuneInString(s)
-		return string(first) + "***" + s[at:]
-	case "id_card":
-		return s[:6] + strings.Repeat("*", len(s)-10) + s[len(s)-4:]
-	default:
-		// Count digits only, past a +86 country code, so "+86 138 0013 8000" masks like
-		// "13800138000".
-		runes := []rune(s)
-		var digits []int
-		for i, r := range runes {
-			if r >= '0' && r <= '9' {
-				digits = append(digits, i)
+// foldedText is a text with the look-alikes of ASCII that Chinese keyboards type folded to ASCII
+// (see asciiLookalike), and for each of its bytes the offset in the original text of the
+// character it comes from, so what is found in the folded text is masked in the original.
+type foldedText struct {
+	orig string
+	text string
+	at   []int // len(text)+1 offsets; the last is len(original)
+}
+
+func foldText(s string) foldedText {
+	var b strings.Builder
+	b.Grow(len(s))
+	at := make([]int, 0, len(s)+1)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if a, ok := asciiLookalike(r); ok {
+			b.WriteByte(a)
+			at = append(at, i)
+		} else {
+			b.WriteString(s[i : i+size]) // as it was, invalid bytes too, so offsets stay exact
+			for k := 0; k < size; k++ {
+				at = append(at, i+k)
 			}
 		}
-		first := 0
-		if len(digits) == 13 && runes[digits[0]] == '8' && runes[digits[1]] == '6' {
-			first = 2
-		}
-		for k := first + 3; k < len(digits)-4; k++ {
-			runes[digits[k]] = '*'
-		}
-		return string(runes)
+		i += size
 	}
+	return foldedText{orig: s, text: b.String(), at: append(at, len(s))}
+}
+
+// asciiLookalike maps the full-width forms of ASCII (１３８, ｚｈａｎｇ＠ｑｑ．ｃｏｍ), the
+// ideographic and no-break spaces and the dashes people put between digit groups to ASCII.
+func asciiLookalike(r rune) (byte, bool) {
+	switch {
+	case r >= 0xFF01 && r <= 0xFF5E:
+		return byte(r - 0xFEE0), true
+	case r == 0x3000 || r == 0x00A0 || r == 0x202F || r >= 0x2002 && r <= 0x200A:
+		return ' ', true
+	case r >= 0x2010 && r <= 0x2015 || r == 0x2212 || r == 0xFE58 || r == 0xFE63:
+		return '-', true
+	}
+	return 0, false
+}
+
+// numbers returns the spans of re's matches in the folded text that no digit touches on either
+// side and that ok accepts (given the span and its text). A match refused is tried again one byte
+// further, so "11 13800138000" still finds its phone number and "2 110105 19491231 002X" its ID
+// card number.
+func (f foldedText) numbers(re *regexp.Regexp, ok func(span [2]int, s string) bool) [][2]int {
+	var spans [][2]int
+	isDigit := func(i int) bool { return i >= 0 && i < len(f.text) && f.text[i] >= '0' && f.text[i] <= '9' }
+	for pos := 0; pos < len(f.text); {
+		m := re.FindStringIndex(f.text[pos:])
+		if m == nil {
+			break
+		}
+		span := [2]int{pos + m[0], pos + m[1]}
+		if isDigit(span[0]-1) || isDigit(span[1]) || !ok(span, f.text[span[0]:span[1]]) {
+			pos = span[0] + 1
+			continue
+		}
+		spans = append(spans, span)
+		pos = span[1]
+	}
+	return spans
+}
+
+// digitsOf keeps the digits of a folded number (and an ID card's final X, as X).
+func digitsOf(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			b.WriteByte(c)
+		case c == 'X' || c == 'x':
+			b.WriteByte('X')
+		}
+	}
+	return b.String()
+}
+
+// maskDigits keeps enough to recognise a number one gave oneself, and no more: the first
+// keepFirst and the last keepLast of its digits (typed as they were), each other digit becoming
+// a star; separators stay. Phones keep their country and area codes and the first 3 digits of a
+// mobile number, ID cards the first 6 (the issuing region).
+func maskDigits(s string, keepFirst, keepLast int) string {
+	n := 0
+	for _, r := range s {
+		if isNumberChar(r) {
+			n++
+		}
+	}
+	var b strings.Builder
+	k := 0
+	for _, r := range s {
+		if isNumberChar(r) {
+			if k >= keepFirst && k < n-keepLast {
+				r = '*'
+			}
+			k++
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isNumberChar(r rune) bool {
+	if a, ok := asciiLookalike(r); ok {
+		r = rune(a)
+	}
+	return r >= '0' && r <= '9' || r == 'X' || r == 'x'
+}
+
+// maskEmail keeps the first character and the domain of the e-mail address at span (of the
+// folded text), each as typed.
+func (f foldedText) maskEmail(span [2]int) string {
+	at := span[0] + strings.LastIndexByte(f.text[span[0]:span[1]], '@')
+	first, _ := utf8.DecodeRuneInString(f.orig[f.at[span[0]]:])
+	return string(first) + "***" + f.orig[f.at[at]:f.at[span[1]]]
 }
 
 // idCardChecksumOK checks the ISO 7064 MOD 11-2 check digit of an 18-digit ID card number.

@@ -271,7 +271,8 @@ func (s *Store) TicketScreenshot(ctx context.Context, sc Scope, ticketNo string)
 	return &a, nil
 }
 
-// PublicReply is a closed ticket as 留言选登 shows it: personal data masked, no contact.
+// PublicReply is a closed ticket as 留言选登 shows it: personal data masked (in the description and
+// the page's address too), no contact.
 type PublicReply struct {
 	TicketNo     string
 	CategoryName string
@@ -284,7 +285,9 @@ type PublicReply struct {
 }
 
 // PublicReplies returns a page of the replies the reviewers chose to publish, newest first,
-// matching q in the description, the reply or the unit's name.
+// matching q in what the page shows of them: the published description (personal data masked),
+// the published reply or the unit's name. The description as written is never searched: a
+// search would confirm its masked digits one guess at a time.
 func (s *Store) PublicReplies(ctx context.Context, q string, page, perPage int) ([]PublicReply, int64, error) {
 	if page < 1 {
 		page = 1
@@ -294,7 +297,7 @@ func (s *Store) PublicReplies(ctx context.Context, q string, page, perPage int) 
 			Where("t.public = ? AND t.status = ?", true, StatusClosed)
 		if q = strings.TrimSpace(q); q != "" {
 			like := "%" + escapeLike(q) + "%"
-			b = b.Where("(t.description LIKE ? ESCAPE '!' OR t.reply_public LIKE ? ESCAPE '!' OR u.name LIKE ? ESCAPE '!')", like, like, like)
+			b = b.Where("(t.description_public LIKE ? ESCAPE '!' OR t.reply_public LIKE ? ESCAPE '!' OR u.name LIKE ? ESCAPE '!')", like, like, like)
 		}
 		return b
 	}
@@ -308,15 +311,64 @@ func (s *Store) PublicReplies(ctx context.Context, q string, page, perPage int) 
 	if err := count.Count(&total).Error; err != nil {
 		return nil, 0, translate(err, "count public replies")
 	}
-	var rows []PublicReply
+	var rows []struct {
+		PublicReply
+		DescriptionPublic *string
+	}
 	err := base().Select(`t.ticket_no, c.name AS category_name, u.name AS unit_name, t.page_url, t.description,
-			t.reply_public, t.received_at, t.closed_at`).
+			t.description_public, t.reply_public, t.received_at, t.closed_at`).
 		Joins("JOIN categories c ON c.id = t.category_id").
 		Order("t.closed_at DESC, t.id DESC").Limit(perPage).Offset((page - 1) * perPage).Scan(&rows).Error
-	for i := range rows {
-		rows[i].Description = MaskPersonalData(rows[i].Description)
+	replies := make([]PublicReply, len(rows))
+	for i, r := range rows {
+		replies[i] = r.PublicReply
+		replies[i].PageURL = MaskPersonalData(r.PageURL) // a search page's address may hold the number searched
+		if r.DescriptionPublic != nil {
+			replies[i].Description = *r.DescriptionPublic
+		} else { // published before the column, and not filled yet
+			replies[i].Description = MaskPersonalData(r.Description)
+		}
 	}
-	return rows, total, translate(err, "public replies")
+	return replies, total, translate(err, "public replies")
+}
+
+// FillPublishedDescriptions writes the published description of the tickets published before
+// tickets.description_public existed (migration 0019), and returns how many it wrote. It runs at
+// every start, in batches; once they are written it reads nothing but the index.
+func (s *Store) FillPublishedDescriptions(ctx context.Context) (int, error) {
+	db := s.db.WithContext(ctx)
+	filled := 0
+	for after := int64(0); ; {
+		var rows []struct {
+			ID          int64
+			Description string
+		}
+		err := db.Table("tickets").Select("id, description").
+			Where("public = ? AND status = ? AND description_public IS NULL AND id > ?", true, StatusClosed, after).
+			Order("id").Limit(500).Scan(&rows).Error
+		if err != nil {
+			return filled, translate(err, "read unmasked published descriptions")
+		}
+		if len(rows) == 0 {
+			return filled, nil
+		}
+		err = db.Transaction(func(tx *gorm.DB) error {
+			for _, r := range rows {
+				// A reviewer publishing meanwhile has written it already: left as written.
+				res := tx.Table("tickets").Where("id = ? AND description_public IS NULL", r.ID).
+					Update("description_public", MaskPersonalData(r.Description))
+				if res.Error != nil {
+					return res.Error
+				}
+				filled += int(res.RowsAffected)
+			}
+			return nil
+		})
+		if err != nil {
+			return filled, translate(err, "fill published descriptions")
+		}
+		after = rows[len(rows)-1].ID
+	}
 }
 
 // AuditEntry is one event for the audit log: who did what to which ticket, when.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -227,7 +228,55 @@ func (s *Store) RectificationByID(ctx context.Context, sc Scope, id int64) (*Rec
 	return &rows[0], nil
 }
 
-// RectificationReport returns the uploaded report of a rectification within the scope.
+// reportFileTypes are the report files a unit may upload, by the content type their bytes were
+// checked as (never the name or the declared type), with the extension they are served under.
+var reportFileTypes = map[string]string{
+	"application/pdf": "pdf",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+	"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp",
+}
+
+// ErrReportFileType refuses a report whose content is none of reportFileTypes.
+var ErrReportFileType = Invalid("report", "整改报告只能是 PDF、Word（DOCX）文档或 PNG、JPEG、WebP 图片")
+
+// ReportFileName is the name the report is stored and served under: the item's number and the
+// checked type's extension, never the uploader's name, whose extension could make a program of it
+// (.hta, .exe, .lnk). ReportName, the uploader's, is text to read.
+func (r *Rectification) ReportFileName() string {
+	ext, ok := reportFileTypes[r.ReportType]
+	if !ok {
+		ext = "bin"
+	}
+	return fmt.Sprintf("整改报告-%d.%s", r.ID, ext)
+}
+
+// ReportContentType is the type the report was checked as, or a type no browser opens.
+func (r *Rectification) ReportContentType() string {
+	if _, ok := reportFileTypes[r.ReportType]; ok {
+		return r.ReportType
+	}
+	return "application/octet-stream"
+}
+
+// reportDisplayName is the uploader's file name as text to show: without the folders a browser
+// may send, without control and format characters (U+202E would show "整改atp.hta" as
+// "整改ath.pdf"), at most 120 characters, the end kept.
+func reportDisplayName(name string) string {
+	name = name[strings.LastIndexAny(name, `/\`)+1:]
+	name = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, name))
+	if r := []rune(name); len(r) > 120 {
+		name = string(r[len(r)-120:])
+	}
+	return name
+}
+
+// RectificationReport returns the uploaded report of a rectification within the scope: the name
+// and type to serve it under (ReportFileName, ReportContentType) and its bytes.
 func (s *Store) RectificationReport(ctx context.Context, sc Scope, id int64) (name, contentType string, data []byte, err error) {
 	row, err := s.RectificationByID(ctx, sc, id)
 	if err != nil {
@@ -240,7 +289,7 @@ func (s *Store) RectificationReport(ctx context.Context, sc Scope, id int64) (na
 	if err := s.db.WithContext(ctx).Table("rectifications").Select("report_data").Where("id = ?", id).Take(&got).Error; err != nil {
 		return "", "", nil, translate(err, "rectification report")
 	}
-	return row.ReportName, row.ReportType, got.ReportData, nil
+	return row.ReportFileName(), row.ReportContentType(), got.ReportData, nil
 }
 
 // RectificationUpload is a unit's report, its type already checked by content.
@@ -263,9 +312,12 @@ func (s *Store) SubmitRectification(ctx context.Context, u *User, sc Scope, id i
 	if len(up.Data) > MaxRectificationReport {
 		return Invalid("report", "整改报告不能超过 10 MB")
 	}
-	name := strings.TrimSpace(up.Name)
-	if r := []rune(name); len(r) > 120 {
-		name = string(r[len(r)-120:])
+	if _, ok := reportFileTypes[up.ContentType]; !ok {
+		return ErrReportFileType
+	}
+	name := reportDisplayName(up.Name)
+	if name == "" {
+		name = "（未命名）" // report_name is also what says a report came
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		r, err := s.lockRectification(tx, sc, id)

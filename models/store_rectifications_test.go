@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -78,7 +79,7 @@ func TestRectificationsOpenOnPublishAndLateOnesAreNamedNextTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	name, ctype, data, err := s.RectificationReport(ctx, sc, gzw)
-	if err != nil || name != "整改报告.pdf" || ctype != "application/pdf" || string(data) != string(report.Data) {
+	if err != nil || name != fmt.Sprintf("整改报告-%d.pdf", gzw) || ctype != "application/pdf" || string(data) != string(report.Data) {
 		t.Fatalf("report: %q %q %q %v", name, ctype, data, err)
 	}
 

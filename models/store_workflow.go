@@ -13,7 +13,7 @@ import (
 var mutableTicketColumns = []string{
 	"status", "website_id", "unit_id", "region_id", "triage_deadline", "assigned_at", "deadline", "deadline_estimated",
 	"closed_at", "version", "updated_at", "pending", "pending_days", "pending_since", "extension_count", "urge_count",
-	"duplicate_of", "linked_late", "reply", "reply_public", "reply_confirmed", "replied_by", "closing_note", "public", "rating", "rated_at", "supervise_level", "handling_days",
+	"duplicate_of", "linked_late", "reply", "reply_public", "reply_confirmed", "replied_by", "closing_note", "public", "description_public", "rating", "rated_at", "supervise_level", "handling_days",
 }
 
 // lockTicket reads a ticket for update within the scope. On MySQL the row is locked until the

@@ -82,6 +82,10 @@ type Ticket struct {
 	SuperviseLevel int        // 督办: 0 none, 1 the unit's region's supervisors, 2 the region above
 	MonthDeadline  *time.Time // one calendar month after receipt: the annual assessment counts past it
 	HandlingDays   *int       // working days from receipt to closing, counted at closing
+
+	// DescriptionPublic is the description as 留言选登 shows it, personal data masked: written
+	// when the reviewer publishes the reply, and the only description the page's search reads.
+	DescriptionPublic *string
 }
 
 // Pending requests.

@@ -295,6 +295,11 @@ func (t *Ticket) Apply(a Action, actor *User, now time.Time, set Settings, cal *
 		public := MaskPersonalData(*t.Reply)
 		days := cal.WorkingDaysBetween(t.ReceivedAt, now)
 		t.Status, t.ClosedAt, t.ReplyPublic, t.Public, t.HandlingDays = StatusClosed, &now, &public, a.Public, &days
+		t.DescriptionPublic = nil
+		if a.Public {
+			description := MaskPersonalData(t.Description)
+			t.DescriptionPublic = &description
+		}
 		record(EventApproved, strings.TrimSpace(a.Text), map[string]any{"public": a.Public, "handling_days": days})
 
 	case ActReject:
@@ -372,6 +377,7 @@ func (t *Ticket) Apply(a Action, actor *User, now time.Time, set Settings, cal *
 		t.Status, t.ClosedAt, t.AssignedAt, t.Deadline, t.DeadlineEstimated = StatusAssigned, nil, &now, &deadline, estimated
 		t.Rating, t.RatedAt, t.Public, t.SuperviseLevel, t.HandlingDays = "", nil, false, 0, nil
 		t.DuplicateOf, t.LinkedLate = nil, false // a duplicate closed with its primary's reply is now handled on its own
+		t.DescriptionPublic = nil
 		record(EventReopened, reason, nil)
 
 	case ActUnlink:

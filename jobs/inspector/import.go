@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -17,8 +18,18 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
-// maxImportBytes caps an uploaded ledger; a province's accounts fit in far less.
-const maxImportBytes = 32 << 20
+// Bounds on what a ledger may make the reader do, checked before and while reading, never after:
+// an XLSX is a zip, whose parts may inflate a thousandfold, and a sheet's rows and columns are
+// numbered, so a few bytes can name row 1,048,576 or column XFD. A province's ledger (四川:
+// 4,133 accounts) is far within each.
+const (
+	maxImportBytes   = 32 << 20 // the file as uploaded
+	maxUnzippedBytes = 32 << 20 // an XLSX's parts, inflated, together
+	maxZipParts      = 1000     // an XLSX's parts
+	maxImportRows    = 20000    // accounts: rows below the header, up to the last one not empty
+	maxImportColumns = 50
+	maxSharedStrings = 200000 // an XLSX's distinct texts: 20,000 rows of a few texts each
+)
 
 // ImportError points at the cell a person has to fix. Row is the spreadsheet's row
 // number (the header is row 1).
@@ -87,8 +98,32 @@ func ParseAccountImport(r io.Reader, filename string) ([]Account, error) {
 	return accounts, nil
 }
 
+// readUpload reads the whole upload, refusing one larger than maxImportBytes.
+func readUpload(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxImportBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("文件无法读取：%w", err)
+	}
+	if len(data) > maxImportBytes {
+		return nil, fmt.Errorf("文件超过 %d MB，请拆分为多个文件导入", maxImportBytes>>20)
+	}
+	return data, nil
+}
+
 func readXLSX(r io.Reader) ([][]string, error) {
-	f, err := excelize.OpenReader(io.LimitReader(r, maxImportBytes))
+	data, err := readUpload(r)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, errors.New("无法读取XLSX文件，请确认是 Excel 或 WPS 保存的 .xlsx 文件（未加密）")
+	}
+	if err := checkUnzipped(zr); err != nil {
+		return nil, err
+	}
+	// Every part stays in memory (no temporary files): checkUnzipped bounded them all.
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzippedBytes, UnzipXMLSizeLimit: maxUnzippedBytes})
 	if err != nil {
 		return nil, fmt.Errorf("无法读取XLSX文件：%w", err)
 	}
@@ -97,13 +132,107 @@ func readXLSX(r io.Reader) ([][]string, error) {
 	if len(sheets) == 0 {
 		return nil, errors.New("XLSX文件没有工作表")
 	}
-	// Raw values: a date cell then reads as its serial number whatever its display
-	// format, instead of "3/20/25" in one workbook and "2025年3月20日" in another.
-	return f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, fmt.Errorf("无法读取XLSX文件：%w", err)
+	}
+	defer rows.Close()
+	var t rowTaker
+	for rows.Next() {
+		// Raw values: a date cell then reads as its serial number whatever its display
+		// format, instead of "3/20/25" in one workbook and "2025年3月20日" in another.
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("无法读取XLSX文件：%w", err)
+		}
+		if err := t.take(cells); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return nil, fmt.Errorf("无法读取XLSX文件：%w", err)
+	}
+	return t.rows, nil
+}
+
+var (
+	errTooBigUnzipped = fmt.Errorf("XLSX文件解压后超过 %d MB，请删去无关的工作表和图片，或拆分为多个文件导入", maxUnzippedBytes>>20)
+	errZipDamaged     = errors.New("XLSX文件已损坏（压缩内容与文件记录的大小不符），请用 Excel 或 WPS 重新保存后导入")
+)
+
+// checkUnzipped refuses a workbook whose parts would inflate past maxUnzippedBytes together, or
+// that has more than maxZipParts of them. The sizes the zip declares are added first, which costs
+// nothing; then each part is inflated once through a reader that stops at what is left of the
+// bound, so a zip whose headers understate its parts is refused too, having inflated no more.
+func checkUnzipped(zr *zip.Reader) error {
+	if len(zr.File) > maxZipParts {
+		return fmt.Errorf("XLSX文件含有 %d 个部件，超过 %d 个，不像是账号台账", len(zr.File), maxZipParts)
+	}
+	var declared uint64
+	for _, f := range zr.File {
+		if declared += f.UncompressedSize64; f.UncompressedSize64 > maxUnzippedBytes || declared > maxUnzippedBytes {
+			return errTooBigUnzipped
+		}
+	}
+	left := int64(maxUnzippedBytes)
+	strs := &elementCounter{local: "si"}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return errZipDamaged
+		}
+		n, err := io.Copy(strs, io.LimitReader(rc, left+1))
+		rc.Close()
+		switch {
+		case n > left:
+			return errTooBigUnzipped
+		case err != nil || uint64(n) != f.UncompressedSize64:
+			return errZipDamaged
+		}
+		left -= n
+	}
+	// Each shared string costs the reader far more than its 17 bytes of XML, and the table is
+	// read whole at the first cell. Its part is whichever the workbook names, so every part is
+	// counted.
+	if strs.n > maxSharedStrings {
+		return fmt.Errorf("XLSX文件的共享文本超过 %d 条，不像是账号台账，请另存为新文件或CSV后导入", maxSharedStrings)
+	}
+	return nil
+}
+
+// elementCounter counts the start tags of the elements named local, whatever their namespace
+// prefix, in the XML written to it (a comment holding such a tag counts too: counting more only
+// refuses sooner).
+type elementCounter struct {
+	local string
+	n     int
+	name  []byte // the tag name read so far
+	inTag bool
+}
+
+func (c *elementCounter) Write(p []byte) (int, error) {
+	for _, b := range p {
+		switch {
+		case b == '<':
+			c.inTag, c.name = true, c.name[:0]
+		case !c.inTag:
+		case b == '>' || b == '/' || b == ' ' || b == '\t' || b == '\n' || b == '\r':
+			c.inTag = false
+			name := c.name[bytes.LastIndexByte(c.name, ':')+1:]
+			if string(name) == c.local {
+				c.n++
+			}
+		case len(c.name) < 64:
+			c.name = append(c.name, b)
+		default:
+			c.inTag = false // no name of ours is this long
+		}
+	}
+	return len(p), nil
 }
 
 func readCSV(r io.Reader) ([][]string, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxImportBytes))
+	data, err := readUpload(r)
 	if err != nil {
 		return nil, err
 	}
@@ -116,11 +245,47 @@ func readCSV(r io.Reader) ([][]string, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
-	rows, err := cr.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("CSV格式错误：%w", err)
+	var t rowTaker
+	for {
+		record, err := cr.Read()
+		if err == io.EOF {
+			return t.rows, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("CSV格式错误：%w", err)
+		}
+		if err := t.take(record); err != nil {
+			return nil, err
+		}
 	}
-	return rows, nil
+}
+
+// rowTaker keeps a sheet's rows as they are read, refusing the sheet as soon as a row that is not
+// empty lies past maxImportRows below the header, or has more than maxImportColumns cells. Empty
+// rows are only counted until a row with content follows them, so a sheet whose formatting runs
+// down to row 1,048,576 costs nothing.
+type rowTaker struct {
+	rows  [][]string
+	empty int // empty rows read since the last one kept
+}
+
+func (t *rowTaker) take(cells []string) error {
+	if strings.TrimSpace(strings.Join(cells, "")) == "" {
+		t.empty++
+		return nil
+	}
+	rowNo := len(t.rows) + t.empty + 1
+	if rowNo > maxImportRows+1 {
+		return fmt.Errorf("账号不能超过 %d 行（表头以下），第%d行仍有内容，请拆分为多个文件导入", maxImportRows, rowNo)
+	}
+	if len(cells) > maxImportColumns {
+		return fmt.Errorf("第%d行有 %d 列，超过 %d 列，请删去无关的列后导入", rowNo, len(cells), maxImportColumns)
+	}
+	for ; t.empty > 0; t.empty-- {
+		t.rows = append(t.rows, nil)
+	}
+	t.rows = append(t.rows, cells)
+	return nil
 }
 
 func accountsFromRows(rows [][]string) ([]Account, error) {
