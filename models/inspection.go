@@ -106,7 +106,7 @@ func (f *Finding) Counts() bool { return f.Status == FindingConfirmed }
 // the rest were confirmed by the inspector itself.
 func (f *Finding) Decide(confirm bool, by int64, now time.Time) error {
 	if f.Status != FindingSuspected {
-		return Conflict("该问题已" + FindingStatusLabel(f.Status) + "，无需再确认")
+		return Conflict("该问题" + FindingStatusLabel(f.Status) + "，无需再处理")
 	}
 	f.Status = FindingDismissed
 	if confirm {
