@@ -147,7 +147,6 @@ func TestAccountImportOutsideTheScopeChangesNothingThere(t *testing.T) {
 // signed in for pages (a browser) and for the API (a token).
 type scopeWorld struct {
 	*testApp
-	q        *taskQueue
 	browsers map[string]*http.Client
 	tokens   map[string]string
 	units    map[string]int64  // by name
@@ -161,7 +160,13 @@ var scopeRegions = []string{"绵阳", "四川省"}
 
 func newScopeWorld(t *testing.T) *scopeWorld {
 	q := &taskQueue{}
-	w := &scopeWorld{testApp: newTestApp(t, withQueue(q)), q: q, browsers: map[string]*http.Client{}, tokens: map[string]string{}, units: map[string]int64{}, codes: map[string]string{}}
+	return scopeWorldOn(t, newTestApp(t, withQueue(q)))
+}
+
+// scopeWorldOn is a scopeWorld made on an app with the demo registry.
+func scopeWorldOn(t testing.TB, a *testApp) *scopeWorld {
+	t.Helper()
+	w := &scopeWorld{testApp: a, browsers: map[string]*http.Client{}, tokens: map[string]string{}, units: map[string]int64{}, codes: map[string]string{}}
 	addScopePeople(t, w.Store)
 	rows, err := w.Store.SQLDB().Query("SELECT id, name FROM units")
 	if err != nil {
