@@ -423,7 +423,7 @@ func (w *scopeWorld) rectification(region, status string) string {
 	w.Store.SQLDB().QueryRow("SELECT region_id FROM circulars WHERE id = ?", c).Scan(&regionID)
 	now := w.Clock.Now().UTC()
 	res, err := w.Store.SQLDB().Exec(`INSERT INTO rectifications (circular_id, region_id, unit_id, kind, subject, problems, due_on, due_at, status,
-		report_name, report_type, report_data, submitted_at, created_at, updated_at) VALUES (?, ?, ?, 'website', ?, '栏目更新不及时', '2025-04-30', ?, ?, ?, ?, ?, ?, ?, ?)`,
+		report_name, report_type, report_data, submitted_at, note, created_at, updated_at) VALUES (?, ?, ?, 'website', ?, '栏目更新不及时', '2025-04-30', ?, ?, ?, ?, ?, ?, '', ?, ?)`,
 		c, regionID, w.units[unit(region)], unit(region), now.AddDate(0, 1, 0), status,
 		map[bool]string{true: "整改报告.pdf"}[status == "submitted"], map[bool]string{true: "application/pdf"}[status == "submitted"],
 		[]byte("%PDF-1.4\n%%EOF"), map[bool]any{true: now, false: nil}[status == "submitted"], now, now)
