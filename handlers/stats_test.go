@@ -2,13 +2,17 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
 
+	"zhaocuo/handlers"
 	"zhaocuo/models/storetest"
 )
 
@@ -221,5 +225,22 @@ func TestStatsRefusesOversizedPeriods(t *testing.T) {
 	}
 	if resp, _ := a.api("GET", "/api/v1/stats/completion?from=2020-04-03&to=2025-04-02", token, ""); resp.StatusCode != http.StatusOK {
 		t.Fatalf("five years through the API: %d", resp.StatusCode)
+	}
+}
+
+// A rates request whose client went away stops, and is not a failure of the server: 499 (as
+// nginx logs it), nothing logged as an error.
+func TestStatsRequestWhoseClientLeftIsNoFailure(t *testing.T) {
+	var log bytes.Buffer
+	a := newTestApp(t, func(d *handlers.Deps) { d.Logger = slog.New(slog.NewTextHandler(&log, nil)) })
+	token := a.apiLogin("sc-supervisor")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/stats/completion?period=2025Q1", nil).WithContext(ctx)
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	a.Handler.ServeHTTP(rec, req)
+	if rec.Code != 499 || strings.Contains(log.String(), "level=ERROR") || !strings.Contains(log.String(), "client went away") {
+		t.Fatalf("%d, log %s", rec.Code, log.String())
 	}
 }
