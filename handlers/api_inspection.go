@@ -244,6 +244,7 @@ type apiImport struct {
 	Status     string     `json:"status"`     // running, done or failed
 	Error      string     `json:"error,omitempty"`
 	Accounts   int        `json:"accounts"`
+	Refused    int        `json:"refused"` // rows outside the caller's scope: listed in the results, not imported
 	Checked    int        `json:"checked"`
 	Findings   int        `json:"findings"`
 	FinishedAt *time.Time `json:"finished_at"`
@@ -251,7 +252,7 @@ type apiImport struct {
 
 func apiImportOf(imp *models.AccountImport) apiImport {
 	return apiImport{ID: imp.ID, Filename: imp.Filename, ImportedAt: imp.ImportedAt.In(models.Shanghai), StartedAt: shanghai(imp.StartedAt), Status: imp.Status,
-		Error: imp.Error, Accounts: imp.Accounts, Checked: imp.Checked, Findings: imp.Findings, FinishedAt: shanghai(imp.FinishedAt)}
+		Error: imp.Error, Accounts: imp.Accounts, Refused: imp.Refused, Checked: imp.Checked, Findings: imp.Findings, FinishedAt: shanghai(imp.FinishedAt)}
 }
 
 // apiImport: POST /api/v1/inspection/accounts/import, multipart with "file". The accounts are
@@ -286,6 +287,9 @@ func (h *inspectionHandlers) apiImportResults(c *gin.Context) {
 		out[i] = gin.H{"name": r.Name, "platform": r.Platform, "unit": r.UnitName, "account_id": r.AccountID,
 			"filed_status": r.FiledStatus, "last_post": shanghai(r.LastPost), "interaction": r.Interaction,
 			"reported_online": r.ReportedOnline, "findings": apiFindingsOf(r.Findings)}
+		if r.Refused != "" {
+			out[i]["refused"] = r.Refused
+		}
 	}
 	c.JSON(http.StatusOK, gin.H{"import": apiImportOf(imp), "results": out})
 }

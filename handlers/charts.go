@@ -53,9 +53,32 @@ func barChart(title string, items []bar) template.HTML {
 	return template.HTML(b.String())
 }
 
-// lineChart draws weekly series (received and closed) over the period.
-func lineChart(title string, weeks []models.Date, series map[string][]int64, colours map[string]string) template.HTML {
-	if len(weeks) == 0 {
+// flowChart draws the tickets received and closed per week, or per month over a long period.
+func flowChart(f *models.Flow) template.HTML {
+	if f == nil {
+		return ""
+	}
+	title := "每周收到和办结的留言"
+	axis := func(d models.Date) string { return fmt.Sprintf("%02d-%02d", d.Month, d.Day) }
+	point := func(name string, d models.Date, v int64) string {
+		return fmt.Sprintf("%s %02d-%02d 起一周：%d", name, d.Month, d.Day, v)
+	}
+	if f.Monthly {
+		title = "每月收到和办结的留言"
+		axis = func(d models.Date) string { return fmt.Sprintf("%d-%02d", d.Year, d.Month) }
+		point = func(name string, d models.Date, v int64) string {
+			return fmt.Sprintf("%s %d年%d月：%d", name, d.Year, d.Month, v)
+		}
+	}
+	return lineChart(title, f.Starts, map[string][]int64{"收到": f.Received, "办结": f.Closed},
+		map[string]string{"收到": "#0b57d0", "办结": "#1a7f37"}, axis, point)
+}
+
+// lineChart draws series (received and closed) over the period, one point per start; axis labels
+// a start under the chart, point says what a point's tooltip says.
+func lineChart(title string, starts []models.Date, series map[string][]int64, colours map[string]string,
+	axis func(models.Date) string, point func(name string, d models.Date, v int64) string) template.HTML {
+	if len(starts) == 0 {
 		return ""
 	}
 	const width, height, left, right, top, bottom = 720, 260, 44, 16, 34, 40
@@ -67,10 +90,10 @@ func lineChart(title string, weeks []models.Date, series map[string][]int64, col
 	}
 	plotW, plotH := float64(width-left-right), float64(height-top-bottom)
 	x := func(i int) float64 {
-		if len(weeks) == 1 {
+		if len(starts) == 1 {
 			return float64(left) + plotW/2
 		}
-		return float64(left) + plotW*float64(i)/float64(len(weeks)-1)
+		return float64(left) + plotW*float64(i)/float64(len(starts)-1)
 	}
 	y := func(v int64) float64 { return float64(top) + plotH*(1-float64(v)/float64(peak)) }
 	var b strings.Builder
@@ -81,10 +104,10 @@ func lineChart(title string, weeks []models.Date, series map[string][]int64, col
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#d8dde3"/><text x="%d" y="%.1f" font-size="11" text-anchor="end" fill="#5b6470">%d</text>`,
 			left, width-right, y(v), y(v), left-6, y(v)+4, v)
 	}
-	step := max(1, len(weeks)/8)
-	for i, w := range weeks {
+	step := max(1, len(starts)/8)
+	for i, d := range starts {
 		if i%step == 0 {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#5b6470">%02d-%02d</text>`, x(i), height-bottom+16, w.Month, w.Day)
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#5b6470">%s</text>`, x(i), height-bottom+16, html.EscapeString(axis(d)))
 		}
 	}
 	legend := left
@@ -99,7 +122,7 @@ func lineChart(title string, weeks []models.Date, series map[string][]int64, col
 		}
 		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2.5" points="%s"/>`, colours[name], strings.Join(pts, " "))
 		for i, v := range s {
-			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"><title>%s %02d-%02d 起一周：%d</title></circle>`, x(i), y(v), colours[name], name, weeks[i].Month, weeks[i].Day, v)
+			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"><title>%s</title></circle>`, x(i), y(v), colours[name], html.EscapeString(point(name, starts[i], v)))
 		}
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="12" height="4" fill="%s"/><text x="%d" y="%d" font-size="12" fill="#1f2328">%s</text>`, legend, height-10, colours[name], legend+16, height-5, name)
 		legend += 70

@@ -610,6 +610,61 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 		}})
 	}
 
+	// 13. Another region's writes: every write of a supervisor, a unit's staff and a reviewer
+	// (scopedWrites, scope_test.go), by 成都's people on an object of 绵阳 and of the province,
+	// from its page and through the API: refused, and nothing written anywhere.
+	cross := w.crossRegion()
+	for _, sw := range scopedWrites(cross) {
+		for _, region := range scopeRegions {
+			obj := sw.setup(cross, region)
+			for channel, wr := range map[string]func(string, string) write{"page": sw.page, "API": sw.api} {
+				if wr == nil {
+					continue
+				}
+				var before string
+				add(attack{name: "another region's write: " + sw.name + " of " + region + " (" + channel + ")", refuse: true,
+					send: func(w *hostileWorld) (*http.Response, string) {
+						w.Clock.Advance(time.Minute) // a write would stamp a new time
+						before = dataFingerprint(w.t, w.Store.SQLDB())
+						return cross.send(sw.actor, wr(obj, region))
+					},
+					check: func(w *hostileWorld, resp *http.Response, body string) error {
+						if resp.StatusCode != sw.want {
+							return fmt.Errorf("%d %.200s, want %d", resp.StatusCode, body, sw.want)
+						}
+						if dataFingerprint(w.t, w.Store.SQLDB()) != before {
+							return fmt.Errorf("refused with %d, yet something was written", resp.StatusCode)
+						}
+						return nil
+					}})
+			}
+		}
+	}
+
+	// 14. Unbounded work: the rates of 0001-01-01 to 9999-12-31 as of the year 9999 built a
+	// page of 117 MB for the lowest role. Periods over five years, before 2000 or over a year
+	// ahead, and report times before 2000 or over a day ahead, are a 400 naming the problem in
+	// Chinese, small, on the page, its exports and the API.
+	for _, q := range []string{
+		"from=0001-01-01&to=9999-12-31&as_of=9999-12-31T00:00:00Z", "from=2015-01-01&to=2025-03-25", "from=1900-01-01&to=1900-12-31",
+		"from=2027-01-01&to=2027-12-31", "period=9999", "period=0001-01", "period=1999Q4", "as_of=9999-12-31T00:00:00Z",
+		"as_of=0001-01-01T00:00:00Z", "as_of=1999-12-31T23:59:59%2B08:00", "period=year&as_of=2026-03-25T10:00:00%2B08:00",
+	} {
+		for _, extra := range []string{"", "&export=unit", "&export=category&format=csv", "&group=region&sort=-received"} {
+			add(attack{name: "rates page ?" + q + extra, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+				r, _ := http.NewRequest("GET", w.URL+"/staff/stats?"+q+extra, nil)
+				return w.send(w.staffPages, r)
+			}, check: boundedRefusal(false)})
+		}
+		for _, extra := range []string{"", "&format=xlsx", "&group_by=region"} {
+			add(attack{name: "rates API ?" + q + extra, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+				r, _ := http.NewRequest("GET", w.URL+"/api/v1/stats/completion?"+q+extra, nil)
+				r.Header.Set("Authorization", "Bearer "+w.staffToken)
+				return w.send(w.anon, r)
+			}, check: boundedRefusal(true)})
+		}
+	}
+
 	// 15. Published text: 留言选登 searched for fragments of the phone, ID card and e-mail in a
 	// published ticket's description, guessed around the masked digits, full-width, in groups,
 	// with LIKE's wildcards. Whatever a search lists must show the fragment in what it shows.
@@ -1243,4 +1298,26 @@ type byteCount int
 func (c *byteCount) Write(p []byte) (int, error) {
 	*c += byteCount(len(p))
 	return len(p), nil
+}
+
+// crossRegion is section 13's world on the suite's app: 成都's supervisor, staff and reviewer,
+// and 绵阳's and the province's people who make the objects they try to write (scope_test.go).
+func (w *hostileWorld) crossRegion() *scopeWorld { return scopeWorldOn(w.t, w.testApp) }
+
+// boundedRefusal is section 14's check: a 400 of a few kilobytes saying what is wrong, as JSON
+// {"error": ...} from the API and as a page in Chinese elsewhere.
+func boundedRefusal(isAPI bool) func(*hostileWorld, *http.Response, string) error {
+	return func(_ *hostileWorld, resp *http.Response, body string) error {
+		switch {
+		case resp.StatusCode != http.StatusBadRequest:
+			return fmt.Errorf("%d (%d bytes), want 400", resp.StatusCode, len(body))
+		case len(body) > 64<<10:
+			return fmt.Errorf("a refusal of %d bytes", len(body))
+		case isAPI && !strings.HasPrefix(body, `{"error":`):
+			return fmt.Errorf("the API answered %.200s, want {\"error\": ...}", body)
+		case !isAPI && !strings.Contains(body, "时段") && !strings.Contains(body, "as_of"):
+			return fmt.Errorf("the page does not say what is wrong: %.300s", body)
+		}
+		return nil
+	}
 }

@@ -285,14 +285,20 @@ func mustKind(s string) string {
 
 // importAccounts reads a sheet of accounts, stores its rows and queues their checks, then shows
 // the import checking: fetching menu links takes longer than a request may. A bad sheet is a 400
-// naming its bad cells, and nothing is stored.
+// naming its bad cells, and nothing is stored; rows outside the person's scope are not imported
+// (the store refuses them, and a sheet of nothing else, with a 403).
 func (h *inspectionHandlers) importAccounts(c *gin.Context) {
 	imp, err := h.startImport(c)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.setFlash(c, flash{Kind: "ok", Message: "已收到 " + strconv.Itoa(imp.Accounts) + " 个账号，正在检查"})
+	msg := "已收到 " + strconv.Itoa(imp.Accounts) + " 个账号，正在检查"
+	if imp.Refused > 0 {
+		msg = "已收到 " + strconv.Itoa(imp.Accounts) + " 个账号，其中 " + strconv.Itoa(imp.Refused) +
+			" 个不在您的管辖范围内，未导入；正在检查其余 " + strconv.Itoa(imp.Accounts-imp.Refused) + " 个"
+	}
+	h.setFlash(c, flash{Kind: "ok", Message: msg})
 	c.Redirect(http.StatusSeeOther, "/staff/inspection/imports/"+strconv.FormatInt(imp.ID, 10))
 }
 

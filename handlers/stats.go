@@ -45,8 +45,8 @@ func (h *statsHandlers) request(c *gin.Context) (*statsRequest, error) {
 	}
 	asOf := now
 	if v := c.Query("as_of"); v != "" {
-		if asOf, err = time.Parse(time.RFC3339, v); err != nil {
-			return nil, models.Invalid("as_of", "as_of 应为 RFC 3339 时间，如 2025-03-31T23:59:59+08:00")
+		if asOf, err = models.ParseAsOf(v, now); err != nil {
+			return nil, err
 		}
 	}
 	req.Query = models.StatsQuery{Scope: sc, Period: p, AsOf: asOf}
@@ -102,6 +102,8 @@ type statsPage struct {
 	Periods     []periodChoice
 	Sort        string
 	Metrics     map[string]string
+	MinDate     string // the earliest day a period may start (models.RatesEpoch)
+	MaxYears    int    // the longest custom period
 }
 
 // dashboard is the rates page: the figures for the period beside the previous period's, the
@@ -117,7 +119,8 @@ func (h *statsHandlers) dashboard(c *gin.Context) {
 		h.exportTable(c, req, export, c.DefaultQuery("format", "xlsx"))
 		return
 	}
-	p := statsPage{Req: req, Period: req.Query.Period, Previous: req.Query.Period.Previous(), Sort: c.Query("sort"), Metrics: models.Metrics}
+	p := statsPage{Req: req, Period: req.Query.Period, Previous: req.Query.Period.Previous(), Sort: c.Query("sort"), Metrics: models.Metrics,
+		MinDate: dateParam(models.RatesEpoch), MaxYears: models.MaxPeriodYears}
 	p.Periods = periodChoices(req, h.clock.Now())
 	p.Base = url.Values{"from": {dateParam(p.Period.From)}, "to": {dateParam(p.Period.To.Add(-time.Second))}}
 	if req.Query.RegionPath != "" {
@@ -140,9 +143,7 @@ func (h *statsHandlers) dashboard(c *gin.Context) {
 		p.Total = t.Total
 	}
 	p.Prev = d.Previous
-	weeks, received, closed := d.Weeks, d.Received, d.Closed
-	p.FlowChart = lineChart("每周收到和办结的留言", weeks, map[string][]int64{"收到": received, "办结": closed},
-		map[string]string{"收到": "#0b57d0", "办结": "#1a7f37"})
+	p.FlowChart = flowChart(d.Flow)
 	for _, t := range p.Tables {
 		switch t.GroupBy {
 		case "region":

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -29,6 +30,8 @@ type statsEntry struct {
 	value   any
 	err     error
 	expires time.Time
+	waiting int                // the views waiting for the computation, under the cache's mutex
+	cancel  context.CancelFunc // stops the computation: no one waits for it any more
 }
 
 func cacheStats(s statsStore, ttl time.Duration) statsStore {
@@ -89,7 +92,11 @@ func copyTable(t *models.StatsTable) *models.StatsTable {
 	return &c
 }
 
-// get returns the value under key, computing it once for every caller of its window.
+// get returns the value under key, computing it once for every caller of its window. The
+// computation runs for whoever waits for it, not for the caller that started it: one view going
+// away does not fail the others. When every view waiting for it has gone (their clients
+// disconnected), it is cancelled and forgotten: a request whose client left stops its queries and
+// loops instead of building a page no one reads.
 func (c *statsCache) get(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error) {
 	now := time.Now()
 	c.mu.Lock()
@@ -98,36 +105,49 @@ func (c *statsCache) get(ctx context.Context, key string, compute func(context.C
 		if len(c.entries) > 1000 {
 			c.sweep(now)
 		}
-		e = &statsEntry{ready: make(chan struct{}), expires: now.Add(c.ttl)}
+		run, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		e = &statsEntry{ready: make(chan struct{}), expires: now.Add(c.ttl), cancel: cancel}
 		c.entries[key] = e
-		c.mu.Unlock()
-		// Computed for whoever asks, not only this request: its own cancellation must not
-		// fail the others waiting. A failure, a panic included, is not kept, and those waiting
-		// are released either way.
-		defer func() {
-			p := recover()
-			if p != nil {
-				e.err = fmt.Errorf("stats %s: computation failed: %v", key, p)
-			}
-			if e.err != nil {
-				c.mu.Lock()
-				e.expires = time.Time{}
-				c.mu.Unlock()
-			}
-			close(e.ready)
-			if p != nil {
-				panic(p) // this request's: the recoverer answers it
-			}
-		}()
-		e.value, e.err = compute(context.WithoutCancel(ctx))
-		return e.value, e.err
+		go c.compute(run, key, e, compute)
 	}
+	e.waiting++
 	c.mu.Unlock()
 	select {
 	case <-e.ready:
 		return e.value, e.err
 	case <-ctx.Done():
+		c.mu.Lock()
+		if e.waiting--; e.waiting == 0 && !isClosed(e.ready) {
+			e.cancel()
+			c.forget(key, e)
+		}
+		c.mu.Unlock()
 		return nil, ctx.Err()
+	}
+}
+
+// compute runs one computation of key for e's views. A failure, a panic included, is not kept,
+// and those waiting are released either way.
+func (c *statsCache) compute(ctx context.Context, key string, e *statsEntry, compute func(context.Context) (any, error)) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.value, e.err = nil, fmt.Errorf("stats %s: computation failed: %v\n%s", key, p, debug.Stack())
+		}
+		if e.err != nil {
+			c.mu.Lock()
+			c.forget(key, e)
+			c.mu.Unlock()
+		}
+		e.cancel()
+		close(e.ready)
+	}()
+	e.value, e.err = compute(ctx)
+}
+
+// forget drops e, if it is still key's entry, so that the next view computes afresh; under c.mu.
+func (c *statsCache) forget(key string, e *statsEntry) {
+	if c.entries[key] == e {
+		delete(c.entries, key)
 	}
 }
 

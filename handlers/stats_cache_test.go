@@ -163,3 +163,96 @@ func TestStatsCacheKeepsNoPanic(t *testing.T) {
 		t.Fatalf("after a panic: %v %v", rs, err)
 	}
 }
+
+// blockingStats computes a table until its context ends, and says when it ended.
+type blockingStats struct {
+	statsStore
+	started chan struct{}
+	ended   chan error
+	release chan struct{}
+}
+
+func (s *blockingStats) CompletionTable(ctx context.Context, q models.StatsQuery, groupBy, rootPath string) (*models.StatsTable, error) {
+	s.started <- struct{}{}
+	select {
+	case <-ctx.Done():
+		s.ended <- ctx.Err()
+		return nil, ctx.Err()
+	case <-s.release:
+		s.ended <- nil
+		return &models.StatsTable{GroupBy: groupBy}, nil
+	}
+}
+
+// A computation runs while someone waits for it: one view of two going away leaves it running
+// for the other; when the last one goes (its client disconnected), it is cancelled, and the
+// next view computes afresh instead of joining the cancelled one.
+func TestStatsCacheCancelsWhatNoOneWaitsFor(t *testing.T) {
+	store := &blockingStats{started: make(chan struct{}, 2), ended: make(chan error, 2), release: make(chan struct{})}
+	cache := cacheStats(store, time.Hour)
+	q := models.StatsQuery{Scope: models.Scope{All: true}, AsOf: time.Date(2025, 3, 25, 10, 0, 0, 0, time.UTC)}
+	leaving, leave := context.WithCancel(context.Background())
+	staying := make(chan error, 1)
+	go func() {
+		_, err := cache.CompletionTable(leaving, q, "unit", "/51/")
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("the view that went away: %v", err)
+		}
+		leave()
+	}()
+	<-store.started
+	go func() {
+		_, err := cache.CompletionTable(context.Background(), q, "unit", "/51/")
+		staying <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // the second view joins the computation
+	leave()
+	select {
+	case err := <-store.ended:
+		t.Fatalf("the computation ended (%v) while a view still waited for it", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(store.release)
+	if err := <-staying; err != nil || <-store.ended != nil {
+		t.Fatalf("the view that stayed: %v", err)
+	}
+
+	// Alone, a view that goes away takes the computation with it.
+	store.release = make(chan struct{})
+	other := q
+	other.GroupBy = "region"
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := cache.CompletionTable(ctx, other, "region", "/51/")
+		done <- err
+	}()
+	<-store.started
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("the view: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		close(store.release)
+		t.Fatal("the view waited for the computation after its client went away")
+	}
+	select {
+	case err := <-store.ended:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("the computation ended with %v, want cancelled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the computation ran on after its only view went away")
+	}
+	go func() {
+		_, err := cache.CompletionTable(context.Background(), other, "region", "/51/")
+		done <- err
+	}()
+	<-store.started
+	close(store.release)
+	if err := <-done; err != nil {
+		t.Fatalf("the next view joined the cancelled computation: %v", err)
+	}
+}

@@ -2,13 +2,17 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
 
+	"zhaocuo/handlers"
 	"zhaocuo/models/storetest"
 )
 
@@ -176,5 +180,67 @@ func TestStatsPageLinksExportSortAndNameThePeriod(t *testing.T) {
 	resp, _ = a.get(href)
 	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") || !strings.Contains(href, "status=open") {
 		t.Fatalf("the ticket list's export (%q): %d %s", href, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+// The request of issue 16 (0001-01-01 to 9999-12-31 as of the year 9999) built a page of 117 MB:
+// periods longer than five years, starting before 2000 or over a year ahead, and report times
+// before 2000 or more than a day ahead are refused with a 400 naming the problem in Chinese, on
+// the page, in its exports and in the API. Five years are still answered, the flow by the month.
+func TestStatsRefusesOversizedPeriods(t *testing.T) {
+	a := statsWorld(t) // now 2025-04-02
+	a.loginPage("gzw-staff")
+	token := a.apiLogin("gzw-staff")
+	refused := []struct{ query, field, words string }{
+		{"from=0001-01-01&to=9999-12-31&as_of=9999-12-31T00:00:00Z", "from", "时段不能早于 2000-01-01"},
+		{"from=2020-04-01&to=2025-04-02", "to", "自定义时段最长 5 年"},
+		{"from=2026-04-04&to=2026-04-30", "from", "不能晚于一年以后"},
+		{"period=1999", "period", "时段不能早于 2000-01-01"},
+		{"period=9999-12", "period", "不能晚于一年以后"},
+		{"as_of=9999-12-31T00:00:00Z", "as_of", "as_of 不能晚于当前时间一天以上"},
+		{"as_of=1999-12-31T23:59:59%2B08:00", "as_of", "as_of 不能早于 2000-01-01"},
+	}
+	for _, c := range refused {
+		for _, extra := range []string{"", "&export=unit", "&export=category&format=csv"} {
+			resp, body := a.get("/staff/stats?" + c.query + extra)
+			if resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+				!strings.Contains(doc(t, body).Find("main").Text(), c.words) || len(body) > 64<<10 {
+				t.Errorf("page ?%s%s: %d %s, %d bytes, want a 400 page saying %q", c.query, extra, resp.StatusCode,
+					resp.Header.Get("Content-Type"), len(body), c.words)
+			}
+		}
+		for _, extra := range []string{"", "&format=xlsx"} {
+			resp, m := a.api("GET", "/api/v1/stats/completion?"+c.query+extra, token, "")
+			if msg, _ := m["error"].(string); resp.StatusCode != http.StatusBadRequest || !strings.Contains(msg, c.words) || m["field"] != c.field {
+				t.Errorf("API ?%s%s: %d %v, want 400 with %q on %s", c.query, extra, resp.StatusCode, m, c.words, c.field)
+			}
+		}
+	}
+	// The widest period allowed: five years to the day, as of a day ahead; the flow by the month.
+	resp, body := a.get("/staff/stats?from=2020-04-03&to=2025-04-02&as_of=2025-04-03T09:00:00%2B08:00")
+	d := doc(t, body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(d.Find("svg.chart").Text(), "每月收到和办结的留言") ||
+		d.Find(`svg.chart circle`).Length() != 2*61 || d.Find("#s-from").AttrOr("min", "") != "2000-01-01" {
+		t.Fatalf("five years: %d, charts %q, %d points", resp.StatusCode, d.Find("svg.chart").Text(), d.Find("svg.chart circle").Length())
+	}
+	if resp, _ := a.api("GET", "/api/v1/stats/completion?from=2020-04-03&to=2025-04-02", token, ""); resp.StatusCode != http.StatusOK {
+		t.Fatalf("five years through the API: %d", resp.StatusCode)
+	}
+}
+
+// A rates request whose client went away stops, and is not a failure of the server: 499 (as
+// nginx logs it), nothing logged as an error.
+func TestStatsRequestWhoseClientLeftIsNoFailure(t *testing.T) {
+	var log bytes.Buffer
+	a := newTestApp(t, func(d *handlers.Deps) { d.Logger = slog.New(slog.NewTextHandler(&log, nil)) })
+	token := a.apiLogin("sc-supervisor")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/stats/completion?period=2025Q1", nil).WithContext(ctx)
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	a.Handler.ServeHTTP(rec, req)
+	if rec.Code != 499 || strings.Contains(log.String(), "level=ERROR") || !strings.Contains(log.String(), "client went away") {
+		t.Fatalf("%d, log %s", rec.Code, log.String())
 	}
 }

@@ -248,6 +248,13 @@ func (u *ui) fail(c *gin.Context, err error) {
 		c.Header("Retry-After", strconv.Itoa(rl.seconds()))
 		err = rl.asHTTP()
 	}
+	if c.Request.Context().Err() != nil {
+		// The client went away and its work was cancelled (the database drivers say so in
+		// words of their own): no one reads an answer. 499, as nginx logs it.
+		u.log.Info("client went away", "request_id", c.GetString(requestIDKey), "path", c.Request.URL.Path, "error", err)
+		c.AbortWithStatus(statusClientGone)
+		return
+	}
 	code := status(err)
 	if code >= 500 {
 		u.log.Error("request failed", "request_id", c.GetString(requestIDKey), "path", c.Request.URL.Path, "error", err)
@@ -271,6 +278,9 @@ func (u *ui) fail(c *gin.Context, err error) {
 	u.render(c, code, "error", page{Title: title, Content: message(err)})
 	c.Abort()
 }
+
+// statusClientGone is nginx's code for a request whose client closed the connection first.
+const statusClientGone = 499
 
 func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "/api/") }
 

@@ -151,10 +151,10 @@ func (h *handlers) importAccounts(ctx context.Context, t *asynq.Task) error {
 	return fmt.Errorf("import accounts %d: %v: %w", imp.ID, err, asynq.SkipRetry)
 }
 
-// checkImport checks an import's rows against the whole registry and stores the results,
-// recording its progress as it goes. Matching an account is not a permission: the sheet of one
-// region's supervisor may list another region's account, and it is that account, registered,
-// that the other region's supervisor then sees.
+// checkImport checks an import's rows and stores the results, recording its progress as it
+// goes. Which registered account a row is, and whether its importer may import it, the store
+// decided as it stored the sheet (models: store_account_scope.go); the registry read here gives
+// each account's status as of the check.
 func (h *handlers) checkImport(ctx context.Context, imp *models.AccountImport, rows []models.UploadedAccount) error {
 	registry, err := h.Store.Accounts(ctx, models.Scope{All: true})
 	if err != nil {
@@ -177,21 +177,26 @@ func (h *handlers) checkImport(ctx context.Context, imp *models.AccountImport, r
 	return err
 }
 
-// CheckAccounts matches each row of an import to the registry by platform and name and checks
-// it as of now: the registry's status against what runs, updates, interaction, menu links
-// (fetched with the inspector's manners) and typos. Where two units registered an account of
-// the same platform and name, the one of the unit the sheet names is taken, else the first;
-// the unit is compared by its models.UnitKey, as the store compares it to decide who sees a row,
-// so that `成都市教育局 ` or full-width parentheses still name the registered unit.
-// progress, if set, hears how many rows are checked after each one. It fails only when ctx ends.
+// CheckAccounts checks each row of an import as of now, in the sheet's order: the registered
+// account the store matched it to (its status in the registry against what runs; nil for one
+// the registry does not know), updates, interaction, menu links (fetched with the inspector's
+// manners) and typos. A row the store refused is not checked: its result says why, and nothing
+// else. progress, if set, hears how many rows are checked after each one. It fails only when
+// ctx ends.
 func CheckAccounts(ctx context.Context, in *inspector.Inspector, registry []models.AccountRow, rows []models.UploadedAccount, now time.Time, progress func(checked int)) ([]models.AccountResult, error) {
-	byName := map[string][]models.AccountRow{}
+	byID := map[int64]models.AccountRow{}
 	for _, a := range registry {
-		k := a.Platform + "\x00" + a.Name
-		byName[k] = append(byName[k], a)
+		byID[a.ID] = a
 	}
 	results := make([]models.AccountResult, len(rows))
 	for i, row := range rows {
+		if row.Refused != "" {
+			results[i] = models.AccountResult{Name: row.Name, Platform: row.Platform, UnitName: row.UnitName, Refused: row.Refused}
+			if progress != nil {
+				progress(i + 1)
+			}
+			continue
+		}
 		a := inspector.Account{Name: row.Name, Platform: row.Platform, Unit: row.UnitName, InteractionAvailable: row.Interaction,
 			ReportedOnline: row.ReportedOnline, MenuLinks: lines(row.MenuLinks), RecentPosts: lines(row.RecentPosts)}
 		if row.LastPost != nil {
@@ -200,19 +205,13 @@ func CheckAccounts(ctx context.Context, in *inspector.Inspector, registry []mode
 		res := models.AccountResult{Name: row.Name, Platform: row.Platform, UnitName: row.UnitName, LastPost: row.LastPost,
 			Interaction: row.Interaction, ReportedOnline: row.ReportedOnline, MenuLinks: row.MenuLinks, RecentPosts: row.RecentPosts}
 		// Only accounts the registry knows have a filed status.
-		if same := byName[row.Platform+"\x00"+row.Name]; len(same) > 0 {
-			known := same[0]
-			unit := models.UnitKey(row.UnitName)
-			for _, c := range same {
-				if models.UnitKey(c.UnitName) == unit {
-					known = c
-					break
+		if row.AccountID != nil {
+			if known, ok := byID[*row.AccountID]; ok {
+				id := known.ID
+				res.AccountID, res.FiledStatus, a.Status = &id, known.Status, known.Status
+				if res.UnitName == "" {
+					res.UnitName = known.UnitName
 				}
-			}
-			id := known.ID
-			res.AccountID, res.FiledStatus, a.Status = &id, known.Status, known.Status
-			if res.UnitName == "" {
-				res.UnitName = known.UnitName
 			}
 		}
 		res.Findings = Findings(in.CheckAccount(ctx, a, now))

@@ -65,9 +65,15 @@ func (m *menuServer) set(hang bool, hit func()) {
 // dead menu link and a typo, and an account the registry does not know.
 func importSheet(t *testing.T, w *world, menu *menuServer) []models.UploadedAccount {
 	t.Helper()
+	return importSheetOf(t, w, menu, "四川发布")
+}
+
+// importSheetOf is importSheet with another registered account of 微信 in 四川发布's place.
+func importSheetOf(t *testing.T, w *world, menu *menuServer, account string) []models.UploadedAccount {
+	t.Helper()
 	today := w.clock.Now().In(models.Shanghai).Format(time.DateOnly)
 	sheet := "账号名称,平台,最后更新日期,互动功能,菜单链接,近期发文,实际运行\n" +
-		"四川发布,微信," + today + ",有," + menu.URL + "/broken,各级攻府要落实责任。,在线\n" +
+		account + ",微信," + today + ",有," + menu.URL + "/broken,各级攻府要落实责任。,在线\n" +
 		"无名号,抖音," + today + ",有,,,在线\n"
 	rows, err := jobs.ReadAccountImport(strings.NewReader(sheet), "results.csv")
 	if err != nil {
@@ -242,7 +248,7 @@ func TestAccountImportThatLostItsTaskGivesUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imp := w.startImport(w.queue, cd, "results.csv", importSheet(t, w, menu))
+	imp := w.startImport(w.queue, cd, "results.csv", importSheetOf(t, w, menu, "成都发布"))
 	w.clock.Advance(2 * time.Hour) // in the queue: late, not lost
 	if s := w.importState(imp.ID); s.status != models.ImportRunning {
 		t.Fatalf("after two hours in the queue: %+v", s)
@@ -365,22 +371,26 @@ func TestReconcileReplacesAnArchivedImportTask(t *testing.T) {
 	}
 }
 
-// Rows are matched to the whole registry, whoever imports the sheet: 自贡's account in 成都's
-// sheet is 自贡's registered account, not an unregistered one with a false 未报备开设 finding,
-// and 自贡's supervisor sees it as such.
-func TestAccountImportMatchesTheWholeRegistry(t *testing.T) {
+// Rows are matched to the whole registry, and a row outside the importer's scope is refused:
+// 自贡's account in 成都's sheet is not taken for an unregistered account of 成都 (with a false
+// 未报备开设 finding), nor checked as 自贡's: 成都's supervisor sees it listed as not imported,
+// with the reason, and 自贡's supervisor sees nothing of 成都's sheet. 成都's own account is checked.
+func TestAccountImportRefusesRowsOutsideTheImportersScope(t *testing.T) {
 	w := newWorld(t, "2025-03-25 10:00")
 	ctx := context.Background()
 	today := w.clock.Now().In(models.Shanghai).Format(time.DateOnly)
 	sheet := "账号名称,平台,最后更新日期,互动功能,实际运行\n" +
 		"成都发布,微信," + today + ",有,在线\n" +
-		"自贡发布,微信," + today + ",有,在线\n"
+		"自贡发布,微信,2024-01-01,无,在线\n"
 	rows, err := jobs.ReadAccountImport(strings.NewReader(sheet), "results.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cd := w.users["cd-supervisor"]
 	imp := w.startImport(w.queue, cd, "results.csv", rows)
+	if imp.Accounts != 2 || imp.Refused != 1 {
+		t.Fatalf("stored %+v, want 2 accounts of which 1 refused", imp)
+	}
 	if n := w.queue.runDue(t, w.mux, w.clock.Now()); n != 1 {
 		t.Fatalf("ran %d tasks, want the import's", n)
 	}
@@ -394,56 +404,62 @@ func TestAccountImportMatchesTheWholeRegistry(t *testing.T) {
 	if err := w.store.SQLDB().QueryRow("SELECT id FROM media_accounts WHERE platform = '微信' AND name = '自贡发布'").Scan(&zgAccount); err != nil {
 		t.Fatal(err)
 	}
-	seen := func(u *models.User) []models.AccountResult {
+	scope := func(u *models.User) models.Scope {
 		t.Helper()
 		sc, err := w.store.ScopeOf(ctx, u)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, results, err := w.store.ImportResults(ctx, sc, u.ID, imp.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return results
+		return sc
 	}
-	got := seen(zg)
-	if len(got) != 1 || got[0].Name != "自贡发布" || got[0].AccountID == nil || *got[0].AccountID != zgAccount ||
-		got[0].FiledStatus != models.AccountActive || len(got[0].Findings) != 0 {
-		t.Fatalf("自贡 sees %+v, want its registered account with no finding", got)
+	if _, got, err := w.store.ImportResults(ctx, scope(zg), zg.ID, imp.ID); models.ErrorKind(err) != models.KindNotFound {
+		t.Fatalf("自贡 sees %+v (%v) of 成都's sheet, want nothing", got, err)
 	}
-	if got := seen(cd); len(got) != 1 || got[0].Name != "成都发布" || got[0].AccountID == nil {
-		t.Fatalf("成都 sees %+v, want its own account only", got)
+	done, got, err := w.store.ImportResults(ctx, scope(cd), cd.ID, imp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Status != models.ImportDone || done.Accounts != 2 || done.Refused != 1 || len(got) != 2 ||
+		got[0].Name != "成都发布" || got[0].AccountID == nil || got[0].Refused != "" ||
+		got[1].Name != "自贡发布" || got[1].AccountID != nil || got[1].FiledStatus != "" || len(got[1].Findings) != 0 ||
+		!strings.Contains(got[1].Refused, "不在您的管辖范围内") {
+		t.Fatalf("成都 sees %+v: %+v", done, got)
+	}
+	if n := w.count("SELECT COUNT(*) FROM media_account_results WHERE account_id = ?", zgAccount) +
+		w.count("SELECT COUNT(*) FROM inspection_findings WHERE account_id = ? OR url LIKE '%自贡发布%'", zgAccount); n != 0 {
+		t.Fatalf("%d results and findings of 自贡's account from 成都's sheet", n)
 	}
 }
 
-// Where two units registered an account of the same platform and name, the row goes to the
-// one its sheet names, however the sheet spaces the unit or writes its parentheses.
-func TestCheckAccountsTakesTheNamedUnitsAccountHoweverTheSheetSpellsIt(t *testing.T) {
-	registered := func(id int64, unit string) models.AccountRow {
-		return models.AccountRow{MediaAccount: models.MediaAccount{ID: id, Name: "教育发布", Platform: "微信",
-			Status: models.AccountActive}, UnitName: unit}
-	}
-	registry := []models.AccountRow{registered(1, "自贡市教育局"), registered(2, "成都市教育局（机关）")}
-	tests := []struct {
-		name, unit string
-		want       int64
-	}{
-		{"half-width parentheses name the unit registered with full-width ones", "成都市教育局(机关)", 2},
-		{"a trailing space names the unit registered without", "自贡市教育局 ", 1},
-		{"an ideographic space before it names the unit as well", "\u3000成都市教育局（机关）", 2},
+// The worker checks what the store decided of each row: the registered account it matched
+// (with that account's status in the registry), or none; a refused row is not checked at all,
+// its menu links not fetched, and its result says why and nothing else.
+func TestCheckAccountsChecksWhatTheStoreDecided(t *testing.T) {
+	menu := newMenuServer(t)
+	var hits atomic.Int32
+	menu.set(false, func() { hits.Add(1) })
+	registry := []models.AccountRow{{MediaAccount: models.MediaAccount{ID: 7, Name: "教育发布", Platform: "微信",
+		Status: models.AccountSuspended}, UnitName: "成都市教育局"}}
+	id := int64(7)
+	rows := []models.UploadedAccount{
+		{AccountID: &id, Name: "教育发布", Platform: "微信", ReportedOnline: true},
+		{Refused: "该账号登记在其他地区的单位名下，不在您的管辖范围内，未导入", Name: "绵阳发布", Platform: "微信",
+			ReportedOnline: true, MenuLinks: menu.URL + "/broken"},
+		{Name: "无名号", Platform: "抖音", ReportedOnline: true},
 	}
 	in := inspector.New(inspector.Config{MaxPages: 1, MaxDuration: time.Minute, Timeout: 5 * time.Second})
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rows := []models.UploadedAccount{{Name: "教育发布", Platform: "微信", UnitName: tt.unit, ReportedOnline: true}}
-			results, err := jobs.CheckAccounts(context.Background(), in, registry, rows, time.Now(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if id := results[0].AccountID; id == nil || *id != tt.want {
-				t.Fatalf("matched %+v, want account %d", results[0], tt.want)
-			}
-		})
+	results, err := jobs.CheckAccounts(context.Background(), in, registry, rows, time.Now(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := results[0]; r.AccountID == nil || *r.AccountID != 7 || r.FiledStatus != models.AccountSuspended || r.UnitName != "成都市教育局" {
+		t.Fatalf("the matched row: %+v", r)
+	}
+	if r := results[1]; r.Refused != rows[1].Refused || r.AccountID != nil || len(r.Findings) != 0 || hits.Load() != 0 {
+		t.Fatalf("the refused row: %+v, %d menu requests", r, hits.Load())
+	}
+	if r := results[2]; r.AccountID != nil || r.Refused != "" || len(r.Findings) == 0 {
+		t.Fatalf("the unknown row: %+v", r)
 	}
 }
 

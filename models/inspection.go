@@ -106,7 +106,7 @@ func (f *Finding) Counts() bool { return f.Status == FindingConfirmed }
 // the rest were confirmed by the inspector itself.
 func (f *Finding) Decide(confirm bool, by int64, now time.Time) error {
 	if f.Status != FindingSuspected {
-		return Conflict("该问题已" + FindingStatusLabel(f.Status) + "，无需再确认")
+		return Conflict("该问题" + FindingStatusLabel(f.Status) + "，无需再处理")
 	}
 	f.Status = FindingDismissed
 	if confirm {
@@ -246,6 +246,7 @@ type AccountImport struct {
 	ImportedAt time.Time
 	StartedAt  *time.Time // when the first try of its check began; nil while it waits in the queue
 	Accounts   int
+	Refused    int // rows of accounts outside the importer's scope: listed, not imported
 	Findings   int
 	Status     string
 	Checked    int    // accounts checked so far, while it runs
@@ -263,10 +264,13 @@ func (imp *AccountImport) settle(now time.Time) {
 }
 
 // UploadedAccount is a row of an imported sheet, stored with the import until the worker has
-// checked it.
+// checked it. The store decides as it stores the row which registered account it is, and
+// whether the importer may import it (see importRows).
 type UploadedAccount struct {
 	ID             int64
 	ImportID       int64
+	AccountID      *int64 // the registered account; nil for one the registry does not know
+	Refused        string // why the row is not imported (outside the importer's scope); "" when it is
 	Name           string
 	Platform       string
 	UnitName       string
@@ -294,6 +298,7 @@ type AccountResult struct {
 	ReportedOnline bool
 	MenuLinks      string    // one per line
 	RecentPosts    string    // one per line
+	Refused        string    // why the row was not imported, as its upload says; a refused row has no account and no findings
 	FindingCount   int       `gorm:"column:findings"` // so that a supervisor's list counts those of their accounts
 	Findings       []Finding `gorm:"-"`
 }

@@ -181,13 +181,11 @@ func (t *StatsTable) SortRows(by string, desc bool) {
 }
 
 // Dashboard is what the rates page shows: a table per grouping, the previous period's totals
-// and the weekly flow.
+// and the flow of tickets received and closed.
 type Dashboard struct {
 	Tables   []*StatsTable // in the order of the groupings asked for
 	Previous Counts        // the previous period, as of the same report time
-	Weeks    []Date
-	Received []int64 // per week
-	Closed   []int64 // per week
+	Flow     *Flow         // received and closed per week, or per month over a long period
 }
 
 // Dashboard counts the rates page's figures. Its queries do not depend on each other, so they
@@ -224,7 +222,7 @@ func (s *Store) Dashboard(ctx context.Context, q StatsQuery, groups []string, ro
 		return err
 	})
 	run(func() (err error) {
-		d.Weeks, d.Received, d.Closed, err = s.WeeklyFlow(ctx, q)
+		d.Flow, err = s.TicketFlow(ctx, q)
 		return err
 	})
 	wg.Wait()

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"math/rand"
 	"slices"
 	"testing"
@@ -383,9 +384,10 @@ func TestEveryNumberHasItsList(t *testing.T) {
 	}
 }
 
-// The weekly flow counts receipts and closings by the week they happened in, where the ticket
-// stood then: a closing, a reopening and a second closing are two closings.
-func TestWeeklyFlowCountsReceiptsAndClosingsPerWeek(t *testing.T) {
+// The flow counts receipts and closings by the week they happened in, where the ticket stood
+// then: a closing, a reopening and a second closing are two closings. Over a long period it
+// counts by the month.
+func TestTicketFlowCountsReceiptsAndClosingsPerWeekOrMonth(t *testing.T) {
 	r := newRates(t, "2025-03-04 10:00:00") // a Tuesday
 	first := r.report("https://gzw.sc.gov.cn/1.html")
 	r.report("https://gzw.sc.gov.cn/2.html")
@@ -414,25 +416,40 @@ func TestWeeklyFlowCountsReceiptsAndClosingsPerWeek(t *testing.T) {
 		{"province", models.Scope{All: true}, []int64{0, 2, 2, 0, 0, 0}, []int64{0, 1, 2, 0, 0, 0}},
 		{"国资委", models.Scope{UnitID: *r.u["gzw-staff"].UnitID}, []int64{0, 2, 1, 0, 0, 0}, []int64{0, 1, 2, 0, 0, 0}},
 	} {
-		weeks, received, closed, err := r.s.WeeklyFlow(context.Background(), models.StatsQuery{Scope: c.scope, Period: p})
+		f, err := r.s.TicketFlow(context.Background(), models.StatsQuery{Scope: c.scope, Period: p})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(weeks) != 6 || weeks[0].String() != "2025-02-24" || weeks[5].String() != "2025-03-31" {
-			t.Fatalf("%s: weeks %v", c.name, weeks)
+		if f.Monthly || len(f.Starts) != 6 || f.Starts[0].String() != "2025-02-24" || f.Starts[5].String() != "2025-03-31" {
+			t.Fatalf("%s: weeks %v", c.name, f.Starts)
 		}
-		if !slices.Equal(received, c.received) || !slices.Equal(closed, c.closings) {
-			t.Errorf("%s: received %v closed %v, want %v %v", c.name, received, closed, c.received, c.closings)
+		if !slices.Equal(f.Received, c.received) || !slices.Equal(f.Closed, c.closings) {
+			t.Errorf("%s: received %v closed %v, want %v %v", c.name, f.Received, f.Closed, c.received, c.closings)
 		}
 	}
 	// Asked in the middle of the period, the flow stops at the week of "as of".
 	asOf := storetest.At("2025-03-12 18:00")
-	weeks, received, closed, err := r.s.WeeklyFlow(context.Background(), models.StatsQuery{Scope: models.Scope{All: true}, Period: p, AsOf: asOf})
+	f, err := r.s.TicketFlow(context.Background(), models.StatsQuery{Scope: models.Scope{All: true}, Period: p, AsOf: asOf})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(weeks) != 3 || weeks[2].String() != "2025-03-10" || !slices.Equal(received, []int64{0, 2, 2}) || !slices.Equal(closed, []int64{0, 1, 2}) {
-		t.Fatalf("as of %v: weeks %v received %v closed %v", asOf, weeks, received, closed)
+	if len(f.Starts) != 3 || f.Starts[2].String() != "2025-03-10" || !slices.Equal(f.Received, []int64{0, 2, 2}) || !slices.Equal(f.Closed, []int64{0, 1, 2}) {
+		t.Fatalf("as of %v: weeks %v received %v closed %v", asOf, f.Starts, f.Received, f.Closed)
+	}
+
+	// Over more than 60 weeks the flow is counted by the month: five years are 60 points, not 261.
+	long, err := models.ParsePeriod("", "2020-03-26", "2025-03-25", r.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err = r.s.TicketFlow(context.Background(), models.StatsQuery{Scope: models.Scope{All: true}, Period: long, AsOf: r.clock.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(f.Starts)
+	if !f.Monthly || n != 61 || f.Starts[0].String() != "2020-03-01" || f.Starts[n-1].String() != "2025-03-01" ||
+		f.Received[n-1] != 4 || f.Closed[n-1] != 3 || slices.Max(f.Received[:n-1]) != 0 {
+		t.Fatalf("five years: monthly %v, %d months from %v, received %v closed %v", f.Monthly, n, f.Starts[0], f.Received, f.Closed)
 	}
 }
 
@@ -466,7 +483,63 @@ func TestDashboardIsItsParts(t *testing.T) {
 	if d.Tables[0].Total.Received != 2 || d.Tables[0].Total.Closed != 1 || d.Previous.Received != 1 {
 		t.Fatalf("March %+v, February %+v", d.Tables[0].Total, d.Previous)
 	}
-	if sum := slices.Max(d.Received); sum != 2 || slices.Max(d.Closed) != 1 {
-		t.Fatalf("weekly flow: received %v closed %v", d.Received, d.Closed)
+	if sum := slices.Max(d.Flow.Received); sum != 2 || slices.Max(d.Flow.Closed) != 1 {
+		t.Fatalf("weekly flow: received %v closed %v", d.Flow.Received, d.Flow.Closed)
+	}
+	// A request that went away takes its work with it, and says why.
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := r.s.Dashboard(gone, q, groups, province.RegionPath); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the dashboard of a request gone: %v, want context.Canceled", err)
+	}
+}
+
+// Periods and report times are bounded, so one request's work is: a custom period of at most
+// five years, nothing before 2000, no period starting more than a year ahead, no report time
+// more than a day ahead. Each refusal names its field.
+func TestPeriodsAndReportTimesAreBounded(t *testing.T) {
+	now := storetest.At("2025-03-25 10:00")
+	for _, c := range []struct {
+		kind, from, to string
+		field          string // "" when allowed
+	}{
+		{"", "2020-03-26", "2025-03-25", ""}, // five years to the day: the widest allowed
+		{"", "2020-03-25", "2025-03-25", "to"},
+		{"", "0001-01-01", "9999-12-31", "from"},
+		{"", "1999-12-31", "2000-01-31", "from"},
+		{"", "2000-01-01", "2000-01-31", ""},
+		{"", "2026-03-25", "2026-03-31", ""},
+		{"", "2026-03-27", "2026-03-31", "from"},
+		{"1999", "", "", "period"},
+		{"0001-01", "", "", "period"},
+		{"9999-12", "", "", "period"},
+		{"2099Q1", "", "", "period"},
+		{"2026", "", "", ""},
+		{"2000Q1", "", "", ""},
+		{"year", "", "", ""},
+	} {
+		_, err := models.ParsePeriod(c.kind, c.from, c.to, now)
+		if got := models.ErrorField(err); got != c.field || (c.field != "" && models.ErrorKind(err) != models.KindInvalid) {
+			t.Errorf("period %q %s–%s: %v (field %q), want field %q", c.kind, c.from, c.to, err, got, c.field)
+		}
+	}
+	for _, c := range []struct {
+		asOf string
+		ok   bool
+	}{
+		{"2025-03-25T10:00:00+08:00", true},
+		{"2000-01-01T00:00:00+08:00", true},
+		{"2026-03-26T09:59:59+08:00", false},
+		{"2025-03-26T09:59:59+08:00", true}, // a day ahead: a client's clock, its end of today
+		{"2025-03-26T10:00:01+08:00", false},
+		{"9999-12-31T00:00:00Z", false},
+		{"1999-12-31T23:59:59+08:00", false},
+		{"0001-01-01T00:00:00Z", false},
+		{"yesterday", false},
+	} {
+		_, err := models.ParseAsOf(c.asOf, now)
+		if (err == nil) != c.ok || (err != nil && models.ErrorField(err) != "as_of") {
+			t.Errorf("as_of %s: %v, want allowed %v", c.asOf, err, c.ok)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -164,21 +165,37 @@ func uploadBatches(rows []UploadedAccount) [][]UploadedAccount {
 }
 
 // CreateAccountImport stores the rows of a sheet as an import waiting for its checks, in one
-// transaction: the import and all its rows, or nothing.
+// transaction: the import and all its rows, or nothing. Each row is matched to the registry
+// there, and a row outside the actor's scope is stored refused, with the reason (see
+// store_account_scope.go); a sheet with no row within the scope is refused whole (forbidden).
 func (s *Store) CreateAccountImport(ctx context.Context, actor *User, filename string, rows []UploadedAccount) (*AccountImport, error) {
 	if len(rows) == 0 {
 		return nil, Invalid("file", "文件中没有账号")
 	}
+	sc, err := s.ScopeOf(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
 	imp := &AccountImport{Filename: truncate(filename, 255), ImportedBy: &actor.ID, ImportedAt: s.now(), Accounts: len(rows), Status: ImportRunning}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		stored := make([]UploadedAccount, len(rows))
+		for i, r := range rows {
+			r.ID = 0
+			r.Name, r.Platform, r.UnitName, r.LastPost = fitAccount(r.Name, r.Platform, r.UnitName, r.LastPost)
+			stored[i] = r
+		}
+		reg, err := loadImportRegistry(tx, sc)
+		if err != nil {
+			return err
+		}
+		if imp.Refused = reg.decide(stored); imp.Refused == len(stored) {
+			return refusedSheet(stored)
+		}
 		if err := tx.Create(imp).Error; err != nil {
 			return err
 		}
-		stored := make([]UploadedAccount, len(rows))
-		for i, r := range rows {
-			r.ID, r.ImportID = 0, imp.ID
-			r.Name, r.Platform, r.UnitName, r.LastPost = fitAccount(r.Name, r.Platform, r.UnitName, r.LastPost)
-			stored[i] = r
+		for i := range stored {
+			stored[i].ImportID = imp.ID
 		}
 		for _, batch := range uploadBatches(stored) {
 			if err := tx.Create(&batch).Error; err != nil {
@@ -264,6 +281,9 @@ func (s *Store) FinishAccountImport(ctx context.Context, importID int64, results
 		if err := tx.Take(&imp, importID).Error; err != nil {
 			return err
 		}
+		if err := asUploaded(tx, importID, results); err != nil {
+			return err
+		}
 		if err := saveResults(tx, &imp, results, now); err != nil {
 			return err
 		}
@@ -276,6 +296,28 @@ func (s *Store) FinishAccountImport(ctx context.Context, importID int64, results
 		return &imp, &Error{Kind: KindConflict, Message: importTooSlow, Err: ErrImportTooLate}
 	}
 	return &imp, nil
+}
+
+// asUploaded holds each result, the worker's check of one row in the sheet's order, to what the
+// store decided of that row as it was stored: its account, or its refusal, in which case the
+// result keeps none of the check (no account, no status, no findings). Whatever a worker
+// matched, a result counts for no account the importer's scope did not hold.
+func asUploaded(tx *gorm.DB, importID int64, results []AccountResult) error {
+	var rows []UploadedAccount
+	if err := tx.Select("id, account_id, refused").Where("import_id = ?", importID).Order("id").Find(&rows).Error; err != nil {
+		return err
+	}
+	if len(rows) != len(results) {
+		return fmt.Errorf("account import %d: %d results for %d rows", importID, len(results), len(rows))
+	}
+	for i, row := range rows {
+		r := &results[i]
+		r.AccountID, r.Refused = row.AccountID, row.Refused
+		if r.Refused != "" {
+			r.FiledStatus, r.Findings = "", nil
+		}
+	}
+	return nil
 }
 
 // FailAccountImport gives up a running import with the reason people read, and drops the rows
@@ -310,7 +352,8 @@ func failImport(tx *gorm.DB, importID int64, reason string, now time.Time) (bool
 //
 // An unknown account with no unit, or with a unit the registry does not know, is left to the
 // importer and to those who see everything: it could belong to any region, and a name in a
-// sheet is not enough to show it to one.
+// sheet is not enough to show it to one. So is a refused row (no account, its reason): it
+// tells only the importer what was not imported.
 //
 // The sheet's unit is compared by its UnitKey, stored with the result, against the keys of the
 // registered units in scope, made here in Go: compared in SQL, MySQL's collation matched
@@ -334,7 +377,7 @@ func (s *Store) visibleResults(tx *gorm.DB, sc Scope, viewer, importID int64) (*
 	}
 	unknown := results().Joins("JOIN media_account_imports i ON i.id = r.import_id").Where("r.account_id IS NULL")
 	if keys := unitKeys(names); len(keys) > 0 {
-		unknown = unknown.Where("(i.imported_by = ? OR r.unit_key IN ?)", viewer, keys)
+		unknown = unknown.Where("(i.imported_by = ? OR (r.refused = '' AND r.unit_key IN ?))", viewer, keys)
 	} else {
 		unknown = unknown.Where("i.imported_by = ?", viewer)
 	}
@@ -359,13 +402,14 @@ func (s *Store) AccountImports(ctx context.Context, sc Scope, viewer int64, limi
 		return nil, translate(err, "account imports")
 	}
 	counts := db.Table("(?) v", visible).
-		Select("v.import_id, COUNT(*) AS accounts, COALESCE(SUM(v.findings), 0) AS findings").Group("v.import_id")
+		Select(`v.import_id, COUNT(*) AS accounts, COALESCE(SUM(v.findings), 0) AS findings,
+			COALESCE(SUM(CASE WHEN v.refused <> '' THEN 1 ELSE 0 END), 0) AS refused`).Group("v.import_id")
 	var rows []struct {
 		AccountImport
-		SeenAccounts, SeenFindings *int // nil: none of its results are seen (the viewer's own import)
+		SeenAccounts, SeenFindings, SeenRefused *int // nil: none of its results are seen (the viewer's own import)
 	}
 	err = db.Table("media_account_imports i").
-		Select("i.*, c.accounts AS seen_accounts, c.findings AS seen_findings").
+		Select("i.*, c.accounts AS seen_accounts, c.findings AS seen_findings, c.refused AS seen_refused").
 		Joins("LEFT JOIN (?) c ON c.import_id = i.id", counts).
 		Where("c.import_id IS NOT NULL OR i.imported_by = ?", viewer).
 		Order("i.id DESC").Limit(limit).Scan(&rows).Error
@@ -376,11 +420,11 @@ func (s *Store) AccountImports(ctx context.Context, sc Scope, viewer int64, limi
 	for i, r := range rows {
 		imps[i] = r.AccountImport
 		imps[i].settle(s.now())
-		var accounts, findings int
-		if r.SeenAccounts != nil && r.SeenFindings != nil {
-			accounts, findings = *r.SeenAccounts, *r.SeenFindings
+		var accounts, findings, refused int
+		if r.SeenAccounts != nil && r.SeenFindings != nil && r.SeenRefused != nil {
+			accounts, findings, refused = *r.SeenAccounts, *r.SeenFindings, *r.SeenRefused
 		}
-		imps[i].seenBy(accounts, findings)
+		imps[i].seenBy(accounts, findings, refused)
 	}
 	return imps, nil
 }
@@ -388,9 +432,9 @@ func (s *Store) AccountImports(ctx context.Context, sc Scope, viewer int64, limi
 // seenBy counts a done import by the results a viewer who does not see everything sees: its
 // whole counts would tell them of other regions' accounts and findings, and the sheet's size.
 // A running or failed import has no results, and only its importer, whose sheet it is, sees it.
-func (imp *AccountImport) seenBy(accounts, findings int) {
+func (imp *AccountImport) seenBy(accounts, findings, refused int) {
 	if imp.Status == ImportDone {
-		imp.Accounts, imp.Checked, imp.Findings = accounts, accounts, findings
+		imp.Accounts, imp.Checked, imp.Findings, imp.Refused = accounts, accounts, findings, refused
 	}
 }
 
@@ -416,11 +460,14 @@ func (s *Store) ImportResults(ctx context.Context, sc Scope, viewer, importID in
 		return nil, nil, NotFound("未找到该导入记录")
 	}
 	if !sc.All {
-		findings := 0
+		findings, refused := 0, 0
 		for _, r := range results {
 			findings += r.FindingCount
+			if r.Refused != "" {
+				refused++
+			}
 		}
-		imp.seenBy(len(results), findings)
+		imp.seenBy(len(results), findings, refused)
 	}
 	var findings []Finding
 	if err := s.db.WithContext(ctx).Where("import_id = ?", importID).Order("id").Find(&findings).Error; err != nil {

@@ -291,8 +291,9 @@ func TestAccountImportHourRunsFromTheCheckStart(t *testing.T) {
 }
 
 // A done import is counted, in the list and on its page, by what the viewer sees of it, its
-// checked accounts too: nothing of other regions' accounts, findings or of the sheet's size,
-// even where the viewer imported the sheet and sees none of its rows.
+// checked accounts too: nothing of other regions' accounts, findings or of the sheet's size.
+// An importer sees the rows of their own sheet that were refused, counted as refused; no one
+// else sees them.
 func TestAccountImportCountsOnlyWhatTheViewerSees(t *testing.T) {
 	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
 	u := demoUsers(t, s)
@@ -309,21 +310,22 @@ func TestAccountImportCountsOnlyWhatTheViewerSees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cdSheet, err := storetest.SaveAccountImport(ctx, s, cd, "成都导入.xlsx", []models.AccountResult{zgAccount()})
+	cdSheet, err := storetest.SaveAccountImport(ctx, s, cd, "成都导入.xlsx", []models.AccountResult{zgAccount(),
+		{AccountID: accountID(t, s, "微信", "成都发布"), Name: "成都发布", Platform: "微信", FiledStatus: models.AccountActive}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	type counts struct{ accounts, checked, findings int }
+	type counts struct{ accounts, checked, findings, refused int }
 	tests := []struct {
 		name string
 		user *models.User
 		imp  int64
 		want counts
 	}{
-		{"成都 sees its one account of two", cd, both.ID, counts{1, 1, 0}},
-		{"成都 sees nothing of its own sheet, which lists 自贡's account", cd, cdSheet.ID, counts{0, 0, 0}},
-		{"自贡 sees its account in 成都's sheet", zg, cdSheet.ID, counts{1, 1, 1}},
-		{"the administrator sees the whole sheet", admin, both.ID, counts{2, 2, 1}},
+		{"成都 sees its one account of two", cd, both.ID, counts{1, 1, 0, 0}},
+		{"成都 sees its own sheet, 自贡's account in it refused", cd, cdSheet.ID, counts{2, 2, 0, 1}},
+		{"the administrator sees the whole sheet", admin, both.ID, counts{2, 2, 1, 0}},
+		{"自贡 sees nothing of 成都's sheet", zg, cdSheet.ID, counts{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -335,17 +337,23 @@ func TestAccountImportCountsOnlyWhatTheViewerSees(t *testing.T) {
 			var listed *counts
 			for _, imp := range imps {
 				if imp.ID == tt.imp {
-					listed = &counts{imp.Accounts, imp.Checked, imp.Findings}
+					listed = &counts{imp.Accounts, imp.Checked, imp.Findings, imp.Refused}
 				}
+			}
+			imp, _, err := s.ImportResults(ctx, sc, tt.user.ID, tt.imp)
+			if tt.want == (counts{}) {
+				if listed != nil || models.ErrorKind(err) != models.KindNotFound {
+					t.Fatalf("listed as %+v, its page %v; want neither", listed, err)
+				}
+				return
 			}
 			if listed == nil || *listed != tt.want {
 				t.Fatalf("listed as %+v, want %+v", listed, tt.want)
 			}
-			imp, _, err := s.ImportResults(ctx, sc, tt.user.ID, tt.imp)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := (counts{imp.Accounts, imp.Checked, imp.Findings}); got != tt.want {
+			if got := (counts{imp.Accounts, imp.Checked, imp.Findings, imp.Refused}); got != tt.want {
 				t.Fatalf("its page counts %+v, want %+v", got, tt.want)
 			}
 		})

@@ -279,7 +279,7 @@ func (f Facts) cell(cell cellFunc) *Counts {
 }
 
 // replay hands each ticket received in [from, to) and changed after since to each, with its
-// events up to asOf, a thousand tickets at a time.
+// events up to asOf, a thousand tickets at a time, until db's context ends.
 func (s *Store) replay(db *gorm.DB, sq StatsQuery, from, to, since, asOf time.Time, each func(events []TicketEvent, category int64)) error {
 	var cands []struct {
 		ID         int64
@@ -294,6 +294,9 @@ func (s *Store) replay(db *gorm.DB, sq StatsQuery, from, to, since, asOf time.Ti
 		return translate(err, "stats: changed tickets")
 	}
 	for start := 0; start < len(cands); start += 1000 {
+		if err := db.Statement.Context.Err(); err != nil {
+			return err // the request went away: the rest is not wanted
+		}
 		batch := cands[start:min(start+1000, len(cands))]
 		ids := make([]int64, len(batch))
 		category := map[int64]int64{}
@@ -316,11 +319,24 @@ func (s *Store) replay(db *gorm.DB, sq StatsQuery, from, to, since, asOf time.Ti
 	return nil
 }
 
-// WeeklyFlow counts, per week (Monday first) of the period, the tickets received and the closings,
-// from the events alone: each event carries the unit and region in force after it, so a ticket
-// counts where it stood when it was received or closed, and two covering indexes answer each
-// half without touching the tickets.
-func (s *Store) WeeklyFlow(ctx context.Context, sq StatsQuery) (weeks []Date, received, closed []int64, err error) {
+// Flow is the tickets received and the closings of a period, per week (Monday first) or, over a
+// period of more than flowMaxWeeks weeks, per calendar month: a chart of five years in weeks
+// has 261 points, too many to read, and the points would grow with the period.
+type Flow struct {
+	Monthly  bool
+	Starts   []Date  // the first day of each week or month
+	Received []int64 // per week or month
+	Closed   []int64
+}
+
+// flowMaxWeeks is the most weeks a flow counts by the week: a year and a bit.
+const flowMaxWeeks = 60
+
+// TicketFlow counts, per week or month of the period (see Flow), the tickets received and the
+// closings, from the events alone: each event carries the unit and region in force after it, so
+// a ticket counts where it stood when it was received or closed, and two covering indexes answer
+// each half without touching the tickets. It stops when ctx ends.
+func (s *Store) TicketFlow(ctx context.Context, sq StatsQuery) (*Flow, error) {
 	day := s.dayOf("e.at")
 	type perDay struct {
 		Day string
@@ -338,40 +354,52 @@ func (s *Store) WeeklyFlow(ctx context.Context, sq StatsQuery) (weeks []Date, re
 			q = q.Where("e.unit_id = ?", sq.UnitID)
 		}
 		err := q.Group(day).Scan(&rows).Error
-		return rows, translate(err, "weekly flow")
+		return rows, translate(err, "ticket flow")
 	}
 	in, err := count("e.kind = ?", EventReceived)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	out, err := count("e.to_status = ? AND e.from_status <> ?", StatusClosed, StatusClosed)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	// The weeks of the period up to the week of "as of": weeks still to come have nothing to show,
-	// and a line drawn through them at 0 would read as a fall.
-	start := DateOf(sq.Period.From)
-	start = start.AddDays(-((int(start.Weekday()) + 6) % 7))
+	// The weeks (or months) of the period up to the one of "as of": those still to come have
+	// nothing to show, and a line drawn through them at 0 would read as a fall.
 	last := sq.Period.To.Add(-time.Second)
 	if !sq.AsOf.IsZero() && sq.AsOf.Before(last) && !sq.AsOf.Before(sq.Period.From) {
 		last = sq.AsOf
 	}
-	for d := start; dateValue(d).Before(dateValue(DateOf(last)).Add(time.Hour)); d = d.AddDays(7) {
-		weeks = append(weeks, d)
+	f := &Flow{}
+	first, end := DateOf(sq.Period.From), DateOf(last)
+	weekOf := func(d Date) Date { return d.AddDays(-((int(d.Weekday()) + 6) % 7)) }
+	monthOf := func(d Date) Date { return Date{d.Year, d.Month, 1} }
+	bucket, next := weekOf, func(d Date) Date { return d.AddDays(7) }
+	if weekOf(first).daysUntil(end)/7 >= flowMaxWeeks {
+		f.Monthly = true
+		bucket, next = monthOf, func(d Date) Date { return DateOf(d.At(0, 0, 0).AddDate(0, 1, 0)) }
 	}
-	received, closed = make([]int64, len(weeks)), make([]int64, len(weeks))
+	index := map[Date]int{}
+	for d := bucket(first); !end.Before(d); d = next(d) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		index[d] = len(f.Starts)
+		f.Starts = append(f.Starts, d)
+	}
+	f.Received, f.Closed = make([]int64, len(f.Starts)), make([]int64, len(f.Starts))
 	add := func(rows []perDay, into []int64) {
 		for _, r := range rows {
 			d, err := ParseDate(r.Day[:min(10, len(r.Day))])
 			if err != nil {
 				continue
 			}
-			if i := start.daysUntil(d) / 7; i >= 0 && i < len(weeks) {
+			if i, ok := index[bucket(d)]; ok {
 				into[i] += r.N
 			}
 		}
 	}
-	add(in, received)
-	add(out, closed)
-	return weeks, received, closed, nil
+	add(in, f.Received)
+	add(out, f.Closed)
+	return f, nil
 }
