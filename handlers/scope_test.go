@@ -151,6 +151,7 @@ type scopeWorld struct {
 	tokens   map[string]string
 	units    map[string]int64  // by name
 	codes    map[string]string // the query code of each ticket filed, by its number
+	pages    map[string]string // the page each ticket filed is about, by its number
 	made     int               // tickets filed, for a new page each
 	periods  int               // circular periods handed out: one draft per region and period
 }
@@ -166,7 +167,7 @@ func newScopeWorld(t *testing.T) *scopeWorld {
 // scopeWorldOn is a scopeWorld made on an app with the demo registry.
 func scopeWorldOn(t testing.TB, a *testApp) *scopeWorld {
 	t.Helper()
-	w := &scopeWorld{testApp: a, browsers: map[string]*http.Client{}, tokens: map[string]string{}, units: map[string]int64{}, codes: map[string]string{}}
+	w := &scopeWorld{testApp: a, browsers: map[string]*http.Client{}, tokens: map[string]string{}, units: map[string]int64{}, codes: map[string]string{}, pages: map[string]string{}}
 	addScopePeople(t, w.Store)
 	rows, err := w.Store.SQLDB().Query("SELECT id, name FROM units")
 	if err != nil {
@@ -328,8 +329,19 @@ func page(path string, kv ...string) write {
 // ticket files a citizen's report on the region's portal: assigned to its unit at once.
 func (w *scopeWorld) ticket(region string) string {
 	w.made++
-	no, code := w.submitTo(site(region) + fmt.Sprintf("p%d.html", w.made))
-	w.codes[no] = code
+	page := site(region) + fmt.Sprintf("p%d.html", w.made)
+	no, code := w.submitTo(page)
+	w.codes[no], w.pages[no] = code, page
+	return no
+}
+
+// twin is a second ticket of the region about the same page as of, in its category, standing
+// alone: one that a link to of may join (a link needs the same page and category). Filed, it is
+// merged into of at once; the region's supervisor takes it out again.
+func (w *scopeWorld) twin(region, of string) string {
+	no, code := w.submitTo(w.pages[of])
+	w.codes[no], w.pages[no] = code, w.pages[of]
+	w.ok(owner(region, "supervisor"), api("/api/v1/tickets/"+no+"/unlink", `{"text":"单独办理"}`))
 	return no
 }
 
@@ -354,8 +366,7 @@ func (w *scopeWorld) ticketAt(region, state string) string {
 			w.t.Fatalf("rating: %d %v", resp.StatusCode, body)
 		}
 	case "linked": // a duplicate of another of the unit's tickets
-		primary := w.ticket(region)
-		act(staff, "link", `{"primary":"`+primary+`"}`)
+		act(staff, "link", `{"primary":"`+w.twin(region, no)+`"}`)
 	}
 	return no
 }
@@ -539,7 +550,8 @@ func scopedWrites(w *scopeWorld) []scopedWrite {
 	add("ask for an extension", "cd-staff", "staff", ticketAt("assigned"), pg, ap, 404)
 	add("link another region's ticket", "cd-staff", "staff",
 		func(w *scopeWorld, region string) string {
-			return w.ticketAt(region, "assigned") + " " + w.ticket(region)
+			no := w.ticketAt(region, "assigned")
+			return no + " " + w.twin(region, no)
 		},
 		func(obj, _ string) write {
 			no, primary, _ := strings.Cut(obj, " ")
@@ -564,7 +576,7 @@ func scopedWrites(w *scopeWorld) []scopedWrite {
 			return api("/api/v1/tickets/"+no+"/link", `{"primary":"`+primary+`"}`)
 		}, 400).control = func(w *scopeWorld, obj, region string) (string, write) {
 		no := strings.Fields(obj)[0]
-		return "cd-staff", api("/api/v1/tickets/"+no+"/link", `{"primary":"`+w.ticket("成都")+`"}`)
+		return "cd-staff", api("/api/v1/tickets/"+no+"/link", `{"primary":"`+w.twin("成都", no)+`"}`)
 	}
 	pg, ap = ticketAction("approve", `{"public":true}`, "public", "1")
 	add("approve a reply", "cd-reviewer", "reviewer", ticketAt("reviewing"), pg, ap, 404)
