@@ -214,7 +214,7 @@ func CheckAccounts(ctx context.Context, in *inspector.Inspector, registry []mode
 				}
 			}
 		}
-		res.Findings = Findings(in.CheckAccount(ctx, a, now))
+		res.Findings = findingRows(in.CheckAccount(ctx, a, now))
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("check accounts: %w", err)
 		}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"zhaocuo/models/indicator"
 )
 
 func TestCheckAccount(t *testing.T) {
@@ -27,21 +29,21 @@ func TestCheckAccount(t *testing.T) {
 	}{
 		{name: "healthy account", edit: func(a *Account) {}},
 		{name: "no update in two weeks", edit: func(a *Account) { a.LastPost = testNow.AddDate(0, 0, -15) },
-			types: []string{AccountStale}, veto: []bool{true}},
+			types: []string{indicator.TypeAccountStale}, veto: []bool{true}},
 		{name: "exactly two weeks is still fresh", edit: func(a *Account) { a.LastPost = testNow.AddDate(0, 0, -14) }},
 		{name: "never posted", edit: func(a *Account) { a.LastPost = time.Time{} },
-			types: []string{AccountStale}, veto: []bool{true}},
+			types: []string{indicator.TypeAccountStale}, veto: []bool{true}},
 		{name: "no interaction", edit: func(a *Account) { a.InteractionAvailable = false },
-			types: []string{NoInteraction}, veto: []bool{true}},
+			types: []string{indicator.TypeNoInteraction}, veto: []bool{true}},
 		{name: "dead menu links", edit: func(a *Account) {
 			a.MenuLinks = append(a.MenuLinks, "http://mp.shifan.gov.cn/menu/gone", "http://nowhere.example/x", "not a link")
-		}, types: []string{DeadMenuLink, DeadMenuLink, DeadMenuLink}, veto: []bool{false, false, false}},
+		}, types: []string{indicator.TypeDeadMenuLink, indicator.TypeDeadMenuLink, indicator.TypeDeadMenuLink}, veto: []bool{false, false, false}},
 		{name: "typo in a recent post", edit: func(a *Account) { a.RecentPosts = []string{"认真贯彻中华人民共合国宪法"} },
-			types: []string{Typo}, veto: []bool{true}},
+			types: []string{indicator.TypeTypo}, veto: []bool{true}},
 		{name: "cancelled but still online", edit: func(a *Account) { a.Status = AccountCancelled; a.LastPost = time.Time{} },
-			types: []string{LedgerMismatch}, veto: []bool{false}},
+			types: []string{indicator.TypeLedgerMismatch}, veto: []bool{false}},
 		{name: "online but never filed", edit: func(a *Account) { a.Status = "" },
-			types: []string{LedgerMismatch}, veto: []bool{false}},
+			types: []string{indicator.TypeLedgerMismatch}, veto: []bool{false}},
 		{name: "suspended and offline", edit: func(a *Account) { a.Status = AccountSuspended; a.ReportedOnline = false }},
 	}
 	for _, tt := range tests {
@@ -57,7 +59,7 @@ func TestCheckAccount(t *testing.T) {
 				if f.Type != tt.types[i] || f.Veto != tt.veto[i] || f.Page != "微信公众号：示范发布" || f.Key == "" || f.SeenAt != testNow {
 					t.Errorf("finding %d = %+v, want %s veto %v", i, f, tt.types[i], tt.veto[i])
 				}
-				if f.Type == DeadMenuLink && f.Points != 1 {
+				if f.Type == indicator.TypeDeadMenuLink && f.Points != 1 {
 					t.Errorf("dead menu link deducts %g, want 1", f.Points)
 				}
 			}
