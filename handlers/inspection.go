@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/accountsheet"
 	"zhaocuo/models"
 )
 
@@ -316,7 +317,7 @@ func (h *inspectionHandlers) startImport(c *gin.Context) (*models.AccountImport,
 		return nil, models.Invalid("file", "文件无法读取")
 	}
 	defer f.Close()
-	rows, err := jobs.ReadAccountImport(f, fh.Filename)
+	rows, err := accountsheet.Read(f, fh.Filename)
 	if err != nil {
 		return nil, err
 	}
