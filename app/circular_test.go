@@ -232,14 +232,6 @@ func TestCircularCommandReadsTheInspection(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := storetest.At("2025-02-10 10:00")
-	veto := func(fs []models.Finding) (string, float64) {
-		for _, f := range fs {
-			if f.Veto {
-				return models.VerdictFail, 100
-			}
-		}
-		return models.VerdictPass, 100
-	}
 	checked := ids[:2]
 	for i, id := range checked {
 		out := models.SiteOutcome{StartedAt: at, FinishedAt: at.Add(time.Hour)}
@@ -248,7 +240,7 @@ func TestCircularCommandReadsTheInspection(t *testing.T) {
 				Page: "https://x.gov.cn/old.html", Target: "https://bet.example/", Evidence: "隐藏方式：display:none", Veto: true,
 				FindingKey: "hidden_link:1", SeenAt: at}}
 		}
-		if err := store.FinishSite(ctx, round.ID, id, out, veto); err != nil {
+		if err := store.FinishSite(ctx, round.ID, id, out); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/accountsheet"
 	"zhaocuo/models"
 )
 
@@ -19,7 +20,7 @@ type inspectionStore interface {
 	Result(ctx context.Context, sc models.Scope, resultID int64) (*models.ResultRow, []models.Finding, error)
 	SiteResult(ctx context.Context, roundID, websiteID int64) (*models.InspectionResult, error)
 	StartRound(ctx context.Context, kind string, sc models.Scope, by *int64) (*models.InspectionRound, []int64, error)
-	DecideFinding(ctx context.Context, actor *models.User, sc models.Scope, id int64, confirm bool, score models.Scorer) (*models.Finding, error)
+	DecideFinding(ctx context.Context, actor *models.User, sc models.Scope, id int64, confirm bool) (*models.Finding, error)
 	SendFindingToUnit(ctx context.Context, actor *models.User, sc models.Scope, id int64) (*models.Ticket, error)
 	Accounts(ctx context.Context, sc models.Scope) ([]models.AccountRow, error)
 	AccountEvents(ctx context.Context, sc models.Scope, accountID int64) (*models.AccountRow, []models.MediaAccountEvent, error)
@@ -179,7 +180,7 @@ func (h *inspectionHandlers) do(c *gin.Context) (*models.Finding, *models.Ticket
 	ctx, u, sc := c.Request.Context(), currentUser(c), scopeOf(c)
 	switch c.Param("action") {
 	case "confirm", "dismiss":
-		f, err := h.store.DecideFinding(ctx, u, sc, id, c.Param("action") == "confirm", jobs.Score)
+		f, err := h.store.DecideFinding(ctx, u, sc, id, c.Param("action") == "confirm")
 		return f, nil, err
 	case "ticket":
 		tk, err := h.store.SendFindingToUnit(ctx, u, sc, id)
@@ -316,7 +317,7 @@ func (h *inspectionHandlers) startImport(c *gin.Context) (*models.AccountImport,
 		return nil, models.Invalid("file", "文件无法读取")
 	}
 	defer f.Close()
-	rows, err := jobs.ReadAccountImport(f, fh.Filename)
+	rows, err := accountsheet.Read(f, fh.Filename)
 	if err != nil {
 		return nil, err
 	}

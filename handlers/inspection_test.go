@@ -70,7 +70,7 @@ func finishedRound(t *testing.T, a *testApp, unitUser string) (int64, map[string
 		{Type: "typo", Indicator: "内容准确性", URL: "https://www.sc.gov.cn/", Page: "https://www.sc.gov.cn/news/1.html",
 			Target: "攻府", Evidence: "疑似错敏字「攻府」，应为「政府」：各级攻府要落实责任", Suspected: true, FindingKey: "typo:a", SeenAt: now},
 	}}
-	if err := a.Store.FinishSite(ctx, round.ID, ids[0], out, jobs.Score); err != nil {
+	if err := a.Store.FinishSite(ctx, round.ID, ids[0], out); err != nil {
 		t.Fatal(err)
 	}
 	res, _ := a.Store.SiteResult(ctx, round.ID, ids[0])

@@ -19,7 +19,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"zhaocuo/jobs"
 	"zhaocuo/models"
 )
 
@@ -395,7 +394,7 @@ func (w *scopeWorld) finding(region, status string) string {
 			Target: "攻府", Evidence: "疑似错敏字「攻府」", Suspected: true, FindingKey: "typo:" + key, SeenAt: now}
 	}
 	out := models.SiteOutcome{Pages: 1, Links: 1, StartedAt: now, FinishedAt: now, Findings: []models.Finding{f}}
-	if err := w.Store.FinishSite(ctx, round.ID, ids[0], out, jobs.Score); err != nil {
+	if err := w.Store.FinishSite(ctx, round.ID, ids[0], out); err != nil {
 		w.t.Fatal(err)
 	}
 	var id string

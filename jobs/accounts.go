@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -37,9 +36,6 @@ const (
 	importTaskTimeout = 10 * time.Minute
 )
 
-// maxImportErrors is how many bad cells an answer names; the rest are counted.
-const maxImportErrors = 10
-
 type importAccountsPayload struct {
 	ImportID int64 `json:"import_id"`
 }
@@ -54,31 +50,6 @@ func NewImportAccountsTask(importID int64) (*asynq.Task, []asynq.Option) {
 
 // importTaskID is the id of an import's task: one task per import, however often it is queued.
 func importTaskID(importID int64) string { return "account-import:" + strconv.FormatInt(importID, 10) }
-
-// ReadAccountImport reads a sheet of 政务新媒体 accounts (XLSX or CSV) into the rows an import
-// stores. A sheet that cannot be read, has bad cells or no account is an invalid-kind error
-// naming what to fix.
-func ReadAccountImport(r io.Reader, filename string) ([]models.UploadedAccount, error) {
-	accounts, err := inspector.ParseAccountImport(r, filename)
-	if err != nil {
-		return nil, models.Invalid("file", importMessage(err))
-	}
-	if len(accounts) == 0 {
-		return nil, models.Invalid("file", "文件中没有账号")
-	}
-	rows := make([]models.UploadedAccount, len(accounts))
-	for i, a := range accounts {
-		// The sheet's 运行状态 is not kept: the ledger is the database's, read when the
-		// accounts are checked.
-		rows[i] = models.UploadedAccount{Name: a.Name, Platform: a.Platform, UnitName: a.Unit, Interaction: a.InteractionAvailable,
-			ReportedOnline: a.ReportedOnline, MenuLinks: strings.Join(a.MenuLinks, "\n"), RecentPosts: strings.Join(a.RecentPosts, "\n")}
-		if !a.LastPost.IsZero() {
-			lp := a.LastPost
-			rows[i].LastPost = &lp
-		}
-	}
-	return rows, nil
-}
 
 // StartAccountImport stores the rows of a sheet as an import and queues its checks. Should the
 // queue be away, the import is failed at once, with the reason, and the error says so: its
@@ -214,7 +185,7 @@ func CheckAccounts(ctx context.Context, in *inspector.Inspector, registry []mode
 				}
 			}
 		}
-		res.Findings = Findings(in.CheckAccount(ctx, a, now))
+		res.Findings = findingRows(in.CheckAccount(ctx, a, now))
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("check accounts: %w", err)
 		}
@@ -232,30 +203,4 @@ func lines(s string) []string {
 		return nil
 	}
 	return strings.Split(s, "\n")
-}
-
-// importMessage lists the first bad cells of an import error, one after another.
-func importMessage(err error) string {
-	var list []string
-	for e := err; e != nil && list == nil; e = errors.Unwrap(e) {
-		if joined, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, one := range joined.Unwrap() {
-				list = append(list, one.Error())
-			}
-		}
-	}
-	if list == nil {
-		var ie *inspector.ImportError
-		msg := err.Error()
-		if errors.As(err, &ie) {
-			msg = ie.Error()
-		} else if i := strings.LastIndex(msg, ": "); i >= 0 {
-			msg = msg[i+2:] // the reader's own words, without the package prefixes
-		}
-		list = []string{msg}
-	}
-	if len(list) > maxImportErrors {
-		list = append(list[:maxImportErrors], "……另有"+strconv.Itoa(len(list)-maxImportErrors)+"处错误")
-	}
-	return "导入文件有误：" + strings.Join(list, "；")
 }

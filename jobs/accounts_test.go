@@ -17,6 +17,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/accountsheet"
 	"zhaocuo/jobs/inspector"
 	"zhaocuo/models"
 	"zhaocuo/models/storetest"
@@ -75,7 +76,7 @@ func importSheetOf(t *testing.T, w *world, menu *menuServer, account string) []m
 	sheet := "账号名称,平台,最后更新日期,互动功能,菜单链接,近期发文,实际运行\n" +
 		account + ",微信," + today + ",有," + menu.URL + "/broken,各级攻府要落实责任。,在线\n" +
 		"无名号,抖音," + today + ",有,,,在线\n"
-	rows, err := jobs.ReadAccountImport(strings.NewReader(sheet), "results.csv")
+	rows, err := accountsheet.Read(strings.NewReader(sheet), "results.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,7 +383,7 @@ func TestAccountImportRefusesRowsOutsideTheImportersScope(t *testing.T) {
 	sheet := "账号名称,平台,最后更新日期,互动功能,实际运行\n" +
 		"成都发布,微信," + today + ",有,在线\n" +
 		"自贡发布,微信,2024-01-01,无,在线\n"
-	rows, err := jobs.ReadAccountImport(strings.NewReader(sheet), "results.csv")
+	rows, err := accountsheet.Read(strings.NewReader(sheet), "results.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

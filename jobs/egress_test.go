@@ -10,6 +10,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"zhaocuo/jobs"
+	"zhaocuo/jobs/accountsheet"
 	"zhaocuo/jobs/egress"
 	"zhaocuo/jobs/egress/egresstest"
 	"zhaocuo/models"
@@ -126,7 +127,7 @@ func TestEveryFetchRefusesTheServersOwnNetwork(t *testing.T) {
 		for i, tg := range r.Targets {
 			sheet := "账号名称,平台,最后更新日期,互动功能,菜单链接,近期发文,实际运行\n" +
 				fmt.Sprintf("示范号%d,微信,%s,有,%s,,在线\n", i, today, tg.URL)
-			row, err := jobs.ReadAccountImport(strings.NewReader(sheet), "results.csv")
+			row, err := accountsheet.Read(strings.NewReader(sheet), "results.csv")
 			if err != nil {
 				if !strings.Contains(err.Error(), "不是有效的网址") {
 					t.Errorf("%s (%s): %v", tg.Name, tg.URL, err)

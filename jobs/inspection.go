@@ -182,14 +182,14 @@ func (h *handlers) inspectSite(ctx context.Context, t *asynq.Task) error {
 	}
 	out, err := h.inspect(ctx, p.WebsiteID)
 	if err == nil {
-		err = h.Store.FinishSite(ctx, p.RoundID, p.WebsiteID, out, Score)
+		err = h.Store.FinishSite(ctx, p.RoundID, p.WebsiteID, out)
 	}
 	if n, _ := asynq.GetRetryCount(ctx); err != nil && n >= siteRetries {
 		// The last try (a timeout, say): the site is recorded as not inspected, so that its
 		// round finishes.
 		now := h.Clock.Now()
 		failed := models.SiteOutcome{Error: "检查失败：" + err.Error(), StartedAt: now, FinishedAt: now}
-		if ferr := h.Store.FinishSite(context.WithoutCancel(ctx), p.RoundID, p.WebsiteID, failed, Score); ferr == nil {
+		if ferr := h.Store.FinishSite(context.WithoutCancel(ctx), p.RoundID, p.WebsiteID, failed); ferr == nil {
 			return fmt.Errorf("inspect site %d: %v: %w", p.WebsiteID, err, asynq.SkipRetry)
 		}
 	}
@@ -225,11 +225,12 @@ func (h *handlers) inspect(ctx context.Context, websiteID int64) (models.SiteOut
 	}
 	findings := append(res.Findings, inspector.Availability(results, now)...)
 	return models.SiteOutcome{Pages: res.Pages, Links: res.Links, Stopped: res.Stopped,
-		Findings: Findings(findings), StartedAt: res.Started, FinishedAt: res.Finished}, nil
+		Findings: findingRows(findings), StartedAt: res.Started, FinishedAt: res.Finished}, nil
 }
 
-// Findings turns the inspector's findings into rows.
-func Findings(in []inspector.Finding) []models.Finding {
+// findingRows turns the inspector's findings, of a site or an account, into the store's rows:
+// the one place the two meet.
+func findingRows(in []inspector.Finding) []models.Finding {
 	out := make([]models.Finding, len(in))
 	for i, f := range in {
 		out[i] = models.Finding{Type: f.Type, Indicator: f.Indicator, URL: f.URL, Target: f.Target, Page: f.Page,
@@ -237,15 +238,6 @@ func Findings(in []inspector.Finding) []models.Finding {
 			FindingKey: f.Key, SeenAt: f.SeenAt}
 	}
 	return out
-}
-
-// Score is the national table's verdict and score of the findings that count.
-func Score(counting []models.Finding) (string, float64) {
-	fs := make([]inspector.Finding, len(counting))
-	for i, f := range counting {
-		fs[i] = inspector.Finding{Indicator: f.Indicator, Veto: f.Veto, Warning: f.Warning, Points: f.Points}
-	}
-	return inspector.Score(fs, inspector.DefaultScoreTable())
 }
 
 // NewProbeSitesTask queues this half hour's probe of every running site (and queues again the

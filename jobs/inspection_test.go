@@ -495,7 +495,7 @@ func TestDismissedFindingStaysDismissedInTheNextRound(t *testing.T) {
 	if len(byType["typo"]) != 1 {
 		t.Fatalf("typo: %+v", byType["typo"])
 	}
-	if _, err := w.store.DecideFinding(ctx, w.admin, models.Scope{All: true}, byType["typo"][0].ID, false, jobs.Score); err != nil {
+	if _, err := w.store.DecideFinding(ctx, w.admin, models.Scope{All: true}, byType["typo"][0].ID, false); err != nil {
 		t.Fatal(err)
 	}
 	second := w.round(t)

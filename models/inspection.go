@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"zhaocuo/models/indicator"
 )
 
 // Kinds of inspection round.
@@ -57,6 +59,9 @@ type InspectionResult struct {
 	FinishedAt *time.Time
 }
 
+// Fails reports whether the site failed its check (不合格).
+func (r InspectionResult) Fails() bool { return r.Verdict == indicator.Fail }
+
 // Finding statuses. A suspected finding counts only once a person confirms it; the others are
 // confirmed when found.
 const (
@@ -78,8 +83,8 @@ type Finding struct {
 	WebsiteID  *int64
 	AccountID  *int64
 	ImportID   *int64
-	Type       string
-	Indicator  string
+	Type       string // one of indicator's Type constants
+	Indicator  string // one of indicator's indicators
 	URL        string
 	Target     string
 	Page       string
@@ -99,6 +104,11 @@ type Finding struct {
 
 func (Finding) TableName() string { return "inspection_findings" }
 
+// mark is what the finding weighs in the score.
+func (f *Finding) mark() indicator.Mark {
+	return indicator.Mark{Indicator: f.Indicator, Points: f.Points, Veto: f.Veto, Warning: f.Warning}
+}
+
 // Counts reports whether the finding counts towards the verdict and score.
 func (f *Finding) Counts() bool { return f.Status == FindingConfirmed }
 
@@ -115,10 +125,6 @@ func (f *Finding) Decide(confirm bool, by int64, now time.Time) error {
 	f.DecidedBy, f.DecidedAt = &by, &now
 	return nil
 }
-
-// Scorer gives the verdict and score of a site from the findings that count. The inspector
-// owns the national table; the store asks it whenever a decision changes what counts.
-type Scorer func(counting []Finding) (verdict string, score float64)
 
 // SiteOutcome is what a site task found.
 type SiteOutcome struct {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"zhaocuo/models/indicator"
 )
 
 // InspectionTables is the source over the inspector's own tables: the rounds' per-site results
@@ -61,7 +63,7 @@ func (t InspectionTables) Websites(ctx context.Context, region Region, p Period)
 	if err != nil {
 		return nil, err
 	}
-	return coverage(running, checks, func(c check) bool { return c.Verdict == VerdictFail }), nil
+	return coverage(running, checks, func(c check) bool { return c.Verdict == indicator.Fail }), nil
 }
 
 func (t InspectionTables) Accounts(ctx context.Context, region Region, p Period) ([]CoverageLine, error) {
@@ -252,7 +254,7 @@ func (t InspectionTables) accountVetoes(ctx context.Context, checks []check) (ma
 func (t InspectionTables) siteFindings(ctx context.Context, checks []check) ([]CircularFinding, error) {
 	var failing []check
 	for _, c := range checks {
-		if c.Verdict == VerdictFail {
+		if c.Verdict == indicator.Fail {
 			failing = append(failing, c)
 		}
 	}
@@ -310,7 +312,7 @@ func circularFindings(object string, c check, fs []Finding) []CircularFinding {
 
 // problemText says a kind of finding as a circular's 附件 does (存在的突出问题), following the
 // site's or account's name.
-func problemText(typ, indicator string, veto bool, n int) string {
+func problemText(typ, ind string, veto bool, n int) string {
 	several := func(s, unit string) string {
 		if n > 1 {
 			return fmt.Sprintf("%s（%d%s）", s, n, unit)
@@ -318,40 +320,40 @@ func problemText(typ, indicator string, veto bool, n int) string {
 		return s
 	}
 	switch typ {
-	case "hidden_link":
+	case indicator.TypeHiddenLink:
 		if veto {
 			return "页面被加挂非法暗链"
 		}
 		return several("存在隐藏链接", "处")
-	case "typo":
+	case indicator.TypeTypo:
 		if veto {
 			return "出现严重表述错误"
 		}
 		return several("存在错敏字", "处")
-	case "duplicate_post":
+	case indicator.TypeDuplicatePost:
 		return "存在一稿多发的弄虚作假行为"
-	case "unreachable":
-		return "站点无法访问"
-	case "homepage_stale":
+	case indicator.TypeUnreachable:
+		return indicator.Unreachable // the indicator's name says it
+	case indicator.TypeHomepageStale:
 		return "首页超过2周未更新"
-	case "stale_column":
+	case indicator.TypeStaleColumn:
 		return several("栏目更新不及时", "个")
-	case "blank_column":
+	case indicator.TypeBlankColumn:
 		return several("存在空白栏目", "个")
-	case "dead_link":
-		return several(indicator, "处")
-	case "missing_badge":
+	case indicator.TypeDeadLink:
+		return several(ind, "处")
+	case indicator.TypeMissingBadge:
 		return "未规范添加“我为政府网站找错”标识"
-	case "missing_footer_mark":
+	case indicator.TypeMissingFooterMark:
 		return several("页脚标识不全", "项")
-	case "account_stale":
+	case indicator.TypeAccountStale:
 		return "超过2周未更新，信息处于停滞状态"
-	case "no_interaction":
+	case indicator.TypeNoInteraction:
 		return "互动功能不可用"
-	case "dead_menu_link":
+	case indicator.TypeDeadMenuLink:
 		return several("菜单链接不可用", "处")
-	case "ledger_mismatch":
-		return "管理台账与实际运行情况不符"
+	case indicator.TypeLedgerMismatch:
+		return indicator.Ledger // the indicator's name says it
 	}
-	return several(indicator, "处")
+	return several(ind, "处")
 }

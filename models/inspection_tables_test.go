@@ -8,24 +8,13 @@ import (
 	"time"
 
 	"zhaocuo/models"
+	"zhaocuo/models/indicator"
 	"zhaocuo/models/storetest"
 )
 
-// nationalScore is the national rule without the table: any veto fails, and so does a score
-// below 60 after the points the findings carry.
-func nationalScore(fs []models.Finding) (string, float64) {
-	score, veto := 100.0, false
-	for _, f := range fs {
-		veto = veto || f.Veto
-		if !f.Warning {
-			score -= f.Points
-		}
-	}
-	if veto || score < 60 {
-		return models.VerdictFail, score
-	}
-	return models.VerdictPass, score
-}
+// nationalRule is the national rule without the 扣分 table's caps: any veto fails, and so does
+// a score below 60 after the points the findings carry.
+var nationalRule = indicator.ScoreTable{Full: 100, PassMark: 60}
 
 // guangdong is a small registry of three regions, with what its inspection of 2025 Q1 found.
 type guangdong struct {
@@ -55,6 +44,7 @@ func newGuangdong(t *testing.T) *guangdong {
 	ctx := context.Background()
 	g := &guangdong{clock: storetest.NewClock("2025-02-10 09:00:00"), sites: map[string]int64{}, accounts: map[string]int64{}}
 	g.s = storetest.Open(t, g.clock)
+	g.s.SetScoreTable(nationalRule)
 	s := g.s
 	site := func(name, unit, host string) models.WebsiteSpec {
 		return models.WebsiteSpec{Name: name, Unit: unit, Kind: models.SiteDepartment, Bases: []string{"https://" + host + "/"}}
@@ -122,7 +112,7 @@ func newGuangdong(t *testing.T) *guangdong {
 		}
 		for name, out := range outcomes {
 			out.StartedAt, out.FinishedAt = g.clock.Now(), g.clock.Now().Add(time.Hour)
-			if err := s.FinishSite(ctx, r.ID, g.sites[name], out, nationalScore); err != nil {
+			if err := s.FinishSite(ctx, r.ID, g.sites[name], out); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -156,10 +146,10 @@ func newGuangdong(t *testing.T) *guangdong {
 	}
 	g.confirmed, g.dismissed, g.suspected = findingOf(first, "广东省人民政府"), findingOf(first, "中山市人民政府"), findingOf(first, "石岐街道办事处网站")
 	g.clock.Set(storetest.At("2025-02-12 10:00"))
-	if _, err := s.DecideFinding(ctx, g.admin, all, g.confirmed, true, nationalScore); err != nil {
+	if _, err := s.DecideFinding(ctx, g.admin, all, g.confirmed, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DecideFinding(ctx, g.admin, all, g.dismissed, false, nationalScore); err != nil {
+	if _, err := s.DecideFinding(ctx, g.admin, all, g.dismissed, false); err != nil {
 		t.Fatal(err)
 	}
 
@@ -293,7 +283,7 @@ func TestInspectionTablesFollowDecisions(t *testing.T) {
 	ctx := context.Background()
 	src := models.InspectionTables{Store: g.s}
 	p := quarter(t)
-	if _, err := g.s.DecideFinding(ctx, g.admin, models.Scope{All: true}, g.suspected, true, nationalScore); err != nil {
+	if _, err := g.s.DecideFinding(ctx, g.admin, models.Scope{All: true}, g.suspected, true); err != nil {
 		t.Fatal(err)
 	}
 	lines, err := src.Websites(ctx, g.zs, p)

@@ -19,6 +19,8 @@ import (
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"zhaocuo/models/indicator"
 )
 
 // Dialects the store runs on; the migrations package has a schema for each.
@@ -43,6 +45,7 @@ type Store struct {
 	dsn     string
 	clock   Clock
 	numbers ticketNumbers
+	scores  *indicator.ScoreTable // nil: indicator.DefaultScoreTable()
 	cache   cache
 	writer  *reportWriter
 

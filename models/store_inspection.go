@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+
+	"zhaocuo/models/indicator"
 )
 
 // InspectionSite is a running website as the inspector needs it: its homepage first, then the
@@ -142,7 +144,7 @@ func (s *Store) SiteResult(ctx context.Context, roundID, websiteID int64) (*Insp
 // people made on the same findings in earlier rounds carried over), the site's verdict and score
 // from the findings that count, and the round's progress. A result already finished is left as
 // it is, so a task that runs twice counts once.
-func (s *Store) FinishSite(ctx context.Context, roundID, websiteID int64, out SiteOutcome, score Scorer) error {
+func (s *Store) FinishSite(ctx context.Context, roundID, websiteID int64, out SiteOutcome) error {
 	now := s.now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		findings, err := carryOver(tx, "website_id", websiteID, out.Findings)
@@ -161,7 +163,7 @@ func (s *Store) FinishSite(ctx context.Context, roundID, websiteID int64, out Si
 		if out.Error != "" {
 			status = ResultFailed
 		} else {
-			verdict, points = score(counting)
+			verdict, points = s.score(counting)
 		}
 		started, finished := out.StartedAt.UTC().Truncate(time.Second), out.FinishedAt.UTC().Truncate(time.Second)
 		if out.StartedAt.IsZero() {
@@ -192,6 +194,20 @@ func (s *Store) FinishSite(ctx context.Context, roundID, websiteID int64, out Si
 			RoundFinished, now, roundID, RoundRunning).Error
 	})
 	return translate(err, "finish site")
+}
+
+// score gives the verdict and score of a site from the findings that count, by the 扣分 table
+// (indicator.DefaultScoreTable unless a test set another).
+func (s *Store) score(counting []Finding) (verdict string, points float64) {
+	table := indicator.DefaultScoreTable()
+	if s.scores != nil {
+		table = *s.scores
+	}
+	marks := make([]indicator.Mark, len(counting))
+	for i := range counting {
+		marks[i] = counting[i].mark()
+	}
+	return table.Score(marks)
 }
 
 // carryOver sets each new finding's status: a suspected one takes the last decision a person

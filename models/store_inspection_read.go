@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"zhaocuo/models/indicator"
 )
 
 // RoundRow is a round as the list shows it, its progress counted within the reader's scope.
@@ -37,7 +39,7 @@ func (s *Store) Rounds(ctx context.Context, sc Scope, limit int) ([]RoundRow, er
 	err := s.resultsInScope(ctx, sc).Select(`ir.round_id, COUNT(*) AS total,
 		SUM(CASE WHEN ir.status = ? THEN 1 ELSE 0 END) AS done,
 		SUM(CASE WHEN ir.status = ? THEN 1 ELSE 0 END) AS failed,
-		SUM(CASE WHEN ir.verdict = ? THEN 1 ELSE 0 END) AS failing`, ResultDone, ResultFailed, VerdictFail).
+		SUM(CASE WHEN ir.verdict = ? THEN 1 ELSE 0 END) AS failing`, ResultDone, ResultFailed, indicator.Fail).
 		Group("ir.round_id").Order("ir.round_id DESC").Limit(limit).Scan(&counts).Error
 	if err != nil {
 		return nil, translate(err, "rounds")
@@ -63,12 +65,6 @@ func (s *Store) Rounds(ctx context.Context, sc Scope, limit int) ([]RoundRow, er
 	}
 	return rows, nil
 }
-
-// Verdicts, as the inspector gives them.
-const (
-	VerdictPass = "合格"
-	VerdictFail = "不合格"
-)
 
 // ResultRow is a site's result in a round, with its site and what was found.
 type ResultRow struct {
@@ -110,7 +106,7 @@ func (s *Store) RoundResults(ctx context.Context, sc Scope, roundID int64) (*Rou
 		case ResultFailed:
 			rr.Failed++
 		}
-		if r.Verdict == VerdictFail {
+		if r.Fails() {
 			rr.Failing++
 		}
 	}
@@ -163,7 +159,7 @@ func (s *Store) Finding(ctx context.Context, sc Scope, id int64) (*Finding, erro
 
 // DecideFinding confirms or dismisses a suspected finding on behalf of a supervisor or an
 // administrator, and scores the site's result again, in one transaction.
-func (s *Store) DecideFinding(ctx context.Context, actor *User, sc Scope, id int64, confirm bool, score Scorer) (*Finding, error) {
+func (s *Store) DecideFinding(ctx context.Context, actor *User, sc Scope, id int64, confirm bool) (*Finding, error) {
 	if actor.Role != RoleSupervisor && actor.Role != RoleAdmin {
 		return nil, Forbidden("只有主管单位和管理员可以确认或排除问题")
 	}
@@ -188,7 +184,7 @@ func (s *Store) DecideFinding(ctx context.Context, actor *User, sc Scope, id int
 		if f.RoundID == nil || f.WebsiteID == nil {
 			return nil
 		}
-		return rescore(tx, *f.RoundID, *f.WebsiteID, score)
+		return s.rescore(tx, *f.RoundID, *f.WebsiteID)
 	})
 	if err != nil {
 		return nil, translate(err, "decide finding")
@@ -197,12 +193,12 @@ func (s *Store) DecideFinding(ctx context.Context, actor *User, sc Scope, id int
 }
 
 // rescore gives a finished site result the verdict and score of the findings that count now.
-func rescore(tx *gorm.DB, roundID, websiteID int64, score Scorer) error {
+func (s *Store) rescore(tx *gorm.DB, roundID, websiteID int64) error {
 	var counting []Finding
 	if err := tx.Where("round_id = ? AND website_id = ? AND status = ?", roundID, websiteID, FindingConfirmed).Find(&counting).Error; err != nil {
 		return err
 	}
-	verdict, points := score(counting)
+	verdict, points := s.score(counting)
 	return tx.Model(&InspectionResult{}).Where("round_id = ? AND website_id = ? AND status = ?", roundID, websiteID, ResultDone).
 		Updates(map[string]any{"verdict": verdict, "score": points}).Error
 }

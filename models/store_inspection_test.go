@@ -6,21 +6,9 @@ import (
 	"time"
 
 	"zhaocuo/models"
+	"zhaocuo/models/indicator"
 	"zhaocuo/models/storetest"
 )
-
-// testScore fails a site on any veto and takes a point off per finding: enough to see that the
-// store scores only what counts.
-func testScore(fs []models.Finding) (string, float64) {
-	verdict, score := models.VerdictPass, 100.0
-	for _, f := range fs {
-		if f.Veto {
-			verdict = models.VerdictFail
-		}
-		score -= f.Points
-	}
-	return verdict, score
-}
 
 func scopeOf(t *testing.T, s *models.Store, u *models.User) models.Scope {
 	t.Helper()
@@ -74,7 +62,7 @@ func TestFinishSiteCountsOnceAndFinishesTheRound(t *testing.T) {
 	}
 	out := models.SiteOutcome{Pages: 3, Links: 9, Findings: []models.Finding{deadLink(), typo("typo:1")}}
 	for range 2 { // a task that runs twice counts once
-		if err := s.FinishSite(ctx, round.ID, ids[0], out, testScore); err != nil {
+		if err := s.FinishSite(ctx, round.ID, ids[0], out); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -84,10 +72,10 @@ func TestFinishSiteCountsOnceAndFinishesTheRound(t *testing.T) {
 	}
 	res, _ := s.SiteResult(ctx, round.ID, ids[0])
 	// The suspected typo (a veto) does not count until confirmed: one dead link, 99 points.
-	if res.Status != models.ResultDone || res.Verdict != models.VerdictPass || res.Score != 99 || res.Pages != 3 {
+	if res.Status != models.ResultDone || res.Verdict != indicator.Pass || res.Score != 99 || res.Pages != 3 {
 		t.Fatalf("result: %+v", res)
 	}
-	if err := s.FinishSite(ctx, round.ID, ids[1], models.SiteOutcome{Error: "网站没有可用的首页地址"}, testScore); err != nil {
+	if err := s.FinishSite(ctx, round.ID, ids[1], models.SiteOutcome{Error: "网站没有可用的首页地址"}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = s.Round(ctx, round.ID)
@@ -112,7 +100,7 @@ func TestDecisionsCarryOverToLaterRounds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.FinishSite(ctx, round.ID, ids[0], models.SiteOutcome{Findings: []models.Finding{typo("typo:dismiss"), typo("typo:confirm")}}, testScore); err != nil {
+		if err := s.FinishSite(ctx, round.ID, ids[0], models.SiteOutcome{Findings: []models.Finding{typo("typo:dismiss"), typo("typo:confirm")}}); err != nil {
 			t.Fatal(err)
 		}
 		res, _ := s.SiteResult(ctx, round.ID, ids[0])
@@ -123,27 +111,27 @@ func TestDecisionsCarryOverToLaterRounds(t *testing.T) {
 		return row, fs
 	}
 	row, fs := run()
-	if row.Suspected != 2 || row.Verdict != models.VerdictPass {
+	if row.Suspected != 2 || row.Verdict != indicator.Pass {
 		t.Fatalf("first round: %+v", row)
 	}
 	byKey := map[string]int64{}
 	for _, f := range fs {
 		byKey[f.FindingKey] = f.ID
 	}
-	if _, err := s.DecideFinding(ctx, sup, sc, byKey["typo:dismiss"], false, testScore); err != nil {
+	if _, err := s.DecideFinding(ctx, sup, sc, byKey["typo:dismiss"], false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DecideFinding(ctx, sup, sc, byKey["typo:confirm"], true, testScore); err != nil {
+	if _, err := s.DecideFinding(ctx, sup, sc, byKey["typo:confirm"], true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DecideFinding(ctx, sup, sc, byKey["typo:confirm"], false, testScore); models.ErrorKind(err) != models.KindConflict {
+	if _, err := s.DecideFinding(ctx, sup, sc, byKey["typo:confirm"], false); models.ErrorKind(err) != models.KindConflict {
 		t.Fatalf("deciding twice: %v, want conflict", err)
 	}
-	if _, err := s.DecideFinding(ctx, u["scgov-staff"], scopeOf(t, s, u["scgov-staff"]), byKey["typo:dismiss"], true, testScore); models.ErrorKind(err) != models.KindForbidden {
+	if _, err := s.DecideFinding(ctx, u["scgov-staff"], scopeOf(t, s, u["scgov-staff"]), byKey["typo:dismiss"], true); models.ErrorKind(err) != models.KindForbidden {
 		t.Fatalf("a unit deciding: %v, want forbidden", err)
 	}
 	row, _, _ = s.Result(ctx, sc, row.ID)
-	if row.Verdict != models.VerdictFail || row.Confirmed != 1 || row.Suspected != 0 {
+	if row.Verdict != indicator.Fail || row.Confirmed != 1 || row.Suspected != 0 {
 		t.Fatalf("after the decisions the confirmed veto counts: %+v", row)
 	}
 	row, fs = run()
@@ -151,7 +139,7 @@ func TestDecisionsCarryOverToLaterRounds(t *testing.T) {
 	for _, f := range fs {
 		status[f.FindingKey] = f.Status
 	}
-	if status["typo:dismiss"] != models.FindingDismissed || status["typo:confirm"] != models.FindingConfirmed || row.Verdict != models.VerdictFail {
+	if status["typo:dismiss"] != models.FindingDismissed || status["typo:confirm"] != models.FindingConfirmed || row.Verdict != indicator.Fail {
 		t.Fatalf("second round: %v, %+v", status, row)
 	}
 }
@@ -161,7 +149,7 @@ func TestFindingsOutsideTheScopeAreNotFound(t *testing.T) {
 	u := demoUsers(t, s)
 	ctx := context.Background()
 	round, ids, _ := s.StartRound(ctx, models.RoundOnDemand, scopeOf(t, s, u["cd-supervisor"]), nil)
-	if err := s.FinishSite(ctx, round.ID, ids[0], models.SiteOutcome{Findings: []models.Finding{deadLink()}}, testScore); err != nil {
+	if err := s.FinishSite(ctx, round.ID, ids[0], models.SiteOutcome{Findings: []models.Finding{deadLink()}}); err != nil {
 		t.Fatal(err)
 	}
 	res, _ := s.SiteResult(ctx, round.ID, ids[0])
@@ -192,7 +180,7 @@ func TestSendFindingToUnitMakesAnInspectionTicket(t *testing.T) {
 	var scheduled []int64
 	s.AfterReports = func(_ context.Context, ids []int64) { scheduled = append(scheduled, ids...) }
 	round, ids, _ := s.StartRound(ctx, models.RoundOnDemand, scopeOf(t, s, u["scgov-staff"]), nil)
-	if err := s.FinishSite(ctx, round.ID, ids[0], models.SiteOutcome{Findings: []models.Finding{deadLink(), typo("typo:1")}}, testScore); err != nil {
+	if err := s.FinishSite(ctx, round.ID, ids[0], models.SiteOutcome{Findings: []models.Finding{deadLink(), typo("typo:1")}}); err != nil {
 		t.Fatal(err)
 	}
 	res, _ := s.SiteResult(ctx, round.ID, ids[0])

@@ -5,14 +5,16 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"zhaocuo/models/indicator"
 )
 
 // findingCategories is the citizens' category a finding's ticket goes under, by finding type;
 // the rest go under 其他.
 var findingCategories = map[string]string{
-	"dead_link": "链接不可用", "dead_menu_link": "链接不可用", "unreachable": "内容无法访问",
-	"homepage_stale": "信息不更新", "stale_column": "信息不更新", "blank_column": "信息不更新", "account_stale": "信息不更新",
-	"typo": "错别字", "duplicate_post": "内容不准确",
+	indicator.TypeDeadLink: "链接不可用", indicator.TypeDeadMenuLink: "链接不可用", indicator.TypeUnreachable: "内容无法访问",
+	indicator.TypeHomepageStale: "信息不更新", indicator.TypeStaleColumn: "信息不更新", indicator.TypeBlankColumn: "信息不更新",
+	indicator.TypeAccountStale: "信息不更新", indicator.TypeTypo: "错别字", indicator.TypeDuplicatePost: "内容不准确",
 }
 
 // SendFindingToUnit turns a confirmed finding of a website into a ticket of the site's unit

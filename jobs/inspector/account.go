@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"time"
+
+	"zhaocuo/models/indicator"
 )
 
 // Filed statuses of a 政务新媒体 account (the ledger, 管理台账).
@@ -44,7 +46,7 @@ func (in *Inspector) CheckAccount(ctx context.Context, acc Account, now time.Tim
 			f.Target = ref
 		}
 		if !f.Veto && !f.Warning && f.Points == 0 {
-			f.Points = in.scores.points(f.Indicator)
+			f.Points = in.scores.Points(f.Indicator)
 		}
 		f.Key = findingKey(f.Type, f.Page, f.Target, ident)
 		out = append(out, f)
@@ -52,34 +54,34 @@ func (in *Inspector) CheckAccount(ctx context.Context, acc Account, now time.Tim
 	closed := acc.Status == AccountSuspended || acc.Status == AccountCancelled
 	switch {
 	case closed && acc.ReportedOnline:
-		add(Finding{Type: LedgerMismatch, Indicator: IndicatorLedger,
+		add(Finding{Type: indicator.TypeLedgerMismatch, Indicator: indicator.Ledger,
 			Evidence: fmt.Sprintf("台账记为%s，但账号仍在运行", statusName(acc.Status))}, "")
 	case acc.Status == "" && acc.ReportedOnline:
-		add(Finding{Type: LedgerMismatch, Indicator: IndicatorLedger, Evidence: "账号在运行，但未报备开设"}, "")
+		add(Finding{Type: indicator.TypeLedgerMismatch, Indicator: indicator.Ledger, Evidence: "账号在运行，但未报备开设"}, "")
 	}
 	if closed || (acc.Status == "" && !acc.ReportedOnline) {
 		return out // nothing runs that could be judged
 	}
 	switch days := daysBetween(acc.LastPost, now); {
 	case acc.LastPost.IsZero():
-		add(Finding{Type: AccountStale, Veto: true, Indicator: IndicatorAccountStale, Evidence: "无发文记录"}, "")
+		add(Finding{Type: indicator.TypeAccountStale, Veto: true, Indicator: indicator.AccountStale, Evidence: "无发文记录"}, "")
 	case days > accountStaleDays:
-		add(Finding{Type: AccountStale, Veto: true, Indicator: IndicatorAccountStale,
+		add(Finding{Type: indicator.TypeAccountStale, Veto: true, Indicator: indicator.AccountStale,
 			Evidence: fmt.Sprintf("最后更新于%s，已%d天未更新", acc.LastPost.In(china).Format(time.DateOnly), days)}, "")
 	}
 	if !acc.InteractionAvailable {
-		add(Finding{Type: NoInteraction, Veto: true, Indicator: IndicatorInteraction, Evidence: "互动功能不可用"}, "")
+		add(Finding{Type: indicator.TypeNoInteraction, Veto: true, Indicator: indicator.Interaction, Evidence: "互动功能不可用"}, "")
 	}
 	for _, l := range in.checkLinks(ctx, acc.MenuLinks) {
-		add(Finding{Type: DeadMenuLink, Target: l.url, Indicator: IndicatorAccountFunction,
+		add(Finding{Type: indicator.TypeDeadMenuLink, Target: l.url, Indicator: indicator.AccountFunction,
 			Evidence: "菜单链接不可用：" + l.reason}, "")
 	}
 	for i, post := range acc.RecentPosts {
 		for _, h := range in.words.findTypos(post) {
-			f := Finding{Type: Typo, Target: h.Wrong, Suspected: true, Indicator: IndicatorAccuracy,
+			f := Finding{Type: indicator.TypeTypo, Target: h.Wrong, Suspected: true, Indicator: indicator.Accuracy,
 				Evidence: fmt.Sprintf("第%d条近期发文疑似错敏字「%s」，应为「%s」：%s", i+1, h.Wrong, h.Right, h.Snippet)}
 			if h.Serious {
-				f.Veto, f.Indicator = true, IndicatorSecurity
+				f.Veto, f.Indicator = true, indicator.Security
 			}
 			add(f, h.Snippet)
 		}

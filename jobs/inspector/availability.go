@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"zhaocuo/models/indicator"
 )
 
 // The 站点无法访问 indicator: the homepage monitored for a week with at least 20 spaced
@@ -100,7 +102,7 @@ func Availability(probes []ProbeResult, now time.Time) []Finding {
 			thinDays++
 		}
 	}
-	f := Finding{Type: Unreachable, URL: url, Target: url, Page: url, Indicator: IndicatorUnreachable, SeenAt: now,
+	f := Finding{Type: indicator.TypeUnreachable, URL: url, Target: url, Page: url, Indicator: indicator.Unreachable, SeenAt: now,
 		Evidence: fmt.Sprintf("近7天监测%d次，%d次无法在%d秒内打开（%.1f%%），最近一次：%s",
 			total, failed, int(ProbeTimeout/time.Second), share*100, lastErr)}
 	switch {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"zhaocuo/jobs/egress/egresstest"
+	"zhaocuo/models/indicator"
 )
 
 // The speed benchmark: a generated site of 5,000 pages holding 50,000 links (ten on
@@ -175,7 +176,7 @@ func runInspector(b *testing.B, base string, conc int) crawlRun {
 	counts := map[string]int{}
 	for _, f := range res.Findings {
 		counts[f.Type]++
-		if f.Type == DeadLink {
+		if f.Type == indicator.TypeDeadLink {
 			run.broken[f.Target] = true
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"zhaocuo/models/indicator"
 )
 
 // want describes one expected finding; empty fields are not checked.
@@ -56,9 +58,9 @@ func TestSiteChecks(t *testing.T) {
 		wanted []want
 	}{
 		{name: "dead link on the homepage", plant: onHome(`<a href="/missing.html">失效链接</a>`),
-			wanted: []want{{typ: DeadLink, page: "/", target: "/missing.html", evidence: "HTTP 404；链接文字「失效链接」", points: 1}}},
+			wanted: []want{{typ: indicator.TypeDeadLink, page: "/", target: "/missing.html", evidence: "HTTP 404；链接文字「失效链接」", points: 1}}},
 		{name: "dead link elsewhere", plant: onPage("/news/a1.html", `<a href="/gone.html">相关阅读</a>`),
-			wanted: []want{{typ: DeadLink, page: "/news/a1.html", target: "/gone.html", evidence: "HTTP 404", points: 0.1}}},
+			wanted: []want{{typ: indicator.TypeDeadLink, page: "/news/a1.html", target: "/gone.html", evidence: "HTTP 404", points: 0.1}}},
 		{name: "server error", plant: onPage("/news/a2.html", `<a href="/err">办事</a>`),
 			setup: func(f *farm) {
 				pages := goodSite()
@@ -75,11 +77,11 @@ func TestSiteChecks(t *testing.T) {
 					http.NotFound(w, r)
 				}))
 			},
-			wanted: []want{{typ: DeadLink, target: "/err", evidence: "HTTP 500"}}},
+			wanted: []want{{typ: indicator.TypeDeadLink, target: "/err", evidence: "HTTP 500"}}},
 		{name: "DNS failure", plant: onHome(`<a href="http://no-such-host.example/">旧网站</a>`),
-			wanted: []want{{typ: DeadLink, target: "no-such-host.example", evidence: "域名解析失败"}}},
+			wanted: []want{{typ: indicator.TypeDeadLink, target: "no-such-host.example", evidence: "域名解析失败"}}},
 		{name: "connection refused", plant: onHome(`<a href="http://refused.test/x">服务大厅</a>`),
-			wanted: []want{{typ: DeadLink, target: "refused.test", evidence: "连接被拒绝"}}},
+			wanted: []want{{typ: indicator.TypeDeadLink, target: "refused.test", evidence: "连接被拒绝"}}},
 		{name: "timeout", plant: onHome(`<a href="http://slow.example/">慢网站</a>`),
 			setup: func(f *farm) {
 				f.handle("slow.example", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -87,7 +89,7 @@ func TestSiteChecks(t *testing.T) {
 				}))
 			},
 			cfg:    Config{Timeout: 200 * time.Millisecond},
-			wanted: []want{{typ: DeadLink, target: "slow.example", evidence: "超时"}}},
+			wanted: []want{{typ: indicator.TypeDeadLink, target: "slow.example", evidence: "超时"}}},
 		{name: "HEAD refused, GET works: not dead", plant: onHome(`<a href="http://headless.example/a.pdf">文件</a>`),
 			setup: func(f *farm) {
 				f.handle("headless.example", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -102,13 +104,13 @@ func TestSiteChecks(t *testing.T) {
 					onPage(path, `<a href="/old.html">旧版</a>`)(p)
 				}
 			},
-			wanted: []want{{typ: DeadLink, page: "/news/a1.html", target: "/old.html", evidence: "出现在3个页面"}}},
+			wanted: []want{{typ: indicator.TypeDeadLink, page: "/news/a1.html", target: "/old.html", evidence: "出现在3个页面"}}},
 
 		{name: "missing 找错 entry",
 			plant: func(p map[string]string) {
 				p["/"] = strings.Replace(p["/"], `<a href="http://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=5101000001"><img src="/img/jiucuo.png" alt="我为政府网站找错"></a>`, "", 1)
 			},
-			wanted: []want{{typ: MissingBadge, page: "/", points: 2}}},
+			wanted: []want{{typ: indicator.TypeMissingBadge, page: "/", points: 2}}},
 		{name: "找错 entry as the standard script is present",
 			plant: func(p map[string]string) {
 				p["/"] = strings.Replace(p["/"], `<a href="http://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=5101000001"><img src="/img/jiucuo.png" alt="我为政府网站找错"></a>`,
@@ -119,36 +121,36 @@ func TestSiteChecks(t *testing.T) {
 				p["/"] = strings.NewReplacer("网站标识码：5101000001", "", "川公网安备 51010002000001号", "", "http://www.beian.gov.cn/portal", "/beian").Replace(p["/"])
 				p["/beian"] = htmlPage("备案", "<p>备案信息</p>")
 			},
-			wanted: []want{{typ: MissingFooterMark, target: "网站标识码", points: 1}, {typ: MissingFooterMark, target: "公安机关备案号", points: 1}}},
+			wanted: []want{{typ: indicator.TypeMissingFooterMark, target: "网站标识码", points: 1}, {typ: indicator.TypeMissingFooterMark, target: "公安机关备案号", points: 1}}},
 
 		{name: "typo", plant: onPage("/news/a2.html", `<p>各级攻府要落实责任。</p>`),
-			wanted: []want{{typ: Typo, page: "/news/a2.html", target: "攻府", evidence: "应为「政府」：", suspected: true}}},
+			wanted: []want{{typ: indicator.TypeTypo, page: "/news/a2.html", target: "攻府", evidence: "应为「政府」：", suspected: true}}},
 		{name: "protected name written wrong", plant: onPage("/news/a2.html", `<p>中华人民共合国成立七十五周年。</p>`),
-			wanted: []want{{typ: Typo, target: "中华人民共合国", veto: true, suspected: true}}},
+			wanted: []want{{typ: indicator.TypeTypo, target: "中华人民共合国", veto: true, suspected: true}}},
 		{name: "protected name one character off", plant: onPage("/news/a3.html", `<p>热烈庆祝中华人民共各国成立。</p>`),
-			wanted: []want{{typ: Typo, target: "中华人民共各国", evidence: "应为「中华人民共和国」", veto: true, suspected: true}}},
+			wanted: []want{{typ: indicator.TypeTypo, target: "中华人民共各国", evidence: "应为「中华人民共和国」", veto: true, suspected: true}}},
 		{name: "correct protected names are not typos", plant: onPage("/news/a3.html", `<p>中华人民共和国国务院；国务院副总理；中国共产党员；全国人民代表大会常务委员会。</p>`)},
 		{name: "typo split by inline markup", plant: onPage("/news/a3.html", `<p>工作<b>布</b>署</p>`),
-			wanted: []want{{typ: Typo, target: "布署", suspected: true}}},
+			wanted: []want{{typ: indicator.TypeTypo, target: "布署", suspected: true}}},
 
 		{name: "hidden link display:none", setup: gambling, plant: onHome(`<div style="display:none"><a href="http://www.seo-spam.com/">优化</a></div>`),
-			wanted: []want{{typ: HiddenLink, page: "/", target: "seo-spam.com", evidence: "隐藏方式：display:none", suspected: true}}},
+			wanted: []want{{typ: indicator.TypeHiddenLink, page: "/", target: "seo-spam.com", evidence: "隐藏方式：display:none", suspected: true}}},
 		{name: "hidden link to gambling is a veto", setup: gambling,
 			plant:  onPage("/news/a1.html", `<div style="visibility:hidden"><a href="http://www.bocai888.com/">澳门博彩</a></div>`),
-			wanted: []want{{typ: HiddenLink, page: "/news/a1.html", target: "bocai888", evidence: "博彩", veto: true}}},
+			wanted: []want{{typ: indicator.TypeHiddenLink, page: "/news/a1.html", target: "bocai888", evidence: "博彩", veto: true}}},
 		{name: "visible link to gambling", setup: gambling, plant: onHome(`<a href="http://www.bocai888.com/">真人娱乐</a>`),
-			wanted: []want{{typ: HiddenLink, target: "bocai888", evidence: "可见链接", veto: true, suspected: true}}},
+			wanted: []want{{typ: indicator.TypeHiddenLink, target: "bocai888", evidence: "可见链接", veto: true, suspected: true}}},
 		{name: "外链变异", setup: func(f *farm) {
 			f.handle("www.old-partner.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				fmt.Fprint(w, "<html><head><title>欢迎</title></head><body>百家乐 时时彩 真人娱乐 棋牌</body></html>")
 			}))
 		}, plant: onHome(`<a href="http://www.old-partner.com/">合作单位</a>`),
-			wanted: []want{{typ: HiddenLink, target: "old-partner", evidence: "外链变异", veto: true, suspected: true}}},
+			wanted: []want{{typ: indicator.TypeHiddenLink, target: "old-partner", evidence: "外链变异", veto: true, suspected: true}}},
 		{name: "hidden links to the site itself are menus, not 暗链",
 			plant: onHome(`<ul style="display:none"><li><a href="/news/">工作动态</a></li></ul>`)},
 		{name: "a link in a comment is neither crawled nor dead", plant: onHome(`<!-- <a href="/removed.html">旧栏目</a> -->`)},
 		{name: "hidden link in a comment to a gambling site", setup: gambling, plant: onHome(`<!-- <a href="http://www.bocai888.com/">博彩</a> -->`),
-			wanted: []want{{typ: HiddenLink, target: "bocai888", evidence: "位于HTML注释中", veto: true}}},
+			wanted: []want{{typ: indicator.TypeHiddenLink, target: "bocai888", evidence: "位于HTML注释中", veto: true}}},
 		{name: "official lottery is not gambling", plant: onHome(`<a href="http://www.cwl.gov.cn/">中国福利彩票</a>`),
 			setup: func(f *farm) { f.ok("www.cwl.gov.cn") }},
 	}
@@ -214,5 +216,5 @@ func TestGBKPage(t *testing.T) {
 	})
 	f.handle(siteHost, mux)
 	res := inspect(t, f.inspector(Config{}), site)
-	checkFindings(t, res, []want{{typ: Typo, page: "/news/a2.html", target: "攻府", suspected: true}})
+	checkFindings(t, res, []want{{typ: indicator.TypeTypo, page: "/news/a2.html", target: "攻府", suspected: true}})
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"zhaocuo/models/indicator"
 )
 
 func TestCleanSiteHasNoFinding(t *testing.T) {
@@ -16,7 +18,7 @@ func TestCleanSiteHasNoFinding(t *testing.T) {
 	if len(res.Findings) != 0 {
 		t.Fatalf("clean site: want no finding, got %d:%s", len(res.Findings), dump(res))
 	}
-	if res.Verdict != Pass || res.Score != 100 {
+	if res.Verdict != indicator.Pass || res.Score != 100 {
 		t.Errorf("verdict %s score %g, want 合格 100", res.Verdict, res.Score)
 	}
 	if res.Pages != 10 {
@@ -143,7 +145,7 @@ func TestCrawlerMaxDuration(t *testing.T) {
 	if res.Stopped != "MaxDuration" || res.Pages >= 100 {
 		t.Errorf("stopped %q after %d pages", res.Stopped, res.Pages)
 	}
-	if len(findingsOf(res, DeadLink)) != 0 {
+	if len(findingsOf(res, indicator.TypeDeadLink)) != 0 {
 		t.Errorf("links cut off by the time limit must not be called dead:%s", dump(res))
 	}
 }
@@ -207,7 +209,7 @@ func TestInspectBadInput(t *testing.T) {
 func TestUnreachableHomepage(t *testing.T) {
 	f := newFarm(t)
 	res := inspect(t, f.inspector(Config{}), Site{BaseURLs: []string{"http://refused.test/"}})
-	got := findingsOf(res, Unreachable)
+	got := findingsOf(res, indicator.TypeUnreachable)
 	if len(got) != 1 || !got[0].Warning || got[0].Veto || !strings.Contains(got[0].Evidence, "连接被拒绝") {
 		t.Fatalf("want one unreachable warning (not a veto: that takes a week of probes):%s", dump(res))
 	}

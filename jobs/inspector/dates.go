@@ -74,6 +74,16 @@ func firstDate(s string, year int, now time.Time) (time.Time, bool) {
 	return best, bestAt <= len(s)
 }
 
+// WrittenDate reads the first date written with its year in s (2025-03-20, 2025年3月20日,
+// 二〇二五年三月二十日) as the crawler reads one on a page: the day in China. A date without its
+// year is no date here. The account sheet reads its dates so.
+func WrittenDate(s string) (time.Time, bool) { return firstDate(s, 0, time.Time{}) }
+
+// ChinaDay is the calendar day in China, in the zone of the dates read from pages.
+func ChinaDay(year int, month time.Month, day int) time.Time {
+	return time.Date(year, month, day, 0, 0, 0, 0, china)
+}
+
 func dateWithoutYear(month, day, year int, now time.Time) (time.Time, bool) {
 	if year > 0 {
 		return makeDate(year, month, day)

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 	"unicode"
+
+	"zhaocuo/models/indicator"
 )
 
 // 一稿多发: two pages are copies when the Jaccard similarity of their sets of character
@@ -109,8 +111,8 @@ func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
 				copies[a.url] = true
 			}
 		}
-		f := Finding{Type: DuplicatePost, Page: g[0].url, Target: strings.Join(list, " "), Suspected: true,
-			Indicator: IndicatorDuplicate,
+		f := Finding{Type: indicator.TypeDuplicatePost, Page: g[0].url, Target: strings.Join(list, " "), Suspected: true,
+			Indicator: indicator.Duplicate,
 			Evidence: fmt.Sprintf("「%s」相同或近似的文章%d篇（字符3-gram Jaccard≥%.2f），原文%s，重复：%s",
 				g[0].title, len(g), DuplicateThreshold, g[0].url, strings.Join(list[1:], "、"))}
 		f.Key = findingKey(f.Type, f.Page, f.Target, "")

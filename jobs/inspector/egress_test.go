@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zhaocuo/jobs/egress/egresstest"
+	"zhaocuo/models/indicator"
 )
 
 // A page links to the server's own network: loopback, private and link-local addresses, cloud
@@ -23,7 +24,7 @@ func TestCrawlRefusesTheServersOwnNetwork(t *testing.T) {
 		t.Fatalf("the allowed site was not read:%s", dump(res))
 	}
 	dead := map[string]string{} // link text → evidence
-	for _, f := range findingsOf(res, DeadLink) {
+	for _, f := range findingsOf(res, indicator.TypeDeadLink) {
 		if i := strings.Index(f.Evidence, "链接文字「"); i >= 0 {
 			dead[strings.TrimSuffix(f.Evidence[i+len("链接文字「"):], "」")] = f.Evidence
 		}
@@ -36,7 +37,7 @@ func TestCrawlRefusesTheServersOwnNetwork(t *testing.T) {
 
 	for _, tg := range r.Targets {
 		res := inspect(t, in, Site{Name: tg.Name, BaseURLs: []string{tg.URL}})
-		got := findingsOf(res, Unreachable)
+		got := findingsOf(res, indicator.TypeUnreachable)
 		if len(got) != 1 || got[0].Evidence != "本轮检查首页无法打开："+egresstest.Words {
 			t.Errorf("a homepage at %s (%s):%s", tg.Name, tg.URL, dump(res))
 		}
@@ -56,7 +57,7 @@ func TestAccountMenuLinksRefuseTheServersOwnNetwork(t *testing.T) {
 	}
 	dead := map[string]string{}
 	for _, f := range in.CheckAccount(context.Background(), acc, testNow) {
-		if f.Type == DeadMenuLink {
+		if f.Type == indicator.TypeDeadMenuLink {
 			dead[f.Target] = f.Evidence
 		}
 	}

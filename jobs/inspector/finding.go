@@ -6,51 +6,13 @@ import (
 	"strings"
 	"time"
 	"unicode"
-)
 
-// Finding types: the names the jobs package stores and the command line prints.
-const (
-	Unreachable       = "unreachable"
-	DeadLink          = "dead_link"
-	HomepageStale     = "homepage_stale"
-	StaleColumn       = "stale_column"
-	BlankColumn       = "blank_column"
-	HiddenLink        = "hidden_link"
-	Typo              = "typo"
-	MissingBadge      = "missing_badge"
-	MissingFooterMark = "missing_footer_mark"
-	DuplicatePost     = "duplicate_post"
-
-	// 政务新媒体 accounts.
-	AccountStale   = "account_stale"
-	NoInteraction  = "no_interaction"
-	DeadMenuLink   = "dead_menu_link"
-	LedgerMismatch = "ledger_mismatch"
-)
-
-// Indicators: the national indicators' own names (国办秘函〔2019〕19号), or the RULES.md
-// 扣分 rows where the indicator is split (links on the homepage and elsewhere).
-const (
-	IndicatorSecurity        = "安全、泄密事故等严重问题"
-	IndicatorUnreachable     = "站点无法访问"
-	IndicatorHomepageStale   = "首页不更新"
-	IndicatorColumnStale     = "栏目不更新"
-	IndicatorBlankColumn     = "空白栏目"
-	IndicatorHomepageLinks   = "首页链接不可用"
-	IndicatorOtherLinks      = "其他页面链接不可用"
-	IndicatorBadge           = "我为政府网站找错入口"
-	IndicatorFooter          = "页脚标识"
-	IndicatorAccuracy        = "内容准确性"
-	IndicatorDuplicate       = "一稿多发"
-	IndicatorAccountStale    = "政务新媒体更新不及时"
-	IndicatorInteraction     = "政务新媒体互动功能"
-	IndicatorAccountFunction = "政务新媒体功能可用性"
-	IndicatorLedger          = "管理台账与实际运行情况不符"
+	"zhaocuo/models/indicator"
 )
 
 // Finding is one problem with its evidence. The jobs package turns it into a row.
 type Finding struct {
-	Type     string // one of the constants above
+	Type     string // one of indicator's Type constants
 	URL      string // the site's homepage, or the account's reference
 	Target   string // what is wrong: the broken link, the column, the copies
 	Page     string // where it stands: the page holding the link, the typo, the column
@@ -61,7 +23,7 @@ type Finding struct {
 	// Warning marks an early warning (预警) raised before the veto line: no points,
 	// no veto, something to act on before the next round.
 	Warning   bool
-	Indicator string  // the indicator's Chinese name
+	Indicator string  // the indicator's Chinese name, one of indicator's constants
 	Points    float64 // deduction under the indicator
 	SeenAt    time.Time
 
@@ -69,6 +31,11 @@ type Finding struct {
 	// stays dismissed: the type, page, target and the stable part of the evidence.
 	// Counts and dates that change every round are left out on purpose.
 	Key string
+}
+
+// mark is what the finding weighs in the score.
+func (f Finding) mark() indicator.Mark {
+	return indicator.Mark{Indicator: f.Indicator, Points: f.Points, Veto: f.Veto, Warning: f.Warning}
 }
 
 // findingKey hashes the parts of a finding that stay the same from round to round.

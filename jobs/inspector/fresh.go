@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"time"
+
+	"zhaocuo/models/indicator"
 )
 
 // The lines of the indicators (RULES.md 首页不更新, 栏目不更新, early warnings).
@@ -88,20 +90,20 @@ func (r *round) freshness(home *pageInfo, cols []Column, copies map[string]bool)
 		limit := dateOf(rule.Limit.Since(now))
 		switch {
 		case last.IsZero() && (info.Empty || !hasOwnLinks(info, homeTargets)):
-			f.Type, f.Indicator = BlankColumn, IndicatorBlankColumn
+			f.Type, f.Indicator = indicator.TypeBlankColumn, indicator.BlankColumn
 			f.Evidence = fmt.Sprintf("栏目「%s」（%s）无内容", c.Name, rule.Name)
 			blank = append(blank, len(out))
 		case last.IsZero():
-			f.Type, f.Indicator = StaleColumn, IndicatorColumnStale
+			f.Type, f.Indicator = indicator.TypeStaleColumn, indicator.ColumnStale
 			f.Evidence = fmt.Sprintf("栏目「%s」（%s）的信息均无发布日期，视为未更新", c.Name, rule.Name)
 		case last.Before(limit):
-			f.Type, f.Indicator = StaleColumn, IndicatorColumnStale
+			f.Type, f.Indicator = indicator.TypeStaleColumn, indicator.ColumnStale
 			f.Evidence = fmt.Sprintf("栏目「%s」（%s）最新信息发布于%s，已%d天未更新（时限%s）",
 				c.Name, rule.Name, last.Format(time.DateOnly), daysBetween(last, now), rule.Limit)
 		default:
 			continue
 		}
-		if f.Type == StaleColumn {
+		if f.Type == indicator.TypeStaleColumn {
 			stale = append(stale, len(out))
 			if rule.Type == "news" || rule.Type == "notice" || rule.Type == "policy" {
 				newsNotice++
@@ -116,7 +118,7 @@ func (r *round) freshness(home *pageInfo, cols []Column, copies map[string]bool)
 			out[i].Evidence += fmt.Sprintf("；不更新栏目%d个（动态要闻、通知公告、政策文件%d个），达到单项否决", len(stale), newsNotice)
 		}
 	} else if len(stale) >= warnStale {
-		out = append(out, r.warning(StaleColumn, IndicatorColumnStale, fmt.Sprintf("预警：%d个栏目不更新（否决线%d个）", len(stale), vetoStale)))
+		out = append(out, r.warning(indicator.TypeStaleColumn, indicator.ColumnStale, fmt.Sprintf("预警：%d个栏目不更新（否决线%d个）", len(stale), vetoStale)))
 	}
 	if len(blank) >= vetoBlank {
 		for _, i := range blank {
@@ -124,14 +126,14 @@ func (r *round) freshness(home *pageInfo, cols []Column, copies map[string]bool)
 			out[i].Evidence += fmt.Sprintf("；空白栏目%d个，达到单项否决", len(blank))
 		}
 	} else if len(blank) >= warnBlank {
-		out = append(out, r.warning(BlankColumn, IndicatorBlankColumn, fmt.Sprintf("预警：%d个空白栏目（否决线%d个）", len(blank), vetoBlank)))
+		out = append(out, r.warning(indicator.TypeBlankColumn, indicator.BlankColumn, fmt.Sprintf("预警：%d个空白栏目（否决线%d个）", len(blank), vetoBlank)))
 	}
 	return out
 }
 
-func (r *round) warning(typ, indicator, evidence string) Finding {
+func (r *round) warning(typ, ind, evidence string) Finding {
 	home := r.home.String()
-	return Finding{Type: typ, Page: home, Target: home, Warning: true, Indicator: indicator,
+	return Finding{Type: typ, Page: home, Target: home, Warning: true, Indicator: ind,
 		Evidence: evidence, Key: findingKey(typ, home, home, "warning")}
 }
 
@@ -150,8 +152,8 @@ func (r *round) homepageFreshness(home *pageInfo, copies map[string]bool, now ti
 			}
 		}
 	}
-	f := Finding{Type: HomepageStale, Page: home.URL, Target: home.URL, Indicator: IndicatorHomepageStale,
-		Key: findingKey(HomepageStale, home.URL, home.URL, "")}
+	f := Finding{Type: indicator.TypeHomepageStale, Page: home.URL, Target: home.URL, Indicator: indicator.HomepageStale,
+		Key: findingKey(indicator.TypeHomepageStale, home.URL, home.URL, "")}
 	days := daysBetween(last, now)
 	switch {
 	case last.IsZero():

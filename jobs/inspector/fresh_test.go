@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"zhaocuo/models/indicator"
 )
 
 // columnPage is a list page whose items carry the given dates.
@@ -40,12 +42,12 @@ func TestFreshness(t *testing.T) {
 			plant: func(p map[string]string) {
 				p["/"] = strings.NewReplacer("2025-03-18", "2025-03-01", "2025-03-12", "2025-02-20", "[03-10]", "[02-10]").Replace(p["/"])
 			},
-			wanted: []want{{typ: HomepageStale, page: "/", evidence: "首页最新信息发布于2025-03-01，已19天未更新", veto: true}}},
+			wanted: []want{{typ: indicator.TypeHomepageStale, page: "/", evidence: "首页最新信息发布于2025-03-01，已19天未更新", veto: true}}},
 		{name: "homepage early warning at ten days",
 			plant: func(p map[string]string) {
 				p["/"] = strings.NewReplacer("2025-03-18", "2025-03-09", "2025-03-12", "2025-03-08", "[03-10]", "[03-01]").Replace(p["/"])
 			},
-			wanted: []want{{typ: HomepageStale, evidence: "预警：首页最新信息发布于2025-03-09，已11天未更新", warning: true}}},
+			wanted: []want{{typ: indicator.TypeHomepageStale, evidence: "预警：首页最新信息发布于2025-03-09，已11天未更新", warning: true}}},
 		{name: "homepage items without dates count as not updated",
 			plant: func(p map[string]string) {
 				p["/"] = strings.NewReplacer("2025-03-18", "", "2025-03-12", "", "[03-10]", "").Replace(p["/"])
@@ -59,34 +61,34 @@ func TestFreshness(t *testing.T) {
 					p[path] = r.Replace(p[path])
 				}
 			},
-			wanted: []want{{typ: HomepageStale, evidence: "无带发布日期的信息", veto: true},
-				{typ: StaleColumn, target: "/news/", evidence: "均无发布日期"},
-				{typ: StaleColumn, target: "/notice/", evidence: "均无发布日期"},
-				{typ: StaleColumn, target: "/policy/", evidence: "均无发布日期"}}},
+			wanted: []want{{typ: indicator.TypeHomepageStale, evidence: "无带发布日期的信息", veto: true},
+				{typ: indicator.TypeStaleColumn, target: "/news/", evidence: "均无发布日期"},
+				{typ: indicator.TypeStaleColumn, target: "/notice/", evidence: "均无发布日期"},
+				{typ: indicator.TypeStaleColumn, target: "/policy/", evidence: "均无发布日期"}}},
 		{name: "news column stale after two weeks",
 			plant: func(p map[string]string) {
 				p["/news/"] = columnPage("工作动态", "2025-03-04", "2025-02-01")
 			},
-			wanted: []want{{typ: StaleColumn, page: "/news/", evidence: "最新信息发布于2025-03-04，已16天未更新（时限14天）", points: 1}}},
+			wanted: []want{{typ: indicator.TypeStaleColumn, page: "/news/", evidence: "最新信息发布于2025-03-04，已16天未更新（时限14天）", points: 1}}},
 		{name: "policy column stale after six months",
 			plant: func(p map[string]string) {
 				p["/policy/"] = columnPage("政策文件", "2024-09-19")
 			},
-			wanted: []want{{typ: StaleColumn, page: "/policy/", evidence: "时限6个月"}}},
+			wanted: []want{{typ: indicator.TypeStaleColumn, page: "/policy/", evidence: "时限6个月"}}},
 		{name: "policy column fresh within six months",
 			plant: func(p map[string]string) {
 				p["/policy/"] = columnPage("政策文件", "2024-09-20")
 			}},
 		{name: "blank column",
 			plant:  withColumns(map[string]string{"/plan/": htmlPage("规划计划", `<ul class="list"></ul><p>暂无信息</p>`)}),
-			wanted: []want{{typ: BlankColumn, page: "/plan/", evidence: "「规划计划」（规划计划）无内容", points: 1}}},
+			wanted: []want{{typ: indicator.TypeBlankColumn, page: "/plan/", evidence: "「规划计划」（规划计划）无内容", points: 1}}},
 		{name: "two blank columns raise a warning",
 			plant: withColumns(map[string]string{
 				"/plan/": htmlPage("规划计划", `<p>暂无信息</p>`),
 				"/rs/":   htmlPage("人事信息", ``),
 			}),
-			wanted: []want{{typ: BlankColumn, page: "/plan/"}, {typ: BlankColumn, page: "/rs/"},
-				{typ: BlankColumn, page: "/", evidence: "预警：2个空白栏目", warning: true}}},
+			wanted: []want{{typ: indicator.TypeBlankColumn, page: "/plan/"}, {typ: indicator.TypeBlankColumn, page: "/rs/"},
+				{typ: indicator.TypeBlankColumn, page: "/", evidence: "预警：2个空白栏目", warning: true}}},
 		{name: "five stale news and notice columns are a veto",
 			plant: withColumns(map[string]string{
 				"/c1/": columnPage("部门动态", "2025-01-01"),
@@ -96,9 +98,9 @@ func TestFreshness(t *testing.T) {
 				"/c5/": columnPage("规范性文件", "2024-01-01"),
 			}),
 			wanted: []want{
-				{typ: StaleColumn, page: "/c1/", evidence: "达到单项否决", veto: true},
-				{typ: StaleColumn, page: "/c2/", veto: true}, {typ: StaleColumn, page: "/c3/", veto: true},
-				{typ: StaleColumn, page: "/c4/", veto: true}, {typ: StaleColumn, page: "/c5/", veto: true}}},
+				{typ: indicator.TypeStaleColumn, page: "/c1/", evidence: "达到单项否决", veto: true},
+				{typ: indicator.TypeStaleColumn, page: "/c2/", veto: true}, {typ: indicator.TypeStaleColumn, page: "/c3/", veto: true},
+				{typ: indicator.TypeStaleColumn, page: "/c4/", veto: true}, {typ: indicator.TypeStaleColumn, page: "/c5/", veto: true}}},
 		{name: "configured column with its type",
 			site: func(s *Site) {
 				s.Columns = []Column{{URL: "http://" + siteHost + "/zdly/", Name: "重点领域", Type: "news"}}
@@ -106,7 +108,7 @@ func TestFreshness(t *testing.T) {
 			plant: func(p map[string]string) {
 				p["/zdly/"] = columnPage("重点领域", "2025-02-01")
 			},
-			wanted: []want{{typ: StaleColumn, page: "/zdly/", evidence: "（动态要闻）"}}},
+			wanted: []want{{typ: indicator.TypeStaleColumn, page: "/zdly/", evidence: "（动态要闻）"}}},
 		{name: "a copy does not make a column fresh",
 			plant: func(p map[string]string) {
 				// The newest news item republishes an old article.
@@ -118,8 +120,8 @@ func TestFreshness(t *testing.T) {
 				p["/"] = strings.Replace(p["/"], `<a href="/news/a2.html">`, `<a href="/news/a9.html">旧文</a><a href="/news/a2.html">`, 1)
 			},
 			wanted: []want{
-				{typ: DuplicatePost, page: "/news/a9.html", target: "/news/a1.html", evidence: "相同或近似的文章2篇", suspected: true},
-				{typ: StaleColumn, page: "/news/", evidence: "最新信息发布于2025-01-10"}}},
+				{typ: indicator.TypeDuplicatePost, page: "/news/a9.html", target: "/news/a1.html", evidence: "相同或近似的文章2篇", suspected: true},
+				{typ: indicator.TypeStaleColumn, page: "/news/", evidence: "最新信息发布于2025-01-10"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,7 +151,7 @@ func TestDuplicatePosts(t *testing.T) {
 				p["/notice/n3.html"] = articlePage("示范市开展营商环境专项检查", "2025-03-13", 2, "")
 				p["/notice/"] = strings.Replace(p["/notice/"], `<ul class="list">`, `<ul class="list">`+item("/notice/n3.html", "示范市开展营商环境专项检查", "03-13"), 1)
 			},
-			wanted: []want{{typ: DuplicatePost, page: "/news/a2.html", target: "/notice/n3.html", suspected: true,
+			wanted: []want{{typ: indicator.TypeDuplicatePost, page: "/news/a2.html", target: "/notice/n3.html", suspected: true,
 				evidence: "「示范市开展营商环境专项检查」相同或近似的文章2篇"}}},
 		{name: "nearly the same article, one sentence changed",
 			plant: func(p map[string]string) {
@@ -157,7 +159,7 @@ func TestDuplicatePosts(t *testing.T) {
 				p["/news/a4.html"] = strings.Replace(near, "2025-03-12", "2025-03-14", 1)
 				p["/news/"] = strings.Replace(p["/news/"], `<ul class="list">`, `<ul class="list">`+item("/news/a4.html", "示范市开展营商环境专项检查", "2025-03-14"), 1)
 			},
-			wanted: []want{{typ: DuplicatePost, page: "/news/a2.html", target: "/news/a4.html", suspected: true}}},
+			wanted: []want{{typ: indicator.TypeDuplicatePost, page: "/news/a2.html", target: "/news/a4.html", suspected: true}}},
 		{name: "same title, different text is not a copy",
 			plant: func(p map[string]string) {
 				p["/news/a4.html"] = articlePage("示范市开展营商环境专项检查", "2025-03-14", 44, "")

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"zhaocuo/jobs/egress"
+	"zhaocuo/models/indicator"
 )
 
 // Site is a registered website.
@@ -48,9 +49,9 @@ type Config struct {
 	// guard (tests route made-up host names to their servers through Guard.Dialer).
 	Client *http.Client
 
-	Now    func() time.Time // default time.Now
-	Rules  *Rules           // default DefaultRules()
-	Scores *ScoreTable      // default DefaultScoreTable()
+	Now    func() time.Time      // default time.Now
+	Rules  *Rules                // default DefaultRules()
+	Scores *indicator.ScoreTable // default indicator.DefaultScoreTable()
 }
 
 // DefaultUserAgent names the crawler, so that a site's operators can tell who calls.
@@ -61,7 +62,7 @@ const DefaultUserAgent = "zhaocuo-inspector/1.0 (+government website inspection)
 type Inspector struct {
 	cfg    Config
 	words  *words
-	scores ScoreTable
+	scores indicator.ScoreTable
 }
 
 // New fills in the defaults and compiles the rules.
@@ -96,7 +97,7 @@ func New(cfg Config) *Inspector {
 	if cfg.Rules != nil {
 		rules = *cfg.Rules
 	}
-	scores := DefaultScoreTable()
+	scores := indicator.DefaultScoreTable()
 	if cfg.Scores != nil {
 		scores = *cfg.Scores
 	}
@@ -143,9 +144,13 @@ func (in *Inspector) Inspect(ctx context.Context, site Site) (*Result, error) {
 			f.URL = r.home.String()
 		}
 		if f.Points == 0 && !f.Warning && !f.Veto {
-			f.Points = in.scores.points(f.Indicator)
+			f.Points = in.scores.Points(f.Indicator)
 		}
 	}
-	res.Verdict, res.Score = Score(res.Findings, in.scores)
+	marks := make([]indicator.Mark, len(res.Findings))
+	for i, f := range res.Findings {
+		marks[i] = f.mark()
+	}
+	res.Verdict, res.Score = in.scores.Score(marks)
 	return res, nil
 }

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"zhaocuo/models/indicator"
 )
 
 // findings turns the round's visits and page analyses into findings. It runs after
@@ -22,9 +24,9 @@ func (r *round) findings() ([]Finding, []Column) {
 		}
 		// One failed round is not the indicator: that takes a week of probes
 		// (Availability). It is still worth a warning.
-		return []Finding{{Type: Unreachable, Target: homeURL, Page: homeURL, Warning: true,
-			Indicator: IndicatorUnreachable, Evidence: "本轮检查首页无法打开：" + reason,
-			Key: findingKey(Unreachable, homeURL, homeURL, "")}}, nil
+		return []Finding{{Type: indicator.TypeUnreachable, Target: homeURL, Page: homeURL, Warning: true,
+			Indicator: indicator.Unreachable, Evidence: "本轮检查首页无法打开：" + reason,
+			Key: findingKey(indicator.TypeUnreachable, homeURL, homeURL, "")}}, nil
 	}
 	urls := make([]string, 0, len(r.pages))
 	for u := range r.pages {
@@ -99,10 +101,10 @@ func (r *round) deadLinks(urls []string) []Finding {
 	var out []Finding
 	for _, target := range order {
 		u := uses[target]
-		f := Finding{Type: DeadLink, Target: target, Page: u.pages[0], Indicator: IndicatorOtherLinks,
+		f := Finding{Type: indicator.TypeDeadLink, Target: target, Page: u.pages[0], Indicator: indicator.OtherLinks,
 			Evidence: fmt.Sprintf("%s；链接文字「%s」%s", r.visits[target].res.reason(), u.text, u.where())}
 		if u.onHome {
-			f.Page, f.Indicator = urls[0], IndicatorHomepageLinks
+			f.Page, f.Indicator = urls[0], indicator.HomepageLinks
 		}
 		f.Key = findingKey(f.Type, f.Page, f.Target, "")
 		out = append(out, f)
@@ -148,7 +150,7 @@ func (r *round) badLinks(urls []string) []Finding {
 	var out []Finding
 	for _, target := range order {
 		use := uses[target]
-		f := Finding{Type: HiddenLink, Target: target, Page: use.pages[0], Indicator: IndicatorSecurity}
+		f := Finding{Type: indicator.TypeHiddenLink, Target: target, Page: use.pages[0], Indicator: indicator.Security}
 		var content []string
 		if v := r.visits[target]; v != nil {
 			content = v.res.Bad
@@ -205,12 +207,12 @@ func (r *round) typos(urls []string) []Finding {
 	var out []Finding
 	for _, k := range order {
 		u := uses[k]
-		f := Finding{Type: Typo, Target: u.hit.Wrong, Page: u.pages[0], Suspected: true, Indicator: IndicatorAccuracy,
+		f := Finding{Type: indicator.TypeTypo, Target: u.hit.Wrong, Page: u.pages[0], Suspected: true, Indicator: indicator.Accuracy,
 			Evidence: fmt.Sprintf("疑似错敏字「%s」，应为「%s」：%s", u.hit.Wrong, u.hit.Right, u.hit.Snippet)}
 		if u.hit.Serious {
 			// A protected name written wrong is a serious wrong expression: a veto
 			// once a person confirms it.
-			f.Veto, f.Indicator = true, IndicatorSecurity
+			f.Veto, f.Indicator = true, indicator.Security
 		}
 		if len(u.pages) > 1 {
 			f.Evidence += fmt.Sprintf("（出现在%d个页面）", len(u.pages))
@@ -250,10 +252,10 @@ func (r *round) marks(home *pageInfo) []Finding {
 		if present[name] {
 			continue
 		}
-		f := Finding{Type: MissingFooterMark, Target: name, Page: home.URL, Indicator: IndicatorFooter,
+		f := Finding{Type: indicator.TypeMissingFooterMark, Target: name, Page: home.URL, Indicator: indicator.Footer,
 			Evidence: "首页未找到" + name}
 		if name == "badge" {
-			f.Type, f.Target, f.Indicator = MissingBadge, "我为政府网站找错", IndicatorBadge
+			f.Type, f.Target, f.Indicator = indicator.TypeMissingBadge, "我为政府网站找错", indicator.Badge
 			f.Evidence = "首页未找到“我为政府网站找错”入口"
 		}
 		f.Key = findingKey(f.Type, f.Page, f.Target, "")

@@ -58,6 +58,14 @@ func parseSiteURL(s string) (*url.URL, bool) {
 	return normalizeURL(nil, s)
 }
 
+// CheckableLink reports whether the link checker takes s for a link it can check: an http(s)
+// address with a host ("example.gov.cn" is read as http). The account sheet accepts the menu
+// links it does.
+func CheckableLink(s string) bool {
+	_, ok := parseSiteURL(s)
+	return ok
+}
+
 // hostKey is the host with its port: the unit of politeness and of "our site".
 func hostKey(u *url.URL) string {
 	if u.Port() != "" {

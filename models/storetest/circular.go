@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zhaocuo/models"
+	"zhaocuo/models/indicator"
 )
 
 // The data behind the two real circulars of the seeds (../shared/seeds), for the tests that check
@@ -49,11 +50,11 @@ func SichuanInspection(t testing.TB, s *models.Store) models.StaticInspection {
 	src.AccountLines = append(src.AccountLines, models.CoverageLine{RegionID: province.ID, Running: 4133 - 21*190, Checked: 4133 - 21*190, WithProblems: 1})
 	src.Found = []models.CircularFinding{
 		{Object: models.ObjectWebsite, Name: "四川省政府国有资产监督管理委员会", Unit: "四川省政府国有资产监督管理委员会", RegionID: province.ID,
-			Indicator: "安全、泄密事故等严重问题", Problem: "历史页面被加挂非法暗链", Veto: true},
+			Indicator: indicator.Security, Problem: "历史页面被加挂非法暗链", Veto: true},
 		{Object: models.ObjectAccount, Name: "四川省广播电视局", Platform: "微信订阅号", Unit: "四川省广播电视局", RegionID: province.ID,
 			Indicator: "内容不更新", Problem: "内容更新不及时，信息长期处于停滞状态", Veto: true},
 		{Object: models.ObjectAccount, Name: "泸州发布", Platform: "微信", Unit: "泸州市人民政府办公室", RegionID: luzhou.ID,
-			Indicator: "管理台账与实际运行情况不符", Problem: "变更未及时报备"},
+			Indicator: indicator.Ledger, Problem: "变更未及时报备"},
 	}
 	return src
 }
@@ -156,8 +157,8 @@ func ZhongshanInspection(t testing.TB, s *models.Store) models.StaticInspection 
 	}
 	src.Found = []models.CircularFinding{
 		finding("火炬开发区网站", "火炬开发区管委会", "整改不到位", "整改报告提交不及时", false),
-		finding("中山市文化广电旅游局网站", "中山市文化广电旅游局", "安全、泄密事故等严重问题", "出现严重表述错误被省府办通报", true),
-		finding("石岐街道办事处网站", "石岐街道办事处", "安全、泄密事故等严重问题", "单项否决（一稿多发的弄虚作假行为）", true),
+		finding("中山市文化广电旅游局网站", "中山市文化广电旅游局", indicator.Security, "出现严重表述错误被省府办通报", true),
+		finding("石岐街道办事处网站", "石岐街道办事处", indicator.Security, "单项否决（一稿多发的弄虚作假行为）", true),
 		finding("火炬开发区网站", "火炬开发区管委会", "信息发布管理不规范", "集约化平台信息发布管理不规范", false),
 	}
 	return src

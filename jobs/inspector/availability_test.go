@@ -6,46 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-func TestScore(t *testing.T) {
-	table := DefaultScoreTable()
-	many := func(n int, f Finding) []Finding {
-		out := make([]Finding, n)
-		for i := range out {
-			out[i] = f
-		}
-		return out
-	}
-	homeLink := Finding{Type: DeadLink, Indicator: IndicatorHomepageLinks, Points: 1}
-	otherLink := Finding{Type: DeadLink, Indicator: IndicatorOtherLinks, Points: 0.1}
-	stale := Finding{Type: StaleColumn, Indicator: IndicatorColumnStale, Points: 1}
-	tests := []struct {
-		name        string
-		findings    []Finding
-		wantVerdict string
-		wantScore   float64
-	}{
-		{name: "nothing", wantVerdict: Pass, wantScore: 100},
-		{name: "two homepage links", findings: many(2, homeLink), wantVerdict: Pass, wantScore: 98},
-		{name: "homepage links capped at 5", findings: many(9, homeLink), wantVerdict: Pass, wantScore: 95},
-		{name: "tenths add up exactly", findings: many(3, otherLink), wantVerdict: Pass, wantScore: 99.7},
-		{name: "a veto fails whatever the score", findings: []Finding{{Type: HiddenLink, Veto: true, Indicator: IndicatorSecurity}}, wantVerdict: Fail, wantScore: 100},
-		{name: "warnings cost nothing", findings: []Finding{{Type: HomepageStale, Warning: true, Indicator: IndicatorHomepageStale, Points: 3}}, wantVerdict: Pass, wantScore: 100},
-		{name: "below the pass mark",
-			findings: append(append(append(many(5, homeLink), many(50, otherLink)...), many(10, stale)...),
-				Finding{Indicator: "自定义", Points: 25}),
-			wantVerdict: Fail, wantScore: 55},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v, s := Score(tt.findings, table)
-			if v != tt.wantVerdict || s != tt.wantScore {
-				t.Errorf("Score = %s %g, want %s %g", v, s, tt.wantVerdict, tt.wantScore)
-			}
-		})
-	}
-}
+	"zhaocuo/models/indicator"
+)
 
 func TestAvailability(t *testing.T) {
 	now := testNow
@@ -95,7 +58,7 @@ func TestAvailability(t *testing.T) {
 				t.Fatalf("want one finding, got %+v", got)
 			}
 			f := got[0]
-			if f.Type != Unreachable || f.Veto != tt.veto || f.Warning != tt.warning || f.Suspected != tt.suspected ||
+			if f.Type != indicator.TypeUnreachable || f.Veto != tt.veto || f.Warning != tt.warning || f.Suspected != tt.suspected ||
 				!strings.Contains(f.Evidence, tt.evidence) || f.Key == "" {
 				t.Errorf("got %+v", f)
 			}

@@ -1,4 +1,4 @@
-package inspector
+package accountsheet
 
 import (
 	"archive/zip"
@@ -122,7 +122,7 @@ func parseMeasured(t testing.TB, data []byte, name string) (error, uint64, time.
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	start := time.Now()
-	_, err := ParseAccountImport(bytes.NewReader(data), name)
+	_, err := Parse(bytes.NewReader(data), name)
 	took := time.Since(start)
 	runtime.ReadMemStats(&after)
 	return err, after.TotalAlloc - before.TotalAlloc, took
@@ -134,7 +134,7 @@ func parseMeasured(t testing.TB, data []byte, name string) (error, uint64, time.
 // why, before the reader has allocated more than a small multiple of the upload.
 func TestImportRefusesSheetsThatInflate(t *testing.T) {
 	book := ledgerXLSX(t)
-	if _, err := ParseAccountImport(bytes.NewReader(book), "台账.xlsx"); err != nil {
+	if _, err := Parse(bytes.NewReader(book), "台账.xlsx"); err != nil {
 		t.Fatalf("the plain ledger: %v", err)
 	}
 	const mb = 1 << 20

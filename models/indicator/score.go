@@ -1,8 +1,8 @@
-package inspector
+package indicator
 
 import "math"
 
-// Verdicts of a round.
+// Verdicts of a site's check.
 const (
 	Pass = "合格"
 	Fail = "不合格"
@@ -29,49 +29,58 @@ func DefaultScoreTable() ScoreTable {
 		Full:     100,
 		PassMark: 60,
 		Deductions: map[string]Deduction{
-			IndicatorHomepageLinks:   {Each: 1, Total: 5},
-			IndicatorOtherLinks:      {Each: 0.1, Total: 5},
-			IndicatorColumnStale:     {Each: 1, Total: 10},
-			IndicatorBlankColumn:     {Each: 1, Total: 5},
-			IndicatorBadge:           {Each: 2, Total: 2},
-			IndicatorFooter:          {Each: 1, Total: 5},
-			IndicatorAccountFunction: {Each: 1, Total: 5},
+			HomepageLinks:   {Each: 1, Total: 5},
+			OtherLinks:      {Each: 0.1, Total: 5},
+			ColumnStale:     {Each: 1, Total: 10},
+			BlankColumn:     {Each: 1, Total: 5},
+			Badge:           {Each: 2, Total: 2},
+			Footer:          {Each: 1, Total: 5},
+			AccountFunction: {Each: 1, Total: 5},
 		},
 	}
 }
 
-// points is what one finding under the indicator deducts.
-func (t ScoreTable) points(indicator string) float64 { return t.Deductions[indicator].Each }
+// Points is what one finding under the indicator deducts.
+func (t ScoreTable) Points(indicator string) float64 { return t.Deductions[indicator].Each }
+
+// Mark is what a finding weighs in the score: its indicator and points, and whether it
+// vetoes the site (单项否决) or only warns (预警: no points).
+type Mark struct {
+	Indicator string
+	Points    float64
+	Veto      bool
+	Warning   bool
+}
 
 // Score gives the verdict and score of the findings that count: any veto fails the site;
 // otherwise the full score minus the deductions, each indicator capped at its total, and
 // below the pass mark fails. Leaving out suspected findings that nobody has confirmed is
 // the caller's job: Score counts what it is given.
-func Score(findings []Finding, table ScoreTable) (verdict string, score float64) {
-	full := table.Full
+func (t ScoreTable) Score(marks []Mark) (verdict string, score float64) {
+	full := t.Full
 	if full == 0 {
 		full = 100
 	}
 	byIndicator := map[string]float64{}
 	veto := false
-	for _, f := range findings {
-		if f.Veto {
+	for _, m := range marks {
+		if m.Veto {
 			veto = true
 		}
-		if !f.Warning {
-			byIndicator[f.Indicator] += f.Points
+		if !m.Warning {
+			byIndicator[m.Indicator] += m.Points
 		}
 	}
 	score = full
 	for ind, p := range byIndicator {
-		if d, ok := table.Deductions[ind]; ok && d.Total > 0 && p > d.Total {
+		if d, ok := t.Deductions[ind]; ok && d.Total > 0 && p > d.Total {
 			p = d.Total
 		}
 		score -= p
 	}
 	// Tenths of a point add up with binary rounding noise; the table has one decimal.
 	score = math.Max(0, math.Round(score*100)/100)
-	if veto || score < table.PassMark {
+	if veto || score < t.PassMark {
 		return Fail, score
 	}
 	return Pass, score

@@ -1,4 +1,8 @@
-package inspector
+// Package accountsheet reads the ledgers of 政务新媒体 accounts that vendors and offices upload
+// (XLSX or CSV) into accounts for the inspector to check, and into the rows an import stores.
+// Everything in a sheet is hostile: its size, its zip parts, its rows and columns are bounded
+// before and while they are read, and every bad cell is named to the person who uploaded it.
+package accountsheet
 
 import (
 	"archive/zip"
@@ -16,6 +20,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"zhaocuo/jobs/inspector"
 )
 
 // Bounds on what a ledger may make the reader do, checked before and while reading, never after:
@@ -71,13 +77,13 @@ var importColumns = []struct {
 	{"实际运行", []string{"是否在线", "实际状态"}, false, maxCellChars},
 }
 
-// ParseAccountImport reads a ledger of 政务新媒体 accounts from XLSX or CSV (UTF-8 with
+// Parse reads a ledger of 政务新媒体 accounts from XLSX or CSV (UTF-8 with
 // or without BOM; GBK, which Excel writes for "CSV" on Chinese Windows, is read too),
 // chosen by the file name's extension. The first row holds the Chinese headers; 账号名称
 // and 平台 are required. Every bad cell is reported, each as an *ImportError: among them a
 // cell longer than its column may hold, and an account (platform and name) listed a second
 // time, which would be counted twice and its findings told apart by nobody.
-func ParseAccountImport(r io.Reader, filename string) ([]Account, error) {
+func Parse(r io.Reader, filename string) ([]inspector.Account, error) {
 	var rows [][]string
 	var err error
 	switch ext := strings.ToLower(filepath.Ext(filename)); ext {
@@ -288,7 +294,7 @@ func (t *rowTaker) take(cells []string) error {
 	return nil
 }
 
-func accountsFromRows(rows [][]string) ([]Account, error) {
+func accountsFromRows(rows [][]string) ([]inspector.Account, error) {
 	if len(rows) == 0 {
 		return nil, &ImportError{Msg: "文件为空"}
 	}
@@ -308,7 +314,7 @@ func accountsFromRows(rows [][]string) ([]Account, error) {
 			return nil, &ImportError{Msg: "缺少必填列「" + c.name + "」"}
 		}
 	}
-	var accounts []Account
+	var accounts []inspector.Account
 	var errs []error
 	listed := map[string]int{} // platform and name → the row that lists the account
 	for i, row := range rows[1:] {
@@ -333,7 +339,7 @@ func accountsFromRows(rows [][]string) ([]Account, error) {
 		if tooLong {
 			continue // its other checks would quote the long cell back
 		}
-		a := Account{Name: cell("账号名称"), Platform: cell("平台"), Unit: cell("主办单位")}
+		a := inspector.Account{Name: cell("账号名称"), Platform: cell("平台"), Unit: cell("主办单位")}
 		if a.Name == "" {
 			fail("账号名称", "不能为空")
 		}
@@ -360,7 +366,7 @@ func accountsFromRows(rows [][]string) ([]Account, error) {
 			fail("互动功能", fmt.Sprintf("应填“有”或“无”，而不是%q", cell("互动功能")))
 		}
 		for _, l := range splitCell(cell("菜单链接"), true) {
-			if _, ok := parseSiteURL(l); !ok || !strings.Contains(l, ".") {
+			if !inspector.CheckableLink(l) || !strings.Contains(l, ".") {
 				fail("菜单链接", fmt.Sprintf("%q不是有效的网址", l))
 			}
 			a.MenuLinks = append(a.MenuLinks, l)
@@ -396,10 +402,10 @@ func parseImportDate(s string) (time.Time, bool) {
 			return time.Time{}, false
 		}
 		// Excel's serial has no zone: it is the calendar day in China.
-		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, china), true
+		return inspector.ChinaDay(t.Year(), t.Month(), t.Day()), true
 	}
-	// A zero "now" makes dates without a year invalid: a ledger must say the year.
-	return firstDate(s, 0, time.Time{})
+	// Written as pages write dates, with the year: a ledger must say it.
+	return inspector.WrittenDate(s)
 }
 
 func parseYesNo(s string) (bool, bool) {
@@ -415,11 +421,11 @@ func parseYesNo(s string) (bool, bool) {
 func parseStatus(s string) (string, bool) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "正常", "运行", "运行中", "在用", "开设", "已开设", "已报备", "active":
-		return AccountActive, true
+		return inspector.AccountActive, true
 	case "关停", "已关停", "暂停", "停用", "suspended":
-		return AccountSuspended, true
+		return inspector.AccountSuspended, true
 	case "注销", "已注销", "cancelled", "canceled":
-		return AccountCancelled, true
+		return inspector.AccountCancelled, true
 	case "", "未报备", "未知", "unknown":
 		return "", true
 	}

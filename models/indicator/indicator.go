@@ -1,0 +1,46 @@
+// Package indicator is the inspection's vocabulary: the types of finding the inspector
+// reports, the national indicators they fall under (国办秘函〔2019〕19号), the verdicts, and
+// the 扣分 table that turns findings into a verdict and a score. The crawler (jobs/inspector)
+// and the store (models) both import it, so a finding type or an indicator is spelled once.
+// It imports the standard library only.
+package indicator
+
+// Finding types: what the store keeps in a finding's type column and the command line prints.
+const (
+	TypeUnreachable       = "unreachable"
+	TypeDeadLink          = "dead_link"
+	TypeHomepageStale     = "homepage_stale"
+	TypeStaleColumn       = "stale_column"
+	TypeBlankColumn       = "blank_column"
+	TypeHiddenLink        = "hidden_link"
+	TypeTypo              = "typo"
+	TypeMissingBadge      = "missing_badge"
+	TypeMissingFooterMark = "missing_footer_mark"
+	TypeDuplicatePost     = "duplicate_post"
+
+	// 政务新媒体 accounts.
+	TypeAccountStale   = "account_stale"
+	TypeNoInteraction  = "no_interaction"
+	TypeDeadMenuLink   = "dead_menu_link"
+	TypeLedgerMismatch = "ledger_mismatch"
+)
+
+// Indicators: the national indicators' own names, or the RULES.md 扣分 rows where the
+// indicator is split (links on the homepage and elsewhere).
+const (
+	Security        = "安全、泄密事故等严重问题"
+	Unreachable     = "站点无法访问"
+	HomepageStale   = "首页不更新"
+	ColumnStale     = "栏目不更新"
+	BlankColumn     = "空白栏目"
+	HomepageLinks   = "首页链接不可用"
+	OtherLinks      = "其他页面链接不可用"
+	Badge           = "我为政府网站找错入口"
+	Footer          = "页脚标识"
+	Accuracy        = "内容准确性"
+	Duplicate       = "一稿多发"
+	AccountStale    = "政务新媒体更新不及时"
+	Interaction     = "政务新媒体互动功能"
+	AccountFunction = "政务新媒体功能可用性"
+	Ledger          = "管理台账与实际运行情况不符"
+)
