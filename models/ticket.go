@@ -119,6 +119,16 @@ func pastDeadline(deadline *time.Time, at time.Time) bool {
 	return deadline != nil && at.After(*deadline)
 }
 
+// DueAt is the deadline the ticket is held to now: the unit's, or the supervisor's while in triage.
+func (t *Ticket) DueAt() *time.Time { return dueAt(t.Status, t.Deadline, t.TriageDeadline) }
+
+func dueAt(status string, deadline, triageDeadline *time.Time) *time.Time {
+	if status == StatusTriage {
+		return triageDeadline
+	}
+	return deadline
+}
+
 // WithUnit reports whether a unit holds the ticket and its reply deadline runs.
 func (t *Ticket) WithUnit() bool {
 	return t.Status == StatusAssigned || t.Status == StatusProcessing || t.Status == StatusReviewing

@@ -295,20 +295,20 @@ func TestOffersAreWhatTheRulesAllow(t *testing.T) {
 	for name, build := range states {
 		for _, at := range []time.Time{storetest.At("2025-03-26 15:00"), storetest.At("2025-03-31 10:00")} { // before and after the deadline
 			for _, actor := range []*models.User{staff, reviewer, supervisor, admin} {
-				offers := build().Offers(actor, at, set)
+				offers := build().Offered(actor.Role, at, set)
 				for kind, form := range forms {
 					a := form
 					a.Kind = kind
 					_, err := build().Apply(a, actor, at, set, cal)
-					if offers[kind] != (err == nil) {
-						t.Errorf("%s at %s, %s %s: offered %v, done: %v", name, at.Format(time.DateTime), actor.Role, kind, offers[kind], err)
+					if offers.Has(kind) != (err == nil) {
+						t.Errorf("%s at %s, %s %s: offered %v, done: %v", name, at.Format(time.DateTime), actor.Role, kind, offers.Has(kind), err)
 					}
 				}
 			}
 		}
 	}
-	overdue := ticketIn(models.StatusProcessing).Offers(staff, storetest.At("2025-03-31 10:00"), set)
-	if overdue[models.ActLink] || overdue[models.ActReturn] || !overdue[models.ActReply] {
+	overdue := ticketIn(models.StatusProcessing).Offered(staff.Role, storetest.At("2025-03-31 10:00"), set)
+	if overdue.Has(models.ActLink) || overdue.Has(models.ActReturn) || !overdue.Has(models.ActReply) {
 		t.Fatalf("an overdue ticket offers unit staff %v", overdue)
 	}
 }
