@@ -57,13 +57,13 @@ func TestCountdownOnThePagesIsTheModels(t *testing.T) {
 	late, _ := a.submitTo("https://gzw.sc.gov.cn/late.html") // Tuesday: due Friday 03-28
 	day("2025-03-28 10:00")
 	dueToday, _ := a.submitTo("https://gzw.sc.gov.cn/today.html") // due Wednesday 04-02
-	closed, _ := a.submitTo("https://gzw.sc.gov.cn/closed.html")
+	closed, closedCode := a.submitTo("https://gzw.sc.gov.cn/closed.html")
 	a.answer(closed, true)
 	day("2025-03-31 10:00")
 	linked, _ := a.submitTo("https://gzw.sc.gov.cn/today.html") // the same page and category: merged at receipt
 	lateTriage, _ := a.submitTo("https://unknown.example.cn/a") // to be forwarded by Tuesday 04-01
 	day("2025-04-02 10:00")
-	left, _ := a.submitTo("https://gzw.sc.gov.cn/left.html") // due Tuesday 04-08, after the 清明 holiday
+	left, leftCode := a.submitTo("https://gzw.sc.gov.cn/left.html") // due Tuesday 04-08, after the 清明 holiday
 	triage, _ := a.submitTo("https://unknown.example.cn/b")
 
 	cal, err := a.Store.Calendar(ctx)
@@ -138,6 +138,13 @@ func TestCountdownOnThePagesIsTheModels(t *testing.T) {
 	onPage(lateTriage, triage)
 	if shown < 18 {
 		t.Fatalf("%d countdowns compared", shown)
+	}
+	// The citizen's page shows the deadline while the countdown runs.
+	for no, code := range map[string]string{left: leftCode, closed: closedCode} {
+		_, body := a.get("/query?" + query("ticket_no", no, "code", code))
+		if shows := strings.Contains(doc(t, body).Find("#report dl").Text(), "答复期限"); shows != countdown[no].Running {
+			t.Errorf("%s's query page shows the deadline: %v; the model counts %+v", no, shows, countdown[no])
+		}
 	}
 
 	// The API says the same: overdue, and the working days left while the countdown runs.

@@ -1,9 +1,6 @@
 package models
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // Countdown is where a ticket stands against its deadline at a moment, in working days: what the
 // inbox, the ticket's page and the API show. Only a ticket that waits for someone counts down;
@@ -31,7 +28,7 @@ func (r TicketRow) Countdown(now time.Time, cal *Calendar) Countdown {
 
 func countdown(status string, due *time.Time, now time.Time, cal *Calendar) Countdown {
 	c := Countdown{Due: due, Triage: status == StatusTriage}
-	if due == nil || !slices.Contains(openStatuses, status) {
+	if due == nil || !isOpen(status) {
 		return c
 	}
 	c.Running = true

@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Ticket statuses.
 const (
@@ -107,9 +110,11 @@ var ratingLabels = map[string]string{RatingSatisfied: "满意", RatingBasically:
 func RatingLabel(r string) string { return ratingLabels[r] }
 
 // Open reports whether the ticket still waits for someone.
-func (t *Ticket) Open() bool {
-	return t.Status != StatusClosed && t.Status != StatusInvalid && t.Status != StatusLinked
-}
+func (t *Ticket) Open() bool { return isOpen(t.Status) }
+
+// isOpen reports whether a ticket of the status waits for someone (openStatuses, as the lists
+// select them).
+func isOpen(status string) bool { return slices.Contains(openStatuses, status) }
 
 // PastDeadline reports whether the unit's reply deadline had passed at now (a deadline is kept to
 // its last second: 23:59:59 is still in time).
