@@ -127,7 +127,7 @@ var (
 	supervisorOnly = []string{RoleSupervisor}
 )
 
-// handling reports whether the unit works on the ticket: 待签收 or 办理中, the states in which the unit works on the ticket.
+// handling reports whether the ticket's unit works on it: 待签收 or 办理中.
 func (t *Ticket) handling() bool { return t.Status == StatusAssigned || t.Status == StatusProcessing }
 
 // optionalNote is a text that may be left out (a link's note, an assignment's, a decision's), of
@@ -137,7 +137,7 @@ func optionalNote(what string) TextRule { return TextRule{0, MaxReason, what} }
 // requiredReason is a reason that must be given.
 func requiredReason(what string) TextRule { return TextRule{MinReason, MaxReason, what} }
 
-// actions is the table of actions, in the order a ticket's page offers them.
+// actions is the table: one row per action.
 var actions = []actionRule{
 	{kind: ActAccept, done: "已签收", roles: staffOnly,
 		guard: func(t *Ticket, _ asking) error {

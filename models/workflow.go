@@ -15,7 +15,7 @@ func ruleOf(kind string) (*actionRule, bool) {
 	return &actions[i], true
 }
 
-// Actions lists every action's kind, in the order a ticket's page offers them.
+// Actions lists every action's kind, in the table's order.
 func Actions() []string {
 	out := make([]string, len(actions))
 	for i, r := range actions {

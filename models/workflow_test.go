@@ -289,6 +289,9 @@ func TestOffersAreWhatTheRulesAllow(t *testing.T) {
 		if _, ok := forms[kind]; !ok {
 			t.Fatalf("no form for %s: add what its form sends", kind)
 		}
+		if !models.IsAction(kind) || models.ActionDone(kind) == "" {
+			t.Fatalf("%s: an action with no words for the page once done", kind)
+		}
 	}
 	states := map[string]func() *models.Ticket{}
 	for _, st := range []string{models.StatusTriage, models.StatusAssigned, models.StatusProcessing, models.StatusReviewing, models.StatusInvalid} {
