@@ -63,7 +63,7 @@ func apiTicketOf(it ticketItem) apiTicket {
 		Pending: it.Pending, Category: it.CategoryName, Unit: optional(it.UnitName), PageURL: it.PageURL,
 		Description: it.Description, ReceivedAt: it.ReceivedAt.In(models.Shanghai), Deadline: shanghai(it.Deadline),
 		TriageDeadline: shanghai(it.TriageDeadline), ClosedAt: shanghai(it.ClosedAt), Overdue: it.Overdue}
-	if !it.Overdue && it.DueAt() != nil && t.ClosedAt == nil {
+	if it.Running && !it.Overdue {
 		left := it.DaysLeft
 		t.WorkingDaysLeft = &left
 	}
@@ -128,45 +128,29 @@ func (h *staffHandlers) apiDetail(c *gin.Context, d *models.TicketDetail) {
 	c.JSON(http.StatusOK, t)
 }
 
-// apiActionRequest is the body of POST /api/v1/tickets/{ticket_no}/{action}; each action reads
-// the fields it needs.
-type apiActionRequest struct {
-	Text      string `json:"text"`      // reply text, reason or note
-	Confirmed bool   `json:"confirmed"` // reply: 属实
-	Days      int    `json:"days"`      // extension
-	Decision  string `json:"decision"`  // decide: approve or refuse
-	Public    *bool  `json:"public"`    // approve: show in 留言选登 (default true)
-	UnitID    int64  `json:"unit_id"`   // assign
-	Primary   string `json:"primary"`   // link: the ticket number this one duplicates
-}
-
-// apiAct: POST /api/v1/tickets/{ticket_no}/{action}. An Idempotency-Key header makes a retry of
-// the same request harmless.
+// apiAct: POST /api/v1/tickets/{ticket_no}/{action}, its body the JSON of models.ActionRequest
+// (the form's fields; each action reads those it needs). An Idempotency-Key header makes a retry
+// of the same request harmless.
 func (h *staffHandlers) apiAct(c *gin.Context) {
 	kind := c.Param("action")
-	if _, ok := actionDone[kind]; !ok {
+	if !models.IsAction(kind) {
 		h.fail(c, models.NotFound("未知的操作"))
 		return
 	}
-	var req apiActionRequest
+	// Read by the API's strict JSON reader, as every body of the API is: gin's JSON binding would
+	// let unknown fields and invalid UTF-8 through and name no field of a wrong type.
+	var req models.ActionRequest
 	if c.Request.ContentLength != 0 {
 		if err := decodeJSON(c, &req); err != nil {
 			h.fail(c, err)
 			return
 		}
 	}
-	a := models.Action{Kind: kind, Text: req.Text, Confirmed: req.Confirmed, Days: req.Days,
-		Public: req.Public == nil || *req.Public, RequestKey: c.GetHeader("Idempotency-Key")}
-	switch {
-	case kind == models.ActDecide && req.Decision != "approve" && req.Decision != "refuse":
-		h.fail(c, models.Invalid("decision", "decision 应为 approve 或 refuse"))
+	req.RequestKey = c.GetHeader("Idempotency-Key")
+	a, err := req.Action(kind)
+	if err != nil {
+		h.fail(c, err)
 		return
-	case kind == models.ActDecide:
-		a.Approve = req.Decision == "approve"
-	case kind == models.ActAssign:
-		a.Unit = &models.Unit{ID: req.UnitID}
-	case kind == models.ActLink:
-		a.PrimaryNo = req.Primary
 	}
 	r, err := h.store.Perform(c.Request.Context(), currentUser(c), c.Param("ticket_no"), a)
 	if err != nil {

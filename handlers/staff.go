@@ -36,13 +36,10 @@ type staffHandlers struct {
 	queue *queue
 }
 
-// ticketItem is a row of a list with its countdown in working days.
+// ticketItem is a row of a list with its countdown in working days (models.TicketRow.Countdown).
 type ticketItem struct {
 	models.TicketRow
-	DaysLeft int  // working days after today up to the deadline
-	DueToday bool // the deadline is today
-	Overdue  bool
-	DaysLate int // working days past the deadline
+	models.Countdown
 }
 
 func (h *staffHandlers) items(ctx context.Context, rows []models.TicketRow) ([]ticketItem, error) {
@@ -53,19 +50,7 @@ func (h *staffHandlers) items(ctx context.Context, rows []models.TicketRow) ([]t
 	now := h.clock.Now()
 	items := make([]ticketItem, len(rows))
 	for i, r := range rows {
-		it := ticketItem{TicketRow: r}
-		if due := r.DueAt(); due != nil && (r.Status == models.StatusTriage || r.Status == models.StatusAssigned ||
-			r.Status == models.StatusProcessing || r.Status == models.StatusReviewing) {
-			switch {
-			case now.After(*due):
-				it.Overdue, it.DaysLate = true, max(cal.WorkingDaysBetween(*due, now), 1)
-			case models.DateOf(*due) == models.DateOf(now):
-				it.DueToday = true
-			default:
-				it.DaysLeft = cal.WorkingDaysBetween(now, *due)
-			}
-		}
-		items[i] = it
+		items[i] = ticketItem{TicketRow: r, Countdown: r.Countdown(now, cal)}
 	}
 	return items, nil
 }

@@ -1,20 +1,23 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
 
 	"zhaocuo/models"
 )
 
 type ticketPage struct {
 	*models.TicketDetail
-	Item       ticketItem
+	Countdown  models.Countdown // the deadline as it stands now (models.Ticket.Countdown)
 	Role       string
-	Actions    map[string]bool // what this person may do to the ticket now (models.Ticket.Offers)
+	Actions    models.Offer               // what this person may do to the ticket now (models.Ticket.Offered)
+	Text       map[string]models.TextRule // each action's text, for its field's limits (models.ActionText)
+	Public     bool                       // the approve form's box starts so (models.PublicByDefault)
 	Units      []models.UnitOption
 	Settings   models.Settings
 	RequestKey string
@@ -34,19 +37,24 @@ func (h *staffHandlers) showDetail(c *gin.Context, status int, errs map[string]s
 		h.fail(c, err)
 		return
 	}
-	items, err := h.items(ctx, []models.TicketRow{{Status: d.Status, Deadline: d.Deadline, TriageDeadline: d.TriageDeadline}})
+	cal, err := h.store.Calendar(ctx)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	p := ticketPage{TicketDetail: d, Item: items[0], Role: u.Role, RequestKey: newRequestKey(), Errors: errs, Form: form}
+	now := h.clock.Now()
+	p := ticketPage{TicketDetail: d, Countdown: d.Ticket.Countdown(now, cal), Role: u.Role, Text: map[string]models.TextRule{},
+		Public: models.PublicByDefault, RequestKey: newRequestKey(), Errors: errs, Form: form}
 	if p.Settings, err = h.store.Settings(ctx); err != nil {
 		h.fail(c, err)
 		return
 	}
 	// The forms shown are the actions the ticket's own rules allow this person now.
-	p.Actions = d.Ticket.Offers(u, h.clock.Now(), p.Settings)
-	if p.Actions[models.ActAssign] {
+	p.Actions = d.Ticket.Offered(u.Role, now, p.Settings)
+	for _, kind := range p.Actions {
+		p.Text[kind] = models.ActionText(kind)
+	}
+	if p.Actions.Has(models.ActAssign) {
 		if p.Units, err = h.store.Units(ctx, sc); err != nil {
 			h.fail(c, err)
 			return
@@ -55,47 +63,29 @@ func (h *staffHandlers) showDetail(c *gin.Context, status int, errs map[string]s
 	h.render(c, status, "ticket", page{Title: "留言 " + d.TicketNo, Active: "tickets", Content: p})
 }
 
-// actionDone says, after the redirect, what just happened.
-var actionDone = map[string]string{
-	models.ActAccept: "已签收", models.ActReply: "答复已提交审核", models.ActReturn: "退回申请已提交，等待主管单位审核",
-	models.ActExtension: "延期申请已提交，等待主管单位审核", models.ActLink: "已合并为重复留言",
-	models.ActApprove: "审核通过，答复已公开，留言已办结", models.ActReject: "答复已退回修改",
-	models.ActAssign: "已分办", models.ActInvalidate: "已作无效处理", models.ActDecide: "已处理申请",
-	models.ActUrge: "已催办", models.ActReopen: "已重新交办", models.ActUnlink: "已取消合并，单独办理",
-}
-
-// actionFromForm reads an action from a posted form (the API reads the same from JSON).
+// actionFromForm reads an action from a posted form: the body's fields (URL-encoded or
+// multipart; never the query string's), bound to the request type the API reads from JSON.
 func actionFromForm(c *gin.Context, kind string) (models.Action, error) {
-	a := models.Action{Kind: kind, Text: c.PostForm("text"), RequestKey: c.PostForm("request_key"),
-		Confirmed: c.PostForm("confirmed") == "1", Public: c.PostForm("public") == "1", Approve: c.PostForm("decision") == "approve"}
-	if v := c.PostForm("days"); v != "" {
-		d, err := strconv.Atoi(v)
-		if err != nil {
-			return a, models.Invalid("days", "延期天数应为整数")
+	var req models.ActionRequest
+	b := binding.FormPost
+	if c.ContentType() == binding.MIMEMultipartPOSTForm {
+		b = binding.FormMultipart
+	}
+	if err := c.ShouldBindWith(&req, b); err != nil {
+		var mb *http.MaxBytesError
+		if models.ErrorKind(err) != models.KindInternal || errors.As(err, &mb) {
+			return models.Action{}, err
 		}
-		a.Days = d
+		return models.Action{}, errMalformedForm
 	}
-	if v := c.PostForm("unit_id"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return a, models.Invalid("unit", "请选择办理单位")
-		}
-		a.Unit = &models.Unit{ID: id}
-	}
-	if kind == models.ActLink {
-		a.PrimaryNo = c.PostForm("primary")
-	}
-	if kind == models.ActDecide && c.PostForm("decision") == "" {
-		return a, models.Invalid("decision", "请选择同意或不同意")
-	}
-	return a, nil
+	return req.Action(kind)
 }
 
 // act does what a form on the ticket's page asks, then shows the page again (303). A refused
 // action shows the page with the message and what was typed.
 func (h *staffHandlers) act(c *gin.Context) {
 	kind := c.Param("action")
-	if _, ok := actionDone[kind]; !ok {
+	if !models.IsAction(kind) {
 		h.fail(c, models.NotFound("未知的操作"))
 		return
 	}
@@ -119,7 +109,7 @@ func (h *staffHandlers) act(c *gin.Context) {
 		h.showDetail(c, status(err), map[string]string{key: message(err), "action": kind}, form)
 		return
 	}
-	h.setFlash(c, flash{Kind: "ok", Message: actionDone[kind]})
+	h.setFlash(c, flash{Kind: "ok", Message: models.ActionDone(kind)})
 	c.Redirect(http.StatusSeeOther, "/staff/tickets/"+strings.ToUpper(c.Param("ticket_no")))
 }
 

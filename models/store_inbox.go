@@ -48,12 +48,7 @@ type TicketRow struct {
 }
 
 // DueAt is the deadline the ticket is held to now: the unit's, or the supervisor's while in triage.
-func (r TicketRow) DueAt() *time.Time {
-	if r.Status == StatusTriage {
-		return r.TriageDeadline
-	}
-	return r.Deadline
-}
+func (r TicketRow) DueAt() *time.Time { return dueAt(r.Status, r.Deadline, r.TriageDeadline) }
 
 // openStatuses are the statuses in which a ticket waits for someone.
 var (

@@ -231,6 +231,9 @@ type ReportStatus struct {
 	History           []PublicEvent `gorm:"-"`
 }
 
+// Open reports whether the ticket still waits for someone, as Ticket.Open.
+func (r *ReportStatus) Open() bool { return isOpen(r.Status) }
+
 // PublicEvent is a step of a ticket's history as its reporter sees it: what happened and when,
 // without the staff's internal notes.
 type PublicEvent struct {

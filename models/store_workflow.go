@@ -129,7 +129,7 @@ func (s *Store) Perform(ctx context.Context, actor *User, ticketNo string, a Act
 		}
 		if a.Kind == ActLink {
 			// Whether this ticket may be linked at all is known before its primary is looked for.
-			if err := t.May(a.Kind, actor, now, set); err != nil {
+			if err := t.May(a.Kind, actor.Role, now, set); err != nil {
 				return err
 			}
 			primaryNo := strings.ToUpper(strings.TrimSpace(a.PrimaryNo))

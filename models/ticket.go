@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Ticket statuses.
 const (
@@ -107,9 +110,11 @@ var ratingLabels = map[string]string{RatingSatisfied: "满意", RatingBasically:
 func RatingLabel(r string) string { return ratingLabels[r] }
 
 // Open reports whether the ticket still waits for someone.
-func (t *Ticket) Open() bool {
-	return t.Status != StatusClosed && t.Status != StatusInvalid && t.Status != StatusLinked
-}
+func (t *Ticket) Open() bool { return isOpen(t.Status) }
+
+// isOpen reports whether a ticket of the status waits for someone (openStatuses, as the lists
+// select them).
+func isOpen(status string) bool { return slices.Contains(openStatuses, status) }
 
 // PastDeadline reports whether the unit's reply deadline had passed at now (a deadline is kept to
 // its last second: 23:59:59 is still in time).
@@ -117,6 +122,16 @@ func (t *Ticket) PastDeadline(now time.Time) bool { return pastDeadline(t.Deadli
 
 func pastDeadline(deadline *time.Time, at time.Time) bool {
 	return deadline != nil && at.After(*deadline)
+}
+
+// DueAt is the deadline the ticket is held to now: the unit's, or the supervisor's while in triage.
+func (t *Ticket) DueAt() *time.Time { return dueAt(t.Status, t.Deadline, t.TriageDeadline) }
+
+func dueAt(status string, deadline, triageDeadline *time.Time) *time.Time {
+	if status == StatusTriage {
+		return triageDeadline
+	}
+	return deadline
 }
 
 // WithUnit reports whether a unit holds the ticket and its reply deadline runs.

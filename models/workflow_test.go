@@ -1,6 +1,9 @@
 package models_test
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -265,8 +268,10 @@ func primary(u *models.Unit, pageKey string, category int64) *models.Ticket {
 	return &models.Ticket{ID: 8, TicketNo: "ZC20250325000008", Status: models.StatusProcessing, UnitID: &u.ID, PageKey: pageKey, CategoryID: category}
 }
 
-// The page offers exactly what the rules allow: each action the ticket's page offers succeeds
-// (with what the form sends), and none it hides does.
+// The page offers exactly what the rules allow: for every action of the table, every role and
+// every state a ticket can be in, before its deadline, at its last second and after it, each
+// action the ticket's page offers succeeds with what the form sends, and none it hides does (it
+// is refused as the guard says).
 func TestOffersAreWhatTheRulesAllow(t *testing.T) {
 	cal := shippedCalendar(t)
 	set := models.DefaultSettings()
@@ -276,6 +281,17 @@ func TestOffersAreWhatTheRulesAllow(t *testing.T) {
 		models.ActApprove: {}, models.ActReject: {Text: "请补充"}, models.ActAssign: {Unit: unitB}, models.ActInvalidate: {Text: "非政府网站"},
 		models.ActDecide: {Approve: true, TriageRegionID: 1}, models.ActUrge: {Text: "请尽快办理"}, models.ActReopen: {Text: "仍未解决"},
 		models.ActUnlink: {},
+	}
+	if len(forms) != len(models.Actions()) {
+		t.Fatalf("the test sends %d forms for the table's %d actions", len(forms), len(models.Actions()))
+	}
+	for _, kind := range models.Actions() {
+		if _, ok := forms[kind]; !ok {
+			t.Fatalf("no form for %s: add what its form sends", kind)
+		}
+		if !models.IsAction(kind) || models.ActionDone(kind) == "" {
+			t.Fatalf("%s: an action with no words for the page once done", kind)
+		}
 	}
 	states := map[string]func() *models.Ticket{}
 	for _, st := range []string{models.StatusTriage, models.StatusAssigned, models.StatusProcessing, models.StatusReviewing, models.StatusInvalid} {
@@ -292,24 +308,121 @@ func TestOffersAreWhatTheRulesAllow(t *testing.T) {
 		return tk
 	}
 	states["linked"] = func() *models.Ticket { tk := ticketIn(models.StatusLinked); tk.DuplicateOf = new(int64); return tk }
-	for name, build := range states {
-		for _, at := range []time.Time{storetest.At("2025-03-26 15:00"), storetest.At("2025-03-31 10:00")} { // before and after the deadline
-			for _, actor := range []*models.User{staff, reviewer, supervisor, admin} {
-				offers := build().Offers(actor, at, set)
-				for kind, form := range forms {
-					a := form
-					a.Kind = kind
-					_, err := build().Apply(a, actor, at, set, cal)
-					if offers[kind] != (err == nil) {
-						t.Errorf("%s at %s, %s %s: offered %v, done: %v", name, at.Format(time.DateTime), actor.Role, kind, offers[kind], err)
+	// Every state a ticket can be in, with each variation the guards read: a pending request
+	// while its unit handles it, a rating once closed, a unit or none where either can be, a
+	// reply or none, its extensions used up or not.
+	for _, st := range []string{models.StatusTriage, models.StatusAssigned, models.StatusProcessing, models.StatusReviewing,
+		models.StatusClosed, models.StatusInvalid, models.StatusLinked} {
+		pendings, ratings, units := []string{""}, []string{""}, []bool{st != models.StatusTriage}
+		switch st {
+		case models.StatusAssigned, models.StatusProcessing:
+			pendings = []string{"", models.PendingReturn, models.PendingExtension}
+		case models.StatusClosed:
+			ratings, units = []string{"", models.RatingSatisfied, models.RatingBasically, models.RatingUnhappy}, []bool{true, false}
+		case models.StatusInvalid, models.StatusLinked:
+			units = []bool{true, false}
+		}
+		for _, pending := range pendings {
+			for _, rating := range ratings {
+				for _, withUnit := range units {
+					for _, used := range []int{0, set.ExtensionMaxRequests} {
+						for _, withReply := range []bool{true, false} {
+							name := fmt.Sprintf("%s pending=%q rating=%q unit=%v extensions=%d reply=%v", st, pending, rating, withUnit, used, withReply)
+							states[name] = func() *models.Ticket {
+								tk := ticketIn(st)
+								tk.Pending, tk.Rating, tk.ExtensionCount = pending, rating, used
+								if pending == models.PendingExtension {
+									tk.PendingDays = 2
+								}
+								if !withUnit {
+									tk.UnitID = nil
+								}
+								if st == models.StatusLinked {
+									tk.DuplicateOf = new(int64)
+								}
+								if reply := "您反映的问题已经处理。"; withReply {
+									tk.Reply = &reply
+								} else {
+									tk.Reply = nil
+								}
+								return tk
+							}
+						}
 					}
 				}
 			}
 		}
 	}
-	overdue := ticketIn(models.StatusProcessing).Offers(staff, storetest.At("2025-03-31 10:00"), set)
-	if overdue[models.ActLink] || overdue[models.ActReturn] || !overdue[models.ActReply] {
+	roles := []*models.User{staff, reviewer, supervisor, admin, {ID: 5, Role: "citizen"}}
+	offered, refused := map[string]int{}, map[string]int{}
+	for name, build := range states {
+		// Before the deadline, at its last second, and after it.
+		for _, at := range []time.Time{storetest.At("2025-03-26 15:00"), storetest.At("2025-03-28 23:59:59"), storetest.At("2025-03-31 10:00")} {
+			for _, actor := range roles {
+				offers := build().Offered(actor.Role, at, set)
+				if !slices.IsSorted(slices.Collect(func(yield func(int) bool) {
+					for _, kind := range offers {
+						if !yield(slices.Index(models.Actions(), kind)) {
+							return
+						}
+					}
+				})) {
+					t.Errorf("%s: offered %v, not in the table's order", name, offers)
+				}
+				for _, kind := range models.Actions() {
+					a := forms[kind]
+					a.Kind = kind
+					tk := build()
+					may := tk.May(kind, actor.Role, at, set)
+					evs, err := tk.Apply(a, actor, at, set, cal)
+					if offers.Has(kind) != (err == nil) {
+						t.Errorf("%s at %s, %s %s: offered %v, done: %v", name, at.Format(time.DateTime), actor.Role, kind, offers.Has(kind), err)
+					}
+					switch {
+					case err == nil && len(evs) == 0:
+						t.Errorf("%s, %s %s: done without an event", name, actor.Role, kind)
+					case err != nil && (may == nil || err.Error() != may.Error()):
+						t.Errorf("%s, %s %s: refused with %v where the guard says %v", name, actor.Role, kind, err, may)
+					}
+					if offers.Has(kind) {
+						offered[kind]++
+						checkTextRule(t, name, build, a, actor, at, set, cal)
+					} else {
+						refused[kind]++
+					}
+				}
+			}
+		}
+	}
+	// No action is offered everywhere or nowhere: each guard is tried on both sides.
+	for _, kind := range models.Actions() {
+		if offered[kind] == 0 || refused[kind] == 0 {
+			t.Errorf("%s: offered %d times, refused %d times", kind, offered[kind], refused[kind])
+		}
+	}
+	overdue := ticketIn(models.StatusProcessing).Offered(staff.Role, storetest.At("2025-03-31 10:00"), set)
+	if overdue.Has(models.ActLink) || overdue.Has(models.ActReturn) || !overdue.Has(models.ActReply) {
 		t.Fatalf("an overdue ticket offers unit staff %v", overdue)
+	}
+}
+
+// checkTextRule: an action on offer takes a text as long as its rule (ActionText, which the
+// page's field takes its limits from) allows, and refuses one a character longer or shorter.
+func checkTextRule(t *testing.T, name string, build func() *models.Ticket, a models.Action, actor *models.User, at time.Time, set models.Settings, cal *models.Calendar) {
+	t.Helper()
+	rule := models.ActionText(a.Kind)
+	if rule.Max == 0 {
+		return
+	}
+	for n, ok := range map[int]bool{rule.Max: true, rule.Max + 1: false, rule.Min: true, rule.Min - 1: rule.Min == 0} {
+		if n < 0 {
+			continue
+		}
+		a.Text = strings.Repeat("字", n)
+		_, err := build().Apply(a, actor, at, set, cal)
+		if ok != (err == nil) || (err != nil && models.ErrorField(err) != "text") {
+			t.Errorf("%s, %s %s with a text of %d characters (%d–%d): %v", name, actor.Role, a.Kind, n, rule.Min, rule.Max, err)
+		}
 	}
 }
 
