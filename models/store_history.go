@@ -189,12 +189,17 @@ func (s *Store) writeHistoryBatch(ctx context.Context, tickets []Ticket, events 
 	for _, evs := range events {
 		all = append(all, evs...)
 	}
+	// Rows a statement: SQLite's driver binds each argument in a time that grows with their
+	// number (a ticket has some forty columns), so short statements; MySQL's interpolates them.
+	rows := 500
+	if s.dialect == DialectSQLite {
+		rows = 25
+	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// Statements under SQLite's 32,766 variables: a ticket has some forty columns, an event fourteen.
-		if err := tx.CreateInBatches(tickets, 500).Error; err != nil {
+		if err := tx.CreateInBatches(tickets, rows).Error; err != nil {
 			return err
 		}
-		return tx.Omit("ID").CreateInBatches(all, 2000).Error
+		return tx.Omit("ID").CreateInBatches(all, 3*rows).Error
 	})
 }
 
