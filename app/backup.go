@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -46,7 +45,7 @@ func backupCommand(ctx context.Context, cfg *Config, args []string, out io.Write
 			return fmt.Errorf("DATABASE_URL: %w", err)
 		}
 		defer store.Close()
-		if _, err := store.SQLDB().ExecContext(ctx, "VACUUM INTO ?", *file); err != nil {
+		if err := store.BackupSQLite(ctx, *file); err != nil {
 			return fmt.Errorf("backup: %w", err)
 		}
 	} else {
@@ -111,13 +110,12 @@ func restoreCommand(ctx context.Context, cfg *Config, args []string, out io.Writ
 		if isSQLite {
 			return usageError{"restore: " + *file + " is an SQLite backup; DATABASE_URL is MySQL"}
 		}
-		db, err := sql.Open("mysql", cfg.dsn)
+		store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{})
 		if err != nil {
 			return fmt.Errorf("DATABASE_URL: %w", err)
 		}
-		var tables int
-		err = db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()").Scan(&tables)
-		db.Close()
+		tables, err := store.CountTables(ctx)
+		store.Close()
 		if err != nil {
 			return fmt.Errorf("DATABASE_URL: %w", err)
 		}

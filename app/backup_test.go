@@ -165,8 +165,10 @@ func TestRestoreRefusesTheOtherBackendsBackup(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer store.Close()
-		var tables int
-		store.SQLDB().QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()").Scan(&tables)
+		tables, err := store.CountTables(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if tables != 0 {
 			t.Errorf("%d tables after a refused restore", tables)
 		}

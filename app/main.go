@@ -23,6 +23,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"zhaocuo/app/loadtest"
 	"zhaocuo/migrations"
 	"zhaocuo/models"
 )
@@ -46,17 +47,7 @@ commands:
                             inspect the given websites now (registered or not) and print the
                             findings; --json prints one object per site and line; private
                             addresses are not fetched unless --allow-private names their ranges
-  loadtest reports [--url U --clients N --duration D]
-                            drive POST /api/v1/reports against a running server and compare
-                            with the raw INSERT rate of DATABASE_URL (docs/benchmarks.md)
-  loadtest mixed [--url U --rate 2000 --duration 60s]
-                            a province's mix of requests at a fixed rate (docs/bench/replicas.sh)
-  loadtest proxy --listen A --backends A,B
-                            a round-robin reverse proxy for the replicas script
-  loadtest generate [--tickets 1000000 --units 1000 --years 2]
-                            write a province's history for the rates benchmark
-  loadtest stats            time the rates on it next to COUNT(*) (docs/benchmarks.md)
-  circular --region R --period 2025Q1 [--format html|docx|xlsx|json] [--out FILE]
+` + loadtest.Usage + `  circular --region R --period 2025Q1 [--format html|docx|xlsx|json] [--out FILE]
            [--decimals 2] [--cutoff DATE] [--deadline DATE] [--issue-date DATE] [--doc-number 文号]
                             draft a region's inspection circular (通报) from the data; R is the
                             region's name (四川省) or code (510000)
@@ -105,27 +96,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "restore":
 		err = restoreCommand(ctx, cfg, args, stdout)
 	case "loadtest":
-		switch {
-		case len(args) > 0 && args[0] == "reports":
-			err = loadtestReports(ctx, cfg, args[1:], stdout)
-		case len(args) > 0 && args[0] == "generate":
-			err = loadtestGenerate(ctx, cfg, args[1:], stdout)
-		case len(args) > 0 && args[0] == "stats":
-			err = loadtestStats(ctx, cfg, args[1:], stdout)
-		case len(args) > 0 && args[0] == "mixed":
-			err = loadtestMixed(ctx, cfg, args[1:], stdout)
-		case len(args) > 0 && args[0] == "proxy":
-			err = loadtestProxy(ctx, args[1:], stdout, log)
-		default:
-			err = usageError{"loadtest needs a target: reports, generate, stats, mixed or proxy"}
-		}
+		err = loadtest.Run(ctx, loadtest.Env{Dialect: cfg.dialect, DemoPassword: cfg.DemoPassword, Log: log,
+			OpenStore: func(ctx context.Context) (*models.Store, error) {
+				return openStore(ctx, cfg, newLogger(cfg, io.Discard), models.SystemClock{})
+			}}, args, stdout)
 	default:
 		fmt.Fprintf(stderr, "找错: unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
 	if err != nil {
 		var ue usageError
-		if errors.As(err, &ue) {
+		var lue loadtest.UsageError
+		if errors.As(err, &ue) || errors.As(err, &lue) {
 			fmt.Fprintf(stderr, "找错: %v\n\n%s", err, usage)
 			return 2
 		}

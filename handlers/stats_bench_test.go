@@ -131,7 +131,7 @@ func measureRequest(b *testing.B, a *testApp, path string) requestMemory {
 
 // insertHistory writes n tickets of the registry's units received over the years before the
 // app's clock, with the events their workflow writes: most closed (nine in ten on time), some
-// invalid, the rest open. (app/loadtest_stats.go writes a province's history the same way.)
+// invalid, the rest open. (Store.WriteHistory writes a history through the workflow's own rules.)
 func insertHistory(b testing.TB, s *models.Store, n, years int) {
 	b.Helper()
 	ctx := context.Background()

@@ -139,13 +139,7 @@ func (s *Store) SubmitReport(ctx context.Context, r Report) (*Submission, error)
 		return nil, err
 	}
 	now := s.now()
-	t := &Ticket{
-		Source: SourceCitizen, PageURL: r.PageURL, PageKey: page.Key, CategoryID: cat.ID,
-		Description: r.Description, ContactPhone: r.ContactPhone, ContactEmail: r.ContactEmail,
-		ClientIP: r.ClientIP, ReceivedAt: now, UpdatedAt: now, Version: 1,
-	}
-	month := OneMonthLater(now).UTC()
-	t.MonthDeadline = &month
+	t := receivedTicket(r, page, cat, now)
 	var route *RouteMatch
 	if settings.RoutingEnabled {
 		if route, err = s.Route(ctx, page); err != nil {
@@ -155,10 +149,7 @@ func (s *Store) SubmitReport(ctx context.Context, r Report) (*Submission, error)
 	ev := TicketEvent{At: now, ActorRole: ActorCitizen, Kind: EventReceived}
 	sub := &Submission{Ticket: t}
 	if route != nil {
-		deadline, estimated := cal.Deadline(now, settings.ReplyDays)
-		t.Status, t.WebsiteID, t.UnitID, t.RegionID = StatusAssigned, &route.WebsiteID, &route.UnitID, route.RegionID
-		t.AssignedAt, t.Deadline, t.DeadlineEstimated = &now, &deadline, estimated
-		ev.UnitID, ev.Deadline, ev.Reason = &route.UnitID, &deadline, "按网站目录自动分派至"+route.UnitName
+		t.routeTo(route, &ev, now, settings, cal)
 		sub.UnitName = route.UnitName
 	} else {
 		region, err := s.triageRegion(ctx, settings)
@@ -171,8 +162,8 @@ func (s *Store) SubmitReport(ctx context.Context, r Report) (*Submission, error)
 		if !settings.RoutingEnabled {
 			ev.Reason = "自动分派已关闭，转主管单位分办"
 		}
+		ev.ToStatus, ev.RegionID = t.Status, &t.RegionID
 	}
-	ev.ToStatus, ev.RegionID = t.Status, &t.RegionID
 	p := &pendingReport{ticket: t, event: &ev}
 	if r.Screenshot != nil {
 		sum := sha256.Sum256(r.Screenshot.Data)
@@ -201,6 +192,26 @@ func (s *Store) SubmitReport(ctx context.Context, r Report) (*Submission, error)
 		sub.Deliveries = []int64{p.confirmation.ID}
 	}
 	return sub, nil
+}
+
+// receivedTicket is the ticket of a checked report received at now, before it goes anywhere.
+func receivedTicket(r Report, page PageURL, cat Category, now time.Time) *Ticket {
+	month := OneMonthLater(now).UTC()
+	return &Ticket{
+		Source: SourceCitizen, PageURL: r.PageURL, PageKey: page.Key, CategoryID: cat.ID,
+		Description: r.Description, ContactPhone: r.ContactPhone, ContactEmail: r.ContactEmail,
+		ClientIP: r.ClientIP, ReceivedAt: now, UpdatedAt: now, Version: 1, MonthDeadline: &month,
+	}
+}
+
+// routeTo gives a ticket just received to the unit of the website its page is on, with its reply
+// deadline counted from receipt, and says so in its first event.
+func (t *Ticket) routeTo(route *RouteMatch, ev *TicketEvent, now time.Time, set Settings, cal *Calendar) {
+	deadline, estimated := cal.Deadline(now, set.ReplyDays)
+	t.Status, t.WebsiteID, t.UnitID, t.RegionID = StatusAssigned, &route.WebsiteID, &route.UnitID, route.RegionID
+	t.AssignedAt, t.Deadline, t.DeadlineEstimated = &now, &deadline, estimated
+	ev.ToStatus, ev.RegionID = t.Status, &t.RegionID
+	ev.UnitID, ev.Deadline, ev.Reason = &route.UnitID, &deadline, "按网站目录自动分派至"+route.UnitName
 }
 
 func findCategory(cats []Category, nameOrID string) (Category, bool) {

@@ -11,6 +11,8 @@
 #   3. periodic tasks run once: one scheduler leads, and the reconcile (every 10 s) ran once per
 #      period, not once per worker.
 #   docs/bench/replicas.sh [rate] [duration]        e.g. docs/bench/replicas.sh 2000 60s
+# REPLICAS_DB and REPLICAS_REDIS_DB choose the database (made fresh) and the Redis database
+# (emptied) instead of zhaocuo_replicas and 5.
 # With COSTS set, it sends each kind of request of the mix alone instead, in turn, and prints the
 # CPU time each process spent per request (from /proc: the web replicas, the workers, the proxy
 # and MariaDB), to see where a mixed request's time goes (the duration in whole seconds):
@@ -21,8 +23,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=${1:-2000}
 DURATION=${2:-60s}
-DB=zhaocuo_replicas
-RDB=5
+DB=${REPLICAS_DB:-zhaocuo_replicas}
+RDB=${REPLICAS_REDIS_DB:-5} # emptied: on a shared Redis, give it a database nobody else uses
 BIN=/tmp/zhaocuo-replicas
 LOGS=$(mktemp -d /tmp/zhaocuo-replicas.XXXX)
 go build -o $BIN ./app

@@ -1,9 +1,8 @@
-package main
+package loadtest
 
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -18,7 +17,7 @@ import (
 	"time"
 )
 
-// loadtestMixed drives a busy province's mix of requests at a fixed rate (open loop: request i
+// mixed drives a busy province's mix of requests at a fixed rate (open loop: request i
 // is sent at start + i/rate whether or not the earlier ones have been answered, so a slow server
 // shows as latency and a lower achieved rate, not as a politely slower client). It then checks
 // that every acknowledged report is in the database.
@@ -29,27 +28,27 @@ import (
 // forms, 50 public replies pages, 180 staff reads (inbox and ticket), 60 dashboard figures,
 // 105 staff actions (accept, reply, approve, each ticket in turn) and 1 sign-in (bcrypt: at
 // 2,000 requests/s that is 7,200 sign-ins an hour, more than a province's staff in a day).
-func loadtestMixed(ctx context.Context, cfg *Config, args []string, out io.Writer) error {
+func mixed(ctx context.Context, env Env, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("loadtest mixed", flag.ContinueOnError)
 	fs.SetOutput(out)
 	base := fs.String("url", "http://127.0.0.1:8080", "the server (or proxy) under test")
 	rate := fs.Int("rate", 2000, "requests per second to send")
 	duration := fs.Duration("duration", 60*time.Second, "how long to send")
 	clients := fs.Int("clients", 512, "most requests in flight at once")
-	password := fs.String("password", cfg.DemoPassword, "the demo logins' password (DEMO_PASSWORD)")
+	password := fs.String("password", env.DemoPassword, "the demo logins' password (DEMO_PASSWORD)")
 	only := fs.String("only", "", "send only requests of this kind (to find what is slow); \"baseline\" sends GET /readyz, a database ping and a Redis ping, to size the machine")
 	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+		return UsageError{err.Error()}
 	}
 	if *password == "" {
-		return usageError{"loadtest mixed needs the demo password: --password or DEMO_PASSWORD"}
+		return UsageError{"loadtest mixed needs the demo password: --password or DEMO_PASSWORD"}
 	}
-	db, err := sql.Open(cfg.dialect, cfg.dsn)
+	store, err := env.OpenStore(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	before, err := countTickets(ctx, db)
+	defer store.Close()
+	before, err := store.CountTickets(ctx)
 	if err != nil {
 		return err
 	}
@@ -88,7 +87,7 @@ func loadtestMixed(ctx context.Context, cfg *Config, args []string, out io.Write
 
 	fmt.Fprintf(out, "mixed: %d requests/s for %s against %s (at most %d in flight)\n", *rate, *duration, *base, *clients)
 	res := m.run(ctx, *rate, *duration, *clients)
-	after, err := countTickets(ctx, db)
+	after, err := store.CountTickets(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"bytes"
@@ -16,20 +16,21 @@ import (
 	"time"
 )
 
-// loadtestProxy is a small round-robin reverse proxy for the replicas script, standing in for a
+// proxy is a small round-robin reverse proxy for the replicas script, standing in for a
 // load balancer where none is installed. A replica that refuses connections is passed over for a
 // second and the request goes to the next one: nothing reached the dead replica, so even a POST
 // is safe to send again. A replica that dies after taking a request answers 502 for it; only
 // GETs are retried then, since a report may have been stored before the replica died.
 //
 //	go run ./app loadtest proxy --listen 127.0.0.1:18080 --backends 127.0.0.1:18081,127.0.0.1:18082
-func loadtestProxy(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+func proxy(ctx context.Context, env Env, args []string, out io.Writer) error {
+	log := env.Log
 	fs := flag.NewFlagSet("loadtest proxy", flag.ContinueOnError)
 	fs.SetOutput(out)
 	listen := fs.String("listen", "127.0.0.1:18080", "where the proxy listens")
 	list := fs.String("backends", "", "the replicas, host:port,host:port")
 	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+		return UsageError{err.Error()}
 	}
 	p := &balancer{transport: &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute,
 		DialContext: (&net.Dialer{Timeout: time.Second}).DialContext}}
@@ -39,7 +40,7 @@ func loadtestProxy(ctx context.Context, args []string, out io.Writer, log *slog.
 		}
 	}
 	if len(p.backends) == 0 {
-		return usageError{"loadtest proxy needs --backends host:port,..."}
+		return UsageError{"loadtest proxy needs --backends host:port,..."}
 	}
 	rp := &httputil.ReverseProxy{
 		Rewrite:   func(r *httputil.ProxyRequest) { r.Out.URL.Scheme = "http"; r.SetXForwarded() },

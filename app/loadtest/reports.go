@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"bytes"
@@ -17,12 +17,12 @@ import (
 	"zhaocuo/models"
 )
 
-// loadtestReports drives POST /api/v1/reports with concurrent clients against a running server
+// reports drives POST /api/v1/reports with concurrent clients against a running server
 // (CAPTCHA=off, RATE_LIMIT=0 there) and, in the same run, measures the raw single-row INSERT
 // rate of the same database with the same concurrency, so the two figures can be compared.
 //
 //	go run ./app loadtest reports --url http://127.0.0.1:18080 --clients 64 --duration 30s
-func loadtestReports(ctx context.Context, cfg *Config, args []string, out io.Writer) error {
+func reports(ctx context.Context, env Env, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("loadtest reports", flag.ContinueOnError)
 	fs.SetOutput(out)
 	base := fs.String("url", "http://127.0.0.1:8080", "the server under test")
@@ -30,26 +30,24 @@ func loadtestReports(ctx context.Context, cfg *Config, args []string, out io.Wri
 	duration := fs.Duration("duration", 30*time.Second, "how long to send reports")
 	baseline := fs.Duration("baseline", 10*time.Second, "how long to measure raw INSERTs (0: skip)")
 	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+		return UsageError{err.Error()}
 	}
-	db, err := sql.Open(cfg.dialect, cfg.dsn)
-	if cfg.dialect != models.DialectMySQL {
+	if env.Dialect != models.DialectMySQL {
 		return errors.New("DATABASE_URL: the load test measures the server's MySQL/MariaDB; set DATABASE_URL to it")
 	}
+	store, err := env.OpenStore(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	db.SetMaxOpenConns(*clients)
-	db.SetMaxIdleConns(*clients)
+	defer store.Close()
 
-	before, err := countTickets(ctx, db)
+	before, err := store.CountTickets(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "reports: %d clients for %s against %s\n", *clients, *duration, *base)
 	rep := driveReports(ctx, *base, *clients, *duration)
-	after, err := countTickets(ctx, db)
+	after, err := store.CountTickets(ctx)
 	if err != nil {
 		return err
 	}
@@ -60,6 +58,10 @@ func loadtestReports(ctx context.Context, cfg *Config, args []string, out io.Wri
 		fmt.Fprintf(out, "  first errors: %v\n", rep.firstErrors)
 	}
 	if *baseline > 0 {
+		// The yardstick has connections of its own, as many as the clients.
+		db := store.SQLDB()
+		db.SetMaxOpenConns(*clients)
+		db.SetMaxIdleConns(*clients)
 		n, err := rawInserts(ctx, db, *clients, *baseline)
 		if err != nil {
 			return err
@@ -152,14 +154,9 @@ func driveReports(ctx context.Context, base string, clients int, d time.Duration
 	return rep
 }
 
-func countTickets(ctx context.Context, db *sql.DB) (int64, error) {
-	var n int64
-	err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM tickets").Scan(&n)
-	return n, err
-}
-
 // rawInserts is the baseline: single-row INSERTs, each its own autocommitted transaction, into
-// a scratch table shaped like a small ticket row.
+// a scratch table shaped like a small ticket row. It measures the database server alone, no
+// table of the app: the one statement of this package.
 func rawInserts(ctx context.Context, db *sql.DB, clients int, d time.Duration) (int64, error) {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS loadtest_raw_insert (
 		id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, ticket_no VARCHAR(24) NOT NULL,
