@@ -47,34 +47,35 @@ func (h *handlers) sendReminder(ctx context.Context, t *asynq.Task) error {
 	}
 	h.Logger.Info("reminder sent", "ticket_id", st.TicketID, "stage", st.Kind, "n", st.N, "deliveries", len(sent.Deliveries))
 	h.events.Dispatch(ctx, *sent) // its deliveries
-	h.scheduleNext(ctx, st.TicketID)
+	if err := h.scheduleNext(ctx, st.TicketID); err != nil {
+		h.Logger.Warn("next reminder not scheduled; the reconciler will", "ticket_id", st.TicketID, "error", err)
+	}
 	return nil
 }
 
 // scheduleNext queues the ticket's next stage (the next 催办), now that one has gone out: each
-// reminder task queues the one after it. What it fails to queue, the reconciler queues.
-func (h *handlers) scheduleNext(ctx context.Context, ticketID int64) {
+// reminder task queues the one after it.
+func (h *handlers) scheduleNext(ctx context.Context, ticketID int64) error {
 	t, sent, err := h.Store.ReminderState(ctx, ticketID)
-	if err == nil {
-		var set models.Settings
-		var cal *models.Calendar
-		if set, cal, err = h.Store.ReminderRules(ctx); err == nil {
-			ctx, cancel := context.WithTimeout(ctx, enqueueTimeout)
-			defer cancel()
-			_, err = enqueueAll(ctx, h.Queue, models.NextStages(t, sent, h.Clock.Now(), set, cal))
-		}
-	}
 	if err != nil {
-		h.Logger.Warn("next reminder not scheduled; the reconciler will", "ticket_id", ticketID, "error", err)
+		return err
 	}
+	set, cal, err := h.Store.ReminderRules(ctx)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, enqueueTimeout)
+	defer cancel()
+	_, err = enqueueAll(ctx, h.Queue, models.NextStages(t, sent, h.Clock.Now(), set, cal))
+	return err
 }
 
 // TypeScheduleTickets brings the reminder tasks of a group of tickets up to date with the
 // database: the new tickets of a committed group of reports (one task per group, so a busy hour
 // of reports costs Redis one call per group on the way in, not two per report) or a finding sent
-// to its unit, the tickets an action changed, a ticket whose stage just went out. Each ticket's
-// due stages are queued, moments after the commit, as the reconciler would queue them; a new
-// citizen's ticket has its page fetched too (checkNewPages).
+// to its unit, and the tickets an action changed (jobs.Dispatcher). Each ticket's due stages are
+// queued, moments after the commit, as the reconciler would queue them; a new citizen's ticket
+// has its page fetched too (checkNewPages).
 const TypeScheduleTickets = "reminder:schedule"
 
 type scheduleTicketsPayload struct {
