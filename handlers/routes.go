@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -46,6 +47,9 @@ const DefaultStatsCacheTTL = 10 * time.Second
 
 // New returns the HTTP handler with every route of the application.
 func New(d Deps) (http.Handler, error) {
+	if d.Events == nil {
+		return nil, errors.New("handlers: Deps.Events is required: what the writes commit goes to it")
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
