@@ -40,7 +40,7 @@ func backupCommand(ctx context.Context, cfg *Config, args []string, out io.Write
 		return usageError{"backup: " + *file + " exists; choose a new file"}
 	}
 	if cfg.dialect == models.DialectSQLite {
-		store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{})
+		store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{}, models.Options{Events: models.NoWorker})
 		if err != nil {
 			return fmt.Errorf("DATABASE_URL: %w", err)
 		}
@@ -110,7 +110,7 @@ func restoreCommand(ctx context.Context, cfg *Config, args []string, out io.Writ
 		if isSQLite {
 			return usageError{"restore: " + *file + " is an SQLite backup; DATABASE_URL is MySQL"}
 		}
-		store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{})
+		store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{}, models.Options{Events: models.NoWorker})
 		if err != nil {
 			return fmt.Errorf("DATABASE_URL: %w", err)
 		}

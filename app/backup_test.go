@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"zhaocuo/models"
+	"zhaocuo/models/storetest"
 )
 
 // A backup restored into an empty database gives the same rates and the same circular, on the
@@ -57,7 +58,7 @@ func TestBackupAndRestoreKeepRatesAndCirculars(t *testing.T) {
 			if _, err := store.Act(ctx, reviewer, first, models.Action{Kind: models.ActApprove}); err != nil {
 				t.Fatal(err)
 			}
-			if err := store.RateReport(ctx, first, sub.QueryCode, models.RatingSatisfied); err != nil {
+			if _, err := store.RateReport(ctx, first, sub.QueryCode, models.RatingSatisfied); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -160,7 +161,7 @@ func TestRestoreRefusesTheOtherBackendsBackup(t *testing.T) {
 			t.Errorf("a database file was written: %v", err)
 		}
 	} else {
-		store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{})
+		store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{}, models.Options{Events: &storetest.Events{}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"zhaocuo/models"
+	"zhaocuo/models/storetest"
 )
 
 // browser starts Debian's Chromium headless (installed by .ci/run; never a tool's own download)
@@ -106,7 +107,7 @@ func TestCitizenToReviewerInTheBrowser(t *testing.T) {
 	base := "http://" + <-addrc
 	// A second connection to the same database, to read the captcha's answer as a person reads
 	// the picture.
-	store, err := models.Open(context.Background(), cfg.dialect, cfg.dsn, models.SystemClock{})
+	store, err := models.Open(context.Background(), cfg.dialect, cfg.dsn, models.SystemClock{}, models.Options{Events: &storetest.Events{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -222,12 +222,12 @@ func TestCircularCommandReadsTheInspection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{})
+	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{}, models.Options{Events: &storetest.Events{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	round, ids, err := store.StartRound(ctx, models.RoundOnDemand, models.Scope{All: true}, nil)
+	round, ids, err := storetest.StartRound(ctx, store, models.RoundOnDemand, models.Scope{All: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -177,7 +177,7 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if cfg.StatsCacheTTL, err = time.ParseDuration(env("STATS_CACHE_TTL", handlers.DefaultStatsCacheTTL.String())); err != nil || cfg.StatsCacheTTL < 0 || cfg.StatsCacheTTL > time.Hour {
 		return nil, fmt.Errorf("STATS_CACHE_TTL: %q is not a duration from 0s to 1h (e.g. 10s)", env("STATS_CACHE_TTL", ""))
 	}
-	if cfg.SessionCacheTTL, err = time.ParseDuration(env("SESSION_CACHE_TTL", handlers.DefaultSessionTTL.String())); err != nil || cfg.SessionCacheTTL < 0 || cfg.SessionCacheTTL > time.Minute {
+	if cfg.SessionCacheTTL, err = time.ParseDuration(env("SESSION_CACHE_TTL", models.DefaultSessionTTL.String())); err != nil || cfg.SessionCacheTTL < 0 || cfg.SessionCacheTTL > time.Minute {
 		return nil, fmt.Errorf("SESSION_CACHE_TTL: %q is not a duration from 0s to 1m (e.g. 5s)", env("SESSION_CACHE_TTL", ""))
 	}
 	if cfg.ReconcileEvery, err = time.ParseDuration(env("RECONCILE_EVERY", "5m")); err != nil || cfg.ReconcileEvery < 10*time.Second {

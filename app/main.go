@@ -132,7 +132,7 @@ func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 }
 
 func migrate(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) error {
-	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{})
+	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{}, models.Options{Events: models.NoWorker})
 	if err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}

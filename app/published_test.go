@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"zhaocuo/models"
+	"zhaocuo/models/storetest"
 )
 
 // A ticket published before 留言选登 kept its masked description (migration 0019) gets it at the
@@ -29,7 +30,7 @@ func TestMigrateFillsPublishedDescriptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{})
+	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, models.SystemClock{}, models.Options{Events: &storetest.Events{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,23 +31,36 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 	if err := cfg.ensureSecret(); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg, log, clock)
+	// Redis and the queue client first: the store is given, at Open, the dispatcher that queues
+	// what its writes commit and the feed that tells the other web replicas when users change.
+	rds, err := openRedis(cfg, log)
 	if err != nil {
 		return err
 	}
-	defer store.Close() // last: everything above may still write on its way down
+	defer rds.Close()
+	queue := asynq.NewClient(rds.opt)
+	defer queue.Close()
+	web := cfg.Role == RoleAll || cfg.Role == RoleWeb
+	events := jobs.NewDispatcher(queue, log.With("component", "jobs"))
+	opt := models.Options{Events: events, Email: cfg.smtp != nil}
+	var users *jobs.UsersFeed // a web replica keeps signed-in users, and hears of changes through it
+	if web && cfg.SessionCacheTTL > 0 {
+		users = jobs.NewUsersFeed(rds.client, cfg.SessionCacheTTL, log)
+		opt.SessionTTL, opt.UsersFeed = cfg.SessionCacheTTL, users
+	}
+	store, err := openStoreWith(ctx, cfg, log, clock, opt)
+	if err != nil {
+		return err
+	}
+	// The database closes before the queue client and Redis: closing the store finishes the
+	// report writer, whose last groups' events still go to the queue.
+	defer store.Close()
 
 	if cfg.embedded {
 		if err := seedEmbedded(ctx, cfg, store, out); err != nil {
 			return err
 		}
 	}
-
-	rds, err := openRedis(cfg, log)
-	if err != nil {
-		return err
-	}
-	defer rds.Close()
 
 	if cfg.DebugAddr != "" {
 		stopDebug, err := serveDebug(cfg.DebugAddr, log)
@@ -74,14 +87,9 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 		log.Info("fetches may reach these ranges of the server's own network", "FETCH_ALLOW_PRIVATE", allowed)
 	}
 
-	queue := asynq.NewClient(rds.opt)
-	defer queue.Close()
-	store.EmailEnabled = cfg.smtp != nil
 	jobDeps := jobs.Deps{Store: store, Queue: queue, Redis: rds.client, Clock: clock, Logger: log.With("component", "jobs"),
 		Sender: &jobs.Sender{SMTP: cfg.smtp, PublicURL: cfg.PublicURL, Egress: cfg.Egress},
 		Egress: cfg.Egress, PageChecks: true}
-	scheduler := &jobs.Scheduler{Store: store, Queue: queue, Clock: clock, Logger: jobDeps.Logger}
-	store.AfterReports = scheduler.AfterReports
 
 	// The worker and the scheduler.
 	var worker *asynq.Server
@@ -115,8 +123,9 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 
 	// The web server.
 	var srv *http.Server
+	var sessions *jobs.Listening
 	serveErr := make(chan error, 1)
-	if cfg.Role == RoleAll || cfg.Role == RoleWeb {
+	if web {
 		assets, err := static.Load()
 		if err != nil {
 			return err
@@ -125,8 +134,11 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 		if err != nil {
 			return err
 		}
+		if users != nil {
+			sessions = users.Listen(store) // another replica's word makes this one's store forget
+		}
 		h, err := handlers.New(handlers.Deps{
-			Store: store, Templates: tmpl, Assets: assets, Scheduler: scheduler, Redis: rds.client, Registry: registry,
+			Store: store, Templates: tmpl, Assets: assets, Events: events, Redis: rds.client, Registry: registry,
 			QueueInspector: rds.opt, Logger: log, Secret: cfg.JWTSecret, Captcha: cfg.Captcha, RateLimit: cfg.RateLimit,
 			TrustedProxies: cfg.TrustedProxies, Clock: clock, Inspection: inspectionSource(store),
 			Ready: func(ctx context.Context) error {
@@ -138,7 +150,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 				}
 				return nil
 			},
-			StatsCacheTTL: cfg.StatsCacheTTL, SessionTTL: cfg.SessionCacheTTL, Context: ctx, MetricsToken: cfg.MetricsToken,
+			StatsCacheTTL: cfg.StatsCacheTTL, MetricsToken: cfg.MetricsToken,
 		})
 		if err != nil {
 			return err
@@ -171,8 +183,9 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 		}
 	}
 
-	// Shutdown, in order: stop taking requests, stop enqueuing periodic work, let running tasks
-	// finish; the queue client, Redis and the database close through the defers above.
+	// Shutdown, in order: stop taking requests and listening to the other replicas, stop
+	// enqueuing periodic work, let running tasks finish; the database, the queue client and Redis
+	// close through the defers above.
 	log.Info("shutting down")
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
@@ -180,6 +193,9 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 			log.Warn("web server shutdown", "error", err)
 		}
 		cancel()
+	}
+	if sessions != nil {
+		sessions.Stop()
 	}
 	if periodic != nil {
 		periodic.Shutdown()
@@ -190,9 +206,14 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 	return nil
 }
 
-// openStore connects, applies the migrations and imports the shipped calendars.
+// openStore is openStoreWith for a command that runs no worker (models.NoWorker).
 func openStore(ctx context.Context, cfg *Config, log *slog.Logger, clock models.Clock) (*models.Store, error) {
-	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, clock)
+	return openStoreWith(ctx, cfg, log, clock, models.Options{Events: models.NoWorker})
+}
+
+// openStoreWith connects, applies the migrations and imports the shipped calendars.
+func openStoreWith(ctx context.Context, cfg *Config, log *slog.Logger, clock models.Clock, opt models.Options) (*models.Store, error) {
+	store, err := models.Open(ctx, cfg.dialect, cfg.dsn, clock, opt)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}

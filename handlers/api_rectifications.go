@@ -96,7 +96,7 @@ func (h *rectificationHandlers) apiAct(c *gin.Context) {
 	case "report":
 		var up *models.RectificationUpload
 		if up, err = readReport(c); err == nil {
-			err = h.store.SubmitRectification(ctx, u, sc, id, *up)
+			err = h.submit(ctx, u, sc, id, *up)
 		}
 	case "accept", "return":
 		var req apiDecision
@@ -106,7 +106,7 @@ func (h *rectificationHandlers) apiAct(c *gin.Context) {
 				return
 			}
 		}
-		err = h.store.DecideRectification(ctx, u, sc, id, action == "accept", req.Note)
+		err = h.decide(ctx, u, sc, id, action == "accept", req.Note)
 	default:
 		err = models.NotFound("未知的操作")
 	}

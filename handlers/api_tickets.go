@@ -158,7 +158,7 @@ func (h *staffHandlers) apiAct(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	h.queue.acted(ctx, r)
+	h.events.Dispatch(ctx, r.Events...)
 	d, err := h.store.DetailOf(ctx, r.Ticket)
 	if err != nil {
 		h.fail(c, err)

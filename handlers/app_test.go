@@ -16,11 +16,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"zhaocuo/handlers"
+	"zhaocuo/jobs"
 	"zhaocuo/models"
 	"zhaocuo/models/storetest"
 	"zhaocuo/static"
@@ -35,38 +37,96 @@ type testApp struct {
 	Store   *models.Store
 	Clock   *storetest.Clock
 	Redis   *storetest.Redis
-	Client  *http.Client // keeps cookies, does not follow redirects
+	Client  *http.Client      // keeps cookies, does not follow redirects
+	Events  *storetest.Events // what the app's handlers dispatched (and, when it opened its store, its report writer)
 }
 
-type appOption func(*handlers.Deps)
+// appConfig is what a test app is made of: the web side's Deps, and the options of the store the
+// app opens (newTestApp, anotherReplica), as the composition root gives them.
+type appConfig struct {
+	handlers.Deps
+	Email      bool          // SMTP is configured: the store writes e-mail deliveries
+	SessionTTL time.Duration // how long the store keeps signed-in users
+	// Events records what is dispatched; withQueue hands it on to a real dispatcher.
+	Events *storetest.Events
+	opened []func(*appConfig) // what is set once the store is open
+}
+
+type appOption func(*appConfig)
 
 // withoutCaches reads users and rates afresh for every request, for the few tests that change
 // the database behind the app's back. Tests run with the caches as production has them.
-func withoutCaches(d *handlers.Deps) { d.SessionTTL, d.StatsCacheTTL = 0, 0 }
+func withoutCaches(c *appConfig) { c.SessionTTL, c.StatsCacheTTL = 0, 0 }
 
 // withLog sends the app's log to w.
 func withLog(w io.Writer) appOption {
-	return func(d *handlers.Deps) { d.Logger = slog.New(slog.NewTextHandler(w, nil)) }
+	return func(c *appConfig) { c.Logger = slog.New(slog.NewTextHandler(w, nil)) }
 }
 
-func withCaptcha(d *handlers.Deps)  { d.Captcha = true }
-func withRateLimit(n int) appOption { return func(d *handlers.Deps) { d.RateLimit = n } }
+// withEmail is SMTP configured: the store writes e-mail deliveries.
+func withEmail(c *appConfig) { c.Email = true }
+
+func withCaptcha(c *appConfig)      { c.Captcha = true }
+func withRateLimit(n int) appOption { return func(c *appConfig) { c.RateLimit = n } }
 func withRedis(r *storetest.Redis) appOption {
-	return func(d *handlers.Deps) { d.Redis = r.Client }
+	return func(c *appConfig) { c.Redis = r.Client }
+}
+
+// onceOpen sets what needs the store, once it is open.
+func onceOpen(set func(*appConfig)) appOption {
+	return func(c *appConfig) { c.opened = append(c.opened, set) }
 }
 
 func newTestApp(t testing.TB, opts ...appOption) *testApp {
 	t.Helper()
 	clock := storetest.NewClock("2025-03-25 10:00:00")
-	store := storetest.Open(t, clock)
+	rds := storetest.NewRedis(t)
+	c := newAppConfig(t, clock, rds, opts)
+	store := storetest.OpenWith(t, clock, c.storeOptions())
+	c.listen(t, store)
 	if _, err := store.SeedDemo(context.Background(), "demo-pass-123"); err != nil {
 		t.Fatal(err)
 	}
-	rds := storetest.NewRedis(t)
-	return newTestAppOn(t, store, clock, rds, opts...)
+	return newTestAppWith(t, store, clock, rds, c)
 }
 
+// newTestAppOn is a test app on a store opened already: another web side over it.
 func newTestAppOn(t testing.TB, store *models.Store, clock *storetest.Clock, rds *storetest.Redis, opts ...appOption) *testApp {
+	t.Helper()
+	return newTestAppWith(t, store, clock, rds, newAppConfig(t, clock, rds, opts))
+}
+
+func newAppConfig(t testing.TB, clock *storetest.Clock, rds *storetest.Redis, opts []appOption) *appConfig {
+	t.Helper()
+	c := &appConfig{Deps: handlers.Deps{
+		Redis: rds.Client, Registry: prometheus.NewRegistry(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Secret: []byte("test-secret-test-secret-test-secret!"), Clock: clock, StatsCacheTTL: handlers.DefaultStatsCacheTTL,
+	}, SessionTTL: models.DefaultSessionTTL, Events: &storetest.Events{}}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// storeOptions are the options of a store the app opens, as the composition root sets them.
+func (c *appConfig) storeOptions() models.Options {
+	opt := models.Options{Events: c.Events, Email: c.Email}
+	if c.SessionTTL > 0 {
+		opt.SessionTTL, opt.UsersFeed = c.SessionTTL, jobs.NewUsersFeed(c.Redis, c.SessionTTL, c.Logger)
+	}
+	return opt
+}
+
+// listen makes the store the app opened hear the other replicas, as the root does, until the
+// test ends.
+func (c *appConfig) listen(t testing.TB, store *models.Store) {
+	if c.SessionTTL > 0 {
+		l := jobs.NewUsersFeed(c.Redis, c.SessionTTL, c.Logger).Listen(store)
+		t.Cleanup(l.Stop)
+	}
+}
+
+func newTestAppWith(t testing.TB, store *models.Store, clock *storetest.Clock, rds *storetest.Redis, c *appConfig) *testApp {
 	t.Helper()
 	assets, err := static.Load()
 	if err != nil {
@@ -76,21 +136,17 @@ func newTestAppOn(t testing.TB, store *models.Store, clock *storetest.Clock, rds
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := handlers.Deps{
-		Store: store, Templates: tmpl, Assets: assets, Redis: rds.Client, Registry: prometheus.NewRegistry(),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Secret: []byte("test-secret-test-secret-test-secret!"), Clock: clock,
-		SessionTTL: handlers.DefaultSessionTTL, StatsCacheTTL: handlers.DefaultStatsCacheTTL, Context: t.Context(),
-		Ready: func(ctx context.Context) error {
-			if err := store.Ping(ctx); err != nil {
-				return err
-			}
-			return rds.Client.Ping(ctx).Err()
-		},
+	c.Store, c.Templates, c.Assets, c.Deps.Events = store, tmpl, assets, c.Events
+	c.Ready = func(ctx context.Context) error {
+		if err := store.Ping(ctx); err != nil {
+			return err
+		}
+		return rds.Client.Ping(ctx).Err()
 	}
-	for _, o := range opts {
-		o(&d)
+	for _, set := range c.opened {
+		set(c)
 	}
-	h, err := handlers.New(d)
+	h, err := handlers.New(c.Deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +154,7 @@ func newTestAppOn(t testing.TB, store *models.Store, clock *storetest.Clock, rds
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &testApp{t: t, URL: srv.URL, Handler: h, Store: store, Clock: clock, Redis: rds, Client: client}
+	return &testApp{t: t, URL: srv.URL, Handler: h, Store: store, Clock: clock, Redis: rds, Client: client, Events: c.Events}
 }
 
 // do sends a request and returns the response with its body read.

@@ -20,8 +20,6 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/redis/go-redis/v9"
-
-	"zhaocuo/handlers"
 )
 
 const demoPassword = "demo-pass-123"
@@ -501,7 +499,7 @@ func TestSignInFailsClosedWithoutRedis(t *testing.T) {
 			log := &syncBuffer{}
 			a := newTestApp(t, withoutCaches, withLog(log))
 			a.loginPage("gzw-staff") // before Redis goes
-			b := newTestAppOn(t, a.Store, a.Clock, a.Redis, withoutCaches, withLog(log), func(d *handlers.Deps) { d.Redis = tt.redis(t) })
+			b := newTestAppOn(t, a.Store, a.Clock, a.Redis, withoutCaches, withLog(log), func(c *appConfig) { c.Redis = tt.redis(t) })
 			b.Client.Jar = a.Client.Jar
 			for _, password := range []string{"wrong-pass-123", demoPassword} {
 				start := time.Now()

@@ -23,15 +23,10 @@ type circularStore interface {
 	CreateCircular(ctx context.Context, u *models.User, src models.InspectionSource, req models.CircularRequest) (*models.CircularRecord, error)
 	SaveCircularText(ctx context.Context, u *models.User, sc models.Scope, id int64, t models.CircularText) (*models.CircularRecord, error)
 	RefreshCircular(ctx context.Context, u *models.User, sc models.Scope, src models.InspectionSource, id int64) (*models.CircularRecord, error)
-	PublishCircular(ctx context.Context, u *models.User, sc models.Scope, id int64) (*models.CircularRecord, []int64, error)
+	PublishCircular(ctx context.Context, u *models.User, sc models.Scope, id int64) (*models.CircularRecord, []models.Event, error)
 	CorrectCircular(ctx context.Context, u *models.User, sc models.Scope, id int64) (*models.CircularRecord, error)
 	RequirementsTemplateOf(ctx context.Context, regionID int64) (*models.RequirementsTemplate, error)
 	SaveRequirementsTemplate(ctx context.Context, u *models.User, regionCode, text string) (*models.RequirementsTemplate, error)
-}
-
-// deliveryQueue hands committed deliveries to the worker; *jobs.Scheduler is one.
-type deliveryQueue interface {
-	Deliveries(ctx context.Context, ids []int64)
 }
 
 // circularHandlers serve the quarterly circulars: supervisors draft, edit, refresh, preview and
@@ -41,7 +36,7 @@ type circularHandlers struct {
 	store      circularStore
 	inspection models.InspectionSource
 	clock      models.Clock
-	deliveries deliveryQueue // nil: no queue (handler tests); the reconciler queues what is pending
+	events     models.Dispatcher
 }
 
 type circularsPage struct {
@@ -266,9 +261,9 @@ func (h *circularHandlers) run(c *gin.Context, id int64, action string) (*models
 		rec, err := h.store.RefreshCircular(ctx, u, sc, h.inspection, id)
 		return rec, "已按最新数据更新通报中的数字", err
 	case "publish":
-		rec, deliveries, err := h.store.PublishCircular(ctx, u, sc, id)
-		if err == nil && h.deliveries != nil {
-			h.deliveries.Deliveries(ctx, deliveries) // the 整改通知's e-mails and webhook posts
+		rec, events, err := h.store.PublishCircular(ctx, u, sc, id)
+		if err == nil {
+			h.events.Dispatch(ctx, events...) // the 整改通知's e-mails and webhook posts
 		}
 		return rec, "通报已发布，内容已固定", err
 	case "correct":

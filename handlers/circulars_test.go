@@ -10,12 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"zhaocuo/handlers"
 	"zhaocuo/models/storetest"
 )
 
 func withInspection(t *testing.T) appOption {
-	return func(d *handlers.Deps) { d.Inspection = storetest.SichuanInspection(t, d.Store) }
+	return onceOpen(func(c *appConfig) { c.Inspection = storetest.SichuanInspection(t, c.Store) })
 }
 
 // The API: the region's supervisor drafts, edits, publishes and corrects; another region's
@@ -283,9 +282,8 @@ func TestRequirementsTemplatePage(t *testing.T) {
 // reminders do with theirs: a delivery task for each delivery the store recorded.
 func TestPublishingQueuesTheNoticeDeliveries(t *testing.T) {
 	q := &recordingQueue{}
-	a := newTestApp(t, withInspection(t), withQueue(q))
+	a := newTestApp(t, withInspection(t), withQueue(q), withEmail)
 	ctx := context.Background()
-	a.Store.EmailEnabled = true
 	staff, err := a.Store.Authenticate(ctx, "gzw-staff", demoPassword)
 	if err != nil {
 		t.Fatal(err)

@@ -7,17 +7,15 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/collectors"
-
-	"zhaocuo/handlers"
 )
 
 // metricsToken is the METRICS_TOKEN of the tests that scrape /metrics.
 const metricsToken = "metrics-token-for-tests-0123456789abcdef"
 
 // withMetrics gives the app a METRICS_TOKEN and the Go collector production registers.
-func withMetrics(d *handlers.Deps) {
-	d.MetricsToken = metricsToken
-	d.Registry.MustRegister(collectors.NewGoCollector())
+func withMetrics(c *appConfig) {
+	c.MetricsToken = metricsToken
+	c.Registry.MustRegister(collectors.NewGoCollector())
 }
 
 // scrape asks for /metrics with the Authorization header given ("" for none).

@@ -2,13 +2,13 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"zhaocuo/jobs"
 	"zhaocuo/jobs/accountsheet"
 	"zhaocuo/models"
 )
@@ -19,13 +19,13 @@ type inspectionStore interface {
 	RoundResults(ctx context.Context, sc models.Scope, roundID int64) (*models.RoundRow, []models.ResultRow, error)
 	Result(ctx context.Context, sc models.Scope, resultID int64) (*models.ResultRow, []models.Finding, error)
 	SiteResult(ctx context.Context, roundID, websiteID int64) (*models.InspectionResult, error)
-	StartRound(ctx context.Context, kind string, sc models.Scope, by *int64) (*models.InspectionRound, []int64, error)
+	StartRound(ctx context.Context, kind string, sc models.Scope, by *int64) (*models.InspectionRound, []models.Event, error)
 	DecideFinding(ctx context.Context, actor *models.User, sc models.Scope, id int64, confirm bool) (*models.Finding, error)
-	SendFindingToUnit(ctx context.Context, actor *models.User, sc models.Scope, id int64) (*models.Ticket, error)
+	SendFindingToUnit(ctx context.Context, actor *models.User, sc models.Scope, id int64) (*models.Ticket, []models.Event, error)
 	Accounts(ctx context.Context, sc models.Scope) ([]models.AccountRow, error)
 	AccountEvents(ctx context.Context, sc models.Scope, accountID int64) (*models.AccountRow, []models.MediaAccountEvent, error)
 	FileAccountEvent(ctx context.Context, actor *models.User, sc models.Scope, accountID int64, e models.MediaAccountEvent) (*models.MediaAccountEvent, error)
-	CreateAccountImport(ctx context.Context, actor *models.User, filename string, rows []models.UploadedAccount) (*models.AccountImport, error)
+	CreateAccountImport(ctx context.Context, actor *models.User, filename string, rows []models.UploadedAccount) (*models.AccountImport, []models.Event, error)
 	FailAccountImport(ctx context.Context, importID int64, reason string) error
 	AccountImports(ctx context.Context, sc models.Scope, viewer int64, limit int) ([]models.AccountImport, error)
 	ImportResults(ctx context.Context, sc models.Scope, viewer, importID int64) (*models.AccountImport, []models.AccountResult, error)
@@ -33,9 +33,9 @@ type inspectionStore interface {
 
 type inspectionHandlers struct {
 	*ui
-	store inspectionStore
-	queue jobs.Enqueuer // nil: no worker side (handler tests)
-	clock models.Clock
+	store  inspectionStore
+	clock  models.Clock
+	events models.Dispatcher
 }
 
 // maxAccountImport caps an uploaded sheet.
@@ -87,14 +87,18 @@ func (h *inspectionHandlers) startRound(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/staff/inspection/rounds/"+strconv.FormatInt(round.ID, 10))
 }
 
-// start opens the round and queues it. A round opened but not queued comes back with an error.
+// start opens the round and queues it. A round opened but not queued comes back with an error:
+// it is in the database whatever Redis says, and waits until the probes' task resumes it.
 func (h *inspectionHandlers) start(c *gin.Context) (*models.InspectionRound, error) {
-	u := currentUser(c)
-	if h.queue == nil {
-		round, _, err := h.store.StartRound(c.Request.Context(), models.RoundOnDemand, scopeOf(c), &u.ID)
-		return round, err
+	ctx, u := c.Request.Context(), currentUser(c)
+	round, events, err := h.store.StartRound(ctx, models.RoundOnDemand, scopeOf(c), &u.ID)
+	if err != nil {
+		return nil, err
 	}
-	return jobs.StartRound(c.Request.Context(), h.store, h.queue, scopeOf(c), u.ID)
+	if err := h.events.Dispatch(ctx, events...); err != nil {
+		return round, models.Unavailable("检查已创建，但任务队列暂时无法访问，稍后将自动开始", err)
+	}
+	return round, nil
 }
 
 type roundPage struct {
@@ -183,10 +187,11 @@ func (h *inspectionHandlers) do(c *gin.Context) (*models.Finding, *models.Ticket
 		f, err := h.store.DecideFinding(ctx, u, sc, id, c.Param("action") == "confirm")
 		return f, nil, err
 	case "ticket":
-		tk, err := h.store.SendFindingToUnit(ctx, u, sc, id)
+		tk, events, err := h.store.SendFindingToUnit(ctx, u, sc, id)
 		if err != nil {
 			return nil, nil, err
 		}
+		h.events.Dispatch(ctx, events...) // the ticket's reminders
 		f := &models.Finding{ID: id, TicketID: &tk.ID}
 		return f, tk, nil
 	}
@@ -303,7 +308,9 @@ func (h *inspectionHandlers) importAccounts(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/staff/inspection/imports/"+strconv.FormatInt(imp.ID, 10))
 }
 
-// startImport stores the sheet's rows as an import and queues its checks.
+// startImport stores the sheet's rows as an import and queues its checks. Should the queue be
+// away, the import is failed at once, with the reason, and the error says so: the person who
+// uploaded it is not left watching an import that may wait a reconciler's period to start.
 func (h *inspectionHandlers) startImport(c *gin.Context) (*models.AccountImport, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -322,10 +329,18 @@ func (h *inspectionHandlers) startImport(c *gin.Context) (*models.AccountImport,
 		return nil, err
 	}
 	ctx, u := c.Request.Context(), currentUser(c)
-	if h.queue == nil { // no worker side: stored, and the reconcile queues its task
-		return h.store.CreateAccountImport(ctx, u, fh.Filename, rows)
+	imp, events, err := h.store.CreateAccountImport(ctx, u, fh.Filename, rows)
+	if err != nil {
+		return nil, err
 	}
-	return jobs.StartAccountImport(ctx, h.store, h.queue, u, fh.Filename, rows)
+	if err := h.events.Dispatch(ctx, events...); err != nil {
+		const reason = "任务队列暂时无法访问，导入未能开始，请稍后重新导入"
+		if ferr := h.store.FailAccountImport(context.WithoutCancel(ctx), imp.ID, reason); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
+		return nil, models.Unavailable(reason, err)
+	}
+	return imp, nil
 }
 
 type importPage struct {

@@ -19,7 +19,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/hibiken/asynq"
 
-	"zhaocuo/handlers"
 	"zhaocuo/jobs"
 	"zhaocuo/jobs/egress/egresstest"
 	"zhaocuo/models"
@@ -43,9 +42,10 @@ func (q *recordingQueue) EnqueueContext(_ context.Context, t *asynq.Task, opts .
 	return &asynq.TaskInfo{}, nil
 }
 
+// withQueue gives the app a worker side: what it dispatches is queued on q by the real dispatcher.
 func withQueue(q jobs.Enqueuer) appOption {
-	return func(d *handlers.Deps) {
-		d.Scheduler = &jobs.Scheduler{Store: d.Store, Queue: q, Clock: d.Clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	return func(c *appConfig) {
+		c.Events.Then = jobs.NewDispatcher(q, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}
 }
 
@@ -59,7 +59,7 @@ func finishedRound(t *testing.T, a *testApp, unitUser string) (int64, map[string
 		t.Fatal(err)
 	}
 	sc, _ := a.Store.ScopeOf(ctx, u)
-	round, ids, err := a.Store.StartRound(ctx, models.RoundOnDemand, sc, nil)
+	round, ids, err := storetest.StartRound(ctx, a.Store, models.RoundOnDemand, sc, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

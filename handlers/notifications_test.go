@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"zhaocuo/handlers"
 	"zhaocuo/models"
 )
 
@@ -70,7 +69,7 @@ func TestAccountEmailAndQueueMonitorAccess(t *testing.T) {
 	if r, _ := a.get("/admin/queues"); r.StatusCode != http.StatusForbidden {
 		t.Fatalf("staff on the queue monitor: %d", r.StatusCode)
 	}
-	b := newTestAppOn(t, a.Store, a.Clock, a.Redis, func(d *handlers.Deps) { d.QueueInspector = a.Redis.Opt })
+	b := newTestAppOn(t, a.Store, a.Clock, a.Redis, func(c *appConfig) { c.QueueInspector = a.Redis.Opt })
 	b.loginPage("admin")
 	if r, body := b.get("/admin/queues"); r.StatusCode != http.StatusOK || !strings.Contains(strings.ToLower(body), "asynq") {
 		t.Fatalf("admin on the queue monitor: %d", r.StatusCode)

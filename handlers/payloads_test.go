@@ -13,7 +13,6 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"zhaocuo/handlers"
 	"zhaocuo/jobs"
 	"zhaocuo/models/storetest"
 )
@@ -72,14 +71,8 @@ func (q *payloadQueue) run(t *testing.T, mux *asynq.ServeMux) {
 // handlers, and the periodic schedule.
 func TestTaskPayloadsHoldNoPersonalData(t *testing.T) {
 	q := &payloadQueue{}
-	var sched *jobs.Scheduler
-	a := newTestApp(t, func(d *handlers.Deps) {
-		withQueue(q)(d)
-		sched = d.Scheduler
-	})
+	a := newTestApp(t, withQueue(q), withEmail)
 	ctx := context.Background()
-	a.Store.EmailEnabled = true
-	a.Store.AfterReports = sched.AfterReports
 	staff, err := a.Store.Authenticate(ctx, "gzw-staff", demoPassword)
 	if err != nil {
 		t.Fatal(err)

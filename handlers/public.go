@@ -13,13 +13,14 @@ import (
 
 type publicStore interface {
 	PublicReplies(ctx context.Context, q string, page, perPage int) ([]models.PublicReply, int64, error)
-	RateReport(ctx context.Context, ticketNo, code, rating string) error
+	RateReport(ctx context.Context, ticketNo, code, rating string) ([]models.Event, error)
 }
 
 type publicHandlers struct {
 	*ui
 	store  publicStore
 	limits *limiter
+	events models.Dispatcher
 }
 
 type repliesPage struct {
@@ -70,7 +71,7 @@ func (h *publicHandlers) rate(c *gin.Context) {
 	}
 	no, code := c.PostForm("ticket_no"), c.PostForm("code")
 	back := "/query?" + url.Values{"ticket_no": {no}, "code": {code}}.Encode() + "#reply"
-	if err := h.store.RateReport(ctx, no, code, c.PostForm("rating")); err != nil {
+	if err := h.rateReport(ctx, no, code, c.PostForm("rating")); err != nil {
 		if s := status(err); s == http.StatusConflict || s == http.StatusBadRequest {
 			h.setFlash(c, flash{Kind: "error", Message: message(err)})
 			c.Redirect(http.StatusSeeOther, back)
@@ -98,9 +99,19 @@ func (h *publicHandlers) apiRate(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if err := h.store.RateReport(ctx, c.Param("ticket_no"), req.Code, req.Rating); err != nil {
+	if err := h.rateReport(ctx, c.Param("ticket_no"), req.Code, req.Rating); err != nil {
 		h.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"rating": req.Rating, "rating_label": models.RatingLabel(req.Rating)})
+}
+
+// rateReport records the rating, for the page and the API, and dispatches what it committed.
+func (h *publicHandlers) rateReport(ctx context.Context, ticketNo, code, rating string) error {
+	events, err := h.store.RateReport(ctx, ticketNo, code, rating)
+	if err != nil {
+		return err
+	}
+	h.events.Dispatch(ctx, events...)
+	return nil
 }

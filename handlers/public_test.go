@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"zhaocuo/handlers"
 )
 
 // publishedReport files a report to 国资委 with description and takes it to a published reply.
@@ -140,7 +138,7 @@ func TestRepliesAndCaptchasAreLimitedPerClient(t *testing.T) {
 // An IPv6 client is counted by its /64, which one subscriber holds whole: hopping across its
 // addresses does not renew the budget; another /64 and an IPv4 client have theirs.
 func TestLimitsCountAnIPv6ClientByItsPrefix(t *testing.T) {
-	a := newTestApp(t, withRateLimit(1), func(d *handlers.Deps) { d.TrustedProxies = []string{"127.0.0.1", "::1"} })
+	a := newTestApp(t, withRateLimit(1), func(c *appConfig) { c.TrustedProxies = []string{"127.0.0.1", "::1"} })
 	from := func(ip string) int {
 		req, _ := http.NewRequest(http.MethodGet, a.URL+"/replies?q=1", nil)
 		req.Header.Set("X-Forwarded-For", ip)

@@ -21,16 +21,38 @@ type rectificationStore interface {
 	Rectifications(ctx context.Context, sc models.Scope) ([]models.RectificationRow, error)
 	RectificationByID(ctx context.Context, sc models.Scope, id int64) (*models.RectificationRow, error)
 	RectificationReport(ctx context.Context, sc models.Scope, id int64) (string, string, []byte, error)
-	SubmitRectification(ctx context.Context, u *models.User, sc models.Scope, id int64, up models.RectificationUpload) error
-	DecideRectification(ctx context.Context, u *models.User, sc models.Scope, id int64, accept bool, note string) error
+	SubmitRectification(ctx context.Context, u *models.User, sc models.Scope, id int64, up models.RectificationUpload) ([]models.Event, error)
+	DecideRectification(ctx context.Context, u *models.User, sc models.Scope, id int64, accept bool, note string) ([]models.Event, error)
 }
 
 // rectificationHandlers: the units a circular named report their rectification; the supervisor
 // who published it accepts or sends back.
 type rectificationHandlers struct {
 	*ui
-	store rectificationStore
-	clock models.Clock
+	store  rectificationStore
+	clock  models.Clock
+	events models.Dispatcher
+}
+
+// submit stores the unit's report, for the page and the API, and dispatches what it committed.
+func (h *rectificationHandlers) submit(ctx context.Context, u *models.User, sc models.Scope, id int64, up models.RectificationUpload) error {
+	events, err := h.store.SubmitRectification(ctx, u, sc, id, up)
+	if err != nil {
+		return err
+	}
+	h.events.Dispatch(ctx, events...)
+	return nil
+}
+
+// decide accepts or returns the report, for the page and the API, and dispatches what it
+// committed.
+func (h *rectificationHandlers) decide(ctx context.Context, u *models.User, sc models.Scope, id int64, accept bool, note string) error {
+	events, err := h.store.DecideRectification(ctx, u, sc, id, accept, note)
+	if err != nil {
+		return err
+	}
+	h.events.Dispatch(ctx, events...)
+	return nil
 }
 
 type rectificationPage struct {
@@ -85,13 +107,13 @@ func (h *rectificationHandlers) act(c *gin.Context) {
 	case "report":
 		var up *models.RectificationUpload
 		if up, err = readReport(c); err == nil {
-			err = h.store.SubmitRectification(ctx, u, sc, id, *up)
+			err = h.submit(ctx, u, sc, id, *up)
 		}
 		msg = "整改报告已提交，等待审核"
 	case "accept":
-		err, msg = h.store.DecideRectification(ctx, u, sc, id, true, c.PostForm("note")), "已通过整改报告"
+		err, msg = h.decide(ctx, u, sc, id, true, c.PostForm("note")), "已通过整改报告"
 	case "return":
-		err, msg = h.store.DecideRectification(ctx, u, sc, id, false, c.PostForm("note")), "已退回，单位需重新提交"
+		err, msg = h.decide(ctx, u, sc, id, false, c.PostForm("note")), "已退回，单位需重新提交"
 	default:
 		err = models.NotFound("不支持该操作")
 	}

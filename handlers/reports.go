@@ -26,7 +26,6 @@ type reportHandlers struct {
 	store    reportStore
 	limits   *limiter
 	captchas *captchas
-	queue    *queue
 }
 
 // reportForm is the form as the citizen filled it in, to show it again after an error.
@@ -126,14 +125,9 @@ func (h *reportHandlers) submit(ctx context.Context, c *gin.Context, f reportFor
 	if err := h.captchas.check(ctx, captchaID, captchaAnswer); err != nil {
 		return nil, err
 	}
-	sub, err := h.store.SubmitReport(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	// The ticket is committed; its reminders and the confirmation e-mail are scheduled after,
-	// best effort (the reconciler makes up for a Redis that is away).
-	h.queue.newTicket(ctx, sub)
-	return sub, nil
+	// Once it returns, the ticket is committed; the store's report writer dispatches its
+	// TicketCreated with its group (its reminders, the confirmation e-mail).
+	return h.store.SubmitReport(ctx, r)
 }
 
 type reportDonePage struct {

@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -13,7 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
-	"zhaocuo/jobs"
 	"zhaocuo/models"
 	"zhaocuo/static"
 	"zhaocuo/templates"
@@ -24,7 +24,7 @@ type Deps struct {
 	Store          *models.Store
 	Templates      *templates.Engine
 	Assets         *static.Assets
-	Scheduler      *jobs.Scheduler       // puts reminders and deliveries on the queue
+	Events         models.Dispatcher     // turns what a write committed into the work that follows (jobs.Dispatcher)
 	QueueInspector asynq.RedisConnOpt    // for asynqmon at /admin/queues
 	Redis          redis.UniversalClient // shared rate limits
 	Registry       *prometheus.Registry  // /metrics; HTTP figures are added to it
@@ -32,25 +32,24 @@ type Deps struct {
 	Logger         *slog.Logger
 	Secret         []byte // signs cookies
 	Captcha        bool
-	RateLimit      int             // reports per client per hour; 0 = no limits
-	StatsCacheTTL  time.Duration   // how long a computed rates table serves other views of it; 0: never
-	SessionTTL     time.Duration   // how long a replica keeps a signed-in user and scope; 0: never
-	Context        context.Context // the process's: background work (the session cache's subscription) ends with it
+	RateLimit      int           // reports per client per hour; 0 = no limits
+	StatsCacheTTL  time.Duration // how long a computed rates table serves other views of it; 0: never
 	TrustedProxies []string
 	Ready          func(ctx context.Context) error // database and Redis answer
 	Clock          models.Clock
 	Inspection     models.InspectionSource // what circulars read of the inspection; nil: the inspection tables
 }
 
-// The defaults of the caches' settings (STATS_CACHE_TTL, SESSION_CACHE_TTL), here once: the
-// configuration reads the environment over them and the tests run with them.
-const (
-	DefaultStatsCacheTTL = 10 * time.Second
-	DefaultSessionTTL    = 5 * time.Second
-)
+// DefaultStatsCacheTTL is STATS_CACHE_TTL's default, here once: the configuration reads the
+// environment over it and the tests run with it. (The signed-in users are kept by the store:
+// models.DefaultSessionTTL.)
+const DefaultStatsCacheTTL = 10 * time.Second
 
 // New returns the HTTP handler with every route of the application.
 func New(d Deps) (http.Handler, error) {
+	if d.Events == nil {
+		return nil, errors.New("handlers: Deps.Events is required: what the writes commit goes to it")
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
@@ -68,35 +67,24 @@ func New(d Deps) (http.Handler, error) {
 	r.NoMethod(u.methodNotAllowed)
 
 	limits := newLimiter(d.Redis, d.RateLimit, d.Logger)
-	if d.Context == nil {
-		d.Context = context.Background()
-	}
-	keepSessions(d.Context, d.Store, d.Redis, d.SessionTTL, d.Logger)
 	auth := &authenticator{store: d.Store, secret: d.Secret, attempts: &attempts{rdb: d.Redis, log: d.Logger},
 		perClient: d.RateLimit > 0, log: d.Logger}
 	r.Use(auth.session())
 
-	q := &queue{sched: d.Scheduler}
-	reports := &reportHandlers{ui: u, store: d.Store, limits: limits, captchas: newCaptchas(d.Store, limits, d.Captcha), queue: q}
-	public := &publicHandlers{ui: u, store: d.Store, limits: limits}
+	reports := &reportHandlers{ui: u, store: d.Store, limits: limits, captchas: newCaptchas(d.Store, limits, d.Captcha)}
+	public := &publicHandlers{ui: u, store: d.Store, limits: limits, events: d.Events}
 	sessions := &sessionHandlers{ui: u, auth: auth, store: d.Store}
-	staff := &staffHandlers{ui: u, store: d.Store, clock: d.Clock, queue: q}
+	staff := &staffHandlers{ui: u, store: d.Store, clock: d.Clock, events: d.Events}
 	admin := &adminHandlers{ui: u, store: d.Store}
 	stats := &statsHandlers{ui: u, store: cacheStats(d.Store, d.StatsCacheTTL), clock: d.Clock}
 	notes := &notificationHandlers{ui: u, store: d.Store}
 	health := &healthHandlers{ui: u, ready: d.Ready, metrics: MetricsHandler(d.Registry), token: d.MetricsToken}
-	inspection := &inspectionHandlers{ui: u, store: d.Store, clock: d.Clock}
-	if d.Scheduler != nil {
-		inspection.queue = d.Scheduler.Queue
-	}
+	inspection := &inspectionHandlers{ui: u, store: d.Store, clock: d.Clock, events: d.Events}
 	if d.Inspection == nil {
 		d.Inspection = models.InspectionTables{Store: d.Store}
 	}
-	circulars := &circularHandlers{ui: u, store: d.Store, inspection: d.Inspection, clock: d.Clock}
-	if d.Scheduler != nil {
-		circulars.deliveries = d.Scheduler
-	}
-	rectifications := &rectificationHandlers{ui: u, store: d.Store, clock: d.Clock}
+	circulars := &circularHandlers{ui: u, store: d.Store, inspection: d.Inspection, clock: d.Clock, events: d.Events}
+	rectifications := &rectificationHandlers{ui: u, store: d.Store, clock: d.Clock, events: d.Events}
 	signedIn, inScope := u.require(), sessions.staffSession()
 	supervisors := u.require(models.RoleSupervisor, models.RoleAdmin)
 	admins := u.require(models.RoleAdmin)

@@ -20,6 +20,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"zhaocuo/models"
+	"zhaocuo/models/storetest"
 )
 
 // Issue 16: 成都's supervisor imported a sheet of another city's and the province's 新媒体
@@ -381,7 +382,7 @@ func (w *scopeWorld) finding(region, status string) string {
 		w.t.Fatal(err)
 	}
 	sc, _ := w.Store.ScopeOf(ctx, u)
-	round, ids, err := w.Store.StartRound(ctx, models.RoundOnDemand, sc, nil)
+	round, ids, err := storetest.StartRound(ctx, w.Store, models.RoundOnDemand, sc, nil)
 	if err != nil {
 		w.t.Fatal(err)
 	}

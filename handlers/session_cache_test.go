@@ -7,32 +7,33 @@ import (
 	"testing"
 	"time"
 
-	"zhaocuo/handlers"
 	"zhaocuo/models"
 )
 
 // withSessionCache keeps signed-in users for ttl, listening for changes until the test ends.
-func withSessionCache(t *testing.T, ttl time.Duration) appOption {
-	return func(d *handlers.Deps) { d.SessionTTL, d.Context = ttl, t.Context() }
+func withSessionCache(ttl time.Duration) appOption {
+	return func(c *appConfig) { c.SessionTTL = ttl }
 }
 
 // twoReplicas are two web replicas, each with a store of its own, on one database and one
 // Redis, each keeping a user for a minute if nothing told it otherwise.
 func twoReplicas(t *testing.T) (a, b *testApp) {
-	a = newTestApp(t, withSessionCache(t, time.Minute))
-	return a, anotherReplica(t, a, withSessionCache(t, time.Minute))
+	a = newTestApp(t, withSessionCache(time.Minute))
+	return a, anotherReplica(t, a, withSessionCache(time.Minute))
 }
 
 // anotherReplica is another web replica beside a: its own store (connections, kept sessions) on
 // the same database, the same Redis.
 func anotherReplica(t *testing.T, a *testApp, opts ...appOption) *testApp {
 	t.Helper()
-	store, err := a.Store.Reopen(context.Background(), a.Clock)
+	c := newAppConfig(t, a.Clock, a.Redis, opts)
+	store, err := a.Store.Reopen(context.Background(), a.Clock, c.storeOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	return newTestAppOn(t, store, a.Clock, a.Redis, opts...)
+	c.listen(t, store)
+	return newTestAppWith(t, store, a.Clock, a.Redis, c)
 }
 
 // behindTheBack changes the database as another program would (the seed command): not

@@ -31,9 +31,9 @@ type ticketStore interface {
 
 type staffHandlers struct {
 	*ui
-	store ticketStore
-	clock models.Clock
-	queue *queue
+	store  ticketStore
+	clock  models.Clock
+	events models.Dispatcher
 }
 
 // ticketItem is a row of a list with its countdown in working days (models.TicketRow.Countdown).

@@ -12,7 +12,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
 
-	"zhaocuo/handlers"
 	"zhaocuo/models/storetest"
 )
 
@@ -232,7 +231,7 @@ func TestStatsRefusesOversizedPeriods(t *testing.T) {
 // nginx logs it), nothing logged as an error.
 func TestStatsRequestWhoseClientLeftIsNoFailure(t *testing.T) {
 	var log bytes.Buffer
-	a := newTestApp(t, func(d *handlers.Deps) { d.Logger = slog.New(slog.NewTextHandler(&log, nil)) })
+	a := newTestApp(t, func(c *appConfig) { c.Logger = slog.New(slog.NewTextHandler(&log, nil)) })
 	token := a.apiLogin("sc-supervisor")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

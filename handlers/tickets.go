@@ -93,7 +93,7 @@ func (h *staffHandlers) act(c *gin.Context) {
 	if err == nil {
 		var r *models.Acted
 		if r, err = h.store.Perform(c.Request.Context(), currentUser(c), c.Param("ticket_no"), a); err == nil {
-			h.queue.acted(c.Request.Context(), r)
+			h.events.Dispatch(c.Request.Context(), r.Events...)
 		}
 	}
 	if err != nil {

@@ -51,28 +51,6 @@ func NewImportAccountsTask(importID int64) (*asynq.Task, []asynq.Option) {
 // importTaskID is the id of an import's task: one task per import, however often it is queued.
 func importTaskID(importID int64) string { return "account-import:" + strconv.FormatInt(importID, 10) }
 
-// StartAccountImport stores the rows of a sheet as an import and queues its checks. Should the
-// queue be away, the import is failed at once, with the reason, and the error says so: its
-// task would never come.
-func StartAccountImport(ctx context.Context, store interface {
-	CreateAccountImport(ctx context.Context, actor *models.User, filename string, rows []models.UploadedAccount) (*models.AccountImport, error)
-	FailAccountImport(ctx context.Context, importID int64, reason string) error
-}, q Enqueuer, actor *models.User, filename string, rows []models.UploadedAccount) (*models.AccountImport, error) {
-	imp, err := store.CreateAccountImport(ctx, actor, filename, rows)
-	if err != nil {
-		return nil, err
-	}
-	task, opts := NewImportAccountsTask(imp.ID)
-	if _, err := q.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		const reason = "任务队列暂时无法访问，导入未能开始，请稍后重新导入"
-		if ferr := store.FailAccountImport(context.WithoutCancel(ctx), imp.ID, reason); ferr != nil {
-			err = errors.Join(err, ferr)
-		}
-		return nil, models.Unavailable(reason, err)
-	}
-	return imp, nil
-}
-
 // importAccounts checks the accounts of a running import and stores the results. It is safe
 // to run again: an import done or failed is left alone, and one whose earlier try died midway
 // still holds all its rows, so it is checked afresh and its results stored once.

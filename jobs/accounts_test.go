@@ -479,8 +479,12 @@ func (w *world) realQueue() (*storetest.Redis, *asynq.Client, jobs.Deps) {
 // startImport stores an import of rows by user, as the upload does, and queues its task on q.
 func (w *world) startImport(q jobs.Enqueuer, user *models.User, filename string, rows []models.UploadedAccount) *models.AccountImport {
 	w.t.Helper()
-	imp, err := jobs.StartAccountImport(context.Background(), w.store, q, user, filename, rows)
+	ctx := context.Background()
+	imp, events, err := w.store.CreateAccountImport(ctx, user, filename, rows)
 	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := jobs.NewDispatcher(q, w.deps.Logger).Dispatch(ctx, events...); err != nil {
 		w.t.Fatal(err)
 	}
 	return imp

@@ -17,6 +17,7 @@ import (
 
 	"zhaocuo/jobs"
 	"zhaocuo/models"
+	"zhaocuo/models/storetest"
 )
 
 // mailbox is an SMTP server that keeps what it receives.
@@ -80,13 +81,12 @@ func startMailbox(t *testing.T) (*mailbox, string) {
 // Reminders reach the staff's e-mail, the citizen gets their number and code, and the reply.
 func TestEmailOverSMTP(t *testing.T) {
 	box, addr := startMailbox(t)
-	w := newWorld(t, "2025-03-25 10:00:00")
+	w := newWorld(t, "2025-03-25 10:00:00", withEmail)
 	cfg, err := jobs.ParseSMTPURL("smtp://" + addr + "?from=noreply@zc.example.cn")
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.deps.Sender.SMTP, w.deps.Sender.PublicURL = cfg, "https://zc.example.cn"
-	w.store.EmailEnabled = true
 	if err := w.store.SetEmail(context.Background(), w.users["gzw-staff"].ID, "staff@gzw.example.cn"); err != nil {
 		t.Fatal(err)
 	}
@@ -95,8 +95,7 @@ func TestEmailOverSMTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.sched.Stages(context.Background(), sub.Ticket, nil)
-	w.sched.Deliveries(context.Background(), sub.Deliveries) // as the web side does
+	w.events.Wait(t, storetest.Created(sub.Ticket.ID)) // its reminders and confirmation, queued with its group
 	w.at("2025-03-25 10:00")
 	w.at("2025-03-28 09:00")
 	w.act("gzw-staff", sub.Ticket.TicketNo, models.Action{Kind: models.ActReply, Text: "已修复该链接，感谢反馈。"})
@@ -154,9 +153,8 @@ func TestDeliveryErrorsKeepNoAddressOrKey(t *testing.T) {
 	}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	w := newWorld(t, "2025-03-25 10:00:00")
+	w := newWorld(t, "2025-03-25 10:00:00", withEmail)
 	w.deps.Sender.SMTP = &jobs.SMTPConfig{Addr: ln.Addr().String(), From: "noreply@zc.example.cn"}
-	w.store.EmailEnabled = true
 	ctx := context.Background()
 	sub, err := w.store.SubmitReport(ctx, models.Report{PageURL: "https://gzw.sc.gov.cn/a.html", Category: "链接不可用",
 		Description: "页面上的链接打不开了，请核实处理。", ContactEmail: "citizen.person@example.cn"})

@@ -32,25 +32,34 @@ type liveWorld struct {
 	rdb    redis.UniversalClient
 }
 
-func newLiveWorld(t *testing.T, opt asynq.RedisConnOpt) *liveWorld {
+func newLiveWorld(t *testing.T, opt asynq.RedisConnOpt, opts ...worldOption) *liveWorld {
 	t.Helper()
 	if opt == nil {
 		r := storetest.NewRedis(t)
 		opt = r.Opt
 	}
-	w := newWorld(t, time.Now().In(models.Shanghai).AddDate(0, 0, -10).Format(time.DateTime))
+	w := newWorld(t, time.Now().In(models.Shanghai).AddDate(0, 0, -10).Format(time.DateTime), opts...)
 	client := asynq.NewClient(opt)
 	t.Cleanup(func() { client.Close() })
 	rdb := opt.MakeRedisClient().(redis.UniversalClient)
 	t.Cleanup(func() { rdb.Close() })
 	w.deps.Queue, w.deps.Redis = client, rdb
-	w.sched.Queue = client
+	w.useQueue(client)
 	w.queue = nil // the real queue from here on
 	return &liveWorld{world: w, opt: opt, client: client, rdb: rdb}
 }
 
 // now moves the test clock to the real time.
 func (w *liveWorld) now() { w.clock.Set(time.Now()) }
+
+// schedule brings the reminders of the ticket up to date as of now, through the worker.
+func (w *liveWorld) schedule(t *testing.T, ticketID int64) {
+	t.Helper()
+	task, opts := jobs.NewScheduleTicketsTask(nil, []int64{ticketID})
+	if _, err := w.client.Enqueue(task, opts...); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // worker starts an asynq server with the real handlers (and extra middleware), retrying fast.
 func (w *liveWorld) worker(t *testing.T, mw ...asynq.MiddlewareFunc) *asynq.Server {
@@ -93,7 +102,7 @@ func (quietLogger) Fatal(...any) {}
 // in-app notification is there all along, and one failing channel holds up no other.
 func TestFailingChannelsAreRetriedThenRecorded(t *testing.T) {
 	t.Logf("backends: %s, %s", storetest.Backend(), storetest.RedisBackend())
-	w := newLiveWorld(t, nil)
+	w := newLiveWorld(t, nil, withEmail)
 	var webhookCalls atomic.Int32
 	down := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		webhookCalls.Add(1)
@@ -105,7 +114,6 @@ func TestFailingChannelsAreRetriedThenRecorded(t *testing.T) {
 	ln.Close()
 	cfg, _ := jobs.ParseSMTPURL("smtp://" + smtpAddr + "?from=noreply@zc.example.cn")
 	w.deps.Sender.SMTP = cfg
-	w.store.EmailEnabled = true
 	w.store.SetEmail(context.Background(), w.users["gzw-staff"].ID, "gzw-staff@example.cn")
 	var gzw int64
 	w.store.SQLDB().QueryRow("SELECT id FROM units WHERE name = '四川省政府国有资产监督管理委员会'").Scan(&gzw)
@@ -115,7 +123,7 @@ func TestFailingChannelsAreRetriedThenRecorded(t *testing.T) {
 	w.now()
 	srv := w.worker(t)
 	defer srv.Shutdown()
-	w.sched.Ticket(context.Background(), 1)
+	w.schedule(t, 1)
 	// Overdue and 催办 1 are due (ten days late): 2 stages × (e-mail + webhook).
 	defer func() {
 		if !t.Failed() {
@@ -165,7 +173,7 @@ func TestWorkerKilledMidTaskSendsOnce(t *testing.T) {
 		})
 	}
 	first := w.worker(t, hang)
-	w.sched.Ticket(context.Background(), 1)
+	w.schedule(t, 1)
 	w.waitFor(t, "the first worker to do the work", func() bool { return started.Load() > 0 })
 	first.Shutdown() // gives up after ShutdownTimeout; asynq puts the task back
 	second := w.worker(t)
@@ -209,7 +217,8 @@ func TestTwoWorkersSendEachReminderOnce(t *testing.T) {
 func newLiveWorldOn(t *testing.T, w *liveWorld) *liveWorld {
 	t.Helper()
 	// The same database through a second pool stands for another process.
-	store2, err := w.store.Reopen(context.Background(), w.clock)
+	events := &storetest.Events{}
+	store2, err := w.store.Reopen(context.Background(), w.clock, models.Options{Events: events})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,8 +230,8 @@ func newLiveWorldOn(t *testing.T, w *liveWorld) *liveWorld {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	deps := jobs.Deps{Store: store2, Queue: client, Redis: rdb, Clock: w.clock, Logger: log, Egress: egresstest.Loopback,
 		Sender: &jobs.Sender{Egress: egresstest.Loopback}}
-	other := &world{t: t, store: store2, clock: w.clock, deps: deps, users: w.users,
-		sched: &jobs.Scheduler{Store: store2, Queue: client, Clock: w.clock, Logger: log}}
+	other := &world{t: t, store: store2, clock: w.clock, deps: deps, users: w.users, events: events}
+	other.useQueue(client)
 	return &liveWorld{world: other, opt: w.opt, client: client, rdb: rdb}
 }
 

@@ -108,6 +108,31 @@ func (q *fakeQueue) runDue(t *testing.T, mux *asynq.ServeMux, now time.Time) int
 	}
 }
 
+// runType runs, in order, every task of the type waiting (and those they enqueue of the type).
+func (q *fakeQueue) runType(t *testing.T, mux *asynq.ServeMux, typ string) {
+	t.Helper()
+	for {
+		q.mu.Lock()
+		var nextID string
+		var next queued
+		for id, qt := range q.tasks {
+			if qt.task.Type() == typ && (nextID == "" || qt.seq < next.seq) {
+				nextID, next = id, qt
+			}
+		}
+		if nextID != "" {
+			delete(q.tasks, nextID)
+		}
+		q.mu.Unlock()
+		if nextID == "" {
+			return
+		}
+		if err := mux.ProcessTask(context.Background(), next.task); err != nil {
+			t.Fatalf("task %s: %v", nextID, err)
+		}
+	}
+}
+
 // world is a store with the demo, a clock, a fake queue and the real task handlers.
 type world struct {
 	t     *testing.T
@@ -116,35 +141,38 @@ type world struct {
 	queue *fakeQueue
 	mux   *asynq.ServeMux
 	deps  jobs.Deps
-	sched *jobs.Scheduler
-	users map[string]*models.User
-	// committed learns of each group of reports once its scheduling task is queued: the store
-	// answers the caller before it runs the hook, so submit waits for it here.
-	committed chan struct{}
+	// events records what the store's report writer and the world's writes dispatch, and hands
+	// it to the real dispatcher over the world's queue (useQueue).
+	events *storetest.Events
+	users  map[string]*models.User
 }
 
-func newWorld(t *testing.T, start string) *world {
+// worldOption sets an option of the world's store.
+type worldOption func(*models.Options)
+
+// withEmail is SMTP configured: the store writes e-mail deliveries.
+func withEmail(o *models.Options) { o.Email = true }
+
+func newWorld(t *testing.T, start string, opts ...worldOption) *world {
 	t.Helper()
 	clock := storetest.NewClock(start)
-	store := storetest.Open(t, clock)
+	events := &storetest.Events{}
+	opt := models.Options{Events: events}
+	for _, o := range opts {
+		o(&opt)
+	}
+	store := storetest.OpenWith(t, clock, opt)
 	if _, err := store.SeedDemo(context.Background(), "demo-pass-123"); err != nil {
 		t.Fatal(err)
 	}
 	w := &world{t: t, store: store, clock: clock, queue: newFakeQueue(), mux: asynq.NewServeMux(),
-		users: map[string]*models.User{}, committed: make(chan struct{}, 64)}
+		users: map[string]*models.User{}, events: events}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// The test servers listen on loopback: the fetches are let reach it here, explicitly.
 	w.deps = jobs.Deps{Store: store, Queue: w.queue, Clock: clock, Logger: log, Egress: egresstest.Loopback,
 		Sender: &jobs.Sender{Egress: egresstest.Loopback}}
 	jobs.Register(w.mux, w.deps)
-	w.sched = &jobs.Scheduler{Store: store, Queue: w.queue, Clock: clock, Logger: log}
-	store.AfterReports = func(ctx context.Context, ids []int64) {
-		w.sched.AfterReports(ctx, ids)
-		select {
-		case w.committed <- struct{}{}:
-		default: // nobody waits for more than the buffer holds
-		}
-	}
+	w.useQueue(w.queue)
 	for _, spec := range models.DemoUsers() {
 		u, err := store.Authenticate(context.Background(), spec.Username, "demo-pass-123")
 		if err != nil {
@@ -155,8 +183,19 @@ func newWorld(t *testing.T, start string) *world {
 	return w
 }
 
-// submit reports a page; the store's commit hook queues the scheduling of its reminders, and
-// (with the fake queue) that task runs at once, as a worker would run it.
+// useQueue makes what the world dispatches go to q, through the real dispatcher.
+func (w *world) useQueue(q jobs.Enqueuer) {
+	w.events.Then = jobs.NewDispatcher(q, w.deps.Logger)
+}
+
+// dispatch hands events to the world's dispatcher, as the web side does with those of its writes.
+func (w *world) dispatch(events ...models.Event) {
+	w.events.Dispatch(context.Background(), events...)
+}
+
+// submit reports a page; the store's report writer dispatches its TicketCreated once its group is
+// committed, and (with the fake queue) the scheduling task that follows runs at once, as a worker
+// would run it.
 func (w *world) submit(url string) *models.Ticket {
 	w.t.Helper()
 	sub, err := w.store.SubmitReport(context.Background(), models.Report{PageURL: url, Category: "链接不可用",
@@ -164,29 +203,28 @@ func (w *world) submit(url string) *models.Ticket {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	select {
-	case <-w.committed:
-	case <-time.After(10 * time.Second):
-		w.t.Fatal("the report's scheduling task was never queued")
-	}
+	// The store answers the caller before it dispatches: wait for it.
+	w.events.Wait(w.t, storetest.Created(sub.Ticket.ID))
 	if w.queue != nil {
 		w.queue.runDue(w.t, w.mux, w.clock.Now())
 	}
 	return sub.Ticket
 }
 
-// act does an action and schedules what it committed, as the web side does.
+// act does an action and dispatches what it committed, as the web side does; the scheduling of
+// the tickets' reminders and the page's recheck run at once (the fake queue), as a worker would
+// run them, and the rest waits for its time.
 func (w *world) act(user, ticketNo string, a models.Action) {
 	w.t.Helper()
 	r, err := w.store.Perform(context.Background(), w.users[user], ticketNo, a)
 	if err != nil {
 		w.t.Fatalf("%s %s: %v", user, a.Kind, err)
 	}
-	w.sched.Ticket(context.Background(), r.Ticket.ID)
-	for _, o := range r.Others {
-		w.sched.Ticket(context.Background(), o.ID)
+	w.dispatch(r.Events...)
+	if w.queue != nil {
+		w.queue.runType(w.t, w.mux, jobs.TypeScheduleTickets)
+		w.queue.runType(w.t, w.mux, jobs.TypeCheckPage)
 	}
-	w.sched.Deliveries(context.Background(), r.Deliveries)
 }
 
 // at moves the clock and runs what is due.

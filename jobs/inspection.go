@@ -103,6 +103,8 @@ func (h *handlers) inspectRound(ctx context.Context, t *asynq.Task) error {
 			return err
 		}
 		if round == nil {
+			// Its RoundStarted needs no dispatching: this task is the round's task, and goes on
+			// to its sites.
 			if round, _, err = h.Store.StartRound(ctx, models.RoundScheduled, models.Scope{All: true}, nil); err != nil {
 				if models.ErrorKind(err) == models.KindInvalid {
 					return nil // no running site: nothing to inspect this week
@@ -291,23 +293,6 @@ func (h *handlers) probeSite(ctx context.Context, t *asynq.Task) error {
 	r := inspector.Probe(ctx, h.pages, site.HomeURL, inspector.ProbeTimeout)
 	return h.Store.RecordProbe(ctx, models.AvailabilityProbe{WebsiteID: p.WebsiteID, At: h.Clock.Now(), OK: r.OK,
 		Status: r.Status, Error: r.Err, DurationMS: int(r.Duration / time.Millisecond)})
-}
-
-// StartRound opens an on-demand round over the sites in the scope and queues it. The round is
-// in the database whatever Redis says; should the queue be away, the round waits and
-// ResumeRounds queues it later.
-func StartRound(ctx context.Context, store interface {
-	StartRound(ctx context.Context, kind string, sc models.Scope, by *int64) (*models.InspectionRound, []int64, error)
-}, q Enqueuer, sc models.Scope, by int64) (*models.InspectionRound, error) {
-	round, _, err := store.StartRound(ctx, models.RoundOnDemand, sc, &by)
-	if err != nil {
-		return nil, err
-	}
-	task, opts := NewInspectRoundTask(round.ID)
-	if _, err := q.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return round, models.Unavailable("检查已创建，但任务队列暂时无法访问，稍后将自动开始", err)
-	}
-	return round, nil
 }
 
 // resumeRounds queues again the rounds still running, however old: a round whose queueing

@@ -83,6 +83,7 @@ func (f *siteFarm) count(key string) int {
 // whose server is gone), an administrator, and real asynq workers on Redis.
 type inspectionWorld struct {
 	store               *models.Store
+	events              *storetest.Events // what is dispatched, handed on to the real dispatcher over client
 	client              *asynq.Client
 	deps                jobs.Deps
 	admin               *models.User
@@ -108,7 +109,8 @@ func newInspectionWorld(t *testing.T) *inspectionWorld {
 	plain := farm.serve(t, map[string]string{"/": `<html><body><p>欢迎访问。</p></body></html>`})
 	gone := httptest.NewServer(http.NotFoundHandler())
 	gone.Close() // refused from now on
-	store := storetest.Open(t, models.SystemClock{})
+	events := &storetest.Events{}
+	store := storetest.OpenWith(t, models.SystemClock{}, models.Options{Events: events})
 	spec := models.RegistrySpec{
 		Regions: []models.RegionSpec{{Code: "440000", Name: "示范省"}},
 		Units:   []models.UnitSpec{{Name: "示范省政府办公厅", RegionCode: "440000", Kind: models.UnitGovernmentOffice}},
@@ -134,7 +136,8 @@ func newInspectionWorld(t *testing.T) *inspectionWorld {
 	deps := jobs.Deps{Store: store, Queue: client, Redis: r.Client, Clock: models.SystemClock{}, Sender: &jobs.Sender{},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Egress: egresstest.Loopback,
 		Inspector: inspector.New(inspector.Config{MaxPages: 50, MaxDuration: time.Minute, Timeout: 5 * time.Second, Egress: egresstest.Loopback})}
-	return &inspectionWorld{store: store, client: client, deps: deps, admin: admin, farm: farm, opt: r.Opt, tasks: tasks,
+	events.Then = jobs.NewDispatcher(client, deps.Logger)
+	return &inspectionWorld{store: store, events: events, client: client, deps: deps, admin: admin, farm: farm, opt: r.Opt, tasks: tasks,
 		faulty: faulty.URL + "/", plain: plain.URL + "/", gone: gone.URL + "/"}
 }
 
@@ -160,11 +163,20 @@ func (w *inspectionWorld) workers(t *testing.T, n int) {
 	}
 }
 
+// startRound opens an on-demand round of every site and dispatches it, as the web side does.
+func (w *inspectionWorld) startRound(ctx context.Context) (*models.InspectionRound, error) {
+	round, events, err := w.store.StartRound(ctx, models.RoundOnDemand, models.Scope{All: true}, &w.admin.ID)
+	if err != nil {
+		return nil, err
+	}
+	return round, w.events.Dispatch(ctx, events...)
+}
+
 // round starts an on-demand round of every site and waits until its last site is done.
 func (w *inspectionWorld) round(t *testing.T) *models.InspectionRound {
 	t.Helper()
 	ctx := context.Background()
-	round, err := jobs.StartRound(ctx, w.store, w.client, models.Scope{All: true}, w.admin.ID)
+	round, err := w.startRound(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +355,7 @@ func TestSiteFailingEveryTryIsRecordedAsFailed(t *testing.T) {
 		return err
 	})}
 	w.workers(t, 1)
-	round, err := jobs.StartRound(ctx, w.store, w.client, models.Scope{All: true}, w.admin.ID)
+	round, err := w.startRound(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +403,7 @@ func TestLastTryOfASiteWaitsForACrawlSlot(t *testing.T) {
 		return err
 	})}
 	w.workers(t, 1)
-	round, err := jobs.StartRound(ctx, w.store, w.client, models.Scope{All: true}, w.admin.ID)
+	round, err := w.startRound(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

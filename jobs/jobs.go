@@ -62,8 +62,7 @@ func Register(mux *asynq.ServeMux, d Deps) {
 	if d.MaxCrawls <= 0 {
 		d.MaxCrawls = 2
 	}
-	h := &handlers{Deps: d, sched: &Scheduler{Store: d.Store, Queue: d.Queue, Clock: d.Clock, Logger: d.Logger},
-		crawls: make(chan struct{}, d.MaxCrawls), pages: NewPageClient(d.Egress)}
+	h := &handlers{Deps: d, events: d.dispatcher(), crawls: make(chan struct{}, d.MaxCrawls), pages: NewPageClient(d.Egress)}
 	mux.HandleFunc(TypeInspectRound, h.inspectRound)
 	mux.HandleFunc(TypeInspectSite, h.inspectSite)
 	mux.HandleFunc(TypeProbeSites, h.probeSites)
@@ -82,10 +81,13 @@ func Register(mux *asynq.ServeMux, d Deps) {
 
 type handlers struct {
 	Deps
-	sched  *Scheduler
+	events *Dispatcher   // what the tasks' own writes cause
 	crawls chan struct{} // a slot per crawl this worker may run at once
 	pages  *http.Client  // opens one page as a reader would: probes and citizens' pages
 }
+
+// dispatcher is the worker's dispatcher, for the events of the tasks' own writes.
+func (d Deps) dispatcher() *Dispatcher { return NewDispatcher(d.Queue, d.Logger) }
 
 // enqueueTimeout bounds an enqueue made on someone's behalf: a slow Redis must not hold up a
 // citizen or a handler; whatever is not scheduled now, the reconciler schedules later.

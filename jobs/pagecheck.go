@@ -142,17 +142,3 @@ func (h *handlers) checkNewPages(ctx context.Context, tickets []models.Ticket) e
 	_, err := enqueueTasks(ctx, h.Queue, tasks)
 	return err
 }
-
-// RecheckPage queues the check of a ticket's page once the unit has replied; the task looks at
-// the category and does nothing where a fetch cannot tell.
-func (s *Scheduler) RecheckPage(ctx context.Context, t *models.Ticket) {
-	if t.Status != models.StatusReviewing || t.Source != models.SourceCitizen {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, enqueueTimeout)
-	defer cancel()
-	task, opts := NewCheckPageTask(t.ID, models.PageCheckRecheck, t.Version)
-	if _, err := s.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		s.Logger.Warn("page recheck not queued", "ticket_id", t.ID, "error", err)
-	}
-}

@@ -45,8 +45,6 @@ func TestReportedPageIsCheckedOnArrivalAndAfterTheReply(t *testing.T) {
 	}
 	w.deps.PageChecks = true
 	w.workers(t, 1)
-	sched := &jobs.Scheduler{Store: w.store, Queue: w.client, Clock: w.deps.Clock, Logger: w.deps.Logger}
-	w.store.AfterReports = sched.AfterReports
 
 	report := func(path string) *models.Ticket {
 		sub, err := w.store.SubmitReport(ctx, models.Report{PageURL: site.URL + path, Category: "信息不更新",
@@ -64,11 +62,11 @@ func TestReportedPageIsCheckedOnArrivalAndAfterTheReply(t *testing.T) {
 		if _, err := w.store.Act(ctx, staff, tk.TicketNo, models.Action{Kind: models.ActAccept}); err != nil {
 			t.Fatal(err)
 		}
-		done, err := w.store.Act(ctx, staff, tk.TicketNo, models.Action{Kind: models.ActReply, Text: "栏目已经更新，感谢您的反馈。"})
+		done, err := w.store.Perform(ctx, staff, tk.TicketNo, models.Action{Kind: models.ActReply, Text: "栏目已经更新，感谢您的反馈。"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		sched.RecheckPage(ctx, done)
+		w.events.Dispatch(ctx, done.Events...)
 		waitUntil(t, "the recheck", func() bool {
 			_, r, _ := w.store.PageChecks(ctx, tk.ID)
 			return r != nil

@@ -13,7 +13,9 @@ import (
 
 // TypeReconcile rebuilds the reminder schedule from the database: the database is the truth and
 // Redis only a schedule, so after Redis is flushed or replaced every due reminder still goes out,
-// late by at most one reconciler period.
+// late by at most one reconciler period. It rebuilds the rest of the work that models.Event says
+// follows a commit too: deliveries, page checks, account imports (rounds are resumed by the
+// probes' task, each half hour: resumeRounds).
 const TypeReconcile = "reminder:reconcile"
 
 func NewReconcileTask() *asynq.Task { return asynq.NewTask(TypeReconcile, nil) }
@@ -29,6 +31,7 @@ const (
 type ReconcileReport struct {
 	Duplicates                            int // duplicates left behind by their primary, settled (models.Store.SettleDuplicates)
 	Tickets, Stages, Enqueued, Deliveries int
+	PageChecks                            int // citizens' pages to fetch on arrival or after a reply, queued again
 	Imports, ImportsFailed                int // account imports queued again, and failed past their time
 }
 
@@ -68,20 +71,20 @@ func (h *handlers) reconcileNow(ctx context.Context) error {
 		return err
 	}
 	h.Logger.Info("reminders reconciled", "duplicates", r.Duplicates, "tickets", r.Tickets, "stages", r.Stages, "enqueued", r.Enqueued,
-		"deliveries", r.Deliveries, "imports", r.Imports, "imports_failed", r.ImportsFailed, "took", time.Since(start).Round(time.Millisecond))
+		"deliveries", r.Deliveries, "page_checks", r.PageChecks, "imports", r.Imports, "imports_failed", r.ImportsFailed, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
 // Reconcile settles duplicates left behind by their primary; derives from the open tickets which
-// reminder tasks should exist, and enqueues those Redis does not hold; then re-queues deliveries
-// and account imports whose task was lost.
+// reminder tasks should exist, and enqueues those Redis does not hold; then re-queues the
+// deliveries, page checks and account imports whose task was lost.
 func Reconcile(ctx context.Context, d Deps) (ReconcileReport, error) {
 	var r ReconcileReport
 	settled, err := d.Store.SettleDuplicates(ctx)
 	if settled != nil {
-		// Those released are open now: their reminders are scheduled below with the others'.
+		// Those released are open now: their reminders are scheduled below with the others' too.
 		r.Duplicates = len(settled.Others)
-		if _, qerr := enqueueDeliveries(ctx, d.Queue, settled.Deliveries); qerr != nil && err == nil {
+		if qerr := d.dispatcher().Dispatch(ctx, settled.Events...); qerr != nil && err == nil {
 			err = qerr
 		}
 	}
@@ -128,7 +131,39 @@ func Reconcile(ctx context.Context, d Deps) (ReconcileReport, error) {
 	if err != nil {
 		return r, err
 	}
+	if err := requeuePageChecks(ctx, d, &r); err != nil {
+		return r, err
+	}
 	return r, requeueImports(ctx, d, &r)
+}
+
+// arrivalCheckWindow is how long after a citizen's report its page is still fetched as it was
+// on arrival: a fetch later than that no longer shows what the citizen saw, and the reviewer is
+// told there was none (models.PageVerdict).
+const arrivalCheckWindow = time.Hour
+
+// requeuePageChecks queues the page checks of citizens' tickets that have none: the fetch on
+// arrival of a report within arrivalCheckWindow, and the fetch after the latest reply of a ticket
+// in review. A check queued or running already keeps its task id, and queueing it again is
+// refused; one that failed for good is archived under its id and not retried.
+func requeuePageChecks(ctx context.Context, d Deps, r *ReconcileReport) error {
+	if !d.PageChecks {
+		return nil
+	}
+	arrivals, rechecks, err := d.Store.MissingPageChecks(ctx, d.Clock.Now().Add(-arrivalCheckWindow))
+	if err != nil {
+		return err
+	}
+	var tasks []queuedTask
+	for _, id := range arrivals {
+		tasks = append(tasks, queued(NewCheckPageTask(id, models.PageCheckArrival, 0)))
+	}
+	for _, t := range rechecks {
+		tasks = append(tasks, queued(NewCheckPageTask(t.TicketID, models.PageCheckRecheck, t.Version)))
+	}
+	n, err := enqueueTasks(ctx, d.Queue, tasks)
+	r.PageChecks += n
+	return err
 }
 
 // enqueueDeliveries queues the deliveries' tasks; one queued already is fine. It returns how many
@@ -229,7 +264,7 @@ func enqueueTasks(ctx context.Context, q Enqueuer, tasks []queuedTask) (int, err
 		firstErr error
 	)
 	work := make(chan queuedTask)
-	for w := 0; w < reconcileWorkers; w++ {
+	for w := 0; w < min(reconcileWorkers, len(tasks)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -14,11 +14,11 @@ const TypeRemindRectifications = "rectifications:remind"
 func NewRemindRectificationsTask() *asynq.Task { return asynq.NewTask(TypeRemindRectifications, nil) }
 
 func (h *handlers) remindRectifications(ctx context.Context, t *asynq.Task) error {
-	n, deliveries, err := h.Store.RemindRectifications(ctx)
+	n, events, err := h.Store.RemindRectifications(ctx)
 	if n > 0 {
-		h.Logger.Info("rectification reminders sent", "count", n, "deliveries", len(deliveries))
+		h.Logger.Info("rectification reminders sent", "count", n)
 	}
-	h.sched.Deliveries(ctx, deliveries) // those of a partial run too: they are committed
+	h.events.Dispatch(ctx, events...) // those of a partial run too: they are committed
 	if err != nil {
 		return err
 	}

@@ -29,11 +29,11 @@ func (w *world) publishSichuanQ1() []models.RectificationRow {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	_, deliveries, err := w.store.PublishCircular(ctx, sup, sc, rec.ID)
+	_, events, err := w.store.PublishCircular(ctx, sup, sc, rec.ID)
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	w.sched.Deliveries(ctx, deliveries)
+	w.dispatch(events...)
 	rows, err := w.store.Rectifications(ctx, sc)
 	if err != nil || len(rows) != 3 {
 		w.t.Fatalf("%d rectifications (%v)", len(rows), err)
@@ -74,7 +74,7 @@ func (r *robot) count() int {
 	return n
 }
 
-// sendToTestChannels turns e-mail on and sends the world's e-mails to a test mailbox and its
+// sendToTestChannels sends the world's e-mails (a world withEmail) to a test mailbox and its
 // webhook posts to a test robot.
 func (w *world) sendToTestChannels() (*robot, *mailbox) {
 	w.t.Helper()
@@ -98,7 +98,6 @@ func (w *world) sendToTestChannels() (*robot, *mailbox) {
 		w.t.Fatal(err)
 	}
 	w.deps.Sender.SMTP = cfg
-	w.store.EmailEnabled = true
 	return rb, box
 }
 
@@ -108,7 +107,7 @@ func (w *world) sendToTestChannels() (*robot, *mailbox) {
 // one above after 4; nothing on holidays and weekends, nothing twice, and e-mails and webhook
 // posts delivered by the queue. A unit that reports drops out.
 func TestRectificationRemindersThroughWorkingDaysAndAHoliday(t *testing.T) {
-	w := newWorld(t, "2025-03-25 10:00:00")
+	w := newWorld(t, "2025-03-25 10:00:00", withEmail)
 	ctx := context.Background()
 	chat, box := w.sendToTestChannels()
 	w.addUser("lz-staff", models.RoleUnitStaff, "泸州市人民政府办公室")
@@ -190,7 +189,7 @@ func TestRectificationRemindersThroughWorkingDaysAndAHoliday(t *testing.T) {
 	// 国资委 reports: its reminders stop; the others' go on.
 	gzwUser := w.users["gzw-staff"]
 	gsc, _ := w.store.ScopeOf(ctx, gzwUser)
-	if err := w.store.SubmitRectification(ctx, gzwUser, gsc, gzwItem, models.RectificationUpload{Name: "整改报告.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 report")}); err != nil {
+	if _, err := w.store.SubmitRectification(ctx, gzwUser, gsc, gzwItem, models.RectificationUpload{Name: "整改报告.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 report")}); err != nil {
 		t.Fatal(err)
 	}
 	w.tick("2025-05-13 10:00")
@@ -242,7 +241,7 @@ func (w *world) deliveryTargets(afterID int64) map[string][]string {
 // notice, an e-mail to each of the unit's people with an address and a post to the unit's
 // webhook, recorded with the items and sent by the worker. A unit with neither gets neither.
 func TestRectificationNoticeOnPublishIsDeliveredAsRemindersAre(t *testing.T) {
-	w := newWorld(t, "2025-03-25 10:00:00")
+	w := newWorld(t, "2025-03-25 10:00:00", withEmail)
 	ctx := context.Background()
 	chat, box := w.sendToTestChannels()
 	w.addUser("lz-staff", models.RoleUnitStaff, "泸州市人民政府办公室")

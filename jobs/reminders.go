@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -46,70 +46,72 @@ func (h *handlers) sendReminder(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	h.Logger.Info("reminder sent", "ticket_id", st.TicketID, "stage", st.Kind, "n", st.N, "deliveries", len(sent.Deliveries))
-	h.sched.Deliveries(ctx, sent.Deliveries)
-	h.sched.Ticket(ctx, st.TicketID) // the next 催办, now that this stage has run
+	h.events.Dispatch(ctx, *sent) // its deliveries
+	if err := h.scheduleNext(ctx, st.TicketID); err != nil {
+		h.Logger.Warn("next reminder not scheduled; the reconciler will", "ticket_id", st.TicketID, "error", err)
+	}
 	return nil
 }
 
-// Scheduler puts a ticket's due reminders on the queue. The web side calls it when a ticket gets
-// or changes a deadline; the reminder handler after each stage. Nothing it fails to enqueue is
-// lost: the reconciler derives the same stages from the database.
-type Scheduler struct {
-	Store  *models.Store
-	Queue  Enqueuer
-	Clock  models.Clock
-	Logger *slog.Logger
-}
-
-// Ticket schedules the stages now due for the ticket as the database has it.
-func (s *Scheduler) Ticket(ctx context.Context, ticketID int64) {
-	t, sent, err := s.Store.ReminderState(ctx, ticketID)
+// scheduleNext queues the ticket's next stage (the next 催办), now that one has gone out: each
+// reminder task queues the one after it.
+func (h *handlers) scheduleNext(ctx context.Context, ticketID int64) error {
+	t, sent, err := h.Store.ReminderState(ctx, ticketID)
 	if err != nil {
-		s.Logger.Warn("reminders not scheduled", "ticket_id", ticketID, "error", err)
-		return
+		return err
 	}
-	s.Stages(ctx, t, sent)
-}
-
-// Changed schedules the stages now due for a ticket an action has just written (t as committed),
-// reading only the reminders already sent.
-func (s *Scheduler) Changed(ctx context.Context, t *models.Ticket) {
-	sent, err := s.Store.SentReminders(ctx, t.ID)
+	set, cal, err := h.Store.ReminderRules(ctx)
 	if err != nil {
-		s.Logger.Warn("reminders not scheduled", "ticket_id", t.ID, "error", err)
-		return
-	}
-	s.Stages(ctx, t, sent)
-}
-
-// Stages schedules the next stages of a ticket whose sent reminders are known (none, for a new
-// ticket).
-func (s *Scheduler) Stages(ctx context.Context, t *models.Ticket, sent []models.SentReminder) {
-	set, cal, err := s.Store.ReminderRules(ctx)
-	if err != nil {
-		s.Logger.Warn("reminders not scheduled", "ticket_id", t.ID, "error", err)
-		return
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, enqueueTimeout)
 	defer cancel()
-	for _, st := range models.NextStages(t, sent, s.Clock.Now(), set, cal) {
-		task, opts := NewReminderTask(st)
-		if _, err := s.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-			s.Logger.Warn("reminder not scheduled; the reconciler will", "task", st.TaskID(), "error", err)
-			return
-		}
-	}
+	_, err = enqueueAll(ctx, h.Queue, models.NextStages(t, sent, h.Clock.Now(), set, cal))
+	return err
 }
 
-// Deliveries hands deliveries to the queue.
-func (s *Scheduler) Deliveries(ctx context.Context, ids []int64) {
-	ctx, cancel := context.WithTimeout(ctx, enqueueTimeout)
-	defer cancel()
-	for _, id := range ids {
-		task, opts := NewDeliveryTask(id)
-		if _, err := s.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-			s.Logger.Warn("delivery not queued; the reconciler will", "delivery_id", id, "error", err)
-			return
+// TypeScheduleTickets brings the reminder tasks of a group of tickets up to date with the
+// database: the new tickets of a committed group of reports (one task per group, so a busy hour
+// of reports costs Redis one call per group on the way in, not two per report) or a finding sent
+// to its unit, and the tickets an action changed (jobs.Dispatcher). Each ticket's due stages are
+// queued, moments after the commit, as the reconciler would queue them; a new citizen's ticket
+// has its page fetched too (checkNewPages).
+const TypeScheduleTickets = "reminder:schedule"
+
+type scheduleTicketsPayload struct {
+	TicketIDs  []int64 `json:"ticket_ids"`            // new tickets
+	ChangedIDs []int64 `json:"changed_ids,omitempty"` // tickets changed since they came
+}
+
+// NewScheduleTicketsTask schedules the reminders of new tickets and of changed ones.
+func NewScheduleTicketsTask(created, changed []int64) (*asynq.Task, []asynq.Option) {
+	b, _ := json.Marshal(scheduleTicketsPayload{TicketIDs: created, ChangedIDs: changed})
+	return asynq.NewTask(TypeScheduleTickets, b), []asynq.Option{asynq.Queue(QueueReminders), asynq.MaxRetry(5), asynq.Timeout(time.Minute)}
+}
+
+func (h *handlers) scheduleTickets(ctx context.Context, t *asynq.Task) error {
+	var p scheduleTicketsPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("schedule payload: %v: %w", err, asynq.SkipRetry)
+	}
+	tickets, sent, err := h.Store.TicketsForReminders(ctx, slices.Concat(p.TicketIDs, p.ChangedIDs))
+	if err != nil {
+		return err
+	}
+	set, cal, err := h.Store.ReminderRules(ctx)
+	if err != nil {
+		return err
+	}
+	var stages []models.Stage
+	var arrived []models.Ticket
+	for i := range tickets {
+		stages = append(stages, models.NextStages(&tickets[i], sent[tickets[i].ID], h.Clock.Now(), set, cal)...)
+		if slices.Contains(p.TicketIDs, tickets[i].ID) {
+			arrived = append(arrived, tickets[i])
 		}
 	}
+	if _, err = enqueueAll(ctx, h.Queue, stages); err != nil {
+		return err
+	}
+	return h.checkNewPages(ctx, arrived)
 }

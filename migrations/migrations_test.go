@@ -116,7 +116,7 @@ func compare(t *testing.T, my, lite schema) {
 func sqliteSchema(t *testing.T) schema {
 	t.Helper()
 	dialect, dsn, _ := models.ParseDatabaseURL("sqlite://" + t.TempDir() + "/schema.db")
-	s, err := models.Open(context.Background(), dialect, dsn, models.SystemClock{})
+	s, err := models.Open(context.Background(), dialect, dsn, models.SystemClock{}, models.Options{Events: models.NoWorker})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,3 +110,37 @@ func (s *Store) PageChecks(ctx context.Context, ticketID int64) (arrival, rechec
 	}
 	return arrival, recheck, nil
 }
+
+// PageRecheck is a ticket in review whose page is to be fetched again, at its version.
+type PageRecheck struct {
+	TicketID int64
+	Version  int
+}
+
+// MissingPageChecks returns the citizens' tickets whose page check is missing, for the reconciler
+// to queue again: those received since arrivedSince without the fetch on arrival, and those in
+// review, of a category a fetch can judge, without a fetch since their latest reply.
+func (s *Store) MissingPageChecks(ctx context.Context, arrivedSince time.Time) ([]int64, []PageRecheck, error) {
+	db := s.db.WithContext(ctx)
+	var arrivals []int64
+	err := db.Table("tickets t").Where("t.source = ? AND t.received_at >= ?", SourceCitizen, arrivedSince.UTC()).
+		Where("NOT EXISTS (SELECT 1 FROM ticket_page_checks c WHERE c.ticket_id = t.id AND c.purpose = ?)", PageCheckArrival).
+		Order("t.id").Pluck("t.id", &arrivals).Error
+	if err != nil {
+		return nil, nil, translate(err, "missing arrival checks")
+	}
+	var categories []string
+	for name := range recheckCategories {
+		categories = append(categories, name)
+	}
+	var rechecks []PageRecheck
+	err = db.Table("tickets t").Select("t.id AS ticket_id, t.version").Joins("JOIN categories g ON g.id = t.category_id").
+		Where("t.status = ? AND t.source = ? AND g.name IN ?", StatusReviewing, SourceCitizen, categories).
+		Where(`NOT EXISTS (SELECT 1 FROM ticket_page_checks c WHERE c.ticket_id = t.id AND c.purpose = ? AND
+			c.at >= (SELECT MAX(e.at) FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = ?))`, PageCheckRecheck, EventReplied).
+		Order("t.id").Scan(&rechecks).Error
+	if err != nil {
+		return nil, nil, translate(err, "missing rechecks")
+	}
+	return arrivals, rechecks, nil
+}

@@ -112,7 +112,7 @@ func (w *reportWriter) commit(group []*pendingReport) {
 		w.after(ctx, committed)
 		return
 	}
-	// The callers are answered first: the hook is for what follows a commit, not part of it.
+	// The callers are answered first: what follows a commit is not part of it.
 	for _, p := range group {
 		p.done <- err
 	}
@@ -121,16 +121,27 @@ func (w *reportWriter) commit(group []*pendingReport) {
 	}
 }
 
-// after hands the committed group's ids to AfterReports.
+// after hands the committed group's TicketCreated events to the dispatcher, together, so that
+// a busy hour of reports costs the queue one call per group. It runs on the writer: the
+// dispatcher is quick and may fail (Options.Events).
 func (w *reportWriter) after(ctx context.Context, group []*pendingReport) {
-	if w.store.AfterReports == nil || len(group) == 0 {
+	if len(group) == 0 {
 		return
 	}
-	ids := make([]int64, len(group))
+	events := make([]Event, len(group))
 	for i, p := range group {
-		ids[i] = p.ticket.ID
+		events[i] = p.created()
 	}
-	w.store.AfterReports(ctx, ids)
+	w.store.opt.Events.Dispatch(ctx, events...)
+}
+
+// created is the event of the report once committed.
+func (p *pendingReport) created() TicketCreated {
+	e := TicketCreated{TicketID: p.ticket.ID, Source: p.ticket.Source, UnitID: p.ticket.UnitID, RegionID: p.ticket.RegionID}
+	if p.confirmation != nil {
+		e.Deliveries = []int64{p.confirmation.ID}
+	}
+	return e
 }
 
 // insertReports writes tickets, their first events and their screenshots in one transaction.

@@ -99,7 +99,7 @@ func TestCounterBehindTheTicketsIsSkipped(t *testing.T) {
 	if _, err := s.SQLDB().Exec("DELETE FROM ticket_number_blocks"); err != nil {
 		t.Fatal(err)
 	}
-	other, _ := s.Reopen(ctx, storetest.NewClock("2025-03-25 10:00:00")) // a process started after the restore
+	other, _ := s.Reopen(ctx, storetest.NewClock("2025-03-25 10:00:00"), models.Options{Events: &storetest.Events{}}) // a process started after the restore
 	defer other.Close()
 	second, err := other.SubmitReport(ctx, validReport())
 	if err != nil || second.Ticket.TicketNo <= first.Ticket.TicketNo {

@@ -57,9 +57,12 @@ type rates struct {
 	codes map[string]string // ticket number → query code
 }
 
-func newRates(t *testing.T, start string) *rates {
+func newRates(t *testing.T, start string) *rates { return newRatesWith(t, start, models.Options{}) }
+
+// newRatesWith is newRates on a store opened with opt.
+func newRatesWith(t *testing.T, start string, opt models.Options) *rates {
 	clock := storetest.NewClock(start)
-	s := storetest.Open(t, clock)
+	s := storetest.OpenWith(t, clock, opt)
 	return &rates{t: t, s: s, clock: clock, u: demoUsers(t, s), codes: map[string]string{}}
 }
 
@@ -396,7 +399,7 @@ func TestTicketFlowCountsReceiptsAndClosingsPerWeekOrMonth(t *testing.T) {
 	r.at("2025-03-11 10:00") // the next week
 	third := r.report("https://gzw.sc.gov.cn/3.html")
 	r.report("https://www.sc.gov.cn/4.html") // 省政府办公厅: outside the 国资委's unit scope
-	if err := r.s.RateReport(context.Background(), first, r.codes[first], models.RatingUnhappy); err != nil {
+	if _, err := r.s.RateReport(context.Background(), first, r.codes[first], models.RatingUnhappy); err != nil {
 		t.Fatal(err)
 	}
 	r.act("sc-supervisor", first, models.Action{Kind: models.ActReopen, Text: "请重新核实"})

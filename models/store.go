@@ -50,13 +50,32 @@ type Store struct {
 	writer  *reportWriter
 
 	sessions sessions // the signed-in users a web replica keeps (store_sessions.go)
+	opt      Options
+}
 
-	// EmailEnabled is set when SMTP is configured: only then are e-mail deliveries written.
-	EmailEnabled bool
-	// AfterReports, when set, learns the ids of each group of reports just committed (to schedule
-	// their reminders). It runs on the writer; it must be quick and may fail: the reconciler
-	// derives the same schedule from the database.
-	AfterReports func(ctx context.Context, ticketIDs []int64)
+// Options are what a store is opened with besides its database.
+type Options struct {
+	// Events receives what the report writer commits: a TicketCreated for each report of a group,
+	// together, once the group is committed (the other writes return their events to the
+	// caller). The program's dispatcher (jobs.Dispatcher); NoWorker for a command. Required.
+	Events Dispatcher
+	// Email: SMTP is configured, so the writes that tell people write e-mail deliveries too.
+	Email bool
+	// SessionTTL is how long a web replica keeps a signed-in user and their scope instead of
+	// reading them for every request (0: read every time). UsersFeed, required with it, tells
+	// the other replicas when users change (store_sessions.go).
+	SessionTTL time.Duration
+	UsersFeed  UsersFeed
+}
+
+func (o Options) check() error {
+	switch {
+	case o.Events == nil:
+		return errors.New("store: Options.Events is required (models.NoWorker for a command that runs no worker)")
+	case o.SessionTTL > 0 && o.UsersFeed == nil:
+		return errors.New("store: Options.UsersFeed is required to keep sessions")
+	}
+	return nil
 }
 
 // ParseDatabaseURL turns DATABASE_URL into a dialect and a driver DSN:
@@ -127,7 +146,10 @@ func SQLiteDSN(path string) string {
 }
 
 // Open connects to the database. It does not migrate: the migrations package does that.
-func Open(ctx context.Context, dialect, dsn string, clock Clock) (*Store, error) {
+func Open(ctx context.Context, dialect, dsn string, clock Clock, opt Options) (*Store, error) {
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
 	var dialector gorm.Dialector
 	switch dialect {
 	case DialectMySQL:
@@ -176,7 +198,8 @@ func Open(ctx context.Context, dialect, dsn string, clock Clock) (*Store, error)
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", dialect, err)
 	}
-	s := &Store{db: db, dialect: dialect, dsn: dsn, clock: clock}
+	s := &Store{db: db, dialect: dialect, dsn: dsn, clock: clock, opt: opt}
+	s.sessions.ttl, s.sessions.feed = opt.SessionTTL, opt.UsersFeed
 	if err := s.watchWrites(db); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: watch writes: %w", err)
@@ -193,9 +216,10 @@ func Open(ctx context.Context, dialect, dsn string, clock Clock) (*Store, error)
 	return s, nil
 }
 
-// Reopen opens another store on the same database, with its own connections: another replica.
-func (s *Store) Reopen(ctx context.Context, clock Clock) (*Store, error) {
-	return Open(ctx, s.dialect, s.dsn, clock)
+// Reopen opens another store on the same database, with its own connections and options:
+// another replica.
+func (s *Store) Reopen(ctx context.Context, clock Clock, opt Options) (*Store, error) {
+	return Open(ctx, s.dialect, s.dsn, clock, opt)
 }
 
 // Dialect returns DialectMySQL or DialectSQLite.

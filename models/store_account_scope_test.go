@@ -55,7 +55,7 @@ func TestAccountImportRowsAreMatchedWithinTheImportersScope(t *testing.T) {
 		sheet[i] = models.UploadedAccount{Name: r.name, Platform: r.platform, UnitName: r.unit}
 	}
 	for _, who := range []string{"cd-supervisor", "admin", "sc-supervisor"} {
-		imp, err := s.CreateAccountImport(ctx, u[who], "台账.csv", sheet)
+		imp, _, err := s.CreateAccountImport(ctx, u[who], "台账.csv", sheet)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +101,7 @@ func TestAccountImportRowsAreMatchedWithinTheImportersScope(t *testing.T) {
 		return n
 	}
 	before := count()
-	_, err := s.CreateAccountImport(ctx, u["cd-supervisor"], "他市.csv", []models.UploadedAccount{
+	_, _, err := s.CreateAccountImport(ctx, u["cd-supervisor"], "他市.csv", []models.UploadedAccount{
 		{Name: "自贡发布", Platform: "微信"}, {Name: "四川发布", Platform: "微信"}, {Name: "德阳新号", Platform: "抖音", UnitName: "德阳市人民政府办公室"}})
 	if models.ErrorKind(err) != models.KindForbidden || !strings.Contains(models.ErrorMessage(err), "自贡发布（微信）、四川发布（微信）") || count() != before {
 		t.Fatalf("a sheet of other regions' accounts: %v, %d rows stored", err, count()-before)

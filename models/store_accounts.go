@@ -168,13 +168,14 @@ func uploadBatches(rows []UploadedAccount) [][]UploadedAccount {
 // transaction: the import and all its rows, or nothing. Each row is matched to the registry
 // there, and a row outside the actor's scope is stored refused, with the reason (see
 // store_account_scope.go); a sheet with no row within the scope is refused whole (forbidden).
-func (s *Store) CreateAccountImport(ctx context.Context, actor *User, filename string, rows []UploadedAccount) (*AccountImport, error) {
+// It returns the import's ImportStarted for the caller to dispatch: its check is a task.
+func (s *Store) CreateAccountImport(ctx context.Context, actor *User, filename string, rows []UploadedAccount) (*AccountImport, []Event, error) {
 	if len(rows) == 0 {
-		return nil, Invalid("file", "文件中没有账号")
+		return nil, nil, Invalid("file", "文件中没有账号")
 	}
 	sc, err := s.ScopeOf(ctx, actor)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	imp := &AccountImport{Filename: truncate(filename, 255), ImportedBy: &actor.ID, ImportedAt: s.now(), Accounts: len(rows), Status: ImportRunning}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -205,9 +206,9 @@ func (s *Store) CreateAccountImport(ctx context.Context, actor *User, filename s
 		return nil
 	})
 	if err != nil {
-		return nil, translate(err, "create account import")
+		return nil, nil, translate(err, "create account import")
 	}
-	return imp, nil
+	return imp, []Event{ImportStarted{ImportID: imp.ID, ActorID: actor.ID}}, nil
 }
 
 // BeginAccountImport is called as a try of an import's task begins: the first try records

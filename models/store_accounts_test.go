@@ -204,7 +204,7 @@ func TestAccountNamesAreCutByCharacters(t *testing.T) {
 	long := strings.Repeat("政", 60) // 180 bytes
 	tooLong := strings.Repeat("府", 130)
 	unit := strings.Repeat("局", 100)
-	imp, err := s.CreateAccountImport(ctx, u["sc-supervisor"], strings.Repeat("表", 300)+".xlsx", []models.UploadedAccount{
+	imp, _, err := s.CreateAccountImport(ctx, u["sc-supervisor"], strings.Repeat("表", 300)+".xlsx", []models.UploadedAccount{
 		{Name: long, Platform: "微信", UnitName: unit}, {Name: tooLong, Platform: "微信"}})
 	if err != nil {
 		t.Fatal(err)
@@ -254,7 +254,7 @@ func TestAccountImportHourRunsFromTheCheckStart(t *testing.T) {
 		return
 	}
 
-	queued, err := s.CreateAccountImport(ctx, u["sc-supervisor"], "queued.csv", sheet)
+	queued, _, err := s.CreateAccountImport(ctx, u["sc-supervisor"], "queued.csv", sheet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +268,7 @@ func TestAccountImportHourRunsFromTheCheckStart(t *testing.T) {
 		t.Fatalf("finished 50 minutes after it began: %+v, %v", imp, err)
 	}
 
-	slow, err := s.CreateAccountImport(ctx, u["sc-supervisor"], "slow.csv", sheet)
+	slow, _, err := s.CreateAccountImport(ctx, u["sc-supervisor"], "slow.csv", sheet)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ func TestCountTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	empty, err := models.Open(ctx, dialect, dsn, models.SystemClock{})
+	empty, err := models.Open(ctx, dialect, dsn, models.SystemClock{}, models.Options{Events: models.NoWorker})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestBackupSQLite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := models.Open(ctx, models.DialectSQLite, models.SQLiteDSN(file), models.SystemClock{})
+	c, err := models.Open(ctx, models.DialectSQLite, models.SQLiteDSN(file), models.SystemClock{}, models.Options{Events: models.NoWorker})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -246,10 +246,11 @@ func (s *Store) RefreshCircular(ctx context.Context, u *User, sc Scope, src Insp
 
 // PublishCircular freezes a draft: its placeholders are filled for good, and neither figures nor
 // text change afterwards. Every unit its attachment names gets a rectification item and its
-// 整改通知, in the same transaction. It returns the notices' deliveries (e-mails, webhook posts)
-// for the caller to hand to the queue once committed, as reminders do.
-func (s *Store) PublishCircular(ctx context.Context, u *User, sc Scope, id int64) (*CircularRecord, []int64, error) {
-	var deliveries []int64
+// 整改通知, in the same transaction. It returns its CircularPublished and a RectificationChanged
+// for each item opened, with the notice's deliveries (e-mails, webhook posts), for the caller to
+// dispatch.
+func (s *Store) PublishCircular(ctx context.Context, u *User, sc Scope, id int64) (*CircularRecord, []Event, error) {
+	var events []Event
 	rec, err := s.editDraft(ctx, u, sc, id, func(tx *gorm.DB, rec *CircularRecord) error {
 		c, err := rec.Circular()
 		if err != nil {
@@ -262,13 +263,14 @@ func (s *Store) PublishCircular(ctx context.Context, u *User, sc Scope, id int64
 		now := s.now()
 		rec.setText(t)
 		rec.Status, rec.PublishedBy, rec.PublishedAt = CircularPublishedStatus, &u.ID, &now
-		deliveries, err = s.openRectifications(tx, rec, &c.Figures)
+		opened, err := s.openRectifications(tx, rec, &c.Figures)
+		events = append([]Event{CircularPublished{CircularID: rec.ID, RegionID: rec.RegionID, ActorID: u.ID}}, opened...)
 		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	return rec, deliveries, nil
+	return rec, events, nil
 }
 
 // CorrectCircular starts a correction of a published circular: a new draft version with the

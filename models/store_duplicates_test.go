@@ -76,8 +76,7 @@ func (r *rates) replayed(from, to, asOf string) models.Counts {
 // explanation on the query page, an e-mail to whoever left an address, reminders, and a place in
 // the rates as valid tickets, due and overdue like any other.
 func TestDuplicatesOfATicketMadeInvalidAreReleased(t *testing.T) {
-	r := newRates(t, "2025-03-25 10:00:00")
-	r.s.EmailEnabled = true
+	r := newRatesWith(t, "2025-03-25 10:00:00", models.Options{Email: true})
 	ctx := context.Background()
 	junk := r.report("https://gzw.sc.gov.cn/p.html")
 	r.at("2025-03-25 11:00")
@@ -94,8 +93,8 @@ func TestDuplicatesOfATicketMadeInvalidAreReleased(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(acted.Others) != 2 || len(acted.Deliveries) != 1 {
-		t.Fatalf("the invalidation changed %d other tickets and wrote %d deliveries", len(acted.Others), len(acted.Deliveries))
+	if len(acted.Others) != 2 || len(acted.Deliveries()) != 1 {
+		t.Fatalf("the invalidation changed %d other tickets and wrote %d deliveries", len(acted.Others), len(acted.Deliveries()))
 	}
 	set, cal, err := r.s.ReminderRules(ctx)
 	if err != nil {
@@ -120,7 +119,7 @@ func TestDuplicatesOfATicketMadeInvalidAreReleased(t *testing.T) {
 		}
 	}
 	var to, subject, body string
-	if err := r.s.SQLDB().QueryRow("SELECT target, subject, body FROM deliveries WHERE id = ?", acted.Deliveries[0]).Scan(&to, &subject, &body); err != nil {
+	if err := r.s.SQLDB().QueryRow("SELECT target, subject, body FROM deliveries WHERE id = ?", acted.Deliveries()[0]).Scan(&to, &subject, &body); err != nil {
 		t.Fatal(err)
 	}
 	if to != "citizen@example.cn" || !strings.Contains(subject, withEmail) || !strings.Contains(body, "2025-04-01 23:59") ||
@@ -179,7 +178,7 @@ func TestAReopenedDuplicateCountsAsAValidTicket(t *testing.T) {
 	dup := r.report("https://gzw.sc.gov.cn/r.html")
 	r.at("2025-03-26 10:00")
 	r.close(primaryNo, true)
-	if err := r.s.RateReport(context.Background(), dup, r.codes[dup], models.RatingUnhappy); err != nil {
+	if _, err := r.s.RateReport(context.Background(), dup, r.codes[dup], models.RatingUnhappy); err != nil {
 		t.Fatal(err)
 	}
 	r.at("2025-03-26 11:00") // reopened Wednesday: due Monday 03-31

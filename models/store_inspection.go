@@ -86,8 +86,9 @@ func (s *Store) InspectionSite(ctx context.Context, websiteID int64) (*Inspectio
 }
 
 // StartRound opens a round over the running sites within the scope, with a pending result for
-// each, in one transaction. The caller queues one task per site.
-func (s *Store) StartRound(ctx context.Context, kind string, sc Scope, by *int64) (*InspectionRound, []int64, error) {
+// each, in one transaction. It returns the round's RoundStarted for the caller to dispatch: the
+// round's task queues one task per site (PendingSites).
+func (s *Store) StartRound(ctx context.Context, kind string, sc Scope, by *int64) (*InspectionRound, []Event, error) {
 	if kind != RoundScheduled && kind != RoundOnDemand {
 		return nil, nil, Invalid("kind", "未知的检查类型")
 	}
@@ -103,14 +104,12 @@ func (s *Store) StartRound(ctx context.Context, kind string, sc Scope, by *int64
 	if !sc.All && sc.RegionID != 0 {
 		round.RegionID = &sc.RegionID
 	}
-	ids := make([]int64, len(sites))
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(round).Error; err != nil {
 			return err
 		}
 		results := make([]InspectionResult, len(sites))
 		for i, site := range sites {
-			ids[i] = site.ID
 			results[i] = InspectionResult{RoundID: round.ID, WebsiteID: site.ID, Status: ResultPending}
 		}
 		return tx.CreateInBatches(results, 200).Error
@@ -118,7 +117,7 @@ func (s *Store) StartRound(ctx context.Context, kind string, sc Scope, by *int64
 	if err != nil {
 		return nil, nil, translate(err, "start round")
 	}
-	return round, ids, nil
+	return round, []Event{RoundStarted{RoundID: round.ID, ActorID: by, RegionID: round.RegionID}}, nil
 }
 
 // Round returns a round by id, whatever the scope: the site task's view.

@@ -35,14 +35,14 @@ func TestStartRoundCoversTheRunningSitesInScope(t *testing.T) {
 	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
 	u := demoUsers(t, s)
 	ctx := context.Background()
-	round, ids, err := s.StartRound(ctx, models.RoundOnDemand, scopeOf(t, s, u["cd-supervisor"]), &u["cd-supervisor"].ID)
+	round, ids, err := storetest.StartRound(ctx, s, models.RoundOnDemand, scopeOf(t, s, u["cd-supervisor"]), &u["cd-supervisor"].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ids) != 2 || round.SitesTotal != 2 || round.Status != models.RoundRunning || round.RegionID == nil {
 		t.Fatalf("成都's round: %+v, sites %v; want its 2 sites", round, ids)
 	}
-	all, ids, err := s.StartRound(ctx, models.RoundScheduled, models.Scope{All: true}, nil)
+	all, ids, err := storetest.StartRound(ctx, s, models.RoundScheduled, models.Scope{All: true}, nil)
 	if err != nil || len(ids) != all.SitesTotal || all.SitesTotal < 28 {
 		t.Fatalf("the province's round: %+v, %d sites, %v", all, len(ids), err)
 	}
@@ -56,7 +56,7 @@ func TestFinishSiteCountsOnceAndFinishesTheRound(t *testing.T) {
 	u := demoUsers(t, s)
 	ctx := context.Background()
 	sc := scopeOf(t, s, u["cd-supervisor"])
-	round, ids, err := s.StartRound(ctx, models.RoundOnDemand, sc, nil)
+	round, ids, err := storetest.StartRound(ctx, s, models.RoundOnDemand, sc, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestDecisionsCarryOverToLaterRounds(t *testing.T) {
 	sc := scopeOf(t, s, sup)
 	run := func() (*models.ResultRow, []models.Finding) {
 		t.Helper()
-		round, ids, err := s.StartRound(ctx, models.RoundOnDemand, sc, nil)
+		round, ids, err := storetest.StartRound(ctx, s, models.RoundOnDemand, sc, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +148,7 @@ func TestFindingsOutsideTheScopeAreNotFound(t *testing.T) {
 	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
 	u := demoUsers(t, s)
 	ctx := context.Background()
-	round, ids, _ := s.StartRound(ctx, models.RoundOnDemand, scopeOf(t, s, u["cd-supervisor"]), nil)
+	round, ids, _ := storetest.StartRound(ctx, s, models.RoundOnDemand, scopeOf(t, s, u["cd-supervisor"]), nil)
 	if err := s.FinishSite(ctx, round.ID, ids[0], models.SiteOutcome{Findings: []models.Finding{deadLink()}}); err != nil {
 		t.Fatal(err)
 	}
@@ -177,9 +177,7 @@ func TestSendFindingToUnitMakesAnInspectionTicket(t *testing.T) {
 	ctx := context.Background()
 	sup := u["sc-supervisor"]
 	sc := scopeOf(t, s, sup)
-	var scheduled []int64
-	s.AfterReports = func(_ context.Context, ids []int64) { scheduled = append(scheduled, ids...) }
-	round, ids, _ := s.StartRound(ctx, models.RoundOnDemand, scopeOf(t, s, u["scgov-staff"]), nil)
+	round, ids, _ := storetest.StartRound(ctx, s, models.RoundOnDemand, scopeOf(t, s, u["scgov-staff"]), nil)
 	if err := s.FinishSite(ctx, round.ID, ids[0], models.SiteOutcome{Findings: []models.Finding{deadLink(), typo("typo:1")}}); err != nil {
 		t.Fatal(err)
 	}
@@ -193,12 +191,18 @@ func TestSendFindingToUnitMakesAnInspectionTicket(t *testing.T) {
 			suspected = f
 		}
 	}
-	if _, err := s.SendFindingToUnit(ctx, sup, sc, suspected.ID); models.ErrorKind(err) != models.KindConflict {
+	if _, _, err := s.SendFindingToUnit(ctx, sup, sc, suspected.ID); models.ErrorKind(err) != models.KindConflict {
 		t.Fatalf("sending a suspected finding: %v, want conflict", err)
 	}
-	tk, err := s.SendFindingToUnit(ctx, sup, sc, dead.ID)
+	tk, events, err := s.SendFindingToUnit(ctx, sup, sc, dead.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var scheduled []int64 // the tickets whose reminders the events schedule
+	for _, e := range events {
+		if c, ok := e.(models.TicketCreated); ok {
+			scheduled = append(scheduled, c.TicketID)
+		}
 	}
 	// Assigned on Tuesday 2025-03-25: three working days, the same deadline as a citizen's.
 	if tk.Source != models.SourceInspection || tk.Status != models.StatusAssigned || tk.UnitID == nil ||
@@ -217,7 +221,7 @@ func TestSendFindingToUnitMakesAnInspectionTicket(t *testing.T) {
 	if f.TicketID == nil || *f.TicketID != tk.ID {
 		t.Fatalf("finding not linked to its ticket: %+v", f)
 	}
-	if _, err := s.SendFindingToUnit(ctx, sup, sc, dead.ID); models.ErrorKind(err) != models.KindConflict {
+	if _, _, err := s.SendFindingToUnit(ctx, sup, sc, dead.ID); models.ErrorKind(err) != models.KindConflict {
 		t.Fatalf("sending twice: %v, want conflict", err)
 	}
 }

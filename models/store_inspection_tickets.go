@@ -20,22 +20,23 @@ var findingCategories = map[string]string{
 // SendFindingToUnit turns a confirmed finding of a website into a ticket of the site's unit
 // (source = inspection): assigned at once, with the same deadline, reminders and rates as a
 // citizen's ticket. The ticket, its first event and the finding's link to it are written in one
-// transaction; a finding is sent once.
-func (s *Store) SendFindingToUnit(ctx context.Context, actor *User, sc Scope, id int64) (*Ticket, error) {
+// transaction; a finding is sent once. It returns the ticket's TicketCreated for the caller to
+// dispatch.
+func (s *Store) SendFindingToUnit(ctx context.Context, actor *User, sc Scope, id int64) (*Ticket, []Event, error) {
 	if actor.Role != RoleSupervisor && actor.Role != RoleAdmin {
-		return nil, Forbidden("只有主管单位和管理员可以转交问题")
+		return nil, nil, Forbidden("只有主管单位和管理员可以转交问题")
 	}
 	f, err := s.Finding(ctx, sc, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	switch {
 	case f.TicketID != nil:
-		return nil, Conflict("该问题已转为工单")
+		return nil, nil, Conflict("该问题已转为工单")
 	case f.Status != FindingConfirmed:
-		return nil, Conflict("请先确认该问题，再转交主办单位")
+		return nil, nil, Conflict("请先确认该问题，再转交主办单位")
 	case f.WebsiteID == nil:
-		return nil, Conflict("新媒体账号的问题请在账号台账中处理")
+		return nil, nil, Conflict("新媒体账号的问题请在账号台账中处理")
 	}
 	var site struct {
 		UnitID, RegionID int64
@@ -44,11 +45,11 @@ func (s *Store) SendFindingToUnit(ctx context.Context, actor *User, sc Scope, id
 	err = s.db.WithContext(ctx).Table("websites w").Select("w.unit_id, u.region_id, u.name AS unit_name").
 		Joins("JOIN units u ON u.id = w.unit_id").Where("w.id = ?", *f.WebsiteID).Take(&site).Error
 	if err != nil {
-		return nil, translate(err, "finding's site")
+		return nil, nil, translate(err, "finding's site")
 	}
 	settings, cal, cats, err := s.reference(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	catName := findingCategories[f.Type]
 	if catName == "" {
@@ -57,7 +58,7 @@ func (s *Store) SendFindingToUnit(ctx context.Context, actor *User, sc Scope, id
 	cat, ok := findCategory(cats, catName)
 	if !ok {
 		if cat, ok = findCategory(cats, "其他"); !ok {
-			return nil, Conflict("问题类型「" + catName + "」已停用，无法转为工单")
+			return nil, nil, Conflict("问题类型「" + catName + "」已停用，无法转为工单")
 		}
 	}
 	pageURL := f.Page
@@ -65,7 +66,7 @@ func (s *Store) SendFindingToUnit(ctx context.Context, actor *User, sc Scope, id
 	if err != nil {
 		pageURL = f.URL
 		if page, err = ParsePageURL(pageURL); err != nil {
-			return nil, Conflict("该问题没有可用的网址，无法转为工单")
+			return nil, nil, Conflict("该问题没有可用的网址，无法转为工单")
 		}
 	}
 	now := s.now()
@@ -81,7 +82,7 @@ func (s *Store) SendFindingToUnit(ctx context.Context, actor *User, sc Scope, id
 	actorID := actor.ID
 	for attempt := 0; ; attempt++ {
 		if t.TicketNo, err = s.nextTicketNo(ctx, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		// Nobody queries an inspection ticket with a code: the hash of a code no one holds.
 		t.QueryCodeHash = hashQueryCode(t.TicketNo, newQueryCode())
@@ -111,12 +112,9 @@ func (s *Store) SendFindingToUnit(ctx context.Context, actor *User, sc Scope, id
 	}
 	if err != nil {
 		t.ID = 0
-		return nil, translate(err, "send finding")
+		return nil, nil, translate(err, "send finding")
 	}
-	if s.AfterReports != nil {
-		s.AfterReports(ctx, []int64{t.ID})
-	}
-	return t, nil
+	return t, []Event{TicketCreated{TicketID: t.ID, Source: t.Source, UnitID: t.UnitID, RegionID: t.RegionID, ActorID: &actorID}}, nil
 }
 
 // findingDescription is the ticket's description: what the inspector found and where.

@@ -20,8 +20,9 @@ func (rectificationReminderRow) TableName() string { return "rectification_remin
 
 // RemindRectifications sends the reminders rectifications are due now (NextRectificationStage),
 // through the notifications and deliveries of ticket reminders: each stage once per item, each in
-// its own transaction. It returns how many went out and the deliveries to hand to the queue.
-func (s *Store) RemindRectifications(ctx context.Context) (int, []int64, error) {
+// its own transaction. It returns how many went out and their RectificationReminded events, with
+// their deliveries, for the caller to dispatch (those of a partial run too: they are committed).
+func (s *Store) RemindRectifications(ctx context.Context) (int, []Event, error) {
 	set, cal, err := s.ReminderRules(ctx)
 	if err != nil {
 		return 0, nil, err
@@ -36,25 +37,24 @@ func (s *Store) RemindRectifications(ctx context.Context) (int, []int64, error) 
 	if err != nil {
 		return 0, nil, translate(err, "rectifications to remind")
 	}
-	sent, deliveries := 0, []int64{}
+	var events []Event
 	for _, id := range ids {
-		d, err := s.remindRectification(ctx, id, set, cal, now)
+		e, err := s.remindRectification(ctx, id, set, cal, now)
 		if errors.Is(err, ErrStageNotDue) {
 			continue
 		}
 		if err != nil {
-			return sent, deliveries, translate(err, "remind rectification")
+			return len(events), events, translate(err, "remind rectification")
 		}
-		sent++
-		deliveries = append(deliveries, d...)
+		events = append(events, e)
 	}
-	return sent, deliveries, nil
+	return len(events), events, nil
 }
 
 // remindRectification sends the stage one rectification is due, if any, deciding it on the row as
 // locked: a second worker, or the same task run again, finds it sent and does nothing.
-func (s *Store) remindRectification(ctx context.Context, id int64, set Settings, cal *Calendar, now time.Time) ([]int64, error) {
-	var out []int64
+func (s *Store) remindRectification(ctx context.Context, id int64, set Settings, cal *Calendar, now time.Time) (RectificationReminded, error) {
+	out := RectificationReminded{RectificationID: id}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var locked []Rectification
 		if err := s.forUpdate(tx.Table("rectifications").Select("id, status, due_on").Where("id = ?", id)).Scan(&locked).Error; err != nil {
@@ -86,7 +86,7 @@ func (s *Store) remindRectification(ctx context.Context, id int64, set Settings,
 		if err := tx.Take(&unit, r.UnitID).Error; err != nil {
 			return err
 		}
-		w := &notifier{tx: tx, unitID: &r.UnitID, regionID: unit.RegionID, now: now, email: s.EmailEnabled}
+		w := &notifier{tx: tx, unitID: &r.UnitID, regionID: unit.RegionID, now: now, email: s.opt.Email}
 		msg := rectificationText(st, r, cal.WorkingDaysBetween(r.DueAt, now))
 		if err := w.toUnit(msg); err != nil {
 			return err
@@ -105,7 +105,7 @@ func (s *Store) remindRectification(ctx context.Context, id int64, set Settings,
 				return err
 			}
 		}
-		out = w.deliveries
+		out.Stage, out.N, out.Deliveries = st.Kind, st.N, w.deliveries
 		return nil
 	})
 	return out, err

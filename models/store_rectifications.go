@@ -100,8 +100,9 @@ type RectificationRow struct {
 // circular's attachment names, due at the end of its deadline, and sends the unit the 整改通知
 // the way its later reminders go: in-app, by e-mail and to the unit's webhook. The deliveries are
 // written in the same transaction, so a process that dies after the commit loses none (the
-// reconciler queues what is still pending); it returns them for the caller to hand to the queue.
-func (s *Store) openRectifications(tx *gorm.DB, rec *CircularRecord, f *CircularFigures) ([]int64, error) {
+// reconciler queues what is still pending); it returns a RectificationChanged for each item
+// opened, with its deliveries.
+func (s *Store) openRectifications(tx *gorm.DB, rec *CircularRecord, f *CircularFigures) ([]Event, error) {
 	due, err := ParseDate(rec.Deadline)
 	if err != nil {
 		return nil, Invalid("deadline", "整改期限应为 YYYY-MM-DD")
@@ -128,7 +129,7 @@ func (s *Store) openRectifications(tx *gorm.DB, rec *CircularRecord, f *Circular
 		}
 	}
 	now := s.now()
-	var deliveries []int64
+	var events []Event
 	for _, name := range order {
 		var unit Unit
 		if err := tx.Where("name = ?", name).Take(&unit).Error; err != nil {
@@ -144,13 +145,14 @@ func (s *Store) openRectifications(tx *gorm.DB, rec *CircularRecord, f *Circular
 		if err := tx.Omit("ReportData").Create(r).Error; err != nil {
 			return nil, translate(err, "open rectification")
 		}
-		w := &notifier{tx: tx, unitID: &r.UnitID, regionID: unit.RegionID, now: now, email: s.EmailEnabled}
+		w := &notifier{tx: tx, unitID: &r.UnitID, regionID: unit.RegionID, now: now, email: s.opt.Email}
 		if err := w.toUnit(rectificationNotice(rec.Issuer, r)); err != nil {
 			return nil, translate(err, "rectification notice")
 		}
-		deliveries = append(deliveries, w.deliveries...)
+		events = append(events, RectificationChanged{RectificationID: r.ID, CircularID: rec.ID, UnitID: r.UnitID, RegionID: r.RegionID,
+			Status: r.Status, ActorID: *rec.PublishedBy, Deliveries: w.deliveries})
 	}
-	return deliveries, nil
+	return events, nil
 }
 
 // maxSubject is the length of rectifications.subject, in characters.
@@ -301,25 +303,27 @@ type RectificationUpload struct {
 
 var errMayNotReport = Forbidden("只有被通报单位可以提交整改报告")
 
-// SubmitRectification stores the unit's report; a returned item may be submitted again.
-func (s *Store) SubmitRectification(ctx context.Context, u *User, sc Scope, id int64, up RectificationUpload) error {
+// SubmitRectification stores the unit's report; a returned item may be submitted again. It
+// returns the item's RectificationChanged for the caller to dispatch.
+func (s *Store) SubmitRectification(ctx context.Context, u *User, sc Scope, id int64, up RectificationUpload) ([]Event, error) {
 	if !reportsForAUnit(u) { // refused before the upload is looked at
-		return errMayNotReport
+		return nil, errMayNotReport
 	}
 	if len(up.Data) == 0 {
-		return Invalid("report", "请选择整改报告文件")
+		return nil, Invalid("report", "请选择整改报告文件")
 	}
 	if len(up.Data) > MaxRectificationReport {
-		return Invalid("report", "整改报告不能超过 10 MB")
+		return nil, Invalid("report", "整改报告不能超过 10 MB")
 	}
 	if _, ok := reportFileTypes[up.ContentType]; !ok {
-		return ErrReportFileType
+		return nil, ErrReportFileType
 	}
 	name := reportDisplayName(up.Name)
 	if name == "" {
 		name = "（未命名）" // report_name is also what says a report came
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	var changed RectificationChanged
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		r, err := s.lockRectification(tx, sc, id)
 		if err != nil {
 			return err
@@ -331,23 +335,36 @@ func (s *Store) SubmitRectification(ctx context.Context, u *User, sc Scope, id i
 			return Conflict("整改报告已提交，" + RectifyStatusLabel(r.Status))
 		}
 		now := s.now()
+		changed = rectificationChanged(r, RectifySubmitted, u.ID)
 		return translate(tx.Table("rectifications").Where("id = ?", id).Updates(map[string]any{
 			"status": RectifySubmitted, "report_name": name, "report_type": up.ContentType, "report_data": up.Data,
 			"submitted_at": now, "submitted_by": u.ID, "updated_at": now}).Error, "submit rectification")
 	})
+	if err != nil {
+		return nil, err
+	}
+	return []Event{changed}, nil
+}
+
+// rectificationChanged is the event of r, as locked, changed to status by actor.
+func rectificationChanged(r *Rectification, status string, actorID int64) RectificationChanged {
+	return RectificationChanged{RectificationID: r.ID, CircularID: r.CircularID, UnitID: r.UnitID, RegionID: r.RegionID,
+		Status: status, ActorID: actorID}
 }
 
 // DecideRectification accepts a submitted report or sends it back with a reason; only the
-// supervisor of the circular's region decides.
-func (s *Store) DecideRectification(ctx context.Context, u *User, sc Scope, id int64, accept bool, note string) error {
+// supervisor of the circular's region decides. It returns the item's RectificationChanged for the
+// caller to dispatch.
+func (s *Store) DecideRectification(ctx context.Context, u *User, sc Scope, id int64, accept bool, note string) ([]Event, error) {
 	note = strings.TrimSpace(note)
 	if !accept && len([]rune(note)) < 2 {
-		return Invalid("note", "退回时请说明原因")
+		return nil, Invalid("note", "退回时请说明原因")
 	}
 	if len([]rune(note)) > 500 {
-		return Invalid("note", "说明不能超过500个字")
+		return nil, Invalid("note", "说明不能超过500个字")
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	var changed RectificationChanged
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		r, err := s.lockRectification(tx, sc, id)
 		if err != nil {
 			return err
@@ -363,14 +380,19 @@ func (s *Store) DecideRectification(ctx context.Context, u *User, sc Scope, id i
 			status = RectifyReturned
 		}
 		now := s.now()
+		changed = rectificationChanged(r, status, u.ID)
 		return translate(tx.Table("rectifications").Where("id = ?", id).Updates(map[string]any{
 			"status": status, "note": note, "decided_at": now, "decided_by": u.ID, "updated_at": now}).Error, "decide rectification")
 	})
+	if err != nil {
+		return nil, err
+	}
+	return []Event{changed}, nil
 }
 
 func (s *Store) lockRectification(tx *gorm.DB, sc Scope, id int64) (*Rectification, error) {
 	var rows []Rectification
-	q := s.forUpdate(tx.Table("rectifications x").Select("x.id, x.region_id, x.unit_id, x.status").
+	q := s.forUpdate(tx.Table("rectifications x").Select("x.id, x.circular_id, x.region_id, x.unit_id, x.status").
 		Joins("JOIN regions g ON g.id = x.region_id").Where("x.id = ?", id))
 	if err := rectificationScope(q, sc).Limit(1).Scan(&rows).Error; err != nil {
 		return nil, translate(err, "rectification")

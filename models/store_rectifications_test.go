@@ -46,36 +46,36 @@ func TestRectificationsOpenOnPublishAndLateOnesAreNamedNextTime(t *testing.T) {
 	scgovScope, _ := s.ScopeOf(ctx, u["scgov-staff"])
 	cdScope, _ := s.ScopeOf(ctx, u["cd-supervisor"])
 	report := models.RectificationUpload{Name: "整改报告.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 整改报告")}
-	if err := s.SubmitRectification(ctx, u["scgov-staff"], scgovScope, gzw, report); models.ErrorKind(err) != models.KindNotFound {
+	if _, err := s.SubmitRectification(ctx, u["scgov-staff"], scgovScope, gzw, report); models.ErrorKind(err) != models.KindNotFound {
 		t.Fatalf("another unit submitting: %v", err)
 	}
-	if err := s.DecideRectification(ctx, sup, sc, gzw, true, ""); models.ErrorKind(err) != models.KindConflict {
+	if _, err := s.DecideRectification(ctx, sup, sc, gzw, true, ""); models.ErrorKind(err) != models.KindConflict {
 		t.Fatalf("accepting before any report: %v", err)
 	}
 	clock.Set(storetest.At("2025-04-20 10:00"))
-	if err := s.SubmitRectification(ctx, u["gzw-staff"], gzwScope, gzw, report); err != nil {
+	if _, err := s.SubmitRectification(ctx, u["gzw-staff"], gzwScope, gzw, report); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SubmitRectification(ctx, u["gzw-staff"], gzwScope, gzw, report); models.ErrorKind(err) != models.KindConflict {
+	if _, err := s.SubmitRectification(ctx, u["gzw-staff"], gzwScope, gzw, report); models.ErrorKind(err) != models.KindConflict {
 		t.Fatalf("submitting twice: %v", err)
 	}
-	if err := s.DecideRectification(ctx, u["gzw-staff"], gzwScope, gzw, true, ""); models.ErrorKind(err) != models.KindForbidden {
+	if _, err := s.DecideRectification(ctx, u["gzw-staff"], gzwScope, gzw, true, ""); models.ErrorKind(err) != models.KindForbidden {
 		t.Fatalf("the unit accepting its own report: %v", err)
 	}
-	if err := s.DecideRectification(ctx, u["cd-supervisor"], cdScope, gzw, true, ""); models.ErrorKind(err) != models.KindNotFound {
+	if _, err := s.DecideRectification(ctx, u["cd-supervisor"], cdScope, gzw, true, ""); models.ErrorKind(err) != models.KindNotFound {
 		t.Fatalf("成都's supervisor deciding: %v", err)
 	}
-	if err := s.DecideRectification(ctx, sup, sc, gzw, false, ""); models.ErrorField(err) != "note" {
+	if _, err := s.DecideRectification(ctx, sup, sc, gzw, false, ""); models.ErrorField(err) != "note" {
 		t.Fatalf("returning without a reason: %v", err)
 	}
-	if err := s.DecideRectification(ctx, sup, sc, gzw, false, "请补充暗链清除的截图"); err != nil {
+	if _, err := s.DecideRectification(ctx, sup, sc, gzw, false, "请补充暗链清除的截图"); err != nil {
 		t.Fatal(err)
 	}
 	clock.Set(storetest.At("2025-04-25 10:00"))
-	if err := s.SubmitRectification(ctx, u["gzw-staff"], gzwScope, gzw, report); err != nil {
+	if _, err := s.SubmitRectification(ctx, u["gzw-staff"], gzwScope, gzw, report); err != nil {
 		t.Fatalf("resubmitting after a return: %v", err)
 	}
-	if err := s.DecideRectification(ctx, sup, sc, gzw, true, ""); err != nil {
+	if _, err := s.DecideRectification(ctx, sup, sc, gzw, true, ""); err != nil {
 		t.Fatal(err)
 	}
 	name, ctype, data, err := s.RectificationReport(ctx, sc, gzw)
@@ -114,11 +114,10 @@ func TestRectificationsOpenOnPublishAndLateOnesAreNamedNextTime(t *testing.T) {
 // e-mails, webhook posts) in one transaction: when the last of those writes fails, the circular
 // stays a draft and no item, notification or delivery is left behind.
 func TestPublishingFailsWholeWhenANoticeCannotBeRecorded(t *testing.T) {
-	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	s := storetest.OpenWith(t, storetest.NewClock("2025-03-25 10:00:00"), models.Options{Email: true})
 	u := demoUsers(t, s)
 	ctx := context.Background()
 	sup, sc, rec := draftSichuanQ1(t, s, u, storetest.SichuanInspection(t, s))
-	s.EmailEnabled = true
 	if err := s.SetEmail(ctx, u["gzw-staff"].ID, "staff@gzw.example.cn"); err != nil {
 		t.Fatal(err)
 	}

@@ -91,23 +91,18 @@ func (s *Store) SentReminders(ctx context.Context, ticketID int64) ([]SentRemind
 	return sent, translate(err, "sent reminders")
 }
 
-// ReminderSent is what sending a stage produced: deliveries to hand to the queue.
-type ReminderSent struct {
-	ReminderID int64
-	Deliveries []int64
-}
-
 // SendReminder sends one stage, once: in one transaction it checks the stage is still due for the
 // ticket as it is now, records it (the unique key refuses a second time), writes the in-app
 // notifications and the deliveries, and for a 催办 counts it and raises 督办 when enough have
-// gone out. ErrStageNotDue means there was nothing to do.
-func (s *Store) SendReminder(ctx context.Context, st Stage) (*ReminderSent, error) {
+// gone out. It returns the stage's TicketReminded, with its deliveries, for the caller to
+// dispatch; ErrStageNotDue means there was nothing to do.
+func (s *Store) SendReminder(ctx context.Context, st Stage) (*TicketReminded, error) {
 	set, cal, cats, err := s.reference(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	out := &ReminderSent{}
+	out := &TicketReminded{TicketID: st.TicketID, Stage: st.Kind, N: st.N}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		t, err := s.lockTicket(tx, Scope{All: true}, "t.id = ?", st.TicketID)
 		if err != nil {
@@ -155,7 +150,7 @@ func (s *Store) SendReminder(ctx context.Context, st Stage) (*ReminderSent, erro
 			daysLate = cal.WorkingDaysBetween(*t.Deadline, now)
 		}
 		msg := reminderText(st, t, unitName, category, daysLate)
-		w := &notifier{tx: tx, ticketID: &t.ID, reminderID: &row.ID, unitID: t.UnitID, regionID: t.RegionID, now: now, email: s.EmailEnabled}
+		w := &notifier{tx: tx, ticketID: &t.ID, reminderID: &row.ID, unitID: t.UnitID, regionID: t.RegionID, now: now, email: s.opt.Email}
 		defer func() { out.Deliveries = w.deliveries }()
 
 		switch st.Kind {

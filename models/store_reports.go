@@ -96,7 +96,8 @@ func (s *Store) triageRegion(ctx context.Context, set Settings) (int64, error) {
 
 // Submission is what a citizen is told after reporting: the ticket, its query code (shown once,
 // stored only as a hash) and where it went; and the deliveries written with it (the e-mail of the
-// number and code), for the caller to hand to the queue.
+// number and code). The caller has nothing to hand on: the report writer has dispatched the
+// ticket's TicketCreated, with those deliveries, as its group committed (Options.Events).
 type Submission struct {
 	Ticket     *Ticket
 	QueryCode  string
@@ -178,7 +179,7 @@ func (s *Store) SubmitReport(ctx context.Context, r Report) (*Submission, error)
 		}
 		sub.QueryCode = newQueryCode()
 		t.QueryCodeHash = hashQueryCode(t.TicketNo, sub.QueryCode)
-		p.confirmation = confirmationEmail(s.EmailEnabled, t, sub.QueryCode, sub.UnitName, now)
+		p.confirmation = confirmationEmail(s.opt.Email, t, sub.QueryCode, sub.UnitName, now)
 		err = s.writer.write(ctx, p)
 		if err == nil || ErrorKind(err) != KindConflict || attempt == 2 {
 			break

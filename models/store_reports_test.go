@@ -196,7 +196,7 @@ func TestTicketNumbersAreUniqueAcrossReplicas(t *testing.T) {
 	ctx := context.Background()
 	var stores []*models.Store
 	for i := 0; i < 2; i++ {
-		st, err := models.Open(ctx, dialect, dsn, clock)
+		st, err := models.Open(ctx, dialect, dsn, clock, models.Options{Events: &storetest.Events{}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,8 +10,9 @@ import (
 )
 
 // UsersFeed carries word between replicas that users or regions changed, so that each forgets
-// the signed-in users it keeps (handlers sends it through Redis). It must be quick: it is called
-// from inside the store's write.
+// the signed-in users it keeps (jobs.UsersFeed sends it through Redis, and makes the store of
+// each replica that hears it ForgetSessions). It is given at Open, with the TTL
+// (Options.SessionTTL). It must be quick: it is called from inside the store's write.
 type UsersFeed interface {
 	UsersChanged(ctx context.Context)
 }
@@ -29,9 +30,10 @@ type UsersFeed interface {
 // another program (the seed command), and a write inside a transaction, which is forgotten when
 // made, before its commit, so that a read in between may keep the old row.
 type sessions struct {
+	ttl  time.Duration // fixed at Open
+	feed UsersFeed     // fixed at Open; never nil while ttl > 0 (Options.check)
+
 	mu      sync.Mutex
-	ttl     time.Duration
-	feed    UsersFeed
 	gen     uint64 // raised by every forgetting: a read begun before it is not kept
 	entries map[int64]*sessionEntry
 }
@@ -42,16 +44,9 @@ type sessionEntry struct {
 	expires time.Time
 }
 
-// KeepSessions makes the store keep signed-in users and their scopes for ttl (0: read every
-// time), telling the other replicas of changes through feed (nil: this replica alone). The web
-// side calls it once, before it serves.
-func (s *Store) KeepSessions(ttl time.Duration, feed UsersFeed) {
-	s.sessions.mu.Lock()
-	defer s.sessions.mu.Unlock()
-	s.sessions.ttl, s.sessions.feed = ttl, feed
-	clear(s.sessions.entries)
-	s.sessions.gen++
-}
+// DefaultSessionTTL is SESSION_CACHE_TTL's default, here once: the configuration reads the
+// environment over it and the tests run with it.
+const DefaultSessionTTL = 5 * time.Second
 
 // ForgetSessions drops every kept user: another replica said something changed.
 func (s *Store) ForgetSessions() { s.sessions.forget() }
@@ -124,11 +119,8 @@ func (c *sessions) forget() {
 // changed forgets every kept user here and tells the other replicas.
 func (c *sessions) changed(ctx context.Context) {
 	c.forget()
-	c.mu.Lock()
-	feed, on := c.feed, c.ttl > 0
-	c.mu.Unlock()
-	if on && feed != nil {
-		feed.UsersChanged(context.WithoutCancel(ctx))
+	if c.ttl > 0 {
+		c.feed.UsersChanged(context.WithoutCancel(ctx))
 	}
 }
 

@@ -21,11 +21,10 @@ func (f *countingFeed) UsersChanged(context.Context) { f.told.Add(1) }
 // Every write of a user (or of the regions scopes are made of) is seen at once by the kept
 // sessions, here and, through the feed, on the other replicas.
 func TestEveryUserWriteReachesTheKeptSessions(t *testing.T) {
-	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	feed := &countingFeed{}
+	s := storetest.OpenWith(t, storetest.NewClock("2025-03-25 10:00:00"), models.Options{SessionTTL: time.Minute, UsersFeed: feed})
 	users := demoUsers(t, s)
 	ctx := context.Background()
-	feed := &countingFeed{}
-	s.KeepSessions(time.Minute, feed)
 	staff, sup := users["gzw-staff"], users["sc-supervisor"]
 	tests := []struct {
 		name  string
@@ -97,10 +96,9 @@ func TestEveryUserWriteReachesTheKeptSessions(t *testing.T) {
 // The kept sessions are what they are for: a change made outside the store (another program)
 // is seen after the TTL, not before; a token newer than the kept user reads it afresh.
 func TestKeptSessionsOutliveOnlyOutsideChanges(t *testing.T) {
-	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	s := storetest.OpenWith(t, storetest.NewClock("2025-03-25 10:00:00"), models.Options{SessionTTL: time.Minute, UsersFeed: &countingFeed{}})
 	staff := demoUsers(t, s)["gzw-staff"]
 	ctx := context.Background()
-	s.KeepSessions(time.Minute, nil)
 	if _, err := s.SessionUser(ctx, staff.ID, staff.TokenVersion); err != nil {
 		t.Fatal(err)
 	}

@@ -54,12 +54,33 @@ func saveTicket(tx *gorm.DB, t *Ticket, events []TicketEvent) error {
 }
 
 // Acted is what an action committed: the ticket as the action left it, the other tickets it
-// changed (its duplicates, which follow it: Ticket.FollowPrimary) and the deliveries it wrote (the
-// reporters' e-mails), for the caller to hand to the queue.
+// changed (its duplicates, which follow it: Ticket.FollowPrimary), and a TicketChanged for each,
+// with the deliveries written for it (the reporters' e-mails), for the caller to dispatch.
 type Acted struct {
-	Ticket     *Ticket
-	Others     []*Ticket
-	Deliveries []int64
+	Ticket *Ticket
+	Others []*Ticket
+	Events []Event
+}
+
+// Deliveries are the deliveries written for all the tickets the action changed.
+func (a *Acted) Deliveries() []int64 {
+	var ids []int64
+	for _, e := range a.Events {
+		if c, ok := e.(TicketChanged); ok {
+			ids = append(ids, c.Deliveries...)
+		}
+	}
+	return ids
+}
+
+// ticketChanged is the event of a change to t, as saved with its audit rows.
+func ticketChanged(t *Ticket, action string, actorID *int64, audit []TicketEvent) TicketChanged {
+	e := TicketChanged{TicketID: t.ID, Action: action, ActorID: actorID, Source: t.Source, Status: t.Status,
+		Version: t.Version, UnitID: t.UnitID, RegionID: t.RegionID}
+	for _, a := range audit {
+		e.AuditIDs = append(e.AuditIDs, a.ID)
+	}
+	return e
 }
 
 // Act is Perform for a caller that schedules nothing (tools, tests): the ticket as committed.
@@ -150,11 +171,14 @@ func (s *Store) Perform(ctx context.Context, actor *User, ticketNo string, a Act
 		if err := saveTicket(tx, t, events); err != nil {
 			return err
 		}
+		actorID := actor.ID
+		changed := ticketChanged(t, a.Kind, &actorID, events)
 		if a.Kind == ActApprove {
-			if err := s.writeDelivery(tx, result, replyEmail(s.EmailEnabled, t, now)); err != nil {
+			if changed.Deliveries, err = writeDelivery(tx, replyEmail(s.opt.Email, t, now)); err != nil {
 				return err
 			}
 		}
+		result.Events = append(result.Events, changed)
 		return s.followPrimary(tx, t, a.Primary, now, set, cal, result)
 	})
 	if err != nil {
@@ -165,7 +189,7 @@ func (s *Store) Perform(ctx context.Context, actor *User, ticketNo string, a Act
 
 // followPrimary settles p's linked duplicates once p no longer waits for an answer
 // (Ticket.FollowPrimary; root is the ticket p was linked to, if it was), with their reporters'
-// e-mails, and adds them to what was done.
+// e-mails, and adds them and their events to what was done.
 func (s *Store) followPrimary(tx *gorm.DB, p, root *Ticket, now time.Time, set Settings, cal *Calendar, done *Acted) error {
 	if p.Open() {
 		return nil
@@ -181,38 +205,42 @@ func (s *Store) followPrimary(tx *gorm.DB, p, root *Ticket, now time.Time, set S
 			continue
 		}
 		d.UpdatedAt = now
-		if err := saveTicket(tx, d, []TicketEvent{ev}); err != nil {
+		audit := []TicketEvent{ev}
+		if err := saveTicket(tx, d, audit); err != nil {
 			return err
 		}
 		done.Others = append(done.Others, d)
 		var mail *Delivery
 		switch ev.Kind {
 		case EventClosedWithPrimary:
-			mail = replyEmail(s.EmailEnabled, d, now)
+			mail = replyEmail(s.opt.Email, d, now)
 		case EventReleased:
 			var unit []string
 			if err := tx.Table("units").Where("id = ?", d.UnitID).Pluck("name", &unit).Error; err != nil {
 				return err
 			}
-			mail = releaseEmail(s.EmailEnabled, d, strings.Join(unit, ""), now)
+			mail = releaseEmail(s.opt.Email, d, strings.Join(unit, ""), now)
 		}
-		if err := s.writeDelivery(tx, done, mail); err != nil {
+		changed := ticketChanged(d, ChangeFollowed, nil, audit)
+		ids, err := writeDelivery(tx, mail)
+		if err != nil {
 			return err
 		}
+		changed.Deliveries = ids
+		done.Events = append(done.Events, changed)
 	}
 	return nil
 }
 
-// writeDelivery stores a delivery, if there is one, and adds it to what was done.
-func (s *Store) writeDelivery(tx *gorm.DB, done *Acted, d *Delivery) error {
+// writeDelivery stores a delivery, if there is one, and returns its id.
+func writeDelivery(tx *gorm.DB, d *Delivery) ([]int64, error) {
 	if d == nil {
-		return nil
+		return nil, nil
 	}
 	if err := tx.Create(d).Error; err != nil {
-		return err
+		return nil, err
 	}
-	done.Deliveries = append(done.Deliveries, d.ID)
-	return nil
+	return []int64{d.ID}, nil
 }
 
 // SettleDuplicates settles the duplicates still linked to a ticket that no longer waits for an
@@ -235,6 +263,7 @@ func (s *Store) SettleDuplicates(ctx context.Context) (*Acted, error) {
 	all := Scope{All: true}
 	for _, id := range primaries {
 		now := s.now()
+		one := &Acted{} // what this transaction does, added to done once it commits
 		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			p, err := s.lockTicket(tx, all, "t.id = ?", id)
 			if err != nil {
@@ -248,22 +277,25 @@ func (s *Store) SettleDuplicates(ctx context.Context) (*Acted, error) {
 				}
 				next = root.DuplicateOf
 			}
-			return s.followPrimary(tx, p, root, now, set, cal, done)
+			return s.followPrimary(tx, p, root, now, set, cal, one)
 		})
 		if err != nil {
 			return done, translate(err, "settle duplicates")
 		}
+		done.Others, done.Events = append(done.Others, one.Others...), append(done.Events, one.Events...)
 	}
 	return done, nil
 }
 
-// RateReport records the citizen's rating, for whoever holds the query code.
-func (s *Store) RateReport(ctx context.Context, ticketNo, code, rating string) error {
+// RateReport records the citizen's rating, for whoever holds the query code, and returns its
+// TicketChanged (ChangeRated) for the caller to dispatch.
+func (s *Store) RateReport(ctx context.Context, ticketNo, code, rating string) ([]Event, error) {
 	report, err := s.FindReport(ctx, ticketNo, code)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := s.now()
+	var rated TicketChanged
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		t, err := s.lockTicket(tx, Scope{All: true}, "t.ticket_no = ?", report.TicketNo)
 		if err != nil {
@@ -274,9 +306,17 @@ func (s *Store) RateReport(ctx context.Context, ticketNo, code, rating string) e
 			return err
 		}
 		t.UpdatedAt = now
-		return saveTicket(tx, t, []TicketEvent{ev})
+		audit := []TicketEvent{ev}
+		if err := saveTicket(tx, t, audit); err != nil {
+			return err
+		}
+		rated = ticketChanged(t, ChangeRated, nil, audit)
+		return nil
 	})
-	return translate(err, "rate")
+	if err != nil {
+		return nil, translate(err, "rate")
+	}
+	return []Event{rated}, nil
 }
 
 // Ticket returns one ticket within the scope, or not-found (also when it exists elsewhere).

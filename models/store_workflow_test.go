@@ -153,13 +153,13 @@ func TestTicketWayThroughTheStore(t *testing.T) {
 	if err != nil || report.Status != models.StatusClosed || report.ReplyPublic == nil || *report.ReplyPublic != "已修复该链接。如有疑问请致电028-****1234。" {
 		t.Fatalf("citizen's view: %+v %v", report, err)
 	}
-	if err := s.RateReport(ctx, no, sub.QueryCode, models.RatingSatisfied); err != nil {
+	if _, err := s.RateReport(ctx, no, sub.QueryCode, models.RatingSatisfied); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RateReport(ctx, no, sub.QueryCode, models.RatingUnhappy); models.ErrorKind(err) != models.KindConflict {
+	if _, err := s.RateReport(ctx, no, sub.QueryCode, models.RatingUnhappy); models.ErrorKind(err) != models.KindConflict {
 		t.Fatalf("second rating: %v", err)
 	}
-	if err := s.RateReport(ctx, no, "WRONGCOD", models.RatingUnhappy); models.ErrorKind(err) != models.KindNotFound {
+	if _, err := s.RateReport(ctx, no, "WRONGCOD", models.RatingUnhappy); models.ErrorKind(err) != models.KindNotFound {
 		t.Fatalf("rating with a wrong code: %v", err)
 	}
 	events, _ := s.TicketEvents(ctx, sub.Ticket.ID)

@@ -21,7 +21,9 @@ import (
 // a store of its own on it, as `app loadtest` does.
 func env(t *testing.T, base *models.Store) Env {
 	return Env{Dialect: base.Dialect(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		OpenStore: func(ctx context.Context) (*models.Store, error) { return base.Reopen(ctx, models.SystemClock{}) }}
+		OpenStore: func(ctx context.Context) (*models.Store, error) {
+			return base.Reopen(ctx, models.SystemClock{}, models.Options{Events: models.NoWorker})
+		}}
 }
 
 func TestATargetAndItsFlagsAreNeeded(t *testing.T) {

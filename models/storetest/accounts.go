@@ -14,7 +14,7 @@ func SaveAccountImport(ctx context.Context, s *models.Store, actor *models.User,
 		rows[i] = models.UploadedAccount{Name: r.Name, Platform: r.Platform, UnitName: r.UnitName, LastPost: r.LastPost,
 			Interaction: r.Interaction, ReportedOnline: r.ReportedOnline, MenuLinks: r.MenuLinks, RecentPosts: r.RecentPosts}
 	}
-	imp, err := s.CreateAccountImport(ctx, actor, filename, rows)
+	imp, _, err := s.CreateAccountImport(ctx, actor, filename, rows)
 	if err != nil {
 		return nil, err
 	}

@@ -75,10 +75,17 @@ func URL(t testing.TB) string {
 	return u.String()
 }
 
-// Open returns a store on a fresh, migrated database with the shipped calendars imported.
+// Open returns a store on a fresh, migrated database with the shipped calendars imported. What
+// its report writer commits goes to a recording Events of its own.
 func Open(t testing.TB, clock models.Clock) *models.Store {
 	t.Helper()
-	s := OpenEmpty(t, clock)
+	return OpenWith(t, clock, models.Options{})
+}
+
+// OpenWith is Open with the options given; without Events, a recording Events of its own.
+func OpenWith(t testing.TB, clock models.Clock, opt models.Options) *models.Store {
+	t.Helper()
+	s := OpenEmptyWith(t, clock, opt)
 	if _, err := s.ImportShippedCalendars(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +95,12 @@ func Open(t testing.TB, clock models.Clock) *models.Store {
 // OpenEmpty returns a store on a fresh, migrated database with nothing imported.
 func OpenEmpty(t testing.TB, clock models.Clock) *models.Store {
 	t.Helper()
+	return OpenEmptyWith(t, clock, models.Options{})
+}
+
+// OpenEmptyWith is OpenEmpty with the options given; without Events, a recording Events.
+func OpenEmptyWith(t testing.TB, clock models.Clock, opt models.Options) *models.Store {
+	t.Helper()
 	dialect, dsn, err := models.ParseDatabaseURL(URL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -95,8 +108,11 @@ func OpenEmpty(t testing.TB, clock models.Clock) *models.Store {
 	if clock == nil {
 		clock = models.SystemClock{}
 	}
+	if opt.Events == nil {
+		opt.Events = &Events{}
+	}
 	ctx := context.Background()
-	s, err := models.Open(ctx, dialect, dsn, clock)
+	s, err := models.Open(ctx, dialect, dsn, clock, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
