@@ -93,7 +93,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 
 	// The worker and the scheduler.
 	var worker *asynq.Server
-	var periodic *leaderScheduler
+	var periodic *periodicLeader
 	if cfg.Role == RoleAll || cfg.Role == RoleWorker {
 		worker = asynq.NewServer(rds.opt, asynq.Config{
 			Concurrency:     cfg.WorkerConcurrency,
@@ -113,7 +113,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 			return fmt.Errorf("start worker: %w", err)
 		}
 		// One worker replica at a time runs the periodic scheduler (jobs/leader.go).
-		periodic = startLeaderScheduler(ctx, cfg, rds, log)
+		periodic = startPeriodicLeader(ctx, cfg, rds, log)
 		// Rebuild the reminder schedule from the database at start: Redis may be new.
 		task, opts := jobs.ReconcileAtStart()
 		if _, err := queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrDuplicateTask) {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/hibiken/asynqmon"
 
 	"zhaocuo/models"
 )
@@ -16,7 +15,6 @@ type notificationStore interface {
 	Notifications(ctx context.Context, userID int64, unreadOnly bool, page, perPage int) ([]models.Notification, int64, error)
 	MarkNotificationsRead(ctx context.Context, userID int64, ids []int64) error
 	OpenNotification(ctx context.Context, userID, id int64) (string, error)
-	SetEmail(ctx context.Context, userID int64, email string) error
 }
 
 type notificationHandlers struct {
@@ -120,41 +118,4 @@ func (h *notificationHandlers) apiRead(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
-}
-
-type accountPage struct {
-	Email  string
-	Errors map[string]string
-}
-
-func (h *notificationHandlers) account(c *gin.Context) {
-	h.render(c, http.StatusOK, "account", page{Title: "个人设置", Content: accountPage{Email: currentUser(c).Email}})
-}
-
-// saveAccount sets the address reminders are e-mailed to.
-func (h *notificationHandlers) saveAccount(c *gin.Context) {
-	email := c.PostForm("email")
-	if err := h.store.SetEmail(c.Request.Context(), currentUser(c).ID, email); err != nil {
-		if status(err) >= 500 {
-			h.fail(c, err)
-			return
-		}
-		h.render(c, status(err), "account", page{Title: "个人设置", Content: accountPage{Email: email, Errors: map[string]string{"email": message(err)}}})
-		return
-	}
-	h.setFlash(c, flash{Kind: "ok", Message: "已保存"})
-	c.Redirect(http.StatusSeeOther, "/account")
-}
-
-// queuesUI is asynqmon, for administrators. Its page carries inline script and styles, so it gets
-// a CSP of its own; it stays behind the admin role like the rest of /admin.
-func queuesUI(d Deps) gin.HandlerFunc {
-	if d.QueueInspector == nil {
-		return func(c *gin.Context) { c.String(http.StatusNotFound, "队列监控不可用") }
-	}
-	mon := asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: d.QueueInspector, ReadOnly: false})
-	return func(c *gin.Context) {
-		c.Header("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
-		mon.ServeHTTP(c.Writer, c.Request)
-	}
 }

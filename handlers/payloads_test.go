@@ -140,7 +140,7 @@ func TestTaskPayloadsHoldNoPersonalData(t *testing.T) {
 	if resp, body := a.upload("/staff/inspection/accounts/import", "", "results.csv", []byte("账号名称,平台\n四川发布,微信\n")); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("account import: %d %s", resp.StatusCode, body)
 	}
-	for _, p := range jobs.Schedule(5 * time.Minute) {
+	for _, p := range jobs.PeriodicTasks(5 * time.Minute) {
 		q.EnqueueContext(ctx, p.Task, p.Opts...)
 	}
 	// The worker runs what was queued, then the reminders come due: the unit is reminded by e-mail.

@@ -78,6 +78,7 @@ func New(d Deps) (http.Handler, error) {
 	admin := &adminHandlers{ui: u, store: d.Store}
 	stats := &statsHandlers{ui: u, store: cacheStats(d.Store, d.StatsCacheTTL), clock: d.Clock}
 	notes := &notificationHandlers{ui: u, store: d.Store}
+	account := &accountHandlers{ui: u, store: d.Store}
 	health := &healthHandlers{ui: u, ready: d.Ready, metrics: MetricsHandler(d.Registry), token: d.MetricsToken}
 	inspection := &inspectionHandlers{ui: u, store: d.Store, clock: d.Clock, events: d.Events}
 	if d.Inspection == nil {
@@ -108,8 +109,8 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/login", sessions.loginForm)
 	r.POST("/login", limitBody(maxJSONBody), sessions.login)
 	r.POST("/logout", sessions.logout)
-	r.GET("/account", signedIn, inScope, notes.account)
-	r.POST("/account", signedIn, limitBody(maxJSONBody), inScope, notes.saveAccount)
+	r.GET("/account", signedIn, inScope, account.show)
+	r.POST("/account", signedIn, limitBody(maxJSONBody), inScope, account.save)
 	r.GET("/account/password", signedIn, inScope, sessions.passwordForm)
 	r.POST("/account/password", signedIn, limitBody(maxJSONBody), inScope, sessions.changePassword)
 

@@ -54,7 +54,7 @@ func importTaskID(importID int64) string { return "account-import:" + strconv.Fo
 // importAccounts checks the accounts of a running import and stores the results. It is safe
 // to run again: an import done or failed is left alone, and one whose earlier try died midway
 // still holds all its rows, so it is checked afresh and its results stored once.
-func (h *handlers) importAccounts(ctx context.Context, t *asynq.Task) error {
+func (h *worker) importAccounts(ctx context.Context, t *asynq.Task) error {
 	var p importAccountsPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("import accounts payload: %v: %w", err, asynq.SkipRetry)
@@ -104,7 +104,7 @@ func (h *handlers) importAccounts(ctx context.Context, t *asynq.Task) error {
 // goes. Which registered account a row is, and whether its importer may import it, the store
 // decided as it stored the sheet (models: store_account_scope.go); the registry read here gives
 // each account's status as of the check.
-func (h *handlers) checkImport(ctx context.Context, imp *models.AccountImport, rows []models.UploadedAccount) error {
+func (h *worker) checkImport(ctx context.Context, imp *models.AccountImport, rows []models.UploadedAccount) error {
 	registry, err := h.Store.Accounts(ctx, models.Scope{All: true})
 	if err != nil {
 		return err

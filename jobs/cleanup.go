@@ -11,7 +11,7 @@ const TypeCleanupCaptchas = "maintenance:cleanup_captchas"
 
 func NewCleanupCaptchasTask() *asynq.Task { return asynq.NewTask(TypeCleanupCaptchas, nil) }
 
-func (h *handlers) cleanupCaptchas(ctx context.Context, t *asynq.Task) error {
+func (h *worker) cleanupCaptchas(ctx context.Context, t *asynq.Task) error {
 	n, err := h.Store.DeleteExpiredCaptchas(ctx)
 	if err != nil {
 		return err

@@ -23,7 +23,7 @@ type legacyConfirmation struct {
 	Unit     string `json:"unit"`
 }
 
-func (h *handlers) confirm(ctx context.Context, t *asynq.Task) error {
+func (h *worker) confirm(ctx context.Context, t *asynq.Task) error {
 	var p legacyConfirmation
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("confirmation payload: %v: %w", err, asynq.SkipRetry)

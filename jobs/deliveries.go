@@ -31,7 +31,7 @@ func NewDeliveryTask(id int64) (*asynq.Task, []asynq.Option) {
 		asynq.TaskID("dlv:" + strconv.FormatInt(id, 10)), asynq.Queue(QueueDeliveries), asynq.MaxRetry(deliveryRetries), asynq.Timeout(time.Minute)}
 }
 
-func (h *handlers) deliver(ctx context.Context, t *asynq.Task) error {
+func (h *worker) deliver(ctx context.Context, t *asynq.Task) error {
 	var p deliveryPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("delivery payload: %v: %w", err, asynq.SkipRetry)

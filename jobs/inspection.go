@@ -91,7 +91,7 @@ func siteTaskID(roundID, websiteID int64) string {
 // a retried or doubled round task opens one round.
 const scheduledRoundGap = 20 * time.Hour
 
-func (h *handlers) inspectRound(ctx context.Context, t *asynq.Task) error {
+func (h *worker) inspectRound(ctx context.Context, t *asynq.Task) error {
 	var p inspectRoundPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("inspect round payload: %v: %w", err, asynq.SkipRetry)
@@ -136,7 +136,7 @@ func (h *handlers) inspectRound(ctx context.Context, t *asynq.Task) error {
 // is refused and the site would never run again. Any other task under the id is still to run
 // and is left alone. The archived task is replaced rather than run again, so the site has its
 // retries afresh under today's options.
-func (h *handlers) requeueArchived(ctx context.Context, queue, id string, task *asynq.Task, opts []asynq.Option) error {
+func (h *worker) requeueArchived(ctx context.Context, queue, id string, task *asynq.Task, opts []asynq.Option) error {
 	if h.Redis == nil {
 		return nil // no Redis to look in (tests with a queue of their own)
 	}
@@ -158,7 +158,7 @@ func (h *handlers) requeueArchived(ctx context.Context, queue, id string, task *
 	return nil
 }
 
-func (h *handlers) inspectSite(ctx context.Context, t *asynq.Task) error {
+func (h *worker) inspectSite(ctx context.Context, t *asynq.Task) error {
 	var p inspectSitePayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("inspect site payload: %v: %w", err, asynq.SkipRetry)
@@ -199,7 +199,7 @@ func (h *handlers) inspectSite(ctx context.Context, t *asynq.Task) error {
 }
 
 // inspect crawls a registered site and judges the week's availability probes.
-func (h *handlers) inspect(ctx context.Context, websiteID int64) (models.SiteOutcome, error) {
+func (h *worker) inspect(ctx context.Context, websiteID int64) (models.SiteOutcome, error) {
 	site, err := h.Store.InspectionSite(ctx, websiteID)
 	if models.ErrorKind(err) == models.KindNotFound {
 		now := h.Clock.Now()
@@ -258,7 +258,7 @@ func NewProbeSiteTask(websiteID int64, slot time.Time) (*asynq.Task, []asynq.Opt
 		asynq.MaxRetry(0), asynq.Timeout(inspector.ProbeTimeout + 15*time.Second), asynq.Deadline(slot.Add(ProbeEvery))}
 }
 
-func (h *handlers) probeSites(ctx context.Context, t *asynq.Task) error {
+func (h *worker) probeSites(ctx context.Context, t *asynq.Task) error {
 	sites, err := h.Store.InspectionSites(ctx, models.Scope{All: true})
 	if err != nil {
 		return err
@@ -273,7 +273,7 @@ func (h *handlers) probeSites(ctx context.Context, t *asynq.Task) error {
 	return h.resumeRounds(ctx)
 }
 
-func (h *handlers) probeSite(ctx context.Context, t *asynq.Task) error {
+func (h *worker) probeSite(ctx context.Context, t *asynq.Task) error {
 	var p probeSitePayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("probe payload: %v: %w", err, asynq.SkipRetry)
@@ -298,7 +298,7 @@ func (h *handlers) probeSite(ctx context.Context, t *asynq.Task) error {
 // resumeRounds queues again the rounds still running, however old: a round whose queueing
 // failed, or whose site task Redis lost or asynq archived, finishes after all. (A province's
 // round on few workers may run for days.)
-func (h *handlers) resumeRounds(ctx context.Context) error {
+func (h *worker) resumeRounds(ctx context.Context) error {
 	rounds, err := h.Store.RunningRounds(ctx)
 	if err != nil {
 		return err

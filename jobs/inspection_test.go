@@ -565,7 +565,7 @@ func TestProbesFeedTheUnreachableVeto(t *testing.T) {
 
 func TestScheduleProbesAndRounds(t *testing.T) {
 	specs := map[string]string{}
-	for _, p := range jobs.Schedule(5 * time.Minute) {
+	for _, p := range jobs.PeriodicTasks(5 * time.Minute) {
 		specs[p.Task.Type()] = p.Spec
 	}
 	// Every half hour: 48 spaced probes a day, the indicator asks for at least 20.

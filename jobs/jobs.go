@@ -1,6 +1,6 @@
 // Package jobs is the background work, on asynq: each task type has a name constant, a payload,
 // a constructor and a handler, shaped like asynq's README. Every handler re-reads the database and
-// is safe to run twice. Register lists them all; schedule.go lists every periodic task.
+// is safe to run twice. Register lists them all; periodic.go lists every periodic task.
 package jobs
 
 import (
@@ -62,7 +62,7 @@ func Register(mux *asynq.ServeMux, d Deps) {
 	if d.MaxCrawls <= 0 {
 		d.MaxCrawls = 2
 	}
-	h := &handlers{Deps: d, events: d.dispatcher(), crawls: make(chan struct{}, d.MaxCrawls), pages: NewPageClient(d.Egress)}
+	h := &worker{Deps: d, events: d.dispatcher(), crawls: make(chan struct{}, d.MaxCrawls), pages: NewPageClient(d.Egress)}
 	mux.HandleFunc(TypeInspectRound, h.inspectRound)
 	mux.HandleFunc(TypeInspectSite, h.inspectSite)
 	mux.HandleFunc(TypeProbeSites, h.probeSites)
@@ -79,7 +79,9 @@ func Register(mux *asynq.ServeMux, d Deps) {
 	mux.HandleFunc(TypeRemindRectifications, h.remindRectifications)
 }
 
-type handlers struct {
+// worker is the task handlers of a worker replica: every task type registered in Register is one
+// of its methods.
+type worker struct {
 	Deps
 	events *Dispatcher   // what the tasks' own writes cause
 	crawls chan struct{} // a slot per crawl this worker may run at once

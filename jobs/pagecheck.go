@@ -40,7 +40,7 @@ func NewCheckPageTask(ticketID int64, purpose string, version int) (*asynq.Task,
 
 const maxPageBytes = 4 << 20
 
-func (h *handlers) checkPage(ctx context.Context, t *asynq.Task) error {
+func (h *worker) checkPage(ctx context.Context, t *asynq.Task) error {
 	var p checkPagePayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("page check payload: %v: %w", err, asynq.SkipRetry)
@@ -128,7 +128,7 @@ func NewPageClient(g egress.Guard) *http.Client {
 }
 
 // checkNewPages queues the arrival check of each new citizen ticket, when page checks are on.
-func (h *handlers) checkNewPages(ctx context.Context, tickets []models.Ticket) error {
+func (h *worker) checkNewPages(ctx context.Context, tickets []models.Ticket) error {
 	if !h.PageChecks {
 		return nil
 	}

@@ -47,7 +47,7 @@ const (
 	reconcileLockTTL = 30 * time.Second
 )
 
-func (h *handlers) reconcile(ctx context.Context, t *asynq.Task) error {
+func (h *worker) reconcile(ctx context.Context, t *asynq.Task) error {
 	if h.Redis == nil {
 		return h.reconcileNow(ctx)
 	}
@@ -64,7 +64,7 @@ func (h *handlers) reconcile(ctx context.Context, t *asynq.Task) error {
 	return err
 }
 
-func (h *handlers) reconcileNow(ctx context.Context) error {
+func (h *worker) reconcileNow(ctx context.Context) error {
 	start := time.Now()
 	r, err := Reconcile(ctx, h.Deps)
 	if err != nil {
@@ -191,7 +191,7 @@ func requeueImports(ctx context.Context, d Deps, r *ReconcileReport) error {
 	if err != nil {
 		return err
 	}
-	h := &handlers{Deps: d}
+	h := &worker{Deps: d}
 	for _, imp := range imps {
 		if imp.Status == models.ImportFailed {
 			if err := d.Store.FailAccountImport(ctx, imp.ID, imp.Error); err != nil {

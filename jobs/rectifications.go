@@ -13,7 +13,7 @@ const TypeRemindRectifications = "rectifications:remind"
 
 func NewRemindRectificationsTask() *asynq.Task { return asynq.NewTask(TypeRemindRectifications, nil) }
 
-func (h *handlers) remindRectifications(ctx context.Context, t *asynq.Task) error {
+func (h *worker) remindRectifications(ctx context.Context, t *asynq.Task) error {
 	n, events, err := h.Store.RemindRectifications(ctx)
 	if n > 0 {
 		h.Logger.Info("rectification reminders sent", "count", n)

@@ -32,7 +32,7 @@ func NewReminderTask(st models.Stage) (*asynq.Task, []asynq.Option) {
 		asynq.TaskID(st.TaskID()), asynq.ProcessAt(st.At), asynq.Queue(QueueReminders), asynq.MaxRetry(10), asynq.Timeout(time.Minute)}
 }
 
-func (h *handlers) sendReminder(ctx context.Context, t *asynq.Task) error {
+func (h *worker) sendReminder(ctx context.Context, t *asynq.Task) error {
 	var p reminderPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("reminder payload: %v: %w", err, asynq.SkipRetry)
@@ -55,7 +55,7 @@ func (h *handlers) sendReminder(ctx context.Context, t *asynq.Task) error {
 
 // scheduleNext queues the ticket's next stage (the next 催办), now that one has gone out: each
 // reminder task queues the one after it.
-func (h *handlers) scheduleNext(ctx context.Context, ticketID int64) error {
+func (h *worker) scheduleNext(ctx context.Context, ticketID int64) error {
 	t, sent, err := h.Store.ReminderState(ctx, ticketID)
 	if err != nil {
 		return err
@@ -89,7 +89,7 @@ func NewScheduleTicketsTask(created, changed []int64) (*asynq.Task, []asynq.Opti
 	return asynq.NewTask(TypeScheduleTickets, b), []asynq.Option{asynq.Queue(QueueReminders), asynq.MaxRetry(5), asynq.Timeout(time.Minute)}
 }
 
-func (h *handlers) scheduleTickets(ctx context.Context, t *asynq.Task) error {
+func (h *worker) scheduleTickets(ctx context.Context, t *asynq.Task) error {
 	var p scheduleTicketsPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("schedule payload: %v: %w", err, asynq.SkipRetry)

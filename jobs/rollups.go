@@ -17,7 +17,7 @@ const RateRollupsEvery = 5 * time.Minute
 
 func NewRateRollupsTask() *asynq.Task { return asynq.NewTask(TypeRateRollups, nil) }
 
-func (h *handlers) rateRollups(ctx context.Context, t *asynq.Task) error {
+func (h *worker) rateRollups(ctx context.Context, t *asynq.Task) error {
 	start := h.Clock.Now()
 	months, err := h.Store.RebuildRateRollups(ctx)
 	if err != nil {

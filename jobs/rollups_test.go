@@ -11,7 +11,7 @@ import (
 // The rollups' task is on the schedule, and running it counts the months of the tickets.
 func TestRateRollupsTaskIsScheduledAndBuilds(t *testing.T) {
 	var scheduled bool
-	for _, p := range jobs.Schedule(5 * time.Minute) {
+	for _, p := range jobs.PeriodicTasks(5 * time.Minute) {
 		scheduled = scheduled || p.Task.Type() == jobs.TypeRateRollups
 	}
 	if !scheduled {

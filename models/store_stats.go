@@ -34,7 +34,7 @@ type cellFunc func(unit, region, category int64) *Counts
 
 // CompletionStats counts the rates' figures per unit, region and category (only the dimension
 // asked for, when GroupBy is set). The whole months of the period are read from the monthly
-// rollups where they can answer (see stats_rollup.go); the rest from the tickets: those unchanged
+// rollups where they can answer (see store_stats_rollup.go); the rest from the tickets: those unchanged
 // since the report time are counted by the database from their rows (which each action writes
 // with its events), those changed after it are replayed from their events up to it. All follow
 // the same definitions (RULES.md), and tests hold them to each other.

@@ -185,3 +185,15 @@ func (s *Store) CreateUser(ctx context.Context, spec UserSpec, password string) 
 	}
 	return s.EnsureUser(ctx, spec, hash)
 }
+
+// SetEmail sets the address a person's reminders are e-mailed to ("" for none).
+func (s *Store) SetEmail(ctx context.Context, userID int64, email string) error {
+	email = strings.TrimSpace(email)
+	if email != "" {
+		if err := validEmail(email); err != nil {
+			return Invalid("email", "电子邮箱格式不正确")
+		}
+	}
+	err := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).Updates(map[string]any{"email": email, "updated_at": s.now()}).Error
+	return translate(err, "set email")
+}

@@ -49,7 +49,7 @@ func TestLeaderSchedulerStopsCleanlyOnTheSharedClient(t *testing.T) {
 	defer rds.Close()
 	var logs syncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s := startLeaderScheduler(context.Background(), &Config{ReconcileEvery: time.Minute}, rds, log)
+	s := startPeriodicLeader(context.Background(), &Config{ReconcileEvery: time.Minute}, rds, log)
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(logs.String(), "Scheduler starting") {
 		if time.Now().After(deadline) {

@@ -13,10 +13,10 @@ import (
 	"zhaocuo/models"
 )
 
-// leaderScheduler is the periodic scheduler of a worker replica: an asynq.Scheduler runs while
+// periodicLeader is the periodic scheduler of a worker replica: an asynq.Scheduler runs while
 // this replica holds the scheduler's lease in Redis, so periodic tasks are enqueued by one
 // replica, however many run.
-type leaderScheduler struct {
+type periodicLeader struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -24,9 +24,9 @@ type leaderScheduler struct {
 // leaseTTL is how long the scheduler may be without a leader after its leader dies.
 const leaseTTL = 15 * time.Second
 
-func startLeaderScheduler(ctx context.Context, cfg *Config, rds *redisConn, log *slog.Logger) *leaderScheduler {
+func startPeriodicLeader(ctx context.Context, cfg *Config, rds *redisConn, log *slog.Logger) *periodicLeader {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &leaderScheduler{cancel: cancel, done: make(chan struct{})}
+	s := &periodicLeader{cancel: cancel, done: make(chan struct{})}
 	slog := log.With("component", "scheduler")
 	lease := &jobs.Leadership{Redis: rds.client, Key: jobs.LeaderKeyScheduler, TTL: leaseTTL, Logger: slog}
 	go func() {
@@ -36,7 +36,7 @@ func startLeaderScheduler(ctx context.Context, cfg *Config, rds *redisConn, log 
 			// down (asynq ignores Shutdown before Start), so one with a client of its own would
 			// leave that connection pool open at every failed turn of the lease.
 			periodic := asynq.NewSchedulerFromRedisClient(rds.client, &asynq.SchedulerOpts{Location: models.Shanghai, Logger: schedulerLogger{asynqLogger{slog}}})
-			if err := jobs.RegisterSchedule(periodic, cfg.ReconcileEvery); err != nil {
+			if err := jobs.RegisterPeriodic(periodic, cfg.ReconcileEvery); err != nil {
 				slog.Error("periodic tasks not scheduled", "error", err)
 				return
 			}
@@ -52,7 +52,7 @@ func startLeaderScheduler(ctx context.Context, cfg *Config, rds *redisConn, log 
 }
 
 // Shutdown stops the scheduler and gives the lease up.
-func (s *leaderScheduler) Shutdown() {
+func (s *periodicLeader) Shutdown() {
 	s.cancel()
 	<-s.done
 }

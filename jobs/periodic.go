@@ -14,9 +14,9 @@ type Periodic struct {
 	Opts []asynq.Option
 }
 
-// Schedule lists every periodic task. Each carries asynq.Unique for most of its period, so that
+// PeriodicTasks lists every periodic task. Each carries asynq.Unique for most of its period, so that
 // when several scheduler replicas enqueue the same tick, one task runs.
-func Schedule(reconcileEvery time.Duration) []Periodic {
+func PeriodicTasks(reconcileEvery time.Duration) []Periodic {
 	return []Periodic{
 		// The inspection: availability probes every half hour (48 a day, the indicator asks for
 		// 20), and a round of every running site early on Monday.
@@ -31,9 +31,9 @@ func Schedule(reconcileEvery time.Duration) []Periodic {
 	}
 }
 
-// RegisterSchedule adds the periodic tasks to a scheduler.
-func RegisterSchedule(s *asynq.Scheduler, reconcileEvery time.Duration) error {
-	for _, p := range Schedule(reconcileEvery) {
+// RegisterPeriodic adds the periodic tasks to a scheduler.
+func RegisterPeriodic(s *asynq.Scheduler, reconcileEvery time.Duration) error {
+	for _, p := range PeriodicTasks(reconcileEvery) {
 		if _, err := s.Register(p.Spec, p.Task, p.Opts...); err != nil {
 			return fmt.Errorf("jobs: schedule %s (%s): %w", p.Task.Type(), p.Spec, err)
 		}
