@@ -55,26 +55,23 @@ func (s *Store) scopeOf(ctx context.Context, u *User) (Scope, error) {
 
 // tickets restricts a query on tickets (under alias) to the scope.
 func (sc Scope) tickets(q *gorm.DB, alias string) *gorm.DB {
-	switch {
-	case sc.All:
-		return q
-	case sc.UnitID != 0:
-		return q.Where(alias+".unit_id = ?", sc.UnitID)
-	case sc.RegionPath != "":
-		return q.Where(alias+".region_id IN (SELECT id FROM regions WHERE path LIKE ?)", sc.RegionPath+"%")
-	}
-	return q.Where("1 = 0")
+	return sc.restrict(q, alias+".unit_id", alias+".region_id")
 }
 
 // units restricts a query on units (under alias) to the scope.
 func (sc Scope) units(q *gorm.DB, alias string) *gorm.DB {
+	return sc.restrict(q, alias+".id", alias+".region_id")
+}
+
+// restrict keeps the rows whose unit (unitColumn) or region (regionColumn) the scope covers.
+func (sc Scope) restrict(q *gorm.DB, unitColumn, regionColumn string) *gorm.DB {
 	switch {
 	case sc.All:
 		return q
 	case sc.UnitID != 0:
-		return q.Where(alias+".id = ?", sc.UnitID)
+		return q.Where(unitColumn+" = ?", sc.UnitID)
 	case sc.RegionPath != "":
-		return q.Where(alias+".region_id IN (SELECT id FROM regions WHERE path LIKE ?)", sc.RegionPath+"%")
+		return q.Where(regionColumn+" IN (SELECT id FROM regions WHERE path LIKE ?)", sc.RegionPath+"%")
 	}
 	return q.Where("1 = 0")
 }
