@@ -315,7 +315,7 @@ var actions = []actionRule{
 			switch {
 			case t.Pending == PendingReturn && a.Approve:
 				forward, estimated := do.cal.Deadline(do.now, do.set.ForwardDays)
-				data := map[string]any{"previous_unit_id": *t.UnitID} // the event's unit is the one after: none
+				data := map[string]any{"previous_unit_id": t.UnitID} // the event's unit is the one after: none
 				t.Status, t.UnitID, t.RegionID, t.Deadline, t.AssignedAt = StatusTriage, nil, a.TriageRegionID, nil, nil
 				t.TriageDeadline, t.DeadlineEstimated = &forward, estimated
 				t.Pending, t.PendingSince = "", nil

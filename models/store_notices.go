@@ -206,11 +206,6 @@ func (s *Store) readNotices(tx *gorm.DB, now time.Time, lock bool) (*noticeReadi
 	return out, nil
 }
 
-// ticketNoticeKinds are the ticket events the notices read.
-var ticketNoticeKinds = []string{EventReceived, EventAssigned, EventReleased, EventUnlinked, EventReopened, EventReplied,
-	EventReplyRejected, EventUrged, EventReturnRequested, EventExtensionRequested, EventReturned, EventReturnRefused,
-	EventExtended, EventExtensionRefused, EventRated}
-
 func readTicketNotices(tx *gorm.DB, r *sourceRead, out *noticeReading) error {
 	where, args := noticeWhere("e.id", r.cursor.LastID, r.gaps)
 	var rows []noticeTicketEvent
