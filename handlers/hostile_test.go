@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -720,6 +721,44 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 			return nil
 		}})
 	}
+
+	// 17. Notice choices: the account page's form and the API's PUT with injections, invalid
+	// UTF-8, kinds the role does not get, channels that do not exist, wrong types and oversized
+	// lists, and the form from another site: each a 4xx, and the staff member's choices stay the
+	// defaults.
+	choicesKept := func(w *hostileWorld, _ *http.Response, _ string) error { return w.noticeChoicesAreTheDefaults() }
+	for _, text := range append(append([]string{}, texts...), models.NoticeImportFinished, "ticket_new\x00", "TICKET_NEW", strings.Repeat("k", 5000)) {
+		add(attack{name: "notice form kind " + text, refuse: true, payload: text, check: choicesKept, send: func(w *hostileWorld) (*http.Response, string) {
+			v := url.Values{"kind": {text}, "notice": {"email:" + text}}
+			return w.send(w.staffPages, w.formRequest("POST", "/account/notices", v, "same-origin"))
+		}})
+		add(attack{name: "notice form box " + text, refuse: true, payload: text, check: choicesKept, send: func(w *hostileWorld) (*http.Response, string) {
+			v := url.Values{"kind": {models.NoticeTicketNew}, "notice": {text}}
+			return w.send(w.staffPages, w.formRequest("POST", "/account/notices", v, "same-origin"))
+		}})
+		body, _ := json.Marshal(map[string]any{"preferences": []map[string]any{{"kind": text, "email": false, "webhook": false}}})
+		add(attack{name: "notice API kind " + text, refuse: true, check: choicesKept, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("PUT", "/api/v1/me/notification-preferences", w.staffToken, string(body)))
+		}})
+	}
+	many := make([]map[string]any, 3000)
+	for i := range many {
+		many[i] = map[string]any{"kind": models.NoticeTicketNew, "email": false, "webhook": false}
+	}
+	huge, _ := json.Marshal(map[string]any{"preferences": many})
+	for _, body := range []string{string(huge), `{"preferences":[{"kind":"ticket_new","email":1,"webhook":0}]}`, `{"preferences":{"kind":"ticket_new"}}`,
+		`{"preferences":[{"kind":"ticket_new","email":false,"webhook":false}],"user_id":1}`, `{"preferences":[null]}`, `[]`, `null`} {
+		add(attack{name: "notice API body " + body[:min(len(body), 60)], refuse: true, check: choicesKept, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("PUT", "/api/v1/me/notification-preferences", w.staffToken, body))
+		}})
+	}
+	add(attack{name: "notice form from another site", refuse: true, check: choicesKept, send: func(w *hostileWorld) (*http.Response, string) {
+		v := url.Values{"kind": {models.NoticeTicketNew}}
+		return w.send(w.staffPages, w.formRequest("POST", "/account/notices", v, "cross-site"))
+	}})
+	add(attack{name: "notice API without a token", refuse: true, check: choicesKept, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.jsonRequest("PUT", "/api/v1/me/notification-preferences", "", `{"preferences":[{"kind":"ticket_new","email":false,"webhook":false}]}`))
+	}})
 	return list
 }
 
@@ -1320,4 +1359,23 @@ func boundedRefusal(isAPI bool) func(*hostileWorld, *http.Response, string) erro
 		}
 		return nil
 	}
+}
+
+// noticeChoicesAreTheDefaults says whether gzw-staff's notice choices are still the defaults of
+// every kind (the hostile suite changes them in none of its requests).
+func (w *hostileWorld) noticeChoicesAreTheDefaults() error {
+	u, err := w.Store.Authenticate(context.Background(), "gzw-staff", demoPassword)
+	if err != nil {
+		return err
+	}
+	choices, err := w.Store.NoticeChoices(context.Background(), u)
+	if err != nil {
+		return err
+	}
+	for i, k := range models.NoticeKindsFor(u.Role) {
+		if choices[i] != (models.NoticeChoice{Kind: k.Kind, Email: k.Email, Webhook: k.Webhook}) {
+			return fmt.Errorf("the choices of %s changed: %+v", k.Kind, choices[i])
+		}
+	}
+	return nil
 }

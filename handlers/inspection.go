@@ -26,7 +26,7 @@ type inspectionStore interface {
 	AccountEvents(ctx context.Context, sc models.Scope, accountID int64) (*models.AccountRow, []models.MediaAccountEvent, error)
 	FileAccountEvent(ctx context.Context, actor *models.User, sc models.Scope, accountID int64, e models.MediaAccountEvent) (*models.MediaAccountEvent, error)
 	CreateAccountImport(ctx context.Context, actor *models.User, filename string, rows []models.UploadedAccount) (*models.AccountImport, []models.Event, error)
-	FailAccountImport(ctx context.Context, importID int64, reason string) error
+	AbandonAccountImport(ctx context.Context, importID int64, reason string) error
 	AccountImports(ctx context.Context, sc models.Scope, viewer int64, limit int) ([]models.AccountImport, error)
 	ImportResults(ctx context.Context, sc models.Scope, viewer, importID int64) (*models.AccountImport, []models.AccountResult, error)
 }
@@ -310,7 +310,8 @@ func (h *inspectionHandlers) importAccounts(c *gin.Context) {
 
 // startImport stores the sheet's rows as an import and queues its checks. Should the queue be
 // away, the import is failed at once, with the reason, and the error says so: the person who
-// uploaded it is not left watching an import that may wait a reconciler's period to start.
+// uploaded it is not left watching an import that may wait a reconciler's period to start (and,
+// told on the spot, gets no notice of it).
 func (h *inspectionHandlers) startImport(c *gin.Context) (*models.AccountImport, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -335,7 +336,7 @@ func (h *inspectionHandlers) startImport(c *gin.Context) (*models.AccountImport,
 	}
 	if err := h.events.Dispatch(ctx, events...); err != nil {
 		const reason = "任务队列暂时无法访问，导入未能开始，请稍后重新导入"
-		if ferr := h.store.FailAccountImport(context.WithoutCancel(ctx), imp.ID, reason); ferr != nil {
+		if ferr := h.store.AbandonAccountImport(context.WithoutCancel(ctx), imp.ID, reason); ferr != nil {
 			err = errors.Join(err, ferr)
 		}
 		return nil, models.Unavailable(reason, err)

@@ -169,7 +169,7 @@ func TestTaskPayloadsHoldNoPersonalData(t *testing.T) {
 	}
 	for _, typ := range []string{jobs.TypeScheduleTickets, jobs.TypeReminder, jobs.TypeDelivery, jobs.TypeCheckPage,
 		jobs.TypeInspectRound, jobs.TypeInspectSite, jobs.TypeProbeSites, jobs.TypeProbeSite, jobs.TypeImportAccounts,
-		jobs.TypeReconcile, jobs.TypeCleanupCaptchas, jobs.TypeRemindRectifications, jobs.TypeRateRollups} {
+		jobs.TypeReconcile, jobs.TypeCleanupCaptchas, jobs.TypeRemindRectifications, jobs.TypeRateRollups, jobs.TypeNotices} {
 		if seen[typ] == 0 {
 			t.Errorf("no %s task was queued: the test does not cover it", typ)
 		}

@@ -111,6 +111,7 @@ func New(d Deps) (http.Handler, error) {
 	r.POST("/logout", sessions.logout)
 	r.GET("/account", signedIn, inScope, account.show)
 	r.POST("/account", signedIn, limitBody(maxJSONBody), inScope, account.save)
+	r.POST("/account/notices", signedIn, limitBody(maxJSONBody), inScope, account.saveNotices)
 	r.GET("/account/password", signedIn, inScope, sessions.passwordForm)
 	r.POST("/account/password", signedIn, limitBody(maxJSONBody), inScope, sessions.changePassword)
 
@@ -182,6 +183,8 @@ func New(d Deps) (http.Handler, error) {
 	api.POST("/auth/login", limitBody(maxJSONBody), sessions.apiLogin)
 	api.POST("/auth/logout", signedIn, sessions.apiLogout)
 	api.GET("/me", signedIn, sessions.apiMe)
+	api.GET("/me/notification-preferences", signedIn, account.apiNotices)
+	api.PUT("/me/notification-preferences", signedIn, limitBody(maxJSONBody), account.apiSetNotices)
 	api.GET("/tickets", handlers, inScope, staff.apiList)
 	api.GET("/tickets/:ticket_no", handlers, inScope, staff.apiShow)
 	api.POST("/tickets/:ticket_no/:action", handlers, limitBody(maxJSONBody), inScope, staff.apiAct)

@@ -70,7 +70,7 @@ func (h *worker) importAccounts(ctx context.Context, t *asynq.Task) error {
 	case models.ImportDone:
 		return nil
 	case models.ImportFailed:
-		return h.Store.FailAccountImport(ctx, imp.ID, imp.Error) // past its time: recorded as it reads
+		return h.failImport(ctx, imp.ID, imp.Error) // past its time: recorded as it reads
 	}
 	err = h.checkImport(ctx, imp, rows)
 	var reason string
@@ -94,7 +94,7 @@ func (h *worker) importAccounts(ctx context.Context, t *asynq.Task) error {
 	default:
 		return err // asynq tries again
 	}
-	if ferr := h.Store.FailAccountImport(context.WithoutCancel(ctx), imp.ID, reason); ferr != nil {
+	if ferr := h.failImport(context.WithoutCancel(ctx), imp.ID, reason); ferr != nil {
 		return errors.Join(err, ferr)
 	}
 	return fmt.Errorf("import accounts %d: %v: %w", imp.ID, err, asynq.SkipRetry)
@@ -122,7 +122,15 @@ func (h *worker) checkImport(ctx context.Context, imp *models.AccountImport, row
 	if err != nil {
 		return err
 	}
-	_, err = h.Store.FinishAccountImport(ctx, imp.ID, results)
+	_, events, err := h.Store.FinishAccountImport(ctx, imp.ID, results)
+	h.events.Dispatch(ctx, events...) // the importer's notice; lost, the reconcile's pass finds it
+	return err
+}
+
+// failImport fails a running import with the reason, and dispatches what that committed.
+func (h *worker) failImport(ctx context.Context, importID int64, reason string) error {
+	events, err := h.Store.FailAccountImport(ctx, importID, reason)
+	h.events.Dispatch(ctx, events...)
 	return err
 }
 

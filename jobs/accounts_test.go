@@ -465,14 +465,15 @@ func TestCheckAccountsChecksWhatTheStoreDecided(t *testing.T) {
 }
 
 // realQueue gives the world a real asynq client on the test Redis, and the world's deps queueing
-// through it, with the Redis client the worker has in production.
+// through it (without the workflow notices: noticesGate), with the Redis client the worker has
+// in production.
 func (w *world) realQueue() (*storetest.Redis, *asynq.Client, jobs.Deps) {
 	w.t.Helper()
 	r := storetest.NewRedis(w.t)
 	client := asynq.NewClient(r.Opt)
 	w.t.Cleanup(func() { client.Close() })
 	deps := w.deps
-	deps.Queue, deps.Redis = client, r.Client
+	deps.Queue, deps.Redis = &noticesGate{Enqueuer: client}, r.Client
 	return r, client, deps
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -17,9 +18,10 @@ import (
 // settled, rectification reminders).
 //
 // It reads nothing: an event becomes tasks by its ids alone, and each task reads the database
-// when it runs. (The store is given its dispatcher at Open, before there is a store to read; a
-// second consumer of the events, the workflow notifications say, is added in tasksFor the same
-// way, as tasks.) What it fails to queue costs nothing the reconciler cannot rebuild from the
+// when it runs. (The store is given its dispatcher at Open, before there is a store to read.) The
+// workflow notices are one such task: an event someone is told of (its Notifies) queues the
+// notices' pass of the current window (NewNoticesTask), which reads what happened from the
+// database. What it fails to queue costs nothing the reconciler cannot rebuild from the
 // database: models.Event says how, for each kind.
 type Dispatcher struct {
 	queue Enqueuer
@@ -53,12 +55,14 @@ func (d *Dispatcher) Dispatch(ctx context.Context, events ...models.Event) error
 
 // tasksFor maps each event to the tasks that follow it. The tickets whose reminders are to be
 // brought up to date, new and changed, go together into one reminder:schedule task, so that a
-// group of reports costs the queue one call beside its deliveries.
+// group of reports costs the queue one call beside its deliveries; so do the events someone is
+// told of, into one notices task.
 func tasksFor(events []models.Event) ([]queuedTask, error) {
 	var (
 		tasks            []queuedTask
 		created, changed []int64
 		unknown          []string
+		notices          bool
 	)
 	deliveries := func(ids []int64) {
 		for _, id := range ids {
@@ -70,6 +74,7 @@ func tasksFor(events []models.Event) ([]queuedTask, error) {
 		case models.TicketCreated:
 			created = append(created, e.TicketID) // its reminders, and a citizen's page fetched
 			deliveries(e.Deliveries)
+			notices = notices || e.Notifies()
 		case models.TicketChanged:
 			if e.Open() {
 				changed = append(changed, e.TicketID) // a closed ticket has no reminders left
@@ -80,16 +85,22 @@ func tasksFor(events []models.Event) ([]queuedTask, error) {
 				tasks = append(tasks, queued(NewCheckPageTask(e.TicketID, models.PageCheckRecheck, e.Version)))
 			}
 			deliveries(e.Deliveries)
+			notices = notices || e.Notifies()
 		case models.TicketReminded:
 			deliveries(e.Deliveries) // (the reminder task queues the next stage itself)
 		case models.RoundStarted:
 			tasks = append(tasks, queued(NewInspectRoundTask(e.RoundID)))
 		case models.ImportStarted:
 			tasks = append(tasks, queued(NewImportAccountsTask(e.ImportID)))
+		case models.ImportFinished:
+			notices = true // the importer is told
+		case models.NoticesWritten:
+			deliveries(e.Deliveries)
 		case models.CircularPublished:
 			// Nothing of its own: the rectifications it opened come as their own events.
 		case models.RectificationChanged:
 			deliveries(e.Deliveries)
+			notices = notices || e.Notifies()
 		case models.RectificationReminded:
 			deliveries(e.Deliveries)
 		default:
@@ -98,6 +109,9 @@ func tasksFor(events []models.Event) ([]queuedTask, error) {
 	}
 	if len(created) > 0 || len(changed) > 0 {
 		tasks = append(tasks, queued(NewScheduleTicketsTask(created, changed)))
+	}
+	if notices {
+		tasks = append(tasks, queued(NewNoticesTask(time.Now()))) // the queue's clock: asynq runs it by the wall's
 	}
 	if len(unknown) > 0 {
 		return tasks, fmt.Errorf("jobs: no work is known for %v", unknown)

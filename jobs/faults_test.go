@@ -30,6 +30,7 @@ type liveWorld struct {
 	opt    asynq.RedisConnOpt
 	client *asynq.Client
 	rdb    redis.UniversalClient
+	gate   *noticesGate // what the world queues goes through it
 }
 
 func newLiveWorld(t *testing.T, opt asynq.RedisConnOpt, opts ...worldOption) *liveWorld {
@@ -43,10 +44,25 @@ func newLiveWorld(t *testing.T, opt asynq.RedisConnOpt, opts ...worldOption) *li
 	t.Cleanup(func() { client.Close() })
 	rdb := opt.MakeRedisClient().(redis.UniversalClient)
 	t.Cleanup(func() { rdb.Close() })
-	w.deps.Queue, w.deps.Redis = client, rdb
-	w.useQueue(client)
+	gate := &noticesGate{Enqueuer: client}
+	w.deps.Queue, w.deps.Redis = gate, rdb
+	w.useQueue(gate)
 	w.queue = nil // the real queue from here on
-	return &liveWorld{world: w, opt: opt, client: client, rdb: rdb}
+	return &liveWorld{world: w, opt: opt, client: client, rdb: rdb, gate: gate}
+}
+
+// noticesGate is a real queue that takes the workflow notices' task only when open: the tests
+// of other work run without it (see fakeQueue.notices).
+type noticesGate struct {
+	jobs.Enqueuer
+	open bool
+}
+
+func (q *noticesGate) EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error) {
+	if t.Type() == jobs.TypeNotices && !q.open {
+		return &asynq.TaskInfo{}, nil
+	}
+	return q.Enqueuer.EnqueueContext(ctx, t, opts...)
 }
 
 // now moves the test clock to the real time.
@@ -228,11 +244,12 @@ func newLiveWorldOn(t *testing.T, w *liveWorld) *liveWorld {
 	rdb := w.opt.MakeRedisClient().(redis.UniversalClient)
 	t.Cleanup(func() { rdb.Close() })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	deps := jobs.Deps{Store: store2, Queue: client, Redis: rdb, Clock: w.clock, Logger: log, Egress: egresstest.Loopback,
+	queue := &noticesGate{Enqueuer: client}
+	deps := jobs.Deps{Store: store2, Queue: queue, Redis: rdb, Clock: w.clock, Logger: log, Egress: egresstest.Loopback,
 		Sender: &jobs.Sender{Egress: egresstest.Loopback}}
 	other := &world{t: t, store: store2, clock: w.clock, deps: deps, users: w.users, events: events}
-	other.useQueue(client)
-	return &liveWorld{world: other, opt: w.opt, client: client, rdb: rdb}
+	other.useQueue(queue)
+	return &liveWorld{world: other, opt: w.opt, client: client, rdb: rdb, gate: queue}
 }
 
 // Redis stopped while reports arrive and are handled: the reports are taken, and their

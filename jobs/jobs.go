@@ -73,6 +73,7 @@ func Register(mux *asynq.ServeMux, d Deps) {
 	mux.HandleFunc(TypeReminder, h.sendReminder)
 	mux.HandleFunc(TypeScheduleTickets, h.scheduleTickets)
 	mux.HandleFunc(TypeDelivery, h.deliver)
+	mux.HandleFunc(TypeNotices, h.writeNotices)
 	mux.HandleFunc(TypeConfirmation, h.confirm)
 	mux.HandleFunc(TypeReconcile, h.reconcile)
 	mux.HandleFunc(TypeRateRollups, h.rateRollups)

@@ -14,8 +14,8 @@ import (
 // TypeReconcile rebuilds the reminder schedule from the database: the database is the truth and
 // Redis only a schedule, so after Redis is flushed or replaced every due reminder still goes out,
 // late by at most one reconciler period. It rebuilds the rest of the work that models.Event says
-// follows a commit too: deliveries, page checks, account imports (rounds are resumed by the
-// probes' task, each half hour: resumeRounds).
+// follows a commit too: deliveries, page checks, account imports, the workflow notices' pass
+// (rounds are resumed by the probes' task, each half hour: resumeRounds).
 const TypeReconcile = "reminder:reconcile"
 
 func NewReconcileTask() *asynq.Task { return asynq.NewTask(TypeReconcile, nil) }
@@ -33,6 +33,7 @@ type ReconcileReport struct {
 	Tickets, Stages, Enqueued, Deliveries int
 	PageChecks                            int // citizens' pages to fetch on arrival or after a reply, queued again
 	Imports, ImportsFailed                int // account imports queued again, and failed past their time
+	Notices                               int // things waiting to be told (workflow notices): their pass queued
 }
 
 // LockKeyReconcile holds reconciles to one at a time across workers. The scheduler enqueues one
@@ -71,13 +72,14 @@ func (h *worker) reconcileNow(ctx context.Context) error {
 		return err
 	}
 	h.Logger.Info("reminders reconciled", "duplicates", r.Duplicates, "tickets", r.Tickets, "stages", r.Stages, "enqueued", r.Enqueued,
-		"deliveries", r.Deliveries, "page_checks", r.PageChecks, "imports", r.Imports, "imports_failed", r.ImportsFailed, "took", time.Since(start).Round(time.Millisecond))
+		"deliveries", r.Deliveries, "page_checks", r.PageChecks, "imports", r.Imports, "imports_failed", r.ImportsFailed, "notices", r.Notices, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
 // Reconcile settles duplicates left behind by their primary; derives from the open tickets which
 // reminder tasks should exist, and enqueues those Redis does not hold; then re-queues the
-// deliveries, page checks and account imports whose task was lost.
+// deliveries, page checks and account imports whose task was lost, and the notices' pass when
+// something waits to be told.
 func Reconcile(ctx context.Context, d Deps) (ReconcileReport, error) {
 	var r ReconcileReport
 	settled, err := d.Store.SettleDuplicates(ctx)
@@ -134,7 +136,26 @@ func Reconcile(ctx context.Context, d Deps) (ReconcileReport, error) {
 	if err := requeuePageChecks(ctx, d, &r); err != nil {
 		return r, err
 	}
-	return r, requeueImports(ctx, d, &r)
+	if err := requeueImports(ctx, d, &r); err != nil {
+		return r, err
+	}
+	return r, kickNotices(ctx, d, &r)
+}
+
+// kickNotices queues the notices' pass when something waits to be told: an event whose task was
+// lost (a flushed Redis, a process that died after its commit) is read from the database like
+// any other, past the cursors.
+func kickNotices(ctx context.Context, d Deps, r *ReconcileReport) error {
+	n, err := d.Store.PendingNotices(ctx)
+	if err != nil || n == 0 {
+		return err
+	}
+	r.Notices = n
+	task, opts := NewCatchUpNoticesTask()
+	if _, err := d.Queue.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return err
+	}
+	return nil
 }
 
 // arrivalCheckWindow is how long after a citizen's report its page is still fetched as it was
@@ -191,10 +212,10 @@ func requeueImports(ctx context.Context, d Deps, r *ReconcileReport) error {
 	if err != nil {
 		return err
 	}
-	h := &worker{Deps: d}
+	h := &worker{Deps: d, events: d.dispatcher()}
 	for _, imp := range imps {
 		if imp.Status == models.ImportFailed {
-			if err := d.Store.FailAccountImport(ctx, imp.ID, imp.Error); err != nil {
+			if err := h.failImport(ctx, imp.ID, imp.Error); err != nil {
 				return err
 			}
 			r.ImportsFailed++

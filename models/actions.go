@@ -315,10 +315,11 @@ var actions = []actionRule{
 			switch {
 			case t.Pending == PendingReturn && a.Approve:
 				forward, estimated := do.cal.Deadline(do.now, do.set.ForwardDays)
+				data := map[string]any{"previous_unit_id": t.UnitID} // the event's unit is the one after: none
 				t.Status, t.UnitID, t.RegionID, t.Deadline, t.AssignedAt = StatusTriage, nil, a.TriageRegionID, nil, nil
 				t.TriageDeadline, t.DeadlineEstimated = &forward, estimated
 				t.Pending, t.PendingSince = "", nil
-				do.record(EventReturned, a.Text, nil)
+				do.record(EventReturned, a.Text, data)
 			case t.Pending == PendingReturn:
 				t.Pending, t.PendingSince = "", nil
 				do.record(EventReturnRefused, a.Text, nil)

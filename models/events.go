@@ -1,6 +1,9 @@
 package models
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // Event is something a committed write did that other work follows: reminders to schedule,
 // e-mails and webhook posts to send, a round to crawl, a sheet to check. The store's writes return
@@ -36,11 +39,12 @@ func (noWorker) Dispatch(context.Context, ...Event) error { return nil }
 // TicketCreated: a ticket came in, a citizen's report (the report writer dispatches a group's
 // together) or a finding a supervisor sent to its site's unit.
 //
-// Its work: the ticket's first reminders, the fetch of a citizen's page on arrival, and the
-// deliveries written with it (the e-mail of the number and query code). Lost, the reconciler
-// schedules the reminders of every open ticket, fetches the page of a citizen's ticket that
-// arrived within the hour and has none, and queues every delivery still pending after ten
-// minutes.
+// Its work: the ticket's first reminders, the fetch of a citizen's page on arrival, the
+// deliveries written with it (the e-mail of the number and query code), and, for one given to a
+// unit, the workflow notices (the unit's staff hear of it). Lost, the reconciler schedules the
+// reminders of every open ticket, fetches the page of a citizen's ticket that arrived within the
+// hour and has none, queues every delivery still pending after ten minutes, and runs the notices'
+// pass, which reads every ticket event past its cursor (store_notices.go).
 type TicketCreated struct {
 	TicketID   int64
 	Source     string // SourceCitizen or SourceInspection
@@ -52,14 +56,20 @@ type TicketCreated struct {
 
 func (TicketCreated) Name() string { return "ticket_created" }
 
+// Notifies reports whether someone is to be told of it: a ticket given to a unit is news to the
+// unit's staff (workflow notices).
+func (e TicketCreated) Notifies() bool { return e.UnitID != nil }
+
 // TicketChanged: an action changed a ticket (Action is one of the Act* kinds), a citizen rated
 // its reply (ChangeRated), or a duplicate followed the ticket it duplicates (ChangeFollowed).
 //
 // Its work: the ticket's reminders brought up to date (a new deadline, a request waiting), the
-// page fetched again when a citizen's ticket enters review, and the deliveries written with it
-// (the reply, a release). Lost, the reconciler schedules the reminders of every open ticket,
-// fetches again the page of every citizen's ticket in review that has no fetch since its latest
-// reply, and queues every delivery still pending after ten minutes.
+// page fetched again when a citizen's ticket enters review, the deliveries written with it (the
+// reply, a release), and the workflow notices of the changes people are told of (Notifies).
+// Lost, the reconciler schedules the reminders of every open ticket, fetches again the page of
+// every citizen's ticket in review that has no fetch since its latest reply, queues every
+// delivery still pending after ten minutes, and runs the notices' pass, which reads every ticket
+// event past its cursor.
 type TicketChanged struct {
 	TicketID   int64
 	Action     string
@@ -74,6 +84,10 @@ type TicketChanged struct {
 }
 
 func (TicketChanged) Name() string { return "ticket_changed" }
+
+// Notifies reports whether the change may be told to someone: the actions whose events the
+// workflow notices read (noticeActions).
+func (e TicketChanged) Notifies() bool { return slices.Contains(noticeActions, e.Action) }
 
 // The changes to a ticket that are no staff action.
 const (
@@ -141,8 +155,10 @@ func (CircularPublished) Name() string { return "circular_published" }
 // RectificationChanged: a rectification was opened by a circular (Status RectifyOpen), its
 // report submitted (RectifySubmitted), accepted or returned.
 //
-// Its work: the deliveries written with it (the 整改通知 of one opened). Lost, the reconciler
-// queues every delivery still pending after ten minutes.
+// Its work: the deliveries written with it (the 整改通知 of one opened), and for a report or a
+// decision the workflow notices (the supervisor hears of the report, the unit of the decision).
+// Lost, the reconciler queues every delivery still pending after ten minutes and runs the
+// notices' pass, which reads every rectification event past its cursor.
 type RectificationChanged struct {
 	RectificationID int64
 	CircularID      int64
@@ -154,6 +170,10 @@ type RectificationChanged struct {
 }
 
 func (RectificationChanged) Name() string { return "rectification_changed" }
+
+// Notifies reports whether someone is to be told of the change: of everything but the opening,
+// whose 整改通知 is written with it.
+func (e RectificationChanged) Notifies() bool { return e.Status != RectifyOpen }
 
 // RectificationReminded: a reminder stage of a rectification went out (its in-app
 // notifications are written with it).
@@ -168,3 +188,31 @@ type RectificationReminded struct {
 }
 
 func (RectificationReminded) Name() string { return "rectification_reminded" }
+
+// ImportFinished: an account import's check ended, done or failed (by its task, or by the
+// reconciler past its time).
+//
+// Its work: the importer's notice. Lost, the reconciler runs the notices' pass, which finds every
+// finished import not yet told (media_account_imports.notified_at).
+type ImportFinished struct {
+	ImportID   int64
+	ImporterID *int64
+	Status     string // ImportDone or ImportFailed
+}
+
+func (ImportFinished) Name() string { return "import_finished" }
+
+// Notifies: the importer is told.
+func (ImportFinished) Notifies() bool { return true }
+
+// NoticesWritten: a pass of the workflow notices wrote notifications and deliveries, and moved
+// its cursors past what it told, in one transaction.
+//
+// Its work: the deliveries. Lost, the reconciler queues every delivery still pending after ten
+// minutes.
+type NoticesWritten struct {
+	Notifications int
+	Deliveries    []int64
+}
+
+func (NoticesWritten) Name() string { return "notices_written" }

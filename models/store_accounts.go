@@ -259,11 +259,13 @@ func (s *Store) AccountImportProgress(ctx context.Context, importID int64, check
 // the task may run twice, the results are stored once. Results that come past ImportGiveUp
 // are not stored: the import is failed instead, in the same transaction and with the reason,
 // and the error (a conflict holding ErrImportTooLate) says so; the page may have shown it
-// failed already, and the time limit stays the same for everyone who reads it.
-func (s *Store) FinishAccountImport(ctx context.Context, importID int64, results []AccountResult) (*AccountImport, error) {
+// failed already, and the time limit stays the same for everyone who reads it. It returns the
+// import's ImportFinished, when this call finished it, for the caller to dispatch: the importer
+// is told.
+func (s *Store) FinishAccountImport(ctx context.Context, importID int64, results []AccountResult) (*AccountImport, []Event, error) {
 	now := s.now()
 	var imp AccountImport
-	late := false
+	late, done := false, false
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// The update first: its row lock makes a second finisher wait, then find it done.
 		res := tx.Model(&AccountImport{}).
@@ -279,6 +281,7 @@ func (s *Store) FinishAccountImport(ctx context.Context, importID int64, results
 			}
 			return tx.Take(&imp, importID).Error
 		}
+		done = true
 		if err := tx.Take(&imp, importID).Error; err != nil {
 			return err
 		}
@@ -291,12 +294,16 @@ func (s *Store) FinishAccountImport(ctx context.Context, importID int64, results
 		return tx.Where("import_id = ?", importID).Delete(&UploadedAccount{}).Error
 	})
 	if err != nil {
-		return nil, translate(err, "finish account import")
+		return nil, nil, translate(err, "finish account import")
+	}
+	var events []Event
+	if done || late {
+		events = []Event{ImportFinished{ImportID: imp.ID, ImporterID: imp.ImportedBy, Status: imp.Status}}
 	}
 	if late {
-		return &imp, &Error{Kind: KindConflict, Message: importTooSlow, Err: ErrImportTooLate}
+		return &imp, events, &Error{Kind: KindConflict, Message: importTooSlow, Err: ErrImportTooLate}
 	}
-	return &imp, nil
+	return &imp, events, nil
 }
 
 // asUploaded holds each result, the worker's check of one row in the sheet's order, to what the
@@ -321,14 +328,36 @@ func asUploaded(tx *gorm.DB, importID int64, results []AccountResult) error {
 	return nil
 }
 
-// FailAccountImport gives up a running import with the reason people read, and drops the rows
-// it waited to check; an import no longer running is left as it is.
-func (s *Store) FailAccountImport(ctx context.Context, importID int64, reason string) error {
+// FailAccountImport fails a running import with the reason people read, dropping the rows it
+// waited with, and returns its ImportFinished (none when it was no longer running) for the
+// caller to dispatch: the importer is told.
+func (s *Store) FailAccountImport(ctx context.Context, importID int64, reason string) ([]Event, error) {
+	var imp AccountImport
+	failed := false
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		_, err := failImport(tx, importID, reason, s.now())
-		return err
+		var err error
+		if failed, err = failImport(tx, importID, reason, s.now()); err != nil || !failed {
+			return err
+		}
+		return tx.Take(&imp, importID).Error
 	})
-	return translate(err, "fail account import")
+	if err != nil || !failed {
+		return nil, translate(err, "fail account import")
+	}
+	return []Event{ImportFinished{ImportID: imp.ID, ImporterID: imp.ImportedBy, Status: imp.Status}}, nil
+}
+
+// AbandonAccountImport fails an import whose check could not be queued, for the importer who is
+// told so on the spot by the page or the API that took the sheet: no notice follows.
+func (s *Store) AbandonAccountImport(ctx context.Context, importID int64, reason string) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		failed, err := failImport(tx, importID, reason, s.now())
+		if err != nil || !failed {
+			return err
+		}
+		return tx.Model(&AccountImport{}).Where("id = ?", importID).Update("notified_at", s.now()).Error
+	})
+	return translate(err, "abandon account import")
 }
 
 // failImport fails a running import and drops its waiting rows, within tx, and reports

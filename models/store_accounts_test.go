@@ -264,7 +264,7 @@ func TestAccountImportHourRunsFromTheCheckStart(t *testing.T) {
 		t.Fatalf("begun after 3 hours in the queue: %+v, %d rows, %v", imp, len(rows), err)
 	}
 	clock.Advance(50 * time.Minute)
-	if imp, err := s.FinishAccountImport(ctx, queued.ID, result); err != nil || imp.Status != models.ImportDone {
+	if imp, _, err := s.FinishAccountImport(ctx, queued.ID, result); err != nil || imp.Status != models.ImportDone {
 		t.Fatalf("finished 50 minutes after it began: %+v, %v", imp, err)
 	}
 
@@ -276,7 +276,7 @@ func TestAccountImportHourRunsFromTheCheckStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(models.ImportGiveUp + time.Minute)
-	imp, err = s.FinishAccountImport(ctx, slow.ID, result)
+	imp, _, err = s.FinishAccountImport(ctx, slow.ID, result)
 	if !errors.Is(err, models.ErrImportTooLate) || models.ErrorKind(err) != models.KindConflict || !strings.Contains(models.ErrorMessage(err), "结果未保存") {
 		t.Fatalf("finished past the hour: %v, want a conflict saying the results were not kept", err)
 	}
@@ -285,7 +285,7 @@ func TestAccountImportHourRunsFromTheCheckStart(t *testing.T) {
 		t.Fatalf("stored after the late finish: %s %q, %d rows waiting, %d results; returned %+v", status, reason, uploads, results, imp)
 	}
 	// A second late finisher (the task run twice) finds it failed and is not told again.
-	if imp, err := s.FinishAccountImport(ctx, slow.ID, result); err != nil || imp.Status != models.ImportFailed {
+	if imp, _, err := s.FinishAccountImport(ctx, slow.ID, result); err != nil || imp.Status != models.ImportFailed {
 		t.Fatalf("the second late finisher: %+v, %v", imp, err)
 	}
 }

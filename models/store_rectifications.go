@@ -145,6 +145,9 @@ func (s *Store) openRectifications(tx *gorm.DB, rec *CircularRecord, f *Circular
 		if err := tx.Omit("ReportData").Create(r).Error; err != nil {
 			return nil, translate(err, "open rectification")
 		}
+		if err := recordRectification(tx, r.ID, RectifyOpen, rec.PublishedBy, rec.Title, now); err != nil {
+			return nil, translate(err, "open rectification")
+		}
 		w := &notifier{tx: tx, unitID: &r.UnitID, regionID: unit.RegionID, now: now, email: s.opt.Email}
 		if err := w.toUnit(rectificationNotice(rec.Issuer, r)); err != nil {
 			return nil, translate(err, "rectification notice")
@@ -336,9 +339,13 @@ func (s *Store) SubmitRectification(ctx context.Context, u *User, sc Scope, id i
 		}
 		now := s.now()
 		changed = rectificationChanged(r, RectifySubmitted, u.ID)
-		return translate(tx.Table("rectifications").Where("id = ?", id).Updates(map[string]any{
+		err = tx.Table("rectifications").Where("id = ?", id).Updates(map[string]any{
 			"status": RectifySubmitted, "report_name": name, "report_type": up.ContentType, "report_data": up.Data,
-			"submitted_at": now, "submitted_by": u.ID, "updated_at": now}).Error, "submit rectification")
+			"submitted_at": now, "submitted_by": u.ID, "updated_at": now}).Error
+		if err == nil {
+			err = recordRectification(tx, id, RectifySubmitted, &u.ID, name, now)
+		}
+		return translate(err, "submit rectification")
 	})
 	if err != nil {
 		return nil, err
@@ -381,13 +388,33 @@ func (s *Store) DecideRectification(ctx context.Context, u *User, sc Scope, id i
 		}
 		now := s.now()
 		changed = rectificationChanged(r, status, u.ID)
-		return translate(tx.Table("rectifications").Where("id = ?", id).Updates(map[string]any{
-			"status": status, "note": note, "decided_at": now, "decided_by": u.ID, "updated_at": now}).Error, "decide rectification")
+		err = tx.Table("rectifications").Where("id = ?", id).Updates(map[string]any{
+			"status": status, "note": note, "decided_at": now, "decided_by": u.ID, "updated_at": now}).Error
+		if err == nil {
+			err = recordRectification(tx, id, status, &u.ID, note, now)
+		}
+		return translate(err, "decide rectification")
 	})
 	if err != nil {
 		return nil, err
 	}
 	return []Event{changed}, nil
+}
+
+// RectificationEvent is one change of a rectification: who, when, the status it left, and its
+// note (the decision's reason, the report's file name, the circular that opened it).
+type RectificationEvent struct {
+	ID              int64
+	RectificationID int64
+	At              time.Time
+	ActorID         *int64
+	Status          string
+	Note            string
+}
+
+// recordRectification writes a change of a rectification, within the transaction that makes it.
+func recordRectification(tx *gorm.DB, id int64, status string, actorID *int64, note string, now time.Time) error {
+	return tx.Create(&RectificationEvent{RectificationID: id, At: now, ActorID: actorID, Status: status, Note: note}).Error
 }
 
 func (s *Store) lockRectification(tx *gorm.DB, sc Scope, id int64) (*Rectification, error) {

@@ -222,48 +222,30 @@ func (w *notifier) toUnit(m ReminderMessage) error {
 	return w.notify(users, m, "unit_id = ?", *w.unitID)
 }
 
-// toSupervisors notifies the supervisors at a level above the region: level 1 is the nearest
-// region, from the region itself upwards, that has supervisors; level 2 the next one above it.
+// toSupervisors notifies the supervisors at a level above the region (supervisorLadder.at).
 func (w *notifier) toSupervisors(m ReminderMessage, level int) error {
-	var region Region
-	if err := w.tx.Take(&region, w.regionID).Error; err != nil {
+	ladder, err := loadSupervisorLadder(w.tx, []int64{w.regionID})
+	if err != nil {
 		return err
 	}
-	codes := strings.Split(strings.Trim(region.Path, "/"), "/")
-	found := 0
-	for i := len(codes) - 1; i >= 0; i-- {
-		var r Region
-		if err := w.tx.Where("code = ?", codes[i]).Take(&r).Error; err != nil {
-			return err
-		}
-		var users []User
-		if err := w.tx.Where("region_id = ? AND role = ? AND disabled = ?", r.ID, RoleSupervisor, false).Find(&users).Error; err != nil {
-			return err
-		}
-		if len(users) == 0 {
-			continue
-		}
-		if found++; found == level {
-			w.reached = "转" + r.Name + "督办"
-			return w.notify(users, m, "region_id = ?", r.ID)
-		}
+	r, users := ladder.at(w.regionID, level)
+	if len(users) == 0 {
+		return nil
 	}
-	return nil
+	w.reached = "转" + r.Name + "督办"
+	return w.notify(users, m, "region_id = ?", r.ID)
 }
 
 // notify writes a notification per user, an e-mail per user with an address (when e-mail is
 // configured), and a post to the webhooks that match where.
 func (w *notifier) notify(users []User, m ReminderMessage, webhookWhere string, arg any) error {
 	m.Title = ellipsis(m.Title, maxTitle) // a rectification's list of sites can run long
+	var notes []Notification
+	var sends []Delivery
 	for _, u := range users {
-		n := Notification{UserID: u.ID, TicketID: w.ticketID, ReminderID: w.reminderID, Kind: m.Kind, Title: m.Title, Body: m.Body, Link: m.Link, CreatedAt: w.now}
-		if err := w.tx.Create(&n).Error; err != nil {
-			return err
-		}
+		notes = append(notes, w.note(w.ticketID, u.ID, m))
 		if w.email && u.Email != "" {
-			if err := w.deliver(ChannelEmail, u.Email, m); err != nil {
-				return err
-			}
+			sends = append(sends, w.delivery(w.ticketID, ChannelEmail, u.Email, m))
 		}
 	}
 	var hooks []Webhook
@@ -271,21 +253,102 @@ func (w *notifier) notify(users []User, m ReminderMessage, webhookWhere string, 
 		return err
 	}
 	for _, h := range hooks {
-		if err := w.deliver(ChannelWebhook, h.URL, m); err != nil {
+		sends = append(sends, w.delivery(w.ticketID, ChannelWebhook, h.URL, m))
+	}
+	return w.write(notes, sends)
+}
+
+// note is the in-app notification of m to a user, about a ticket (nil: about none).
+func (w *notifier) note(ticketID *int64, userID int64, m ReminderMessage) Notification {
+	return Notification{UserID: userID, TicketID: ticketID, ReminderID: w.reminderID, Kind: m.Kind, Title: m.Title, Body: m.Body,
+		Link: m.Link, CreatedAt: w.now}
+}
+
+// delivery is m by e-mail or to a webhook, waiting to be sent; the body ends with the link.
+func (w *notifier) delivery(ticketID *int64, channel, target string, m ReminderMessage) Delivery {
+	return Delivery{ReminderID: w.reminderID, TicketID: ticketID, Channel: channel, Target: target, Subject: m.Title,
+		Body: m.Body + "\n" + m.Link, Status: DeliveryPending, CreatedAt: w.now, UpdatedAt: w.now}
+}
+
+// write stores notifications and deliveries, a few hundred rows to a statement, and keeps the
+// deliveries' ids for the caller to hand to the queue once committed.
+func (w *notifier) write(notes []Notification, sends []Delivery) error {
+	if len(notes) > 0 {
+		if err := w.tx.CreateInBatches(&notes, 500).Error; err != nil {
 			return err
 		}
+	}
+	if len(sends) > 0 {
+		if err := w.tx.CreateInBatches(&sends, 500).Error; err != nil {
+			return err
+		}
+	}
+	for _, d := range sends {
+		w.deliveries = append(w.deliveries, d.ID)
 	}
 	return nil
 }
 
-func (w *notifier) deliver(channel, target string, m ReminderMessage) error {
-	d := Delivery{ReminderID: w.reminderID, TicketID: w.ticketID, Channel: channel, Target: target, Subject: m.Title,
-		Body: m.Body + "\n" + m.Link, Status: DeliveryPending, CreatedAt: w.now, UpdatedAt: w.now}
-	if err := w.tx.Create(&d).Error; err != nil {
-		return err
+// supervisorLadder finds the supervisors over regions, for the reminders' 超期提醒 and 督办 and
+// for the workflow notices alike: the regions on the given regions' paths, and their enabled
+// supervisors, read in three statements however many regions.
+type supervisorLadder struct {
+	byID   map[int64]Region
+	byCode map[string]Region
+	users  map[int64][]User // the enabled supervisors of each region, by its id
+}
+
+func loadSupervisorLadder(tx *gorm.DB, regionIDs []int64) (*supervisorLadder, error) {
+	l := &supervisorLadder{byID: map[int64]Region{}, byCode: map[string]Region{}, users: map[int64][]User{}}
+	if len(regionIDs) == 0 {
+		return l, nil
 	}
-	w.deliveries = append(w.deliveries, d.ID)
-	return nil
+	var given []Region
+	if err := tx.Where("id IN ?", regionIDs).Find(&given).Error; err != nil {
+		return nil, err
+	}
+	var codes []string
+	for _, r := range given {
+		codes = append(codes, strings.Split(strings.Trim(r.Path, "/"), "/")...)
+	}
+	var onPaths []Region
+	if err := tx.Where("code IN ?", codes).Find(&onPaths).Error; err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(onPaths))
+	for i, r := range onPaths {
+		l.byID[r.ID], l.byCode[r.Code], ids[i] = r, r, r.ID
+	}
+	var sups []User
+	if err := tx.Where("region_id IN ? AND role = ? AND disabled = ?", ids, RoleSupervisor, false).Order("id").Find(&sups).Error; err != nil {
+		return nil, err
+	}
+	for _, u := range sups {
+		l.users[*u.RegionID] = append(l.users[*u.RegionID], u)
+	}
+	return l, nil
+}
+
+// at returns the supervisors at a level above the region, and their region: level 1 is the
+// nearest region, from the region itself upwards, that has supervisors; level 2 the next one
+// above it. None there: no one.
+func (l *supervisorLadder) at(regionID int64, level int) (Region, []User) {
+	r, ok := l.byID[regionID]
+	if !ok {
+		return Region{}, nil
+	}
+	codes := strings.Split(strings.Trim(r.Path, "/"), "/")
+	found := 0
+	for i := len(codes) - 1; i >= 0; i-- {
+		up, ok := l.byCode[codes[i]]
+		if !ok || len(l.users[up.ID]) == 0 {
+			continue
+		}
+		if found++; found == level {
+			return up, l.users[up.ID]
+		}
+	}
+	return Region{}, nil
 }
 
 // TicketsForReminders returns the given tickets and the reminders sent for them.

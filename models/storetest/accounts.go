@@ -21,5 +21,6 @@ func SaveAccountImport(ctx context.Context, s *models.Store, actor *models.User,
 	if _, _, err := s.BeginAccountImport(ctx, imp.ID); err != nil {
 		return nil, err
 	}
-	return s.FinishAccountImport(ctx, imp.ID, results)
+	done, _, err := s.FinishAccountImport(ctx, imp.ID, results)
+	return done, err
 }
