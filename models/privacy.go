@@ -33,8 +33,13 @@ func PersonalDataLabel(kind string) string { return personalDataLabels[kind] }
 const numberSep = `(?:[ \t]?[-.]?[ \t]?)`
 
 var (
+	// The usual groupings first (6-8-4 and 4-4-4-4-2 for an ID card, 3-4-4 for a mobile, or none),
+	// then any: in "1700 138 0013 8000" the usual reading finds the phone that an unusual one
+	// ("1700 138 0013") would take and leave half shown.
+	idCardUsual       = regexp.MustCompile(`[1-9]\d{5}` + numberSep + `\d{8}` + numberSep + `\d{3}[\dXx]|[1-9]\d{3}` + numberSep + `\d{4}` + numberSep + `\d{4}` + numberSep + `\d{4}` + numberSep + `\d[\dXx]`)
 	idCardCandidate   = regexp.MustCompile(`[1-9](?:` + numberSep + `\d){16}` + numberSep + `[\dXx]`)
 	idCardShape       = regexp.MustCompile(`^[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]$`)
+	mobileUsual       = regexp.MustCompile(`(?:(?:\(\+?86\)|(?:\+|00)?86)` + numberSep + `)?1\d{2}` + numberSep + `\d{4}` + numberSep + `\d{4}`)
 	mobileCandidate   = regexp.MustCompile(`(?:(?:\(\+?86\)|(?:\+|00)?86)` + numberSep + `)?1(?:` + numberSep + `\d){10}`)
 	landlineCandidate = regexp.MustCompile(`(?:\(0\d{2,3}\)[ \t]?|0\d{2,3}(?:[ \t]?[-.][ \t]?|[ \t]))\d(?:` + numberSep + `\d){6,7}`)
 	ipv4Shape         = regexp.MustCompile(`^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$`)
@@ -72,22 +77,30 @@ func FindPersonalData(text string) []PersonalData {
 		add("email", [2]int{m[0], m[1]}, 0, 0)
 	}
 	// Then ID cards: an 18-digit number would otherwise also look like a phone number inside it.
-	for _, m := range f.numbers(idCardCandidate, func(span [2]int, s string) bool {
-		return free(span) && idCardShape.MatchString(digitsOf(s))
-	}) {
-		kind := "id_like"
-		if idCardChecksumOK(digitsOf(f.text[m[0]:m[1]])) {
-			kind = "id_card"
+	idCards := func(re *regexp.Regexp) {
+		for _, m := range f.numbers(re, func(span [2]int, s string) bool {
+			return free(span) && idCardShape.MatchString(digitsOf(s))
+		}) {
+			kind := "id_like"
+			if idCardChecksumOK(digitsOf(f.text[m[0]:m[1]])) {
+				kind = "id_card"
+			}
+			add(kind, m, 6, 4)
 		}
-		add(kind, m, 6, 4)
 	}
-	for _, m := range f.numbers(mobileCandidate, func(span [2]int, s string) bool {
-		d := digitsOf(s)
-		return free(span) && d[len(d)-11+1] >= '3' && !ipv4Shape.MatchString(s)
-	}) {
-		d := digitsOf(f.text[m[0]:m[1]])
-		add("phone", m, len(d)-11+3, 4) // the country code, and 3 digits of the number
+	mobiles := func(re *regexp.Regexp) {
+		for _, m := range f.numbers(re, func(span [2]int, s string) bool {
+			d := digitsOf(s)
+			return free(span) && d[len(d)-11+1] >= '3' && !ipv4Shape.MatchString(s)
+		}) {
+			d := digitsOf(f.text[m[0]:m[1]])
+			add("phone", m, len(d)-11+3, 4) // the country code, and 3 digits of the number
+		}
 	}
+	idCards(idCardUsual)
+	mobiles(mobileUsual)
+	idCards(idCardCandidate)
+	mobiles(mobileCandidate)
 	for _, m := range f.numbers(landlineCandidate, func(span [2]int, s string) bool {
 		return free(span) && !ipv4Shape.MatchString(s)
 	}) {
