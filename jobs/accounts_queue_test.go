@@ -68,7 +68,11 @@ func TestAccountImportOvertakesARoundsQueuedCrawls(t *testing.T) {
 
 	<-crawling // the round is being crawled when the sheet is uploaded
 	imp := w.startImport(client, w.users["sc-supervisor"], "results.csv", importSheet(t, w, menu))
-	waitUntil(t, "the import to be checked", func() bool { return w.importState(imp.ID).status != models.ImportRunning })
+	// The import's state is committed inside its task, a moment before the middleware above
+	// notes the crawls done by then: wait for both.
+	waitUntil(t, "the import to be checked", func() bool {
+		return w.importState(imp.ID).status != models.ImportRunning && crawledBeforeImport.Load() >= 0
+	})
 	if s := w.importState(imp.ID); s.status != models.ImportDone || s.results != 2 {
 		t.Fatalf("the import: %+v", s)
 	}
