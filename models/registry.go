@@ -24,11 +24,16 @@ const (
 
 // Unit is an organisation that runs websites or accounts (主办单位) or supervises them.
 type Unit struct {
-	ID        int64
-	Name      string
-	RegionID  int64
-	Kind      string
-	CreatedAt time.Time
+	ID       int64
+	Name     string
+	Code     *string // 统一社会信用代码; nil when unknown
+	RegionID int64
+	Kind     string
+	Status   string // UnitActive or UnitClosed
+	// ReviewRequired: a staff reply waits for the unit's reviewer (审核) before it is published.
+	ReviewRequired bool
+	CreatedAt      time.Time
+	UpdatedAt      *time.Time
 }
 
 // Unit kinds.
@@ -38,18 +43,25 @@ const (
 	UnitTown             = "town"       // 镇街
 )
 
+// Unit statuses: a closed unit keeps its history but gets no new tickets, sites or users.
+const (
+	UnitActive = "active"
+	UnitClosed = "closed"
+)
+
 // Website is a registered government website. Its bases are the host + path prefixes that route
 // reports to its unit.
 type Website struct {
-	ID             int64
-	Name           string
-	UnitID         int64
-	IdentifierCode string // 网站标识码
-	Kind           string
-	Status         string
-	HomeURL        string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	ID               int64
+	Name             string
+	UnitID           int64  // 主办单位
+	SupervisorUnitID *int64 // 主管单位
+	IdentifierCode   string // 网站标识码
+	Kind             string
+	Status           string
+	HomeURL          string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Website kinds and statuses.
@@ -71,14 +83,19 @@ type WebsiteBase struct {
 
 // MediaAccount is a 政务新媒体 account.
 type MediaAccount struct {
-	ID        int64
-	Name      string
-	Platform  string
-	Account   string
-	UnitID    int64
-	Status    string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID       int64
+	Name     string
+	Platform string
+	Account  string
+	UnitID   int64
+	Status   string
+	// The lifecycle as reported (报备): 开设, 变更, 关停, 注销; nil when not reported.
+	OpenedOn    *time.Time
+	ChangedOn   *time.Time
+	SuspendedOn *time.Time
+	CancelledOn *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Account statuses.
@@ -114,8 +131,12 @@ type User struct {
 	UnitID       *int64
 	RegionID     *int64
 	Email        string
+	Phone        string // a work phone, for the office's own contact list
 	TokenVersion int
 	Disabled     bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// MustChangePassword: the password was set by someone else (an import, an admin); the next
+	// sign-in leads to choosing one before anything else.
+	MustChangePassword bool
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }

@@ -92,7 +92,7 @@ func (s *Store) LoadRegistry(ctx context.Context, spec RegistrySpec) (RegistryCo
 			if err := tx.Where("code = ?", u.RegionCode).Take(&region).Error; err != nil {
 				return Invalid("units", fmt.Sprintf("单位 %s 的地区 %s 不存在", u.Name, u.RegionCode))
 			}
-			unit := &Unit{Name: u.Name, RegionID: region.ID, Kind: u.Kind, CreatedAt: now}
+			unit := &Unit{Name: u.Name, RegionID: region.ID, Kind: u.Kind, Status: UnitActive, ReviewRequired: true, CreatedAt: now}
 			if err := tx.Create(unit).Error; err != nil {
 				return err
 			}
