@@ -86,7 +86,7 @@ func (s *Store) UnitWarnings(ctx context.Context, sc Scope) (*UnitWarnings, erro
 	}
 	w.NoStaff, w.NoReviewer = counts.NoStaff, counts.NoReviewer
 	if w.NoStaff+w.NoReviewer > 0 {
-		err = lacking().Select("u.id, u.name, r.name AS region_name, u.review_required, "+
+		err = lacking().Select("u.id, u.name, r.name AS region_name, u.review_required, " +
 			"COALESCE(c.staff, 0) AS staff, COALESCE(c.reviewers, 0) AS reviewers").
 			Order("r.path, u.name, u.id").Limit(WarningsListed).Scan(&w.Units).Error
 		if err != nil {
