@@ -277,6 +277,17 @@ func TestUnitWarnings(t *testing.T) {
 	if w = warn(u["admin"]); w.StuckCount != 1 || w.NoStaff < 10 || !strings.Contains(names(w), "成都市人民政府办公室") {
 		t.Errorf("admin: %d without staff, %d stuck, %s", w.NoStaff, w.StuckCount, names(w))
 	}
+	// The office stops reviewing: it has staff and needs no reviewer, so it is not warned of; the
+	// reply already waiting there still waits for a reviewer it has not got.
+	if err := s.SetUnitReview(ctx, u["admin"], unitID(t, s, "成都市人民政府办公室"), false, models.RegistryByForm); err != nil {
+		t.Fatal(err)
+	}
+	if w = warn(u["cd-supervisor"]); w.NoStaff != 0 || w.NoReviewer != 0 || len(w.Units) != 0 || w.StuckCount != 1 {
+		t.Errorf("the office no longer reviewing: %+v", w)
+	}
+	if w = warn(u["admin"]); w.StuckCount != 1 || strings.Contains(names(w), "成都市人民政府办公室") || !strings.Contains(names(w), "自贡市人民政府办公室") {
+		t.Errorf("the admin's list, the office no longer reviewing: %s", names(w))
+	}
 	// Units with staff and a reviewer are not warned of.
 	if strings.Contains(names(warn(u["admin"])), gzwUnit) {
 		t.Errorf("国资委 has both and is warned of")
