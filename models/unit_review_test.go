@@ -293,3 +293,40 @@ func TestUnitWarnings(t *testing.T) {
 		t.Errorf("国资委 has both and is warned of")
 	}
 }
+
+// A reply its unit does not review is told to nobody as waiting for review: the reviewer hears
+// of a reply to review only where one waits.
+func TestAPublishedReplyIsNoReviewNotice(t *testing.T) {
+	n := newNoticeStore(t)
+	ctx := context.Background()
+	reply := models.Action{Kind: models.ActReply, Text: "已经处理完毕，感谢您的反馈。", Confirmed: true}
+	if _, err := n.s.Act(ctx, n.u["gzw-staff"], n.tk.TicketNo, models.Action{Kind: models.ActAccept}); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.s.SetUnitReview(ctx, n.u["admin"], *n.tk.UnitID, false, models.RegistryByForm); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.s.Act(ctx, n.u["gzw-staff"], n.tk.TicketNo, reply); err != nil {
+		t.Fatal(err)
+	}
+	if got := n.pass(); got != 0 {
+		t.Errorf("a published reply: %d notices, want none", got)
+	}
+	// The same unit reviewing again: the next reply is the reviewer's to hear of.
+	if err := n.s.SetUnitReview(ctx, n.u["admin"], *n.tk.UnitID, true, models.RegistryByForm); err != nil {
+		t.Fatal(err)
+	}
+	r := validReport()
+	r.PageURL = "https://gzw.sc.gov.cn/b.html"
+	sub, err := n.s.SubmitReport(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.pass()
+	if _, err := n.s.Act(ctx, n.u["gzw-staff"], sub.Ticket.TicketNo, reply); err != nil {
+		t.Fatal(err)
+	}
+	if got := n.pass(); got != 1 {
+		t.Errorf("a reply to review: %d notices, want the reviewer's", got)
+	}
+}
