@@ -57,12 +57,21 @@ func (w *UnitWarnings) More() bool { return w.NoStaff+w.NoReviewer > len(w.Units
 // WarningsListed is how many units and replies a desk lists; the counts are whole.
 const WarningsListed = 50
 
-// unitPeople is each unit's enabled staff and reviewers, as a derived table (alias c).
-func unitPeople(db *gorm.DB) *gorm.DB {
-	return db.Table("users").Select("unit_id, SUM(CASE WHEN role = ? THEN 1 ELSE 0 END) AS staff, "+
-		"SUM(CASE WHEN role = ? THEN 1 ELSE 0 END) AS reviewers", RoleUnitStaff, RoleUnitReviewer).
-		Where("disabled = ? AND unit_id IS NOT NULL", false).Group("unit_id")
+// unitsWithPeople is the units in the scope (under alias u) with their enabled staff and
+// reviewers counted, as a derived table to select from (alias x, with region_id). The counts
+// are subqueries on users' unit index, a few rows per unit: aggregating every user and joining
+// that to the units read the whole users table for any scope.
+func unitsWithPeople(db *gorm.DB, sc Scope, where string, args ...any) *gorm.DB {
+	people := func(role string) string {
+		return "(SELECT COUNT(*) FROM users p WHERE p.unit_id = u.id AND p.role = '" + role + "' AND p.disabled = ?)"
+	}
+	q := db.Table("units u").Select("u.id, u.name, u.region_id, u.review_required, u.status, "+
+		people(RoleUnitStaff)+" AS staff, "+people(RoleUnitReviewer)+" AS reviewers", false, false).Where(where, args...)
+	return db.Table("(?) x", sc.units(q, "u")).Joins("JOIN regions r ON r.id = x.region_id")
 }
+
+// lackingPeople is the condition on unitsWithPeople of a unit that cannot finish a ticket.
+const lackingPeople = "x.staff = 0 OR (x.review_required = ? AND x.reviewers = 0)"
 
 // UnitWarnings returns the active units in the scope that lack staff or a needed reviewer, and
 // the replies waiting for review at units with no enabled reviewer (closed units' tickets too:
@@ -70,29 +79,34 @@ func unitPeople(db *gorm.DB) *gorm.DB {
 func (s *Store) UnitWarnings(ctx context.Context, sc Scope) (*UnitWarnings, error) {
 	db := s.db.WithContext(ctx)
 	w := &UnitWarnings{}
-	lacking := func() *gorm.DB {
-		q := db.Table("units u").Joins("JOIN regions r ON r.id = u.region_id").
-			Joins("LEFT JOIN (?) c ON c.unit_id = u.id", unitPeople(db)).
-			Where("u.status = ?", UnitActive).
-			Where("COALESCE(c.staff, 0) = 0 OR (u.review_required = ? AND COALESCE(c.reviewers, 0) = 0)", true)
-		return sc.units(q, "u")
-	}
-	var counts struct{ NoStaff, NoReviewer int }
-	err := lacking().Select("COALESCE(SUM(CASE WHEN COALESCE(c.staff, 0) = 0 THEN 1 ELSE 0 END), 0) AS no_staff, "+
-		"COALESCE(SUM(CASE WHEN u.review_required = ? AND COALESCE(c.reviewers, 0) = 0 THEN 1 ELSE 0 END), 0) AS no_reviewer", true).
-		Scan(&counts).Error
+	// One pass over the scope's units: each lacking unit is counted, the first few kept (a
+	// second statement for the counts would read every unit's people again).
+	rows, err := unitsWithPeople(db, sc, "u.status = ?", UnitActive).Where(lackingPeople, true).
+		Select("x.id, x.name, r.name AS region_name, x.review_required, x.staff, x.reviewers").
+		Order("r.path, x.name, x.id").Rows()
 	if err != nil {
-		return nil, translate(err, "unit warnings: count")
+		return nil, translate(err, "unit warnings: units")
 	}
-	w.NoStaff, w.NoReviewer = counts.NoStaff, counts.NoReviewer
-	if w.NoStaff+w.NoReviewer > 0 {
-		err = lacking().Select("u.id, u.name, r.name AS region_name, u.review_required, " +
-			"COALESCE(c.staff, 0) AS staff, COALESCE(c.reviewers, 0) AS reviewers").
-			Order("r.path, u.name, u.id").Limit(WarningsListed).Scan(&w.Units).Error
-		if err != nil {
+	defer rows.Close()
+	for rows.Next() {
+		var u UnitWarning
+		if err := rows.Scan(&u.ID, &u.Name, &u.RegionName, &u.ReviewRequired, &u.Staff, &u.Reviewers); err != nil {
 			return nil, translate(err, "unit warnings: units")
 		}
+		if u.NoStaff() {
+			w.NoStaff++
+		}
+		if u.NoReviewer() {
+			w.NoReviewer++
+		}
+		if len(w.Units) < WarningsListed {
+			w.Units = append(w.Units, u)
+		}
 	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err, "unit warnings: units")
+	}
+	rows.Close()
 	stuck := func() *gorm.DB {
 		q := db.Table("tickets t").Joins("JOIN units u ON u.id = t.unit_id").
 			Where("t.status = ?", StatusReviewing).
@@ -124,11 +138,8 @@ type UnitReviewView struct {
 func (s *Store) UnitReviewOf(ctx context.Context, id int64) (*UnitReviewView, error) {
 	db := s.db.WithContext(ctx)
 	var rows []UnitReviewView
-	err := db.Table("units u").Joins("JOIN regions r ON r.id = u.region_id").
-		Joins("LEFT JOIN (?) c ON c.unit_id = u.id", unitPeople(db)).
-		Select("u.id, u.name, r.name AS region_name, u.review_required, u.status, "+
-			"COALESCE(c.staff, 0) AS staff, COALESCE(c.reviewers, 0) AS reviewers").
-		Where("u.id = ?", id).Scan(&rows).Error
+	err := unitsWithPeople(db, Scope{All: true}, "u.id = ?", id).
+		Select("x.id, x.name, r.name AS region_name, x.review_required, x.status, x.staff, x.reviewers").Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err, "unit review")
 	}
