@@ -33,6 +33,7 @@ type adminStore interface {
 	Webhooks(ctx context.Context) ([]models.WebhookView, error)
 	AddWebhook(ctx context.Context, unitID, regionID int64, url string) error
 	DeleteWebhook(ctx context.Context, id int64) error
+	unitWarningsStore
 }
 
 type adminHandlers struct {
@@ -50,6 +51,7 @@ type adminPage struct {
 	Missing  []int // years deadlines depend on whose notice is not imported
 	Settings models.Settings
 	Webhooks []models.WebhookView
+	Warnings unitWarningsView // home: units that cannot finish a ticket (unit_warnings.go)
 	Errors   map[string]string
 	Form     map[string]string
 }
@@ -86,7 +88,10 @@ func (h *adminHandlers) show(c *gin.Context, status int, section string, errs, f
 		}
 	default:
 		if p.Missing, err = h.store.MissingNotices(ctx); err == nil {
-			p.Settings, err = h.store.Settings(ctx)
+			if p.Settings, err = h.store.Settings(ctx); err == nil {
+				p.Warnings = unitWarningsView{Admin: true}
+				p.Warnings.W, err = h.store.UnitWarnings(ctx, models.Scope{All: true})
+			}
 		}
 	}
 	if err != nil {

@@ -121,7 +121,7 @@ func (h *staffHandlers) apiDetail(c *gin.Context, d *models.TicketDetail) {
 		t.Duplicates = append(t.Duplicates, dup.TicketNo)
 	}
 	for _, e := range d.Events {
-		t.Events = append(t.Events, apiEvent{At: e.At.In(models.Shanghai), Kind: e.Kind, Label: models.EventLabel(e.Kind),
+		t.Events = append(t.Events, apiEvent{At: e.At.In(models.Shanghai), Kind: e.Kind, Label: e.Label(),
 			Actor: e.ActorName, Role: e.ActorRole, From: e.FromStatus, To: e.ToStatus, Unit: e.UnitName,
 			Deadline: shanghai(e.Deadline), Reason: e.Reason})
 	}

@@ -759,6 +759,17 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 	add(attack{name: "notice API without a token", refuse: true, check: choicesKept, send: func(w *hostileWorld) (*http.Response, string) {
 		return w.send(w.anon, w.jsonRequest("PUT", "/api/v1/me/notification-preferences", "", `{"preferences":[{"kind":"ticket_new","email":false,"webhook":false}]}`))
 	}})
+
+	// 21. Approval in the reviewer's stead (issue 18): 自贡's office has staff and no reviewer, a
+	// reply of it waits for review. 泸州's supervisor approving it, 自贡's staff approving it
+	// (also with a unit id forged into the body), 自贡's supervisor approving a ticket that is not
+	// waiting for review, the province's supervisor approving past 国资委's reviewer: each refused,
+	// page and API, nothing written. And the unit's review setting posted with forged unit ids,
+	// values that are not a choice, by staff and a supervisor: refused, the setting and its
+	// audit trail unchanged.
+	for _, a := range w.reviewerlessAttacks(texts) {
+		add(a)
+	}
 	return list
 }
 
@@ -1378,4 +1389,114 @@ func (w *hostileWorld) noticeChoicesAreTheDefaults() error {
 		}
 	}
 	return nil
+}
+
+// reviewerlessAttacks are section 21's requests, on tickets and users of their own: a reply
+// waiting at 自贡's office (no reviewer), an assigned ticket there, and a 国资委 reply waiting
+// for its reviewer.
+func (w *hostileWorld) reviewerlessAttacks(texts []string) []attack {
+	w.t.Helper()
+	for _, spec := range []models.UserSpec{
+		{Username: "h21-zg-staff", Role: models.RoleUnitStaff, Unit: "自贡市人民政府办公室"},
+		{Username: "h21-zg-supervisor", Role: models.RoleSupervisor, RegionCode: "510300"},
+		{Username: "h21-lz-supervisor", Role: models.RoleSupervisor, RegionCode: "510500"},
+	} {
+		if _, err := w.Store.CreateUser(context.Background(), spec, demoPassword); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	zgStaff, zgSup, lzSup := w.apiLogin("h21-zg-staff"), w.apiLogin("h21-zg-supervisor"), w.apiLogin("h21-lz-supervisor")
+	reply := `{"text":"链接已经修复，感谢您的反馈。","confirmed":true}`
+	to := func(token, no string, steps ...string) {
+		for _, step := range steps {
+			body := ""
+			if step == "reply" {
+				body = reply
+			}
+			if resp, b := w.api("POST", "/api/v1/tickets/"+no+"/"+step, token, body); resp.StatusCode != http.StatusOK {
+				w.t.Fatalf("%s %s: %d %v", step, no, resp.StatusCode, b)
+			}
+		}
+	}
+	waiting, _ := w.submitTo("https://www.zg.gov.cn/h21-waiting.html")
+	to(zgStaff, waiting, "accept", "reply")
+	assigned, _ := w.submitTo("https://www.zg.gov.cn/h21-assigned.html")
+	reviewed, _ := w.submitTo("https://gzw.sc.gov.cn/h21-reviewed.html")
+	to(w.staffToken, reviewed, "accept", "reply")
+	zgUnit := strconv.FormatInt(w.unitIDOf("自贡市人民政府办公室"), 10)
+	lzUnit := strconv.FormatInt(w.unitIDOf("泸州市人民政府办公室"), 10)
+
+	browsers := map[string]*http.Client{"h21-zg-staff": w.browser("h21-zg-staff"), "h21-zg-supervisor": w.browser("h21-zg-supervisor"),
+		"h21-lz-supervisor": w.browser("h21-lz-supervisor"), "sc-supervisor": w.browser("sc-supervisor")}
+	tokens := map[string]string{"h21-zg-staff": zgStaff, "h21-zg-supervisor": zgSup, "h21-lz-supervisor": lzSup, "sc-supervisor": w.supToken}
+	var list []attack
+	for _, c := range []struct {
+		name, who, no, body string
+		want                int
+	}{
+		{"another region's supervisor approves a reply with no reviewer", "h21-lz-supervisor", waiting, `{"public":true}`, http.StatusNotFound},
+		{"another region's supervisor approves, its own unit's id forged in", "h21-lz-supervisor", waiting, `{"public":true,"unit_id":` + lzUnit + `}`, http.StatusNotFound},
+		{"staff approve their own unit's reply", "h21-zg-staff", waiting, `{"public":true}`, http.StatusForbidden},
+		{"staff approve, the unit's id forged in", "h21-zg-staff", waiting, `{"public":true,"unit_id":` + zgUnit + `}`, http.StatusForbidden},
+		{"the region's supervisor approves a ticket not waiting for review", "h21-zg-supervisor", assigned, `{"public":true}`, http.StatusConflict},
+		{"the province's supervisor approves past the unit's reviewer", "sc-supervisor", reviewed, `{"public":true}`, http.StatusForbidden},
+	} {
+		var before string
+		same := func(want int) func(w *hostileWorld, resp *http.Response, body string) error {
+			return func(w *hostileWorld, resp *http.Response, body string) error {
+				if resp.StatusCode != want {
+					return fmt.Errorf("%d %.200s, want %d", resp.StatusCode, body, want)
+				}
+				if dataFingerprint(w.t, w.Store.SQLDB()) != before {
+					return fmt.Errorf("refused, yet something was written")
+				}
+				return nil
+			}
+		}
+		list = append(list, attack{name: "approve: " + c.name + " (API)", refuse: true, check: same(c.want), send: func(w *hostileWorld) (*http.Response, string) {
+			before = dataFingerprint(w.t, w.Store.SQLDB())
+			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/tickets/"+c.no+"/approve", tokens[c.who], c.body))
+		}})
+		list = append(list, attack{name: "approve: " + c.name + " (page)", refuse: true, check: same(c.want), send: func(w *hostileWorld) (*http.Response, string) {
+			before = dataFingerprint(w.t, w.Store.SQLDB())
+			v := url.Values{"public": {"1"}, "request_key": {"h21-" + c.who}, "unit_id": {zgUnit}}
+			return w.send(browsers[c.who], w.formRequest("POST", "/staff/tickets/"+c.no+"/approve", v, "same-origin"))
+		}})
+	}
+
+	// The review setting: forged unit ids and values that are not a choice, from the admin; the
+	// right form from people who are not the admin.
+	var setting string
+	keep := func(w *hostileWorld, _ *http.Response, _ string) error {
+		if now := w.unitReviewFingerprint(); now != setting {
+			return fmt.Errorf("the review setting or its audit trail changed")
+		}
+		return nil
+	}
+	post := func(name string, c *http.Client, path string, v url.Values, payload string) {
+		list = append(list, attack{name: "unit review: " + name, refuse: true, payload: payload, check: keep, send: func(w *hostileWorld) (*http.Response, string) {
+			setting = w.unitReviewFingerprint()
+			return w.send(c, w.formRequest("POST", path, v, "same-origin"))
+		}})
+	}
+	for _, id := range []string{"0", "-1", "99999999", "9223372036854775808", "1e3", "0x10", zgUnit + "%20OR%201=1", "%00", "..%2F..%2Fusers"} {
+		post("forged unit id "+id, w.adminPages, "/admin/units/"+id+"/review", url.Values{"review_required": {"0"}}, "")
+	}
+	for _, text := range append(append([]string{}, texts...), "", "true", "false", "00", "1 ", "2") {
+		post("review_required "+text, w.adminPages, "/admin/units/"+zgUnit+"/review", url.Values{"review_required": {text}}, text)
+	}
+	post("staff set a unit's review", w.staffPages, "/admin/units/"+zgUnit+"/review", url.Values{"review_required": {"0"}}, "")
+	post("a supervisor sets a unit's review", browsers["h21-zg-supervisor"], "/admin/units/"+zgUnit+"/review", url.Values{"review_required": {"0"}}, "")
+	return list
+}
+
+// unitReviewFingerprint is every unit's review setting and the count of registry events.
+func (w *hostileWorld) unitReviewFingerprint() string {
+	var n int
+	var settings string
+	if err := w.Store.SQLDB().QueryRow(`SELECT (SELECT COUNT(*) FROM registry_events),
+		(SELECT COUNT(*) FROM units WHERE review_required = ?)`, false).Scan(&n, &settings); err != nil {
+		w.t.Fatal(err)
+	}
+	return fmt.Sprintf("%d/%s", n, settings)
 }

@@ -168,6 +168,10 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/admin/webhooks", admins, inScope, admin.webhooks)
 	r.POST("/admin/webhooks", admins, limitBody(maxJSONBody), inScope, admin.addWebhook)
 	r.POST("/admin/webhooks/:id/delete", admins, limitBody(maxJSONBody), inScope, admin.deleteWebhook)
+	// Units that cannot finish a ticket (issue 18, review): a unit's review setting.
+	unitReview := &unitReviewHandlers{ui: u, store: d.Store}
+	r.GET("/admin/units/:id/review", admins, inScope, unitReview.show)
+	r.POST("/admin/units/:id/review", admins, limitBody(maxJSONBody), inScope, unitReview.set)
 	r.Any("/admin/queues/*path", admins, queuesUI(d))
 	r.GET("/admin/queues", admins, queuesUI(d))
 

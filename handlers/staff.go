@@ -27,6 +27,7 @@ type ticketStore interface {
 	Settings(ctx context.Context) (models.Settings, error)
 	AuditLog(ctx context.Context, sc models.Scope, f models.AuditFilter) ([]models.AuditEntry, int64, error)
 	Regions(ctx context.Context) ([]models.Region, error)
+	unitWarningsStore
 }
 
 type staffHandlers struct {
@@ -57,12 +58,13 @@ func (h *staffHandlers) items(ctx context.Context, rows []models.TicketRow) ([]t
 
 type deskPage struct {
 	Role       string
-	Inbox      []ticketItem // unit roles: what to do, by deadline
-	Triage     []ticketItem // supervisors: to forward
-	Pending    []ticketItem // supervisors: requests to decide
-	Overdue    []ticketItem // supervisors: late units
-	Supervised []ticketItem // supervisors: under 督办, until closed
-	Reviewing  []ticketItem // reviewers: replies to approve
+	Inbox      []ticketItem     // unit roles: what to do, by deadline
+	Triage     []ticketItem     // supervisors: to forward
+	Pending    []ticketItem     // supervisors: requests to decide
+	Overdue    []ticketItem     // supervisors: late units
+	Supervised []ticketItem     // supervisors: under 督办, until closed
+	Reviewing  []ticketItem     // reviewers: replies to approve
+	Units      unitWarningsView // supervisors: units that cannot finish a ticket (unit_warnings.go)
 }
 
 // desk is the first page after signing in: what waits for this person, most urgent first.
@@ -95,6 +97,9 @@ func (h *staffHandlers) desk(c *gin.Context) {
 		p.Triage = list(models.TicketFilter{Status: models.StatusTriage})
 		p.Pending = list(models.TicketFilter{Pending: true, Status: "open"})
 		p.Overdue = list(models.TicketFilter{Overdue: true})
+		if !c.IsAborted() {
+			p.Units.W = h.unitWarnings(c, h.store, sc)
+		}
 	case models.RoleUnitReviewer:
 		// A reply waiting for review is listed above it; the inbox holds the rest.
 		p.Reviewing = list(models.TicketFilter{Status: models.StatusReviewing})

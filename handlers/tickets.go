@@ -90,8 +90,8 @@ func (h *staffHandlers) act(c *gin.Context) {
 		return
 	}
 	a, err := actionFromForm(c, kind)
+	var r *models.Acted
 	if err == nil {
-		var r *models.Acted
 		if r, err = h.store.Perform(c.Request.Context(), currentUser(c), c.Param("ticket_no"), a); err == nil {
 			h.events.Dispatch(c.Request.Context(), r.Events...)
 		}
@@ -109,7 +109,7 @@ func (h *staffHandlers) act(c *gin.Context) {
 		h.showDetail(c, status(err), map[string]string{key: message(err), "action": kind}, form)
 		return
 	}
-	h.setFlash(c, flash{Kind: "ok", Message: models.ActionDone(kind)})
+	h.setFlash(c, flash{Kind: "ok", Message: r.Done(kind)})
 	c.Redirect(http.StatusSeeOther, "/staff/tickets/"+strings.ToUpper(c.Param("ticket_no")))
 }
 

@@ -10,11 +10,11 @@ import (
 // Action kinds: one per thing people do to a ticket.
 const (
 	ActAccept     = "accept"     // unit staff: 签收
-	ActReply      = "reply"      // unit staff: write the reply for review
+	ActReply      = "reply"      // unit staff: write the reply for review (published at once where the unit does not review)
 	ActReturn     = "return"     // unit staff: ask to return a ticket that is not the unit's
 	ActExtension  = "extension"  // unit staff: ask for more working days
 	ActLink       = "link"       // unit staff (before the deadline) or supervisor: mark as a duplicate (mayDuplicate)
-	ActApprove    = "approve"    // unit reviewer: approve the reply; the ticket closes
+	ActApprove    = "approve"    // unit reviewer (or a supervisor, where the unit has no reviewer): approve the reply; the ticket closes
 	ActReject     = "reject"     // unit reviewer: send the reply back
 	ActAssign     = "assign"     // supervisor: give the ticket to a unit (分办, or reassign)
 	ActInvalidate = "invalidate" // supervisor: close as 无效
@@ -161,10 +161,7 @@ var actions = []actionRule{
 			}
 			return nil
 		},
-		apply: func(t *Ticket, a Action, do *doing) {
-			t.Status, t.Reply, t.ReplyConfirmed, t.RepliedBy = StatusReviewing, &a.Text, a.Confirmed, &do.actor.ID
-			do.record(EventReplied, "", map[string]any{"confirmed": a.Confirmed})
-		}},
+		apply: func(t *Ticket, a Action, do *doing) { t.reply(a, do) }}, // to review, or published where the unit does not review
 
 	{kind: ActReturn, done: "退回申请已提交，等待主管单位审核", roles: staffOnly, text: requiredReason("退回理由"),
 		guard: func(t *Ticket, q asking) error {
@@ -232,24 +229,16 @@ var actions = []actionRule{
 			do.record(EventLinked, a.Text, map[string]any{"primary": a.Primary.TicketNo})
 		}},
 
-	{kind: ActApprove, done: "审核通过，答复已公开，留言已办结", roles: reviewerOnly, text: optionalNote("审核意见"),
-		guard: func(t *Ticket, _ asking) error {
+	// A supervisor of the unit's region approves in the reviewer's stead only where the unit has
+	// no enabled reviewer (mayApproveFor); the scope of the region is the store's check.
+	{kind: ActApprove, done: "审核通过，答复已公开，留言已办结", roles: []string{RoleUnitReviewer, RoleSupervisor}, text: optionalNote("审核意见"),
+		guard: func(t *Ticket, q asking) error {
 			if t.Status != StatusReviewing || t.Reply == nil {
 				return Conflict("只有待审核的答复可以审核通过")
 			}
-			return nil
+			return t.mayApproveFor(q.role)
 		},
-		apply: func(t *Ticket, a Action, do *doing) {
-			public := MaskPersonalData(*t.Reply)
-			days := do.cal.WorkingDaysBetween(t.ReceivedAt, do.now)
-			t.Status, t.ClosedAt, t.ReplyPublic, t.Public, t.HandlingDays = StatusClosed, &do.now, &public, a.Public, &days
-			t.DescriptionPublic = nil
-			if a.Public {
-				description := MaskPersonalData(t.Description)
-				t.DescriptionPublic = &description
-			}
-			do.record(EventApproved, a.Text, map[string]any{"public": a.Public, "handling_days": days})
-		}},
+		apply: func(t *Ticket, a Action, do *doing) { t.publish(a.Public, approvedBy(do.actor.Role), a.Text, do) }},
 
 	{kind: ActReject, done: "答复已退回修改", roles: reviewerOnly, text: requiredReason("退回修改意见"),
 		guard: func(t *Ticket, _ asking) error {

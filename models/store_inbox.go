@@ -232,6 +232,9 @@ func (s *Store) DetailOf(ctx context.Context, t *Ticket) (*TicketDetail, error) 
 		return nil, translate(err, "ticket detail")
 	}
 	d.HasScreenshot = shots > 0
+	if err := readUnitReview(db, &d.Ticket); err != nil { // what the page offers weighs it
+		return nil, translate(err, "ticket unit review")
+	}
 	if duplicates > 0 {
 		if err := db.Table("tickets").Select("ticket_no, status").Where("duplicate_of = ?", t.ID).Order("id").Scan(&d.Duplicates).Error; err != nil {
 			return nil, translate(err, "ticket duplicates")

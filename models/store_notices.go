@@ -296,6 +296,9 @@ func ticketNotice(e *noticeTicketEvent) *noticeAbout {
 			t.line = fmt.Sprintf("留言 %s 已交%s办理，请于 %s 前答复。", no, unitName, deadline)
 		}
 	case EventReplied:
+		if eventReview(e.Data) == ReviewNotRequired {
+			return nil // published at once: no reviewer waits for it
+		}
 		t.kind, t.to, t.title = NoticeReplyReview, unit(unitReviewers), "答复待审核："+no
 		t.line = fmt.Sprintf("留言 %s 的答复已拟写，等待审核。", no)
 	case EventReplyRejected:

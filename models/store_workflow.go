@@ -139,6 +139,9 @@ func (s *Store) Perform(ctx context.Context, actor *User, ticketNo string, a Act
 			return err
 		}
 		result = &Acted{Ticket: t}
+		if err := readUnitReview(tx, t); err != nil { // the reply's and the approval's rules weigh it
+			return err
+		}
 		if a.RequestKey != "" {
 			var seen int64
 			if err := tx.Model(&TicketEvent{}).Where("ticket_id = ? AND request_key = ?", t.ID, a.RequestKey).Count(&seen).Error; err != nil {
@@ -173,7 +176,7 @@ func (s *Store) Perform(ctx context.Context, actor *User, ticketNo string, a Act
 		}
 		actorID := actor.ID
 		changed := ticketChanged(t, a.Kind, &actorID, events)
-		if a.Kind == ActApprove {
+		if PublishesReply(events) { // an approval, or a reply its unit does not review
 			if changed.Deliveries, err = writeDelivery(tx, replyEmail(s.opt.Email, t, now)); err != nil {
 				return err
 			}

@@ -89,6 +89,10 @@ type Ticket struct {
 	// DescriptionPublic is the description as 留言选登 shows it, personal data masked: written
 	// when the reviewer publishes the reply, and the only description the page's search reads.
 	DescriptionPublic *string
+
+	// UnitReview is what the ticket's unit says about review, read by the store with the ticket
+	// where an action or the ticket's page needs it (readUnitReview); nil: not read.
+	UnitReview *UnitReview `gorm:"-"`
 }
 
 // Pending requests.
