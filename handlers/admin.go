@@ -235,12 +235,7 @@ func (h *adminHandlers) importCalendar(c *gin.Context) {
 		h.done(c, "calendar", models.Invalid("file", "文件超过 1 MB，不是一年的节假日安排"), "")
 		return
 	}
-	ctx := c.Request.Context()
-	if _, err := h.recount(ctx); err != nil { // a recount cut short before: the change waits for it
-		h.done(c, "calendar", err, "")
-		return
-	}
-	year, days, err := h.store.ImportHolidayNotice(ctx, data)
+	year, days, err := h.store.ImportHolidayNotice(c.Request.Context(), data)
 	if err != nil {
 		h.done(c, "calendar", err, "")
 		return
@@ -284,10 +279,6 @@ func (h *adminHandlers) setCalendarDay(c *gin.Context) {
 	kind := c.PostForm("kind")
 	if kind != "work" && kind != "off" {
 		h.done(c, "calendar", models.Invalid("kind", "请选择上班或休息"), "")
-		return
-	}
-	if _, err := h.recount(c.Request.Context()); err != nil { // a recount cut short before: the change waits for it
-		h.done(c, "calendar", err, "")
 		return
 	}
 	if err := h.store.SetCalendarDay(c.Request.Context(), day, kind == "off", strings.TrimSpace(c.PostForm("name"))); err != nil {

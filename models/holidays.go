@@ -22,10 +22,6 @@ var shippedHolidays embed.FS
 // (RecountDeadlines; the reminders follow through the store's dispatcher, or the reconciler's
 // next pass where none runs).
 func (s *Store) ImportShippedCalendars(ctx context.Context) ([]int, error) {
-	// A recount cut short before must finish first: a change waits for the one before it.
-	if err := s.recountAndDispatch(ctx); err != nil {
-		return nil, err
-	}
 	cal, err := s.loadCalendar(ctx)
 	if err != nil {
 		return nil, err

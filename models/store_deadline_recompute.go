@@ -21,8 +21,8 @@ import (
 // extensions granted, whatever the settings say today) is read off the calendar before the
 // change, and counted again on the calendar after it.
 
-// recountBatch is how many tickets one transaction recounts at most.
-const recountBatch = 500
+// recountBatchSize is how many tickets one transaction recounts at most.
+var recountBatchSize = 500
 
 // EventDeadlineRecounted: a change of the calendar moved the ticket's deadline (ticket_events).
 const EventDeadlineRecounted = "deadline_recounted"
@@ -98,7 +98,7 @@ func recordCalendarChange(tx *gorm.DB, before *Calendar, why string, now time.Ti
 	one := 1
 	err = tx.Create(&calendarChange{Why: ellipsis(why, 200), Days: string(days), NewYear: newYear, FirstDay: dateValue(first),
 		LastDay: dateValue(last), Pending: &one, CreatedAt: now}).Error
-	if isDuplicate(err) {
+	if err != nil && isDuplicate(err) {
 		return errRecountPending
 	}
 	return err
@@ -185,7 +185,7 @@ func (s *Store) recountBatch(ctx context.Context, out *Recounted) (done bool, er
 		// A ticket assigned since the change was counted on the new calendar already.
 		q := tx.Where("id > ? AND status IN ? AND deadline IS NOT NULL AND assigned_at < ?", c.CursorID, openStatuses, c.CreatedAt).
 			Where("deadline_estimated = ? OR (deadline >= ? AND assigned_at < ?)", true, first.At(0, 0, 0).UTC(), last.At(0, 0, 0).UTC())
-		if err := lock(q).Order("id").Limit(recountBatch).Find(&tickets).Error; err != nil {
+		if err := lock(q).Order("id").Limit(recountBatchSize).Find(&tickets).Error; err != nil {
 			return err
 		}
 		if len(tickets) == 0 {

@@ -151,6 +151,9 @@ func (s *Store) ImportHolidayNotice(ctx context.Context, data []byte) (year, day
 		return 0, 0, err
 	}
 	papers, _ := json.Marshal(notice.Papers)
+	if err := s.recountAndDispatch(ctx); err != nil { // a change waits for the recount of the one before
+		return 0, 0, err
+	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		before, err := loadCalendarFrom(tx)
 		if err != nil {
@@ -208,6 +211,9 @@ func (s *Store) SetCalendarDay(ctx context.Context, day Date, offDay bool, name 
 		return Invalid("name", fmt.Sprintf("说明不能超过 %d 个字", maxDayName))
 	}
 	row := calendarRow{Day: dateValue(day), OffDay: offDay, Name: name, Source: CalendarManual, NoticeYear: day.Year}
+	if err := s.recountAndDispatch(ctx); err != nil { // a change waits for the recount of the one before
+		return err
+	}
 	why := fmt.Sprintf("%s 调整为%s", day, map[bool]string{true: "休息日", false: "工作日"}[offDay])
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		before, err := loadCalendarFrom(tx)
