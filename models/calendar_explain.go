@@ -138,3 +138,13 @@ func shortDate(d Date, year int) string {
 	}
 	return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day)
 }
+
+// DeadlineCounting says how the ticket's reply deadline was counted: from the day of its
+// assignment, the working days up to its deadline (the reply days and any extension granted),
+// on the calendar in force. "" while it has none (in triage).
+func (t *Ticket) DeadlineCounting(cal *Calendar) string {
+	if t.AssignedAt == nil || t.Deadline == nil {
+		return ""
+	}
+	return cal.DeadlineExplanation(DateOf(*t.AssignedAt), cal.WorkingDaysBetween(*t.AssignedAt, *t.Deadline))
+}

@@ -182,8 +182,10 @@ func (s *Store) recountBatch(ctx context.Context, out *Recounted) (done bool, er
 		}
 		first, last := dateOfValue(c.FirstDay), dateOfValue(c.LastDay)
 		var tickets []Ticket
-		// A ticket assigned since the change was counted on the new calendar already.
-		q := tx.Where("id > ? AND status IN ? AND deadline IS NOT NULL AND assigned_at < ?", c.CursorID, openStatuses, c.CreatedAt).
+		// A ticket assigned since the change was counted on the new calendar already. (Times are
+		// kept to the second: one assigned in the change's second is taken as counted before it.
+		// Another replica's calendar follows within cacheTTL: see the README's Settings.)
+		q := tx.Where("id > ? AND status IN ? AND deadline IS NOT NULL AND assigned_at <= ?", c.CursorID, openStatuses, c.CreatedAt).
 			Where("deadline_estimated = ? OR (deadline >= ? AND assigned_at < ?)", true, first.At(0, 0, 0).UTC(), last.At(0, 0, 0).UTC())
 		if err := lock(q).Order("id").Limit(recountBatchSize).Find(&tickets).Error; err != nil {
 			return err
