@@ -204,6 +204,11 @@ type HolidayNotice struct {
 // ParseHolidayNotice reads and checks a year's notice.
 func ParseHolidayNotice(data []byte) (*HolidayNotice, []CalendarDay, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // the byte-order mark Windows editors put first
+	// The decoder would take bytes that are no UTF-8 as U+FFFD, and store names nobody wrote (a
+	// file saved as GBK, say).
+	if !utf8.Valid(data) {
+		return nil, nil, Invalid("file", "文件不是 UTF-8 编码的文本：请以 UTF-8 编码保存后再导入")
+	}
 	var n HolidayNotice
 	if err := json.Unmarshal(data, &n); err != nil {
 		return nil, nil, noticeJSONError(data, err)
