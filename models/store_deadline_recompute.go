@@ -21,8 +21,8 @@ import (
 // extensions granted, whatever the settings say today) is read off the calendar before the
 // change, and counted again on the calendar after it.
 
-// recountBatchSize is how many tickets one transaction recounts at most.
-var recountBatchSize = 500
+// recountBatchSize is how many tickets (open or not, by id) one transaction goes through.
+var recountBatchSize = 2000
 
 // EventDeadlineRecounted: a change of the calendar moved the ticket's deadline (ticket_events).
 const EventDeadlineRecounted = "deadline_recounted"
@@ -181,20 +181,31 @@ func (s *Store) recountBatch(ctx context.Context, out *Recounted) (done bool, er
 			return err
 		}
 		first, last := dateOfValue(c.FirstDay), dateOfValue(c.LastDay)
-		var tickets []Ticket
+		// The batch is a range of ids, walked along the primary key: a condition on the open
+		// tickets alone would let the database pick the status index and sort all of them for
+		// each batch. upper is the id recountBatchSize tickets on, or none: the last range.
+		var upper []int64
+		if err := tx.Model(&Ticket{}).Where("id > ?", c.CursorID).Order("id").Offset(recountBatchSize-1).Limit(1).Pluck("id", &upper).Error; err != nil {
+			return err
+		}
+		q := tx.Model(&Ticket{}).Select("id, status, unit_id, region_id, assigned_at, deadline, deadline_estimated").Where("id > ?", c.CursorID)
+		if len(upper) > 0 {
+			q = q.Where("id <= ?", upper[0])
+		}
 		// A ticket assigned since the change was counted on the new calendar already. (Times are
 		// kept to the second: one assigned in the change's second is taken as counted before it.
 		// Another replica's calendar follows within cacheTTL: see the README's Settings.)
-		q := tx.Where("id > ? AND status IN ? AND deadline IS NOT NULL AND assigned_at <= ?", c.CursorID, openStatuses, c.CreatedAt).
+		q = q.Where("status IN ? AND deadline IS NOT NULL AND assigned_at <= ?", openStatuses, c.CreatedAt).
 			Where("deadline_estimated = ? OR (deadline >= ? AND assigned_at < ?)", true, first.At(0, 0, 0).UTC(), last.At(0, 0, 0).UTC())
-		if err := lock(q).Order("id").Limit(recountBatchSize).Find(&tickets).Error; err != nil {
+		var tickets []Ticket
+		if err := lock(q).Order("id").Find(&tickets).Error; err != nil {
 			return err
-		}
-		if len(tickets) == 0 {
-			return tx.Model(&calendarChange{}).Where("id = ?", c.ID).Updates(map[string]any{"pending": nil, "done_at": now}).Error
 		}
 		ev := DeadlinesRecounted{ChangeID: c.ID}
 		var audit []TicketEvent
+		// The tickets of a batch share a few new deadlines: one statement per deadline.
+		sameNew := map[recounted][]int64{}
+		var order []recounted
 		for i := range tickets {
 			t := &tickets[i]
 			moved, ok := recount(t, before, c.NewYear, cal)
@@ -202,11 +213,10 @@ func (s *Store) recountBatch(ctx context.Context, out *Recounted) (done bool, er
 				continue
 			}
 			old := *t.Deadline
-			res := tx.Model(&Ticket{}).Where("id = ?", t.ID).Updates(map[string]any{
-				"deadline": moved.deadline, "deadline_estimated": moved.estimated, "version": gorm.Expr("version + 1"), "updated_at": now})
-			if res.Error != nil {
-				return res.Error
+			if _, seen := sameNew[moved]; !seen {
+				order = append(order, moved)
 			}
+			sameNew[moved] = append(sameNew[moved], t.ID)
 			ev.TicketIDs = append(ev.TicketIDs, t.ID)
 			if moved.deadline.Equal(old) {
 				continue // only the estimate flag changed: no deadline moved, nothing to tell
@@ -223,13 +233,25 @@ func (s *Store) recountBatch(ctx context.Context, out *Recounted) (done bool, er
 				Reason: ellipsis(fmt.Sprintf("%s：答复期限由 %s 改为 %s", c.Why, deadlineText(old), deadlineText(moved.deadline)), 500),
 				Data:   &text})
 		}
+		for _, moved := range order {
+			err := tx.Model(&Ticket{}).Where("id IN ?", sameNew[moved]).Updates(map[string]any{
+				"deadline": moved.deadline, "deadline_estimated": moved.estimated, "version": gorm.Expr("version + 1"), "updated_at": now}).Error
+			if err != nil {
+				return err
+			}
+		}
 		if len(audit) > 0 {
 			if err := tx.CreateInBatches(&audit, 200).Error; err != nil {
 				return err
 			}
 		}
-		err = tx.Model(&calendarChange{}).Where("id = ?", c.ID).Updates(map[string]any{
-			"cursor_id": tickets[len(tickets)-1].ID, "moved": gorm.Expr("moved + ?", len(audit)), "earlier": gorm.Expr("earlier + ?", ev.Earlier)}).Error
+		progress := map[string]any{"moved": gorm.Expr("moved + ?", len(audit)), "earlier": gorm.Expr("earlier + ?", ev.Earlier)}
+		if len(upper) > 0 {
+			progress["cursor_id"] = upper[0]
+		} else { // the last range: the change is recounted once this commits
+			progress["pending"], progress["done_at"] = nil, now
+		}
+		err = tx.Model(&calendarChange{}).Where("id = ?", c.ID).Updates(progress).Error
 		if err != nil {
 			return err
 		}
