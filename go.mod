@@ -3,6 +3,7 @@ module zhaocuo
 go 1.26.8
 
 require (
+	github.com/6tail/lunar-go v1.4.7
 	github.com/PuerkitoBio/goquery v1.13.0
 	github.com/alicebob/miniredis/v2 v2.40.0
 	github.com/andybalholm/cascadia v1.3.4

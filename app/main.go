@@ -204,7 +204,7 @@ func calendar(ctx context.Context, cfg *Config, log *slog.Logger, args []string,
 			return fmt.Errorf("%s: %s", args[1], models.ErrorMessage(err))
 		}
 		fmt.Fprintf(out, "calendar %d imported: %d days\n", year, days)
-		return nil
+		return recountDeadlines(ctx, store, out)
 	case args[0] == "set" && (len(args) == 3 || len(args) == 4) && (args[2] == "work" || args[2] == "off"):
 		day, err := models.ParseDate(args[1])
 		if err != nil {
@@ -218,7 +218,18 @@ func calendar(ctx context.Context, cfg *Config, log *slog.Logger, args []string,
 			return err
 		}
 		fmt.Fprintf(out, "%s is now a %s day\n", day, map[string]string{"work": "working", "off": "off"}[args[2]])
-		return nil
+		return recountDeadlines(ctx, store, out)
 	}
 	return usageError{"calendar needs import FILE or set DATE work|off [NAME]"}
+}
+
+// recountDeadlines recounts the open deadlines the calendar change touched (their reminders
+// follow at the worker's next reconcile: this command queues nothing).
+func recountDeadlines(ctx context.Context, store *models.Store, out io.Writer) error {
+	r, err := store.RecountDeadlines(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "deadlines recounted: %d moved (%d earlier)\n", r.Moved, r.Earlier)
+	return nil
 }

@@ -28,6 +28,7 @@ type adminStore interface {
 	MissingNotices(ctx context.Context) ([]int, error)
 	ImportHolidayNotice(ctx context.Context, data []byte) (year, days int, err error)
 	SetCalendarDay(ctx context.Context, day models.Date, offDay bool, name string) error
+	RecountDeadlines(ctx context.Context) (*models.Recounted, error)
 	Settings(ctx context.Context) (models.Settings, error)
 	SaveSettings(ctx context.Context, set models.Settings) error
 	Webhooks(ctx context.Context) ([]models.WebhookView, error)
@@ -38,7 +39,8 @@ type adminStore interface {
 
 type adminHandlers struct {
 	*ui
-	store adminStore
+	store  adminStore
+	events models.Dispatcher // the recounted deadlines' reminders and notices
 }
 
 type adminPage struct {
@@ -239,7 +241,38 @@ func (h *adminHandlers) importCalendar(c *gin.Context) {
 		return
 	}
 	year, days, err := h.store.ImportHolidayNotice(c.Request.Context(), data)
-	h.done(c, "calendar", err, "已导入 "+strconv.Itoa(year)+" 年节假日安排（"+strconv.Itoa(days)+" 天）")
+	if err != nil {
+		h.done(c, "calendar", err, "")
+		return
+	}
+	h.calendarChanged(c, "已导入 "+strconv.Itoa(year)+" 年节假日安排（"+strconv.Itoa(days)+" 天）")
+}
+
+// recount finishes the recount of the calendar's pending changes and dispatches its work.
+func (h *adminHandlers) recount(ctx context.Context) (*models.Recounted, error) {
+	r, err := h.store.RecountDeadlines(ctx)
+	if r != nil && len(r.Events) > 0 {
+		h.events.Dispatch(ctx, r.Events...)
+	}
+	return r, err
+}
+
+// calendarChanged recounts the deadlines a change of the calendar touched, and says how many
+// moved. A recount cut short is finished by the reconciler: the change is done, so the page
+// says it is, and that the rest follows.
+func (h *adminHandlers) calendarChanged(c *gin.Context, done string) {
+	r, err := h.recount(c.Request.Context())
+	switch {
+	case err != nil:
+		done += "；答复期限正在后台重算，稍后刷新可见结果"
+	case r.Moved == 0:
+		done += "；没有答复期限因此变动"
+	case r.Earlier > 0:
+		done += "；已重算 " + strconv.Itoa(r.Moved) + " 个答复期限（其中 " + strconv.Itoa(r.Earlier) + " 个提前，已通知办理单位）"
+	default:
+		done += "；已重算 " + strconv.Itoa(r.Moved) + " 个答复期限"
+	}
+	h.done(c, "calendar", nil, done)
 }
 
 func (h *adminHandlers) setCalendarDay(c *gin.Context) {
@@ -253,8 +286,11 @@ func (h *adminHandlers) setCalendarDay(c *gin.Context) {
 		h.done(c, "calendar", models.Invalid("kind", "请选择上班或休息"), "")
 		return
 	}
-	err = h.store.SetCalendarDay(c.Request.Context(), day, kind == "off", strings.TrimSpace(c.PostForm("name")))
-	h.done(c, "calendar", err, day.String()+" 已设为"+map[string]string{"work": "工作日", "off": "休息日"}[kind])
+	if err := h.store.SetCalendarDay(c.Request.Context(), day, kind == "off", strings.TrimSpace(c.PostForm("name"))); err != nil {
+		h.done(c, "calendar", err, "")
+		return
+	}
+	h.calendarChanged(c, day.String()+" 已设为"+map[string]string{"work": "工作日", "off": "休息日"}[kind])
 }
 
 func (h *adminHandlers) saveSettings(c *gin.Context) {

@@ -92,7 +92,7 @@ func TestAdminCalendarDayRefusesYearsNoDeadlineReaches(t *testing.T) {
 }
 
 func TestAdminWarnsOnlyAboutYearsDeadlinesNeed(t *testing.T) {
-	a := newTestApp(t) // 2025-03-25; the shipped notices are 2023–2026, and 2023's begins on 2022-12-31
+	a := newTestApp(t) // 2025-03-25; the shipped notices are 2023–2027, and 2023's begins on 2022-12-31
 	a.loginPage("admin")
 	warnings := func() string {
 		t.Helper()
@@ -111,19 +111,19 @@ func TestAdminWarnsOnlyAboutYearsDeadlinesNeed(t *testing.T) {
 	}
 
 	// November: the next notice is due, and deadlines start to run into that year.
-	a.Clock.Set(storetest.At("2026-11-02 10:00"))
-	if w := warnings(); !strings.Contains(w, "尚未导入 2027 年节假日安排") || strings.Contains(w, "2022") {
-		t.Fatalf("November 2026: %q", w)
+	a.Clock.Set(storetest.At("2027-11-02 10:00"))
+	if w := warnings(); !strings.Contains(w, "尚未导入 2028 年节假日安排") || strings.Contains(w, "2022") {
+		t.Fatalf("November 2027: %q", w)
 	}
 	a.Clock.Set(storetest.At("2025-03-25 10:00"))
 
 	// An open ticket whose deadline was extended into a year without a notice.
 	no, _ := a.submitTo("https://gzw.sc.gov.cn/list.html")
-	if _, err := a.Store.SQLDB().Exec("UPDATE tickets SET deadline = ? WHERE ticket_no = ?", time.Date(2027, 1, 8, 15, 59, 59, 0, time.UTC), no); err != nil {
+	if _, err := a.Store.SQLDB().Exec("UPDATE tickets SET deadline = ? WHERE ticket_no = ?", time.Date(2028, 1, 7, 15, 59, 59, 0, time.UTC), no); err != nil {
 		t.Fatal(err)
 	}
-	if w := warnings(); !strings.Contains(w, "尚未导入 2027 年节假日安排") {
-		t.Fatalf("a deadline in 2027: %q", w)
+	if w := warnings(); !strings.Contains(w, "尚未导入 2028 年节假日安排") {
+		t.Fatalf("a deadline in 2028: %q", w)
 	}
 }
 

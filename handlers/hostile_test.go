@@ -770,6 +770,14 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 	for _, a := range w.reviewerlessAttacks(texts) {
 		add(a)
 	}
+
+	// 20. The calendar across the new year: notices of a wrong year, with days of another year,
+	// duplicate dates, malformed or truncated JSON, a file past the limit, and day changes with a
+	// date that is no date: each a 4xx with its Chinese message, the calendar as shipped and no
+	// deadline recounted.
+	for _, a := range hostileCalendarAttacks() {
+		add(a)
+	}
 	return list
 }
 
@@ -1499,4 +1507,87 @@ func (w *hostileWorld) unitReviewFingerprint() string {
 		w.t.Fatal(err)
 	}
 	return fmt.Sprintf("%d/%s", n, settings)
+}
+
+// hostileCalendarAttacks are section 20's requests (the calendar across the new year).
+func hostileCalendarAttacks() []attack {
+	var out []attack
+	day := func(date string) string { return `{"name": "元旦", "date": "` + date + `", "isOffDay": true}` }
+	notices := map[string]string{
+		"year 1999":              `{"year": 1999, "days": [` + day("1999-01-01") + `]}`,
+		"year 2200":              `{"year": 2200, "days": [` + day("2200-01-01") + `]}`,
+		"year as text":           `{"year": "2027", "days": [` + day("2027-01-01") + `]}`,
+		"negative year":          `{"year": -2027, "days": [` + day("2027-01-01") + `]}`,
+		"days of another year":   `{"year": 2027, "days": [` + day("2031-01-01") + `]}`,
+		"duplicate dates":        `{"year": 2027, "days": [` + day("2027-01-01") + `, ` + day("2027-01-01") + `]}`,
+		"a date that is no date": `{"year": 2027, "days": [` + day("2027-02-30") + `]}`,
+		"a date without zeros":   `{"year": 2027, "days": [` + day("2027-1-1") + `]}`,
+		"no isOffDay":            `{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01"}]}`,
+		"a script for a name":    `{"year": 2027, "days": [{"name": "<script>alert(1)</script>` + strings.Repeat("节", 40) + `", "date": "2027-01-01", "isOffDay": true}]}`,
+		"malformed JSON":         `{"year": 2027, "days": [` + day("2027-01-01") + `,]}`,
+		"truncated JSON":         `{"year": 2027, "days": [` + day("2027-01-01"),
+		"not an object":          `"2027"`,
+		"nested too deep":        strings.Repeat("[", 100000) + strings.Repeat("]", 100000),
+		"huge file":              `{"year": 2027, "papers": ["` + strings.Repeat("x", 1<<20) + `"], "days": [` + day("2027-01-01") + `]}`,
+		"invalid UTF-8":          "{\"year\": 2027, \"days\": [{\"name\": \"\xff\xfe\", \"date\": \"2027-01-01\", \"isOffDay\": true}]}",
+	}
+	for name, body := range notices {
+		out = append(out, attack{name: "calendar notice " + name, refuse: true, check: calendarAsShipped, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.adminPages, w.noticeUpload(body))
+		}})
+	}
+	for _, date := range []string{"2025-02-30", "2025-13-01", "9999-01-01", "1900-01-01", "2025/03/26", "'; DROP TABLE calendar_days; --", "", "2025-03-26\x00", strings.Repeat("2", 5000)} {
+		out = append(out, attack{name: "calendar day " + date[:min(len(date), 40)], refuse: true, check: calendarAsShipped, send: func(w *hostileWorld) (*http.Response, string) {
+			v := url.Values{"day": {date}, "kind": {"off"}, "name": {"测试"}}
+			return w.send(w.adminPages, w.formRequest("POST", "/admin/calendar/day", v, "same-origin"))
+		}})
+	}
+	for _, kind := range []string{"", "holiday", "off\x00", "<b>off</b>"} {
+		out = append(out, attack{name: "calendar day kind " + kind, refuse: true, check: calendarAsShipped, send: func(w *hostileWorld) (*http.Response, string) {
+			v := url.Values{"day": {"2025-03-26"}, "kind": {kind}}
+			return w.send(w.adminPages, w.formRequest("POST", "/admin/calendar/day", v, "same-origin"))
+		}})
+	}
+	out = append(out, attack{name: "calendar notice from unit staff", refuse: true, check: calendarAsShipped, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.staffPages, w.noticeUpload(`{"year": 2025, "days": [`+day("2025-03-26")+`]}`))
+	}})
+	return out
+}
+
+// noticeUpload is the calendar page's import form with body as the file.
+func (w *hostileWorld) noticeUpload(body string) *http.Request {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", "notice.json")
+	io.WriteString(fw, body)
+	mw.Close()
+	req, err := http.NewRequest(http.MethodPost, w.URL+"/admin/calendar/import", &buf)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return req
+}
+
+// calendarAsShipped checks the calendar holds the shipped years only, no day changed by hand, no
+// change but the shipped imports, and the 国资委 ticket's deadline as counted at its arrival.
+func calendarAsShipped(w *hostileWorld, _ *http.Response, _ string) error {
+	var manual, changes, years int
+	var deadline time.Time
+	db := w.Store.SQLDB()
+	if err := db.QueryRow(`SELECT (SELECT COUNT(*) FROM calendar_days WHERE source = 'manual'), (SELECT COUNT(*) FROM calendar_changes),
+		(SELECT COUNT(*) FROM calendar_years)`).Scan(&manual, &changes, &years); err != nil {
+		return err
+	}
+	if err := db.QueryRow(`SELECT deadline FROM tickets WHERE ticket_no = ?`, w.gzwNo).Scan(&deadline); err != nil {
+		return err
+	}
+	if manual != 0 || changes != years {
+		return fmt.Errorf("the calendar changed: %d manual days, %d changes for %d years", manual, changes, years)
+	}
+	if got := models.DateOf(deadline).String(); got != "2025-03-28" {
+		return fmt.Errorf("the ticket's deadline moved to %s", got)
+	}
+	return nil
 }

@@ -52,7 +52,7 @@ func TestAccountNoticeChoices(t *testing.T) {
 	boxes := noticeBoxes(t, page)
 	want := map[string][]string{
 		models.NoticeTicketNew: {"email", "webhook"}, models.NoticeReplyReturned: {"email"}, models.NoticeUrged: {"email", "webhook"},
-		models.NoticeRequestDecided: {}, models.NoticeRectifyDecided: {},
+		models.NoticeRequestDecided: {}, models.NoticeRectifyDecided: {}, models.NoticeDeadlineEarly: {"email", "webhook"},
 	}
 	if len(boxes) != len(want) {
 		t.Fatalf("the page offers %v, want %v", boxes, want)

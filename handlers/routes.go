@@ -75,7 +75,7 @@ func New(d Deps) (http.Handler, error) {
 	public := &publicHandlers{ui: u, store: d.Store, limits: limits, events: d.Events}
 	sessions := &sessionHandlers{ui: u, auth: auth, store: d.Store}
 	staff := &staffHandlers{ui: u, store: d.Store, clock: d.Clock, events: d.Events}
-	admin := &adminHandlers{ui: u, store: d.Store}
+	admin := &adminHandlers{ui: u, store: d.Store, events: d.Events}
 	stats := &statsHandlers{ui: u, store: cacheStats(d.Store, d.StatsCacheTTL), clock: d.Clock}
 	notes := &notificationHandlers{ui: u, store: d.Store}
 	account := &accountHandlers{ui: u, store: d.Store}

@@ -14,6 +14,7 @@ import (
 type ticketPage struct {
 	*models.TicketDetail
 	Countdown  models.Countdown // the deadline as it stands now (models.Ticket.Countdown)
+	Counting   string           // how the deadline was counted (models.Ticket.DeadlineCounting)
 	Role       string
 	Actions    models.Offer               // what this person may do to the ticket now (models.Ticket.Offered)
 	Text       map[string]models.TextRule // each action's text, for its field's limits (models.ActionText)
@@ -43,7 +44,7 @@ func (h *staffHandlers) showDetail(c *gin.Context, status int, errs map[string]s
 		return
 	}
 	now := h.clock.Now()
-	p := ticketPage{TicketDetail: d, Countdown: d.Ticket.Countdown(now, cal), Role: u.Role, Text: map[string]models.TextRule{},
+	p := ticketPage{TicketDetail: d, Countdown: d.Ticket.Countdown(now, cal), Counting: d.Ticket.DeadlineCounting(cal), Role: u.Role, Text: map[string]models.TextRule{},
 		Public: models.PublicByDefault, RequestKey: newRequestKey(), Errors: errs, Form: form}
 	if p.Settings, err = h.store.Settings(ctx); err != nil {
 		h.fail(c, err)

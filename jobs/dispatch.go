@@ -103,6 +103,9 @@ func tasksFor(events []models.Event) ([]queuedTask, error) {
 			notices = notices || e.Notifies()
 		case models.RectificationReminded:
 			deliveries(e.Deliveries)
+		case models.DeadlinesRecounted:
+			changed = append(changed, e.TicketIDs...) // reminders of the new deadlines
+			notices = notices || e.Notifies()
 		default:
 			unknown = append(unknown, fmt.Sprintf("%T", ev))
 		}

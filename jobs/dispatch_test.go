@@ -52,6 +52,9 @@ func TestTheDispatcherMapsEachEventToItsTasks(t *testing.T) {
 		{"a citizen's report, with its confirmation", []models.Event{
 			models.TicketCreated{TicketID: 7, Source: models.SourceCitizen, UnitID: &unit, Deliveries: []int64{3}}},
 			[]string{"dlv:3", "schedule: new [7], changed []"}},
+		{"deadlines recounted after a calendar change, one earlier", []models.Event{
+			models.DeadlinesRecounted{ChangeID: 1, TicketIDs: []int64{7, 8}, Earlier: 1}},
+			[]string{"schedule: new [], changed [7 8]"}},
 		{"a finding sent to its unit", []models.Event{
 			models.TicketCreated{TicketID: 8, Source: models.SourceInspection, UnitID: &unit, ActorID: &actor}},
 			[]string{"schedule: new [8], changed []"}},

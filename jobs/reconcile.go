@@ -34,6 +34,7 @@ type ReconcileReport struct {
 	PageChecks                            int // citizens' pages to fetch on arrival or after a reply, queued again
 	Imports, ImportsFailed                int // account imports queued again, and failed past their time
 	Notices                               int // things waiting to be told (workflow notices): their pass queued
+	Recounted                             int // deadlines moved by the unfinished recount of a calendar change
 }
 
 // LockKeyReconcile holds reconciles to one at a time across workers. The scheduler enqueues one
@@ -72,7 +73,7 @@ func (h *worker) reconcileNow(ctx context.Context) error {
 		return err
 	}
 	h.Logger.Info("reminders reconciled", "duplicates", r.Duplicates, "tickets", r.Tickets, "stages", r.Stages, "enqueued", r.Enqueued,
-		"deliveries", r.Deliveries, "page_checks", r.PageChecks, "imports", r.Imports, "imports_failed", r.ImportsFailed, "notices", r.Notices, "took", time.Since(start).Round(time.Millisecond))
+		"deliveries", r.Deliveries, "page_checks", r.PageChecks, "imports", r.Imports, "imports_failed", r.ImportsFailed, "notices", r.Notices, "recounted", r.Recounted, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -87,6 +88,18 @@ func Reconcile(ctx context.Context, d Deps) (ReconcileReport, error) {
 		// Those released are open now: their reminders are scheduled below with the others' too.
 		r.Duplicates = len(settled.Others)
 		if qerr := d.dispatcher().Dispatch(ctx, settled.Events...); qerr != nil && err == nil {
+			err = qerr
+		}
+	}
+	if err != nil {
+		return r, err
+	}
+	// A calendar change whose recount was cut short is finished before the reminders are derived
+	// from the deadlines.
+	recounted, err := d.Store.RecountDeadlines(ctx)
+	if recounted != nil {
+		r.Recounted = recounted.Moved
+		if qerr := d.dispatcher().Dispatch(ctx, recounted.Events...); qerr != nil && err == nil {
 			err = qerr
 		}
 	}

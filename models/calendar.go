@@ -94,15 +94,17 @@ const (
 // Calendar answers which days are working days. Only exceptions are stored; a year is known once
 // its State Council notice has been imported.
 type Calendar struct {
-	exceptions map[Date]bool // day → off
+	exceptions map[Date]bool   // day → off
+	names      map[Date]string // day → the holiday's name, where the notice or the administrator gave one
 	known      map[int]bool
 }
 
 // NewCalendar builds a calendar from the stored exceptions and the years whose notice is imported.
 func NewCalendar(days []CalendarDay, knownYears []int) *Calendar {
-	c := &Calendar{exceptions: make(map[Date]bool, len(days)), known: map[int]bool{}}
+	c := &Calendar{exceptions: make(map[Date]bool, len(days)), names: make(map[Date]string, len(days)), known: map[int]bool{}}
 	for _, d := range days {
 		c.exceptions[d.Day] = d.OffDay
+		c.names[d.Day] = d.Name
 	}
 	for _, y := range knownYears {
 		c.known[y] = true
@@ -110,14 +112,8 @@ func NewCalendar(days []CalendarDay, knownYears []int) *Calendar {
 	return c
 }
 
-// IsWorkingDay reports whether d is a working day.
-func (c *Calendar) IsWorkingDay(d Date) bool {
-	if off, ok := c.exceptions[d]; ok {
-		return !off
-	}
-	wd := d.Weekday()
-	return wd != time.Saturday && wd != time.Sunday
-}
+// IsWorkingDay reports whether d is a working day (Calendar.Day says why).
+func (c *Calendar) IsWorkingDay(d Date) bool { return c.Day(d).Working }
 
 // Known reports whether the notice for year has been imported.
 func (c *Calendar) Known(year int) bool { return c.known[year] }
@@ -134,19 +130,9 @@ func (c *Calendar) KnownYears() []int {
 
 // NthWorkingDayAfter returns the nth working day strictly after day d (n ≥ 1), and whether a day
 // counted on the way lies in a year whose notice is not imported (the result is then a weekend-only
-// estimate, to be flagged until the notice arrives).
+// estimate, to be flagged until the notice arrives). It counts the days Calendar.Explain shows.
 func (c *Calendar) NthWorkingDayAfter(d Date, n int) (Date, bool) {
-	estimated := false
-	for n > 0 {
-		d = d.AddDays(1)
-		if !c.known[d.Year] {
-			estimated = true
-		}
-		if c.IsWorkingDay(d) {
-			n--
-		}
-	}
-	return d, estimated
+	return c.walk(d, n, nil)
 }
 
 // MissingNotices lists, in order, the years deadlines depend on whose notice is not imported.
@@ -218,6 +204,11 @@ type HolidayNotice struct {
 // ParseHolidayNotice reads and checks a year's notice.
 func ParseHolidayNotice(data []byte) (*HolidayNotice, []CalendarDay, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // the byte-order mark Windows editors put first
+	// The decoder would take bytes that are no UTF-8 as U+FFFD, and store names nobody wrote (a
+	// file saved as GBK, say).
+	if !utf8.Valid(data) {
+		return nil, nil, Invalid("file", "文件不是 UTF-8 编码的文本：请以 UTF-8 编码保存后再导入")
+	}
 	var n HolidayNotice
 	if err := json.Unmarshal(data, &n); err != nil {
 		return nil, nil, noticeJSONError(data, err)

@@ -15,16 +15,17 @@ import (
 
 // Kinds of workflow notice.
 const (
-	NoticeTicketNew      = "ticket_new"      // a ticket in the unit's inbox: new, assigned, back to it
-	NoticeReplyReview    = "reply_review"    // a reply waits for the unit's reviewer
-	NoticeReplyReturned  = "reply_returned"  // the reviewer sent the reply back to whoever wrote it
-	NoticeUrged          = "ticket_urged"    // 催办/督办 by a supervisor (the reminders' own 催办 are reminders)
-	NoticeRequest        = "request_made"    // a unit asks to return a ticket or for more days
-	NoticeRequestDecided = "request_decided" // the supervisor decided the request
-	NoticeRectifyReport  = "rectify_report"  // a unit's rectification report waits for the supervisor
-	NoticeRectifyDecided = "rectify_decided" // the supervisor accepted the report or sent it back
-	NoticeUnhappy        = "rating_unhappy"  // a citizen rated the reply 不满意
-	NoticeImportFinished = "import_finished" // an account import's check ended, done or failed
+	NoticeTicketNew      = "ticket_new"       // a ticket in the unit's inbox: new, assigned, back to it
+	NoticeReplyReview    = "reply_review"     // a reply waits for the unit's reviewer
+	NoticeReplyReturned  = "reply_returned"   // the reviewer sent the reply back to whoever wrote it
+	NoticeUrged          = "ticket_urged"     // 催办/督办 by a supervisor (the reminders' own 催办 are reminders)
+	NoticeRequest        = "request_made"     // a unit asks to return a ticket or for more days
+	NoticeRequestDecided = "request_decided"  // the supervisor decided the request
+	NoticeRectifyReport  = "rectify_report"   // a unit's rectification report waits for the supervisor
+	NoticeRectifyDecided = "rectify_decided"  // the supervisor accepted the report or sent it back
+	NoticeUnhappy        = "rating_unhappy"   // a citizen rated the reply 不满意
+	NoticeImportFinished = "import_finished"  // an account import's check ended, done or failed
+	NoticeDeadlineEarly  = "deadline_earlier" // a change of the calendar moved a reply deadline earlier
 )
 
 // NoticeKind is one kind of workflow notice: who gets it and how, unless they choose otherwise.
@@ -68,6 +69,8 @@ var noticeKinds = []NoticeKind{
 		batch: "%d 份整改报告已审核", list: "/staff/rectifications"},
 	{Kind: NoticeUnhappy, Label: "留言人评价不满意", To: "留言所在地区最近一级的主管单位", Roles: supervisors,
 		batch: "%d 条答复被评价为不满意", list: "/staff/tickets?status=closed"},
+	{Kind: NoticeDeadlineEarly, Label: "答复期限因节假日调整提前", To: "本单位经办人和审核人", Roles: wholeUnit, Email: true, Webhook: true,
+		batch: "%d 条留言的答复期限因节假日调整提前", list: "/staff/tickets?status=open"},
 	{Kind: NoticeImportFinished, Label: "新媒体账号导入结束", To: "导入的人", Roles: importers,
 		batch: "%d 次新媒体账号导入已结束", list: "/staff/inspection/accounts"},
 }

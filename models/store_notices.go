@@ -345,6 +345,19 @@ func ticketNotice(e *noticeTicketEvent) *noticeAbout {
 		default:
 			t.title, t.line = "不同意延期："+no, fmt.Sprintf("主管单位不同意留言 %s 延期，请于 %s 前答复%s。", no, deadline, opinion)
 		}
+	case EventDeadlineRecounted:
+		var moved struct {
+			Earlier     bool      `json:"earlier"`
+			OldDeadline time.Time `json:"old_deadline"`
+		}
+		if e.Data != nil {
+			json.Unmarshal([]byte(*e.Data), &moved)
+		}
+		if !moved.Earlier { // a later deadline asks nothing of the unit: the ticket page shows it
+			return nil
+		}
+		t.kind, t.to, t.title = NoticeDeadlineEarly, unit(wholeUnit), "答复期限提前："+no
+		t.line = fmt.Sprintf("因节假日安排调整，留言 %s 的答复期限由 %s 提前至 %s。", no, moved.OldDeadline.In(Shanghai).Format("2006-01-02"), deadline)
 	case EventRated:
 		if data.Rating != RatingUnhappy || e.RegionID == nil {
 			return nil

@@ -99,13 +99,19 @@ func (s *Store) Calendar(ctx context.Context) (*Calendar, error) {
 }
 
 func (s *Store) loadCalendar(ctx context.Context) (*Calendar, error) {
+	cal, err := loadCalendarFrom(s.db.WithContext(ctx))
+	return cal, translate(err, "load calendar")
+}
+
+// loadCalendarFrom reads the calendar in db, which may be a transaction's.
+func loadCalendarFrom(db *gorm.DB) (*Calendar, error) {
 	var rows []calendarRow
-	if err := s.db.WithContext(ctx).Find(&rows).Error; err != nil {
-		return nil, translate(err, "load calendar")
+	if err := db.Find(&rows).Error; err != nil {
+		return nil, err
 	}
 	var years []int
-	if err := s.db.WithContext(ctx).Table("calendar_years").Order("year").Pluck("year", &years).Error; err != nil {
-		return nil, translate(err, "load calendar years")
+	if err := db.Table("calendar_years").Order("year").Pluck("year", &years).Error; err != nil {
+		return nil, err
 	}
 	days := make([]CalendarDay, len(rows))
 	for i, r := range rows {
@@ -145,7 +151,14 @@ func (s *Store) ImportHolidayNotice(ctx context.Context, data []byte) (year, day
 		return 0, 0, err
 	}
 	papers, _ := json.Marshal(notice.Papers)
+	if err := s.recountAndDispatch(ctx); err != nil { // a change waits for the recount of the one before
+		return 0, 0, err
+	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		before, err := loadCalendarFrom(tx)
+		if err != nil {
+			return err
+		}
 		if err := tx.Where("notice_year = ? AND source = ?", notice.Year, CalendarNotice).Delete(&calendarRow{}).Error; err != nil {
 			return err
 		}
@@ -168,10 +181,15 @@ func (s *Store) ImportHolidayNotice(ctx context.Context, data []byte) (year, day
 			}
 		}
 		yearRow := map[string]any{"year": notice.Year, "papers": string(papers), "imported_at": s.now()}
-		return tx.Table("calendar_years").Clauses(clause.OnConflict{
+		err = tx.Table("calendar_years").Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "year"}},
 			DoUpdates: clause.AssignmentColumns([]string{"papers", "imported_at"}),
 		}).Create(yearRow).Error
+		if err != nil {
+			return err
+		}
+		// The deadlines it touches are recounted from this record (RecountDeadlines).
+		return recordCalendarChange(tx, before, fmt.Sprintf("导入 %d 年放假安排", notice.Year), s.now())
 	})
 	s.invalidateCache()
 	if err != nil {
@@ -193,7 +211,21 @@ func (s *Store) SetCalendarDay(ctx context.Context, day Date, offDay bool, name 
 		return Invalid("name", fmt.Sprintf("说明不能超过 %d 个字", maxDayName))
 	}
 	row := calendarRow{Day: dateValue(day), OffDay: offDay, Name: name, Source: CalendarManual, NoticeYear: day.Year}
-	err := s.db.WithContext(ctx).Clauses(upsertDay).Create(&row).Error
+	if err := s.recountAndDispatch(ctx); err != nil { // a change waits for the recount of the one before
+		return err
+	}
+	why := fmt.Sprintf("%s 调整为%s", day, map[bool]string{true: "休息日", false: "工作日"}[offDay])
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		before, err := loadCalendarFrom(tx)
+		if err != nil {
+			return err
+		}
+		if err := tx.Clauses(upsertDay).Create(&row).Error; err != nil {
+			return err
+		}
+		// The deadlines it touches are recounted from this record (RecountDeadlines).
+		return recordCalendarChange(tx, before, why, s.now())
+	})
 	s.invalidateCache()
 	return translate(err, "set calendar day")
 }

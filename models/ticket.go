@@ -175,6 +175,7 @@ var eventLabels = map[string]string{
 	EventExtended: "同意延期", EventExtensionRefused: "不同意延期", EventInvalidated: "作无效处理",
 	EventUrged: "催办", EventSupervised: "督办", EventReopened: "重新办理", EventLinked: "合并为重复留言",
 	EventUnlinked: "取消合并", EventClosedWithPrimary: "随主留言答复办结", EventReleased: "恢复单独办理", EventRated: "评价",
+	EventDeadlineRecounted: "节假日调整，答复期限重算",
 }
 
 // EventLabel returns an event kind as people read it.
