@@ -58,7 +58,11 @@ func (in *WebsiteInput) Validate() ([]WebsiteBase, error) {
 	}
 	var raw []string
 	for _, b := range in.Bases {
-		if b = strings.TrimSpace(b); b != "" {
+		// A base as the lists show it (host and path, the scheme left out) reads as https.
+		if b = strings.TrimSpace(b); b != "" && !strings.Contains(b, "://") && !strings.Contains(b, ":") {
+			b = "https://" + b
+		}
+		if b != "" {
 			raw = append(raw, b)
 		}
 	}
