@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -333,4 +334,31 @@ func (s *Store) Picks(ctx context.Context, sc Scope, kind, q string) ([]Pick, er
 		out = []Pick{}
 	}
 	return out, translate(err, "picks")
+}
+
+// UnitIDByName finds the unit in scope a picker's text names: its exact name (unit names are
+// unique), or "#id". Typed without the picker's script, the name alone still finds it.
+func (s *Store) UnitIDByName(ctx context.Context, sc Scope, field, name string) (int64, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return 0, nil
+	}
+	q := sc.units(s.db.WithContext(ctx).Table("units u"), "u")
+	if raw, ok := strings.CutPrefix(name, "#"); ok {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return 0, Invalid(field, "单位编号应为数字")
+		}
+		q = q.Where("u.id = ?", id)
+	} else {
+		q = q.Where("u.name = ?", name)
+	}
+	var ids []int64
+	if err := q.Limit(1).Pluck("u.id", &ids).Error; err != nil {
+		return 0, translate(err, "unit by name")
+	}
+	if len(ids) == 0 {
+		return 0, Invalid(field, "没有名为「"+name+"」的单位（请从列表中选择）")
+	}
+	return ids[0], nil
 }

@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -131,4 +133,73 @@ func (s *Store) SetUnitOpen(ctx context.Context, by RegistryActor, id int64, ope
 	}
 	s.invalidateCache()
 	return nil
+}
+
+// RegionInput is a region as the API gives it: a 6-digit 行政区划代码 and its parent's id (none for
+// a top region, which only an actor who sees everything adds).
+type RegionInput struct {
+	Code      string `json:"code"`
+	Name      string `json:"name"`
+	ShortName string `json:"short_name"`
+	ParentID  *int64 `json:"parent_id"`
+}
+
+// CreateRegion adds a region below one in the actor's scope.
+func (s *Store) CreateRegion(ctx context.Context, by RegistryActor, in RegionInput) (*Region, error) {
+	in.Code, in.Name, in.ShortName = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name), strings.TrimSpace(in.ShortName)
+	switch {
+	case len(in.Code) != 6 || strings.Trim(in.Code, "0123456789") != "":
+		return nil, Invalid("code", "行政区划代码为 6 位数字")
+	case in.Name == "" || utf8.RuneCountInString(in.Name) > 64:
+		return nil, Invalid("name", "请填写地区名称（不超过 64 个字）")
+	case utf8.RuneCountInString(in.ShortName) > 32:
+		return nil, Invalid("short_name", "简称不超过 32 个字")
+	case in.ParentID == nil && !by.Scope.All:
+		return nil, Forbidden("只有全省管理员可以添加顶级地区")
+	}
+	now := s.now()
+	r := Region{Code: in.Code, Name: in.Name, ShortName: in.ShortName, Level: LevelProvince, Path: "/" + in.Code + "/", CreatedAt: now}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if in.ParentID != nil {
+			parent, err := regionInScope(tx, by.Scope, "parent_id", *in.ParentID)
+			if err != nil {
+				return err
+			}
+			r.ParentID, r.Level, r.Path = &parent.ID, parent.Level+1, parent.Path+in.Code+"/"
+		}
+		var taken int64
+		if err := tx.Model(&Region{}).Where("code = ?", in.Code).Count(&taken).Error; err != nil {
+			return err
+		}
+		if taken > 0 {
+			return &Error{Kind: KindConflict, Field: "code", Message: "行政区划代码已存在：" + in.Code}
+		}
+		if err := tx.Create(&r).Error; err != nil {
+			return err
+		}
+		changes := FieldChanges{}
+		changes.Set("name", "", r.Name)
+		changes.Set("parent_id", "", idString(r.ParentID))
+		return recordRegistryEvents(tx, now, []RegistryEvent{by.event(RegistryRegion, r.ID, r.Code, RegistryCreated)}, []FieldChanges{changes})
+	})
+	if err != nil {
+		return nil, translate(err, "create region")
+	}
+	s.invalidateCache()
+	return &r, nil
+}
+
+// RegionsIn lists the regions in the scope, in tree order.
+func (s *Store) RegionsIn(ctx context.Context, sc Scope) ([]Region, error) {
+	q := s.db.WithContext(ctx).Order("path")
+	switch {
+	case sc.All:
+	case sc.RegionPath != "" && sc.UnitID == 0:
+		q = q.Where("path LIKE ?", sc.RegionPath+"%")
+	default:
+		return []Region{}, nil
+	}
+	var rs []Region
+	err := q.Find(&rs).Error
+	return rs, translate(err, "regions")
 }
