@@ -165,14 +165,14 @@ func (h *registryHandlers) apiCreateRegion(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"id": r.ID, "code": r.Code, "name": r.Name, "short_name": r.ShortName, "parent_id": r.ParentID, "level": r.Level})
 }
 
-func (h *registryHandlers) apiUnits(c *gin.Context)   { list(h, c, h.store.SearchUnits) }
-func (h *registryHandlers) apiUnit(c *gin.Context)    { get(h, c, "单位", h.store.UnitRow) }
-func (h *registryHandlers) apiSites(c *gin.Context)   { list(h, c, h.store.SearchWebsites) }
-func (h *registryHandlers) apiSite(c *gin.Context)    { get(h, c, "网站", h.store.WebsiteRow) }
+func (h *registryHandlers) apiUnits(c *gin.Context)    { list(h, c, h.store.SearchUnits) }
+func (h *registryHandlers) apiUnit(c *gin.Context)     { get(h, c, "单位", h.store.UnitRow) }
+func (h *registryHandlers) apiSites(c *gin.Context)    { list(h, c, h.store.SearchWebsites) }
+func (h *registryHandlers) apiSite(c *gin.Context)     { get(h, c, "网站", h.store.WebsiteRow) }
 func (h *registryHandlers) apiAccounts(c *gin.Context) { list(h, c, h.store.SearchAccounts) }
 func (h *registryHandlers) apiAccount(c *gin.Context)  { get(h, c, "账号", h.store.AccountListRow) }
-func (h *registryHandlers) apiUsers(c *gin.Context)   { list(h, c, h.store.SearchUsers) }
-func (h *registryHandlers) apiUser(c *gin.Context)    { get(h, c, "用户", h.store.UserRow) }
+func (h *registryHandlers) apiUsers(c *gin.Context)    { list(h, c, h.store.SearchUsers) }
+func (h *registryHandlers) apiUser(c *gin.Context)     { get(h, c, "用户", h.store.UserRow) }
 
 func (h *registryHandlers) saveUnit(ctx context.Context, by models.RegistryActor, id int64, in models.UnitInput) (int64, error) {
 	u, err := h.store.SaveUnit(ctx, by, id, in)
@@ -198,10 +198,18 @@ func (h *registryHandlers) saveAccount(ctx context.Context, by models.RegistryAc
 	return a.ID, nil
 }
 
-func (h *registryHandlers) apiCreateUnit(c *gin.Context) { save(h, c, "单位", true, h.saveUnit, h.store.UnitRow) }
-func (h *registryHandlers) apiUpdateUnit(c *gin.Context) { save(h, c, "单位", false, h.saveUnit, h.store.UnitRow) }
-func (h *registryHandlers) apiCreateSite(c *gin.Context) { save(h, c, "网站", true, h.saveSite, h.store.WebsiteRow) }
-func (h *registryHandlers) apiUpdateSite(c *gin.Context) { save(h, c, "网站", false, h.saveSite, h.store.WebsiteRow) }
+func (h *registryHandlers) apiCreateUnit(c *gin.Context) {
+	save(h, c, "单位", true, h.saveUnit, h.store.UnitRow)
+}
+func (h *registryHandlers) apiUpdateUnit(c *gin.Context) {
+	save(h, c, "单位", false, h.saveUnit, h.store.UnitRow)
+}
+func (h *registryHandlers) apiCreateSite(c *gin.Context) {
+	save(h, c, "网站", true, h.saveSite, h.store.WebsiteRow)
+}
+func (h *registryHandlers) apiUpdateSite(c *gin.Context) {
+	save(h, c, "网站", false, h.saveSite, h.store.WebsiteRow)
+}
 func (h *registryHandlers) apiCreateAccount(c *gin.Context) {
 	save(h, c, "账号", true, h.saveAccount, h.store.AccountListRow)
 }

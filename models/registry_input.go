@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -62,9 +63,15 @@ func (in *WebsiteInput) Validate() ([]WebsiteBase, error) {
 		if b = strings.TrimSpace(b); b != "" && !strings.Contains(b, "://") && !strings.Contains(b, ":") {
 			b = "https://" + b
 		}
-		if b != "" {
-			raw = append(raw, b)
+		if b == "" {
+			continue
 		}
+		// A base is a host and a path prefix: a name and password, a query or a fragment in it
+		// is a mistake (or a trick) that routing would silently drop.
+		if u, err := url.Parse(b); err == nil && (u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "") {
+			return nil, Invalid("bases", "网址 "+b+" 只应含域名和路径（不含用户名、密码、? 或 #）")
+		}
+		raw = append(raw, b)
 	}
 	if len(raw) == 0 {
 		return nil, Invalid("bases", "请至少填写一个网址")
