@@ -330,3 +330,27 @@ func (l registryList) Next() string {
 	}
 	return l.PageURL(l.Query.Page + 1)
 }
+
+// saveWebhook: POST /admin/webhooks/:id, a webhook's address and owner edited (the unit by the
+// picker's name).
+func (h *registryHandlers) saveWebhook(c *gin.Context) {
+	id, err := registryID(c, "推送地址")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	var unit int64
+	if name := c.PostForm("unit"); name != "" {
+		if unit, err = h.store.UnitIDByName(ctx, scopeOf(c), "owner", name); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	if err := h.store.UpdateWebhook(ctx, actor(c, models.RegistryByForm), id, unit, formID(c, "region_id"), c.PostForm("url")); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.setFlash(c, flash{Kind: "ok", Message: "推送地址已更新"})
+	c.Redirect(http.StatusSeeOther, "/admin/webhooks")
+}

@@ -33,6 +33,7 @@ type registryStore interface {
 	SetUserEnabled(ctx context.Context, by models.RegistryActor, id int64, enabled bool) error
 	Picks(ctx context.Context, sc models.Scope, kind, q string) ([]models.Pick, error)
 	UnitIDByName(ctx context.Context, sc models.Scope, field, name string) (int64, error)
+	UpdateWebhook(ctx context.Context, by models.RegistryActor, id, unitID, regionID int64, url string) error
 }
 
 type registryHandlers struct {

@@ -133,3 +133,32 @@ func TestRegistryPagesSearchAndEdit(t *testing.T) {
 		t.Fatalf("page 2: %d", resp.StatusCode)
 	}
 }
+
+// A webhook's address and owner are edited in place, the owner chosen by the unit picker.
+func TestWebhookEdited(t *testing.T) {
+	a := newTestApp(t)
+	a.loginPage("admin")
+	resp, body := a.postFormFrom("/admin/webhooks", map[string]string{"unit": "四川省教育厅", "url": "https://hooks.example.cn/a"}, nil, "same-origin")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add: %d %.300s", resp.StatusCode, body)
+	}
+	var id, events int64
+	a.Store.SQLDB().QueryRow("SELECT id FROM webhooks WHERE url = 'https://hooks.example.cn/a'").Scan(&id)
+	_, page := a.get("/admin/webhooks")
+	if doc(t, page).Find(fmt.Sprintf(`form[action="/admin/webhooks/%d"] input[name=unit]`, id)).AttrOr("value", "") != "四川省教育厅" {
+		t.Fatal("the edit form does not show the owner")
+	}
+	path := fmt.Sprintf("/admin/webhooks/%d", id)
+	if resp, _ := a.postFormFrom(path, map[string]string{"unit": "四川省交通运输厅", "url": "ftp://x"}, nil, "same-origin"); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a bad address: %d", resp.StatusCode)
+	}
+	if resp, _ := a.postFormFrom(path, map[string]string{"unit": "四川省交通运输厅", "url": "https://hooks.example.cn/b"}, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %d", resp.StatusCode)
+	}
+	var url, unit string
+	a.Store.SQLDB().QueryRow("SELECT w.url, u.name FROM webhooks w JOIN units u ON u.id = w.unit_id WHERE w.id = ?", id).Scan(&url, &unit)
+	a.Store.SQLDB().QueryRow("SELECT COUNT(*) FROM registry_events WHERE entity = 'webhook' AND entity_id = ?", id).Scan(&events)
+	if url != "https://hooks.example.cn/b" || unit != "四川省交通运输厅" || events != 1 {
+		t.Fatalf("after the edit: %s %s, %d events", url, unit, events)
+	}
+}

@@ -179,6 +179,7 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/admin/registry/:kind/:id", admins, inScope, registry.editPage)
 	r.POST("/admin/registry/:kind/:id", admins, limitBody(maxJSONBody), inScope, registry.saveForm)
 	r.POST("/admin/registry/:kind/:id/:action", admins, limitBody(maxJSONBody), inScope, registry.openForm)
+	r.POST("/admin/webhooks/:id", admins, limitBody(maxJSONBody), inScope, registry.saveWebhook)
 	adminAPI := r.Group("/api/v1/admin", admins, inScope)
 	adminAPI.GET("/regions", registry.apiRegions)
 	adminAPI.POST("/regions", limitBody(maxJSONBody), registry.apiCreateRegion)
