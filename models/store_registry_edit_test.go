@@ -205,6 +205,15 @@ func TestUnitCloseAndReopen(t *testing.T) {
 	if err != nil || len(picks) != 0 {
 		t.Fatalf("a closed unit is offered: %v %v", picks, err)
 	}
+	sub, err := f.s.SubmitReport(ctx, models.Report{PageURL: "https://www.unregistered.example.cn/a.html", Category: "内容不准确",
+		Description: "页面上公布的办事电话已经停用，请更新。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.s.Perform(ctx, f.users["sc-supervisor"], sub.Ticket.TicketNo, models.Action{Kind: models.ActAssign, Unit: &models.Unit{ID: unit.ID}, RequestKey: "k-closed"})
+	if models.ErrorField(err) != "unit" || !strings.Contains(models.ErrorMessage(err), "撤销") {
+		t.Fatalf("a ticket was assigned to a closed unit: %v", err)
+	}
 	acc := models.AccountInput{Name: "新账号", Platform: "抖音", Account: "dy-1", UnitID: unit.ID}
 	if _, err := f.s.SaveAccount(ctx, f.admin, 0, acc); models.ErrorField(err) != "unit_id" {
 		t.Fatalf("an account was opened for a closed unit: %v", err)
