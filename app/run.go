@@ -42,7 +42,10 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 	defer queue.Close()
 	web := cfg.Role == RoleAll || cfg.Role == RoleWeb
 	events := jobs.NewDispatcher(queue, log.With("component", "jobs"))
-	opt := models.Options{Events: events, Email: cfg.smtp != nil}
+	// Every replica, web or worker, keeps the routing table and the calendar, and hears of
+	// changes to them through the reference feed.
+	reference := jobs.NewReferenceFeed(rds.client, log)
+	opt := models.Options{Events: events, Email: cfg.smtp != nil, ReferenceFeed: reference}
 	var users *jobs.UsersFeed // a web replica keeps signed-in users, and hears of changes through it
 	if web && cfg.SessionCacheTTL > 0 {
 		users = jobs.NewUsersFeed(rds.client, cfg.SessionCacheTTL, log)
@@ -55,6 +58,8 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 	// The database closes before the queue client and Redis: closing the store finishes the
 	// report writer, whose last groups' events still go to the queue.
 	defer store.Close()
+	referenceListening := reference.Listen(store)
+	defer referenceListening.Stop()
 
 	if cfg.embedded {
 		if err := seedEmbedded(ctx, cfg, store, out); err != nil {

@@ -307,7 +307,11 @@ func TestActionTextFieldsAreTheModelsLimits(t *testing.T) {
 			t.Fatalf("%s's text field %v for the rule %+v", kind, field.Nodes, rule)
 		}
 	}
-	unit := d.Find(`#assign-unit option[value!=""]`).First().AttrOr("value", "")
+	// The 分办 field is a typeahead picker (it takes a unit's name or id); the unit's id, as the API sends it.
+	var unit string
+	if err := a.Store.SQLDB().QueryRow("SELECT id FROM units WHERE name = '四川省教育厅'").Scan(&unit); err != nil || d.Find("#assign-unit").Length() != 1 {
+		t.Fatalf("unit %q, picker %d: %v", unit, d.Find("#assign-unit").Length(), err)
+	}
 	rule := models.ActionText(models.ActAssign)
 	long := strings.Repeat("长", rule.Max+1)
 	resp, page := a.postFormFrom("/staff/tickets/"+no+"/assign", map[string]string{"unit_id": unit, "text": long, "request_key": "k-long"}, nil, "same-origin")

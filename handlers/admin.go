@@ -21,6 +21,7 @@ type adminStore interface {
 	SetPassword(ctx context.Context, id int64, password string) error
 	Regions(ctx context.Context) ([]models.Region, error)
 	Units(ctx context.Context, sc models.Scope) ([]models.UnitOption, error)
+	UnitIDByName(ctx context.Context, sc models.Scope, field, name string) (int64, error)
 	Websites(ctx context.Context) ([]models.WebsiteView, error)
 	LoadRegistry(ctx context.Context, spec models.RegistrySpec) (models.RegistryCounts, error)
 	SetWebsiteStatus(ctx context.Context, id int64, status string) error
@@ -64,17 +65,13 @@ func (h *adminHandlers) show(c *gin.Context, status int, section string, errs, f
 	p := adminPage{Section: section, Errors: errs, Form: form}
 	var err error
 	switch section {
-	case "users":
+	case "users": // units are chosen with the typeahead picker, not from a list of all of them
 		if p.Users, err = h.store.Users(ctx); err == nil {
-			if p.Regions, err = h.store.Regions(ctx); err == nil {
-				p.Units, err = h.store.Units(ctx, models.Scope{All: true})
-			}
+			p.Regions, err = h.store.Regions(ctx)
 		}
 	case "registry":
 		if p.Regions, err = h.store.Regions(ctx); err == nil {
-			if p.Units, err = h.store.Units(ctx, models.Scope{All: true}); err == nil {
-				p.Websites, err = h.store.Websites(ctx)
-			}
+			p.Websites, err = h.store.Websites(ctx)
 		}
 	case "calendar":
 		if p.Years, err = h.store.CalendarYears(ctx); err == nil {
@@ -84,9 +81,7 @@ func (h *adminHandlers) show(c *gin.Context, status int, section string, errs, f
 		p.Settings, err = h.store.Settings(ctx)
 	case "webhooks":
 		if p.Webhooks, err = h.store.Webhooks(ctx); err == nil {
-			if p.Regions, err = h.store.Regions(ctx); err == nil {
-				p.Units, err = h.store.Units(ctx, models.Scope{All: true})
-			}
+			p.Regions, err = h.store.Regions(ctx)
 		}
 	default:
 		if p.Missing, err = h.store.MissingNotices(ctx); err == nil {
@@ -141,7 +136,10 @@ func (h *adminHandlers) done(c *gin.Context, section string, err error, ok strin
 func (h *adminHandlers) createUser(c *gin.Context) {
 	spec := models.UserSpec{Username: strings.TrimSpace(c.PostForm("username")), DisplayName: strings.TrimSpace(c.PostForm("display_name")),
 		Role: c.PostForm("role"), RegionCode: c.PostForm("region"), Email: strings.TrimSpace(c.PostForm("email"))}
-	if id, _ := strconv.ParseInt(c.PostForm("unit_id"), 10, 64); id > 0 && (spec.Role == models.RoleUnitStaff || spec.Role == models.RoleUnitReviewer) {
+	unitRole := spec.Role == models.RoleUnitStaff || spec.Role == models.RoleUnitReviewer
+	if name := strings.TrimSpace(c.PostForm("unit")); name != "" && unitRole { // the unit picker gives its name
+		spec.Unit, spec.RegionCode = name, ""
+	} else if id, _ := strconv.ParseInt(c.PostForm("unit_id"), 10, 64); id > 0 && unitRole {
 		if units, err := h.store.Units(c.Request.Context(), models.Scope{All: true}); err == nil {
 			for _, u := range units {
 				if u.ID == id {
@@ -319,6 +317,13 @@ func (h *adminHandlers) webhooks(c *gin.Context) { h.show(c, http.StatusOK, "web
 
 func (h *adminHandlers) addWebhook(c *gin.Context) {
 	unit, _ := strconv.ParseInt(c.PostForm("unit_id"), 10, 64)
+	if name := c.PostForm("unit"); name != "" { // the unit picker gives its name
+		var err error
+		if unit, err = h.store.UnitIDByName(c.Request.Context(), scopeOf(c), "owner", name); err != nil {
+			h.done(c, "webhooks", err, "")
+			return
+		}
+	}
 	region, _ := strconv.ParseInt(c.PostForm("region_id"), 10, 64)
 	h.done(c, "webhooks", h.store.AddWebhook(c.Request.Context(), unit, region, c.PostForm("url")), "已添加推送地址")
 }

@@ -90,6 +90,7 @@ type hostileWorld struct {
 	*testApp
 	gzwNo, gzwCode, scNo, scCode string
 	staffToken, supToken         string
+	adminAPIToken                string // asked for by the attacks that need it (adminToken)
 	anon, staffPages, adminPages *http.Client
 }
 
@@ -778,6 +779,108 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 	for _, a := range hostileCalendarAttacks() {
 		add(a)
 	}
+	// 19. The registry's edits and its admin API (regedit): bad ids, unknown and oversized
+	// fields, wrong types, bases that steal another site's host or are not http(s), injections
+	// in the search, non-administrators and forms from another site. Each a 4xx (the searches a
+	// 200 that finds nothing), and the registry as it was: no event recorded, the portal routed.
+	var registryBefore string
+	registryKept := func(w *hostileWorld, _ *http.Response, _ string) error {
+		if registryBefore == "" {
+			registryBefore = w.registryFingerprint()
+		}
+		if now := w.registryFingerprint(); now != registryBefore {
+			return fmt.Errorf("the registry changed: %s → %s", registryBefore, now)
+		}
+		return nil
+	}
+	for _, id := range []string{"0", "-1", "abc", "1.5", "99999999999999999999", "1%20OR%201=1", "%00"} {
+		for _, kind := range []string{"units", "websites", "accounts", "users"} {
+			add(attack{name: "admin API GET " + kind + "/" + id, refuse: true, check: registryKept, send: func(w *hostileWorld) (*http.Response, string) {
+				return w.send(w.anon, w.jsonRequest("GET", "/api/v1/admin/"+kind+"/"+id, w.adminToken(), ""))
+			}})
+			add(attack{name: "admin API PUT " + kind + "/" + id, refuse: true, check: registryKept, send: func(w *hostileWorld) (*http.Response, string) {
+				return w.send(w.anon, w.jsonRequest("PUT", "/api/v1/admin/"+kind+"/"+id, w.adminToken(), `{"name":"x"}`))
+			}})
+			add(attack{name: "registry form " + kind + "/" + id, refuse: true, check: registryKept, send: func(w *hostileWorld) (*http.Response, string) {
+				return w.send(w.adminPages, w.formRequest("POST", "/admin/registry/"+kind+"/"+id, url.Values{"name": {"x"}}, "same-origin"))
+			}})
+		}
+	}
+	portal := func(w *hostileWorld) string { return w.siteJSON("sc.gov.cn") }
+	for _, body := range []func(w *hostileWorld) string{
+		func(w *hostileWorld) string {
+			return strings.Replace(portal(w), `"bases":[`, `"bases":["https://gzw.sc.gov.cn/",`, 1)
+		}, // steal
+		func(w *hostileWorld) string {
+			return strings.Replace(portal(w), `"bases":[`, `"bases":["javascript:alert(1)",`, 1)
+		},
+		func(w *hostileWorld) string {
+			return strings.Replace(portal(w), `"bases":[`, `"bases":["ftp://www.sc.gov.cn/",`, 1)
+		},
+		func(w *hostileWorld) string {
+			return strings.Replace(portal(w), `"bases":[`, `"bases":["https://user:pw@evil.example/",`, 1)
+		},
+		func(w *hostileWorld) string {
+			return strings.Replace(portal(w), `"bases":[`, `"bases":[`+strings.Repeat(`"https://a.sc.gov.cn/x/",`, 60), 1)
+		},
+		func(w *hostileWorld) string { return strings.Replace(portal(w), `{`, `{"status":"closed",`, 1) },
+		func(w *hostileWorld) string {
+			return strings.Replace(portal(w), `"name":"`, `"name":"`+strings.Repeat("名", 500), 1)
+		},
+		func(w *hostileWorld) string { return strings.Replace(portal(w), `"unit_id":`, `"unit_id":"`, 1) },
+		func(w *hostileWorld) string { return strings.Replace(portal(w), `"unit_id":`, `"unit_id":999999`, 1) },
+		func(w *hostileWorld) string {
+			return strings.Replace(portal(w), `"kind":"portal"`, `"kind":"<script>"`, 1)
+		},
+		func(w *hostileWorld) string { return `{"name":"x"}{"name":"y"}` },
+		func(w *hostileWorld) string { return "{\"name\":\"\xff\xfe\"}" },
+		func(w *hostileWorld) string { return `{"bases":` + strings.Repeat("[", 70000) },
+	} {
+		add(attack{name: "admin API website edit", refuse: true, check: registryKept, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("PUT", "/api/v1/admin/websites/"+w.siteID("sc.gov.cn"), w.adminToken(), body(w)))
+		}})
+	}
+	for i, p := range texts {
+		add(attack{name: fmt.Sprintf("admin API search #%d", i), payload: p, check: func(w *hostileWorld, resp *http.Response, body string) error {
+			if resp.StatusCode == 200 && !strings.Contains(body, `"total":0`) {
+				return fmt.Errorf("an injection found something: %.200s", body)
+			}
+			return registryKept(w, resp, body)
+		}, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("GET", "/api/v1/admin/units?q="+url.QueryEscape(p), w.adminToken(), ""))
+		}})
+		add(attack{name: fmt.Sprintf("registry list search #%d", i), payload: p, check: registryKept, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.adminPages, w.formRequest("GET", "/admin/registry/websites?q="+url.QueryEscape(p), nil, "same-origin"))
+		}})
+		add(attack{name: fmt.Sprintf("unit form name #%d", i), payload: p, refuse: true, check: registryKept, send: func(w *hostileWorld) (*http.Response, string) {
+			v := url.Values{"name": {p}, "unit": {p}, "kind": {"department"}, "bases": {p}}
+			return w.send(w.adminPages, w.formRequest("POST", "/admin/registry/websites/"+w.siteID("sc.gov.cn"), v, "same-origin"))
+		}})
+	}
+	for _, q := range []string{"page=0", "page=-1", "page=abc", "size=0", "size=1e9", "page=99999999999999999999"} {
+		add(attack{name: "admin API list " + q, refuse: true, check: registryKept, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("GET", "/api/v1/admin/websites?"+q, w.adminToken(), ""))
+		}})
+	}
+	add(attack{name: "picks of an unknown kind", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.adminPages, w.formRequest("GET", "/staff/picks/password_hash?q=a", nil, "same-origin"))
+	}})
+	for _, who := range []string{"sc-supervisor", "gzw-staff"} {
+		add(attack{name: "admin API unit edit by " + who, refuse: true, check: registryKept, send: func(w *hostileWorld) (*http.Response, string) {
+			token := w.supToken
+			if who == "gzw-staff" {
+				token = w.staffToken
+			}
+			return w.send(w.anon, w.jsonRequest("PUT", "/api/v1/admin/websites/"+w.siteID("sc.gov.cn"), token, portal(w)))
+		}})
+	}
+	add(attack{name: "registry form from another site", refuse: true, check: registryKept, send: func(w *hostileWorld) (*http.Response, string) {
+		v := url.Values{"name": {"四川省人民政府（改）"}, "unit": {"四川省人民政府办公厅"}, "kind": {"portal"}, "bases": {"www.sc.gov.cn/"}}
+		return w.send(w.adminPages, w.formRequest("POST", "/admin/registry/websites/"+w.siteID("sc.gov.cn"), v, "cross-site"))
+	}})
+	add(attack{name: "close a site without a token", refuse: true, check: registryKept, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.jsonRequest("POST", "/api/v1/admin/websites/"+w.siteID("sc.gov.cn")+"/close", "", ""))
+	}})
 	return list
 }
 
@@ -1590,4 +1693,57 @@ func calendarAsShipped(w *hostileWorld, _ *http.Response, _ string) error {
 		return fmt.Errorf("the ticket's deadline moved to %s", got)
 	}
 	return nil
+}
+
+// adminToken is an administrator's API token, asked for once.
+func (w *hostileWorld) adminToken() string {
+	if w.adminAPIToken == "" {
+		w.adminAPIToken = w.apiLogin("admin")
+	}
+	return w.adminAPIToken
+}
+
+// siteID is the id of the website holding host, as text.
+func (w *hostileWorld) siteID(host string) string {
+	var id int64
+	if err := w.Store.SQLDB().QueryRow("SELECT website_id FROM website_bases WHERE host = ?", host).Scan(&id); err != nil {
+		w.t.Fatalf("site of %s: %v", host, err)
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// siteJSON is the website holding host as the admin API's PUT takes it.
+func (w *hostileWorld) siteJSON(host string) string {
+	resp, body := w.send(w.anon, w.jsonRequest("GET", "/api/v1/admin/websites/"+w.siteID(host), w.adminToken(), ""))
+	var site struct {
+		Name           string   `json:"name"`
+		IdentifierCode string   `json:"identifier_code"`
+		Kind           string   `json:"kind"`
+		UnitID         int64    `json:"unit_id"`
+		Bases          []string `json:"bases"`
+	}
+	if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &site) != nil {
+		w.t.Fatalf("site %s: %d %s", host, resp.StatusCode, body)
+	}
+	out, _ := json.Marshal(site)
+	return string(out)
+}
+
+// registryFingerprint is the registry's websites, bases, units and events, to compare.
+func (w *hostileWorld) registryFingerprint() string {
+	var out strings.Builder
+	for _, q := range []string{
+		"SELECT COUNT(*) FROM registry_events",
+		"SELECT COUNT(*) FROM units WHERE status = 'active'",
+		"SELECT COUNT(*) FROM websites WHERE status = 'running'",
+		"SELECT COUNT(*) FROM website_bases",
+		"SELECT name FROM websites WHERE id = (SELECT website_id FROM website_bases WHERE host = 'sc.gov.cn')",
+	} {
+		var v string
+		if err := w.Store.SQLDB().QueryRow(q).Scan(&v); err != nil {
+			w.t.Fatalf("%s: %v", q, err)
+		}
+		out.WriteString(v + "|")
+	}
+	return out.String()
 }

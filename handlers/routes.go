@@ -175,6 +175,38 @@ func New(d Deps) (http.Handler, error) {
 	r.Any("/admin/queues/*path", admins, queuesUI(d))
 	r.GET("/admin/queues", admins, queuesUI(d))
 
+	// Registry edit and admin API (issue 18, regedit): the registry's lists with search and
+	// paging, its edit forms, the typeahead picks that stand for long selects, and the JSON API.
+	registry := &registryHandlers{ui: u, store: d.Store}
+	r.GET("/staff/picks/:kind", supervisors, inScope, registry.picks)
+	r.GET("/admin/registry/:kind", admins, inScope, registry.listPage)
+	r.GET("/admin/registry/:kind/:id", admins, inScope, registry.editPage)
+	r.POST("/admin/registry/:kind/:id", admins, limitBody(maxJSONBody), inScope, registry.saveForm)
+	r.POST("/admin/registry/:kind/:id/:action", admins, limitBody(maxJSONBody), inScope, registry.openForm)
+	r.POST("/admin/webhooks/:id", admins, limitBody(maxJSONBody), inScope, registry.saveWebhook)
+	adminAPI := r.Group("/api/v1/admin", admins, inScope)
+	adminAPI.GET("/regions", registry.apiRegions)
+	adminAPI.POST("/regions", limitBody(maxJSONBody), registry.apiCreateRegion)
+	adminAPI.GET("/units", registry.apiUnits)
+	adminAPI.POST("/units", limitBody(maxJSONBody), registry.apiCreateUnit)
+	adminAPI.GET("/units/:id", registry.apiUnit)
+	adminAPI.PUT("/units/:id", limitBody(maxJSONBody), registry.apiUpdateUnit)
+	adminAPI.POST("/units/:id/:action", limitBody(maxJSONBody), registry.apiSetOpen("单位", d.Store.SetUnitOpen))
+	adminAPI.GET("/websites", registry.apiSites)
+	adminAPI.POST("/websites", limitBody(maxJSONBody), registry.apiCreateSite)
+	adminAPI.GET("/websites/:id", registry.apiSite)
+	adminAPI.PUT("/websites/:id", limitBody(maxJSONBody), registry.apiUpdateSite)
+	adminAPI.POST("/websites/:id/:action", limitBody(maxJSONBody), registry.apiSetOpen("网站", d.Store.SetWebsiteOpen))
+	adminAPI.GET("/accounts", registry.apiAccounts)
+	adminAPI.POST("/accounts", limitBody(maxJSONBody), registry.apiCreateAccount)
+	adminAPI.GET("/accounts/:id", registry.apiAccount)
+	adminAPI.PUT("/accounts/:id", limitBody(maxJSONBody), registry.apiUpdateAccount)
+	adminAPI.GET("/users", registry.apiUsers)
+	adminAPI.POST("/users", limitBody(maxJSONBody), registry.apiCreateUser)
+	adminAPI.GET("/users/:id", registry.apiUser)
+	adminAPI.PUT("/users/:id", limitBody(maxJSONBody), registry.apiUpdateUser)
+	adminAPI.POST("/users/:id/:action", limitBody(maxJSONBody), registry.apiSetOpen("用户", d.Store.SetUserEnabled))
+
 	// The JSON API: citizens.
 	api := r.Group("/api/v1")
 	api.GET("/categories", reports.apiCategories)

@@ -22,6 +22,7 @@ type ticketStore interface {
 	TicketScreenshot(ctx context.Context, sc models.Scope, ticketNo string) (*models.Attachment, error)
 	Perform(ctx context.Context, actor *models.User, ticketNo string, a models.Action) (*models.Acted, error)
 	Units(ctx context.Context, sc models.Scope) ([]models.UnitOption, error)
+	UnitIDByName(ctx context.Context, sc models.Scope, field, name string) (int64, error)
 	Categories(ctx context.Context) ([]models.Category, error)
 	Calendar(ctx context.Context) (*models.Calendar, error)
 	Settings(ctx context.Context) (models.Settings, error)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -19,7 +20,6 @@ type ticketPage struct {
 	Actions    models.Offer               // what this person may do to the ticket now (models.Ticket.Offered)
 	Text       map[string]models.TextRule // each action's text, for its field's limits (models.ActionText)
 	Public     bool                       // the approve form's box starts so (models.PublicByDefault)
-	Units      []models.UnitOption
 	Settings   models.Settings
 	RequestKey string
 	Errors     map[string]string
@@ -55,12 +55,6 @@ func (h *staffHandlers) showDetail(c *gin.Context, status int, errs map[string]s
 	for _, kind := range p.Actions {
 		p.Text[kind] = models.ActionText(kind)
 	}
-	if p.Actions.Has(models.ActAssign) {
-		if p.Units, err = h.store.Units(ctx, sc); err != nil {
-			h.fail(c, err)
-			return
-		}
-	}
 	h.render(c, status, "ticket", page{Title: "留言 " + d.TicketNo, Active: "tickets", Content: p})
 }
 
@@ -90,7 +84,11 @@ func (h *staffHandlers) act(c *gin.Context) {
 		h.fail(c, models.NotFound("未知的操作"))
 		return
 	}
-	a, err := actionFromForm(c, kind)
+	err := h.pickedUnit(c, kind)
+	var a models.Action
+	if err == nil {
+		a, err = actionFromForm(c, kind)
+	}
 	var r *models.Acted
 	if err == nil {
 		if r, err = h.store.Perform(c.Request.Context(), currentUser(c), c.Param("ticket_no"), a); err == nil {
@@ -130,4 +128,24 @@ func (h *staffHandlers) screenshot(c *gin.Context) {
 	c.Header("Cache-Control", "private, max-age=3600")
 	c.Header("Content-Disposition", `inline; filename="screenshot"`)
 	c.Data(http.StatusOK, a.ContentType, a.Data)
+}
+
+// pickedUnit reads the 分办 picker: the unit's name as typed or chosen (the picker's script
+// fills it in; without the script the exact name still finds it), in the supervisor's scope,
+// put back as the unit's id the action reads. An id, as the API sends it, is left as it is.
+func (h *staffHandlers) pickedUnit(c *gin.Context, kind string) error {
+	name := strings.TrimSpace(c.PostForm("unit_id"))
+	if kind != models.ActAssign || name == "" || strings.Trim(name, "0123456789") == "" {
+		return nil
+	}
+	id, err := h.store.UnitIDByName(c.Request.Context(), scopeOf(c), "unit", name)
+	if err != nil {
+		return err
+	}
+	v := strconv.FormatInt(id, 10)
+	c.Request.PostForm.Set("unit_id", v)
+	if mf := c.Request.MultipartForm; mf != nil {
+		mf.Value["unit_id"] = []string{v}
+	}
+	return nil
 }

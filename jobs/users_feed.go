@@ -32,16 +32,7 @@ func NewUsersFeed(rdb redis.UniversalClient, ttl time.Duration, log *slog.Logger
 // UsersChanged tells the other replicas; when Redis does not answer at once they follow within
 // the TTL.
 func (f *UsersFeed) UsersChanged(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, usersFeedTimeout)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- f.rdb.Publish(ctx, usersChannel, "users").Err() }()
-	var err error
-	select {
-	case err = <-done:
-	case <-ctx.Done():
-		err = ctx.Err()
-	}
+	err := publishWithin(ctx, f.rdb, usersChannel, usersFeedTimeout)
 	if err != nil {
 		f.log.Warn("session change not published; other replicas follow within the cache's TTL", "ttl", f.ttl, "error", err)
 	}
@@ -60,11 +51,33 @@ type Listening struct {
 // until Stop. Each (re)subscription starts from an empty cache: what was published while the
 // connection was down is lost.
 func (f *UsersFeed) Listen(store Forgetter) *Listening {
+	return listen(f.rdb, usersChannel, store.ForgetSessions)
+}
+
+// publishWithin publishes on channel, giving up after timeout: it is called from inside or
+// right after a store's write, which must not wait on Redis.
+func publishWithin(ctx context.Context, rdb redis.UniversalClient, channel string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- rdb.Publish(ctx, channel, "changed").Err() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// listen calls forget for every message on channel and at every (re)subscription, until Stop:
+// what was published while the connection was down is lost, so a new subscription starts by
+// forgetting.
+func listen(rdb redis.UniversalClient, channel string, forget func()) *Listening {
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &Listening{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(l.done)
-		ps := f.rdb.Subscribe(ctx, usersChannel)
+		ps := rdb.Subscribe(ctx, channel)
 		defer ps.Close()
 		ch := ps.ChannelWithSubscriptions()
 		for {
@@ -77,7 +90,7 @@ func (f *UsersFeed) Listen(store Forgetter) *Listening {
 				}
 				switch m.(type) {
 				case *redis.Subscription, *redis.Message:
-					store.ForgetSessions()
+					forget()
 				}
 			}
 		}

@@ -51,6 +51,9 @@ type Store struct {
 
 	sessions sessions // the signed-in users a web replica keeps (store_sessions.go)
 	opt      Options
+
+	referenceFeed  ReferenceFeed // fixed at Open (store_reference_cache.go)
+	referenceCheck time.Duration
 }
 
 // Options are what a store is opened with besides its database.
@@ -66,6 +69,12 @@ type Options struct {
 	// the other replicas when users change (store_sessions.go).
 	SessionTTL time.Duration
 	UsersFeed  UsersFeed
+	// ReferenceFeed tells the other replicas, right after a write commits, that the routing
+	// table, settings, calendar or categories changed (store_reference_cache.go); nil for a
+	// command with no replica to tell. ReferenceCheck is how often the version row is read when
+	// no word came (0: DefaultReferenceCheck).
+	ReferenceFeed  ReferenceFeed
+	ReferenceCheck time.Duration
 }
 
 func (o Options) check() error {
@@ -200,6 +209,17 @@ func Open(ctx context.Context, dialect, dsn string, clock Clock, opt Options) (*
 	}
 	s := &Store{db: db, dialect: dialect, dsn: dsn, clock: clock, opt: opt}
 	s.sessions.ttl, s.sessions.feed = opt.SessionTTL, opt.UsersFeed
+	s.referenceFeed, s.referenceCheck = opt.ReferenceFeed, opt.ReferenceCheck
+	if s.referenceFeed == nil {
+		s.referenceFeed = quietReference{}
+	}
+	if s.referenceCheck <= 0 {
+		s.referenceCheck = DefaultReferenceCheck
+	}
+	if err := s.watchReferenceWrites(db); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("store: watch reference writes: %w", err)
+	}
 	if err := s.watchWrites(db); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: watch writes: %w", err)
@@ -293,8 +313,10 @@ func isUnavailable(err error) bool {
 		strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "database is locked")
 }
 
-// cache keeps the small tables read on every report (settings, calendar, categories) for a short
-// while. Another replica's change shows here within cacheTTL; this process's own changes at once.
+// cache keeps the small tables read on every report (settings, calendar, categories, routes).
+// This process's own changes show at once; another replica's at once through the reference feed,
+// and, should its word be lost, within ReferenceCheck through the version row
+// (store_reference_cache.go). cacheTTL is the last resort, for a change made past the store.
 type cache struct {
 	mu         sync.Mutex
 	settings   *Settings
@@ -302,23 +324,25 @@ type cache struct {
 	categories []Category
 	routes     map[string][]routeEntry // host → its websites' path prefixes
 	loadedAt   time.Time
+	version    string    // the reference version the copy was loaded at
+	checkedAt  time.Time // when the version was last compared
 }
 
-const cacheTTL = 30 * time.Second
-
-func (s *Store) invalidateCache() {
-	s.cache.mu.Lock()
-	s.cache.loadedAt = time.Time{}
-	s.cache.mu.Unlock()
-}
+const cacheTTL = 5 * time.Minute
 
 // reference returns the cached settings, calendar and categories, reloading them (and the
 // routing table) when stale.
 func (s *Store) reference(ctx context.Context) (Settings, *Calendar, []Category, error) {
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
-	if s.cache.settings != nil && time.Since(s.cache.loadedAt) < cacheTTL {
+	if s.referenceFresh(ctx) {
 		return *s.cache.settings, s.cache.calendar, s.cache.categories, nil
+	}
+	// The version first: a write that commits while the tables are read leaves the copy at the
+	// older version, read again at the next check.
+	version, err := s.referenceVersion(ctx)
+	if err != nil {
+		return Settings{}, nil, nil, err
 	}
 	routes, err := s.loadRoutes(ctx)
 	if err != nil {
@@ -336,6 +360,7 @@ func (s *Store) reference(ctx context.Context) (Settings, *Calendar, []Category,
 	if err := s.db.WithContext(ctx).Order("sort_order, id").Find(&cats).Error; err != nil {
 		return Settings{}, nil, nil, translate(err, "load categories")
 	}
-	s.cache.settings, s.cache.calendar, s.cache.categories, s.cache.routes, s.cache.loadedAt = &settings, cal, cats, routes, time.Now()
+	s.cache.settings, s.cache.calendar, s.cache.categories, s.cache.routes = &settings, cal, cats, routes
+	s.cache.version, s.cache.loadedAt, s.cache.checkedAt = version, time.Now(), time.Now()
 	return settings, cal, cats, nil
 }

@@ -20,7 +20,7 @@ func (s *Store) Settings(ctx context.Context) (Settings, error) {
 
 func (s *Store) loadSettings(ctx context.Context) (Settings, error) {
 	var rows []struct{ Name, Value string }
-	if err := s.db.WithContext(ctx).Table("settings").Select("name, value").Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Table("settings").Select("name, value").Where("name <> ?", referenceVersionName).Scan(&rows).Error; err != nil {
 		return Settings{}, translate(err, "load settings")
 	}
 	stored := make(map[string]string, len(rows))

@@ -125,6 +125,9 @@ func (s *Store) Perform(ctx context.Context, actor *User, ticketNo string, a Act
 		if len(units) == 0 {
 			return nil, Invalid("unit", "只能分办给本地区的单位")
 		}
+		if units[0].Status == UnitClosed {
+			return nil, Invalid("unit", "单位「"+units[0].Name+"」已撤销，不能分办")
+		}
 		a.Unit = &units[0]
 	case ActDecide:
 		if a.TriageRegionID, err = s.triageRegion(ctx, set); err != nil {

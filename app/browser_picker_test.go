@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"zhaocuo/models"
+	"zhaocuo/models/storetest"
+)
+
+// The supervisor types part of a unit's name into the 分办 picker, chooses the unit from the
+// matches the picker fetched, and the ticket is assigned to it: in a real browser, against the
+// whole program.
+func TestAssignThroughThePickerInTheBrowser(t *testing.T) {
+	newTab := browser(t)
+	dir := t.TempDir()
+	getenv := func(k string) string {
+		return map[string]string{"DATA_DIR": dir, "ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn", "DEMO_PASSWORD": "demo-pass-123"}[k]
+	}
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	addrc, done := make(chan string, 1), make(chan error, 1)
+	go func() {
+		done <- Run(runCtx, cfg, io.Discard, newLogger(cfg, io.Discard), models.SystemClock{}, func(a string) { addrc <- a })
+	}()
+	t.Cleanup(func() { stop(); <-done })
+	base := "http://" + <-addrc
+	store, err := models.Open(context.Background(), cfg.dialect, cfg.dsn, models.SystemClock{}, models.Options{Events: &storetest.Events{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	sub, err := store.SubmitReport(context.Background(), models.Report{PageURL: "https://www.unregistered.example.cn/a.html",
+		Category: "内容不准确", Description: "页面上公布的办事电话已经停用，请更新。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	no := sub.Ticket.TicketNo
+
+	sup := newTab()
+	signIn(t, sup, base, "sc-supervisor")
+	const unit = "四川省政府国有资产监督管理委员会"
+	do(t, sup, "open the ticket", chromedp.Navigate(base+"/staff/tickets/"+no), chromedp.WaitVisible("#assign-unit"))
+	do(t, sup, "type into the picker and choose",
+		chromedp.SendKeys("#assign-unit", "国有资产"),
+		chromedp.WaitVisible(`#assign-unit-listbox [role=option][data-value="`+unit+`"]`),
+		chromedp.Click(`#assign-unit-listbox [role=option][data-value="`+unit+`"]`))
+	if v, err := chromedp.Run(sup, chromedp.Value("#assign-unit")); err != nil || v != unit {
+		t.Fatalf("the picker holds %q (%v)", v, err)
+	}
+	shot(t, sup, "supervisor-assign-picker")
+	do(t, sup, "assign", chromedp.Click(`form[action$="/assign"] button`), chromedp.WaitVisible(".flash-ok"))
+	var got string
+	if err := store.SQLDB().QueryRow("SELECT u.name FROM tickets t JOIN units u ON u.id = t.unit_id WHERE t.ticket_no = ?", no).Scan(&got); err != nil || got != unit {
+		t.Fatalf("the ticket went to %q (%v)", got, err)
+	}
+}
