@@ -35,13 +35,13 @@ type ImportChange struct {
 
 // ImportPlan is what an import would do. Problems not empty: nothing can be written, and ID is 0.
 type ImportPlan struct {
-	ID        int64                                     `json:"id"`
-	Filename  string                                    `json:"filename"`
-	Problems  []registrysheet.Problem                   `json:"problems"`
-	Counts    map[registrysheet.Kind]*ImportCount       `json:"counts"`
-	Changes   []ImportChange                            `json:"changes"`         // the first maxPlanChanges
-	More      int                                       `json:"more_changes"`    // how many more changed rows there are
-	CreatedAt time.Time                                 `json:"created_at"`
+	ID        int64                               `json:"id"`
+	Filename  string                              `json:"filename"`
+	Problems  []registrysheet.Problem             `json:"problems"`
+	Counts    map[registrysheet.Kind]*ImportCount `json:"counts"`
+	Changes   []ImportChange                      `json:"changes"`      // the first maxPlanChanges
+	More      int                                 `json:"more_changes"` // how many more changed rows there are
+	CreatedAt time.Time                           `json:"created_at"`
 }
 
 // maxPlanChanges bounds the changed rows a plan lists with their fields (the summary is kept in a

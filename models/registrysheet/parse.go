@@ -40,7 +40,7 @@ type (
 	}
 	AccountRow struct {
 		At
-		Platform, Name, Account, Unit, Status        string
+		Platform, Name, Account, Unit, Status         string
 		OpenedOn, ChangedOn, SuspendedOn, CancelledOn string // YYYY-MM-DD or empty
 	}
 	UserRow struct {
