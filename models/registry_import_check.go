@@ -67,8 +67,12 @@ func (p *planner) planSites(rows []registrysheet.WebsiteRow) {
 				ok = false
 			}
 		}
+		if r.HomeURL == "" {
+			continue // its address was refused as the sheet was read
+		}
 		urls := append([]string{r.HomeURL}, r.OtherURLs...)
 		var bases []WebsiteBase
+		var written []string // each base as the row wrote it, for the messages
 		seen := map[string]bool{}
 		for i, raw := range urls {
 			column := "首页网址"
@@ -84,6 +88,7 @@ func (p *planner) planSites(rows []registrysheet.WebsiteRow) {
 			if k := b[0].Host + b[0].PathPrefix; !seen[k] {
 				seen[k] = true
 				bases = append(bases, b[0])
+				written = append(written, raw)
 			}
 		}
 		if !ok {
@@ -97,20 +102,20 @@ func (p *planner) planSites(rows []registrysheet.WebsiteRow) {
 			}
 		}
 		for i, b := range bases {
-			column := "首页网址"
+			column, raw := "首页网址", written[i]
 			if i > 0 {
 				column = "其他网址"
 			}
 			k := b.Host + b.PathPrefix
 			if first, dup := claimed[k]; dup {
-				p.fail(r.At, column, fmt.Sprintf("网址 %s 与工作表「%s」第%d行的网站相同，一个网址只能属于一个网站", k, first.Sheet, first.Line))
+				p.fail(r.At, column, fmt.Sprintf("网址 %s 与工作表「%s」第%d行的网站相同，一个网址只能属于一个网站", raw, first.Sheet, first.Line))
 				ok = false
 				continue
 			}
 			claimed[k] = r.At
 			if owner := p.snap.baseOwner[k]; owner != 0 && (existing == nil || owner != existing.ID) {
 				w := p.snap.siteByID[owner]
-				p.fail(r.At, column, fmt.Sprintf("网址 %s 已属于网站「%s」（标识码 %s），留言按它分办", k, w.Name, w.IdentifierCode))
+				p.fail(r.At, column, fmt.Sprintf("网址 %s 已属于网站「%s」（标识码 %s），留言按它分办", raw, w.Name, w.IdentifierCode))
 				ok = false
 			}
 		}

@@ -150,7 +150,9 @@ func (p *parser) header(sh Sheet) (Kind, map[string]int, bool) {
 	if !named {
 		best := 0
 		for _, k := range Kinds {
-			if n := requiredFound(k, head); n == len(requiredOf(k)) && n > best {
+			// The kind whose required columns the header has most of; those it lacks are
+			// then named below.
+			if n := requiredFound(k, head); n > best {
 				kind, best = k, n
 			}
 		}
@@ -324,6 +326,7 @@ func (r *rowReader) website(at At) WebsiteRow {
 	}
 	if msg := webURL(row.HomeURL); msg != "" {
 		r.fail("首页网址", msg)
+		row.HomeURL = "" // reported here; the store's checks of the address skip it
 	}
 	for _, u := range splitList(r.cell("其他网址")) {
 		if msg := webURL(u); msg != "" {
