@@ -84,7 +84,7 @@ func (s *Store) RegistryBook(ctx context.Context, actor *User) (*registrysheet.B
 		}
 		row := registrysheet.UserRow{Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Unit: p.unitNameOf(u.UnitID),
 			Phone: u.Phone, Email: u.Email}
-		if u.RegionID != nil && u.Role == RoleSupervisor {
+		if u.RegionID != nil && u.Role != RoleUnitStaff && u.Role != RoleUnitReviewer {
 			row.RegionCode = regionOf(*u.RegionID).Code
 		}
 		b.Users = append(b.Users, row)

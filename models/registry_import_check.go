@@ -261,7 +261,7 @@ func (p *planner) planUsers(rows []registrysheet.UserRow) {
 
 // userPlace is the unit (by name) and region (by code) a user row places the user in: a unit's
 // staff and reviewers in their unit and its region, a supervisor in a region, an administrator
-// nowhere.
+// in the region the row names, if any.
 func (p *planner) userPlace(r registrysheet.UserRow) (unit, region string) {
 	switch r.Role {
 	case RoleUnitStaff, RoleUnitReviewer:
@@ -273,10 +273,9 @@ func (p *planner) userPlace(r registrysheet.UserRow) (unit, region string) {
 			return unit, row.RegionCode
 		}
 		return unit, ""
-	case RoleSupervisor:
-		return "", r.RegionCode
 	}
-	return "", ""
+	// A supervisor's region is what they supervise; an administrator's is only where they sit.
+	return "", r.RegionCode
 }
 
 // maskContact shows a phone or e-mail in the audit trail and the plan as enough to tell it

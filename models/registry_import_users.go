@@ -154,12 +154,13 @@ func (w *importWriter) place(r registrysheet.UserRow) (unitID, regionID *int64, 
 		}
 		region := w.snap.unitByID[*id].RegionID
 		return id, &region, nil
-	case RoleSupervisor:
-		reg := w.snap.regions[r.RegionCode]
-		if reg == nil {
-			return nil, nil, fmt.Errorf("store: import user %s: region %q vanished after the check", r.Username, r.RegionCode)
-		}
-		return nil, &reg.ID, nil
 	}
-	return nil, nil, nil
+	if r.RegionCode == "" {
+		return nil, nil, nil
+	}
+	reg := w.snap.regions[r.RegionCode]
+	if reg == nil {
+		return nil, nil, fmt.Errorf("store: import user %s: region %q vanished after the check", r.Username, r.RegionCode)
+	}
+	return nil, &reg.ID, nil
 }

@@ -1,9 +1,12 @@
 package registrysheet
 
 import (
+	"bytes"
 	"encoding/csv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 func rows(s string) [][]string {
@@ -95,4 +98,45 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// What the export writes reads back as the same book.
+func TestWriteXLSXAndCSVReadBack(t *testing.T) {
+	book := &Book{
+		Regions:  []RegionRow{{Code: "510104", Name: "锦江区", ParentCode: "510100"}},
+		Websites: []WebsiteRow{{Name: "=HYPERLINK(1)", IdentifierCode: "5101040001", HomeURL: "https://a.gov.cn/", OtherURLs: []string{"https://b.gov.cn/x/"}, Kind: "portal", Unit: "单位", Status: "running"}},
+		Users:    []UserRow{{Username: "u1", DisplayName: "甲", Role: "unit_staff", Unit: "单位", Phone: "+8613800000000"}},
+	}
+	var x bytes.Buffer
+	if err := WriteXLSX(&x, book); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sheets []Sheet
+	for _, name := range f.GetSheetList() {
+		rows, _ := f.GetRows(name)
+		sheets = append(sheets, Sheet{Name: name, Rows: rows})
+	}
+	back, probs := Parse(sheets)
+	if len(probs) > 0 || back.Websites[0].Name != "=HYPERLINK(1)" || back.Websites[0].OtherURLs[0] != "https://b.gov.cn/x/" || back.Regions[0].ParentCode != "510100" {
+		t.Fatalf("%v %+v", probs, back)
+	}
+	var c bytes.Buffer
+	if err := WriteCSV(&c, book, Websites); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(c.String(), "'=HYPERLINK(1)") {
+		t.Fatalf("a formula written as is: %q", c.String())
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(c.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, probs = Parse([]Sheet{{Name: "网站.csv", Rows: recs}})
+	if len(probs) > 0 || back.Websites[0].Name != "=HYPERLINK(1)" {
+		t.Fatalf("%v %+v", probs, back.Websites)
+	}
 }

@@ -60,6 +60,10 @@ func WriteXLSX(w io.Writer, b *Book) error {
 		if err != nil {
 			return err
 		}
+		// The stream writer takes the panes and widths before the first row.
+		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return err
+		}
 		hs := Headers(k)
 		for j := range hs {
 			if err := sw.SetColWidth(j+1, j+1, 18); err != nil {
@@ -74,9 +78,6 @@ func WriteXLSX(w io.Writer, b *Book) error {
 			if err := sw.SetRow(at, cellsOf(row, text)); err != nil {
 				return err
 			}
-		}
-		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return err
 		}
 		if err := sw.Flush(); err != nil {
 			return err
