@@ -299,3 +299,13 @@ func truncateRunes(s string, n int) string {
 	}
 	return s
 }
+
+// RegistryAdmin returns the administrator named username, for imports from the command line.
+func (s *Store) RegistryAdmin(ctx context.Context, username string) (*User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("username = ? AND role = ? AND disabled = ?", username, RoleAdmin, false).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, NotFound("没有这个管理员：" + username)
+	}
+	return &u, translate(err, "registry admin")
+}

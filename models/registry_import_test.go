@@ -15,7 +15,7 @@ import (
 
 // registryWorld is the demo registry (四川省, its cities, their units, sites and accounts) with
 // an administrator who imports.
-func registryWorld(t *testing.T) (*models.Store, *models.User) {
+func registryWorld(t testing.TB) (*models.Store, *models.User) {
 	t.Helper()
 	s := storetest.Open(t, storetest.NewClock("2026-12-06 10:00:00"))
 	ctx := context.Background()
