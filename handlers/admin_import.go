@@ -45,10 +45,19 @@ type registryImportPage struct {
 	Error     string
 	Kinds     []registrysheet.Kind
 	Platforms string
+	Fields    map[string]string // a changed field's name as the plan shows it
+}
+
+// importFieldLabels name the fields of the registry events (models' FieldChanges) in Chinese.
+var importFieldLabels = map[string]string{
+	"name": "名称", "short_name": "简称", "parent": "上级", "code": "统一社会信用代码", "region": "地区", "kind": "类型",
+	"status": "状态", "identifier_code": "网站标识码", "unit": "单位", "supervisor_unit": "主管单位", "home_url": "首页网址",
+	"bases": "网址", "account": "账号ID", "platform": "平台类型", "opened_on": "开设日期", "changed_on": "变更日期",
+	"suspended_on": "关停日期", "cancelled_on": "注销日期", "display_name": "姓名", "role": "角色", "phone": "手机号码", "email": "电子邮箱",
 }
 
 func (h *registryImportHandlers) show(c *gin.Context, status int, p registryImportPage) {
-	p.Kinds, p.Platforms = registrysheet.Kinds, strings.Join(registrysheet.Platforms(), "、")
+	p.Kinds, p.Platforms, p.Fields = registrysheet.Kinds, strings.Join(registrysheet.Platforms(), "、"), importFieldLabels
 	h.render(c, status, "registry_import", page{Title: "导入导出登记信息", Active: "admin", Content: p})
 }
 

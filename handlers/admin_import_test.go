@@ -75,6 +75,13 @@ func TestRegistryImportUploadReportConfirm(t *testing.T) {
 		t.Fatalf("route: %+v %v", m, err)
 	}
 
+	// A changed row shows its field's old and new value before it is confirmed.
+	resp, _ = a.uploadRegistry(formFile{"网站.csv", []byte(strings.Replace(importSitesCSV, "https://www.sceea.cn/,", "https://www.sceea.cn/new/,", 1))})
+	_, body = a.get(resp.Header.Get("Location"))
+	if got := strings.Join(strings.Fields(doc(t, body).Find("#plan-changes tbody").Text()), " "); !strings.Contains(got, "首页网址：https://www.sceea.cn/ → https://www.sceea.cn/new/") {
+		t.Fatalf("plan of a changed site: %q", got)
+	}
+
 	// The new user signs in with the initial password and is led to change it first.
 	u := newClientOf(a)
 	resp, _ = u.postFormFrom("/login", map[string]string{"username": "edu-staff", "password": password, "next": "/staff"}, nil, "same-origin")

@@ -85,6 +85,12 @@ func (p *planner) planSites(rows []registrysheet.WebsiteRow) {
 				ok = false
 				continue
 			}
+			if len(b[0].Host) > 253 || len(b[0].PathPrefix) > 255 {
+				// The routing table's columns: a longer base could not be stored.
+				p.fail(r.At, column, fmt.Sprintf("网址 %s 过长：域名不超过 253 个字符，路径不超过 255 个字符", truncateRunes(raw, 80)))
+				ok = false
+				continue
+			}
 			if k := b[0].Host + b[0].PathPrefix; !seen[k] {
 				seen[k] = true
 				bases = append(bases, b[0])

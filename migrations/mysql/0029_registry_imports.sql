@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS registry_imports (
   actor_id    BIGINT       NOT NULL,
   filename    VARCHAR(255) NOT NULL DEFAULT '',
   status      VARCHAR(16)  NOT NULL,
-  summary     TEXT         NOT NULL,
+  summary     MEDIUMTEXT   NOT NULL,
   sheets      LONGTEXT     NULL,
   created_at  DATETIME     NOT NULL,
   applied_at  DATETIME     NULL,
