@@ -95,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = backupCommand(ctx, cfg, args, stdout)
 	case "restore":
 		err = restoreCommand(ctx, cfg, args, stdout)
+	case "registry":
+		err = registryCommand(ctx, cfg, log, args, stdout)
 	case "loadtest":
 		err = loadtest.Run(ctx, loadtest.Env{Dialect: cfg.dialect, DemoPassword: cfg.DemoPassword, Log: log,
 			OpenStore: func(ctx context.Context) (*models.Store, error) {

@@ -155,6 +155,10 @@ func (u *ui) require(roles ...string) gin.HandlerFunc {
 			u.fail(c, models.Forbidden("您的角色不能访问此页面"))
 			return
 		}
+		if mustChangePasswordFirst(c, user) {
+			u.changePasswordFirst(c)
+			return
+		}
 		c.Next()
 	}
 }

@@ -881,6 +881,79 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 	add(attack{name: "close a site without a token", refuse: true, check: registryKept, send: func(w *hostileWorld) (*http.Response, string) {
 		return w.send(w.anon, w.jsonRequest("POST", "/api/v1/admin/websites/"+w.siteID("sc.gov.cn")+"/close", "", ""))
 	}})
+
+	// 18. Registry import and export: every text in a user's role and a site's address, sheets
+	// that inflate or are no sheet, uploads and confirmations by a unit's staff and from another
+	// site, plans that are not there, export names that climb: each a 4xx with the reason in
+	// Chinese, the text escaped, and nothing kept or written.
+	untouched := func(w *hostileWorld, _ *http.Response, _ string) error { return w.registryImportedNothing() }
+	for i, p := range texts {
+		csvRow := func(cells ...string) []byte {
+			var b bytes.Buffer
+			cw := csv.NewWriter(&b)
+			cw.Write([]string{"用户名", "姓名", "角色", "所属单位"})
+			cw.Write(cells)
+			cw.Flush()
+			return b.Bytes()
+		}
+		add(attack{name: fmt.Sprintf("registry import role #%d", i), refuse: true, payload: p, check: untouched, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.adminPages, w.registryUpload("用户.csv", csvRow("zc-hostile", "甲", p, "四川省教育厅")))
+		}})
+		add(attack{name: fmt.Sprintf("registry import site URL #%d", i), refuse: true, payload: p, check: untouched, send: func(w *hostileWorld) (*http.Response, string) {
+			data := "网站名称,网站标识码,首页网址,主办单位\n甲,5100000097,\"" + strings.ReplaceAll(p, `"`, `""`) + "\",四川省教育厅\n"
+			return w.send(w.adminPages, w.registryUpload("网站.csv", []byte(data)))
+		}})
+		add(attack{name: fmt.Sprintf("registry import file name #%d", i), refuse: true, payload: p, check: untouched, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.adminPages, w.registryUpload(p+".csv", csvRow("zc-hostile", "甲", "站长", "四川省教育厅")))
+		}})
+	}
+	for _, bomb := range []struct {
+		name, file, reason string
+		data               []byte
+	}{
+		{"an XLSX inflating to 64 MB", "登记.xlsx", "解压后超过", xlsxBomb(t, 64<<20, 0, "")},
+		{"an XLSX inflating to 64 MB, claiming 1 KB", "登记.xlsx", "已损坏", xlsxBomb(t, 64<<20, 1<<10, "")},
+		{"an XLSX with a row at 1,048,576", "登记.xlsx", "第1048576行仍有内容", xlsxBomb(t, 0, 0, `<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>末行</t></is></c></row>`)},
+		{"17 MB", "登记.csv", "文件超过 16 MB", bytes.Repeat([]byte("a,"), 17<<19)},
+		{"a file that is no sheet", "登记.xlsx", "无法读取XLSX文件", []byte("MZ\x90\x00not a workbook")},
+		{"an executable by name", "登记.exe", "不支持的文件类型", []byte("MZ")},
+	} {
+		add(attack{name: "registry import of " + bomb.name, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.adminPages, w.registryUpload(bomb.file, bomb.data))
+		}, check: func(w *hostileWorld, resp *http.Response, body string) error {
+			if !strings.Contains(body, bomb.reason) {
+				return fmt.Errorf("refused without saying %q: %.300s", bomb.reason, body)
+			}
+			return w.registryImportedNothing()
+		}})
+	}
+	goodSheet := []byte("用户名,姓名,角色,所属单位\nzc-hostile,甲,经办人,四川省教育厅\n")
+	add(attack{name: "registry import by a unit's staff", refuse: true, check: untouched, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.staffPages, w.registryUpload("用户.csv", goodSheet))
+	}})
+	add(attack{name: "registry import from another site", refuse: true, check: untouched, send: func(w *hostileWorld) (*http.Response, string) {
+		req := w.registryUpload("用户.csv", goodSheet)
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		return w.send(w.adminPages, req)
+	}})
+	for _, id := range []string{"0", "-1", "99999999", "1e3", "1%20OR%201=1", "%2e%2e", strings.Repeat("9", 40)} {
+		add(attack{name: "registry confirm of plan " + id, refuse: true, check: untouched, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.adminPages, w.formRequest("POST", "/admin/registry/import/"+id+"/confirm", nil, "same-origin"))
+		}})
+		add(attack{name: "registry confirm by staff of plan " + id, refuse: true, check: untouched, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.staffPages, w.formRequest("POST", "/admin/registry/import/"+id+"/confirm", nil, "same-origin"))
+		}})
+	}
+	for _, name := range []string{"..%2f..%2fetc%2fpasswd", "registry.xlsx%00.csv", "users.csv.exe", "%2e%2e.csv", "USERS.CSV", "users"} {
+		add(attack{name: "registry export " + name, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			r, _ := http.NewRequest("GET", w.URL+"/admin/registry/export/"+name, nil)
+			return w.send(w.adminPages, r)
+		}})
+	}
+	add(attack{name: "registry export by a unit's staff", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		r, _ := http.NewRequest("GET", w.URL+"/admin/registry/export/users.csv", nil)
+		return w.send(w.staffPages, r)
+	}})
 	return list
 }
 
@@ -1746,4 +1819,30 @@ func (w *hostileWorld) registryFingerprint() string {
 		out.WriteString(v + "|")
 	}
 	return out.String()
+}
+
+// registryUpload is the registry import page's form with one file (section 18).
+func (w *hostileWorld) registryUpload(name string, data []byte) *http.Request {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", w.URL+"/admin/registry/import", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return req
+}
+
+// registryImportedNothing: no registry import was kept as a plan or written (section 18).
+func (w *hostileWorld) registryImportedNothing() error {
+	var plans, events, users int64
+	db := w.Store.SQLDB()
+	db.QueryRow("SELECT COUNT(*) FROM registry_imports").Scan(&plans)
+	db.QueryRow("SELECT COUNT(*) FROM registry_events WHERE source = 'import'").Scan(&events)
+	db.QueryRow("SELECT COUNT(*) FROM users WHERE username = 'zc-hostile'").Scan(&users)
+	if plans+events+users != 0 {
+		return fmt.Errorf("a refused import kept %d plans, wrote %d events and %d users", plans, events, users)
+	}
+	return nil
 }

@@ -206,6 +206,15 @@ func New(d Deps) (http.Handler, error) {
 	adminAPI.GET("/users/:id", registry.apiUser)
 	adminAPI.PUT("/users/:id", limitBody(maxJSONBody), registry.apiUpdateUser)
 	adminAPI.POST("/users/:id/:action", limitBody(maxJSONBody), registry.apiSetOpen("用户", d.Store.SetUserEnabled))
+	// Administrators: registry import/export (issue 18): upload, the check's report, confirm;
+	// the registry and its templates as XLSX and CSV.
+	registryImport := &registryImportHandlers{ui: u, store: d.Store}
+	r.GET("/admin/registry/import", admins, inScope, registryImport.form)
+	r.POST("/admin/registry/import", admins, limitBody(maxRegistryUpload), inScope, registryImport.upload)
+	r.GET("/admin/registry/import/:id", admins, inScope, registryImport.plan)
+	r.POST("/admin/registry/import/:id/confirm", admins, limitBody(maxJSONBody), inScope, registryImport.confirm)
+	r.GET("/admin/registry/export/:file", admins, inScope, registryImport.export)
+	r.GET("/admin/registry/template/:file", admins, inScope, registryImport.export)
 
 	// The JSON API: citizens.
 	api := r.Group("/api/v1")

@@ -88,8 +88,9 @@ func (s *Store) SetPassword(ctx context.Context, id int64, password string) erro
 		}
 		return err
 	}
+	// A password set here is known to its owner: an initial password's duty to change it ends.
 	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).Updates(map[string]any{
-		"password_hash": hash, "token_version": gorm.Expr("token_version + 1"), "updated_at": s.now()})
+		"password_hash": hash, "token_version": gorm.Expr("token_version + 1"), "must_change_password": false, "updated_at": s.now()})
 	if res.Error == nil && res.RowsAffected == 0 {
 		return NotFound("用户不存在")
 	}
