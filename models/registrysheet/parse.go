@@ -2,7 +2,6 @@ package registrysheet
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -372,35 +371,4 @@ func (r *rowReader) user(at At) UserRow {
 		r.fail("电子邮箱", "不是有效的电子邮箱")
 	}
 	return row
-}
-
-// webURL says what is wrong with a site's address, or "".
-func webURL(s string) string {
-	u, err := url.Parse(s)
-	switch {
-	case err != nil:
-		return fmt.Sprintf("“%s”不是有效的网址", s)
-	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Sprintf("“%s”不是 http 或 https 网址", s)
-	case u.Host == "" || u.User != nil:
-		return fmt.Sprintf("“%s”缺少网站域名或含有用户名", s)
-	}
-	return ""
-}
-
-// splitList splits a cell that lists several values (one a line, or separated by ；, ; or 、).
-func splitList(s string) []string {
-	f := strings.FieldsFunc(s, func(r rune) bool {
-		return r == '\n' || r == '\r' || r == ';' || r == '；' || r == '、' || r == ' ' || r == ',' || r == '，'
-	})
-	return f
-}
-
-// unquote drops the apostrophe an export puts before a cell that a spreadsheet would read as a
-// formula (=, +, -, @), so an exported sheet imports back as it was.
-func unquote(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {
-		return s[1:]
-	}
-	return s
 }
