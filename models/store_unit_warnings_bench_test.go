@@ -70,7 +70,8 @@ func provinceUnits(b *testing.B, s *models.Store, n int) int {
 
 // The desks' warnings at a province's size (5,000 units, 8,000 of their users): the admin's
 // (the whole province) and a city supervisor's. Each desk view runs it once; the list
-// pages answer within 300 ms p95.
+// pages answer within 300 ms p95. Beside them, the list of every unit (Store.Units) as the
+// baseline of the same run.
 //
 //	go test ./models -run '^$' -bench UnitWarnings -benchtime 50x
 func BenchmarkUnitWarnings(b *testing.B) {
@@ -86,6 +87,14 @@ func BenchmarkUnitWarnings(b *testing.B) {
 			chengdu = r
 		}
 	}
+	// The baseline, in the same run: the list of the province's units the assign form reads.
+	b.Run("baseline-units-list", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Units(ctx, models.Scope{All: true}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	for _, c := range []struct {
 		name string
 		sc   models.Scope
