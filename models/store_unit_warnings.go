@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -149,10 +148,11 @@ func (s *Store) UnitReviewOf(ctx context.Context, id int64) (*UnitReviewView, er
 	return &rows[0], nil
 }
 
-// SetUnitReview turns a unit's review of its staff's replies on or off, recording the change in
-// registry_events (by actor, from a form or the API). Replies already waiting for review keep
-// waiting (their reviewer, or a supervisor where there is none, settles them); the setting
-// rules the replies written from now on. Setting what is already set changes and records nothing.
+// SetUnitReview turns a unit's review of its staff's replies on or off: an edit of the unit like
+// any other (SaveUnit: the actor's scope, the audit trail in registry_events), with the unit's
+// other fields as they are. Replies already waiting for review keep waiting (their reviewer, or a
+// supervisor where there is none, settles them); the setting rules the replies written from now
+// on. Setting what is already set changes and records nothing.
 func (s *Store) SetUnitReview(ctx context.Context, actor *User, id int64, required bool, source string) error {
 	if actor == nil || actor.Role != RoleAdmin {
 		return Forbidden("只有系统管理员可以设置单位的审核")
@@ -160,33 +160,19 @@ func (s *Store) SetUnitReview(ctx context.Context, actor *User, id int64, requir
 	if source != RegistryByForm && source != RegistryByAPI {
 		return Invalid("source", "未知的修改来源")
 	}
-	now := s.now()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var units []Unit
-		if err := s.forUpdate(tx.Where("id = ?", id)).Limit(1).Find(&units).Error; err != nil {
-			return err
-		}
-		if len(units) == 0 {
-			return NotFound("未找到该单位")
-		}
-		u := units[0]
-		if u.ReviewRequired == required {
-			return nil
-		}
-		res := tx.Model(&Unit{}).Where("id = ? AND review_required = ?", id, u.ReviewRequired).
-			Updates(map[string]any{"review_required": required, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return Conflict("单位已被他人修改，请刷新后重试")
-		}
-		changes := FieldChanges{}
-		changes.Set("review_required", strconv.FormatBool(u.ReviewRequired), strconv.FormatBool(required))
-		actorID := actor.ID
-		ev := RegistryEvent{Entity: RegistryUnit, EntityID: id, EntityKey: u.Name, Action: RegistryUpdated,
-			Source: source, ActorID: &actorID}
-		return recordRegistryEvents(tx, now, []RegistryEvent{ev}, []FieldChanges{changes})
-	})
-	return translate(err, "set unit review")
+	sc, err := s.scopeOf(ctx, actor)
+	if err != nil {
+		return err
+	}
+	var units []Unit
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&units).Error; err != nil {
+		return translate(err, "set unit review")
+	}
+	if len(units) == 0 {
+		return NotFound("未找到该单位")
+	}
+	u := units[0]
+	in := UnitInput{Name: u.Name, Code: derefString(u.Code), RegionID: u.RegionID, Kind: u.Kind, ReviewRequired: &required}
+	_, err = s.SaveUnit(ctx, RegistryActor{Scope: sc, UserID: actor.ID, Source: source}, id, in)
+	return err
 }
