@@ -27,9 +27,6 @@ var recountBatchSize = 2000
 // EventDeadlineRecounted: a change of the calendar moved the ticket's deadline (ticket_events).
 const EventDeadlineRecounted = "deadline_recounted"
 
-// ChangeRecounted is the TicketChanged action of the tickets a calendar change recounted.
-const ChangeRecounted = "recount"
-
 type calendarChange struct {
 	ID        int64
 	Why       string
@@ -47,7 +44,8 @@ type calendarChange struct {
 
 func (calendarChange) TableName() string { return "calendar_changes" }
 
-// errRecountPending refuses a change of the calendar while another change's recount runs.
+// errRecountPending refuses a change of the calendar made while another one is being recorded
+// (each change first finishes the recount of the one before it).
 var errRecountPending = Conflict("上一次日历调整的期限重算尚未完成，请稍后再试")
 
 // recordCalendarChange compares the calendar before (as read in tx before the change) with the
