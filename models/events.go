@@ -216,3 +216,21 @@ type NoticesWritten struct {
 }
 
 func (NoticesWritten) Name() string { return "notices_written" }
+
+// DeadlinesRecounted: a batch of the tickets a calendar change touched had their deadline (or
+// its estimate flag) recounted, each with a ticket event saying from what to what and why.
+//
+// Its work: the reminders of the tickets brought up to date (the stages of the old deadline no
+// longer apply: models.NextStages), and the workflow notices, which tell the unit of a deadline
+// moved earlier. Lost, the reconciler schedules the reminders of every open ticket and runs the
+// notices' pass, which reads every ticket event past its cursor.
+type DeadlinesRecounted struct {
+	ChangeID  int64
+	TicketIDs []int64
+	Earlier   int
+}
+
+func (DeadlinesRecounted) Name() string { return "deadlines_recounted" }
+
+// Notifies: a deadline moved earlier is told to the unit.
+func (e DeadlinesRecounted) Notifies() bool { return e.Earlier > 0 }

@@ -27,9 +27,6 @@ var recountBatchSize = 2000
 // EventDeadlineRecounted: a change of the calendar moved the ticket's deadline (ticket_events).
 const EventDeadlineRecounted = "deadline_recounted"
 
-// ChangeRecounted is the TicketChanged action of the tickets a calendar change recounted.
-const ChangeRecounted = "recount"
-
 type calendarChange struct {
 	ID        int64
 	Why       string
@@ -47,7 +44,8 @@ type calendarChange struct {
 
 func (calendarChange) TableName() string { return "calendar_changes" }
 
-// errRecountPending refuses a change of the calendar while another change's recount runs.
+// errRecountPending refuses a change of the calendar made while another one is being recorded
+// (each change first finishes the recount of the one before it).
 var errRecountPending = Conflict("上一次日历调整的期限重算尚未完成，请稍后再试")
 
 // recordCalendarChange compares the calendar before (as read in tx before the change) with the
@@ -110,24 +108,6 @@ type Recounted struct {
 	Moved, Earlier int
 	Events         []Event
 }
-
-// DeadlinesRecounted: a batch of the tickets a calendar change touched had their deadline (or
-// its estimate flag) recounted, each with a ticket event saying from what to what and why.
-//
-// Its work: the reminders of the tickets brought up to date (the stages of the old deadline no
-// longer apply: models.NextStages), and the workflow notices, which tell the unit of a deadline
-// moved earlier. Lost, the reconciler schedules the reminders of every open ticket and runs the
-// notices' pass, which reads every ticket event past its cursor.
-type DeadlinesRecounted struct {
-	ChangeID  int64
-	TicketIDs []int64
-	Earlier   int
-}
-
-func (DeadlinesRecounted) Name() string { return "deadlines_recounted" }
-
-// Notifies: a deadline moved earlier is told to the unit.
-func (e DeadlinesRecounted) Notifies() bool { return e.Earlier > 0 }
 
 // RecountDeadlines finishes the recount of every calendar change still pending, batch by batch,
 // and returns what it moved. Safe to run at once from several places: each batch locks its
