@@ -174,7 +174,8 @@ func (s *Store) recountBatch(ctx context.Context, out *Recounted) (done bool, er
 		}
 		// A ticket assigned since the change was counted on the new calendar already. (Times are
 		// kept to the second: one assigned in the change's second is taken as counted before it.
-		// Another replica's calendar follows within cacheTTL: see the README's Settings.)
+		// Another replica's calendar follows at once through the reference feed, or within
+		// DefaultReferenceCheck if its message was lost: see the README's Settings.)
 		q = q.Where("status IN ? AND deadline IS NOT NULL AND assigned_at <= ?", openStatuses, c.CreatedAt).
 			Where("deadline_estimated = ? OR (deadline >= ? AND assigned_at < ?)", true, first.At(0, 0, 0).UTC(), last.At(0, 0, 0).UTC())
 		var tickets []Ticket
