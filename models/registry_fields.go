@@ -90,18 +90,21 @@ func checkUsername(s string) error {
 	return nil
 }
 
-// checkUserPlace: a unit's staff and reviewers belong to a unit, a supervisor or administrator
-// to a region.
+// checkUserPlace: a unit's staff and reviewers belong to a unit, a supervisor to the region they
+// supervise. An administrator sees the whole province whatever their region (scopeOf), which is
+// only where they sit, so may have none: the first administrator has none, and an export of the
+// users must import back.
 func checkUserPlace(role string, hasUnit, hasRegion bool) error {
 	switch role {
 	case RoleUnitStaff, RoleUnitReviewer:
 		if !hasUnit {
 			return Invalid("unit_id", "经办人和审核人须有所属单位")
 		}
-	case RoleSupervisor, RoleAdmin:
+	case RoleSupervisor:
 		if !hasRegion {
-			return Invalid("region_id", "主管单位用户和管理员须有所属地区")
+			return Invalid("region_id", "主管单位的用户须有所属地区")
 		}
+	case RoleAdmin:
 	default:
 		return Invalid("role", "未知的角色")
 	}
