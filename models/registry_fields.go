@@ -22,11 +22,22 @@ func checkText(field, s string, max int, required bool, what string) error {
 		if required {
 			return Invalid(field, fmt.Sprintf("请填写%s（不超过 %d 个字）", what, max))
 		}
-		return Invalid(field, fmt.Sprintf("%s不超过 %d 个字", what, max))
+		return Invalid(field, fmt.Sprintf("%s不能超过 %d 个字", what, max))
 	}
 	return nil
 }
 
+// checkRegionCode: a region is named by its 行政区划代码 (GB/T 2260), six digits down to the
+// county; a town is a unit of its county, not a region.
+func checkRegionCode(s string) error {
+	if len(s) != 6 || strings.Trim(s, "0123456789") != "" {
+		return Invalid("code", "行政区划代码为 6 位数字")
+	}
+	return nil
+}
+
+func checkRegionName(s string) error  { return checkText("name", s, 64, true, "地区名称") }
+func checkShortName(s string) error   { return checkText("short_name", s, 32, false, "简称") }
 func checkSiteName(s string) error    { return checkText("name", s, 128, true, "网站名称") }
 func checkUnitName(s string) error    { return checkText("name", s, 128, true, "单位名称") }
 func checkAccountName(s string) error { return checkText("name", s, 128, true, "账号名称") }

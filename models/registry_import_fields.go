@@ -28,6 +28,11 @@ type fieldCheck struct {
 	err    error
 }
 
+func (p *planner) regionFields(r registrysheet.RegionRow) bool {
+	return p.fieldProblems(r.At, fieldCheck{"行政区划代码", checkRegionCode(r.Code)}, fieldCheck{"地区名称", checkRegionName(r.Name)},
+		fieldCheck{"简称", checkShortName(r.ShortName)})
+}
+
 func (p *planner) unitFields(r registrysheet.UnitRow) bool {
 	return p.fieldProblems(r.At, fieldCheck{"单位名称", checkUnitName(r.Name)}, fieldCheck{"统一社会信用代码", checkCreditCode(r.Code)})
 }

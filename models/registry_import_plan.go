@@ -222,6 +222,9 @@ func (p *planner) inBook(rows []registrysheet.RegionRow, code string) bool {
 }
 
 func (p *planner) planRegion(r registrysheet.RegionRow) {
+	if !p.regionFields(r) {
+		return
+	}
 	if !p.scope.All {
 		p.fail(r.At, "行政区划代码", "只有全省的管理员可以导入地区")
 		return

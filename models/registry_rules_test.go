@@ -15,7 +15,16 @@ import (
 // less of, a query in a URL, a 23-digit phone; the form took a platform the sheet did not know,
 // an upper-case username; the rest said the same thing in other words).
 func TestSheetAndFormRefuseAlike(t *testing.T) {
+	s, admin := registryWorld(t)
+	ctx := context.Background()
 	long := func(n int) string { return strings.Repeat("甲", n) }
+	region := func(code, name string) []registrysheet.Sheet {
+		return []registrysheet.Sheet{sheet("地区", "行政区划代码|地区名称|上级区划代码", code+"|"+name+"|510100")}
+	}
+	regionForm := func(code, name string) error {
+		_, err := s.CreateRegion(ctx, models.RegistryActor{Scope: models.Scope{All: true}}, models.RegionInput{Code: code, Name: name})
+		return err
+	}
 	site := func(column, v string) []registrysheet.Sheet {
 		row := map[string]string{"网站名称": "甲网站", "网站标识码": "5100000097", "首页网址": "https://jia.gov.cn/"}
 		row[column] = v
@@ -45,9 +54,9 @@ func TestSheetAndFormRefuseAlike(t *testing.T) {
 		return []registrysheet.Sheet{sheet("用户", "用户名|姓名|角色|所属单位|所属地区代码|手机号码|电子邮箱",
 			username+"|"+name+"|"+role+"||"+region+"|"+phone+"|"+email)}
 	}
-	region := int64(1)
+	regionID := int64(1)
 	userForm := func(f func(*models.UserInput)) error {
-		in := models.UserInput{DisplayName: "甲", Role: models.RoleSupervisor, RegionID: &region}
+		in := models.UserInput{DisplayName: "甲", Role: models.RoleSupervisor, RegionID: &regionID}
 		f(&in)
 		return in.Validate()
 	}
@@ -56,6 +65,8 @@ func TestSheetAndFormRefuseAlike(t *testing.T) {
 		sheets              []registrysheet.Sheet
 		form                error
 	}{
+		{"12-digit region code", "行政区划代码", "code", region("510104001000", "甲街道"), regionForm("510104001000", "甲街道")},
+		{"region name too long", "地区名称", "name", region("510199", long(65)), regionForm("510199", long(65))},
 		{"标识码 too long", "网站标识码", "identifier_code", site("网站标识码", "51000000970000000000"),
 			siteForm(func(in *models.WebsiteInput) { in.IdentifierCode = "51000000970000000000" })},
 		{"标识码 too short", "网站标识码", "identifier_code", site("网站标识码", "51000"),
@@ -84,8 +95,6 @@ func TestSheetAndFormRefuseAlike(t *testing.T) {
 		{"supervisor without a region", "所属地区代码", "region_id", user("zhang", "甲", "主管单位", "", "", ""),
 			userForm(func(in *models.UserInput) { in.RegionID = nil })},
 	}
-	s, admin := registryWorld(t)
-	ctx := context.Background()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if models.ErrorKind(c.form) != models.KindInvalid || models.ErrorField(c.form) != c.field {

@@ -118,6 +118,7 @@ var columns = map[Kind][]column{
 // all, before a duplicate's message would quote it. 网站标识码 stays required here: a sheet keys
 // sites by it, a form need not.
 var checkedByModels = map[Kind]map[string]bool{
+	Regions:  {"行政区划代码": true, "地区名称": true, "简称": true},
 	Units:    {"单位名称": true, "统一社会信用代码": true},
 	Websites: {"网站名称": true, "网站标识码": true, "首页网址": true, "其他网址": true},
 	Accounts: {"平台类型": true, "账号名称": true, "账号ID": true},

@@ -2,7 +2,6 @@ package registrysheet
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -286,19 +285,13 @@ func (r *rowReader) choose(column string, cs []choice, def string) string {
 	return got
 }
 
-// regionCode is a 行政区划代码 (GB/T 2260), which a sheet names a region by. The fields that a form
-// also edits (names, codes, addresses, phones...) are the models' to check (models/registry_fields.go),
-// so a sheet and a form refuse the same value alike.
-var regionCode = regexp.MustCompile(`^[0-9]{6}([0-9]{6})?$`)
+// The fields a form also edits (codes, names, addresses, phones...) are the models' to check
+// (models/registry_fields.go), so a sheet and a form refuse the same value alike; a code that
+// names another row (所属地区代码, 上级区划代码) is looked up by the models, and reported when
+// there is no such region.
 
 func (r *rowReader) region(at At) RegionRow {
 	row := RegionRow{At: at, Code: r.cell("行政区划代码"), Name: r.cell("地区名称"), ShortName: r.cell("简称"), ParentCode: r.cell("上级区划代码")}
-	if !regionCode.MatchString(row.Code) {
-		r.fail("行政区划代码", "应为 6 位或 12 位数字（GB/T 2260 行政区划代码）")
-	}
-	if row.ParentCode != "" && !regionCode.MatchString(row.ParentCode) {
-		r.fail("上级区划代码", "应为 6 位或 12 位数字")
-	}
 	if row.ParentCode == row.Code && row.Code != "" {
 		r.fail("上级区划代码", "不能是地区自己")
 	}
@@ -308,9 +301,6 @@ func (r *rowReader) region(at At) RegionRow {
 func (r *rowReader) unit(at At) UnitRow {
 	row := UnitRow{At: at, Name: r.cell("单位名称"), Code: strings.ToUpper(r.cell("统一社会信用代码")), RegionCode: r.cell("所属地区代码"),
 		Kind: r.choose("单位类型", unitKinds, "department"), Status: r.choose("状态", unitStatuses, "active")}
-	if !regionCode.MatchString(row.RegionCode) {
-		r.fail("所属地区代码", "应为 6 位或 12 位数字（行政区划代码）")
-	}
 	return row
 }
 
@@ -336,8 +326,5 @@ func (r *rowReader) account(at At) AccountRow {
 func (r *rowReader) user(at At) UserRow {
 	row := UserRow{At: at, Username: r.cell("用户名"), DisplayName: r.cell("姓名"), Role: r.choose("角色", roles, ""),
 		Unit: r.cell("所属单位"), RegionCode: r.cell("所属地区代码"), Phone: r.cell("手机号码"), Email: r.cell("电子邮箱")}
-	if row.RegionCode != "" && !regionCode.MatchString(row.RegionCode) {
-		r.fail("所属地区代码", "应为 6 位或 12 位数字")
-	}
 	return row
 }
