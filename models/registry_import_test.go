@@ -180,7 +180,7 @@ func TestRegistryImportReportsEveryProblemAndWritesNothing(t *testing.T) {
 		{"网站", 2, "主办单位", "单位“不存在的单位”不存在"},
 		{"网站", 3, "网站标识码", "与工作表「网站」第2行重复"},
 		{"网站", 4, "首页网址", "已属于网站「四川省人民政府」"},
-		{"网站", 5, "首页网址", "不是 http 或 https 网址"},
+		{"网站", 5, "首页网址", "不是有效的网址"}, // written without a scheme, it reads as https, as in the form
 		{"网站", 6, "首页网址", "过长"},
 		{"新媒体账号", 2, "平台类型", "应为微信、微博"},
 		{"新媒体账号", 4, "账号ID", "与工作表「新媒体账号」第3行重复"},
