@@ -283,6 +283,7 @@ func TestRegistrySheetValuesAreTheModelsConstants(t *testing.T) {
 		"siteStatuses":    {models.SiteRunning, models.SiteClosed},
 		"accountStatuses": {models.AccountActive, models.AccountSuspended, models.AccountCancelled},
 		"roles":           {models.RoleAdmin, models.RoleSupervisor, models.RoleUnitStaff, models.RoleUnitReviewer},
+		"platforms":       models.AccountPlatforms,
 	}
 	got := registrysheet.StoredValues()
 	for k, w := range want {

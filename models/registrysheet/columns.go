@@ -212,7 +212,7 @@ func StoredValues() map[string][]string {
 		return out
 	}
 	return map[string][]string{"unitKinds": get(unitKinds), "unitStatuses": get(unitStatuses), "siteKinds": get(siteKinds),
-		"siteStatuses": get(siteStatuses), "accountStatuses": get(accountStatuses), "roles": get(roles)}
+		"siteStatuses": get(siteStatuses), "accountStatuses": get(accountStatuses), "roles": get(roles), "platforms": get(platforms)}
 }
 
 func pick(cs []choice, s string) (string, bool) {
