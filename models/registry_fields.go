@@ -109,11 +109,11 @@ func checkUserPlace(role string, hasUnit, hasRegion bool) error {
 	switch role {
 	case RoleUnitStaff, RoleUnitReviewer:
 		if !hasUnit {
-			return Invalid("unit_id", "经办人和审核人须有所属单位")
+			return Invalid("unit_id", "经办人和审核人须填写所属单位")
 		}
 	case RoleSupervisor:
 		if !hasRegion {
-			return Invalid("region_id", "主管单位的用户须有所属地区")
+			return Invalid("region_id", "主管单位的用户须填写所属地区")
 		}
 	case RoleAdmin:
 	default:
@@ -132,7 +132,7 @@ func checkPlatform(s string) error {
 			return nil
 		}
 	}
-	return Invalid("platform", "平台应为"+strings.Join(AccountPlatforms, "、")+"之一")
+	return Invalid("platform", fmt.Sprintf("平台“%s”不在可选之列，应为%s之一", truncateRunes(s, 32), strings.Join(AccountPlatforms, "、")))
 }
 
 // parseBase reads one base of a site as a form or a sheet writes it: host and path, the scheme
