@@ -23,7 +23,7 @@ func TestAdminAPIManagesTheRegistry(t *testing.T) {
 	}
 	region := body["items"].([]any)[0].(map[string]any)["id"].(float64)
 
-	resp, body = a.api("POST", "/api/v1/admin/units", admin, fmt.Sprintf(`{"name":"四川省数据局","code":"11510000MB0000001A","region_id":%v,"kind":"department"}`, region))
+	resp, body = a.api("POST", "/api/v1/admin/units", admin, fmt.Sprintf(`{"name":"四川省数据局","code":"11510000MB0000001R","region_id":%v,"kind":"department"}`, region))
 	if resp.StatusCode != 201 || body["name"] != "四川省数据局" || body["review_required"] != true {
 		t.Fatalf("create unit: %d %v", resp.StatusCode, body)
 	}
@@ -46,7 +46,7 @@ func TestAdminAPIManagesTheRegistry(t *testing.T) {
 		t.Fatalf("edit website: %d %v", resp.StatusCode, body)
 	}
 	for _, c := range []struct{ method, path, body, want string }{
-		{"PUT", fmt.Sprintf("/api/v1/admin/websites/%v", site), fmt.Sprintf(`{"name":"x","kind":"department","unit_id":%v,"bases":["ftp://data.sc.gov.cn/"]}`, unit), "http(s)"},
+		{"PUT", fmt.Sprintf("/api/v1/admin/websites/%v", site), fmt.Sprintf(`{"name":"x","kind":"department","unit_id":%v,"bases":["ftp://data.sc.gov.cn/"]}`, unit), "不是 http 或 https 网址"}, // the rule and words a sheet row gets
 		{"PUT", fmt.Sprintf("/api/v1/admin/units/%v", unit), `{"name":"x","region_id":1,"kind":"department","color":"red"}`, "未知字段 color"},
 		{"PUT", fmt.Sprintf("/api/v1/admin/units/%v", unit), `{"name":"x","region_id":"1","kind":"department"}`, "类型不对"},
 		{"PUT", "/api/v1/admin/units/abc", `{}`, "单位不存在"},

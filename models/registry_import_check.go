@@ -55,7 +55,7 @@ func (p *planner) ownedInScope(unitID, regionID *int64) bool {
 func (p *planner) planSites(rows []registrysheet.WebsiteRow) {
 	claimed := map[string]registrysheet.At{} // a base → the row of the book that routes it
 	for _, r := range rows {
-		ok := true
+		bases, written, ok := p.siteFields(r)
 		if _, msg := p.unitRef(r.Unit); msg != "" {
 			p.fail(r.At, "主办单位", msg)
 			ok = false
@@ -66,39 +66,10 @@ func (p *planner) planSites(rows []registrysheet.WebsiteRow) {
 				ok = false
 			}
 		}
-		if r.HomeURL == "" {
-			continue // its address was refused as the sheet was read
-		}
-		urls := append([]string{r.HomeURL}, r.OtherURLs...)
-		var bases []WebsiteBase
-		var written []string // each base as the row wrote it, for the messages
-		seen := map[string]bool{}
-		for i, raw := range urls {
-			column := "首页网址"
-			if i > 0 {
-				column = "其他网址"
-			}
-			b, err := parseBases([]string{raw})
-			if err != nil {
-				p.fail(r.At, column, err.Error())
-				ok = false
-				continue
-			}
-			if len(b[0].Host) > 253 || len(b[0].PathPrefix) > 255 {
-				// The routing table's columns: a longer base could not be stored.
-				p.fail(r.At, column, fmt.Sprintf("网址 %s 过长：域名不超过 253 个字符，路径不超过 255 个字符", truncateRunes(raw, 80)))
-				ok = false
-				continue
-			}
-			if k := b[0].Host + b[0].PathPrefix; !seen[k] {
-				seen[k] = true
-				bases = append(bases, b[0])
-				written = append(written, raw)
-			}
-		}
 		if !ok {
 			continue
 		}
+		r.HomeURL = written[0] // with its scheme, as the form stores it
 		existing := p.snap.sites[r.IdentifierCode]
 		if existing == nil {
 			// A site registered before 标识码 were kept is found by its home page, and takes the code.
@@ -164,6 +135,9 @@ func sortedBases(bases []WebsiteBase) []string {
 func (p *planner) planAccounts(rows []registrysheet.AccountRow) {
 	taken := map[int64]registrysheet.At{} // an existing account → the row that matched it
 	for _, r := range rows {
+		if !p.accountFields(r) {
+			continue
+		}
 		if _, msg := p.unitRef(r.Unit); msg != "" {
 			p.fail(r.At, "开办主体", msg)
 			continue
@@ -174,6 +148,14 @@ func (p *planner) planAccounts(rows []registrysheet.AccountRow) {
 			if a := p.snap.accounts[registrysheet.AccountKey(r.Platform, "", r.Name)]; a != nil && a.Account == "" {
 				existing = a
 			}
+		}
+		if twin := p.snap.accountFold[fold(registrysheet.AccountKey(r.Platform, r.Account, r.Name))]; existing == nil && twin != nil {
+			if twin.Account != "" {
+				p.fail(r.At, "账号ID", collationTwin(r.Platform+"账号", twin.Account))
+			} else {
+				p.fail(r.At, "账号名称", collationTwin(r.Platform+"账号", twin.Name))
+			}
+			continue
 		}
 		if existing == nil {
 			p.ops.accounts = append(p.ops.accounts, accountOp{row: r})
@@ -207,7 +189,7 @@ func (p *planner) planAccounts(rows []registrysheet.AccountRow) {
 
 func (p *planner) planUsers(rows []registrysheet.UserRow) {
 	for _, r := range rows {
-		ok := true
+		ok := p.userFields(r)
 		if r.Unit != "" {
 			if _, msg := p.unitRef(r.Unit); msg != "" {
 				p.fail(r.At, "所属单位", msg)
@@ -228,6 +210,10 @@ func (p *planner) planUsers(rows []registrysheet.UserRow) {
 			ok = false
 		}
 		existing := p.snap.users[r.Username]
+		if twin := p.snap.userFold[fold(r.Username)]; existing == nil && twin != nil {
+			p.fail(r.At, "用户名", collationTwin("用户名", twin.Username))
+			ok = false
+		}
 		if existing != nil && !p.ownedInScope(existing.UnitID, existing.RegionID) {
 			p.fail(r.At, "用户名", "该用户不在您的管理范围内")
 			ok = false

@@ -25,13 +25,18 @@ type regSnapshot struct {
 	baseOwner  map[string]int64   // host+path → site
 	accounts   map[string]*MediaAccount
 	users      map[string]*User
+	// The same by their collation-folded keys (regkey.Fold): the names MySQL holds equal.
+	unitFold    map[string]*Unit
+	accountFold map[string]*MediaAccount
+	userFold    map[string]*User
 }
 
 func loadRegSnapshot(ctx context.Context, db *gorm.DB) (*regSnapshot, error) {
 	db = db.WithContext(ctx)
 	s := &regSnapshot{regions: map[string]*Region{}, regionByID: map[int64]*Region{}, units: map[string]*Unit{},
 		unitByCode: map[string]*Unit{}, unitByID: map[int64]*Unit{}, sites: map[string]*Website{}, siteByID: map[int64]*Website{},
-		siteBases: map[int64][]string{}, baseOwner: map[string]int64{}, accounts: map[string]*MediaAccount{}, users: map[string]*User{}}
+		siteBases: map[int64][]string{}, baseOwner: map[string]int64{}, accounts: map[string]*MediaAccount{}, users: map[string]*User{},
+		unitFold: map[string]*Unit{}, accountFold: map[string]*MediaAccount{}, userFold: map[string]*User{}}
 	var regions []Region
 	var units []Unit
 	var sites []Website
@@ -60,7 +65,7 @@ func loadRegSnapshot(ctx context.Context, db *gorm.DB) (*regSnapshot, error) {
 	}
 	for i := range units {
 		u := &units[i]
-		s.units[u.Name], s.unitByID[u.ID] = u, u
+		s.units[u.Name], s.unitByID[u.ID], s.unitFold[fold(u.Name)] = u, u, u
 		if u.Code != nil {
 			s.unitByCode[*u.Code] = u
 		}
@@ -82,10 +87,11 @@ func loadRegSnapshot(ctx context.Context, db *gorm.DB) (*regSnapshot, error) {
 	}
 	for i := range accounts {
 		a := &accounts[i]
-		s.accounts[registrysheet.AccountKey(a.Platform, a.Account, a.Name)] = a
+		k := registrysheet.AccountKey(a.Platform, a.Account, a.Name)
+		s.accounts[k], s.accountFold[fold(k)] = a, a
 	}
 	for i := range users {
-		s.users[users[i].Username] = &users[i]
+		s.users[users[i].Username], s.userFold[fold(users[i].Username)] = &users[i], &users[i]
 	}
 	return s, nil
 }
@@ -216,6 +222,9 @@ func (p *planner) inBook(rows []registrysheet.RegionRow, code string) bool {
 }
 
 func (p *planner) planRegion(r registrysheet.RegionRow) {
+	if !p.regionFields(r) {
+		return
+	}
 	if !p.scope.All {
 		p.fail(r.At, "行政区划代码", "只有全省的管理员可以导入地区")
 		return
@@ -252,6 +261,9 @@ func (p *planner) planRegion(r registrysheet.RegionRow) {
 func (p *planner) planUnits(rows []registrysheet.UnitRow) {
 	for i := range rows {
 		r := rows[i]
+		if !p.unitFields(r) {
+			continue
+		}
 		path, ok := p.regionPath(r.RegionCode)
 		if !ok {
 			p.fail(r.At, "所属地区代码", fmt.Sprintf("地区“%s”不存在", r.RegionCode))
@@ -272,8 +284,12 @@ func (p *planner) planUnits(rows []registrysheet.UnitRow) {
 				p.fail(r.At, "单位名称", fmt.Sprintf("已有同名单位，其统一社会信用代码为 %s", *existing.Code))
 				continue
 			}
-		} else if other := p.snap.units[r.Name]; other != nil && other.ID != existing.ID {
+		} else if other := p.snap.unitFold[fold(r.Name)]; other != nil && other.ID != existing.ID {
 			p.fail(r.At, "单位名称", "已有另一个单位使用这个名称")
+			continue
+		}
+		if twin := p.snap.unitFold[fold(r.Name)]; existing == nil && twin != nil {
+			p.fail(r.At, "单位名称", collationTwin("单位", twin.Name))
 			continue
 		}
 		if existing == nil {

@@ -46,7 +46,7 @@ func sheet(name string, rows ...string) registrysheet.Sheet {
 func goodBook() []registrysheet.Sheet {
 	return []registrysheet.Sheet{
 		sheet("地区", "行政区划代码|地区名称|简称|上级区划代码", "510104|锦江区|锦江|510100"),
-		sheet("单位", "单位名称|统一社会信用代码|所属地区代码|单位类型|状态", "锦江区人民政府办公室|11510104MB0000000X|510104|政府办公厅（室）|正常"),
+		sheet("单位", "单位名称|统一社会信用代码|所属地区代码|单位类型|状态", "锦江区人民政府办公室|11510104MB0000000M|510104|政府办公厅（室）|正常"),
 		sheet("网站", "网站名称|网站标识码|首页网址|其他网址|网站类型|主办单位|主管单位|运行状态",
 			"锦江区人民政府|5101040001|https://www.cdjj.gov.cn/|http://cdjj.gov.cn/|门户|锦江区人民政府办公室|成都市人民政府办公室|运行"),
 		sheet("新媒体账号", "平台类型|账号名称|账号ID|开办主体|运行状态|开设日期|变更日期|关停日期|注销日期",
@@ -180,7 +180,7 @@ func TestRegistryImportReportsEveryProblemAndWritesNothing(t *testing.T) {
 		{"网站", 2, "主办单位", "单位“不存在的单位”不存在"},
 		{"网站", 3, "网站标识码", "与工作表「网站」第2行重复"},
 		{"网站", 4, "首页网址", "已属于网站「四川省人民政府」"},
-		{"网站", 5, "首页网址", "不是 http 或 https 网址"},
+		{"网站", 5, "首页网址", "不是有效的网址"}, // written without a scheme, it reads as https, as in the form
 		{"网站", 6, "首页网址", "过长"},
 		{"新媒体账号", 2, "平台类型", "应为微信、微博"},
 		{"新媒体账号", 4, "账号ID", "与工作表「新媒体账号」第3行重复"},
@@ -283,6 +283,7 @@ func TestRegistrySheetValuesAreTheModelsConstants(t *testing.T) {
 		"siteStatuses":    {models.SiteRunning, models.SiteClosed},
 		"accountStatuses": {models.AccountActive, models.AccountSuspended, models.AccountCancelled},
 		"roles":           {models.RoleAdmin, models.RoleSupervisor, models.RoleUnitStaff, models.RoleUnitReviewer},
+		"platforms":       models.AccountPlatforms,
 	}
 	got := registrysheet.StoredValues()
 	for k, w := range want {

@@ -2,9 +2,7 @@ package models
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
-	"unicode/utf8"
 )
 
 // RegistryActor is who changes the registry and how: the scope their writes are checked
@@ -34,20 +32,14 @@ type WebsiteInput struct {
 	Bases            []string `json:"bases"` // the first is the home page
 }
 
-// maxBases bounds a site's bases: a real site has a handful of hosts and prefixes.
-const maxBases = 50
-
 // Validate checks the fields alone (the store checks them against the registry) and returns
 // the parsed bases.
 func (in *WebsiteInput) Validate() ([]WebsiteBase, error) {
 	in.Name, in.IdentifierCode = strings.TrimSpace(in.Name), strings.TrimSpace(in.IdentifierCode)
+	if err := firstError(checkSiteName(in.Name), checkIdentifierCode(in.IdentifierCode)); err != nil {
+		return nil, err
+	}
 	switch {
-	case in.Name == "" || utf8.RuneCountInString(in.Name) > 128:
-		return nil, Invalid("name", "请填写网站名称（不超过 128 个字）")
-	case len(in.IdentifierCode) > 32 || strings.IndexFunc(in.IdentifierCode, func(r rune) bool {
-		return !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')
-	}) >= 0:
-		return nil, Invalid("identifier_code", "网站标识码为字母和数字，不超过 32 位")
 	case in.Kind != SitePortal && in.Kind != SiteDepartment:
 		return nil, Invalid("kind", "请选择网站类型（门户或部门）")
 	case in.UnitID <= 0:
@@ -58,37 +50,37 @@ func (in *WebsiteInput) Validate() ([]WebsiteBase, error) {
 		return nil, Invalid("bases", fmt.Sprintf("网址不超过 %d 个", maxBases))
 	}
 	var raw []string
+	var bases []WebsiteBase
+	seen := map[string]bool{}
 	for _, b := range in.Bases {
-		// A base as the lists show it (host and path, the scheme left out) reads as https.
-		if b = strings.TrimSpace(b); b != "" && !strings.Contains(b, "://") && !strings.Contains(b, ":") {
-			b = "https://" + b
-		}
-		if b == "" {
+		if strings.TrimSpace(b) == "" {
 			continue
 		}
-		// A base is a host and a path prefix: a name and password, a query or a fragment in it
-		// is a mistake (or a trick) that routing would silently drop.
-		if u, err := url.Parse(b); err == nil && (u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "") {
-			return nil, Invalid("bases", "网址 "+b+" 只应含域名和路径（不含用户名、密码、? 或 #）")
+		written, base, err := parseBase(b)
+		if err != nil {
+			return nil, err
 		}
-		raw = append(raw, b)
+		if seen[base.Host+base.PathPrefix] {
+			return nil, Invalid("bases", "网址重复："+base.Host+base.PathPrefix)
+		}
+		seen[base.Host+base.PathPrefix] = true
+		raw, bases = append(raw, written), append(bases, base)
 	}
 	if len(raw) == 0 {
 		return nil, Invalid("bases", "请至少填写一个网址")
 	}
-	bases, err := parseBases(raw)
-	if err != nil {
-		return nil, Invalid("bases", err.Error())
-	}
-	seen := map[string]bool{}
-	for _, b := range bases {
-		if seen[b.Host+b.PathPrefix] {
-			return nil, Invalid("bases", "网址重复："+b.Host+b.PathPrefix)
-		}
-		seen[b.Host+b.PathPrefix] = true
-	}
 	in.Bases = raw
 	return bases, nil
+}
+
+// firstError is the first of the checks that failed, as a form shows one at a time.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // UnitInput is a unit as a form or the API gives it.
@@ -103,12 +95,10 @@ type UnitInput struct {
 // Validate checks the fields alone.
 func (in *UnitInput) Validate() error {
 	in.Name, in.Code = strings.TrimSpace(in.Name), strings.ToUpper(strings.TrimSpace(in.Code))
-	switch {
-	case in.Name == "" || utf8.RuneCountInString(in.Name) > 64:
-		return Invalid("name", "请填写单位名称（不超过 64 个字）")
-	case in.Code != "" && !validCreditCode(in.Code):
-		return Invalid("code", "统一社会信用代码应为 18 位数字或大写字母")
-	case in.RegionID <= 0:
+	if err := firstError(checkUnitName(in.Name), checkCreditCode(in.Code)); err != nil {
+		return err
+	}
+	if in.RegionID <= 0 {
 		return Invalid("region_id", "请选择地区")
 	}
 	switch in.Kind {
@@ -117,14 +107,6 @@ func (in *UnitInput) Validate() error {
 		return Invalid("kind", "请选择单位类型")
 	}
 	return nil
-}
-
-// validCreditCode: 18 characters of digits and the capitals the code uses (no I, O, S, V, Z).
-func validCreditCode(c string) bool {
-	if len(c) != 18 {
-		return false
-	}
-	return strings.IndexFunc(c, func(r rune) bool { return !strings.ContainsRune("0123456789ABCDEFGHJKLMNPQRTUWXY", r) }) < 0
 }
 
 // AccountInput is a 政务新媒体 account as a form or the API gives it.
@@ -143,14 +125,10 @@ type AccountInput struct {
 func (in *AccountInput) Validate() ([4]*Date, error) {
 	var dates [4]*Date
 	in.Name, in.Platform, in.Account = strings.TrimSpace(in.Name), strings.TrimSpace(in.Platform), strings.TrimSpace(in.Account)
-	switch {
-	case in.Name == "" || utf8.RuneCountInString(in.Name) > 128:
-		return dates, Invalid("name", "请填写账号名称（不超过 128 个字）")
-	case in.Platform == "" || utf8.RuneCountInString(in.Platform) > 32:
-		return dates, Invalid("platform", "请填写平台（不超过 32 个字）")
-	case utf8.RuneCountInString(in.Account) > 128:
-		return dates, Invalid("account", "账号 ID 不超过 128 个字")
-	case in.UnitID <= 0:
+	if err := firstError(checkAccountName(in.Name), checkPlatform(in.Platform), checkAccountID(in.Account)); err != nil {
+		return dates, err
+	}
+	if in.UnitID <= 0 {
 		return dates, Invalid("unit_id", "请选择开设单位")
 	}
 	for i, f := range []struct{ name, value string }{{"opened_on", in.OpenedOn}, {"changed_on", in.ChangedOn},
@@ -191,27 +169,16 @@ type UserInput struct {
 // Validate checks the fields alone: a unit role needs a unit, a supervisor or admin a region.
 func (in *UserInput) Validate() error {
 	in.DisplayName, in.Email, in.Phone = strings.TrimSpace(in.DisplayName), strings.TrimSpace(in.Email), strings.TrimSpace(in.Phone)
-	switch {
-	case utf8.RuneCountInString(in.DisplayName) > 64:
-		return Invalid("display_name", "姓名不能超过 64 个字")
-	case in.Email != "" && validEmail(in.Email) != nil:
-		return Invalid("email", "电子邮箱格式不正确")
-	case len(in.Phone) > 32 || strings.IndexFunc(in.Phone, func(r rune) bool { return !strings.ContainsRune("0123456789-+ ()", r) }) >= 0:
-		return Invalid("phone", "电话只能包含数字、空格、括号、加号和横线")
+	hasUnit, hasRegion := in.UnitID != nil && *in.UnitID > 0, in.RegionID != nil && *in.RegionID > 0
+	if err := firstError(checkDisplayName(in.DisplayName), checkEmail(in.Email), checkPhone(in.Phone),
+		checkUserPlace(in.Role, hasUnit, hasRegion)); err != nil {
+		return err
 	}
 	switch in.Role {
 	case RoleUnitStaff, RoleUnitReviewer:
-		if in.UnitID == nil || *in.UnitID <= 0 {
-			return Invalid("unit_id", "单位用户需要选择所属单位")
-		}
 		in.RegionID = nil
-	case RoleSupervisor, RoleAdmin:
-		if in.RegionID == nil || *in.RegionID <= 0 {
-			return Invalid("region_id", "请选择所属地区")
-		}
-		in.UnitID = nil
 	default:
-		return Invalid("role", "未知的角色")
+		in.UnitID = nil
 	}
 	return nil
 }

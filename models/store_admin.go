@@ -114,8 +114,8 @@ func (s *Store) CalendarYears(ctx context.Context) ([]CalendarYear, error) {
 // UnitSpecFrom checks a unit typed into the registry page.
 func UnitSpecFrom(name, regionCode, kind string) (UnitSpec, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || len([]rune(name)) > 64 {
-		return UnitSpec{}, Invalid("name", "请填写单位名称（不超过 64 个字）")
+	if err := checkUnitName(name); err != nil {
+		return UnitSpec{}, err
 	}
 	switch kind {
 	case UnitGovernmentOffice, UnitDepartment, UnitTown:

@@ -246,15 +246,15 @@ func TestEditUnitAccountAndUser(t *testing.T) {
 	ctx := context.Background()
 	unit := f.unit(t, "成都市教育局")
 	no := false
-	u, err := f.s.SaveUnit(ctx, f.chengdu, unit.ID, models.UnitInput{Name: "成都市教育局（改）", Code: "11510100mb1234567x", RegionID: unit.RegionID, Kind: unit.Kind, ReviewRequired: &no})
+	u, err := f.s.SaveUnit(ctx, f.chengdu, unit.ID, models.UnitInput{Name: "成都市教育局（改）", Code: "11510100mb1234567k", RegionID: unit.RegionID, Kind: unit.Kind, ReviewRequired: &no})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Code == nil || *u.Code != "11510100MB1234567X" || u.ReviewRequired {
+	if u.Code == nil || *u.Code != "11510100MB1234567K" || u.ReviewRequired {
 		t.Fatalf("unit saved as %+v", u)
 	}
 	other := f.unit(t, "四川省教育厅")
-	if _, err := f.s.SaveUnit(ctx, f.admin, other.ID, models.UnitInput{Name: other.Name, Code: "11510100MB1234567X", RegionID: other.RegionID, Kind: other.Kind}); models.ErrorField(err) != "code" {
+	if _, err := f.s.SaveUnit(ctx, f.admin, other.ID, models.UnitInput{Name: other.Name, Code: "11510100MB1234567K", RegionID: other.RegionID, Kind: other.Kind}); models.ErrorField(err) != "code" {
 		t.Fatalf("a taken code: %v", err)
 	}
 	if evs := f.events(t, models.RegistryUnit, unit.ID); len(evs) != 1 || !strings.Contains(evs[0], "review_required") {

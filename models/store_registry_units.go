@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -147,13 +146,10 @@ type RegionInput struct {
 // CreateRegion adds a region below one in the actor's scope.
 func (s *Store) CreateRegion(ctx context.Context, by RegistryActor, in RegionInput) (*Region, error) {
 	in.Code, in.Name, in.ShortName = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name), strings.TrimSpace(in.ShortName)
+	if err := firstError(checkRegionCode(in.Code), checkRegionName(in.Name), checkShortName(in.ShortName)); err != nil {
+		return nil, err
+	}
 	switch {
-	case len(in.Code) != 6 || strings.Trim(in.Code, "0123456789") != "":
-		return nil, Invalid("code", "行政区划代码为 6 位数字")
-	case in.Name == "" || utf8.RuneCountInString(in.Name) > 64:
-		return nil, Invalid("name", "请填写地区名称（不超过 64 个字）")
-	case utf8.RuneCountInString(in.ShortName) > 32:
-		return nil, Invalid("short_name", "简称不超过 32 个字")
 	case in.ParentID == nil && !by.Scope.All:
 		return nil, Forbidden("只有全省管理员可以添加顶级地区")
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
@@ -141,29 +140,13 @@ func (s *Store) UserPlace(ctx context.Context, u *User) (unit, region string, er
 
 // ValidateUserSpec checks a new user's fields.
 func ValidateUserSpec(spec UserSpec) error {
-	if len(spec.Username) < 3 || len(spec.Username) > 64 || strings.IndexFunc(spec.Username, func(r rune) bool {
-		return !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z')
-	}) >= 0 {
-		return Invalid("username", "用户名为 3–64 位小写字母、数字、点、横线或下划线")
+	if err := firstError(checkUsername(spec.Username), checkDisplayName(spec.DisplayName), checkEmail(spec.Email)); err != nil {
+		return err
 	}
-	if utf8.RuneCountInString(spec.DisplayName) > 64 {
-		return Invalid("display_name", "姓名不能超过 64 个字")
-	}
-	// The rule a person's own address is held to on /account (SetEmail).
-	if spec.Email != "" && validEmail(spec.Email) != nil {
-		return Invalid("email", "电子邮箱格式不正确")
-	}
-	switch spec.Role {
-	case RoleUnitStaff, RoleUnitReviewer:
-		if spec.Unit == "" {
-			return Invalid("unit", "单位用户需要选择所属单位")
-		}
-	case RoleSupervisor, RoleAdmin:
-		if spec.RegionCode == "" {
-			return Invalid("region", "请选择所属地区")
-		}
-	default:
-		return Invalid("role", "未知的角色")
+	if err := checkUserPlace(spec.Role, spec.Unit != "", spec.RegionCode != ""); err != nil {
+		// This form names the unit and region by name and code, not by id.
+		e := err.(*Error)
+		return Invalid(strings.TrimSuffix(e.Field, "_id"), e.Message)
 	}
 	return nil
 }

@@ -112,6 +112,22 @@ var columns = map[Kind][]column{
 	},
 }
 
+// checkedByModels are the columns whose values a form also edits: the models check them, for a
+// row as for a form (presence, length, format: models/registry_fields.go), so both refuse a
+// value alike. The reader only bounds them by guardChars, against a cell that is not a value at
+// all, before a duplicate's message would quote it. 网站标识码 stays required here: a sheet keys
+// sites by it, a form need not.
+var checkedByModels = map[Kind]map[string]bool{
+	Regions:  {"行政区划代码": true, "地区名称": true, "简称": true},
+	Units:    {"单位名称": true, "统一社会信用代码": true},
+	Websites: {"网站名称": true, "网站标识码": true, "首页网址": true, "其他网址": true},
+	Accounts: {"平台类型": true, "账号名称": true, "账号ID": true},
+	Users:    {"用户名": true, "姓名": true, "手机号码": true, "电子邮箱": true},
+}
+
+// guardChars bounds a cell the models check (and 其他网址's list of up to 50 addresses).
+const guardChars = 30000
+
 // Headers returns a kind's header row as an export (and its template) writes it.
 func Headers(k Kind) []string {
 	out := make([]string, len(columns[k]))
@@ -196,7 +212,7 @@ func StoredValues() map[string][]string {
 		return out
 	}
 	return map[string][]string{"unitKinds": get(unitKinds), "unitStatuses": get(unitStatuses), "siteKinds": get(siteKinds),
-		"siteStatuses": get(siteStatuses), "accountStatuses": get(accountStatuses), "roles": get(roles)}
+		"siteStatuses": get(siteStatuses), "accountStatuses": get(accountStatuses), "roles": get(roles), "platforms": get(platforms)}
 }
 
 func pick(cs []choice, s string) (string, bool) {

@@ -1,6 +1,10 @@
 package registrysheet
 
-import "fmt"
+import (
+	"fmt"
+
+	"zhaocuo/models/regkey"
+)
 
 // ProvinceSize is the registry of a large province, as issue 18 sizes it (四川: 735 sites and
 // 4,133 accounts; the largest provinces up to 1,100 and 5,700).
@@ -57,7 +61,8 @@ func Generate(size Size, changed float64) *Book {
 		if touch(i) {
 			kind = map[string]string{"gov_office": "department", "department": "town"}[kind]
 		}
-		code := fmt.Sprintf("11%s%010d", r.code, i)
+		code := fmt.Sprintf("11%s%09d", r.code, i)
+		code += string(regkey.CreditCheck(code)) // a code the models accept, check character and all
 		b.Units = append(b.Units, UnitRow{Name: name, Code: code, RegionCode: r.code, Kind: kind, Status: "active"})
 	}
 	for i := 0; i < size.Websites && i < len(b.Units); i++ {

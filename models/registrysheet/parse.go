@@ -2,7 +2,6 @@ package registrysheet
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -254,14 +253,18 @@ func (r *rowReader) fits() bool {
 	ok := true
 	for _, c := range columns[r.kind] {
 		v := r.cell(c.name)
+		limit, byModels := c.maxChars, checkedByModels[r.kind][c.name]
+		if byModels {
+			limit = guardChars
+		}
 		switch n := utf8.RuneCountInString(v); {
 		case !utf8.ValidString(v) || strings.ContainsAny(v, "\x00"):
 			r.fail(c.name, "含有无法识别的字符，请检查文件编码（UTF-8 或 GBK）")
 			ok = false
-		case n > c.maxChars:
-			r.fail(c.name, fmt.Sprintf("不能超过%d个字（现有%d个字）", c.maxChars, n))
+		case n > limit:
+			r.fail(c.name, fmt.Sprintf("不能超过%d个字（现有%d个字）", limit, n))
 			ok = false
-		case c.required && v == "":
+		case c.required && v == "" && !byModels:
 			r.fail(c.name, "不能为空")
 			ok = false
 		}
@@ -282,22 +285,13 @@ func (r *rowReader) choose(column string, cs []choice, def string) string {
 	return got
 }
 
-var (
-	regionCode = regexp.MustCompile(`^[0-9]{6}([0-9]{6})?$`)
-	creditCode = regexp.MustCompile(`^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$`)
-	siteCode   = regexp.MustCompile(`^[0-9A-Za-z]{4,16}$`)
-	userName   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$`)
-	phone      = regexp.MustCompile(`^[0-9+][0-9 -]{4,19}$`)
-)
+// The fields a form also edits (codes, names, addresses, phones...) are the models' to check
+// (models/registry_fields.go), so a sheet and a form refuse the same value alike; a code that
+// names another row (所属地区代码, 上级区划代码) is looked up by the models, and reported when
+// there is no such region.
 
 func (r *rowReader) region(at At) RegionRow {
 	row := RegionRow{At: at, Code: r.cell("行政区划代码"), Name: r.cell("地区名称"), ShortName: r.cell("简称"), ParentCode: r.cell("上级区划代码")}
-	if !regionCode.MatchString(row.Code) {
-		r.fail("行政区划代码", "应为 6 位或 12 位数字（GB/T 2260 行政区划代码）")
-	}
-	if row.ParentCode != "" && !regionCode.MatchString(row.ParentCode) {
-		r.fail("上级区划代码", "应为 6 位或 12 位数字")
-	}
 	if row.ParentCode == row.Code && row.Code != "" {
 		r.fail("上级区划代码", "不能是地区自己")
 	}
@@ -307,12 +301,6 @@ func (r *rowReader) region(at At) RegionRow {
 func (r *rowReader) unit(at At) UnitRow {
 	row := UnitRow{At: at, Name: r.cell("单位名称"), Code: strings.ToUpper(r.cell("统一社会信用代码")), RegionCode: r.cell("所属地区代码"),
 		Kind: r.choose("单位类型", unitKinds, "department"), Status: r.choose("状态", unitStatuses, "active")}
-	if row.Code != "" && !creditCode.MatchString(row.Code) {
-		r.fail("统一社会信用代码", "应为 18 位统一社会信用代码")
-	}
-	if !regionCode.MatchString(row.RegionCode) {
-		r.fail("所属地区代码", "应为 6 位或 12 位数字（行政区划代码）")
-	}
 	return row
 }
 
@@ -320,25 +308,15 @@ func (r *rowReader) website(at At) WebsiteRow {
 	row := WebsiteRow{At: at, Name: r.cell("网站名称"), IdentifierCode: r.cell("网站标识码"), HomeURL: r.cell("首页网址"),
 		Kind: r.choose("网站类型", siteKinds, "department"), Unit: r.cell("主办单位"), SupervisorUnit: r.cell("主管单位"),
 		Status: r.choose("运行状态", siteStatuses, "running")}
-	if !siteCode.MatchString(row.IdentifierCode) {
-		r.fail("网站标识码", "应为 4 至 16 位字母或数字（如 5100000001、bm09000001）")
+	if row.IdentifierCode == "" {
+		r.fail("网站标识码", "不能为空（网站按标识码对应）")
 	}
-	if msg := webURL(row.HomeURL); msg != "" {
-		r.fail("首页网址", msg)
-		row.HomeURL = "" // reported here; the store's checks of the address skip it
-	}
-	for _, u := range splitList(r.cell("其他网址")) {
-		if msg := webURL(u); msg != "" {
-			r.fail("其他网址", msg)
-			continue
-		}
-		row.OtherURLs = append(row.OtherURLs, u)
-	}
+	row.OtherURLs = splitList(r.cell("其他网址"))
 	return row
 }
 
 func (r *rowReader) account(at At) AccountRow {
-	row := AccountRow{At: at, Platform: r.choose("平台类型", platforms, ""), Name: r.cell("账号名称"), Account: r.cell("账号ID"),
+	row := AccountRow{At: at, Platform: r.platform(), Name: r.cell("账号名称"), Account: r.cell("账号ID"),
 		Unit: r.cell("开办主体"), Status: r.choose("运行状态", accountStatuses, "active")}
 	row.OpenedOn, row.ChangedOn = r.date("开设日期"), r.date("变更日期")
 	row.SuspendedOn, row.CancelledOn = r.date("关停日期"), r.date("注销日期")
@@ -348,27 +326,5 @@ func (r *rowReader) account(at At) AccountRow {
 func (r *rowReader) user(at At) UserRow {
 	row := UserRow{At: at, Username: r.cell("用户名"), DisplayName: r.cell("姓名"), Role: r.choose("角色", roles, ""),
 		Unit: r.cell("所属单位"), RegionCode: r.cell("所属地区代码"), Phone: r.cell("手机号码"), Email: r.cell("电子邮箱")}
-	if !userName.MatchString(row.Username) {
-		r.fail("用户名", "应为 2 至 64 位字母、数字或 . _ @ -，以字母或数字开头")
-	}
-	switch row.Role {
-	case "unit_staff", "unit_reviewer":
-		if row.Unit == "" {
-			r.fail("所属单位", "经办人和审核人须填写所属单位")
-		}
-	case "supervisor":
-		if row.RegionCode == "" {
-			r.fail("所属地区代码", "主管单位的用户须填写所属地区代码")
-		}
-	}
-	if row.RegionCode != "" && !regionCode.MatchString(row.RegionCode) {
-		r.fail("所属地区代码", "应为 6 位或 12 位数字")
-	}
-	if row.Phone != "" && !phone.MatchString(row.Phone) {
-		r.fail("手机号码", "不是有效的电话号码")
-	}
-	if row.Email != "" && (!strings.Contains(row.Email, "@") || strings.ContainsAny(row.Email, " <>\"")) {
-		r.fail("电子邮箱", "不是有效的电子邮箱")
-	}
 	return row
 }

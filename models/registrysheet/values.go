@@ -2,11 +2,12 @@ package registrysheet
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"zhaocuo/models/regkey"
 )
 
 var writtenDate = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$`)
@@ -67,7 +68,8 @@ func duplicates(b *Book) []Problem {
 		if key == "" {
 			return
 		}
-		k := space + "\x00" + key
+		// Keys the database's collation holds equal (case, full and half width) are one key.
+		k := space + "\x00" + regkey.Fold(key)
 		if first, ok := seen[k]; ok {
 			probs = append(probs, Problem{Sheet: at.Sheet, Row: at.Line, Column: column,
 				Message: fmt.Sprintf("%s“%s”与工作表「%s」第%d行重复，同一%s只能列一次", what, key, first.Sheet, first.Line, what)})
@@ -96,18 +98,14 @@ func duplicates(b *Book) []Problem {
 	return probs
 }
 
-// webURL says what is wrong with a site's address, or "".
-func webURL(s string) string {
-	u, err := url.Parse(s)
-	switch {
-	case err != nil:
-		return fmt.Sprintf("“%s”不是有效的网址", s)
-	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Sprintf("“%s”不是 http 或 https 网址", s)
-	case u.Host == "" || u.User != nil:
-		return fmt.Sprintf("“%s”缺少网站域名或含有用户名", s)
+// platform reads a 平台类型 cell: a name clerks write (公众号, 新浪微博) as the stored one; any other
+// is kept as written for the models to refuse, with the message a form gets (checkPlatform).
+func (r *rowReader) platform() string {
+	v := r.cell("平台类型")
+	if got, ok := pick(platforms, v); ok {
+		return got
 	}
-	return ""
+	return v
 }
 
 // splitList splits a cell that lists several values (one a line, or separated by ；, ; or 、).
