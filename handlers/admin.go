@@ -203,12 +203,18 @@ func (h *adminHandlers) userAction(c *gin.Context) {
 		h.done(c, "users", h.store.SetUserEnabled(ctx, by, id, false), "账号已停用，其登录已失效")
 	case "enable":
 		h.done(c, "users", h.store.SetUserEnabled(ctx, by, id, true), "账号已启用")
-	case "password":
+	case "password": // from the user's page in the users' list, and back to it
 		err := h.store.ResetUserPassword(ctx, by, id, c.PostForm("password"))
-		if err != nil && models.ErrorField(err) == "password" {
-			err = models.Invalid("form", "新密码："+models.ErrorMessage(err))
+		switch {
+		case err != nil && (status(err) >= 500 || status(err) == http.StatusNotFound):
+			h.fail(c, err)
+			return
+		case err != nil:
+			h.setFlash(c, flash{Kind: "error", Message: "密码未重置：" + message(err)})
+		default:
+			h.setFlash(c, flash{Kind: "ok", Message: "密码已重置，其原有登录已失效，下次登录须修改密码"})
 		}
-		h.done(c, "users", err, "密码已重置，其原有登录已失效，下次登录须修改密码")
+		c.Redirect(http.StatusSeeOther, "/admin/registry/users/"+strconv.FormatInt(id, 10))
 	default:
 		h.fail(c, models.NotFound("未知的操作"))
 	}

@@ -62,6 +62,10 @@ func TestAdminOldFormsWriteRegistryEvents(t *testing.T) {
 	if _, err := db.Exec("UPDATE users SET must_change_password = ? WHERE id = ?", false, id); err != nil {
 		t.Fatal(err)
 	}
+	if resp, _ := a.postFormFrom("/admin/users/"+uid+"/password", map[string]string{"password": "short"}, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther ||
+		a.countRows("SELECT COUNT(*) FROM registry_events WHERE entity = 'user' AND entity_key = 'sjj-staff' AND action = 'updated'") != 0 {
+		t.Fatalf("a short password: %d, or an event written", resp.StatusCode)
+	}
 	post("/admin/users/"+uid+"/password", map[string]string{"password": "reset-by-admin-789"})
 	changes, _ := event("user", "sjj-staff", "updated")
 	if !strings.Contains(changes, "password") || strings.Contains(changes, "reset-by-admin-789") {
