@@ -15,16 +15,16 @@ import (
 
 // adminStore is what the administrator's pages need of the database.
 type adminStore interface {
-	Users(ctx context.Context) ([]models.UserView, error)
-	CreateUser(ctx context.Context, spec models.UserSpec, password string) (*models.User, error)
-	SetUserDisabled(ctx context.Context, id int64, disabled bool) error
-	SetPassword(ctx context.Context, id int64, password string) error
-	Regions(ctx context.Context) ([]models.Region, error)
-	Units(ctx context.Context, sc models.Scope) ([]models.UnitOption, error)
+	// The registry's writes are the audited ones the registry's lists and API use
+	// (models/store_registry_*.go): one rule and one trail whichever page a change comes from.
+	CreateRegistryUser(ctx context.Context, by models.RegistryActor, username, password string, in models.UserInput) (*models.User, error)
+	SetUserEnabled(ctx context.Context, by models.RegistryActor, id int64, enabled bool) error
+	ResetUserPassword(ctx context.Context, by models.RegistryActor, id int64, password string) error
+	SaveUnit(ctx context.Context, by models.RegistryActor, id int64, in models.UnitInput) (*models.Unit, error)
+	SaveWebsite(ctx context.Context, by models.RegistryActor, id int64, in models.WebsiteInput) (*models.Website, error)
+	SetWebsiteOpen(ctx context.Context, by models.RegistryActor, id int64, open bool) error
+	RegionsIn(ctx context.Context, sc models.Scope) ([]models.Region, error)
 	UnitIDByName(ctx context.Context, sc models.Scope, field, name string) (int64, error)
-	Websites(ctx context.Context) ([]models.WebsiteView, error)
-	LoadRegistry(ctx context.Context, spec models.RegistrySpec) (models.RegistryCounts, error)
-	SetWebsiteStatus(ctx context.Context, id int64, status string) error
 	CalendarYears(ctx context.Context) ([]models.CalendarYear, error)
 	MissingNotices(ctx context.Context) ([]int, error)
 	ImportHolidayNotice(ctx context.Context, data []byte) (year, days int, err error)
@@ -46,10 +46,7 @@ type adminHandlers struct {
 
 type adminPage struct {
 	Section  string
-	Users    []models.UserView
-	Regions  []models.Region
-	Units    []models.UnitOption
-	Websites []models.WebsiteView
+	Regions  []models.Region // the scope's regions (a province has a few hundred, not thousands)
 	Years    []models.CalendarYear
 	Missing  []int // years deadlines depend on whose notice is not imported
 	Settings models.Settings
@@ -65,13 +62,13 @@ func (h *adminHandlers) show(c *gin.Context, status int, section string, errs, f
 	p := adminPage{Section: section, Errors: errs, Form: form}
 	var err error
 	switch section {
-	case "users": // units are chosen with the typeahead picker, not from a list of all of them
-		if p.Users, err = h.store.Users(ctx); err == nil {
-			p.Regions, err = h.store.Regions(ctx)
-		}
-	case "registry":
-		if p.Regions, err = h.store.Regions(ctx); err == nil {
-			p.Websites, err = h.store.Websites(ctx)
+	// Users and websites are listed by the paged, searchable lists (/admin/registry/:kind); these
+	// sections only add, with units chosen by the typeahead picker, so no page loads them all.
+	case "users", "registry":
+		p.Regions, err = h.store.RegionsIn(ctx, scopeOf(c))
+	case "webhooks":
+		if p.Webhooks, err = h.store.Webhooks(ctx); err == nil {
+			p.Regions, err = h.store.RegionsIn(ctx, scopeOf(c))
 		}
 	case "calendar":
 		if p.Years, err = h.store.CalendarYears(ctx); err == nil {
@@ -79,10 +76,6 @@ func (h *adminHandlers) show(c *gin.Context, status int, section string, errs, f
 		}
 	case "settings":
 		p.Settings, err = h.store.Settings(ctx)
-	case "webhooks":
-		if p.Webhooks, err = h.store.Webhooks(ctx); err == nil {
-			p.Regions, err = h.store.Regions(ctx)
-		}
 	default:
 		if p.Missing, err = h.store.MissingNotices(ctx); err == nil {
 			if p.Settings, err = h.store.Settings(ctx); err == nil {
@@ -133,83 +126,135 @@ func (h *adminHandlers) done(c *gin.Context, section string, err error, ok strin
 	c.Redirect(http.StatusSeeOther, "/admin/"+section)
 }
 
-func (h *adminHandlers) createUser(c *gin.Context) {
-	spec := models.UserSpec{Username: strings.TrimSpace(c.PostForm("username")), DisplayName: strings.TrimSpace(c.PostForm("display_name")),
-		Role: c.PostForm("role"), RegionCode: c.PostForm("region"), Email: strings.TrimSpace(c.PostForm("email"))}
-	unitRole := spec.Role == models.RoleUnitStaff || spec.Role == models.RoleUnitReviewer
-	if name := strings.TrimSpace(c.PostForm("unit")); name != "" && unitRole { // the unit picker gives its name
-		spec.Unit, spec.RegionCode = name, ""
-	} else if id, _ := strconv.ParseInt(c.PostForm("unit_id"), 10, 64); id > 0 && unitRole {
-		if units, err := h.store.Units(c.Request.Context(), models.Scope{All: true}); err == nil {
-			for _, u := range units {
-				if u.ID == id {
-					spec.Unit = u.Name
-				}
-			}
-		}
-		spec.RegionCode = ""
+// formRegion reads the region a form chose: region_id, or the older forms' region code.
+func (h *adminHandlers) formRegion(c *gin.Context) (int64, error) {
+	if id, err := strconv.ParseInt(c.PostForm("region_id"), 10, 64); err == nil && id > 0 {
+		return id, nil
 	}
-	_, err := h.store.CreateUser(c.Request.Context(), spec, c.PostForm("password"))
-	h.done(c, "users", err, "已添加用户 "+spec.Username)
+	code := strings.TrimSpace(c.PostForm("region"))
+	if code == "" {
+		return 0, nil
+	}
+	regions, err := h.store.RegionsIn(c.Request.Context(), scopeOf(c))
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range regions {
+		if r.Code == code {
+			return r.ID, nil
+		}
+	}
+	return 0, models.Invalid("region", "地区不存在或不在您的管理范围内")
 }
 
+// formUnit reads the unit picker (the unit's name) into an id; none chosen is 0.
+func (h *adminHandlers) formUnit(c *gin.Context, field string) (int64, error) {
+	return h.store.UnitIDByName(c.Request.Context(), scopeOf(c), field, strings.TrimSpace(c.PostForm(field)))
+}
+
+// registryDone is done for the registry's writes, whose errors name the input's fields
+// (region_id, unit_id): the older forms show them beside region and unit.
+func (h *adminHandlers) registryDone(c *gin.Context, section string, err error, ok string) {
+	if e, isErr := err.(*models.Error); isErr && strings.HasSuffix(e.Field, "_id") {
+		copied := *e
+		copied.Field = strings.TrimSuffix(e.Field, "_id")
+		err = &copied
+	}
+	h.done(c, section, err, ok)
+}
+
+func (h *adminHandlers) createUser(c *gin.Context) {
+	username := strings.TrimSpace(c.PostForm("username"))
+	in := models.UserInput{DisplayName: c.PostForm("display_name"), Role: c.PostForm("role"), Email: c.PostForm("email"), Phone: c.PostForm("phone")}
+	var err error
+	switch in.Role {
+	case models.RoleUnitStaff, models.RoleUnitReviewer:
+		var unit int64
+		if unit, err = h.formUnit(c, "unit"); err == nil && unit > 0 {
+			in.UnitID = &unit
+		}
+	default:
+		var region int64
+		if region, err = h.formRegion(c); err == nil && region > 0 {
+			in.RegionID = &region
+		}
+	}
+	if err == nil {
+		_, err = h.store.CreateRegistryUser(c.Request.Context(), actor(c, models.RegistryByForm), username, c.PostForm("password"), in)
+	}
+	h.registryDone(c, "users", err, "已添加用户 "+username+"（首次登录须修改密码）")
+}
+
+// userAction: POST /admin/users/:id/{disable,enable,password}, the same audited writes as the
+// users' list and the API.
 func (h *adminHandlers) userAction(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
+	if err != nil || id <= 0 {
 		h.fail(c, models.NotFound("用户不存在"))
 		return
 	}
-	ctx := c.Request.Context()
+	ctx, by := c.Request.Context(), actor(c, models.RegistryByForm)
 	switch c.Param("action") {
 	case "disable":
 		if id == currentUser(c).ID {
 			h.done(c, "users", models.Invalid("form", "不能停用自己的账号"), "")
 			return
 		}
-		h.done(c, "users", h.store.SetUserDisabled(ctx, id, true), "账号已停用，其登录已失效")
+		h.done(c, "users", h.store.SetUserEnabled(ctx, by, id, false), "账号已停用，其登录已失效")
 	case "enable":
-		h.done(c, "users", h.store.SetUserDisabled(ctx, id, false), "账号已启用")
-	case "password":
-		h.done(c, "users", h.store.SetPassword(ctx, id, c.PostForm("password")), "密码已重置，其原有登录已失效")
+		h.done(c, "users", h.store.SetUserEnabled(ctx, by, id, true), "账号已启用")
+	case "password": // from the user's page in the users' list, and back to it
+		err := h.store.ResetUserPassword(ctx, by, id, c.PostForm("password"))
+		switch {
+		case err != nil && (status(err) >= 500 || status(err) == http.StatusNotFound):
+			h.fail(c, err)
+			return
+		case err != nil:
+			h.setFlash(c, flash{Kind: "error", Message: "密码未重置：" + message(err)})
+		default:
+			h.setFlash(c, flash{Kind: "ok", Message: "密码已重置，其原有登录已失效，下次登录须修改密码"})
+		}
+		c.Redirect(http.StatusSeeOther, "/admin/registry/users/"+strconv.FormatInt(id, 10))
 	default:
 		h.fail(c, models.NotFound("未知的操作"))
 	}
 }
 
 func (h *adminHandlers) createUnit(c *gin.Context) {
-	spec, err := models.UnitSpecFrom(c.PostForm("name"), c.PostForm("region"), c.PostForm("kind"))
+	in := models.UnitInput{Name: c.PostForm("name"), Code: c.PostForm("code"), Kind: c.PostForm("kind")}
+	region, err := h.formRegion(c)
 	if err == nil {
-		_, err = h.store.LoadRegistry(c.Request.Context(), models.RegistrySpec{Units: []models.UnitSpec{spec}})
+		in.RegionID = region
+		_, err = h.store.SaveUnit(c.Request.Context(), actor(c, models.RegistryByForm), 0, in)
 	}
-	h.done(c, "registry", err, "已添加单位 "+spec.Name)
+	h.registryDone(c, "registry", err, "已添加单位 "+strings.TrimSpace(in.Name))
 }
 
 func (h *adminHandlers) createWebsite(c *gin.Context) {
-	var bases []string
-	for _, line := range strings.Split(c.PostForm("bases"), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			bases = append(bases, line)
-		}
+	in := models.WebsiteInput{Name: c.PostForm("name"), IdentifierCode: c.PostForm("identifier_code"), Kind: c.PostForm("kind"),
+		Bases: strings.Split(c.PostForm("bases"), "\n")}
+	unit, err := h.formUnit(c, "unit")
+	if err == nil {
+		in.UnitID = unit
+		_, err = h.store.SaveWebsite(c.Request.Context(), actor(c, models.RegistryByForm), 0, in)
 	}
-	spec := models.WebsiteSpec{Name: strings.TrimSpace(c.PostForm("name")), Unit: c.PostForm("unit"),
-		IdentifierCode: strings.TrimSpace(c.PostForm("identifier_code")), Kind: c.PostForm("kind"), Bases: bases}
-	var err error
-	switch {
-	case spec.Name == "":
-		err = models.Invalid("name", "请填写网站名称")
-	case spec.Kind != models.SitePortal && spec.Kind != models.SiteDepartment:
-		err = models.Invalid("kind", "请选择网站类型")
-	case len(bases) == 0:
-		err = models.Invalid("bases", "请至少填写一个网址")
-	default:
-		_, err = h.store.LoadRegistry(c.Request.Context(), models.RegistrySpec{Websites: []models.WebsiteSpec{spec}})
-	}
-	h.done(c, "registry", err, "已添加网站 "+spec.Name)
+	h.registryDone(c, "registry", err, "已添加网站 "+strings.TrimSpace(in.Name))
 }
 
+// websiteStatus: POST /admin/websites/:id/status (running or closed), kept for bookmarks and
+// scripts; it is the websites' list's close and reopen.
 func (h *adminHandlers) websiteStatus(c *gin.Context) {
-	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
-	h.done(c, "registry", h.store.SetWebsiteStatus(c.Request.Context(), id, c.PostForm("status")), "网站状态已更新")
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.fail(c, models.NotFound("网站不存在"))
+		return
+	}
+	st := c.PostForm("status")
+	if st != models.SiteRunning && st != models.SiteClosed {
+		h.done(c, "registry", models.Invalid("status", "未知的网站状态"), "")
+		return
+	}
+	h.done(c, "registry", h.store.SetWebsiteOpen(c.Request.Context(), actor(c, models.RegistryByForm), id, st == models.SiteRunning), "网站状态已更新")
 }
 
 const maxNoticeFile = 1 << 20

@@ -212,9 +212,14 @@ func csvSafe(s string) string {
 // export writes the registry within the administrator's scope (or, for a template, its headers
 // alone): registry.xlsx with a sheet per kind, or one kind's CSV (websites.csv...).
 func (h *registryImportHandlers) export(c *gin.Context) {
+	h.sendBook(c, c.Param("file"), strings.HasSuffix(c.FullPath(), "/template/:file"))
+}
+
+// sendBook writes file (registry.xlsx or <kind>.csv) of the registry in the caller's scope, or
+// of the headers alone for a template; the page's export and the API's are this one.
+func (h *registryImportHandlers) sendBook(c *gin.Context, file string, template bool) {
 	book := &registrysheet.Book{}
-	file := c.Param("file")
-	if !strings.HasSuffix(c.FullPath(), "/template/:file") {
+	if !template {
 		b, err := h.store.RegistryBook(c.Request.Context(), currentUser(c))
 		if err != nil {
 			h.fail(c, err)
@@ -242,7 +247,7 @@ func (h *registryImportHandlers) export(c *gin.Context) {
 		}
 		ctype, download = "text/csv; charset=utf-8", kind.Title()+".csv"
 	}
-	if strings.HasSuffix(c.FullPath(), "/template/:file") {
+	if template {
 		download = "模板-" + download
 	}
 	c.Header("Cache-Control", "no-store")

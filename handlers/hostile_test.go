@@ -35,6 +35,7 @@ import (
 	"zhaocuo/jobs/egress"
 	"zhaocuo/jobs/egress/egresstest"
 	"zhaocuo/models"
+	"zhaocuo/models/registrysheet"
 )
 
 // The hostile-input suite: a corpus of a few hundred requests an attacker (or a broken client)
@@ -90,7 +91,9 @@ type hostileWorld struct {
 	*testApp
 	gzwNo, gzwCode, scNo, scCode string
 	staffToken, supToken         string
-	adminAPIToken                string // asked for by the attacks that need it (adminToken)
+	adminAPIToken                string            // asked for by the attacks that need it (adminToken)
+	tokens22                     map[string]string // section 22: API tokens by username (roleToken)
+	plan22                       int64             // section 22: another administrator's plan (foreignPlan)
 	anon, staffPages, adminPages *http.Client
 }
 
@@ -954,6 +957,96 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 		r, _ := http.NewRequest("GET", w.URL+"/admin/registry/export/users.csv", nil)
 		return w.send(w.staffPages, r)
 	}})
+
+	// 22. The registry import through the JSON API (forms): files that are no sheet, inflate or
+	// are too large (with and without a Content-Length), sheets with problems, other roles and no
+	// token, confirmations of plans that are not there or are another administrator's: each a
+	// 4xx with a Chinese JSON error, and nothing kept or written.
+	if _, err := w.Store.CreateUser(t.Context(), models.UserSpec{Username: "zc-admin-22", DisplayName: "另一管理员",
+		Role: models.RoleAdmin, RegionCode: "510000"}, demoPassword); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []struct {
+		name, file, reason string
+		status             int
+		data               []byte
+	}{
+		{"an XLSX inflating to 64 MB", "登记.xlsx", "解压后超过", 400, xlsxBomb(t, 64<<20, 0, "")},
+		{"a file that is no sheet", "登记.xlsx", "无法读取XLSX文件", 400, []byte("MZ\x90\x00not a workbook")},
+		{"an executable by name", "登记.exe", "不支持的文件类型", 400, []byte("MZ")},
+		{"a sheet of nothing known", "登记.csv", "无法识别的工作表", 422, []byte("甲,乙\n1,2\n")},
+		{"a user without a unit", "用户.csv", "所属单位", 422, []byte("用户名,姓名,角色,所属单位\nzc-hostile,甲,经办人,\n")},
+	} {
+		add(attack{name: "registry import API of " + bad.name, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.registryAPIUpload(w.adminToken(), bad.file, bad.data))
+		}, check: apiRefusal(bad.status, bad.reason)})
+	}
+	for _, body := range []struct{ name, query, ctype, body, reason string }{
+		{"a CSV body of no kind", "", "text/csv", "用户名,姓名,角色,所属单位\n", "?kind="},
+		{"a CSV body of an unknown kind", "?kind=../users", "text/csv", "用户名,姓名,角色,所属单位\n", "?kind="},
+		{"an empty CSV body", "?kind=users", "text/csv", "", "正文为空"},
+		{"a JSON body", "?kind=users", "application/json", `{"username":"zc-hostile"}`, "CSV"},
+		{"a broken multipart body", "", "multipart/form-data; boundary=zz", "--zz\r\nContent-Disposition: form-data; name=\"file\"", "请选择"},
+		{"a URL that is not http(s)", "?kind=websites", "text/csv", "网站名称,网站标识码,首页网址,主办单位\n甲,5100000097,javascript:alert(1),四川省教育厅\n", "首页网址"},
+	} {
+		add(attack{name: "registry import API with " + body.name, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			req := w.jsonRequest("POST", "/api/v1/admin/registry/imports"+body.query, w.adminToken(), body.body)
+			req.Header.Set("Content-Type", body.ctype)
+			return w.send(w.anon, req)
+		}, check: apiRefusal(0, body.reason)})
+	}
+	big := bytes.Repeat([]byte("a,"), 17<<19)
+	add(attack{name: "registry import API of a 17 MB body", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		req := w.jsonRequest("POST", "/api/v1/admin/registry/imports?kind=users", w.adminToken(), "")
+		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(big)), int64(len(big))
+		req.Header.Set("Content-Type", "text/csv")
+		return w.send(w.anon, req)
+	}, check: apiRefusal(http.StatusRequestEntityTooLarge, "16 MB")})
+	add(attack{name: "registry import API of a 17 MB body, chunked", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		req := w.jsonRequest("POST", "/api/v1/admin/registry/imports?kind=users", w.adminToken(), "")
+		req.Body, req.ContentLength = io.NopCloser(io.MultiReader(bytes.NewReader(big))), -1
+		req.Header.Set("Content-Type", "text/csv")
+		return w.send(w.anon, req)
+	}, check: apiRefusal(http.StatusRequestEntityTooLarge, "16 MB")})
+	add(attack{name: "registry import API of a 17 MB multipart file", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.registryAPIUpload(w.adminToken(), "用户.csv", big))
+	}, check: apiRefusal(http.StatusRequestEntityTooLarge, "16 MB")})
+	goodAPISheet := "用户名,姓名,角色,所属单位\nzc-hostile,甲,经办人,四川省教育厅\n"
+	for _, who := range []string{"gzw-staff", "gzw-reviewer", "sc-supervisor", ""} {
+		status := http.StatusForbidden
+		if who == "" {
+			status = http.StatusUnauthorized
+		}
+		token := func(w *hostileWorld) string {
+			if who == "" {
+				return ""
+			}
+			return w.roleToken(who)
+		}
+		add(attack{name: "registry import API by " + who, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			req := w.jsonRequest("POST", "/api/v1/admin/registry/imports?kind=users", token(w), goodAPISheet)
+			req.Header.Set("Content-Type", "text/csv")
+			return w.send(w.anon, req)
+		}, check: apiRefusal(status, "")})
+		add(attack{name: "registry import API export by " + who, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("GET", "/api/v1/admin/registry/export?format=csv&kind=users", token(w), ""))
+		}, check: apiRefusal(status, "")})
+		add(attack{name: "registry import API confirm by " + who, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/admin/registry/imports/"+w.foreignPlan()+"/confirm", token(w), ""))
+		}, check: foreignPlanKept(status)})
+	}
+	for _, id := range []string{"0", "-1", "99999999", "1e3", "1%20OR%201=1", "%2e%2e", strings.Repeat("9", 40)} {
+		add(attack{name: "registry import API confirm of plan " + id, refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.jsonRequest("POST", "/api/v1/admin/registry/imports/"+id+"/confirm", w.adminToken(), ""))
+		}, check: foreignPlanKept(http.StatusNotFound)})
+	}
+	// Another administrator's plan: not read, not confirmed.
+	add(attack{name: "registry import API read of another admin's plan", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.jsonRequest("GET", "/api/v1/admin/registry/imports/"+w.foreignPlan(), w.adminToken(), ""))
+	}, check: foreignPlanKept(http.StatusNotFound)})
+	add(attack{name: "registry import API confirm of another admin's plan", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		return w.send(w.anon, w.jsonRequest("POST", "/api/v1/admin/registry/imports/"+w.foreignPlan()+"/confirm", w.adminToken(), ""))
+	}, check: foreignPlanKept(http.StatusNotFound)})
 	return list
 }
 
@@ -1845,4 +1938,87 @@ func (w *hostileWorld) registryImportedNothing() error {
 		return fmt.Errorf("a refused import kept %d plans, wrote %d events and %d users", plans, events, users)
 	}
 	return nil
+}
+
+// registryAPIUpload is the registry import API's multipart upload with one file (section 22).
+func (w *hostileWorld) registryAPIUpload(token, name string, data []byte) *http.Request {
+	req := w.registryUpload(name, data)
+	req.URL.Path = "/api/v1/admin/registry/imports"
+	req.Header.Del("Sec-Fetch-Site")
+	req.Header.Set("Authorization", "Bearer "+token)
+	return req
+}
+
+// roleToken is the API token of a demo user, asked for once (section 22).
+func (w *hostileWorld) roleToken(username string) string {
+	if w.tokens22 == nil {
+		w.tokens22 = map[string]string{}
+	}
+	if w.tokens22[username] == "" {
+		w.tokens22[username] = w.apiLogin(username)
+	}
+	return w.tokens22[username]
+}
+
+// foreignPlan is a checked import of another administrator (zc-admin-22, made with the world),
+// made the first time an attack needs it: after section 18, whose attacks check that no plan
+// is kept (section 22).
+func (w *hostileWorld) foreignPlan() string {
+	if w.plan22 == 0 {
+		other, err := w.Store.RegistryAdmin(w.t.Context(), "zc-admin-22")
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		rows := [][]string{{"用户名", "姓名", "角色", "所属单位"}, {"zc-hostile-22", "甲", "经办人", "四川省教育厅"}}
+		plan, err := w.Store.PlanRegistryImport(w.t.Context(), other, "用户.csv", []registrysheet.Sheet{{Name: "用户.csv", Rows: rows}})
+		if err != nil || plan.ID == 0 {
+			w.t.Fatalf("another admin's plan: %+v %v", plan, err)
+		}
+		w.plan22 = plan.ID
+	}
+	return strconv.FormatInt(w.plan22, 10)
+}
+
+// foreignPlanKept: the answer is status (0: any 4xx) in JSON with a Chinese error, the other
+// administrator's plan is still waiting, and nothing was imported (section 22).
+func foreignPlanKept(status int) func(*hostileWorld, *http.Response, string) error {
+	return func(w *hostileWorld, resp *http.Response, body string) error {
+		if err := apiRefusal(status, "")(w, resp, body); err != nil {
+			return err
+		}
+		var st string
+		var users, events int64
+		db := w.Store.SQLDB()
+		if w.plan22 != 0 {
+			if err := db.QueryRow("SELECT status FROM registry_imports WHERE id = ?", w.plan22).Scan(&st); err != nil || st != "planned" {
+				return fmt.Errorf("the other admin's plan is %q (%v)", st, err)
+			}
+		}
+		db.QueryRow("SELECT COUNT(*) FROM users WHERE username IN ('zc-hostile', 'zc-hostile-22')").Scan(&users)
+		db.QueryRow("SELECT COUNT(*) FROM registry_events WHERE source = 'import'").Scan(&events)
+		if users+events != 0 {
+			return fmt.Errorf("a refused confirmation wrote %d users and %d events", users, events)
+		}
+		return nil
+	}
+}
+
+// apiRefusal: the answer is status (0: any 4xx), JSON with a Chinese error saying reason, and
+// no import was kept or written (section 22; before the other admin's plan exists).
+func apiRefusal(status int, reason string) func(*hostileWorld, *http.Response, string) error {
+	return func(w *hostileWorld, resp *http.Response, body string) error {
+		var m struct {
+			Error string `json:"error"`
+		}
+		if status != 0 && resp.StatusCode != status {
+			return fmt.Errorf("status %d, want %d: %.300s", resp.StatusCode, status, body)
+		}
+		if err := json.Unmarshal([]byte(body), &m); err != nil || !hasHan(m.Error) || !strings.Contains(body, reason) {
+			return fmt.Errorf("not a Chinese JSON error saying %q: %.300s", reason, body)
+		}
+		if w.plan22 == 0 {
+			return w.registryImportedNothing()
+		}
+		return nil
+	}
 }

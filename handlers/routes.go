@@ -215,6 +215,12 @@ func New(d Deps) (http.Handler, error) {
 	r.POST("/admin/registry/import/:id/confirm", admins, limitBody(maxJSONBody), inScope, registryImport.confirm)
 	r.GET("/admin/registry/export/:file", admins, inScope, registryImport.export)
 	r.GET("/admin/registry/template/:file", admins, inScope, registryImport.export)
+	// Registry import through the JSON API (issue 18, forms): the page's check, plan, confirm and
+	// export for a province's own systems.
+	adminAPI.POST("/registry/imports", limitBody(maxRegistryUpload), registryImport.apiImport)
+	adminAPI.GET("/registry/imports/:id", registryImport.apiImportPlan)
+	adminAPI.POST("/registry/imports/:id/confirm", limitBody(maxJSONBody), registryImport.apiImportConfirm)
+	adminAPI.GET("/registry/export", registryImport.apiExport)
 
 	// The JSON API: citizens.
 	api := r.Group("/api/v1")

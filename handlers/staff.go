@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,7 +22,7 @@ type ticketStore interface {
 	DetailOf(ctx context.Context, t *models.Ticket) (*models.TicketDetail, error)
 	TicketScreenshot(ctx context.Context, sc models.Scope, ticketNo string) (*models.Attachment, error)
 	Perform(ctx context.Context, actor *models.User, ticketNo string, a models.Action) (*models.Acted, error)
-	Units(ctx context.Context, sc models.Scope) ([]models.UnitOption, error)
+	UnitRow(ctx context.Context, sc models.Scope, id int64) (*models.UnitRow, error)
 	UnitIDByName(ctx context.Context, sc models.Scope, field, name string) (int64, error)
 	Categories(ctx context.Context) ([]models.Category, error)
 	Calendar(ctx context.Context) (*models.Calendar, error)
@@ -120,7 +121,8 @@ type listPage struct {
 	Filter      models.TicketFilter
 	Query       url.Values
 	Categories  []models.Category
-	Units       []models.UnitOption
+	UnitFilter  bool   // the unit picker is offered (a supervisor's list spans many units)
+	UnitName    string // the unit the list is filtered by, as the picker shows it
 	Statuses    []string
 	Prev, Next  string // page links
 	Page, Pages int
@@ -173,6 +175,24 @@ func (h *staffHandlers) list(c *gin.Context) {
 			}
 		}
 	}
+	// The unit picker gives the unit's name, links from the rates its id; a name not in the
+	// scope shows nothing, as an unknown region does.
+	unitName := strings.TrimSpace(c.Query("unit"))
+	if f.UnitID == 0 && unitName != "" {
+		id, err := h.store.UnitIDByName(ctx, sc, "unit", unitName)
+		if err != nil && status(err) >= 500 {
+			h.fail(c, err)
+			return
+		}
+		if f.UnitID = id; id == 0 {
+			f.RegionPath = "/none/"
+		}
+	} else if f.UnitID > 0 {
+		unitName = ""
+		if u, err := h.store.UnitRow(ctx, sc, f.UnitID); err == nil {
+			unitName = u.Name
+		}
+	}
 	if format := c.Query("format"); format != "" {
 		f.Page, f.PerPage = 1, models.MaxExportRows
 		rows, _, err := h.store.ListTickets(ctx, sc, f)
@@ -207,12 +227,7 @@ func (h *staffHandlers) list(c *gin.Context) {
 		MetricLabel: models.Metrics[f.Metric], ExportURL: template.URL("/staff/tickets?" + mergeQuery(c.Request.URL.Query(), "format", "xlsx")),
 		Statuses: []string{models.StatusTriage, models.StatusAssigned, models.StatusProcessing, models.StatusReviewing,
 			models.StatusClosed, models.StatusInvalid, models.StatusLinked}}
-	if currentUser(c).Role == models.RoleSupervisor {
-		if p.Units, err = h.store.Units(ctx, sc); err != nil {
-			h.fail(c, err)
-			return
-		}
-	}
+	p.UnitFilter, p.UnitName = currentUser(c).Role == models.RoleSupervisor, unitName
 	p.Pages = int((total + int64(f.PerPage) - 1) / int64(f.PerPage))
 	pageLink := func(n int) string {
 		q := c.Request.URL.Query()

@@ -14,51 +14,8 @@ func (s *Store) Regions(ctx context.Context) ([]Region, error) {
 	return rs, translate(err, "regions")
 }
 
-// WebsiteView is a website with its unit and base URLs, for the registry pages.
-type WebsiteView struct {
-	Website
-	UnitName   string
-	RegionName string
-	Bases      []string `gorm:"-"`
-}
-
-// Websites lists every registered website with its bases.
-func (s *Store) Websites(ctx context.Context) ([]WebsiteView, error) {
-	var ws []WebsiteView
-	err := s.db.WithContext(ctx).Table("websites w").Select("w.*, u.name AS unit_name, r.name AS region_name").
-		Joins("JOIN units u ON u.id = w.unit_id").Joins("JOIN regions r ON r.id = u.region_id").
-		Order("r.path, w.kind DESC, w.name").Scan(&ws).Error
-	if err != nil {
-		return nil, translate(err, "websites")
-	}
-	var bases []WebsiteBase
-	if err := s.db.WithContext(ctx).Order("id").Find(&bases).Error; err != nil {
-		return nil, translate(err, "website bases")
-	}
-	byID := map[int64]*WebsiteView{}
-	for i := range ws {
-		byID[ws[i].ID] = &ws[i]
-	}
-	for _, b := range bases {
-		if w := byID[b.WebsiteID]; w != nil {
-			w.Bases = append(w.Bases, b.Host+b.PathPrefix)
-		}
-	}
-	return ws, nil
-}
-
-// SetWebsiteStatus marks a website running or closed; a closed site routes no more reports.
-func (s *Store) SetWebsiteStatus(ctx context.Context, id int64, status string) error {
-	if status != SiteRunning && status != SiteClosed {
-		return Invalid("status", "未知的网站状态")
-	}
-	res := s.db.WithContext(ctx).Model(&Website{}).Where("id = ?", id).Updates(map[string]any{"status": status, "updated_at": s.now()})
-	if res.Error == nil && res.RowsAffected == 0 {
-		return NotFound("网站不存在")
-	}
-	s.invalidateCache()
-	return translate(res.Error, "set website status")
-}
+// The registry's websites are listed by SearchWebsites (paged) and closed or reopened by
+// SetWebsiteOpen (audited): no page loads every site, no write goes around the trail.
 
 // CalendarYear is a year of the calendar as the administrator sees it.
 type CalendarYear struct {
