@@ -208,7 +208,8 @@ func (h *worker) inspect(ctx context.Context, websiteID int64) (models.SiteOutco
 	if err != nil {
 		return models.SiteOutcome{}, err
 	}
-	res, err := h.Inspector.Inspect(ctx, inspector.Site{Name: site.Name, BaseURLs: site.BaseURLs})
+	res, err := h.Inspector.Inspect(ctx, inspector.Site{Name: site.Name, BaseURLs: site.BaseURLs,
+		IdentifierCode: site.IdentifierCode, GovPortal: site.GovPortal()})
 	if errors.Is(err, inspector.ErrNoHomepage) {
 		now := h.Clock.Now()
 		return models.SiteOutcome{Error: "网站没有可用的首页地址：" + site.HomeURL, StartedAt: now, FinishedAt: now}, nil

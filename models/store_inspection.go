@@ -15,12 +15,21 @@ import (
 // InspectionSite is a running website as the inspector needs it: its homepage first, then the
 // other addresses that belong to it.
 type InspectionSite struct {
-	ID       int64
-	Name     string
-	UnitID   int64
-	UnitName string
-	HomeURL  string
-	BaseURLs []string `gorm:"-"`
+	ID             int64
+	Name           string
+	UnitID         int64
+	UnitName       string
+	UnitKind       string
+	Kind           string // SitePortal or SiteDepartment
+	IdentifierCode string // 网站标识码, as registered
+	HomeURL        string
+	BaseURLs       []string `gorm:"-"`
+}
+
+// GovPortal: the site is the portal of a government office (政府办公厅（室）), i.e. a 县级以上人民政府
+// portal, which must carry the 国徽.
+func (s InspectionSite) GovPortal() bool {
+	return s.Kind == SitePortal && s.UnitKind == UnitGovernmentOffice
 }
 
 // InspectionSites returns the running websites within the scope, with their addresses.
@@ -31,7 +40,7 @@ func (s *Store) InspectionSites(ctx context.Context, sc Scope) ([]InspectionSite
 // inspectionSites reads the running sites in the scope, or the one site id names.
 func (s *Store) inspectionSites(ctx context.Context, sc Scope, websiteID int64) ([]InspectionSite, error) {
 	var sites []InspectionSite
-	q := s.db.WithContext(ctx).Table("websites w").Select("w.id, w.name, w.unit_id, u.name AS unit_name, w.home_url").
+	q := s.db.WithContext(ctx).Table("websites w").Select("w.id, w.name, w.unit_id, u.name AS unit_name, u.kind AS unit_kind, w.kind, w.identifier_code, w.home_url").
 		Joins("JOIN units u ON u.id = w.unit_id").Where("w.status = ?", SiteRunning)
 	if websiteID != 0 {
 		q = q.Where("w.id = ?", websiteID)

@@ -23,6 +23,9 @@ type Site struct {
 	Name     string
 	BaseURLs []string // the first is the homepage; all their hosts are the site's
 	Columns  []Column // column list pages configured by hand; more are found on the homepage
+
+	IdentifierCode string // 网站标识码 as registered; "" when unknown (the command line)
+	GovPortal      bool   // the portal of a 县级以上人民政府: must carry the 国徽
 }
 
 // Column is a column (栏目) list page.

@@ -39,6 +39,10 @@ type pageInfo struct {
 	Blocks     []string  // content text, outside navigation and links (for 一稿多发)
 	MarkText   []string  // homepage only: text, img alt and title for the footer marks
 	MarkURLs   []string  // homepage only: every href and src
+	// Unjudged says why the page as fetched cannot be judged (its list is filled by a script
+	// and no browser rendered it, say); a column so marked gets an unjudged note, never a
+	// blank or stale finding.
+	Unjudged string
 }
 
 // Limits that keep a hostile page from costing more than an ordinary one.

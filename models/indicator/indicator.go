@@ -17,6 +17,10 @@ const (
 	TypeMissingBadge      = "missing_badge"
 	TypeMissingFooterMark = "missing_footer_mark"
 	TypeDuplicatePost     = "duplicate_post"
+	// TypeUnjudged: a column or page the inspector could not judge (its list is written by a
+	// script and no browser is configured, say). A note with its reason: never points, never a
+	// veto, so that what was not seen is never a false finding.
+	TypeUnjudged = "unjudged"
 
 	// 政务新媒体 accounts.
 	TypeAccountStale   = "account_stale"
