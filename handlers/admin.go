@@ -196,10 +196,6 @@ func (h *adminHandlers) userAction(c *gin.Context) {
 	ctx, by := c.Request.Context(), actor(c, models.RegistryByForm)
 	switch c.Param("action") {
 	case "disable":
-		if id == currentUser(c).ID {
-			h.done(c, "users", models.Invalid("form", "不能停用自己的账号"), "")
-			return
-		}
 		h.done(c, "users", h.store.SetUserEnabled(ctx, by, id, false), "账号已停用，其登录已失效")
 	case "enable":
 		h.done(c, "users", h.store.SetUserEnabled(ctx, by, id, true), "账号已启用")

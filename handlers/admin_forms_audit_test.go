@@ -92,3 +92,34 @@ func TestAdminSectionsLinkToPagedLists(t *testing.T) {
 		}
 	}
 }
+
+// An administrator cannot disable their own account, from either page that offers it; the
+// account stays enabled and no event is written.
+func TestAdminCannotDisableThemselves(t *testing.T) {
+	a := newTestApp(t)
+	a.loginPage("admin")
+	db := a.Store.SQLDB()
+	var id int64
+	if err := db.QueryRow("SELECT id FROM users WHERE username = 'admin'").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	uid := strconv.FormatInt(id, 10)
+	for _, path := range []string{"/admin/registry/users/" + uid + "/close", "/admin/users/" + uid + "/disable"} {
+		resp, body := a.postFormFrom(path, nil, nil, "same-origin")
+		if resp.StatusCode == http.StatusSeeOther {
+			_, body = a.get(resp.Header.Get("Location"))
+		} else if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		if !strings.Contains(body, "不能停用自己的账号") {
+			t.Fatalf("%s: no message saying why", path)
+		}
+	}
+	var disabled bool
+	if err := db.QueryRow("SELECT disabled FROM users WHERE id = ?", id).Scan(&disabled); err != nil || disabled {
+		t.Fatalf("the admin's account disabled: %v %v", disabled, err)
+	}
+	if n := a.countRows("SELECT COUNT(*) FROM registry_events WHERE entity = 'user' AND entity_key = 'admin'"); n != 0 {
+		t.Fatalf("%d events for a refused change", n)
+	}
+}

@@ -284,25 +284,15 @@ func (h *registryHandlers) openForm(c *gin.Context) {
 		h.fail(c, models.NotFound("页面不存在"))
 		return
 	}
-	var open bool
-	switch c.Param("action") {
-	case "close":
-	case "reopen":
-		open = true
-	default:
-		h.fail(c, models.NotFound("未知的操作"))
-		return
-	}
-	ctx, by := c.Request.Context(), actor(c, models.RegistryByForm)
-	switch kind {
-	case "units":
-		err = h.store.SetUnitOpen(ctx, by, id, open)
-	case "websites":
-		err = h.store.SetWebsiteOpen(ctx, by, id, open)
-	case "users":
-		if !open && id == currentUser(c).ID {
-			err = models.Invalid("form", "不能停用自己的账号")
-		} else {
+	open, err := openAction(c)
+	if err == nil {
+		ctx, by := c.Request.Context(), actor(c, models.RegistryByForm)
+		switch kind {
+		case "units":
+			err = h.store.SetUnitOpen(ctx, by, id, open)
+		case "websites":
+			err = h.store.SetWebsiteOpen(ctx, by, id, open)
+		case "users":
 			err = h.store.SetUserEnabled(ctx, by, id, open)
 		}
 	}
@@ -312,6 +302,18 @@ func (h *registryHandlers) openForm(c *gin.Context) {
 	}
 	h.setFlash(c, flash{Kind: "ok", Message: map[bool]string{true: noun + "已恢复", false: noun + "已关闭"}[open]})
 	c.Redirect(http.StatusSeeOther, "/admin/registry/"+kind+"/"+strconv.FormatInt(id, 10))
+}
+
+// openAction reads the :action of a close or reopen request, on a page or the API: true
+// reopens (or enables a user).
+func openAction(c *gin.Context) (bool, error) {
+	switch c.Param("action") {
+	case "close":
+		return false, nil
+	case "reopen":
+		return true, nil
+	}
+	return false, models.NotFound("未知的操作")
 }
 
 // Page, Prev and Next are what the pager partial shows.

@@ -267,17 +267,9 @@ func (h *registryHandlers) apiSetOpen(what string, set func(context.Context, mod
 			h.fail(c, err)
 			return
 		}
-		var open bool
-		switch c.Param("action") {
-		case "close":
-		case "reopen":
-			open = true
-		default:
-			h.fail(c, models.NotFound("未知的操作"))
-			return
-		}
-		if what == "用户" && !open && id == currentUser(c).ID {
-			h.fail(c, models.Invalid("id", "不能停用自己的账号"))
+		open, err := openAction(c)
+		if err != nil {
+			h.fail(c, err)
 			return
 		}
 		if err := set(c.Request.Context(), actor(c, models.RegistryByAPI), id, open); err != nil {

@@ -62,6 +62,13 @@ func TestAdminAPIManagesTheRegistry(t *testing.T) {
 	if resp.StatusCode != 409 {
 		t.Fatalf("closed a unit running a site: %d %v", resp.StatusCode, body)
 	}
+	// An administrator cannot lock themselves out.
+	_, body = a.api("GET", "/api/v1/admin/users?q=admin&role=admin", admin, "")
+	self := body["items"].([]any)[0].(map[string]any)["id"]
+	resp, body = a.api("POST", fmt.Sprintf("/api/v1/admin/users/%v/close", self), admin, "")
+	if resp.StatusCode != 400 || !strings.Contains(fmt.Sprint(body["error"]), "不能停用自己的账号") {
+		t.Fatalf("an admin disabled their own account: %d %v", resp.StatusCode, body)
+	}
 
 	// A user's role changes; the token issued before it stops working.
 	staff := a.apiLogin("gzw-staff")

@@ -248,6 +248,10 @@ func (s *Store) UpdateUser(ctx context.Context, by RegistryActor, id int64, in U
 
 // SetUserEnabled disables (revoking the user's tokens) or enables a user within the actor's scope.
 func (s *Store) SetUserEnabled(ctx context.Context, by RegistryActor, id int64, enabled bool) error {
+	if !enabled && id == by.UserID {
+		// An administrator who disabled their own account would lock themselves out.
+		return Invalid("", "不能停用自己的账号")
+	}
 	now := s.now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		u, err := userInScope(tx, by.Scope, id)
