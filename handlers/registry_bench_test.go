@@ -1,19 +1,17 @@
 package handlers_test
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
-	"zhaocuo/models"
+	"zhaocuo/models/storetest"
 )
 
 // A province's registry at its real size (5,000 units, 1,100 websites with a base each, 5,000
-// 新媒体 accounts, 6,000 users), then each list page and the typeahead picks as the administrator
+// 新媒体 accounts, 8,357 users: storetest.SeedProvince), then each list page and the typeahead picks as the administrator
 // sees them, over HTTP through the whole web side: the first page, a page deep in the list, and a
 // search. The target is 300 ms at the 95th percentile for every one.
 //
@@ -25,7 +23,7 @@ import (
 func BenchmarkRegistryPages(b *testing.B) {
 	a := newTestApp(b)
 	start := time.Now()
-	seedProvinceRegistry(b, a.Store)
+	storetest.SeedProvince(b, a.Store, storetest.Province{Units: 5000, Websites: 1100, Accounts: 5000})
 	b.Logf("seeded the registry on %s in %s", a.Store.Dialect(), time.Since(start).Round(time.Millisecond))
 	a.loginPage("admin")
 	pages := []struct{ name, path string }{
@@ -79,56 +77,3 @@ func BenchmarkRegistryPages(b *testing.B) {
 }
 
 const registryRequests = 40
-
-// seedProvinceRegistry adds, in batched inserts, 5,000 units spread over the demo's regions,
-// 1,100 websites with a base each, 5,000 accounts and 6,000 unit users.
-func seedProvinceRegistry(b *testing.B, s *models.Store) {
-	b.Helper()
-	db := s.SQLDB()
-	var regions []int64
-	rows, err := db.Query("SELECT id FROM regions ORDER BY id")
-	if err != nil {
-		b.Fatal(err)
-	}
-	for rows.Next() {
-		var id int64
-		rows.Scan(&id)
-		regions = append(regions, id)
-	}
-	rows.Close()
-	const at = "'2026-12-01 09:00:00'"
-	insert := func(head string, n int, row func(i int) string) {
-		for start := 0; start < n; start += 1000 {
-			var vals []string
-			for i := start; i < min(start+1000, n); i++ {
-				vals = append(vals, row(i))
-			}
-			if _, err := db.Exec(head + " VALUES " + strings.Join(vals, ",")); err != nil {
-				b.Fatalf("%s: %v", head, err)
-			}
-		}
-	}
-	insert("INSERT INTO units (name, code, region_id, kind, status, review_required, created_at)", 5000, func(i int) string {
-		return fmt.Sprintf("('压测单位%05d', '115100%012d', %d, 'department', 'active', TRUE, %s)", i, i, regions[i%len(regions)], at)
-	})
-	var first int64
-	if err := db.QueryRow("SELECT MIN(id) FROM units WHERE name LIKE '压测单位%'").Scan(&first); err != nil {
-		b.Fatal(err)
-	}
-	insert("INSERT INTO websites (name, unit_id, identifier_code, kind, status, home_url, created_at, updated_at)", 1100, func(i int) string {
-		return fmt.Sprintf("('压测网站%04d', %d, '51%08d', 'department', 'running', 'https://site%04d.bench.gov.cn/', %s, %s)", i, first+int64(i), i, i, at, at)
-	})
-	var firstSite int64
-	if err := db.QueryRow("SELECT MIN(id) FROM websites WHERE name LIKE '压测网站%'").Scan(&firstSite); err != nil {
-		b.Fatal(err)
-	}
-	insert("INSERT INTO website_bases (website_id, host, path_prefix)", 1100, func(i int) string {
-		return fmt.Sprintf("(%d, 'site%04d.bench.gov.cn', '/')", firstSite+int64(i), i)
-	})
-	insert("INSERT INTO media_accounts (name, platform, account, unit_id, status, created_at, updated_at)", 5000, func(i int) string {
-		return fmt.Sprintf("('压测账号%05d', '微信', 'bench-%d', %d, 'active', %s, %s)", i, i, first+int64(i%5000), at, at)
-	})
-	insert("INSERT INTO users (username, display_name, password_hash, role, unit_id, created_at, updated_at)", 6000, func(i int) string {
-		return fmt.Sprintf("('bench%05d', '压测用户%05d', 'x', 'unit_staff', %d, %s, %s)", i, i, first+int64(i%5000), at, at)
-	})
-}
