@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"io"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"zhaocuo/models"
-	"zhaocuo/models/storetest"
 )
 
 // The supervisor types part of a unit's name into the 分办 picker, chooses the unit from the
@@ -16,26 +14,7 @@ import (
 // whole program.
 func TestAssignThroughThePickerInTheBrowser(t *testing.T) {
 	newTab := browser(t)
-	dir := t.TempDir()
-	getenv := func(k string) string {
-		return map[string]string{"DATA_DIR": dir, "ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn", "DEMO_PASSWORD": "demo-pass-123"}[k]
-	}
-	cfg, err := LoadConfig(getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(context.Background())
-	addrc, done := make(chan string, 1), make(chan error, 1)
-	go func() {
-		done <- Run(runCtx, cfg, io.Discard, newLogger(cfg, io.Discard), models.SystemClock{}, func(a string) { addrc <- a })
-	}()
-	t.Cleanup(func() { stop(); <-done })
-	base := "http://" + <-addrc
-	store, err := models.Open(context.Background(), cfg.dialect, cfg.dsn, models.SystemClock{}, models.Options{Events: &storetest.Events{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	base, store := startDemo(t)
 	sub, err := store.SubmitReport(context.Background(), models.Report{PageURL: "https://www.unregistered.example.cn/a.html",
 		Category: "内容不准确", Description: "页面上公布的办事电话已经停用，请更新。"})
 	if err != nil {

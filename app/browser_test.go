@@ -46,6 +46,33 @@ func browser(t *testing.T) (newTab func() context.Context) {
 	}
 }
 
+// startDemo runs the whole program on a fresh SQLite file with the demo, and returns its address
+// and a second connection to its database (to set up what a test needs as other people would).
+func startDemo(t *testing.T) (base string, store *models.Store) {
+	t.Helper()
+	dir := t.TempDir()
+	getenv := func(k string) string {
+		return map[string]string{"DATA_DIR": dir, "ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn", "DEMO_PASSWORD": "demo-pass-123"}[k]
+	}
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	addrc, done := make(chan string, 1), make(chan error, 1)
+	go func() {
+		done <- Run(runCtx, cfg, io.Discard, newLogger(cfg, io.Discard), models.SystemClock{}, func(a string) { addrc <- a })
+	}()
+	t.Cleanup(func() { stop(); <-done })
+	base = "http://" + <-addrc
+	store, err = models.Open(context.Background(), cfg.dialect, cfg.dsn, models.SystemClock{}, models.Options{Events: &storetest.Events{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return base, store
+}
+
 // shot saves a screenshot under SCREENSHOTS_DIR (docs/screenshots when refreshing the README's
 // pictures); without it the screenshot is still taken, proving the page renders.
 func shot(t *testing.T, ctx context.Context, name string) {
@@ -90,28 +117,8 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 // reads the reply and rates it: in a real browser, against the whole program.
 func TestCitizenToReviewerInTheBrowser(t *testing.T) {
 	newTab := browser(t)
+	base, store := startDemo(t)
 	dir := t.TempDir()
-	getenv := func(k string) string {
-		return map[string]string{"DATA_DIR": dir, "ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn", "DEMO_PASSWORD": "demo-pass-123"}[k]
-	}
-	cfg, err := LoadConfig(getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(context.Background())
-	addrc, done := make(chan string, 1), make(chan error, 1)
-	go func() {
-		done <- Run(runCtx, cfg, io.Discard, newLogger(cfg, io.Discard), models.SystemClock{}, func(a string) { addrc <- a })
-	}()
-	t.Cleanup(func() { stop(); <-done })
-	base := "http://" + <-addrc
-	// A second connection to the same database, to read the captcha's answer as a person reads
-	// the picture.
-	store, err := models.Open(context.Background(), cfg.dialect, cfg.dsn, models.SystemClock{}, models.Options{Events: &storetest.Events{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
 
 	// The citizen, on a phone-sized screen.
 	phone := newTab()

@@ -2,42 +2,13 @@ package main
 
 import (
 	"context"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"zhaocuo/models"
-	"zhaocuo/models/storetest"
 )
-
-// startDemo runs the whole program on a fresh SQLite file with the demo, and returns its address
-// and a second connection to its database (to set up what a test needs as other people would).
-func startDemo(t *testing.T) (base string, store *models.Store) {
-	t.Helper()
-	dir := t.TempDir()
-	getenv := func(k string) string {
-		return map[string]string{"DATA_DIR": dir, "ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn", "DEMO_PASSWORD": "demo-pass-123"}[k]
-	}
-	cfg, err := LoadConfig(getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(context.Background())
-	addrc, done := make(chan string, 1), make(chan error, 1)
-	go func() {
-		done <- Run(runCtx, cfg, io.Discard, newLogger(cfg, io.Discard), models.SystemClock{}, func(a string) { addrc <- a })
-	}()
-	t.Cleanup(func() { stop(); <-done })
-	base = "http://" + <-addrc
-	store, err = models.Open(context.Background(), cfg.dialect, cfg.dsn, models.SystemClock{}, models.Options{Events: &storetest.Events{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	return base, store
-}
 
 // A unit with staff and no reviewer: its reply waits for review; the supervisor of its region
 // sees the warning on the desk, follows it to the ticket and approves in the reviewer's stead;
