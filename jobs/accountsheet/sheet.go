@@ -121,6 +121,25 @@ func readXLSX(r io.Reader) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	f, err := openXLSX(data)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, errors.New("XLSX文件没有工作表")
+	}
+	rows, err := sheetRows(f, sheets[0])
+	if errors.Is(err, errUnreadable) {
+		return nil, fmt.Errorf("无法读取XLSX文件：%w", err)
+	}
+	return rows, err
+}
+
+// openXLSX opens an uploaded XLSX held in memory once checkUnzipped has bounded its parts; every
+// part then stays in memory (no temporary files).
+func openXLSX(data []byte) (*excelize.File, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, errors.New("无法读取XLSX文件，请确认是 Excel 或 WPS 保存的 .xlsx 文件（未加密）")
@@ -128,35 +147,37 @@ func readXLSX(r io.Reader) ([][]string, error) {
 	if err := checkUnzipped(zr); err != nil {
 		return nil, err
 	}
-	// Every part stays in memory (no temporary files): checkUnzipped bounded them all.
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzippedBytes, UnzipXMLSizeLimit: maxUnzippedBytes})
 	if err != nil {
 		return nil, fmt.Errorf("无法读取XLSX文件：%w", err)
 	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, errors.New("XLSX文件没有工作表")
-	}
-	rows, err := f.Rows(sheets[0])
+	return f, nil
+}
+
+// errUnreadable marks a sheet that excelize could not read, as against one rowTaker refused.
+var errUnreadable = errors.New("工作表无法读取")
+
+// sheetRows reads one sheet through a rowTaker. Raw values: a date cell then reads as its serial
+// number whatever its display format, instead of "3/20/25" in one workbook and "2025年3月20日" in
+// another. An error excelize gives wraps errUnreadable; one rowTaker gives is returned as it is.
+func sheetRows(f *excelize.File, name string) ([][]string, error) {
+	rows, err := f.Rows(name)
 	if err != nil {
-		return nil, fmt.Errorf("无法读取XLSX文件：%w", err)
+		return nil, fmt.Errorf("%w：%w", errUnreadable, err)
 	}
 	defer rows.Close()
 	var t rowTaker
 	for rows.Next() {
-		// Raw values: a date cell then reads as its serial number whatever its display
-		// format, instead of "3/20/25" in one workbook and "2025年3月20日" in another.
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, fmt.Errorf("无法读取XLSX文件：%w", err)
+			return nil, fmt.Errorf("%w：%w", errUnreadable, err)
 		}
 		if err := t.take(cells); err != nil {
 			return nil, err
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return nil, fmt.Errorf("无法读取XLSX文件：%w", err)
+		return nil, fmt.Errorf("%w：%w", errUnreadable, err)
 	}
 	return t.rows, nil
 }

@@ -1,15 +1,12 @@
 package accountsheet
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // MaxWorkbookBytes bounds a registry workbook or CSV as uploaded. A large province's whole
@@ -53,16 +50,9 @@ func ReadWorkbook(r io.Reader, filename string) ([]Sheet, error) {
 }
 
 func readWorkbookXLSX(data []byte) ([]Sheet, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	f, err := openXLSX(data)
 	if err != nil {
-		return nil, errors.New("无法读取XLSX文件，请确认是 Excel 或 WPS 保存的 .xlsx 文件（未加密）")
-	}
-	if err := checkUnzipped(zr); err != nil {
 		return nil, err
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzippedBytes, UnzipXMLSizeLimit: maxUnzippedBytes})
-	if err != nil {
-		return nil, fmt.Errorf("无法读取XLSX文件：%w", err)
 	}
 	defer f.Close()
 	names := f.GetSheetList()
@@ -74,28 +64,12 @@ func readWorkbookXLSX(data []byte) ([]Sheet, error) {
 	}
 	var out []Sheet
 	for _, name := range names {
-		rows, err := f.Rows(name)
+		rows, err := sheetRows(f, name)
 		if err != nil {
-			return nil, fmt.Errorf("无法读取工作表「%s」：%w", name, err)
+			return nil, fmt.Errorf("工作表「%s」：%w", name, err)
 		}
-		var t rowTaker
-		for rows.Next() {
-			cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-			if err == nil {
-				err = t.take(cells)
-			}
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("工作表「%s」：%w", name, err)
-			}
-		}
-		err = rows.Error()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("无法读取工作表「%s」：%w", name, err)
-		}
-		if len(t.rows) > 0 {
-			out = append(out, Sheet{Name: name, Rows: t.rows})
+		if len(rows) > 0 {
+			out = append(out, Sheet{Name: name, Rows: rows})
 		}
 	}
 	return out, nil
