@@ -166,13 +166,7 @@ func TestDisabledUsersTokenStopsAtOnce(t *testing.T) {
 	a := newTestApp(t)
 	staff := a.apiLogin("gzw-staff")
 	a.loginPage("admin")
-	users, _ := a.Store.Users(t.Context())
-	var id int64
-	for _, u := range users {
-		if u.Username == "gzw-staff" {
-			id = u.ID
-		}
-	}
+	id := userID(t, a.Store, "gzw-staff")
 	resp, body := a.postFormFrom("/admin/users/"+strconv.FormatInt(id, 10)+"/disable", map[string]string{}, nil, "same-origin")
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("disable: %d %s", resp.StatusCode, body)

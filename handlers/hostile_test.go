@@ -1404,7 +1404,7 @@ func (w *hostileWorld) disabledUser() {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	if err := w.Store.SetUserDisabled(ctx, u.ID, true); err != nil {
+	if err := w.Store.SetUserEnabled(ctx, models.RegistryActor{Scope: models.Scope{All: true}}, u.ID, false); err != nil {
 		w.t.Fatal(err)
 	}
 }

@@ -113,7 +113,7 @@ func TestNoticesSkipTheActorAndDisabledAccounts(t *testing.T) {
 	if got := n.pass(); got != 1 {
 		t.Fatalf("%d notices, want the reviewer's only", got)
 	}
-	if err := n.s.SetUserDisabled(ctx, n.u["gzw-reviewer"].ID, true); err != nil {
+	if err := n.s.SetUserEnabled(ctx, models.RegistryActor{Scope: models.Scope{All: true}}, n.u["gzw-reviewer"].ID, false); err != nil {
 		t.Fatal(err)
 	}
 	n.urge(0, n.u["sc-supervisor"])

@@ -96,33 +96,6 @@ func (s *Store) SetPassword(ctx context.Context, id int64, password string) erro
 	return translate(res.Error, "set password")
 }
 
-// SetUserDisabled disables or enables an account; disabling revokes its tokens at once.
-func (s *Store) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
-	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).Updates(map[string]any{
-		"disabled": disabled, "token_version": gorm.Expr("token_version + 1"), "updated_at": s.now()})
-	if res.Error == nil && res.RowsAffected == 0 {
-		return NotFound("用户不存在")
-	}
-	return translate(res.Error, "disable user")
-}
-
-// UserView is a user with the names of their unit and region.
-type UserView struct {
-	User
-	UnitName   string
-	RegionName string
-}
-
-// Users lists every user, by role and name.
-func (s *Store) Users(ctx context.Context) ([]UserView, error) {
-	var rows []UserView
-	err := s.db.WithContext(ctx).Table("users us").
-		Select("us.*, COALESCE(un.name, '') AS unit_name, COALESCE(r.name, '') AS region_name").
-		Joins("LEFT JOIN units un ON un.id = us.unit_id").Joins("LEFT JOIN regions r ON r.id = us.region_id").
-		Order("us.role, us.username").Scan(&rows).Error
-	return rows, translate(err, "users")
-}
-
 // UserPlace returns the names of the user's unit and region, for page headers.
 func (s *Store) UserPlace(ctx context.Context, u *User) (unit, region string, err error) {
 	if u.UnitID != nil {

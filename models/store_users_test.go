@@ -38,10 +38,14 @@ func TestEveryUserWriteReachesTheKeptSessions(t *testing.T) {
 		{"password reset", staff, func() error { return s.SetPassword(ctx, staff.ID, "reset-pass-456") }, versionRaised(staff)},
 		{"password change", staff, func() error { return s.ChangePassword(ctx, staff.ID, "reset-pass-456", "own-pass-789") }, versionRaised(staff)},
 		{"sign-out", staff, func() error { return s.RevokeTokens(ctx, staff.ID) }, versionRaised(staff)},
-		{"disabled", staff, func() error { return s.SetUserDisabled(ctx, staff.ID, true) }, func(u *models.User, _ models.Scope) error {
+		{"disabled", staff, func() error {
+			return s.SetUserEnabled(ctx, models.RegistryActor{Scope: models.Scope{All: true}}, staff.ID, false)
+		}, func(u *models.User, _ models.Scope) error {
 			return want(u.Disabled, true)
 		}},
-		{"enabled", staff, func() error { return s.SetUserDisabled(ctx, staff.ID, false) }, func(u *models.User, _ models.Scope) error {
+		{"enabled", staff, func() error {
+			return s.SetUserEnabled(ctx, models.RegistryActor{Scope: models.Scope{All: true}}, staff.ID, true)
+		}, func(u *models.User, _ models.Scope) error {
 			return want(u.Disabled, false)
 		}},
 		{"role and unit", staff, func() error {
@@ -143,7 +147,7 @@ func TestAuthenticateComparesNamesAsStoredAndAnswersOnce(t *testing.T) {
 			t.Errorf("%q: %v %v", name, u, err)
 		}
 	}
-	if err := s.SetUserDisabled(ctx, users["gzw-staff"].ID, true); err != nil {
+	if err := s.SetUserEnabled(ctx, models.RegistryActor{Scope: models.Scope{All: true}}, users["gzw-staff"].ID, false); err != nil {
 		t.Fatal(err)
 	}
 	// Each refusal costs a bcrypt comparison: at least half of the quickest of three, measured

@@ -271,7 +271,7 @@ func TestAuthenticate(t *testing.T) {
 		t.Fatalf("unknown user: %v", err)
 	}
 	before := u["gzw-staff"].TokenVersion
-	if err := s.SetUserDisabled(ctx, u["gzw-staff"].ID, true); err != nil {
+	if err := s.SetUserEnabled(ctx, models.RegistryActor{Scope: models.Scope{All: true}}, u["gzw-staff"].ID, false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Authenticate(ctx, "gzw-staff", "demo-pass-123"); err != models.ErrBadCredentials {

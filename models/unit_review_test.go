@@ -210,7 +210,7 @@ func TestSupervisorApprovesOnlyWhereTheUnitHasNoReviewer(t *testing.T) {
 		t.Errorf("the supervisor is offered an approval the reviewer owns")
 	}
 	// Once the reviewer is disabled, nobody else could: the province's supervisor may.
-	if err := s.SetUserDisabled(ctx, u["gzw-reviewer"].ID, true); err != nil {
+	if err := s.SetUserEnabled(ctx, models.RegistryActor{Scope: models.Scope{All: true}}, u["gzw-reviewer"].ID, false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Act(ctx, u["sc-supervisor"], gzw, approve); err != nil {
