@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -161,20 +160,7 @@ func TestCircularPrintsOnA4(t *testing.T) {
 // placeholder, saves, and opens the 公文 preview, whose style sheet the page's CSP lets through.
 func TestCircularEditedInTheBrowser(t *testing.T) {
 	newTab := browser(t)
-	getenv := func(k string) string {
-		return map[string]string{"DATA_DIR": t.TempDir(), "ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn", "DEMO_PASSWORD": "demo-pass-123"}[k]
-	}
-	cfg, err := LoadConfig(getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(context.Background())
-	addrc, done := make(chan string, 1), make(chan error, 1)
-	go func() {
-		done <- Run(runCtx, cfg, io.Discard, newLogger(cfg, io.Discard), models.SystemClock{}, func(a string) { addrc <- a })
-	}()
-	t.Cleanup(func() { stop(); <-done })
-	base := "http://" + <-addrc
+	base, _ := startDemo(t)
 
 	tab := newTab()
 	signIn(t, tab, base, "sc-supervisor")
