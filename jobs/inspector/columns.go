@@ -179,18 +179,18 @@ func (cf *columnFinder) shape(info *pageInfo) (pageShape, string) {
 		return shapeOther, "" // a search or 留言 page
 	}
 	text := strings.Join(info.Blocks, "")
-	if runes := textRunes(text); runes >= articleRunes {
-		return shapeOther, ""
-	} else if len(own) == 0 && runes < navOnlyRunes && !info.Empty && !info.EmptyList {
-		return shapeBlank, "除网站导航外无其他内容"
-	}
+	runes := textRunes(text)
 	switch {
+	case runes >= articleRunes:
+		return shapeOther, "" // an article, or a page of text
 	case zeroCount.MatchString(text):
 		return shapeBlank, "列表显示共0条"
 	case info.Empty:
 		return shapeBlank, "页面显示“暂无信息”类提示"
 	case info.EmptyList:
 		return shapeBlank, "列表为空"
+	case len(own) == 0 && runes < navOnlyRunes:
+		return shapeBlank, "除网站导航外无其他内容"
 	}
 	return shapeOther, ""
 }
