@@ -26,6 +26,7 @@ const (
 	minListEntries = 2   // "several entries": one dated link may be an article's related reading
 	articleRunes   = 100 // content text that makes a page an article (or a page of text) whatever else it has
 	navOnlyRunes   = 30  // what a page with only the site's navigation still shows: a heading, a breadcrumb
+	paragraphRunes = 150 // an article's paragraph; a list's summaries are shorter
 )
 
 // columnIndexWords name the page that lists the site's columns.
@@ -168,7 +169,7 @@ func (cf *columnFinder) shape(info *pageInfo) (pageShape, string) {
 	if info.Unjudged != "" {
 		return shapeUnjudged, ""
 	}
-	if info.ListEntries >= minListEntries {
+	if info.ListEntries >= minListEntries && !hasParagraph(info) {
 		return shapeList, ""
 	}
 	own := cf.ownLinks(info)
@@ -275,6 +276,17 @@ func isPagerText(text string) bool {
 		}
 	}
 	return t != ""
+}
+
+// hasParagraph: the page holds a paragraph of an article. An article's 相关阅读 list is
+// not a column, even when a homepage link with a short title leads to it.
+func hasParagraph(info *pageInfo) bool {
+	for _, b := range info.Blocks {
+		if textRunes(b) >= paragraphRunes {
+			return true
+		}
+	}
+	return false
 }
 
 func textRunes(s string) int {

@@ -42,6 +42,10 @@ func lookAlikes(p map[string]string) {
 	p["/ly/"] = htmlPage("我要留言", `<form method="post" action="/ly/submit"><input name="title"><textarea name="body"></textarea></form>`)
 	p["/jggk.html"] = htmlPage("机构概况", `<div class="article"><h1>机构概况</h1><p>`+prose(77, 200)+`</p><ul class="related"></ul></div>`)
 	p["/files/nb.pdf"] = "%PDF-1.4"
+	// An article with a short title whose 相关阅读 list is old.
+	onHome(`<a href="/news/a7.html">春季植树活动</a>`)(p)
+	p["/news/a7.html"] = articlePage("春季植树活动", "2025-03-05", 7, `<h3>相关阅读</h3>`+
+		list(item("/news/a3.html", "往年植树活动", "2023-03-12"), item("/news/a2.html", "往年绿化工作", "2023-03-01")))
 }
 
 func TestColumnsByStructure(t *testing.T) {
@@ -58,8 +62,8 @@ func TestColumnsByStructure(t *testing.T) {
 				{typ: indicator.TypeBlankColumn, page: "/tjxx/", evidence: "除网站导航外无其他内容", veto: true},
 				{typ: indicator.TypeBlankColumn, page: "/yjsgk/", evidence: "共0条", veto: true},
 				{typ: indicator.TypeBlankColumn, page: "/zdly/", evidence: "除网站导航外无其他内容", veto: true}}},
-		{name: "look-alikes are not blank", plant: lookAlikes,
-			unseen: []string{"/gk/", "/search/", "/ly/", "/jggk.html", "/files/nb.pdf"}},
+		{name: "look-alikes are neither blank nor stale", plant: lookAlikes,
+			unseen: []string{"/gk/", "/search/", "/ly/", "/jggk.html", "/files/nb.pdf", "/news/a7.html"}},
 		{name: "a column with an unknown name stale for 13 months is judged as other",
 			plant: func(p map[string]string) {
 				navLinks(`<a href="/ztzl/">专题专栏</a>`)(p)
