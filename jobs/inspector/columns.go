@@ -26,6 +26,7 @@ const (
 	minListEntries = 2   // "several entries": one dated link may be an article's related reading
 	articleRunes   = 100 // content text that makes a page an article (or a page of text) whatever else it has
 	navOnlyRunes   = 30  // what a page with only the site's navigation still shows: a heading, a breadcrumb
+	minNavLinks    = 2   // links a page with the site's navigation has at least
 	paragraphRunes = 150 // an article's paragraph; a list's summaries are shorter
 )
 
@@ -190,7 +191,9 @@ func (cf *columnFinder) shape(info *pageInfo) (pageShape, string) {
 		return shapeBlank, "页面显示“暂无信息”类提示"
 	case info.EmptyList:
 		return shapeBlank, "列表为空"
-	case len(own) == 0 && runes < navOnlyRunes:
+	case len(own) == 0 && runes < navOnlyRunes && len(info.Links) >= minNavLinks:
+		// The navigation must be there: a page with no links at all is a redirect
+		// (meta refresh, a script setting location) to a page elsewhere, not a column.
 		return shapeBlank, "除网站导航外无其他内容"
 	}
 	return shapeOther, ""

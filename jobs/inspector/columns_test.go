@@ -2,6 +2,7 @@ package inspector
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -31,7 +32,7 @@ func fiveBlank(p map[string]string) {
 func lookAlikes(p map[string]string) {
 	navLinks(`<a href="/zjsf/">走进示范</a><a href="/gk/">政务公开</a><a href="/search/">站内搜索</a>` +
 		`<a href="/ly/">我要留言</a><a href="/jggk.html">机构概况</a><a href="http://www.sc.gov.cn/">省政府</a>` +
-		`<a href="/files/nb.pdf">年度报告</a>`)(p)
+		`<a href="/files/nb.pdf">年度报告</a><a href="/zwfw/">政务服务</a><a href="/hdjl/">互动交流</a>`)(p)
 	// A fresh column with a name the word list does not know.
 	p["/zjsf/"] = columnPage("走进示范", "2025-03-15", "2025-02-01")
 	// An index of sub-columns: its own links are list pages, and they are fresh.
@@ -42,19 +43,42 @@ func lookAlikes(p map[string]string) {
 	p["/ly/"] = htmlPage("我要留言", `<form method="post" action="/ly/submit"><input name="title"><textarea name="body"></textarea></form>`)
 	p["/jggk.html"] = htmlPage("机构概况", `<div class="article"><h1>机构概况</h1><p>`+prose(77, 200)+`</p><ul class="related"></ul></div>`)
 	p["/files/nb.pdf"] = "%PDF-1.4"
+	// Redirects to another site, by a meta refresh and by a script.
+	p["/zwfw/"] = `<html><head><meta http-equiv="refresh" content="0;url=http://www.sc.gov.cn/"></head><body></body></html>`
+	p["/hdjl/"] = `<html><head><script>window.location.href="http://www.sc.gov.cn/";</script></head><body></body></html>`
 	// An article with a short title whose 相关阅读 list is old.
 	onHome(`<a href="/news/a7.html">春季植树活动</a>`)(p)
 	p["/news/a7.html"] = articlePage("春季植树活动", "2025-03-05", 7, `<h3>相关阅读</h3>`+
 		list(item("/news/a3.html", "往年植树活动", "2023-03-12"), item("/news/a2.html", "往年绿化工作", "2023-03-01")))
 }
 
+// staleUnknown links n columns with names columns.txt does not know, last updated 14
+// months ago (type 其他: 12 months), and wants them stale, with the veto or not.
+func staleUnknown(n int, veto bool) (func(map[string]string), []want) {
+	names := []string{"专题专栏", "走进示范", "魅力示范", "营商环境", "乡村振兴", "文明创建", "招商引资", "文化旅游", "社会保障", "教育医疗"}[:n]
+	var wants []want
+	for i, name := range names {
+		wants = append(wants, want{typ: indicator.TypeStaleColumn, page: fmt.Sprintf("/c%d/", i), evidence: "「" + name + "」（其他）", veto: veto})
+	}
+	return func(p map[string]string) {
+		var links strings.Builder
+		for i, name := range names {
+			path := fmt.Sprintf("/c%d/", i)
+			fmt.Fprintf(&links, `<a href="%s">%s</a>`, path, name)
+			p[path] = columnPage(name, "2024-01-20", "2023-12-01")
+		}
+		navLinks(links.String())(p)
+	}, wants
+}
+
 func TestColumnsByStructure(t *testing.T) {
-	tests := []struct {
+	type columnCase struct {
 		name   string
 		plant  func(map[string]string)
 		want   []want
 		unseen []string // paths judged as columns: these must not be
-	}{
+	}
+	tests := []columnCase{
 		{name: "five blank columns with unknown names are the veto", plant: fiveBlank,
 			want: []want{
 				{typ: indicator.TypeBlankColumn, page: "/fwzn/", evidence: "栏目「服务指南」（其他）无内容：列表为空；空白栏目5个，达到单项否决", veto: true},
@@ -63,7 +87,7 @@ func TestColumnsByStructure(t *testing.T) {
 				{typ: indicator.TypeBlankColumn, page: "/yjsgk/", evidence: "共0条", veto: true},
 				{typ: indicator.TypeBlankColumn, page: "/zdly/", evidence: "除网站导航外无其他内容", veto: true}}},
 		{name: "look-alikes are neither blank nor stale", plant: lookAlikes,
-			unseen: []string{"/gk/", "/search/", "/ly/", "/jggk.html", "/files/nb.pdf", "/news/a7.html"}},
+			unseen: []string{"/gk/", "/search/", "/ly/", "/jggk.html", "/files/nb.pdf", "/news/a7.html", "/zwfw/", "/hdjl/"}},
 		{name: "a column with an unknown name stale for 13 months is judged as other",
 			plant: func(p map[string]string) {
 				navLinks(`<a href="/ztzl/">专题专栏</a>`)(p)
@@ -88,6 +112,12 @@ func TestColumnsByStructure(t *testing.T) {
 			want:   []want{{typ: indicator.TypeBlankColumn, page: "/gk/ms/", evidence: "「民生实事」（其他）无内容：列表为空"}},
 			unseen: []string{"/gk/"}},
 	}
+	sixStale, sixWants := staleUnknown(6, false)
+	tenStale, tenWants := staleUnknown(10, true)
+	tests = append(tests,
+		columnCase{name: "six stale columns with unknown names raise the warning", plant: sixStale,
+			want: append(sixWants, want{typ: indicator.TypeStaleColumn, page: "/", evidence: "预警：6个栏目不更新（否决线10个）", warning: true})},
+		columnCase{name: "ten stale columns with unknown names are the veto", plant: tenStale, want: tenWants})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFarm(t)
