@@ -189,7 +189,9 @@ func (cf *columnFinder) shape(info *pageInfo) (pageShape, string) {
 		return shapeBlank, "列表显示共0条"
 	case info.Empty:
 		return shapeBlank, "页面显示“暂无信息”类提示"
-	case info.EmptyList:
+	case info.EmptyList && len(own) == 0:
+		// With links of its own the page lists something; the empty element is a pager
+		// or a share bar a script fills.
 		return shapeBlank, "列表为空"
 	case len(own) == 0 && runes < navOnlyRunes && len(info.Links) >= minNavLinks:
 		// The navigation must be there: a page with no links at all is a redirect

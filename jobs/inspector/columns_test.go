@@ -32,7 +32,8 @@ func fiveBlank(p map[string]string) {
 func lookAlikes(p map[string]string) {
 	navLinks(`<a href="/zjsf/">走进示范</a><a href="/gk/">政务公开</a><a href="/search/">站内搜索</a>` +
 		`<a href="/ly/">我要留言</a><a href="/jggk.html">机构概况</a><a href="http://www.sc.gov.cn/">省政府</a>` +
-		`<a href="/files/nb.pdf">年度报告</a><a href="/zwfw/">政务服务</a><a href="/hdjl/">互动交流</a>`)(p)
+		`<a href="/files/nb.pdf">年度报告</a><a href="/zwfw/">政务服务</a><a href="/hdjl/">互动交流</a>` +
+		`<a href="/bmfw/">便民服务</a>`)(p)
 	// A fresh column with a name the word list does not know.
 	p["/zjsf/"] = columnPage("走进示范", "2025-03-15", "2025-02-01")
 	// An index of sub-columns: its own links are list pages, and they are fresh.
@@ -43,6 +44,8 @@ func lookAlikes(p map[string]string) {
 	p["/ly/"] = htmlPage("我要留言", `<form method="post" action="/ly/submit"><input name="title"><textarea name="body"></textarea></form>`)
 	p["/jggk.html"] = htmlPage("机构概况", `<div class="article"><h1>机构概况</h1><p>`+prose(77, 200)+`</p><ul class="related"></ul></div>`)
 	p["/files/nb.pdf"] = "%PDF-1.4"
+	// A list without dates, and an empty pager a script would fill.
+	p["/bmfw/"] = htmlPage("便民服务", `<ul class="list"><li><a href="/news/a3.html">办理须知</a></li><li><a href="/notice/n2.html">常见问题</a></li></ul><ul class="pagination"></ul>`)
 	// Redirects to another site, by a meta refresh and by a script.
 	p["/zwfw/"] = `<html><head><meta http-equiv="refresh" content="0;url=http://www.sc.gov.cn/"></head><body></body></html>`
 	p["/hdjl/"] = `<html><head><script>window.location.href="http://www.sc.gov.cn/";</script></head><body></body></html>`
@@ -87,7 +90,7 @@ func TestColumnsByStructure(t *testing.T) {
 				{typ: indicator.TypeBlankColumn, page: "/yjsgk/", evidence: "共0条", veto: true},
 				{typ: indicator.TypeBlankColumn, page: "/zdly/", evidence: "除网站导航外无其他内容", veto: true}}},
 		{name: "look-alikes are neither blank nor stale", plant: lookAlikes,
-			unseen: []string{"/gk/", "/search/", "/ly/", "/jggk.html", "/files/nb.pdf", "/news/a7.html", "/zwfw/", "/hdjl/"}},
+			unseen: []string{"/gk/", "/search/", "/ly/", "/jggk.html", "/files/nb.pdf", "/news/a7.html", "/zwfw/", "/hdjl/", "/bmfw/"}},
 		{name: "a column with an unknown name stale for 13 months is judged as other",
 			plant: func(p map[string]string) {
 				navLinks(`<a href="/ztzl/">专题专栏</a>`)(p)
