@@ -173,29 +173,36 @@ func (cf *columnFinder) shape(info *pageInfo) (pageShape, string) {
 	if info.ListEntries >= minListEntries && !hasParagraph(info) {
 		return shapeList, ""
 	}
-	own := cf.ownLinks(info)
-	if cf.subColumns(own) >= 2 {
-		return shapeIndex, ""
-	}
 	if cf.hasOwnForm(info) {
 		return shapeOther, "" // a search or 留言 page
 	}
 	text := strings.Join(info.Blocks, "")
 	runes := textRunes(text)
-	switch {
-	case runes >= articleRunes:
+	if runes >= articleRunes {
 		return shapeOther, "" // an article, or a page of text
-	case zeroCount.MatchString(text):
-		return shapeBlank, "列表显示共0条"
-	case info.Empty:
-		return shapeBlank, "页面显示“暂无信息”类提示"
-	case info.EmptyList && len(own) == 0:
-		// With links of its own the page lists something; the empty element is a pager
-		// or a share bar a script fills.
-		return shapeBlank, "列表为空"
-	case len(own) == 0 && runes < navOnlyRunes && len(info.Links) >= minNavLinks:
-		// The navigation must be there: a page with no links at all is a redirect
-		// (meta refresh, a script setting location) to a page elsewhere, not a column.
+	}
+	own := cf.ownLinks(info)
+	links := cf.sortLinks(own)
+	// An empty list says so (共0条, 暂无信息, an empty <ul>) unless the page links to
+	// something besides columns: then it lists that (the <ul> is a pager a script fills).
+	// Links to other columns are a sidebar of siblings, or sub-columns: when these have
+	// content, the page is their index.
+	if links.entries == 0 && links.withContent == 0 {
+		switch {
+		case zeroCount.MatchString(text):
+			return shapeBlank, "列表显示共0条"
+		case info.Empty:
+			return shapeBlank, "页面显示“暂无信息”类提示"
+		case info.EmptyList:
+			return shapeBlank, "列表为空"
+		}
+	}
+	if links.withContent+links.blank >= 2 {
+		return shapeIndex, ""
+	}
+	// The navigation must be there: a page with no links at all is a redirect (meta
+	// refresh, a script setting location) to a page elsewhere, not a column.
+	if len(own) == 0 && runes < navOnlyRunes && len(info.Links) >= minNavLinks {
 		return shapeBlank, "除网站导航外无其他内容"
 	}
 	return shapeOther, ""
@@ -214,22 +221,36 @@ func (cf *columnFinder) ownLinks(info *pageInfo) []pageLink {
 	return own
 }
 
-// subColumns counts the links that lead to pages shaped like columns, judged by the
-// page alone (a sub-column's own sub-columns are not followed).
-func (cf *columnFinder) subColumns(links []pageLink) int {
-	n := 0
+// subLinks sorts a page's own links by where they lead, each target once.
+type subLinks struct {
+	withContent int // column pages with content: a list, or one a script fills
+	blank       int // column pages that look empty
+	entries     int // anything else: articles, documents, other sites, pages not read
+}
+
+// sortLinks judges each target by its page alone (no further links are followed).
+func (cf *columnFinder) sortLinks(own []pageLink) subLinks {
+	var s subLinks
 	seen := map[string]bool{}
-	for _, l := range links {
-		info := cf.r.pages[l.Target]
-		if info == nil || seen[l.Target] || !cf.local(l) {
+	for _, l := range own {
+		if seen[l.Target] {
 			continue
 		}
 		seen[l.Target] = true
-		if info.ListEntries >= minListEntries || info.Unjudged != "" || info.Empty || info.EmptyList {
-			n++
+		info := cf.r.pages[l.Target]
+		switch {
+		case info == nil || !cf.local(l):
+			s.entries++
+		case info.Unjudged != "" || info.ListEntries >= minListEntries && !hasParagraph(info):
+			s.withContent++
+		case info.Empty || info.EmptyList || zeroCount.MatchString(strings.Join(info.Blocks, "")) ||
+			len(cf.ownLinks(info)) == 0 && textRunes(strings.Join(info.Blocks, "")) < navOnlyRunes:
+			s.blank++
+		default:
+			s.entries++
 		}
 	}
-	return n
+	return s
 }
 
 // hasOwnForm: the page has a form besides those the homepage has too (the template's

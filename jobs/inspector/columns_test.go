@@ -22,7 +22,11 @@ func fiveBlank(p map[string]string) {
 	navLinks(`<a href="/fwzn/">服务指南</a><a href="/sjfb/">数据发布</a><a href="/tjxx/">统计信息</a>` +
 		`<a href="/yjsgk/">预决算公开</a><a href="/zdly/">重点领域</a>`)(p)
 	p["/fwzn/"] = htmlPage("服务指南", `<h2>服务指南</h2><ul class="list"></ul>`)
-	p["/sjfb/"] = htmlPage("数据发布", `<h2>数据发布</h2><p>暂无信息</p>`)
+	// A sidebar of sub-columns, as empty as the column: no index with content.
+	side := `<div class="sub"><a href="/sjfb/nd/">年度数据</a><a href="/sjfb/yd/">月度数据</a></div>`
+	p["/sjfb/"] = htmlPage("数据发布", side+`<h2>数据发布</h2><p>暂无信息</p>`)
+	p["/sjfb/nd/"] = htmlPage("年度数据", side+`<p>暂无信息</p>`)
+	p["/sjfb/yd/"] = htmlPage("月度数据", side+`<ul class="list"></ul>`)
 	p["/tjxx/"] = htmlPage("统计信息", ``)
 	p["/yjsgk/"] = htmlPage("预决算公开", `<h2>预决算公开</h2><div class="pages">共0条记录 第1/1页</div>`)
 	p["/zdly/"] = htmlPage("重点领域", `<table class="list"><tr><th>标题</th><th>发布日期</th></tr></table>`)
@@ -36,8 +40,9 @@ func lookAlikes(p map[string]string) {
 		`<a href="/bmfw/">便民服务</a>`)(p)
 	// A fresh column with a name the word list does not know.
 	p["/zjsf/"] = columnPage("走进示范", "2025-03-15", "2025-02-01")
-	// An index of sub-columns: its own links are list pages, and they are fresh.
-	p["/gk/"] = htmlPage("政务公开", `<ul class="sub"><li><a href="/gk/cz/">财政资金</a></li><li><a href="/gk/ms/">民生实事</a></li></ul>`)
+	// An index of sub-columns: its own links are list pages, and they are fresh. Its own
+	// empty list does not make it blank: what it holds is in the sub-columns.
+	p["/gk/"] = htmlPage("政务公开", `<ul class="sub"><li><a href="/gk/cz/">财政资金</a></li><li><a href="/gk/ms/">民生实事</a></li></ul><p>暂无信息</p>`)
 	p["/gk/cz/"] = htmlPage("财政资金", list(item("/news/a1.html", "财政资金第1条", "2025-03-01"), item("/news/a2.html", "财政资金第2条", "2025-01-01")))
 	p["/gk/ms/"] = htmlPage("民生实事", list(item("/news/a3.html", "民生实事第1条", "2025-02-01"), item("/news/a1.html", "民生实事第2条", "2024-12-01")))
 	p["/search/"] = htmlPage("站内搜索", `<form action="/search/"><input type="text" name="q"><button>搜索</button></form>`)
