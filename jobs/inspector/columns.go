@@ -9,12 +9,12 @@ import (
 )
 
 // Columns are found two ways. By name: a homepage link whose text columns.txt knows (通知公告,
-// 工作动态) is a column of that type, as before. By structure: a homepage link, or a link
-// of the site's column index (网站地图, 栏目导航) or of a sub-column index, that leads to a
-// page of the site which lists dated entries, or is empty where a list would be, is a
-// column whatever its name; an outside check found four of five blank columns by their
-// pages and none by their names (服务指南, 数据发布, 统计信息, 预决算公开). A name the list
-// does not know gives the type 其他.
+// 工作动态) is a column of that type. By structure: a homepage link, or a link of the
+// site's column index (网站地图, 栏目导航) or of a sub-column index, that leads to a page of
+// the site which lists dated entries, or is empty where a list would be, is a column
+// whatever its name, of type 其他 when columns.txt does not know the name. A word list
+// alone misses most columns: an outside check found four of five empty columns unseen,
+// their names being 服务指南-, 数据-, 统计-, 预决算-like.
 //
 // Pages that look empty but are not columns must not become blank columns: an article,
 // a search or 留言 form, an index of sub-columns (its sub-columns are judged instead), a
@@ -114,11 +114,14 @@ func (r *round) columns(home *pageInfo) []Column {
 	}
 	var indexes []*pageInfo // pages whose own links are columns too
 	consider := func(l pageLink, fromHome bool) {
-		name := columnName(l.Text)
 		if seen[l.Target] || !cf.local(l) {
 			return
 		}
 		info := r.pages[l.Target]
+		name := columnName(l.Text)
+		if (name == "" || l.Text == "[iframe]") && info != nil {
+			name = titleName(info.Title) // an image link without alt, a list shown in an iframe
+		}
 		if fromHome && isColumnIndex(name, l.Target) {
 			seen[l.Target] = true
 			if info != nil {
@@ -272,6 +275,15 @@ func (cf *columnFinder) hasOwnForm(info *pageInfo) bool {
 // columnName is a link text as a column's name.
 func columnName(text string) string {
 	return strings.Trim(text, " \u00a0\u3000\t\r\n>»›·|【】[]")
+}
+
+// titleName is the column's name from its page's title, "服务指南_示范市人民政府".
+func titleName(title string) string {
+	name, _, _ := strings.Cut(strings.TrimSpace(title), "_")
+	for _, sep := range []string{"-", "－", "—", "|"} {
+		name, _, _ = strings.Cut(name, sep)
+	}
+	return columnName(name)
 }
 
 // plausibleName: short enough for a column's name, and not a link every site has.

@@ -110,6 +110,13 @@ func TestColumnsByStructure(t *testing.T) {
 				p["/ndbg/"] = htmlPage("政府信息公开年报", `<p>暂无信息</p>`)
 			},
 			want: []want{{typ: indicator.TypeBlankColumn, page: "/ndbg/", evidence: "「政府信息公开年报」（其他）无内容"}}},
+		{name: "an image link without a text is named by its page's title",
+			plant: func(p map[string]string) {
+				navLinks(`<a href="/zfxxgk/"><img src="/img/gk.png"></a>`)(p)
+				p["/img/gk.png"] = "png"
+				p["/zfxxgk/"] = htmlPage("政府信息公开_示范市人民政府", `<p>暂无信息</p>`)
+			},
+			want: []want{{typ: indicator.TypeBlankColumn, page: "/zfxxgk/", evidence: "栏目「政府信息公开」（其他）无内容"}}},
 		{name: "a blank sub-column of an index",
 			plant: func(p map[string]string) {
 				navLinks(`<a href="/gk/">政务公开</a>`)(p)
@@ -210,6 +217,29 @@ func TestPageStructure(t *testing.T) {
 			info := analyze(t, `<html><body>`+tt.body+`</body></html>`, false)
 			if info.ListEntries != tt.entries || info.EmptyList != tt.emptyList || !slices.Equal(info.Forms, tt.forms) {
 				t.Errorf("entries %d, empty list %v, forms %v; want %d, %v, %v", info.ListEntries, info.EmptyList, info.Forms, tt.entries, tt.emptyList, tt.forms)
+			}
+		})
+	}
+}
+
+func TestColumnNames(t *testing.T) {
+	tests := []struct {
+		name, title, want string
+		plausible         bool
+	}{
+		{name: "title with the site's name", title: "服务指南_示范市人民政府", want: "服务指南", plausible: true},
+		{name: "title with a dash", title: " 统计信息－示范市统计局 ", want: "统计信息", plausible: true},
+		{name: "title alone", title: "【预决算公开】", want: "预决算公开", plausible: true},
+		{name: "a more link", title: "更多>>", want: "更多"},
+		{name: "a footer page", title: "联系我们", want: "联系我们"},
+		{name: "an article's title", title: "示范市召开常务会议研究春季农业生产", want: "示范市召开常务会议研究春季农业生产"},
+		{name: "nothing", title: "", want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := titleName(tt.title)
+			if got != tt.want || plausibleName(got) != tt.plausible {
+				t.Errorf("titleName(%q) = %q (plausible %v), want %q (%v)", tt.title, got, plausibleName(got), tt.want, tt.plausible)
 			}
 		})
 	}
