@@ -119,8 +119,10 @@ func (r *round) columns(home *pageInfo) []Column {
 		}
 		info := r.pages[l.Target]
 		name := columnName(l.Text)
-		if (name == "" || l.Text == "[iframe]") && info != nil {
-			name = titleName(info.Title) // an image link without alt, a list shown in an iframe
+		// A list shown in an iframe (page.go names such links "[iframe]") has its page's
+		// title; a link without text is an icon (a badge, a QR code), no column.
+		if l.Text == "[iframe]" && info != nil {
+			name = titleName(info.Title)
 		}
 		if fromHome && isColumnIndex(name, l.Target) {
 			seen[l.Target] = true

@@ -110,10 +110,9 @@ func TestColumnsByStructure(t *testing.T) {
 				p["/ndbg/"] = htmlPage("政府信息公开年报", `<p>暂无信息</p>`)
 			},
 			want: []want{{typ: indicator.TypeBlankColumn, page: "/ndbg/", evidence: "「政府信息公开年报」（其他）无内容"}}},
-		{name: "an image link without a text is named by its page's title",
+		{name: "a list shown in an iframe is named by its page's title",
 			plant: func(p map[string]string) {
-				navLinks(`<a href="/zfxxgk/"><img src="/img/gk.png"></a>`)(p)
-				p["/img/gk.png"] = "png"
+				onHome(`<iframe src="/zfxxgk/"></iframe>`)(p)
 				p["/zfxxgk/"] = htmlPage("政府信息公开_示范市人民政府", `<p>暂无信息</p>`)
 			},
 			want: []want{{typ: indicator.TypeBlankColumn, page: "/zfxxgk/", evidence: "栏目「政府信息公开」（其他）无内容"}}},
