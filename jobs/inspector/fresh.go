@@ -2,7 +2,6 @@ package inspector
 
 import (
 	"fmt"
-	"net/url"
 	"time"
 
 	"zhaocuo/models/indicator"
@@ -18,39 +17,6 @@ const (
 	warnStale           = 6
 	warnBlank           = 2
 )
-
-// columns lists the columns to judge: the configured ones, then those the homepage's
-// links name (a link text like 通知公告 or 工作动态 on the site itself).
-func (r *round) columns(home *pageInfo) []Column {
-	var cols []Column
-	seen := map[string]bool{r.home.String(): true}
-	for _, c := range r.site.Columns {
-		u, ok := parseSiteURL(c.URL)
-		if !ok || seen[u.String()] {
-			continue
-		}
-		seen[u.String()] = true
-		if c.Type == "" {
-			c.Type = "other"
-		}
-		c.URL = u.String()
-		cols = append(cols, c)
-	}
-	for _, l := range home.Links {
-		if l.Hidden != "" || seen[l.Target] {
-			continue
-		}
-		u, err := url.Parse(l.Target)
-		if err != nil || !r.local[hostKey(u)] {
-			continue
-		}
-		if typ, ok := r.in.words.rules.columnType(l.Text); ok {
-			seen[l.Target] = true
-			cols = append(cols, Column{URL: l.Target, Name: l.Text, Type: typ})
-		}
-	}
-	return cols
-}
 
 // newest returns the latest item date, counting each article once: later copies of a
 // duplicated article do not make a column fresh (一稿多发 pads updates). Dates after
@@ -73,10 +39,7 @@ func (r *round) freshness(home *pageInfo, cols []Column, copies map[string]bool)
 	now := r.in.cfg.Now()
 	out := r.homepageFreshness(home, copies, now)
 
-	homeTargets := map[string]bool{}
-	for _, l := range home.Links {
-		homeTargets[l.Target] = true
-	}
+	cf := r.newColumnFinder(home)
 	var stale, blank []int // indexes into out
 	newsNotice := 0
 	for _, c := range cols {
@@ -88,11 +51,18 @@ func (r *round) freshness(home *pageInfo, cols []Column, copies map[string]bool)
 		f := Finding{Page: c.URL, Target: c.URL}
 		last := newest(info.Items, copies, now)
 		limit := dateOf(rule.Limit.Since(now))
+		shape, why := cf.shape(info)
 		switch {
-		case last.IsZero() && (info.Empty || !hasOwnLinks(info, homeTargets)):
+		case shape == shapeUnjudged:
+			// What was not seen is not judged: a note with the reason, no points, no veto.
+			f.Type, f.Indicator, f.Warning = indicator.TypeUnjudged, indicator.ColumnStale, true
+			f.Evidence = fmt.Sprintf("栏目「%s」（%s）是否空白、是否更新无法判断：%s", c.Name, rule.Name, info.Unjudged)
+		case last.IsZero() && shape == shapeBlank:
 			f.Type, f.Indicator = indicator.TypeBlankColumn, indicator.BlankColumn
-			f.Evidence = fmt.Sprintf("栏目「%s」（%s）无内容", c.Name, rule.Name)
+			f.Evidence = fmt.Sprintf("栏目「%s」（%s）无内容：%s", c.Name, rule.Name, why)
 			blank = append(blank, len(out))
+		case last.IsZero() && (shape == shapeIndex || len(cf.ownLinks(info)) == 0):
+			continue // an index of sub-columns (they are judged), an article, a form
 		case last.IsZero():
 			f.Type, f.Indicator = indicator.TypeStaleColumn, indicator.ColumnStale
 			f.Evidence = fmt.Sprintf("栏目「%s」（%s）的信息均无发布日期，视为未更新", c.Name, rule.Name)
@@ -172,17 +142,6 @@ func (r *round) homepageFreshness(home *pageInfo, copies map[string]bool, now ti
 }
 
 func hasDates(p *pageInfo) bool { return len(p.Items) > 0 }
-
-// hasOwnLinks: the column page links somewhere its homepage does not, i.e. it lists
-// something besides the site's navigation.
-func hasOwnLinks(p *pageInfo, homeTargets map[string]bool) bool {
-	for _, l := range p.Links {
-		if l.Hidden == "" && !homeTargets[l.Target] && l.Target != p.URL {
-			return true
-		}
-	}
-	return false
-}
 
 func dateOf(t time.Time) time.Time {
 	t = t.In(china)

@@ -43,6 +43,11 @@ type pageInfo struct {
 	// and no browser rendered it, say); a column so marked gets an unjudged note, never a
 	// blank or stale finding.
 	Unjudged string
+	// What tells a column's list page from other pages, read outside the navigation, header
+	// and footer (see structure).
+	ListEntries int      // entries of the page's longest list: siblings that are each one link with a date
+	EmptyList   bool     // a list element with nothing in it (<ul></ul>, <div class="list"></div>)
+	Forms       []string // the action of each form that takes typed input: a search, a 留言
 }
 
 // Limits that keep a hostile page from costing more than an ordinary one.
@@ -90,6 +95,7 @@ func (w *words) analyzePage(doc *html.Node, pageURL *url.URL, home bool, now tim
 	p := &pageWalk{w: w, base: pageURL, now: now, home: home, info: &pageInfo{URL: pageURL.String()}}
 	p.prepare(doc)
 	p.walk(doc, visibility{}, walkCtx{})
+	p.structure(doc)
 	text := p.text.String()
 	p.info.Typos = w.findTypos(text)
 	for _, e := range emptyWords {
@@ -350,6 +356,92 @@ func isBlock(a atom.Atom) bool {
 		atom.H4, atom.H5, atom.H6, atom.Dd, atom.Dt, atom.Ul, atom.Ol, atom.Table, atom.Section,
 		atom.Article, atom.Header, atom.Footer, atom.Nav, atom.Form, atom.Hr, atom.Title:
 		return true
+	}
+	return false
+}
+
+// emptyListClass names the element a list is written into.
+var emptyListClass = regexp.MustCompile(`(?i)list|(^|[\s_-])lb([\s_-]|$)`)
+
+// structure notes the page's list, empty list elements and input forms, outside the
+// navigation, header and footer (the site's template says nothing about the page). An
+// entry is an element holding exactly one link and a date (the <li>, the <tr>, or the <a>
+// itself); a list is the entries among one element's children with the same tag. It
+// returns the links in n.
+func (p *pageWalk) structure(n *html.Node) (links int) {
+	if n.Type == html.ElementNode {
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Head, atom.Template, atom.Noscript, atom.Svg, atom.Object,
+			atom.Nav, atom.Header, atom.Footer, atom.Aside:
+			return 0
+		case atom.A:
+			if hasAttr(n, "href") {
+				links = 1
+			}
+		}
+		if boilerClass.MatchString(attr(n, "class") + " " + attr(n, "id")) {
+			return 0
+		}
+	}
+	entries := map[string]int{}
+	children := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		k := p.structure(c)
+		links += k
+		if c.Type != html.ElementNode {
+			continue
+		}
+		children++
+		if k == 1 {
+			if _, ok := p.dateIn(c); ok {
+				entries[c.Data]++
+			}
+		}
+	}
+	for _, e := range entries {
+		p.info.ListEntries = max(p.info.ListEntries, e)
+	}
+	if n.Type != html.ElementNode {
+		return links
+	}
+	switch n.DataAtom {
+	case atom.Ul, atom.Ol:
+		if children == 0 {
+			p.info.EmptyList = true
+		}
+	case atom.Div, atom.Tbody:
+		if children == 0 && emptyListClass.MatchString(attr(n, "class")+" "+attr(n, "id")) {
+			if t, _ := textOf(n, 10); strings.TrimSpace(t) == "" {
+				p.info.EmptyList = true
+			}
+		}
+	case atom.Form:
+		if takesInput(n) {
+			action := p.base.String()
+			if u, ok := normalizeURL(p.base, attr(n, "action")); ok {
+				action = u.String()
+			}
+			p.info.Forms = append(p.info.Forms, action)
+		}
+	}
+	return links
+}
+
+// takesInput: the form has a field a reader types into.
+func takesInput(form *html.Node) bool {
+	for d := range form.Descendants() {
+		if d.Type != html.ElementNode {
+			continue
+		}
+		if d.DataAtom == atom.Textarea {
+			return true
+		}
+		if d.DataAtom == atom.Input {
+			switch strings.ToLower(attr(d, "type")) {
+			case "", "text", "search":
+				return true
+			}
+		}
 	}
 	return false
 }
