@@ -43,6 +43,11 @@ type pageInfo struct {
 	// and no browser rendered it, say); a column so marked gets an unjudged note, never a
 	// blank or stale finding.
 	Unjudged string
+
+	// MarkImages: homepage only, each picture's address, alt and title (the 国徽). MarkURLs
+	// also holds the 找错 script's sitecode attribute as "sitecode=…" (marks.go).
+	MarkImages []string
+	Meta       map[string]string // the required metadata found (SiteName, PubDate, …; meta.go)
 }
 
 // Limits that keep a hostile page from costing more than an ordinary one.
@@ -101,13 +106,13 @@ func (w *words) analyzePage(doc *html.Node, pageURL *url.URL, home bool, now tim
 		p.info.MarkText = append(p.info.MarkText, text)
 	}
 	head := p.info.Blocks[:min(len(p.info.Blocks), 40)]
-	if d, ok := firstDate(strings.Join(head, " "), 0, now); ok {
+	if d, ok := firstDate(strings.Join(head, " "), 0, now); ok && p.info.Date.IsZero() { // PubDate first
 		p.info.Date = d
 	}
 	return p.info
 }
 
-// prepare reads the <base>, <title> and <style> elements before the walk needs them.
+// prepare reads the <base>, <title>, <meta> and <style> elements before the walk needs them.
 func (p *pageWalk) prepare(n *html.Node) {
 	if n.Type == html.ElementNode {
 		switch n.DataAtom {
@@ -119,9 +124,14 @@ func (p *pageWalk) prepare(n *html.Node) {
 			if p.info.Title == "" {
 				p.info.Title, _ = textOf(n, 500)
 			}
+		case atom.Meta:
+			p.info.readMeta(n)
 		case atom.Style:
 			if n.FirstChild != nil && len(p.sheet) < maxStyleRules {
 				p.sheet = append(p.sheet, parseStyleSheet(n.FirstChild.Data, maxStyleRules-len(p.sheet))...)
+			}
+			if p.home && n.FirstChild != nil {
+				p.info.MarkImages = append(p.info.MarkImages, styleImages(n.FirstChild.Data, 50)...)
 			}
 			return
 		case atom.Script:
@@ -320,8 +330,12 @@ func (p *pageWalk) collectMarks(n *html.Node) {
 			p.info.MarkText = append(p.info.MarkText, a.Val)
 		case "href", "src":
 			p.info.MarkURLs = append(p.info.MarkURLs, a.Val)
+		case "sitecode", "site_code":
+			// The 找错 entry as the platform's script: <script id="_jiucuo_" sitecode="…">.
+			p.info.MarkURLs = append(p.info.MarkURLs, "sitecode="+a.Val)
 		}
 	}
+	p.info.MarkImages = append(p.info.MarkImages, markImages(n)...)
 }
 
 func containsAnchorTag(s string) bool {
