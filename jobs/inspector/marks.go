@@ -64,7 +64,7 @@ func (r *round) marks(home *pageInfo) []Finding {
 			f.Evidence = fmt.Sprintf("首页的%s没有有效的值（应为%s）：「%s」", markTitle(name), h.want, h.label)
 			ident = "value"
 		case h.code && code != "" && !slices.ContainsFunc(h.values, func(v string) bool { return strings.EqualFold(v, code) }):
-			f.Evidence = fmt.Sprintf("首页%s的标识码为%s，与%s%s不符", markTitle(name), strings.Join(h.values, "、"), codeFrom, code)
+			f.Evidence = fmt.Sprintf("首页%s为%s，与%s%s不符", codeTitle(name), strings.Join(h.values, "、"), codeFrom, code)
 			ident = "code"
 		default:
 			continue
@@ -151,6 +151,14 @@ func markTitle(name string) string {
 		return "“我为政府网站找错”入口"
 	case emblemMark:
 		return "国徽"
+	}
+	return name
+}
+
+// codeTitle names the code a mark carries.
+func codeTitle(name string) string {
+	if name == badgeMark {
+		return markTitle(name) + "的标识码"
 	}
 	return name
 }

@@ -69,7 +69,7 @@ func (p *pageInfo) readMeta(n *html.Node) {
 
 // Limits of the page kinds: a column page lists at least columnItems dated items and has
 // little text of its own; an article has a title, a date, articleRunes of text in
-// paragraphs and no dated list.
+// paragraphs and no dated list (its one attachment link reads as a dated item).
 const (
 	columnItems   = 2
 	articleRunes  = 100
@@ -94,7 +94,7 @@ func pageKind(p *pageInfo, home bool) string {
 	switch {
 	case len(p.Items) >= columnItems && text < articleRunes:
 		return requiredMeta[1].kind
-	case len(p.Items) == 0 && p.Title != "" && !p.Date.IsZero() && text >= articleRunes:
+	case len(p.Items) < columnItems && p.Title != "" && !p.Date.IsZero() && text >= articleRunes:
 		return requiredMeta[2].kind
 	}
 	return ""
