@@ -1,8 +1,12 @@
 package inspector
 
 import (
+	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
 
 	"zhaocuo/models/indicator"
 )
@@ -181,4 +185,37 @@ func TestParseMarkLines(t *testing.T) {
 			t.Errorf("parseMark(%q) = %+v", tt.line, m)
 		}
 	}
+}
+
+// The marks and metadata are read from any page a site serves.
+func FuzzMarks(f *testing.F) {
+	for _, s := range []string{
+		goodSite()["/"], goodSite()["/news/a1.html"],
+		`<meta name="PubDate" content="２０２５年"><meta name="siteidcode"><p>网站标识码：` + "\xff" + `ICP备`,
+		`<img src="url(" alt="国徽" style="background:url('x` + "\u3000" + `')"><script sitecode=""></script><style>a{background:url(</style>`,
+	} {
+		f.Add(s)
+	}
+	rules := DefaultRules()
+	w := compileWords(rules)
+	base, _ := url.Parse("http://www.shifan.gov.cn/")
+	f.Fuzz(func(t *testing.T, src string) {
+		doc, err := html.ParseWithOptions(strings.NewReader(src), html.ParseOptionEnableScripting(false))
+		if err != nil {
+			return
+		}
+		info := w.analyzePage(doc, base, true, testNow)
+		names, hits := findMarks(rules.Marks, info)
+		for _, name := range names {
+			if h := hits[name]; utf8.RuneCountInString(h.label) > 200 {
+				t.Errorf("%s: a label snippet of %d characters", name, utf8.RuneCountInString(h.label))
+			}
+		}
+		for tag, v := range info.Meta {
+			if utf8.RuneCountInString(v) > maxMetaContent {
+				t.Errorf("%s kept %d characters", tag, utf8.RuneCountInString(v))
+			}
+		}
+		pageKind(info, false)
+	})
 }
