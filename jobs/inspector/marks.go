@@ -61,7 +61,11 @@ func (r *round) marks(home *pageInfo) []Finding {
 				f.Evidence += "（图片的文件名、alt或title均无国徽字样；国徽若画在页头图片中，请人工确认）"
 			}
 		case len(h.values) == 0:
-			f.Evidence = fmt.Sprintf("首页的%s没有有效的值（应为%s）：「%s」", markTitle(name), h.want, h.label)
+			f.Evidence = "首页的" + markTitle(name) + "没有有效的值"
+			if h.want != "" {
+				f.Evidence += "（应为" + h.want + "）"
+			}
+			f.Evidence += "：「" + h.label + "」"
 			ident = "value"
 		case h.code && code != "" && !slices.ContainsFunc(h.values, func(v string) bool { return strings.EqualFold(v, code) }):
 			f.Evidence = fmt.Sprintf("首页%s为%s，与%s%s不符", codeTitle(name), strings.Join(h.values, "、"), codeFrom, code)
