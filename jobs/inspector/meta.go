@@ -19,13 +19,20 @@ import (
 // pages, the article's on articles. The 指引 lists more (ColumnDescription, Keywords, Author,
 // …); these are the ones every page of its kind must have.
 var requiredMeta = []struct {
-	kind string // the kind of page, in a finding's words
+	kind string
 	tags []string
 }{
-	{"首页", []string{"SiteName", "SiteDomain", "SiteIDCode"}},
-	{"栏目页", []string{"ColumnName", "ColumnType"}},
-	{"文章页", []string{"ArticleTitle", "PubDate", "ContentSource"}},
+	{kindHome, []string{"SiteName", "SiteDomain", "SiteIDCode"}},
+	{kindColumn, []string{"ColumnName", "ColumnType"}},
+	{kindArticle, []string{"ArticleTitle", "PubDate", "ContentSource"}},
 }
+
+// The kinds of page, in a finding's words.
+const (
+	kindHome    = "首页"
+	kindColumn  = "栏目页"
+	kindArticle = "文章页"
+)
 
 // metaNames maps a tag's name, lower-cased (pages write siteidcode too), to its spelling.
 var metaNames = func() map[string]string {
@@ -80,7 +87,7 @@ const (
 // that is none of them clearly: no metadata finding stands on a page whose kind is guessed.
 func pageKind(p *pageInfo, home bool) string {
 	if home {
-		return requiredMeta[0].kind
+		return kindHome
 	}
 	if p.Unjudged != "" || p.Empty {
 		return ""
@@ -93,9 +100,9 @@ func pageKind(p *pageInfo, home bool) string {
 	}
 	switch {
 	case len(p.Items) >= columnItems && text < articleRunes:
-		return requiredMeta[1].kind
+		return kindColumn
 	case len(p.Items) < columnItems && p.Title != "" && !p.Date.IsZero() && text >= articleRunes:
-		return requiredMeta[2].kind
+		return kindArticle
 	}
 	return ""
 }
@@ -154,7 +161,7 @@ func (r *round) metadata(code, codeFrom string) []Finding {
 		if len(g.wrong) > 0 {
 			ev += "（" + strings.Join(g.wrong, "；") + "）"
 		}
-		if g.kind != requiredMeta[0].kind {
+		if g.kind != kindHome {
 			ev += fmt.Sprintf("；%d个页面（共检查%d个%s）", len(g.pages), kindPages[g.kind], g.kind)
 		}
 		out = append(out, Finding{Type: indicator.TypeMissingMeta, Target: g.target, Page: g.pages[0],
