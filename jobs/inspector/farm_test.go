@@ -188,13 +188,29 @@ var footerHosts = []string{"zfwzgl.www.gov.cn", "bszs.conac.cn", "beian.miit.gov
 
 const nav = `<div class="nav"><a href="/">首页</a><a href="/news/">工作动态</a><a href="/notice/">通知公告</a><a href="/policy/">政策文件</a></div>`
 
+// htmlPage is a column page, with the column's metadata (国办发〔2017〕47号).
 func htmlPage(title, body string) string {
-	return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>` + title + `</title></head><body>` +
+	return metaPage(title, metaTags("ColumnName", title, "ColumnType", title), body)
+}
+
+func metaPage(title, meta, body string) string {
+	return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>` + title + `</title>` + meta + `</head><body>` +
 		nav + body + `<div class="footer"><p>示范市人民政府办公室主办</p></div></body></html>`
 }
 
+// siteMeta is the homepage's metadata.
+var siteMeta = metaTags("SiteName", "示范市人民政府", "SiteDomain", siteHost, "SiteIDCode", "5101000001")
+
+func metaTags(nameContent ...string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(nameContent); i += 2 {
+		fmt.Fprintf(&b, `<meta name="%s" content="%s">`, nameContent[i], nameContent[i+1])
+	}
+	return b.String()
+}
+
 func homePage(main, footer string) string {
-	return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>示范市人民政府</title></head><body>` +
+	return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>示范市人民政府</title>` + siteMeta + `</head><body>` +
 		nav + `<div class="main">` + main + `</div>` + footer + `</body></html>`
 }
 
@@ -207,7 +223,8 @@ func item(href, title, date string) string {
 }
 
 func articlePage(title, date string, seed uint64, extra string) string {
-	return htmlPage(title, `<div class="article"><h1>`+title+`</h1><p class="info">发布日期：`+date+`</p><p>`+
+	meta := metaTags("ArticleTitle", title, "PubDate", date, "ContentSource", "示范市人民政府办公室")
+	return metaPage(title, meta, `<div class="article"><h1>`+title+`</h1><p class="info">发布日期：`+date+`</p><p>`+
 		prose(seed, 160)+`</p><p>`+prose(seed+1000, 120)+`</p>`+extra+`</div>`)
 }
 

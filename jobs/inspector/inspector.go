@@ -4,6 +4,13 @@
 // and the footer marks, and 一稿多发. It also checks 政务新媒体 accounts from imported
 // data and turns availability probes into the 站点无法访问 indicator.
 //
+// A mark counts only with its value (marks.go, rules/marks.txt): the 网站标识码 must be the
+// registered one, and so must the code the 找错 entry sends to the national platform; ICP
+// and 公安 备案 numbers must be numbers. The portal of a 县级以上人民政府 must show the 国徽.
+// Pages must carry the metadata of 国办发〔2017〕47号 (meta.go): SiteName, SiteDomain and
+// SiteIDCode on the homepage, ColumnName and ColumnType on column pages, ArticleTitle,
+// PubDate and ContentSource on articles; a PubDate is an article's publishing date.
+//
 // It knows nothing of the database: the jobs package stores its Findings.
 package inspector
 

@@ -48,6 +48,11 @@ type pageInfo struct {
 	ListEntries int      // entries of the page's longest list: siblings that are each one link with a date
 	EmptyList   bool     // a list element with nothing in it (<ul></ul>, <div class="list"></div>)
 	Forms       []string // the action of each form that takes typed input: a search, a 留言
+
+	// MarkImages: homepage only, each picture's address, alt and title (the 国徽). MarkURLs
+	// also holds the 找错 script's sitecode attribute as "sitecode=…" (marks.go).
+	MarkImages []string
+	Meta       map[string]string // the required metadata found (SiteName, PubDate, …; meta.go)
 }
 
 // Limits that keep a hostile page from costing more than an ordinary one.
@@ -107,13 +112,13 @@ func (w *words) analyzePage(doc *html.Node, pageURL *url.URL, home bool, now tim
 		p.info.MarkText = append(p.info.MarkText, text)
 	}
 	head := p.info.Blocks[:min(len(p.info.Blocks), 40)]
-	if d, ok := firstDate(strings.Join(head, " "), 0, now); ok {
+	if d, ok := firstDate(strings.Join(head, " "), 0, now); ok && p.info.Date.IsZero() { // PubDate first
 		p.info.Date = d
 	}
 	return p.info
 }
 
-// prepare reads the <base>, <title> and <style> elements before the walk needs them.
+// prepare reads the <base>, <title>, <meta> and <style> elements before the walk needs them.
 func (p *pageWalk) prepare(n *html.Node) {
 	if n.Type == html.ElementNode {
 		switch n.DataAtom {
@@ -125,9 +130,14 @@ func (p *pageWalk) prepare(n *html.Node) {
 			if p.info.Title == "" {
 				p.info.Title, _ = textOf(n, 500)
 			}
+		case atom.Meta:
+			p.info.readMeta(n)
 		case atom.Style:
 			if n.FirstChild != nil && len(p.sheet) < maxStyleRules {
 				p.sheet = append(p.sheet, parseStyleSheet(n.FirstChild.Data, maxStyleRules-len(p.sheet))...)
+			}
+			if p.home && n.FirstChild != nil {
+				p.info.MarkImages = append(p.info.MarkImages, styleImages(n.FirstChild.Data, 50)...)
 			}
 			return
 		case atom.Script:
@@ -326,8 +336,12 @@ func (p *pageWalk) collectMarks(n *html.Node) {
 			p.info.MarkText = append(p.info.MarkText, a.Val)
 		case "href", "src":
 			p.info.MarkURLs = append(p.info.MarkURLs, a.Val)
+		case "sitecode", "site_code":
+			// The 找错 entry as the platform's script: <script id="_jiucuo_" sitecode="…">.
+			p.info.MarkURLs = append(p.info.MarkURLs, "sitecode="+a.Val)
 		}
 	}
+	p.info.MarkImages = append(p.info.MarkImages, markImages(n)...)
 }
 
 func containsAnchorTag(s string) bool {

@@ -223,47 +223,6 @@ func (r *round) typos(urls []string) []Finding {
 	return out
 }
 
-// marks reports the 找错 entry and each footer mark the homepage lacks.
-func (r *round) marks(home *pageInfo) []Finding {
-	text := strings.Join(home.MarkText, "\n")
-	present := map[string]bool{}
-	var names []string
-	for _, m := range r.in.words.rules.Marks {
-		if _, ok := present[m.Name]; !ok {
-			present[m.Name] = false
-			names = append(names, m.Name)
-		}
-		if present[m.Name] {
-			continue
-		}
-		if m.Where == "text" {
-			present[m.Name] = m.Pattern.MatchString(text)
-			continue
-		}
-		for _, u := range home.MarkURLs {
-			if m.Pattern.MatchString(u) {
-				present[m.Name] = true
-				break
-			}
-		}
-	}
-	var out []Finding
-	for _, name := range names {
-		if present[name] {
-			continue
-		}
-		f := Finding{Type: indicator.TypeMissingFooterMark, Target: name, Page: home.URL, Indicator: indicator.Footer,
-			Evidence: "首页未找到" + name}
-		if name == "badge" {
-			f.Type, f.Target, f.Indicator = indicator.TypeMissingBadge, "我为政府网站找错", indicator.Badge
-			f.Evidence = "首页未找到“我为政府网站找错”入口"
-		}
-		f.Key = findingKey(f.Type, f.Page, f.Target, "")
-		out = append(out, f)
-	}
-	return out
-}
-
 // boolRank sorts true before false.
 func boolRank(b bool) int {
 	if b {

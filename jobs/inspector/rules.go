@@ -42,11 +42,19 @@ type ProtectedName struct {
 }
 
 // Mark is a pattern of a required homepage mark. Where is "text" (page text, img alt
-// and title) or "url" (href and src).
+// and title), "url" (href, src, and the 找错 script's sitecode) or "image" (an image's
+// address, alt and title).
+//
+// Kind says what a match means. "value": the mark with its value (an ICP备案号 with its
+// number). "code": the same, and the first group is a 网站标识码 that must be the site's own.
+// "label": the mark's words alone, so that "网站标识码：" followed by nothing is told apart
+// from no mark at all; Want says what value should follow, in the finding's words.
 type Mark struct {
 	Name    string
+	Kind    string
 	Where   string
 	Pattern *regexp.Regexp
+	Want    string
 }
 
 // ColumnRule says how often a column type must be updated and which link texts name it.
@@ -107,15 +115,11 @@ func LoadRules(fsys fs.FS, dir string) (Rules, error) {
 		}},
 		{"badwords.txt", parseBadWords(&r)},
 		{"marks.txt", func(n int, _ []string, line string) error {
-			f := strings.SplitN(line, "\t", 3)
-			if len(f) != 3 || (f[1] != "text" && f[1] != "url") {
-				return fmt.Errorf("want name<TAB>text|url<TAB>regexp")
-			}
-			re, err := regexp.Compile(f[2])
+			m, err := parseMark(line)
 			if err != nil {
 				return err
 			}
-			r.Marks = append(r.Marks, Mark{Name: f[0], Where: f[1], Pattern: re})
+			r.Marks = append(r.Marks, m)
 			return nil
 		}},
 		{"columns.txt", func(n int, f []string, _ string) error {
@@ -136,6 +140,29 @@ func LoadRules(fsys fs.FS, dir string) (Rules, error) {
 		}
 	}
 	return r, nil
+}
+
+// parseMark reads name<TAB>kind<TAB>where<TAB>regexp[<TAB>want]. The older form
+// name<TAB>where<TAB>regexp is a value line, so that a list kept by an administrator still
+// loads.
+func parseMark(line string) (Mark, error) {
+	f := strings.Split(line, "\t")
+	if len(f) == 3 && (f[1] == "text" || f[1] == "url") {
+		f = []string{f[0], "value", f[1], f[2]}
+	}
+	if len(f) < 4 || len(f) > 5 || f[0] == "" || (f[1] != "value" && f[1] != "code" && f[1] != "label") ||
+		(f[2] != "text" && f[2] != "url" && f[2] != "image") {
+		return Mark{}, fmt.Errorf("want name<TAB>value|code|label<TAB>text|url|image<TAB>regexp[<TAB>want]")
+	}
+	re, err := regexp.Compile(f[3])
+	if err != nil {
+		return Mark{}, err
+	}
+	m := Mark{Name: f[0], Kind: f[1], Where: f[2], Pattern: re}
+	if len(f) == 5 {
+		m.Want = f[4]
+	}
+	return m, nil
 }
 
 func parseBadWords(r *Rules) func(int, []string, string) error {

@@ -22,6 +22,13 @@ const (
 	// veto, so that what was not seen is never a false finding.
 	TypeUnjudged = "unjudged"
 
+	// TypeMissingEmblem: the portal of a 县级以上人民政府 shows no 国徽 on its homepage (国徽法:
+	// such governments use the emblem prominently on their website's homepage).
+	TypeMissingEmblem = "missing_emblem"
+	// TypeMissingMeta: pages lack the metadata of 国办发〔2017〕47号 (SiteName, ColumnName,
+	// PubDate, …) or carry wrong ones; one finding per kind of page and set of tags.
+	TypeMissingMeta = "missing_meta"
+
 	// 政务新媒体 accounts.
 	TypeAccountStale   = "account_stale"
 	TypeNoInteraction  = "no_interaction"
@@ -47,4 +54,9 @@ const (
 	Interaction     = "政务新媒体互动功能"
 	AccountFunction = "政务新媒体功能可用性"
 	Ledger          = "管理台账与实际运行情况不符"
+
+	// Emblem and Metadata have no row in RULES.md's 扣分 table: their findings are reported
+	// and weigh nothing (ScoreTable.Points is 0) until an administrator gives them a row.
+	Emblem   = "首页国徽"
+	Metadata = "网页元数据"
 )
