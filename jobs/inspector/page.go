@@ -220,6 +220,9 @@ func (p *pageWalk) onText(s string, vis visibility, ctx walkCtx) {
 }
 
 func (p *pageWalk) addLink(n *html.Node, href, text string, hasImage bool, vis visibility, ctx walkCtx) {
+	if scriptHref(href, ctx.script) {
+		return // a piece of code, not an address: neither crawled nor checked
+	}
 	u, ok := normalizeURL(p.base, href)
 	if !ok {
 		return
