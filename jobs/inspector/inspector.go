@@ -51,6 +51,10 @@ type Config struct {
 	// Client, when set, is used instead of Egress's client; it must dial through an egress
 	// guard (tests route made-up host names to their servers through Guard.Dialer).
 	Client *http.Client
+	// Browser is the path of a Chromium to render the pages a plain request cannot read: a site
+	// behind a script challenge, a column whose list a script fills. "" = none, and such a page is
+	// skipped or unjudged with the reason. The browser starts on first need (browser.go).
+	Browser string
 
 	Now    func() time.Time      // default time.Now
 	Rules  *Rules                // default DefaultRules()
