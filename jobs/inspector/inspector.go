@@ -67,9 +67,10 @@ const DefaultUserAgent = "zhaocuo-inspector/1.0 (+government website inspection)
 
 // Inspector runs inspections; one value serves any number of rounds at once.
 type Inspector struct {
-	cfg    Config
-	words  *words
-	scores indicator.ScoreTable
+	cfg     Config
+	words   *words
+	scores  indicator.ScoreTable
+	browser *browser // nil without Config.Browser
 }
 
 // New fills in the defaults and compiles the rules.
@@ -108,8 +109,12 @@ func New(cfg Config) *Inspector {
 	if cfg.Scores != nil {
 		scores = *cfg.Scores
 	}
-	return &Inspector{cfg: cfg, words: compileWords(rules), scores: scores}
+	return &Inspector{cfg: cfg, words: compileWords(rules), scores: scores, browser: newBrowser(cfg.Browser)}
 }
+
+// Close stops the browser, if one was started; the Inspector stays usable (a later page that
+// needs the browser starts it again). Without a call the browser stops after a while unused.
+func (in *Inspector) Close() { in.browser.Close() }
 
 // Result is one round of one site.
 type Result struct {

@@ -43,6 +43,7 @@ type pageInfo struct {
 	// and no browser rendered it, say); a column so marked gets an unjudged note, never a
 	// blank or stale finding.
 	Unjudged string
+	listFill *scriptList // an empty list and the scripts that may fill it, until fetchPage has read them (scripted.go)
 }
 
 // Limits that keep a hostile page from costing more than an ordinary one.
@@ -82,6 +83,7 @@ type pageWalk struct {
 	year  int // the latest year heading above the current point
 	text  strings.Builder
 	info  *pageInfo
+	list  scriptList
 }
 
 // analyzePage reads a parsed page. Scripting is off in the parse so that <noscript>
@@ -90,6 +92,7 @@ func (w *words) analyzePage(doc *html.Node, pageURL *url.URL, home bool, now tim
 	p := &pageWalk{w: w, base: pageURL, now: now, home: home, info: &pageInfo{URL: pageURL.String()}}
 	p.prepare(doc)
 	p.walk(doc, visibility{}, walkCtx{})
+	p.judgeList()
 	text := p.text.String()
 	p.info.Typos = w.findTypos(text)
 	for _, e := range emptyWords {
@@ -160,6 +163,7 @@ func (p *pageWalk) element(n *html.Node, vis *visibility, ctx *walkCtx) bool {
 	}
 	switch n.DataAtom {
 	case atom.Script:
+		p.noteScript(n, *ctx)
 		if !ctx.fragment && !hasAttr(n, "src") && n.FirstChild != nil {
 			js := n.FirstChild.Data
 			if containsAnchorTag(js) || strings.Contains(js, `\x3c`) || strings.Contains(js, `\u003c`) {
@@ -180,6 +184,7 @@ func (p *pageWalk) element(n *html.Node, vis *visibility, ctx *walkCtx) bool {
 	case atom.Nav, atom.Header, atom.Footer, atom.Aside:
 		ctx.boiler = true
 	}
+	p.noteContainer(n, *ctx)
 	if !ctx.boiler && boilerClass.MatchString(attr(n, "class")+" "+attr(n, "id")) {
 		ctx.boiler = true
 	}
