@@ -187,6 +187,33 @@ func (r *round) passChallenge(v *visit, why string) *fetchedPage {
 	return &fetchedPage{url: rp.URL, body: rp.HTML, rendered: true}
 }
 
+// fetchRobots reads robots.txt. Behind a challenge it lets the browser pass it first: the file
+// must be read with the cookie, or the crawl would go where the site asks it not to.
+func (r *round) fetchRobots(target string) (int, []byte, error) {
+	const limit = 512 << 10
+	status, body, err := r.fetchSmall(target, limit)
+	if err != nil || r.in.browser == nil || challengeOf(status, body) == "" {
+		return status, body, err
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return status, body, nil
+	}
+	g := r.gate(hostKey(u))
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.passed {
+		rp, err := r.in.browser.render(r.ctx, renderRequest{URL: target, Client: r.client,
+			UserAgent: r.in.cfg.UserAgent, Challenge: true})
+		if err != nil {
+			return status, body, nil
+		}
+		r.keepCookies(rp.URL, rp.Cookies)
+		g.passed = true
+	}
+	return r.fetchSmall(target, limit)
+}
+
 // keepCookies puts a browser's cookies into the round's jar.
 func (r *round) keepCookies(u *url.URL, cookies []*http.Cookie) {
 	if r.client.Jar == nil || len(cookies) == 0 {

@@ -210,7 +210,7 @@ func (r *round) visit(q *hostQueue, v *visit) {
 // disallows everything, which the parser decides.
 func (r *round) loadRobots(q *hostQueue, u *url.URL) {
 	robotsURL := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
-	status, body, err := r.fetchSmall(robotsURL.String(), 512<<10)
+	status, body, err := r.fetchRobots(robotsURL.String())
 	if err != nil {
 		return
 	}
