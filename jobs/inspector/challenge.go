@@ -143,6 +143,7 @@ func (in *Inspector) roundClient() *http.Client {
 type hostGate struct {
 	mu     sync.Mutex
 	passed bool
+	failed string // why the browser could not pass: the host's other pages are not tried again
 }
 
 func (r *round) gate(host string) *hostGate {
@@ -175,9 +176,16 @@ func (r *round) passChallenge(v *visit, why string) *fetchedPage {
 			return page
 		}
 	}
+	if g.failed != "" {
+		v.res = fetchResult{Status: status, Skipped: r.challengeSkip(why) + "，浏览器未能通过：" + g.failed}
+		return nil
+	}
 	rp, err := r.in.browser.render(r.ctx, renderRequest{URL: v.url.String(), Client: r.client,
 		UserAgent: r.in.cfg.UserAgent, Challenge: true})
 	if err != nil {
+		if r.ctx.Err() == nil {
+			g.failed = err.Error()
+		}
 		v.res = fetchResult{Status: status, Skipped: r.challengeSkip(why) + "，浏览器未能通过：" + err.Error()}
 		return nil
 	}

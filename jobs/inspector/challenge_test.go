@@ -199,3 +199,18 @@ func TestChallengedSiteWithBrowser(t *testing.T) {
 		}
 	}
 }
+
+// challengeOf reads what any server answers: it must never panic, and it names a challenge only
+// as "HTTP <status>".
+func FuzzChallengeOf(f *testing.F) {
+	f.Add(412, challengePage)
+	f.Add(521, `<script>document.cookie=('__jsl')+'=1';location.href=location.pathname</script>`)
+	f.Add(200, `<meta http-equiv="refresh" content="0"><script>document['cookie']='a=b'</script>`)
+	f.Add(200, goodSite()["/"])
+	f.Fuzz(func(t *testing.T, status int, body string) {
+		got := challengeOf(status, []byte(body))
+		if got != "" && got != fmt.Sprintf("HTTP %d", status) {
+			t.Fatalf("challengeOf(%d) = %q", status, got)
+		}
+	})
+}
