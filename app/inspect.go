@@ -64,6 +64,7 @@ func inspectCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 	}
 	in := inspector.New(inspector.Config{MaxPages: *maxPages, MaxDuration: *maxTime, Egress: guard, Browser: *browser})
+	defer in.Close()
 	code := 0
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)

@@ -146,18 +146,48 @@ type hostGate struct {
 	failed string // why the browser could not pass: the host's other pages are not tried again
 }
 
+// roundScripts is what a round learnt of the site's scripts: each host's challenge, and which
+// of the scripts its pages link to load list data (read once a round, not once a page).
+type roundScripts struct {
+	mu      sync.Mutex
+	gates   map[string]*hostGate
+	loaders map[string]bool // script URL: it loads data
+}
+
 func (r *round) gate(host string) *hostGate {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.gates == nil {
-		r.gates = map[string]*hostGate{}
+	s := &r.scripts
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gates == nil {
+		s.gates = map[string]*hostGate{}
 	}
-	g := r.gates[host]
+	g := s.gates[host]
 	if g == nil {
 		g = &hostGate{}
-		r.gates[host] = g
+		s.gates[host] = g
 	}
 	return g
+}
+
+// loadsData says whether a script of the site asks the server for data; a script that cannot be
+// read does not.
+func (r *round) loadsData(src string) bool {
+	s := &r.scripts
+	s.mu.Lock()
+	loads, ok := s.loaders[src]
+	s.mu.Unlock()
+	if ok {
+		return loads
+	}
+	status, body, err := r.fetchSmall(src, 512<<10)
+	loads = err == nil && status < 300 && listLoader.Match(body)
+	s.mu.Lock()
+	if s.loaders == nil {
+		s.loaders = map[string]bool{}
+	}
+	s.loaders[src] = loads
+	s.mu.Unlock()
+	return loads
 }
 
 // passChallenge renders a challenged page in the browser and takes the cookies it earned into

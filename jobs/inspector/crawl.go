@@ -30,7 +30,7 @@ type round struct {
 	crawled int    // page visits handed out, against MaxPages
 	stopped string // why the crawl was cut short
 	pending sync.WaitGroup
-	gates   map[string]*hostGate // per host, once a challenge was met (challenge.go)
+	scripts roundScripts // the challenges met and the site's scripts read (challenge.go)
 }
 
 // visit is one URL of the round. res is written by the one worker that makes the

@@ -184,10 +184,10 @@ func (p *pageWalk) element(n *html.Node, vis *visibility, ctx *walkCtx) bool {
 	case atom.Nav, atom.Header, atom.Footer, atom.Aside:
 		ctx.boiler = true
 	}
-	p.noteContainer(n, *ctx)
 	if !ctx.boiler && boilerClass.MatchString(attr(n, "class")+" "+attr(n, "id")) {
 		ctx.boiler = true
 	}
+	p.noteContainer(n, *ctx)
 	if hasAttr(n, "hidden") {
 		vis.setHidden("hidden属性")
 	}

@@ -70,9 +70,10 @@ func (p *pageWalk) noteScript(n *html.Node, ctx walkCtx) {
 	}
 }
 
-// noteContainer records the first list container with nothing in it.
+// noteContainer records the first list container with nothing in it, outside navigation,
+// header and footer (an empty drop-down menu says nothing of the column).
 func (p *pageWalk) noteContainer(n *html.Node, ctx walkCtx) {
-	if ctx.fragment || p.list.container != "" {
+	if ctx.fragment || ctx.boiler || ctx.forced != "" || p.list.container != "" {
 		return
 	}
 	id, class := attr(n, "id"), attr(n, "class")
@@ -140,8 +141,7 @@ func (r *round) scriptList(v *visit, page *fetchedPage, info *pageInfo) *pageInf
 	}
 	if !list.loader {
 		for _, src := range list.srcs {
-			status, body, err := r.fetchSmall(src, 512<<10)
-			if err == nil && status < 300 && listLoader.Match(body) {
+			if r.loadsData(src) {
 				info.Unjudged = unjudgedList(list.container)
 				break
 			}

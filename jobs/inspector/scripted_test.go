@@ -69,6 +69,8 @@ func TestScriptFilledListDetection(t *testing.T) {
 			html: `<table><tbody id="rows"></tbody></table><script>var x=new XMLHttpRequest();x.open("GET","/api");x.send()</script>`},
 		{name: "a list with dated items is read as it stands",
 			html: `<ul class="list"><li><a href="/a.html">示范市召开会议</a><span>2025-03-18</span></li></ul><ul id="more"></ul><script>$.ajax({url:"/search"})</script>`},
+		{name: "an empty menu in the navigation says nothing of the column",
+			html: `<div class="nav"><ul id="menu"></ul></div><script>$.ajax({url:"/menu"})</script>`},
 		{name: "an empty list and no script: blank, not unjudged",
 			html: `<ul id="list"></ul>`},
 		{name: "an empty list and a script of the site to read", pending: true,
