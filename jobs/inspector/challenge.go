@@ -222,6 +222,9 @@ func (r *round) passChallenge(v *visit, why string) *fetchedPage {
 	r.keepCookies(rp.URL, rp.Cookies)
 	g.passed = true
 	v.res = fetchResult{Status: rp.Status}
+	if !r.local[hostKey(rp.URL)] {
+		return nil // the challenge led off the site: checked as a link, not read as its page
+	}
 	return &fetchedPage{url: rp.URL, body: rp.HTML, rendered: true}
 }
 

@@ -156,6 +156,9 @@ func (r *round) scriptList(v *visit, page *fetchedPage, info *pageInfo) *pageInf
 		info.Unjudged = "栏目列表（" + list.container + "）由脚本从接口加载，浏览器渲染失败：" + err.Error()
 		return info
 	}
+	if !r.local[hostKey(rp.URL)] {
+		return info // a script took the browser off the site: the page as fetched is all there is
+	}
 	doc, err := html.ParseWithOptions(bytes.NewReader(rp.HTML), html.ParseOptionEnableScripting(false))
 	if err != nil {
 		return info
