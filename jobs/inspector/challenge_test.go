@@ -58,16 +58,27 @@ const challengePage = `<html><head><meta charset="utf-8"><script>var v=(6*7).toS
 // firewall stands in front of h like the ones in front of many government sites: HTTP 412 and
 // the challenge until the request carries the cookie the challenge's script sets.
 type firewall struct {
-	h          http.Handler
+	h http.Handler
+	// session: the challenge also sets a cookie of its own (Set-Cookie), which must come back
+	// with the script's, as some firewalls do.
+	session    bool
 	mu         sync.Mutex
 	challenged int
 }
 
 func (fw *firewall) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie("waf_token"); err != nil || c.Value != "42" {
+	c, err := r.Cookie("waf_token")
+	passed := err == nil && c.Value == "42"
+	if s, err := r.Cookie("waf_sid"); fw.session && (err != nil || s.Value != "s1") {
+		passed = false
+	}
+	if !passed {
 		fw.mu.Lock()
 		fw.challenged++
 		fw.mu.Unlock()
+		if fw.session {
+			http.SetCookie(w, &http.Cookie{Name: "waf_sid", Value: "s1", Path: "/", HttpOnly: true})
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusPreconditionFailed)
 		fmt.Fprint(w, challengePage)
@@ -83,9 +94,9 @@ func (fw *firewall) count() int {
 }
 
 // behindFirewall serves the good site behind the firewall.
-func behindFirewall(f *farm) (*firewall, Site) {
+func behindFirewall(f *farm, session bool) (*firewall, Site) {
 	site := f.serveSite(goodSite())
-	fw := &firewall{h: f.hosts[siteHost]}
+	fw := &firewall{h: f.hosts[siteHost], session: session}
 	f.handle(siteHost, fw)
 	return fw, site
 }
@@ -106,7 +117,7 @@ func crawlOnly(t *testing.T, in *Inspector, site Site) *round {
 // the reason, and nothing of it is a dead link.
 func TestChallengedSiteWithoutBrowser(t *testing.T) {
 	f := newFarm(t)
-	_, site := behindFirewall(f)
+	_, site := behindFirewall(f, false)
 	in := f.inspector(Config{})
 
 	r := crawlOnly(t, in, site)
@@ -173,9 +184,18 @@ func testBrowser(t *testing.T) string {
 // With a browser, the challenge is passed once and the site crawled as any other, with plain
 // requests carrying the cookie the browser earned, all under the crawler's name.
 func TestChallengedSiteWithBrowser(t *testing.T) {
+	browser := testBrowser(t)
+	for _, session := range []bool{false, true} {
+		t.Run(fmt.Sprintf("session=%v", session), func(t *testing.T) {
+			challengedSiteWithBrowser(t, browser, session)
+		})
+	}
+}
+
+func challengedSiteWithBrowser(t *testing.T, browser string, session bool) {
 	f := newFarm(t)
-	fw, site := behindFirewall(f)
-	in := f.inspector(Config{Browser: testBrowser(t)})
+	fw, site := behindFirewall(f, session)
+	in := f.inspector(Config{Browser: browser})
 	t.Cleanup(in.Close)
 
 	res := inspect(t, in, site)
