@@ -42,8 +42,9 @@ const (
 
 // browser is the process's Chromium; nil when none is configured.
 type browser struct {
-	path string
-	tabs chan struct{}
+	path    string
+	tabs    chan struct{}
+	timeout time.Duration // renderTimeout; shorter in tests of a challenge never passed
 
 	mu    sync.Mutex
 	root  context.Context // the running browser, nil when stopped
@@ -56,7 +57,7 @@ func newBrowser(path string) *browser {
 	if path == "" {
 		return nil
 	}
-	return &browser{path: path, tabs: make(chan struct{}, maxTabs)}
+	return &browser{path: path, tabs: make(chan struct{}, maxTabs), timeout: renderTimeout}
 }
 
 // acquire starts the browser if it is not running and holds it until release.
@@ -85,7 +86,9 @@ func (b *browser) acquire() (context.Context, error) {
 			chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND"),
 			chromedp.ProxyServer("http://proxy.invalid:9"), chromedp.Flag("proxy-bypass-list", "<-loopback>"),
 			chromedp.Flag("force-webrtc-ip-handling-policy", "disable_non_proxied_udp"))
-		root, cancelRoot := chromedp.NewContext(alloc)
+		// chromedp's own complaints are about pages that change under it (a reload while it
+		// looks); what matters reaches render's caller as an error.
+		root, cancelRoot := chromedp.NewContext(alloc, chromedp.WithErrorf(func(string, ...any) {}))
 		if err := chromedp.Do(root); err != nil {
 			cancelRoot()
 			cancelAlloc()
@@ -186,7 +189,7 @@ func (b *browser) render(ctx context.Context, req renderRequest) (*renderedPage,
 
 	tab, cancelTab := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
 	defer cancelTab()
-	tab, cancel := context.WithTimeout(tab, renderTimeout)
+	tab, cancel := context.WithTimeout(tab, b.timeout)
 	defer cancel()
 	defer context.AfterFunc(ctx, cancel)()
 
@@ -235,17 +238,16 @@ func (b *browser) render(ctx context.Context, req renderRequest) (*renderedPage,
 		const ready = document.readyState;
 		return {ready: ready, href: location.href, filled: !id || (!!e && e.children.length > 0),
 			html: ready === "complete" ? document.documentElement.outerHTML : ""}; })()`)
-	var last tabState
 	for {
 		select {
 		case <-tab.Done():
 			if ctx.Err() != nil {
 				return nil, errors.New("本轮时间已到")
 			}
-			if req.Challenge && last.HTML != "" {
-				return nil, fmt.Errorf("%d秒内未通过验证", int(renderTimeout/time.Second))
+			if req.Challenge {
+				return nil, fmt.Errorf("%d秒内未通过验证", int(b.timeout/time.Second))
 			}
-			return nil, fmt.Errorf("%d秒内未渲染完成", int(renderTimeout/time.Second))
+			return nil, fmt.Errorf("%d秒内未渲染完成", int(b.timeout/time.Second))
 		case <-time.After(200 * time.Millisecond):
 		}
 		quiet := n.quietFor()
@@ -256,7 +258,6 @@ func (b *browser) render(ctx context.Context, req renderRequest) (*renderedPage,
 		if err != nil || st.HTML == "" {
 			continue // between two documents, or still loading
 		}
-		last = st
 		u, ok := normalizeURL(nil, st.Href)
 		if !ok {
 			continue

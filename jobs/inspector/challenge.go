@@ -243,10 +243,13 @@ func (r *round) fetchRobots(target string) (int, []byte, error) {
 	g := r.gate(hostKey(u))
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if !g.passed {
+	if !g.passed && g.failed == "" {
 		rp, err := r.in.browser.render(r.ctx, renderRequest{URL: target, Client: r.client,
 			UserAgent: r.in.cfg.UserAgent, Challenge: true})
 		if err != nil {
+			if r.ctx.Err() == nil {
+				g.failed = err.Error()
+			}
 			return status, body, nil
 		}
 		r.keepCookies(rp.URL, rp.Cookies)

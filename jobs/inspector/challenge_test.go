@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"zhaocuo/models/indicator"
 )
@@ -59,22 +61,32 @@ const challengePage = `<html><head><meta charset="utf-8"><script>var v=(6*7).toS
 // the challenge until the request carries the cookie the challenge's script sets.
 type firewall struct {
 	h http.Handler
+	// token is the value the script must set; "" = the script's own, "42". Another value makes a
+	// challenge no browser passes (one that wants a captcha, say).
+	token string
 	// session: the challenge also sets a cookie of its own (Set-Cookie), which must come back
 	// with the script's, as some firewalls do.
 	session    bool
 	mu         sync.Mutex
 	challenged int
+	browsed    map[string]bool // paths a browser asked for (it sends Upgrade-Insecure-Requests)
 }
 
 func (fw *firewall) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie("waf_token")
-	passed := err == nil && c.Value == "42"
+	passed := err == nil && c.Value == cmp.Or(fw.token, "42")
 	if s, err := r.Cookie("waf_sid"); fw.session && (err != nil || s.Value != "s1") {
 		passed = false
 	}
 	if !passed {
 		fw.mu.Lock()
 		fw.challenged++
+		if r.Header.Get("Upgrade-Insecure-Requests") != "" {
+			if fw.browsed == nil {
+				fw.browsed = map[string]bool{}
+			}
+			fw.browsed[r.URL.Path] = true
+		}
 		fw.mu.Unlock()
 		if fw.session {
 			http.SetCookie(w, &http.Cookie{Name: "waf_sid", Value: "s1", Path: "/", HttpOnly: true})
@@ -233,4 +245,36 @@ func FuzzChallengeOf(f *testing.F) {
 			t.Fatalf("challengeOf(%d) = %q", status, got)
 		}
 	})
+}
+
+// A challenge the browser cannot pass leaves the site skipped with the reason, tried once a round
+// for all its pages, and still no dead link.
+func TestChallengeTheBrowserCannotPass(t *testing.T) {
+	browser := testBrowser(t)
+	f := newFarm(t)
+	fw, site := behindFirewall(f, false)
+	fw.token = "captcha"
+	site.Columns = []Column{{URL: "http://" + siteHost + "/news/", Name: "工作动态"}, {URL: "http://" + siteHost + "/notice/", Name: "通知公告"}}
+	in := f.inspector(Config{Browser: browser})
+	in.browser.timeout = 3 * time.Second
+	t.Cleanup(in.Close)
+
+	r := crawlOnly(t, in, site)
+	const want = "站点启用了脚本验证（HTTP 412），浏览器未能通过：3秒内未通过验证"
+	for _, u := range []string{site.BaseURLs[0], site.Columns[0].URL, site.Columns[1].URL} {
+		if v := r.visits[u]; v == nil || v.res.Skipped != want {
+			t.Fatalf("%s: visit %+v, want skipped: %s", u, v, want)
+		}
+	}
+	// The browser tried one address (robots.txt, the first asked for), reloading as the
+	// challenge's script asks until its time was up; not one more for every page.
+	fw.mu.Lock()
+	browsed := fw.browsed
+	fw.mu.Unlock()
+	if len(browsed) != 1 || !browsed["/robots.txt"] {
+		t.Fatalf("the browser tried %v, want robots.txt alone", browsed)
+	}
+	if dead := findingsOf(inspect(t, f.inspector(Config{}), site), indicator.TypeDeadLink); len(dead) > 0 {
+		t.Fatalf("dead links: %+v", dead)
+	}
 }
