@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -47,6 +48,7 @@ type Config struct {
 	MetricsAddr       string        // METRICS_ADDR: where /metrics listens on its own, if anywhere (keep it private)
 	MetricsToken      string        // METRICS_TOKEN: a Bearer token that opens /metrics on ADDR; without it /metrics is not served there
 	Egress            egress.Guard  // FETCH_ALLOW_PRIVATE: ranges of the server's own network that fetches may reach (intranet sites)
+	Browser           string        // INSPECT_BROWSER: Chromium for the crawler's script pages (workers only); "" = none
 
 	// Derived.
 	smtp         *jobs.SMTPConfig
@@ -137,6 +139,12 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	case RoleAll, RoleWeb, RoleWorker:
 	default:
 		return nil, fmt.Errorf("ROLE: %q is not one of all, web, worker", cfg.Role)
+	}
+	// Only a worker crawls, so only a worker needs the browser: a web replica's image may lack it.
+	if b := env("INSPECT_BROWSER", ""); b != "" && cfg.Role != RoleWeb {
+		if cfg.Browser, err = exec.LookPath(b); err != nil {
+			return nil, fmt.Errorf("INSPECT_BROWSER: %q is not an executable browser (e.g. /usr/bin/chromium): %v", b, err)
+		}
 	}
 	if cfg.DatabaseURL == "" {
 		cfg.embedded = true

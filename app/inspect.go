@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -43,6 +44,7 @@ func inspectCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	maxPages := fs.Int("max-pages", 2000, "pages read per site")
 	maxTime := fs.Duration("max-time", 10*time.Minute, "time per site")
 	allowPrivate := fs.String("allow-private", "", "CIDR ranges of private networks it may fetch, e.g. 10.1.0.0/16 (none by default)")
+	browser := fs.String("browser", os.Getenv("INSPECT_BROWSER"), "Chromium for pages behind a script challenge or listed by script (default $INSPECT_BROWSER; none: such pages are skipped)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -61,7 +63,8 @@ func inspectCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 			return 2
 		}
 	}
-	in := inspector.New(inspector.Config{MaxPages: *maxPages, MaxDuration: *maxTime, Egress: guard})
+	in := inspector.New(inspector.Config{MaxPages: *maxPages, MaxDuration: *maxTime, Egress: guard, Browser: *browser})
+	defer in.Close()
 	code := 0
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)

@@ -173,6 +173,7 @@ func TestBadSettingsStopStartUpNamingTheVariable(t *testing.T) {
 		{"private ranges fetches may reach", "FETCH_ALLOW_PRIVATE", "127.0.0.0/8,intranet"},
 		{"metrics address", "METRICS_ADDR", "9090"},
 		{"short metrics token", "METRICS_TOKEN", "short"},
+		{"browser that is not there", "INSPECT_BROWSER", "/nonexistent/chromium"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

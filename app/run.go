@@ -94,7 +94,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 
 	jobDeps := jobs.Deps{Store: store, Queue: queue, Redis: rds.client, Clock: clock, Logger: log.With("component", "jobs"),
 		Sender: &jobs.Sender{SMTP: cfg.smtp, PublicURL: cfg.PublicURL, Egress: cfg.Egress},
-		Egress: cfg.Egress, PageChecks: true}
+		Egress: cfg.Egress, Browser: cfg.Browser, PageChecks: true}
 
 	// The worker and the scheduler.
 	var worker *asynq.Server

@@ -50,6 +50,7 @@ type Deps struct {
 	// (Webhook posts go through the Sender's own.)
 	Egress     egress.Guard
 	Inspector  *inspector.Inspector // crawls sites; nil: one with the default limits, fetching through Egress
+	Browser    string               // the default Inspector's Chromium (INSPECT_BROWSER); "" = none
 	PageChecks bool                 // fetch the page of each citizen's report on arrival and after the reply
 	MaxCrawls  int                  // site crawls one worker runs at once; default 2
 }
@@ -57,7 +58,7 @@ type Deps struct {
 // Register adds every task handler to the worker's mux.
 func Register(mux *asynq.ServeMux, d Deps) {
 	if d.Inspector == nil {
-		d.Inspector = inspector.New(inspector.Config{Egress: d.Egress})
+		d.Inspector = inspector.New(inspector.Config{Egress: d.Egress, Browser: d.Browser})
 	}
 	if d.MaxCrawls <= 0 {
 		d.MaxCrawls = 2

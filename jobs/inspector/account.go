@@ -108,7 +108,7 @@ func (in *Inspector) checkLinks(ctx context.Context, links []string) []brokenLin
 		return nil
 	}
 	r := &round{in: in, local: map[string]bool{}, visits: map[string]*visit{},
-		pages: map[string]*pageInfo{}, queues: map[string]*hostQueue{}}
+		pages: map[string]*pageInfo{}, queues: map[string]*hostQueue{}, client: in.roundClient()}
 	r.ctx, r.cancel = context.WithTimeout(ctx, in.cfg.MaxDuration)
 	defer r.cancel()
 	var out []brokenLink

@@ -2,6 +2,7 @@ package inspector
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"sync"
 
@@ -20,6 +21,7 @@ type round struct {
 	home   *url.URL
 	local  map[string]bool // host:port of the registered hosts
 	starts []*url.URL      // base URLs and configured columns, crawled whatever the limits
+	client *http.Client    // the Inspector's, with the round's cookie jar (challenge.go)
 
 	mu      sync.Mutex
 	visits  map[string]*visit
@@ -28,6 +30,7 @@ type round struct {
 	crawled int    // page visits handed out, against MaxPages
 	stopped string // why the crawl was cut short
 	pending sync.WaitGroup
+	scripts roundScripts // the challenges met and the site's scripts read (challenge.go)
 }
 
 // visit is one URL of the round. res is written by the one worker that makes the
@@ -51,7 +54,7 @@ type hostQueue struct {
 
 func (in *Inspector) newRound(ctx context.Context, site Site) (*round, error) {
 	r := &round{in: in, site: site, local: map[string]bool{}, visits: map[string]*visit{},
-		pages: map[string]*pageInfo{}, queues: map[string]*hostQueue{}}
+		pages: map[string]*pageInfo{}, queues: map[string]*hostQueue{}, client: in.roundClient()}
 	for _, s := range site.BaseURLs {
 		if u, ok := parseSiteURL(s); ok {
 			if r.home == nil {
@@ -207,7 +210,7 @@ func (r *round) visit(q *hostQueue, v *visit) {
 // disallows everything, which the parser decides.
 func (r *round) loadRobots(q *hostQueue, u *url.URL) {
 	robotsURL := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
-	status, body, err := r.in.fetchSmall(r.ctx, robotsURL.String(), 512<<10)
+	status, body, err := r.fetchRobots(robotsURL.String())
 	if err != nil {
 		return
 	}

@@ -49,19 +49,24 @@ func (f fetchResult) reason() string {
 
 // request sends one request within the per-request timeout; the caller reads the body
 // and calls done.
-func (in *Inspector) request(ctx context.Context, method, target string) (resp *http.Response, done func(), err error) {
+func (in *Inspector) request(ctx context.Context, client *http.Client, method, target string) (resp *http.Response, done func(), err error) {
 	ctx, cancel := context.WithTimeout(ctx, in.cfg.Timeout)
 	req, err := newRequest(ctx, method, target, in.cfg.UserAgent)
 	if err != nil {
 		cancel()
 		return nil, nil, err
 	}
-	resp, err = in.cfg.Client.Do(req)
+	resp, err = client.Do(req)
 	if err != nil {
 		cancel()
 		return nil, nil, err
 	}
 	return resp, func() { resp.Body.Close(); cancel() }, nil
+}
+
+// request sends one request of the round, with its cookies.
+func (r *round) request(method, target string) (*http.Response, func(), error) {
+	return r.in.request(r.ctx, r.client, method, target)
 }
 
 // newRequest asks the way a reader's browser does, under a name a site's operators can look up:
@@ -97,8 +102,8 @@ func Get(ctx context.Context, client *http.Client, target string, limit int64) (
 }
 
 // fetchSmall reads a small resource such as robots.txt.
-func (in *Inspector) fetchSmall(ctx context.Context, target string, limit int64) (int, []byte, error) {
-	resp, done, err := in.request(ctx, http.MethodGet, target)
+func (r *round) fetchSmall(target string, limit int64) (int, []byte, error) {
+	resp, done, err := r.request(http.MethodGet, target)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -107,18 +112,44 @@ func (in *Inspector) fetchSmall(ctx context.Context, target string, limit int64)
 	return resp.StatusCode, body, err
 }
 
+// fetchedPage is a page of the site as read, before its analysis.
+type fetchedPage struct {
+	url      *url.URL // where it ended, after redirects
+	body     []byte   // UTF-8
+	rendered bool     // by the browser: its scripts have run
+}
+
 // fetchPage reads a page of the site and returns its analysis, or nil when it is
-// broken, not HTML, or left the site by redirect (then it was checked as a link).
+// broken, not HTML, left the site by redirect (then it was checked as a link), or
+// stands behind a script challenge no browser passed (then it is skipped).
 func (r *round) fetchPage(v *visit) *pageInfo {
-	resp, done, err := r.in.request(r.ctx, http.MethodGet, v.url.String())
-	if err != nil {
-		v.res = r.failure(err)
+	page, why := r.getPage(v)
+	if why != "" {
+		page = r.passChallenge(v, why)
+	}
+	if page == nil {
 		return nil
 	}
-	defer done()
-	v.res.Status = resp.StatusCode
-	if resp.StatusCode >= 400 {
+	doc, err := html.ParseWithOptions(bytes.NewReader(page.body), html.ParseOptionEnableScripting(false))
+	if err != nil {
 		return nil
+	}
+	info := r.in.words.analyzePage(doc, page.url, v.url.String() == r.home.String(), r.in.cfg.Now())
+	return r.scriptList(v, page, info)
+}
+
+// getPage requests a page; it returns the page, or nil with v.res saying why not, or
+// the name of the script challenge that answered instead.
+func (r *round) getPage(v *visit) (*fetchedPage, string) {
+	resp, done, err := r.request(http.MethodGet, v.url.String())
+	if err != nil {
+		v.res = r.failure(err)
+		return nil, ""
+	}
+	defer done()
+	v.res = fetchResult{Status: resp.StatusCode}
+	if resp.StatusCode >= 400 {
+		return nil, readChallenge(resp)
 	}
 	final, ok := normalizeURL(nil, resp.Request.URL.String())
 	if ok && final.String() != v.url.String() {
@@ -126,21 +157,20 @@ func (r *round) fetchPage(v *visit) *pageInfo {
 	}
 	if !ok || !r.local[hostKey(final)] {
 		v.res.Bad = r.outboundContent(resp)
-		return nil
+		return nil, ""
 	}
 	if !isHTML(resp) {
-		return nil
+		return nil, ""
 	}
 	body, err := readText(resp, maxPageBytes)
 	if err != nil {
 		v.res = r.failure(err)
-		return nil
+		return nil, ""
 	}
-	doc, err := html.ParseWithOptions(bytes.NewReader(body), html.ParseOptionEnableScripting(false))
-	if err != nil {
-		return nil
+	if why := challengeOf(resp.StatusCode, body); why != "" {
+		return nil, why
 	}
-	return r.in.words.analyzePage(doc, final, v.url.String() == r.home.String(), r.in.cfg.Now())
+	return &fetchedPage{url: final, body: body}, ""
 }
 
 // check tells whether a link works. A link on the site itself gets HEAD (it is a page
@@ -154,7 +184,7 @@ func (r *round) check(u *url.URL, local bool) fetchResult {
 			return res
 		}
 	}
-	resp, done, err := r.in.request(r.ctx, http.MethodGet, u.String())
+	resp, done, err := r.request(http.MethodGet, u.String())
 	if err != nil {
 		return r.failure(err)
 	}
@@ -163,6 +193,12 @@ func (r *round) check(u *url.URL, local bool) fetchResult {
 	if !local && resp.StatusCode < 400 {
 		res.Bad = r.outboundContent(resp)
 	}
+	if resp.StatusCode >= 400 {
+		// A challenged link opens for a reader: it is skipped, not broken.
+		if why := readChallenge(resp); why != "" {
+			res.Skipped = r.challengeSkip(why)
+		}
+	}
 	return res
 }
 
@@ -170,7 +206,7 @@ func (r *round) check(u *url.URL, local bool) fetchResult {
 // HEAD answer 405 or 501, some answer 400, 403 or 5xx, and a few close the connection.
 // 404 and 410 are definite; so are failures to resolve, connect or answer in time.
 func (r *round) head(u *url.URL) (fetchResult, bool) {
-	resp, done, err := r.in.request(r.ctx, http.MethodHead, u.String())
+	resp, done, err := r.request(http.MethodHead, u.String())
 	if err != nil {
 		res := r.failure(err)
 		return res, res.Skipped == "" && !definiteFailure(err)

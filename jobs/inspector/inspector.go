@@ -58,6 +58,10 @@ type Config struct {
 	// Client, when set, is used instead of Egress's client; it must dial through an egress
 	// guard (tests route made-up host names to their servers through Guard.Dialer).
 	Client *http.Client
+	// Browser is the path of a Chromium to render the pages a plain request cannot read: a site
+	// behind a script challenge, a column whose list a script fills. "" = none, and such a page is
+	// skipped or unjudged with the reason. The browser starts on first need (browser.go).
+	Browser string
 
 	Now    func() time.Time      // default time.Now
 	Rules  *Rules                // default DefaultRules()
@@ -70,9 +74,10 @@ const DefaultUserAgent = "zhaocuo-inspector/1.0 (+government website inspection)
 
 // Inspector runs inspections; one value serves any number of rounds at once.
 type Inspector struct {
-	cfg    Config
-	words  *words
-	scores indicator.ScoreTable
+	cfg     Config
+	words   *words
+	scores  indicator.ScoreTable
+	browser *browser // nil without Config.Browser
 }
 
 // New fills in the defaults and compiles the rules.
@@ -111,8 +116,12 @@ func New(cfg Config) *Inspector {
 	if cfg.Scores != nil {
 		scores = *cfg.Scores
 	}
-	return &Inspector{cfg: cfg, words: compileWords(rules), scores: scores}
+	return &Inspector{cfg: cfg, words: compileWords(rules), scores: scores, browser: newBrowser(cfg.Browser)}
 }
+
+// Close stops the browser, if one was started; the Inspector stays usable (a later page that
+// needs the browser starts it again). Without a call the browser stops after a while unused.
+func (in *Inspector) Close() { in.browser.Close() }
 
 // Result is one round of one site.
 type Result struct {

@@ -53,6 +53,7 @@ type pageInfo struct {
 	// also holds the 找错 script's sitecode attribute as "sitecode=…" (marks.go).
 	MarkImages []string
 	Meta       map[string]string // the required metadata found (SiteName, PubDate, …; meta.go)
+	listFill *scriptList // an empty list and the scripts that may fill it, until fetchPage has read them (scripted.go)
 }
 
 // Limits that keep a hostile page from costing more than an ordinary one.
@@ -92,6 +93,7 @@ type pageWalk struct {
 	year  int // the latest year heading above the current point
 	text  strings.Builder
 	info  *pageInfo
+	list  scriptList
 }
 
 // analyzePage reads a parsed page. Scripting is off in the parse so that <noscript>
@@ -101,6 +103,7 @@ func (w *words) analyzePage(doc *html.Node, pageURL *url.URL, home bool, now tim
 	p.prepare(doc)
 	p.walk(doc, visibility{}, walkCtx{})
 	p.structure(doc)
+	p.judgeList()
 	text := p.text.String()
 	p.info.Typos = w.findTypos(text)
 	for _, e := range emptyWords {
@@ -176,6 +179,7 @@ func (p *pageWalk) element(n *html.Node, vis *visibility, ctx *walkCtx) bool {
 	}
 	switch n.DataAtom {
 	case atom.Script:
+		p.noteScript(n, *ctx)
 		if !ctx.fragment && !hasAttr(n, "src") && n.FirstChild != nil {
 			js := n.FirstChild.Data
 			if containsAnchorTag(js) || strings.Contains(js, `\x3c`) || strings.Contains(js, `\u003c`) {
@@ -199,6 +203,7 @@ func (p *pageWalk) element(n *html.Node, vis *visibility, ctx *walkCtx) bool {
 	if !ctx.boiler && boilerClass.MatchString(attr(n, "class")+" "+attr(n, "id")) {
 		ctx.boiler = true
 	}
+	p.noteContainer(n, *ctx)
 	if hasAttr(n, "hidden") {
 		vis.setHidden("hidden属性")
 	}
@@ -236,6 +241,9 @@ func (p *pageWalk) onText(s string, vis visibility, ctx walkCtx) {
 }
 
 func (p *pageWalk) addLink(n *html.Node, href, text string, hasImage bool, vis visibility, ctx walkCtx) {
+	if scriptHref(href, ctx.script) {
+		return // a piece of code, not an address: neither crawled nor checked
+	}
 	u, ok := normalizeURL(p.base, href)
 	if !ok {
 		return
