@@ -190,7 +190,7 @@ func corpusSites() []*cSite {
 	})
 	site(15, "示范区人民政府", true, func(s *cSite) {
 		s.footer = strings.Replace(s.footer, "网站标识码："+s.code(), "网站标识码：5101000099", 1)
-		s.faults = []label{{labelWrongMark, "/"}}
+		s.faults = []label{{labelWrongMark, labelWrongMarkAt}}
 	})
 	site(16, "示范市司法局", false, func(s *cSite) {
 		s.footer = strings.Replace(s.footer, "site_code="+s.code(), "site_code=5101000001", 1)

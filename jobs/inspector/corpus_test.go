@@ -17,15 +17,19 @@ import (
 // finding type. `go test ./jobs/inspector -run TestCorpus -v` prints the table.
 
 // Finding types of issue 19 that the corpus labels before their constants exist in
-// models/indicator. When they are merged, point these at the constants: this is the one
-// place that names them.
+// models/indicator, and the types the issue's checks report under. This is the one place
+// that names them: when the checks are merged, point these at the constants.
 const (
-	labelMissingMeta   = "missing_meta"   // 国办发〔2017〕47号 meta tags missing
-	labelWrongMark     = "wrong_mark"     // the footer's 网站标识码 is not the registered one
+	labelMissingMeta   = "missing_meta"   // 国办发〔2017〕47号 meta tags missing (the issue's name)
 	labelMissingEmblem = "missing_emblem" // a government portal without the 国徽
-	// labelBadgeCode: the 找错 entry links with another site's code. Labelled as a wrong
-	// mark; change it here if the inspector reports it as a missing entry instead.
-	labelBadgeCode = labelWrongMark
+	// labelWrongMark: the footer's 网站标识码 is not the registered one. The issue calls it
+	// "a mismatched 标识码" ("wrong_mark"); the marks branch (i19-marks) reports it as the footer
+	// mark 网站标识码 without a valid value, so the label is that type, naming the mark.
+	labelWrongMark   = indicator.TypeMissingFooterMark
+	labelWrongMarkAt = "网站标识码"
+	// labelBadgeCode: the 找错 entry links with another site's code; i19-marks reports it as the
+	// entry missing.
+	labelBadgeCode = indicator.TypeMissingBadge
 	// labelUninspected is not a finding: Result.Uninspected says the site could not be
 	// inspected (no verdict). The scorer turns it into a pseudo-finding on the homepage.
 	labelUninspected = "uninspected"
@@ -155,8 +159,12 @@ func siteScore(cs *cSite, site Site, found []Finding, rows map[string]*tally) (m
 func table(rows map[string]*tally) (string, tally) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%-20s %8s %6s %4s %4s %10s %7s\n", "type", "planted", "found", "TP", "FP", "precision", "recall")
-	order := slices.Clone(corpusTypes)
-	var extra []string
+	var order, extra []string
+	for _, typ := range corpusTypes {
+		if !slices.Contains(order, typ) { // a label constant may name an existing type
+			order = append(order, typ)
+		}
+	}
 	for typ := range rows {
 		if !slices.Contains(order, typ) {
 			extra = append(extra, typ)

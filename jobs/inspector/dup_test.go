@@ -14,10 +14,12 @@ const newsBody = `<p>3月11日，市营商环境专项检查组深入各区县�
 	`对发现的问题当场反馈并提出整改要求。</p><p>下一步，市营商环境办将建立问题清单，逐项跟踪整改落实情况。</p>`
 
 // newsArticle is an article page the way portals build them: headline, a line of
-// publishing data, the body.
+// publishing data, the body, and the article's metadata (国办发〔2017〕47号).
 func newsArticle(title, date, source, body string) string {
-	return htmlPage(title, `<div class="article"><h1>`+title+`</h1><p class="info"><span>发布日期：`+date+
-		`</span><span>来源：`+source+`</span></p>`+body+`</div>`)
+	return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>` + title + `</title><meta name="ArticleTitle" content="` + title +
+		`"><meta name="PubDate" content="` + date + `"><meta name="ContentSource" content="` + source + `"></head><body>` + nav +
+		`<div class="article"><h1>` + title + `</h1><p class="info"><span>发布日期：` + date + `</span><span>来源：` + source + `</span></p>` +
+		body + `</div><div class="footer"><p>示范市人民政府办公室主办</p></div></body></html>`
 }
 
 // notice is a 公示 of the usual template with its own person and facts.
