@@ -15,7 +15,7 @@ func corpusOutside(f *farm) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, "<html><head><title>澳门博彩 真人娱乐</title></head><body>百家乐 时时彩 体育投注</body></html>")
 	})
-	for _, h := range []string{"www.bocai888.com", "www.ylc-casino.com", "www.xpj-bet.com", "www.av-site.com"} {
+	for _, h := range []string{"www.bocai888.com", "www.ylc-casino.com", "www.xpj-bet.com", "www.av-site.com", "www.old-partner.com"} {
 		f.handle(h, bad)
 	}
 	f.ok("www.seo-spam.com", "www.spam-zw.com", "www.cwl.gov.cn")
@@ -290,6 +290,34 @@ func corpusSites() []*cSite {
 		c.offHome = true
 		s.configured = []Column{{URL: "http://" + s.host() + "/hjzl/", Name: "环境质量", Type: "news"}}
 		s.faults = []label{{indicator.TypeStaleColumn, "/hjzl/"}}
+	})
+	site(29, "示范市住房和城乡建设局", false, func(s *cSite) {
+		// 外链变异: a friend link whose domain now serves a gambling site; an old address that
+		// redirects; a video frame that is gone; a picture link that is visible.
+		s.home = `<p>友情链接：<a href="http://www.old-partner.com/">示范市建筑业协会</a> <a href="/old/index.html">旧版网站</a></p>` +
+			`<iframe src="/video/live.html" width="400" height="300"></iframe>` +
+			`<p><a href="http://www.sc.gov.cn/"><img src="/img/banner.png" alt=""></a></p>`
+		s.wrap = func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/old/index.html" {
+					http.Redirect(w, r, "/news/", http.StatusMovedPermanently)
+					return
+				}
+				h.ServeHTTP(w, r)
+			})
+		}
+		s.faults = []label{{indicator.TypeHiddenLink, "http://www.old-partner.com/"}, {indicator.TypeDeadLink, "/video/live.html"}}
+		s.traps = []trap{
+			{indicator.TypeDeadLink, "/old/index.html", "an old address that redirects to its new place"},
+			{indicator.TypeHiddenLink, "http://www.sc.gov.cn/", "a picture link has no text and is visible"},
+		}
+	})
+	site(30, "示范县人民政府", true, func(s *cSite) {
+		// A navigation-only homepage: freshness is judged on the column pages it links to.
+		for _, c := range s.columns {
+			c.offHome = true
+		}
+		s.traps = []trap{{indicator.TypeHomepageStale, "/", "a navigation-only homepage whose columns are fresh"}}
 	})
 	return sites
 }
