@@ -16,16 +16,18 @@ import (
 	"zhaocuo/models/indicator"
 )
 
-// 一稿多发: two pages are copies when their bodies are: the Jaccard similarity of their
-// sets of character 3-grams of the body text (white space and punctuation dropped) is at
-// least DuplicateThreshold. The body leaves out the headline and the lines of publishing
-// data (发布日期, 来源), because a re-post under a new headline months later is still a
-// copy; a headline only helps: two pages under the same headline are copies from
-// SameTitleThreshold on (a corrected re-post, one sentence changed). Comparing every pair of
-// a 5,000-page site is 12.5 million comparisons, so candidates come from MinHash with
-// banding (6 bands of 4 hashes: a pair at 0.8 becomes a candidate with probability 0.96,
-// one at 0.3 with 0.05) and from pages with the same headline, and each candidate pair is
-// then measured exactly.
+// 一稿多发 is judged by body text. Two pages are copies when the Jaccard similarity of
+// their sets of character 3-grams (white space and punctuation dropped) is at least
+// DuplicateThreshold. The body leaves out the site's template, the headline and the lines
+// of publishing data (发布日期, 来源): the same body re-posted under a new headline months
+// later is still a copy. A headline only helps: two pages under the same headline are
+// copies from SameTitleThreshold on (a re-post with one sentence corrected), unless the
+// site gives many pages that title.
+//
+// Comparing every pair of a 5,000-page site is 12.5 million comparisons, so candidates
+// come from MinHash with banding (6 bands of 4 hashes: a pair at 0.8 becomes a candidate
+// with probability 0.96, one at 0.3 with 0.05) and from pages with the same headline;
+// each candidate pair is then measured exactly.
 const (
 	DuplicateThreshold = 0.8
 	SameTitleThreshold = 0.65
