@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -77,6 +78,28 @@ func TestDuplicateByBody(t *testing.T) {
 					item("/news/a4.html", "我市开展营商环境专项检查", "2025-03-14")+item("/news/a0.html", "我市开展营商环境专项检查", "2025-03-11"), 1)
 			},
 			wanted: []want{{typ: indicator.TypeDuplicatePost, page: "/news/a0.html", target: "/news/a4.html", suspected: true}}},
+		{name: "short texts under one headline are not copies",
+			plant: func(p map[string]string) {
+				for _, n := range []string{"n3", "n4"} {
+					p["/notice/"+n+".html"] = newsArticle("关于公布2025年度行政许可事项清单的通知", "2025-03-1"+n[1:], "市政府办公室",
+						`<p>详见附件。</p><p><a href="/files/`+n+`.pdf">附件：行政许可事项清单.pdf</a></p>`)
+					p["/files/"+n+".pdf"] = "%PDF-1.4"
+					p["/notice/"] = strings.Replace(p["/notice/"], `<ul class="list">`, `<ul class="list">`+
+						item("/notice/"+n+".html", "关于公布2025年度行政许可事项清单的通知", "03-1"+n[1:]), 1)
+				}
+			}},
+		{name: "a template paragraph on many pages does not make them copies",
+			plant: func(p map[string]string) {
+				const notePara = `<p>温馨提示：本网站发布的信息仅供参考，转载请注明出处。如对本文内容有疑问，请在工作日工作时间拨打政务服务热线咨询，` +
+					`我们将在三个工作日内答复。本网站不对第三方网站的内容负责，涉及个人信息的内容已依法处理。</p>`
+				for i := 1; i <= 6; i++ {
+					path := fmt.Sprintf("/news/b%d.html", i)
+					p[path] = newsArticle(fmt.Sprintf("示范市第%d期政务简报", i), fmt.Sprintf("2025-03-%02d", 10+i), "市政府办公室",
+						"<p>"+prose(uint64(700+i), 10)+"</p>"+notePara)
+					p["/news/"] = strings.Replace(p["/news/"], `<ul class="list">`, `<ul class="list">`+
+						item(path, fmt.Sprintf("示范市第%d期政务简报", i), fmt.Sprintf("2025-03-%02d", 10+i)), 1)
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
