@@ -226,3 +226,50 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("overall recall %.1f%% (want ≥ 95%%), precision %.1f%% (want ≥ 98%%)", 100*all.recall(), 100*all.precision())
 	}
 }
+
+// TestScorerLabels checks the corpus's scorer itself: a label counts a finding only when the finding
+// names every value of it, each label once.
+func TestScorerLabels(t *testing.T) {
+	site := Site{BaseURLs: []string{"http://www.c01.gov.cn/"}}
+	home := "http://www.c01.gov.cn/"
+	dup := Finding{Type: indicator.TypeDuplicatePost, Page: home + "news/a0.html", Target: home + "news/a0.html " + home + "policy/p2.html"}
+	tests := []struct {
+		name  string
+		label label
+		f     Finding
+		want  bool
+	}{
+		{name: "path of the target", label: label{indicator.TypeDeadLink, "/missing.html"},
+			f: Finding{Type: indicator.TypeDeadLink, Page: home, Target: home + "missing.html"}, want: true},
+		{name: "another type", label: label{indicator.TypeHiddenLink, "/missing.html"},
+			f: Finding{Type: indicator.TypeDeadLink, Page: home, Target: home + "missing.html"}},
+		{name: "a URL of another host", label: label{indicator.TypeHiddenLink, "http://www.bocai888.com/"},
+			f: Finding{Type: indicator.TypeHiddenLink, Page: home, Target: "http://www.bocai888.com/"}, want: true},
+		{name: "the same path on another host is not the site's", label: label{indicator.TypeDeadLink, "/x.html"},
+			f: Finding{Type: indicator.TypeDeadLink, Page: home + "a.html", Target: "http://other.example.cn/x.html"}},
+		{name: "a mark's name", label: label{indicator.TypeMissingFooterMark, "ICP备案号"},
+			f: Finding{Type: indicator.TypeMissingFooterMark, Page: home, Target: "ICP备案号"}, want: true},
+		{name: "another mark", label: label{indicator.TypeMissingFooterMark, "ICP备案号"},
+			f: Finding{Type: indicator.TypeMissingFooterMark, Page: home, Target: "主办单位"}},
+		{name: "both copies named", label: label{indicator.TypeDuplicatePost, "/news/a0.html /policy/p2.html"}, f: dup, want: true},
+		{name: "one copy not named", label: label{indicator.TypeDuplicatePost, "/news/a0.html /notice/n3.html"}, f: dup},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.label.matches(tt.f, site); got != tt.want {
+				t.Errorf("matches = %v, want %v", got, tt.want)
+			}
+		})
+	}
+
+	cs := &cSite{faults: []label{{indicator.TypeDeadLink, "/missing.html"}}}
+	found := []Finding{
+		{Type: indicator.TypeDeadLink, Page: home, Target: home + "missing.html"},
+		{Type: indicator.TypeDeadLink, Page: home + "a.html", Target: home + "missing.html"},
+	}
+	rows := map[string]*tally{}
+	missed, wrong := siteScore(cs, site, found, rows)
+	if got := *rows[indicator.TypeDeadLink]; got != (tally{planted: 1, found: 2, tp: 1}) || len(missed) != 0 || len(wrong) != 1 {
+		t.Errorf("one label, two findings: %+v, missed %v, false positives %v", got, missed, wrong)
+	}
+}
