@@ -206,10 +206,13 @@ func corpusSites() []*cSite {
 			"李秀英，女，回族，1983年11月生，甘肃临夏人，大学学历，中共党员，曾任东城区教育局办公室主任，现任示范市教育局副局长。", "示范市教育局党组成员、副局长（正职级）")})
 		s.add("/notice/", cItem{path: "/notice/n6.html", title: "关于王志强同志拟任职的公示", date: "2025-03-03", body: notice("中共示范市委组织部",
 			"王志强，男，汉族，1975年2月生，四川绵阳人，大学学历，中共党员，现任示范市交通运输局总工程师。", "示范市交通运输局副局长")})
+		s.add("/policy/", cItem{path: "/policy/s1.html", title: "1月份全市经济运行情况", date: "2025-02-15", body: monthlyReport(1, "5.2", "86.3", "4.1", "3.6")})
+		s.add("/policy/", cItem{path: "/policy/s2.html", title: "2月份全市经济运行情况", date: "2025-03-15", body: monthlyReport(2, "5.8", "79.4", "3.7", "4.2")})
 		s.faults = []label{{indicator.TypeDuplicatePost, "/news/a0.html /policy/p2.html"}, {indicator.TypeDuplicatePost, "/news/a2.html /notice/n3.html"}}
 		s.traps = []trap{
 			{indicator.TypeDuplicatePost, "/notice/n4.html", "two 任职前公示 under one headline of one template, different people"},
 			{indicator.TypeDuplicatePost, "/notice/n6.html", "a 关于…的公示 of the same template, another person"},
+			{indicator.TypeDuplicatePost, "/policy/s1.html", "monthly 经济运行情况 of one template with other figures"},
 		}
 	})
 	site(18, "示范市林业局", false, func(s *cSite) {

@@ -22,7 +22,8 @@ import (
 // of publishing data (发布日期, 来源): the same body re-posted under a new headline months
 // later is still a copy. A headline only helps: two pages under the same headline are
 // copies from SameTitleThreshold on (a re-post with one sentence corrected), unless the
-// site gives many pages that title.
+// site gives many pages that title. Copies also carry the same figures: two bodies of one
+// template whose numbers differ (a monthly 经济运行情况, 空气质量月报) are two releases.
 //
 // Comparing every pair of a 5,000-page site is 12.5 million comparisons, so candidates
 // come from MinHash with banding (6 bands of 4 hashes: a pair at 0.8 becomes a candidate
@@ -37,7 +38,15 @@ const (
 	minhashRows        = 4
 	maxBucketPairs     = 16 // beyond this many members a bucket is chained, not paired
 	maxMetaRunes       = 30 // a dated line longer than this is text, not publishing data
+	// Bodies with at least minFigures numbers each are copies only when at least
+	// figuresAlike of their numbers (Jaccard of the sets) are the same. Fewer numbers than
+	// that may be a view counter or a date, not the text's figures.
+	minFigures   = 3
+	figuresAlike = 0.5
 )
+
+// figure is a number as a text writes it: 86.3, 2025, 12345678.
+var figure = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?`)
 
 // metaLabel starts a line of publishing data, the same for every article of a column.
 var metaLabel = regexp.MustCompile(`^\s*(发布(日期|时间|机构|单位)|发文(日期|机关)|成文日期|日期|时间|来源|信息来源|作者|编辑|责任编辑|审核|浏览(次数)?|点击(数|量|次数)?|阅读(量|数)?|访问量|字号|索引号|文号)\s*[:：]`)
@@ -48,6 +57,7 @@ type article struct {
 	titleKey string // the headline, normalised; "" when it is the site's template title
 	date     time.Time
 	shingles []uint32 // sorted, distinct
+	figures  []string // the body's numbers, sorted, distinct
 	sig      [minhashBands * minhashRows]uint32
 }
 
@@ -176,11 +186,15 @@ func makeArticle(p *pageInfo, df map[string]int, boiler int) *article {
 		}
 		b.WriteString(blk)
 	}
-	rs := []rune(normalizeText(b.String()))
+	body := b.String()
+	rs := []rune(normalizeText(body))
 	if len(rs) < minArticleRunes {
 		return nil
 	}
 	a := &article{url: p.URL, title: p.Title, titleKey: title, date: p.Date, shingles: make([]uint32, 0, len(rs))}
+	a.figures = figure.FindAllString(body, -1)
+	slices.Sort(a.figures)
+	a.figures = slices.Compact(a.figures)
 	h := fnv.New32a()
 	buf := make([]byte, 0, 4*shingleRunes)
 	for i := 0; i+shingleRunes <= len(rs); i++ {
@@ -260,6 +274,20 @@ func jaccard(a, b []uint32) float64 {
 	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
+// sameFigures: two bodies with numbers enough carry mostly the same ones.
+func sameFigures(a, b []string) bool {
+	if len(a) < minFigures || len(b) < minFigures {
+		return true
+	}
+	inter := 0
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); ok {
+			inter++
+		}
+	}
+	return float64(inter)/float64(len(a)+len(b)-inter) >= figuresAlike
+}
+
 type unionFind struct{ parent []int }
 
 func newUnionFind(n int) *unionFind {
@@ -286,7 +314,7 @@ func (u *unionFind) unionIf(i, j int, arts []*article) {
 	if arts[i].titleKey != "" && arts[i].titleKey == arts[j].titleKey {
 		threshold = SameTitleThreshold
 	}
-	if ri == rj || jaccard(arts[i].shingles, arts[j].shingles) < threshold {
+	if ri == rj || !sameFigures(arts[i].figures, arts[j].figures) || jaccard(arts[i].shingles, arts[j].shingles) < threshold {
 		return
 	}
 	u.parent[ri] = rj

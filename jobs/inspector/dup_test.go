@@ -31,6 +31,15 @@ func notice(name, person, post string) string {
 		`<p>联系电话：028-12345678。</p><p>` + name + `</p>`
 }
 
+// monthlyReport is a 经济运行情况 release: the same sentences every month, other figures.
+func monthlyReport(month int, growth, retail, retailGrowth, investment string) string {
+	return fmt.Sprintf(`<p>据市统计局统计，%d月份，全市经济运行总体平稳、稳中有进。规模以上工业增加值同比增长%s%%，增速较上月提高0.3个百分点。`+
+		`社会消费品零售总额%s亿元，同比增长%s%%。固定资产投资同比增长%s%%，其中工业投资保持较快增长，民间投资降幅收窄。`+
+		`居民消费价格同比上涨0.5%%，就业形势总体稳定，城镇调查失业率保持在合理区间。</p>`+
+		`<p>总的看，全市经济延续恢复向好态势，但外部环境复杂严峻，需求不足问题仍然突出。下一步，要坚持稳中求进工作总基调，`+
+		`加力推动各项政策落地见效，巩固和增强经济回升向好势头。</p>`, month, growth, retail, retailGrowth, investment)
+}
+
 func TestDuplicateByBody(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -69,6 +78,21 @@ func TestDuplicateByBody(t *testing.T) {
 				p["/notice/"] = strings.Replace(p["/notice/"], `<ul class="list">`, `<ul class="list">`+
 					item("/notice/n4.html", "市管干部任职前公示", "03-17")+item("/notice/n3.html", "市管干部任职前公示", "03-10"), 1)
 			}},
+		{name: "monthly releases of one template with other figures are not copies",
+			plant: func(p map[string]string) {
+				p["/policy/s1.html"] = newsArticle("1月份全市经济运行情况", "2025-02-15", "市统计局", monthlyReport(1, "5.2", "86.3", "4.1", "3.6"))
+				p["/policy/s2.html"] = newsArticle("2月份全市经济运行情况", "2025-03-15", "市统计局", monthlyReport(2, "5.8", "79.4", "3.7", "4.2"))
+				p["/policy/"] = strings.Replace(p["/policy/"], `<ul class="list">`, `<ul class="list">`+
+					item("/policy/s2.html", "2月份全市经济运行情况", "2025/03/15")+item("/policy/s1.html", "1月份全市经济运行情况", "2025/02/15"), 1)
+			}},
+		{name: "a release re-posted with its figures is a copy",
+			plant: func(p map[string]string) {
+				p["/policy/s1.html"] = newsArticle("1月份全市经济运行情况", "2025-02-15", "市统计局", monthlyReport(1, "5.2", "86.3", "4.1", "3.6"))
+				p["/news/a0.html"] = newsArticle("我市1月份经济运行开局平稳", "2025-03-14", "市发展改革委", monthlyReport(1, "5.2", "86.3", "4.1", "3.6"))
+				p["/policy/"] = strings.Replace(p["/policy/"], `<ul class="list">`, `<ul class="list">`+item("/policy/s1.html", "1月份全市经济运行情况", "2025/02/15"), 1)
+				p["/news/"] = strings.Replace(p["/news/"], `<ul class="list">`, `<ul class="list">`+item("/news/a0.html", "我市1月份经济运行开局平稳", "2025-03-14"), 1)
+			},
+			wanted: []want{{typ: indicator.TypeDuplicatePost, page: "/policy/s1.html", target: "/news/a0.html", suspected: true}}},
 		{name: "the same title with a near-identical body is a copy",
 			plant: func(p map[string]string) {
 				p["/news/a0.html"] = newsArticle("我市开展营商环境专项检查", "2025-03-11", "市营商环境办", newsBody)
