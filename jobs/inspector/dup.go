@@ -4,48 +4,75 @@ import (
 	"cmp"
 	"fmt"
 	"hash/fnv"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"zhaocuo/models/indicator"
 )
 
-// 一稿多发: two pages are copies when the Jaccard similarity of their sets of character
-// 3-grams (title and content text, white space and punctuation dropped) is at least
-// DuplicateThreshold. Comparing every pair of a 5,000-page site is 12.5 million
-// comparisons, so candidates come from MinHash with banding (6 bands of 4 hashes:
-// a pair at 0.8 becomes a candidate with probability 0.96, one at 0.3 with 0.05) and
+// 一稿多发 is judged by body text. Two pages are copies when the Jaccard similarity of
+// their sets of character 3-grams (white space and punctuation dropped) is at least
+// DuplicateThreshold. The body leaves out the site's template, the headline and the lines
+// of publishing data (发布日期, 来源): the same body re-posted under a new headline months
+// later is still a copy. A headline only helps: two pages under the same headline are
+// copies from SameTitleThreshold on (a re-post with one sentence corrected), unless the
+// site gives many pages that title. Copies also carry the same figures: two bodies of one
+// template whose numbers differ (a monthly 经济运行情况, 空气质量月报) are two releases.
+//
+// Comparing every pair of a 5,000-page site is 12.5 million comparisons, so candidates
+// come from MinHash with banding (6 bands of 4 hashes: a pair at 0.8 becomes a candidate
+// with probability 0.96, one at 0.3 with 0.05) and from pages with the same headline;
 // each candidate pair is then measured exactly.
 const (
 	DuplicateThreshold = 0.8
+	SameTitleThreshold = 0.65
 	minArticleRunes    = 50 // shorter texts ("详见附件") are alike without being copies
 	shingleRunes       = 3
 	minhashBands       = 6
 	minhashRows        = 4
 	maxBucketPairs     = 16 // beyond this many members a bucket is chained, not paired
+	maxMetaRunes       = 30 // a dated line longer than this is text, not publishing data
+	// Bodies with at least minFigures numbers each are copies only when at least
+	// figuresAlike of their numbers (Jaccard of the sets) are the same. Fewer numbers than
+	// that may be a view counter or a date, not the text's figures.
+	minFigures   = 3
+	figuresAlike = 0.5
 )
+
+// figure is a number as a text writes it: 86.3, 2025, 12345678.
+var figure = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?`)
+
+// metaLabel starts a line of publishing data, the same for every article of a column.
+var metaLabel = regexp.MustCompile(`^\s*(发布(日期|时间|机构|单位)|发文(日期|机关)|成文日期|日期|时间|来源|信息来源|作者|编辑|责任编辑|审核|浏览(次数)?|点击(数|量|次数)?|阅读(量|数)?|访问量|字号|索引号|文号)\s*[:：]`)
 
 type article struct {
 	url      string
 	title    string
+	titleKey string // the headline, normalised; "" when it is the site's template title
 	date     time.Time
 	shingles []uint32 // sorted, distinct
+	figures  []string // the body's numbers, sorted, distinct
 	sig      [minhashBands * minhashRows]uint32
 }
 
 // duplicates finds groups of copies. It returns one suspected finding per group and the
 // set of later copies, which freshness then ignores.
 func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
-	// Text on more pages than this is the site's template, whatever its markup.
+	// Text on more pages than this is the site's template, whatever its markup; so is a
+	// <title> that many pages share (sites that title every page with their own name).
 	boiler := max(5, len(urls)/20)
-	df := map[string]int{}
+	df, titles := map[string]int{}, map[string]int{}
 	for _, u := range urls {
+		p := r.pages[u]
+		titles[normalizeText(p.Title)]++
 		seen := map[string]bool{}
-		for _, b := range r.pages[u].Blocks {
+		for _, b := range p.Blocks {
 			if !seen[b] {
 				seen[b] = true
 				df[b]++
@@ -66,8 +93,25 @@ func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
 	}
 	wg.Wait()
 	arts = slices.DeleteFunc(arts, func(a *article) bool { return a == nil })
+	for _, a := range arts {
+		if titles[a.titleKey] > boiler {
+			a.titleKey = ""
+		}
+	}
 
 	uf := newUnionFind(len(arts))
+	pairUp := func(b []int) {
+		for j := 1; j < len(b); j++ {
+			if len(b) <= maxBucketPairs {
+				for i := 0; i < j; i++ {
+					uf.unionIf(b[i], b[j], arts)
+				}
+			} else {
+				uf.unionIf(b[j-1], b[j], arts)
+				uf.unionIf(b[0], b[j], arts)
+			}
+		}
+	}
 	for band := 0; band < minhashBands; band++ {
 		buckets := map[[minhashRows]uint32][]int{}
 		for i, a := range arts {
@@ -76,18 +120,19 @@ func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
 			buckets[k] = append(buckets[k], i)
 		}
 		for _, b := range buckets {
-			for j := 1; j < len(b); j++ {
-				if len(b) <= maxBucketPairs {
-					for i := 0; i < j; i++ {
-						uf.unionIf(b[i], b[j], arts)
-					}
-				} else {
-					uf.unionIf(b[j-1], b[j], arts)
-					uf.unionIf(b[0], b[j], arts)
-				}
-			}
+			pairUp(b)
 		}
 	}
+	sameTitle := map[string][]int{}
+	for i, a := range arts {
+		if a.titleKey != "" {
+			sameTitle[a.titleKey] = append(sameTitle[a.titleKey], i)
+		}
+	}
+	for _, b := range sameTitle {
+		pairUp(b)
+	}
+
 	groups := map[int][]*article{}
 	for i, a := range arts {
 		root := uf.find(i)
@@ -104,42 +149,52 @@ func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
 			return cmp.Or(cmp.Compare(boolRank(!a.date.IsZero()), boolRank(!b.date.IsZero())),
 				a.date.Compare(b.date), cmp.Compare(a.url, b.url))
 		})
-		var list []string
+		var list, later []string
 		for i, a := range g {
 			list = append(list, a.url)
 			if i > 0 {
 				copies[a.url] = true
+				if normalizeText(a.title) == normalizeText(g[0].title) {
+					later = append(later, a.url)
+				} else {
+					later = append(later, a.url+"「"+a.title+"」")
+				}
 			}
 		}
 		f := Finding{Type: indicator.TypeDuplicatePost, Page: g[0].url, Target: strings.Join(list, " "), Suspected: true,
 			Indicator: indicator.Duplicate,
-			Evidence: fmt.Sprintf("「%s」相同或近似的文章%d篇（字符3-gram Jaccard≥%.2f），原文%s，重复：%s",
-				g[0].title, len(g), DuplicateThreshold, g[0].url, strings.Join(list[1:], "、"))}
+			Evidence: fmt.Sprintf("「%s」相同或近似的文章%d篇（正文字符3-gram Jaccard≥%.2f，标题相同时≥%.2f），原文%s，重复：%s",
+				g[0].title, len(g), DuplicateThreshold, SameTitleThreshold, g[0].url, strings.Join(later, "、"))}
 		f.Key = findingKey(f.Type, f.Page, f.Target, "")
 		out = append(out, f)
 	}
 	return out, copies
 }
 
+// makeArticle shingles a page's body: its text less the site's template, the headline
+// and the lines of publishing data. Nil when too little is left to judge.
 func makeArticle(p *pageInfo, df map[string]int, boiler int) *article {
+	title := normalizeText(p.Title)
 	var b strings.Builder
-	b.WriteString(p.Title)
 	for _, blk := range p.Blocks {
-		if df[blk] <= boiler {
-			b.WriteString(blk)
+		if df[blk] > boiler || isMetaLine(blk) {
+			continue
 		}
-	}
-	text := b.String()
-	rs := make([]rune, 0, len(text)/3+1) // mostly 3-byte Chinese characters
-	for _, r := range text {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) {
-			rs = append(rs, unicode.ToLower(r))
+		// The headline again (<h1>), or the <title> is "headline_site name".
+		if t := normalizeText(blk); t == "" || strings.Contains(title, t) {
+			continue
 		}
+		b.WriteString(blk)
 	}
+	body := b.String()
+	rs := []rune(normalizeText(body))
 	if len(rs) < minArticleRunes {
 		return nil
 	}
-	a := &article{url: p.URL, title: p.Title, date: p.Date, shingles: make([]uint32, 0, len(rs))}
+	a := &article{url: p.URL, title: p.Title, titleKey: title, date: p.Date, shingles: make([]uint32, 0, len(rs))}
+	a.figures = figure.FindAllString(body, -1)
+	slices.Sort(a.figures)
+	a.figures = slices.Compact(a.figures)
 	h := fnv.New32a()
 	buf := make([]byte, 0, 4*shingleRunes)
 	for i := 0; i+shingleRunes <= len(rs); i++ {
@@ -164,6 +219,26 @@ func makeArticle(p *pageInfo, df map[string]int, boiler int) *article {
 		}
 	}
 	return a
+}
+
+// normalizeText keeps letters and digits, lower-cased: what two copies share whatever
+// their spacing and punctuation.
+func normalizeText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
+}
+
+// isMetaLine: a line of publishing data (发布日期：…, 来源：…), or a short line holding a
+// date. Every article has one and a re-post has its own, so it says nothing of the body.
+func isMetaLine(blk string) bool {
+	if metaLabel.MatchString(blk) {
+		return true
+	}
+	return utf8.RuneCountInString(blk) <= maxMetaRunes && fullDate.MatchString(blk)
 }
 
 // mix32 is a seeded integer hash (the finaliser of MurmurHash3): one permutation of
@@ -199,6 +274,20 @@ func jaccard(a, b []uint32) float64 {
 	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
+// sameFigures: two bodies with numbers enough carry mostly the same ones.
+func sameFigures(a, b []string) bool {
+	if len(a) < minFigures || len(b) < minFigures {
+		return true
+	}
+	inter := 0
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); ok {
+			inter++
+		}
+	}
+	return float64(inter)/float64(len(a)+len(b)-inter) >= figuresAlike
+}
+
 type unionFind struct{ parent []int }
 
 func newUnionFind(n int) *unionFind {
@@ -217,11 +306,15 @@ func (u *unionFind) find(i int) int {
 	return i
 }
 
-// unionIf joins two articles that really are alike; already joined ones are not
+// unionIf joins two articles whose bodies really are alike; already joined ones are not
 // measured again.
 func (u *unionFind) unionIf(i, j int, arts []*article) {
 	ri, rj := u.find(i), u.find(j)
-	if ri == rj || jaccard(arts[i].shingles, arts[j].shingles) < DuplicateThreshold {
+	threshold := DuplicateThreshold
+	if arts[i].titleKey != "" && arts[i].titleKey == arts[j].titleKey {
+		threshold = SameTitleThreshold
+	}
+	if ri == rj || !sameFigures(arts[i].figures, arts[j].figures) || jaccard(arts[i].shingles, arts[j].shingles) < threshold {
 		return
 	}
 	u.parent[ri] = rj
