@@ -22,12 +22,9 @@ import (
 // browser ran (pageInfo.Unjudged: a note, never a finding with points).
 
 const (
-	maxColumnName  = 12  // runes; a longer link text is an article's title, not a column's name
-	minListEntries = 2   // "several entries": one dated link may be an article's related reading
-	articleRunes   = 100 // content text that makes a page an article (or a page of text) whatever else it has
-	navOnlyRunes   = 30  // what a page with only the site's navigation still shows: a heading, a breadcrumb
-	minNavLinks    = 2   // links a page with the site's navigation has at least
-	paragraphRunes = 150 // an article's paragraph; a list's summaries are shorter
+	maxColumnName = 12 // runes; a longer link text is an article's title, not a column's name
+	navOnlyRunes  = 30 // what a page with only the site's navigation still shows: a heading, a breadcrumb
+	minNavLinks   = 2  // links a page with the site's navigation has at least
 )
 
 // columnIndexWords name the page that lists the site's columns.
@@ -175,7 +172,7 @@ func (cf *columnFinder) shape(info *pageInfo) (pageShape, string) {
 	if info.Unjudged != "" {
 		return shapeUnjudged, ""
 	}
-	if info.ListEntries >= minListEntries && !hasParagraph(info) {
+	if isListPage(info) {
 		return shapeList, ""
 	}
 	if cf.hasOwnForm(info) {
@@ -183,7 +180,7 @@ func (cf *columnFinder) shape(info *pageInfo) (pageShape, string) {
 	}
 	text := strings.Join(info.Blocks, "")
 	runes := textRunes(text)
-	if runes >= articleRunes {
+	if isTextPage(info) {
 		return shapeOther, "" // an article, or a page of text
 	}
 	own := cf.ownLinks(info)
@@ -246,7 +243,7 @@ func (cf *columnFinder) sortLinks(own []pageLink) subLinks {
 		switch {
 		case info == nil || !cf.local(l):
 			s.entries++
-		case info.Unjudged != "" || info.ListEntries >= minListEntries && !hasParagraph(info):
+		case info.Unjudged != "" || isListPage(info):
 			s.withContent++
 		case info.Empty || info.EmptyList || zeroCount.MatchString(strings.Join(info.Blocks, "")) ||
 			len(cf.ownLinks(info)) == 0 && textRunes(strings.Join(info.Blocks, "")) < navOnlyRunes:
@@ -316,25 +313,4 @@ func isPagerText(text string) bool {
 		}
 	}
 	return t != ""
-}
-
-// hasParagraph: the page holds a paragraph of an article. An article's 相关阅读 list is
-// not a column, even when a homepage link with a short title leads to it.
-func hasParagraph(info *pageInfo) bool {
-	for _, b := range info.Blocks {
-		if textRunes(b) >= paragraphRunes {
-			return true
-		}
-	}
-	return false
-}
-
-func textRunes(s string) int {
-	n := 0
-	for _, r := range s {
-		if !unicode.IsSpace(r) {
-			n++
-		}
-	}
-	return n
 }

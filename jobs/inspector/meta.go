@@ -74,15 +74,6 @@ func (p *pageInfo) readMeta(n *html.Node) {
 	}
 }
 
-// Limits of the page kinds: a column page lists at least columnItems dated items and has
-// little text of its own; an article has a title, a date, articleRunes of text in
-// paragraphs and no dated list (its one attachment link reads as a dated item).
-const (
-	columnItems   = 2
-	articleRunes  = 100
-	paragraphRune = 20 // shorter blocks are headings, dates and labels, not text
-)
-
 // pageKind tells the homepage, a column page and an article apart, or says "" for a page
 // that is none of them clearly: no metadata finding stands on a page whose kind is guessed.
 func pageKind(p *pageInfo, home bool) string {
@@ -92,16 +83,11 @@ func pageKind(p *pageInfo, home bool) string {
 	if p.Unjudged != "" || p.Empty {
 		return ""
 	}
-	text := 0
-	for _, b := range p.Blocks {
-		if n := utf8.RuneCountInString(b); n >= paragraphRune {
-			text += n
-		}
-	}
 	switch {
-	case len(p.Items) >= columnItems && text < articleRunes:
+	case isListPage(p):
 		return kindColumn
-	case len(p.Items) < columnItems && p.Title != "" && !p.Date.IsZero() && text >= articleRunes:
+	case p.Title != "" && !p.Date.IsZero() && isTextPage(p) && len(p.Items) < minListEntries:
+		// At most one dated item: an article's attachment link reads as one.
 		return kindArticle
 	}
 	return ""

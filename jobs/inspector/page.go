@@ -53,7 +53,7 @@ type pageInfo struct {
 	// also holds the 找错 script's sitecode attribute as "sitecode=…" (marks.go).
 	MarkImages []string
 	Meta       map[string]string // the required metadata found (SiteName, PubDate, …; meta.go)
-	listFill *scriptList // an empty list and the scripts that may fill it, until fetchPage has read them (scripted.go)
+	listFill   *scriptList       // an empty list and the scripts that may fill it, until fetchPage has read them (scripted.go)
 }
 
 // Limits that keep a hostile page from costing more than an ordinary one.
