@@ -15,9 +15,9 @@ import (
 // to support IPv6, but the 2019 indicators do not score it: it is a figure beside the verdict,
 // never a finding.
 type IPv6 struct {
-	AAAA bool   // the homepage's host has an AAAA record, or is an IPv6 address
-	OK   bool   // the homepage answered over IPv6 (any status below 400, redirects not followed)
-	Note string // why not, for staff; "" when OK
+	AAAA bool   `json:"aaaa"` // the homepage's host has an AAAA record, or is an IPv6 address
+	OK   bool   `json:"ok"`   // the homepage answered over IPv6 (any status below 400, redirects not followed)
+	Note string `json:"note"` // why not, for staff; "" when OK
 }
 
 // Resolver looks up a host's addresses; *net.Resolver is one.
