@@ -81,7 +81,7 @@ func coverageParagraph(head, running, problems, key, full string, c Coverage) st
 	case c.Checked == 0:
 		fmt.Fprintf(&b, "%s{{%s运行数}}个，本期尚无检查结果", running, key)
 		if c.Uninspected > 0 {
-			fmt.Fprintf(&b, "，其中{{%s无法检查数}}个因首页无法打开未能检查", key)
+			fmt.Fprintf(&b, "，其中{{%s无法检查数}}个因首页无法打开等原因未能检查", key)
 		}
 		b.WriteString("。")
 		return b.String()
@@ -96,7 +96,7 @@ func coverageParagraph(head, running, problems, key, full string, c Coverage) st
 	}
 	// A site nobody could read is not in 检查数 nor in 合格率; the circular says how many there were.
 	if c.Uninspected > 0 {
-		fmt.Fprintf(&b, "另有{{%s无法检查数}}个%s因首页无法打开未能检查，未计入合格率。", key, key)
+		fmt.Fprintf(&b, "另有{{%s无法检查数}}个%s因首页无法打开等原因未能检查，未计入合格率。", key, key)
 	}
 	return b.String()
 }

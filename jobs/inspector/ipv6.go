@@ -52,8 +52,11 @@ func (in *Inspector) checkIPv6(ctx context.Context, home *url.URL) IPv6 {
 			}
 		}
 		if len(addrs) == 0 {
+			// No AAAA record reads as "no such host" or, from the standard resolver, as no
+			// address of the asked family; anything else is a failed lookup, not an answer.
 			var dns *net.DNSError
-			if err != nil && !(errors.As(err, &dns) && dns.IsNotFound) {
+			var family *net.AddrError
+			if err != nil && !(errors.As(err, &dns) && dns.IsNotFound) && !errors.As(err, &family) {
 				return IPv6{Note: "查询AAAA记录失败：" + DescribeError(err)}
 			}
 			return IPv6{Note: "域名没有AAAA记录"}

@@ -24,6 +24,12 @@ func (d fakeDNS) LookupNetIP(_ context.Context, network, host string) ([]netip.A
 	if network != "ip6" {
 		return nil, fmt.Errorf("asked for %s, want ip6", network)
 	}
+	switch host {
+	case "v4only.shifan.gov.cn": // what the standard resolver says of a name with A records only
+		return nil, &net.AddrError{Err: "no suitable address found", Addr: host}
+	case "dnsfail.shifan.gov.cn":
+		return nil, &net.DNSError{Err: "server misbehaving", Name: host, IsTemporary: true}
+	}
 	if a, ok := d[host]; ok {
 		return a, nil
 	}
@@ -97,6 +103,10 @@ func TestIPv6Figure(t *testing.T) {
 			server: ok, aaaa: true, ok: true},
 		{name: "no AAAA record", home: "http://v4only.shifan.gov.cn" + port(ok) + "/", guard: egresstest.Loopback,
 			note: "没有AAAA记录"},
+		{name: "no such name in DNS", home: "http://nowhere.shifan.gov.cn" + port(ok) + "/", guard: egresstest.Loopback,
+			note: "没有AAAA记录"},
+		{name: "the lookup fails", home: "http://dnsfail.shifan.gov.cn" + port(ok) + "/", guard: egresstest.Loopback,
+			note: "查询AAAA记录失败"},
 		{name: "AAAA record, the server fails over IPv6", home: "http://broken6.shifan.gov.cn" + port(failing) + "/",
 			guard: egresstest.Loopback, server: failing, aaaa: true, note: "HTTP 500"},
 		{name: "AAAA record at loopback, not allowed", home: "http://v6.shifan.gov.cn" + port(ok) + "/",
