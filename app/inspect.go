@@ -15,11 +15,14 @@ import (
 )
 
 // inspectSite is one site of `app inspect --json`: one object per line.
+// A site that could not be inspected has the reason in error, and no verdict and no score: a
+// site nobody read is not 合格.
 type inspectSite struct {
 	URL      string           `json:"url"`
-	Verdict  string           `json:"verdict"`
-	Score    float64          `json:"score"`
+	Verdict  string           `json:"verdict,omitempty"`
+	Score    *float64         `json:"score,omitempty"`
 	Error    string           `json:"error,omitempty"`
+	IPv6     *inspector.IPv6  `json:"ipv6,omitempty"`
 	Findings []inspectFinding `json:"findings"`
 }
 
@@ -36,7 +39,7 @@ type inspectFinding struct {
 // what it found. It needs no database and no settings. Like every fetch of the server it does not
 // reach private addresses, unless its operator names the ranges (--allow-private: an intranet
 // site). The exit code is 0 when every site could be inspected (whatever it found), 1 when one
-// could not, 2 on bad arguments.
+// could not (its homepage not read, say), 2 on bad arguments.
 func inspectCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -78,7 +81,11 @@ func inspectCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 			}
 			site.Error, code = err.Error(), 1
 		} else {
-			site.Verdict, site.Score = res.Verdict, res.Score
+			if res.Uninspected != "" {
+				site.Error, code = "首页无法打开："+res.Uninspected, 1
+			} else {
+				site.Verdict, site.Score, site.IPv6 = res.Verdict, &res.Score, res.IPv6
+			}
 			for _, f := range res.Findings {
 				site.Findings = append(site.Findings, inspectFinding{Type: f.Type, URL: f.URL, Target: f.Target,
 					Page: f.Page, Evidence: f.Evidence, Veto: f.Veto})
@@ -100,7 +107,15 @@ func printSite(w io.Writer, site inspectSite, res *inspector.Result) {
 		fmt.Fprintf(w, "%s\n  无法检查：%s\n\n", site.URL, site.Error)
 		return
 	}
-	fmt.Fprintf(w, "%s\n  结论：%s  得分：%.2f  页面：%d  链接：%d  问题：%d\n", site.URL, site.Verdict, site.Score, res.Pages, res.Links, len(res.Findings))
+	fmt.Fprintf(w, "%s\n  结论：%s  得分：%.2f  页面：%d  链接：%d  问题：%d\n", site.URL, site.Verdict, *site.Score, res.Pages, res.Links, len(res.Findings))
+	if v6 := site.IPv6; v6 != nil {
+		switch {
+		case v6.OK:
+			fmt.Fprintln(w, "  IPv6：支持")
+		default:
+			fmt.Fprintf(w, "  IPv6：不支持（%s）\n", v6.Note)
+		}
+	}
 	for _, f := range res.Findings {
 		mark := ""
 		switch {

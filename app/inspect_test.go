@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -116,14 +117,53 @@ func TestInspectCommandRefusesPrivateAddressesUnlessAllowed(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer srv.Close()
 	var out bytes.Buffer
-	if code := inspectCommand(context.Background(), []string{"--json", srv.URL + "/"}, &out, io.Discard); code != 0 {
-		t.Fatalf("exit %d", code)
+	if code := inspectCommand(context.Background(), []string{"--json", srv.URL + "/"}, &out, io.Discard); code != 1 {
+		t.Fatalf("exit %d, want 1: the site could not be inspected", code)
 	}
 	var site inspectSite
 	if err := json.Unmarshal(out.Bytes(), &site); err != nil {
 		t.Fatal(err)
 	}
-	if len(site.Findings) != 1 || site.Findings[0].Evidence != "本轮检查首页无法打开：不检查内网地址" || hits.Load() != 0 {
+	if site.Error != "首页无法打开：不检查内网地址" || site.Verdict != "" || hits.Load() != 0 {
 		t.Fatalf("a loopback site without --allow-private: %d requests, %+v", hits.Load(), site)
+	}
+}
+
+// A site whose homepage refuses connections could not be inspected: the reason in error, no
+// verdict, no score, exit 1, whatever the other sites of the command gave.
+func TestInspectCommandDoesNotPassASiteItCouldNotOpen(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String() + "/"
+	ln.Close() // nobody listens there from now on
+	srv := faultySite(t)
+	var out, errs bytes.Buffer
+	code := inspectCommand(context.Background(), []string{"--json", "--allow-private", "127.0.0.0/8", closed, srv.URL + "/"}, &out, &errs)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want one line per site:\n%s", out.String())
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &raw); err != nil {
+		t.Fatal(err)
+	}
+	_, hasVerdict := raw["verdict"]
+	_, hasScore := raw["score"]
+	if raw["url"] != closed || hasVerdict || hasScore || raw["error"] != "首页无法打开：连接被拒绝" {
+		t.Errorf("the refused site: %s", lines[0])
+	}
+	var open inspectSite
+	if err := json.Unmarshal([]byte(lines[1]), &open); err != nil || open.Verdict != "不合格" || open.Score == nil || open.Error != "" {
+		t.Errorf("the site that answered is still judged: %s (%v)", lines[1], err)
+	}
+	out.Reset()
+	if code := inspectCommand(context.Background(), []string{"--allow-private", "127.0.0.0/8", closed}, &out, io.Discard); code != 1 ||
+		!strings.Contains(out.String(), "无法检查：首页无法打开：连接被拒绝") || strings.Contains(out.String(), "合格") {
+		t.Errorf("text: exit %d\n%s", code, out.String())
 	}
 }

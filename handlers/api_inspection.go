@@ -22,12 +22,15 @@ type apiRound struct {
 	SitesDone   int        `json:"sites_done"`
 	SitesFailed int        `json:"sites_failed"`
 	Failing     int        `json:"sites_failing,omitempty"`
-	Progress    int        `json:"progress"` // percent of the sites in the caller's scope
+	Progress    int        `json:"progress"`       // percent of the sites in the caller's scope
+	IPv6Checked int        `json:"ipv6_checked"`   // inspected sites checked for IPv6
+	IPv6OK      int        `json:"ipv6_supported"` // of them, those answering over IPv6
 }
 
 func apiRoundOf(r models.RoundRow) apiRound {
 	return apiRound{ID: r.ID, Kind: r.Kind, Status: r.Status, CreatedAt: r.CreatedAt.In(models.Shanghai), FinishedAt: shanghai(r.FinishedAt),
-		SitesTotal: r.Total, SitesDone: r.Done, SitesFailed: r.Failed, Failing: r.Failing, Progress: r.Progress()}
+		SitesTotal: r.Total, SitesDone: r.Done, SitesFailed: r.Failed, Failing: r.Failing, Progress: r.Progress(),
+		IPv6Checked: r.IPv6Checked, IPv6OK: r.IPv6OK}
 }
 
 type apiResult struct {
@@ -42,7 +45,9 @@ type apiResult struct {
 	Score      float64    `json:"score"`
 	Pages      int        `json:"pages"`
 	Links      int        `json:"links"`
-	Error      string     `json:"error,omitempty"`
+	Error      string     `json:"error,omitempty"` // why the site could not be inspected (status failed)
+	IPv6AAAA   *bool      `json:"ipv6_aaaa"`       // null when not checked
+	IPv6OK     *bool      `json:"ipv6_ok"`
 	Confirmed  int        `json:"findings_confirmed"`
 	Suspected  int        `json:"findings_suspected"`
 	StartedAt  *time.Time `json:"started_at"`
@@ -52,7 +57,7 @@ type apiResult struct {
 func apiResultOf(r models.ResultRow) apiResult {
 	return apiResult{ID: r.ID, RoundID: r.RoundID, WebsiteID: r.WebsiteID, Website: r.WebsiteName, Unit: r.UnitName, URL: r.HomeURL,
 		Status: r.Status, Verdict: r.Verdict, Score: r.Score, Pages: r.Pages, Links: r.Links, Error: r.Error,
-		Confirmed: r.Confirmed, Suspected: r.Suspected, StartedAt: shanghai(r.StartedAt), FinishedAt: shanghai(r.FinishedAt)}
+		IPv6AAAA: r.IPv6AAAA, IPv6OK: r.IPv6OK, Confirmed: r.Confirmed, Suspected: r.Suspected, StartedAt: shanghai(r.StartedAt), FinishedAt: shanghai(r.FinishedAt)}
 }
 
 type apiFinding struct {

@@ -589,3 +589,63 @@ func TestUnknownAccountOnTheImportPageOfItsUnitsSupervisor(t *testing.T) {
 		t.Fatalf("the unknown account's row: %q, %d forms", row.Text(), row.Find("form").Length())
 	}
 }
+
+// The round's page and list, and a site's result page, say which sites could not be inspected
+// and why, apart from the verdicts, and show the IPv6 figure.
+func TestRoundPageShowsSitesNobodyCouldInspectAndIPv6(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	u, err := a.Store.Authenticate(ctx, "cd-supervisor", demoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := a.Store.ScopeOf(ctx, u)
+	round, ids, err := storetest.StartRound(ctx, a.Store, models.RoundOnDemand, sc, nil)
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("round over %v: %v", ids, err)
+	}
+	now := a.Clock.Now()
+	inspected := models.SiteOutcome{Pages: 3, Links: 9, StartedAt: now, FinishedAt: now, IPv6: &models.IPv6Figure{AAAA: true, OK: true}}
+	unread := models.SiteOutcome{Error: "首页无法打开：连接被拒绝", StartedAt: now, FinishedAt: now}
+	if err := a.Store.FinishSite(ctx, round.ID, ids[0], inspected); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Store.FinishSite(ctx, round.ID, ids[1], unread); err != nil {
+		t.Fatal(err)
+	}
+	a.loginPage("cd-supervisor")
+	id := strconv.FormatInt(round.ID, 10)
+	_, body := a.get("/staff/inspection/rounds/" + id)
+	d := doc(t, body)
+	if s := d.Find("#round-summary").Text(); !strings.Contains(s, "已检查 1 个") || !strings.Contains(s, "无法检查 1 个") ||
+		!strings.Contains(s, "IPv6 支持率 100.0%（1 / 1）") {
+		t.Errorf("round summary: %q", s)
+	}
+	verdicts := map[string]string{}
+	var resultIDs []string
+	d.Find("#results tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		href, _ := tr.Find("a").Attr("href")
+		resultIDs = append(resultIDs, strings.TrimPrefix(href, "/staff/inspection/results/"))
+		verdicts[tr.Find("td.verdict").Text()] = tr.Find("td.ipv6").Text()
+	})
+	if verdicts["合格"] != "支持" || verdicts["无法检查首页无法打开：连接被拒绝"] != "—" || len(verdicts) != 2 {
+		t.Errorf("rows (verdict → IPv6): %q", verdicts)
+	}
+	_, body = a.get("/staff/inspection")
+	if row := doc(t, body).Find("#rounds tbody tr").First(); strings.TrimSpace(row.Find("td.ipv6").Text()) != "100.0%" {
+		t.Errorf("rounds list: %q", row.Text())
+	}
+	for _, rid := range resultIDs {
+		_, body = a.get("/staff/inspection/results/" + rid)
+		d := doc(t, body)
+		v, v6 := d.Find("#verdict").Text(), d.Find("#ipv6").Text()
+		switch {
+		case strings.HasPrefix(v, "无法检查"):
+			if !strings.Contains(v, "连接被拒绝") || strings.Contains(v, "合格（") || v6 != "—" {
+				t.Errorf("the unread site's page: verdict %q, IPv6 %q", v, v6)
+			}
+		case !strings.HasPrefix(v, "合格") || v6 != "支持":
+			t.Errorf("the inspected site's page: verdict %q, IPv6 %q", v, v6)
+		}
+	}
+}

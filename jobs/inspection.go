@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -199,6 +200,12 @@ func (h *worker) inspectSite(ctx context.Context, t *asynq.Task) error {
 }
 
 // inspect crawls a registered site and judges the week's availability probes.
+//
+// A round that could not read the homepage has no evidence of its own. The week's probes may:
+// when they give the 站点无法访问 veto, the site is inspected and fails on it, the round's failure
+// kept as a warning beside it. Otherwise the site could not be inspected (ResultFailed, with the
+// reason), and stays out of the 合格率. A veto the inspector is not sure of (a thin week of probes,
+// Suspected) is no evidence until a person confirms it, so it does not make the site inspected.
 func (h *worker) inspect(ctx context.Context, websiteID int64) (models.SiteOutcome, error) {
 	site, err := h.Store.InspectionSite(ctx, websiteID)
 	if models.ErrorKind(err) == models.KindNotFound {
@@ -226,9 +233,16 @@ func (h *worker) inspect(ctx context.Context, websiteID int64) (models.SiteOutco
 	for i, p := range probes {
 		results[i] = inspector.ProbeResult{URL: site.HomeURL, At: p.At, OK: p.OK, Status: p.Status, Err: p.Error}
 	}
-	findings := append(res.Findings, inspector.Availability(results, now)...)
-	return models.SiteOutcome{Pages: res.Pages, Links: res.Links, Stopped: res.Stopped,
-		Findings: findingRows(findings), StartedAt: res.Started, FinishedAt: res.Finished}, nil
+	availability := inspector.Availability(results, now)
+	out := models.SiteOutcome{Pages: res.Pages, Links: res.Links, Stopped: res.Stopped,
+		Findings: findingRows(append(res.Findings, availability...)), StartedAt: res.Started, FinishedAt: res.Finished}
+	if v6 := res.IPv6; v6 != nil {
+		out.IPv6 = &models.IPv6Figure{AAAA: v6.AAAA, OK: v6.OK, Note: v6.Note}
+	}
+	if res.Uninspected != "" && !slices.ContainsFunc(availability, func(f inspector.Finding) bool { return f.Veto && !f.Suspected }) {
+		out.Error = "首页无法打开：" + res.Uninspected
+	}
+	return out, nil
 }
 
 // findingRows turns the inspector's findings, of a site or an account, into the store's rows:

@@ -42,9 +42,10 @@ type Coverage struct {
 	Running      int64    `json:"running"`
 	Checked      int64    `json:"checked"`
 	WithProblems int64    `json:"with_problems"`
-	PassRate     string   `json:"pass_rate"`  // 合格率: (checked − with problems) / checked, "—" when nothing was checked
-	Subregions   int      `json:"subregions"` // regions directly below
-	AtFull       []string `json:"at_full"`    // those of them at 100%, by short name
+	Uninspected  int64    `json:"uninspected"` // running, none of the period's checks could read them: out of 合格率
+	PassRate     string   `json:"pass_rate"`   // 合格率: (checked − with problems) / checked, "—" when nothing was checked
+	Subregions   int      `json:"subregions"`  // regions directly below
+	AtFull       []string `json:"at_full"`     // those of them at 100%, by short name
 	AtFullCodes  []string `json:"at_full_codes"`
 	Qualified    int64    `json:"qualified"`
 }
@@ -112,11 +113,13 @@ var Placeholders = map[string]func(f *CircularFigures) string{
 	"网站检查数":    func(f *CircularFigures) string { return itoa(f.Websites.Checked) },
 	"网站问题数":    func(f *CircularFigures) string { return itoa(f.Websites.WithProblems) },
 	"网站合格率":    func(f *CircularFigures) string { return f.Websites.PassRate },
+	"网站无法检查数":  func(f *CircularFigures) string { return itoa(f.Websites.Uninspected) },
 	"网站全合格地区":  func(f *CircularFigures) string { return fullRegions(f.Websites, f.SubregionLabel) },
 	"新媒体运行数":   func(f *CircularFigures) string { return itoa(f.Accounts.Running) },
 	"新媒体检查数":   func(f *CircularFigures) string { return itoa(f.Accounts.Checked) },
 	"新媒体问题数":   func(f *CircularFigures) string { return itoa(f.Accounts.WithProblems) },
 	"新媒体合格率":   func(f *CircularFigures) string { return f.Accounts.PassRate },
+	"新媒体无法检查数": func(f *CircularFigures) string { return itoa(f.Accounts.Uninspected) },
 	"新媒体全合格地区": func(f *CircularFigures) string { return fullRegions(f.Accounts, f.SubregionLabel) },
 	"找错起始日":    func(f *CircularFigures) string { return monthDay(f.From) },
 	"找错截止日":    func(f *CircularFigures) string { return monthDay(f.Cutoff) },

@@ -79,7 +79,11 @@ func coverageParagraph(head, running, problems, key, full string, c Coverage) st
 	b.WriteString(head)
 	switch {
 	case c.Checked == 0:
-		fmt.Fprintf(&b, "%s{{%s运行数}}个，本期尚无检查结果。", running, key)
+		fmt.Fprintf(&b, "%s{{%s运行数}}个，本期尚无检查结果", running, key)
+		if c.Uninspected > 0 {
+			fmt.Fprintf(&b, "，其中{{%s无法检查数}}个因首页无法打开等原因未能检查", key)
+		}
+		b.WriteString("。")
 		return b.String()
 	case c.Checked == c.Running:
 		fmt.Fprintf(&b, "全覆盖检查%s{{%s检查数}}个，", running, key)
@@ -89,6 +93,10 @@ func coverageParagraph(head, running, problems, key, full string, c Coverage) st
 	fmt.Fprintf(&b, "%s{{%s问题数}}个，合格率{{%s合格率}}。", problems, key, key)
 	if len(c.AtFull) > 0 {
 		fmt.Fprintf(&b, "其中，{{%s全合格地区}}%s", key, full)
+	}
+	// A site nobody could read is not in 检查数 nor in 合格率; the circular says how many there were.
+	if c.Uninspected > 0 {
+		fmt.Fprintf(&b, "另有{{%s无法检查数}}个%s因首页无法打开等原因未能检查，未计入合格率。", key, key)
 	}
 	return b.String()
 }

@@ -22,7 +22,7 @@ const (
 
 	ResultPending = "pending"
 	ResultDone    = "done"
-	ResultFailed  = "failed" // the site could not be inspected at all (no usable address)
+	ResultFailed  = "failed" // the site could not be inspected: no usable address, its homepage not read
 )
 
 // InspectionRound is one pass over a set of sites. Its counters follow the site tasks as they
@@ -45,18 +45,36 @@ func (r *InspectionRound) Finished() bool { return r.SitesDone+r.SitesFailed >= 
 
 // InspectionResult is one site in one round.
 type InspectionResult struct {
-	ID         int64
-	RoundID    int64
-	WebsiteID  int64
-	Status     string
-	Verdict    string
-	Score      float64
-	Pages      int
-	Links      int
-	Stopped    string
-	Error      string
+	ID        int64
+	RoundID   int64
+	WebsiteID int64
+	Status    string
+	Verdict   string
+	Score     float64
+	Pages     int
+	Links     int
+	Stopped   string
+	Error     string // why the site could not be inspected (ResultFailed)
+	// The IPv6 figure, not an indicator: an AAAA record, the homepage answering over IPv6, and
+	// why not. nil when not checked.
+	IPv6AAAA   *bool  `gorm:"column:ipv6_aaaa"`
+	IPv6OK     *bool  `gorm:"column:ipv6_ok"`
+	IPv6Note   string `gorm:"column:ipv6_note"`
 	StartedAt  *time.Time
 	FinishedAt *time.Time
+}
+
+// IPv6Label says the IPv6 figure as the pages show it.
+func (r InspectionResult) IPv6Label() string {
+	switch {
+	case r.IPv6OK == nil || r.IPv6AAAA == nil:
+		return "—"
+	case *r.IPv6OK:
+		return "支持"
+	case *r.IPv6AAAA:
+		return "有AAAA记录，无法通过IPv6访问"
+	}
+	return "不支持"
 }
 
 // Fails reports whether the site failed its check (不合格).
@@ -130,10 +148,18 @@ func (f *Finding) Decide(confirm bool, by int64, now time.Time) error {
 type SiteOutcome struct {
 	Pages, Links int
 	Stopped      string
-	Error        string // set when the site could not be inspected at all
+	Error        string // set when the site could not be inspected: ResultFailed, with this reason
 	Findings     []Finding
+	IPv6         *IPv6Figure // nil when not checked
 	StartedAt    time.Time
 	FinishedAt   time.Time
+}
+
+// IPv6Figure is whether a site can be reached over IPv6: its homepage's host has an AAAA record,
+// the homepage answered over IPv6, and why not.
+type IPv6Figure struct {
+	AAAA, OK bool
+	Note     string
 }
 
 // AvailabilityProbe is one availability probe of a site's homepage.

@@ -31,6 +31,7 @@ type CoverageLine struct {
 	Running      int64 `json:"running"`       // registered and open during the period
 	Checked      int64 `json:"checked"`       // inspected in the period
 	WithProblems int64 `json:"with_problems"` // checked, with a confirmed finding still outstanding
+	Uninspected  int64 `json:"uninspected"`   // running, but every check of the period failed (homepage not read): not in Checked
 }
 
 // Objects a finding is about.

@@ -18,6 +18,9 @@ import (
 //   - Checked is the running sites with a finished result in the period (a result the inspector
 //     could not produce, ResultFailed, is no check), and the active accounts with a result in an
 //     import of the period.
+//   - Uninspected is the running sites whose every result of the period is ResultFailed (their
+//     homepage never opened, say): nobody saw them, so they are neither 合格 nor 不合格 and stay
+//     out of 合格率, and the circular says how many they were.
 //   - Each site or account is judged on its latest check of the period. A finding of an earlier
 //     check that the latest no longer shows has been resolved; one the latest still shows is
 //     outstanding at the period's end. (A check after the period does not change the period's
@@ -63,7 +66,51 @@ func (t InspectionTables) Websites(ctx context.Context, region Region, p Period)
 	if err != nil {
 		return nil, err
 	}
-	return coverage(running, checks, func(c check) bool { return c.Verdict == indicator.Fail }), nil
+	lines := coverage(running, checks, func(c check) bool { return c.Verdict == indicator.Fail })
+	failed, err := t.uninspectedSites(ctx, region, p, checks)
+	if err != nil {
+		return nil, err
+	}
+	return addUninspected(lines, failed), nil
+}
+
+// uninspectedSites returns, by region, how many running sites have results in the period that
+// all failed: none in checks, the sites checked in the period.
+func (t InspectionTables) uninspectedSites(ctx context.Context, region Region, p Period, checks []check) (map[int64]int64, error) {
+	var rows []struct{ WebsiteID, RegionID int64 }
+	err := t.Store.db.WithContext(ctx).Table("inspection_results ir").Distinct("ir.website_id, u.region_id").
+		Joins("JOIN websites w ON w.id = ir.website_id").Joins("JOIN units u ON u.id = w.unit_id").
+		Joins("JOIN regions g ON g.id = u.region_id").
+		Where("w.status = ? AND g.path LIKE ? AND ir.status = ? AND ir.finished_at >= ? AND ir.finished_at < ?",
+			SiteRunning, region.Path+"%", ResultFailed, p.From.UTC(), p.To.UTC()).
+		Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "inspection tables: uninspected sites")
+	}
+	checked := map[int64]bool{}
+	for _, c := range checks {
+		checked[c.ObjectID] = true
+	}
+	out := map[int64]int64{}
+	for _, r := range rows {
+		if !checked[r.WebsiteID] {
+			out[r.RegionID]++
+		}
+	}
+	return out, nil
+}
+
+// addUninspected adds the counts of sites not inspected to the lines of their regions.
+func addUninspected(lines []CoverageLine, byRegion map[int64]int64) []CoverageLine {
+	for i := range lines {
+		lines[i].Uninspected = byRegion[lines[i].RegionID]
+		delete(byRegion, lines[i].RegionID)
+	}
+	for id, n := range byRegion { // the registry changed between the reads: keep them anyway
+		lines = append(lines, CoverageLine{RegionID: id, Uninspected: n})
+	}
+	sort.Slice(lines, func(i, j int) bool { return lines[i].RegionID < lines[j].RegionID })
+	return lines
 }
 
 func (t InspectionTables) Accounts(ctx context.Context, region Region, p Period) ([]CoverageLine, error) {

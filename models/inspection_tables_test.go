@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -347,4 +348,117 @@ func byRegion(lines []models.CoverageLine) map[int64]models.CoverageLine {
 		out[l.RegionID] = l
 	}
 	return out
+}
+
+// A site whose every check of the quarter failed (its homepage never opened) was not inspected:
+// not in 检查数 nor 合格率, counted apart, and said so in the circular; a region of such sites is
+// not at 100%, and a circular where nobody could be inspected claims no 合格率 at all.
+func TestSitesNobodyCouldInspectStayOutOfThePassRate(t *testing.T) {
+	ctx := context.Background()
+	clock := storetest.NewClock("2025-02-10 09:00:00")
+	s := storetest.Open(t, clock)
+	site := func(name, unit, host string) models.WebsiteSpec {
+		return models.WebsiteSpec{Name: name, Unit: unit, Kind: models.SiteDepartment, Bases: []string{"https://" + host + "/"}}
+	}
+	_, err := s.LoadRegistry(ctx, models.RegistrySpec{
+		Regions: []models.RegionSpec{{Code: "440000", Name: "广东省", ShortName: "广东"},
+			{Code: "442000", Name: "中山市", ShortName: "中山", ParentCode: "440000"},
+			{Code: "440400", Name: "珠海市", ShortName: "珠海", ParentCode: "440000"}},
+		Units: []models.UnitSpec{
+			{Name: "中山市人民政府办公室", RegionCode: "442000", Kind: models.UnitGovernmentOffice},
+			{Name: "珠海市人民政府办公室", RegionCode: "440400", Kind: models.UnitGovernmentOffice},
+		},
+		Websites: []models.WebsiteSpec{
+			site("中山市人民政府", "中山市人民政府办公室", "www.zs.gov.cn"),
+			site("中山市商务局网站", "中山市人民政府办公室", "swj.zs.gov.cn"),
+			site("中山市文化局网站", "中山市人民政府办公室", "wgl.zs.gov.cn"),
+			site("珠海市人民政府", "珠海市人民政府办公室", "www.zhuhai.gov.cn"),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := models.Scope{All: true}
+	sites, err := s.InspectionSites(ctx, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	for _, x := range sites {
+		ids[x.Name] = x.ID
+	}
+	unread := models.SiteOutcome{Error: "首页无法打开：连接被拒绝"}
+	round := func(at string, outcomes map[string]models.SiteOutcome) {
+		t.Helper()
+		clock.Set(storetest.At(at))
+		r, _, err := s.StartRound(ctx, models.RoundScheduled, all, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, out := range outcomes {
+			if err := s.FinishSite(ctx, r.ID, ids[name], out); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// 中山市人民政府 inspected, nothing found; 商务局 never opened; 文化局 did not open in February
+	// but did in March; 珠海市人民政府 never opened.
+	round("2025-02-10 09:00", map[string]models.SiteOutcome{"中山市人民政府": {}, "中山市商务局网站": unread,
+		"中山市文化局网站": unread, "珠海市人民政府": unread})
+	round("2025-03-10 09:00", map[string]models.SiteOutcome{"中山市商务局网站": unread, "中山市文化局网站": {},
+		"珠海市人民政府": unread})
+	clock.Set(storetest.At("2025-04-20 10:00"))
+
+	zs, err := s.FindRegion(ctx, "442000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zh, err := s.FindRegion(ctx, "440400")
+	if err != nil {
+		t.Fatal(err)
+	}
+	province, err := s.FindRegion(ctx, "440000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := models.InspectionTables{Store: s}
+	lines, err := src.Websites(ctx, province, quarter(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []models.CoverageLine{
+		{RegionID: zs.ID, Running: 3, Checked: 2, Uninspected: 1},
+		{RegionID: zh.ID, Running: 1, Checked: 0, Uninspected: 1},
+	}
+	if !reflect.DeepEqual(byRegion(lines), byRegion(want)) {
+		t.Errorf("website lines:\n got %+v\nwant %+v", lines, want)
+	}
+
+	c, err := s.DraftCircular(ctx, src, models.CircularRequest{Region: province, Period: "2025Q1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := c.Figures.Websites
+	if w.Running != 4 || w.Checked != 2 || w.Uninspected != 2 || w.PassRate != "100%" || len(w.AtFull) != 0 {
+		t.Errorf("province's websites: %+v (no region is at 100%% with a site nobody could inspect)", w)
+	}
+	text := c.Filled().Overview
+	if !strings.Contains(text, "检查2个，") || !strings.Contains(text, "另有2个网站因首页无法打开等原因未能检查，未计入合格率。") {
+		t.Errorf("总体情况 does not say the sites nobody could inspect:\n%s", text)
+	}
+
+	// 珠海市 alone: its one site never opened, so nothing was checked and nothing is 合格.
+	c, err = s.DraftCircular(ctx, src, models.CircularRequest{Region: zh, Period: "2025Q1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w = c.Figures.Websites
+	if w.Checked != 0 || w.Uninspected != 1 || w.PassRate != "—" {
+		t.Errorf("珠海市's websites: %+v", w)
+	}
+	text = c.Filled().Overview
+	first, _, _ := strings.Cut(text, "\n")
+	if strings.Contains(first, "100%") || !strings.Contains(first, "本期尚无检查结果，其中1个因首页无法打开等原因未能检查。") {
+		t.Errorf("a circular of sites nobody could inspect:\n%s", first)
+	}
 }

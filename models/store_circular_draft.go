@@ -244,6 +244,7 @@ func rollUp(lines []CoverageLine, root Region, regions []Region, decimals int) C
 		c.Running += l.Running
 		c.Checked += l.Checked
 		c.WithProblems += l.WithProblems
+		c.Uninspected += l.Uninspected
 		for _, ch := range children {
 			if strings.HasPrefix(path, ch.Path) {
 				if per[ch.ID] == nil {
@@ -251,6 +252,7 @@ func rollUp(lines []CoverageLine, root Region, regions []Region, decimals int) C
 				}
 				per[ch.ID].Checked += l.Checked
 				per[ch.ID].WithProblems += l.WithProblems
+				per[ch.ID].Uninspected += l.Uninspected
 			}
 		}
 	}
@@ -258,7 +260,8 @@ func rollUp(lines []CoverageLine, root Region, regions []Region, decimals int) C
 	c.PassRate = circularPercent(Rate{c.Qualified, c.Checked}, decimals)
 	c.Subregions = len(children)
 	for _, ch := range children {
-		if l := per[ch.ID]; l != nil && l.Checked > 0 && l.WithProblems == 0 {
+		// A region with a site nobody could inspect is not said to be at 100%.
+		if l := per[ch.ID]; l != nil && l.Checked > 0 && l.WithProblems == 0 && l.Uninspected == 0 {
 			name := ch.ShortName
 			if name == "" {
 				name = ch.Name

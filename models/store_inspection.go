@@ -180,9 +180,13 @@ func (s *Store) FinishSite(ctx context.Context, roundID, websiteID int64, out Si
 		if out.FinishedAt.IsZero() {
 			finished = now
 		}
+		update := map[string]any{"status": status, "verdict": verdict, "score": points, "pages": out.Pages, "links": out.Links,
+			"stopped": cut(out.Stopped, 64), "error": cut(out.Error, 512), "started_at": started, "finished_at": finished}
+		if v6 := out.IPv6; v6 != nil {
+			update["ipv6_aaaa"], update["ipv6_ok"], update["ipv6_note"] = v6.AAAA, v6.OK, cut(v6.Note, 255)
+		}
 		res := tx.Model(&InspectionResult{}).Where("round_id = ? AND website_id = ? AND status = ?", roundID, websiteID, ResultPending).
-			Updates(map[string]any{"status": status, "verdict": verdict, "score": points, "pages": out.Pages, "links": out.Links,
-				"stopped": cut(out.Stopped, 64), "error": cut(out.Error, 512), "started_at": started, "finished_at": finished})
+			Updates(update)
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error // finished before: nothing to do
 		}

@@ -13,7 +13,12 @@ import (
 type RoundRow struct {
 	InspectionRound
 	Total, Done, Failed, Failing int // sites in scope: all, done, not inspectable, 不合格
+	IPv6Checked, IPv6OK          int // inspected sites whose IPv6 was checked, and those that answered over it
 }
+
+// IPv6Rate is the round's IPv6 support rate: the inspected sites that answered over IPv6 out of
+// those checked for it ("—" when none was).
+func (r RoundRow) IPv6Rate() string { return Rate{int64(r.IPv6OK), int64(r.IPv6Checked)}.Percent(1) }
 
 // Progress is the share of the round's sites in scope that are finished, in percent.
 func (r RoundRow) Progress() int {
@@ -35,11 +40,16 @@ func (s *Store) Rounds(ctx context.Context, sc Scope, limit int) ([]RoundRow, er
 	var counts []struct {
 		RoundID                      int64
 		Total, Done, Failed, Failing int
+		IPv6Checked                  int `gorm:"column:ipv6_checked"`
+		IPv6OK                       int `gorm:"column:ipv6_ok"`
 	}
 	err := s.resultsInScope(ctx, sc).Select(`ir.round_id, COUNT(*) AS total,
 		SUM(CASE WHEN ir.status = ? THEN 1 ELSE 0 END) AS done,
 		SUM(CASE WHEN ir.status = ? THEN 1 ELSE 0 END) AS failed,
-		SUM(CASE WHEN ir.verdict = ? THEN 1 ELSE 0 END) AS failing`, ResultDone, ResultFailed, indicator.Fail).
+		SUM(CASE WHEN ir.verdict = ? THEN 1 ELSE 0 END) AS failing,
+		SUM(CASE WHEN ir.status = ? AND ir.ipv6_ok IS NOT NULL THEN 1 ELSE 0 END) AS ipv6_checked,
+		SUM(CASE WHEN ir.status = ? AND ir.ipv6_ok THEN 1 ELSE 0 END) AS ipv6_ok`,
+		ResultDone, ResultFailed, indicator.Fail, ResultDone, ResultDone).
 		Group("ir.round_id").Order("ir.round_id DESC").Limit(limit).Scan(&counts).Error
 	if err != nil {
 		return nil, translate(err, "rounds")
@@ -61,7 +71,8 @@ func (s *Store) Rounds(ctx context.Context, sc Scope, limit int) ([]RoundRow, er
 	}
 	rows := make([]RoundRow, 0, len(counts))
 	for _, c := range counts {
-		rows = append(rows, RoundRow{InspectionRound: byID[c.RoundID], Total: c.Total, Done: c.Done, Failed: c.Failed, Failing: c.Failing})
+		rows = append(rows, RoundRow{InspectionRound: byID[c.RoundID], Total: c.Total, Done: c.Done, Failed: c.Failed, Failing: c.Failing,
+			IPv6Checked: c.IPv6Checked, IPv6OK: c.IPv6OK})
 	}
 	return rows, nil
 }
@@ -103,6 +114,12 @@ func (s *Store) RoundResults(ctx context.Context, sc Scope, roundID int64) (*Rou
 		switch r.Status {
 		case ResultDone:
 			rr.Done++
+			if r.IPv6OK != nil {
+				rr.IPv6Checked++
+				if *r.IPv6OK {
+					rr.IPv6OK++
+				}
+			}
 		case ResultFailed:
 			rr.Failed++
 		}

@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 
@@ -58,6 +59,11 @@ type Config struct {
 	// Client, when set, is used instead of Egress's client; it must dial through an egress
 	// guard (tests route made-up host names to their servers through Guard.Dialer).
 	Client *http.Client
+	// Resolver looks up the homepage's AAAA records for the IPv6 figure; default the system's,
+	// which the crawl's dialer uses too. With a Client of its own and no Resolver (a test that
+	// routes made-up names to its servers) a round has no IPv6 figure: the made-up names would
+	// go to the real DNS.
+	Resolver Resolver
 	// Browser is the path of a Chromium to render the pages a plain request cannot read: a site
 	// behind a script challenge, a column whose list a script fills. "" = none, and such a page is
 	// skipped or unjudged with the reason. The browser starts on first need (browser.go).
@@ -104,6 +110,9 @@ func New(cfg Config) *Inspector {
 		cfg.Now = time.Now
 	}
 	if cfg.Client == nil {
+		if cfg.Resolver == nil {
+			cfg.Resolver = net.DefaultResolver
+		}
 		// As many idle connections per host as requests run at once: the standard client
 		// keeps two, and reconnecting for every link halves the speed.
 		cfg.Client = cfg.Egress.Client(egress.Options{IdleConnsPerHost: cfg.PerHostConcurrency})
@@ -125,23 +134,30 @@ func (in *Inspector) Close() { in.browser.Close() }
 
 // Result is one round of one site.
 type Result struct {
-	Site     Site
-	Pages    int      // pages fetched and read
-	Links    int      // distinct URLs requested (pages, links and documents), skipped ones not counted
-	Stopped  string   // why the crawl stopped early (MaxPages, MaxDuration), or ""
-	Columns  []Column // the columns judged, found and configured
-	Findings []Finding
-	Verdict  string // 合格 or 不合格 counting every finding (suspected ones included)
-	Score    float64
-	Started  time.Time
-	Finished time.Time
+	Site    Site
+	Pages   int      // pages fetched and read
+	Links   int      // distinct URLs requested (pages, links and documents), skipped ones not counted
+	Stopped string   // why the crawl stopped early (MaxPages, MaxDuration), or ""
+	Columns []Column // the columns judged, found and configured
+	// Uninspected says why the site could not be inspected: its homepage was not read (refused,
+	// timed out, HTTP 4xx/5xx, not HTML, robots.txt). Such a round saw nothing, so it has no
+	// Verdict and no Score; Findings holds the unreachable warning. "" when the site was inspected.
+	Uninspected string
+	Findings    []Finding
+	Verdict     string // 合格 or 不合格 counting every finding (suspected ones included); "" when Uninspected
+	Score       float64
+	IPv6        *IPv6 // nil when not checked (uninspected, or no resolver: see Config.Resolver)
+	Started     time.Time
+	Finished    time.Time
 }
 
 // ErrNoHomepage: the site has no usable base URL.
 var ErrNoHomepage = errors.New("inspector: site has no valid http(s) base URL")
 
 // Inspect crawls the site once and runs every check. It fails only on bad input or a
-// cancelled context; a site that does not answer is a finding, not an error.
+// cancelled context; a site whose homepage does not answer is a Result with Uninspected set
+// (and the warning), not an error: whether that is the 站点无法访问 veto is for the week of
+// availability probes to say (Availability).
 func (in *Inspector) Inspect(ctx context.Context, site Site) (*Result, error) {
 	r, err := in.newRound(ctx, site)
 	if err != nil {
@@ -155,6 +171,11 @@ func (in *Inspector) Inspect(ctx context.Context, site Site) (*Result, error) {
 	}
 	res.Pages, res.Links, res.Stopped = len(r.pages), r.checked(), r.stopped
 	res.Findings, res.Columns = r.findings()
+	res.Uninspected = r.unread()
+	if res.Uninspected == "" && in.cfg.Resolver != nil {
+		v6 := in.checkIPv6(ctx, r.home)
+		res.IPv6 = &v6
+	}
 	res.Finished = in.cfg.Now()
 	for i := range res.Findings {
 		f := &res.Findings[i]
@@ -165,6 +186,9 @@ func (in *Inspector) Inspect(ctx context.Context, site Site) (*Result, error) {
 		if f.Points == 0 && !f.Warning && !f.Veto {
 			f.Points = in.scores.Points(f.Indicator)
 		}
+	}
+	if res.Uninspected != "" {
+		return res, nil
 	}
 	marks := make([]indicator.Mark, len(res.Findings))
 	for i, f := range res.Findings {

@@ -10,22 +10,35 @@ import (
 	"zhaocuo/models/indicator"
 )
 
+// unread says why the round could not read the homepage (refused, timed out, HTTP 4xx/5xx, not
+// HTML, robots.txt), or "" when it did. A site whose homepage was not read was not inspected:
+// nothing was seen, so it is neither 合格 nor 不合格.
+func (r *round) unread() string {
+	homeURL := r.home.String()
+	if r.pages[homeURL] != nil {
+		return ""
+	}
+	v := r.visits[homeURL]
+	switch {
+	case v != nil && v.res.Skipped != "":
+		return v.res.Skipped
+	case v != nil && v.res.broken():
+		return v.res.reason()
+	}
+	return "不是可读的HTML页面"
+}
+
 // findings turns the round's visits and page analyses into findings. It runs after
 // every worker has finished, so it reads the round without locking.
 func (r *round) findings() ([]Finding, []Column) {
 	homeURL := r.home.String()
 	home := r.pages[homeURL]
 	if home == nil {
-		reason := "不是可读的HTML页面"
-		if v := r.visits[homeURL]; v != nil && v.res.Skipped != "" {
-			reason = v.res.Skipped
-		} else if v != nil && v.res.broken() {
-			reason = v.res.reason()
-		}
 		// One failed round is not the indicator: that takes a week of probes
-		// (Availability). It is still worth a warning.
+		// (Availability). It is a warning, and the round has no evidence for a verdict
+		// (unread says why).
 		return []Finding{{Type: indicator.TypeUnreachable, Target: homeURL, Page: homeURL, Warning: true,
-			Indicator: indicator.Unreachable, Evidence: "本轮检查首页无法打开：" + reason,
+			Indicator: indicator.Unreachable, Evidence: "本轮检查首页无法打开：" + r.unread(),
 			Key: findingKey(indicator.TypeUnreachable, homeURL, homeURL, "")}}, nil
 	}
 	urls := make([]string, 0, len(r.pages))
