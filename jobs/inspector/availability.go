@@ -49,9 +49,13 @@ func Probe(ctx context.Context, client *http.Client, url string, timeout time.Du
 	}
 	req.Header.Set("User-Agent", DefaultUserAgent)
 	resp, err := client.Do(req)
+	var head []byte // enough of the page to tell a script challenge
 	if err == nil {
 		// The page has opened when its body has arrived, not at the headers.
-		_, err = io.Copy(io.Discard, io.LimitReader(resp.Body, maxProbeBytes))
+		head, err = io.ReadAll(io.LimitReader(resp.Body, maxChallengeBytes+1))
+		if err == nil {
+			_, err = io.Copy(io.Discard, io.LimitReader(resp.Body, maxProbeBytes))
+		}
 		resp.Body.Close()
 		res.Status = resp.StatusCode
 	}
@@ -59,10 +63,14 @@ func Probe(ctx context.Context, client *http.Client, url string, timeout time.Du
 	switch {
 	case err != nil:
 		res.Err = DescribeError(err)
-	case res.Status >= 400:
-		res.Err = fmt.Sprintf("HTTP %d", res.Status)
 	case res.Duration > timeout:
 		res.Err = "超时"
+	case res.Status >= 400 && challengeOf(res.Status, head) != "":
+		// A firewall's script challenge (HTTP 412, 521): a reader's browser passes it and the
+		// page opens, so the site is up.
+		res.OK = true
+	case res.Status >= 400:
+		res.Err = fmt.Sprintf("HTTP %d", res.Status)
 	default:
 		res.OK = true
 	}

@@ -72,6 +72,14 @@ func TestProbe(t *testing.T) {
 	f.handle("slow.test", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(300 * time.Millisecond)
 	}))
+	// A firewall's script challenge opens for a reader (the browser runs it); a bare 412 does not.
+	f.handle("waf.test", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusPreconditionFailed)
+		w.Write([]byte(`<html><head><script>document.cookie="wzws_cid=1f2e; path=/";location.reload();</script></head><body></body></html>`))
+	}))
+	f.handle("refuse412.test", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "Precondition Failed", http.StatusPreconditionFailed)
+	}))
 	tests := []struct {
 		name   string
 		url    string
@@ -81,6 +89,8 @@ func TestProbe(t *testing.T) {
 	}{
 		{name: "opens", url: "http://probe.test/", ok: true, status: 200},
 		{name: "not found", url: "http://probe.test/nope", status: 404, err: "HTTP 404"},
+		{name: "a script challenge opens", url: "http://waf.test/", ok: true, status: 412},
+		{name: "a bare 412 does not", url: "http://refuse412.test/", status: 412, err: "HTTP 412"},
 		{name: "refused", url: "http://refused.test/", err: "连接被拒绝"},
 		{name: "no such host", url: "http://gone.example/", err: "域名解析失败"},
 		{name: "too slow", url: "http://slow.test/", err: "超时"},

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"net/url"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -87,21 +86,10 @@ func (l label) matches(f Finding, site Site) bool {
 	return true
 }
 
-// uninspected reads Result.Uninspected, the reason a site could not be inspected, by name:
-// the field comes with another branch of issue 19, and the corpus compiles without it
-// (it then reads ""). After the merge this can read res.Uninspected.
-func uninspected(res *Result) string {
-	v := reflect.ValueOf(res).Elem().FieldByName("Uninspected")
-	if !v.IsValid() || v.Kind() != reflect.String {
-		return ""
-	}
-	return v.String()
-}
-
 // scored is the findings the scorer counts: the inspector's, plus the uninspected verdict.
 func scored(res *Result, site Site) []Finding {
 	out := slices.Clone(res.Findings)
-	if why := uninspected(res); why != "" {
+	if why := res.Uninspected; why != "" {
 		out = append(out, Finding{Type: labelUninspected, Page: site.BaseURLs[0], Target: site.BaseURLs[0], Evidence: why})
 	}
 	return out

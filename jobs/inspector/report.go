@@ -35,8 +35,13 @@ func (r *round) findings() ([]Finding, []Column) {
 	home := r.pages[homeURL]
 	if home == nil {
 		// One failed round is not the indicator: that takes a week of probes
-		// (Availability). It is a warning, and the round has no evidence for a verdict
-		// (unread says why).
+		// (Availability). A homepage that failed to answer is a warning; one the round did
+		// not request (robots.txt, a script challenge with no browser) or that answered with
+		// something other than a page is none, as the site answers. Either way the round has
+		// no evidence for a verdict (unread says why).
+		if v := r.visits[homeURL]; v == nil || !v.res.broken() {
+			return nil, nil
+		}
 		return []Finding{{Type: indicator.TypeUnreachable, Target: homeURL, Page: homeURL, Warning: true,
 			Indicator: indicator.Unreachable, Evidence: "本轮检查首页无法打开：" + r.unread(),
 			Key: findingKey(indicator.TypeUnreachable, homeURL, homeURL, "")}}, nil

@@ -8,8 +8,10 @@ import (
 	"zhaocuo/models/indicator"
 )
 
-// A round that could not read the homepage saw nothing: no verdict, no score, the reason, and
-// the unreachable warning (the veto is the week of probes' to give).
+// A round that could not read the homepage saw nothing: no verdict, no score, the reason; and,
+// when the homepage failed to answer, the unreachable warning (the veto is the week of probes'
+// to give). A homepage that answered with no page, or that the round did not ask for
+// (robots.txt), gets no such warning: the site is up.
 func TestSiteWithoutEvidenceIsNotInspected(t *testing.T) {
 	f := newFarm(t)
 	f.handle("error.shifan.gov.cn", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -30,13 +32,14 @@ func TestSiteWithoutEvidenceIsNotInspected(t *testing.T) {
 	in := f.inspector(Config{Timeout: 300 * 1e6})
 	for _, tt := range []struct {
 		name, home, reason string
+		down               bool // the homepage failed to answer: the warning
 	}{
-		{name: "connection refused", home: "http://refused.test/", reason: "连接被拒绝"},
-		{name: "server error", home: "http://error.shifan.gov.cn/", reason: "503"},
-		{name: "not found", home: "http://missing.shifan.gov.cn/", reason: "404"},
+		{name: "connection refused", home: "http://refused.test/", reason: "连接被拒绝", down: true},
+		{name: "server error", home: "http://error.shifan.gov.cn/", reason: "503", down: true},
+		{name: "not found", home: "http://missing.shifan.gov.cn/", reason: "404", down: true},
 		{name: "not HTML", home: "http://pdf.shifan.gov.cn/", reason: "HTML"},
 		{name: "robots.txt disallows", home: "http://robots.shifan.gov.cn/", reason: "robots.txt"},
-		{name: "timeout", home: "http://slow.shifan.gov.cn/", reason: "超时"},
+		{name: "timeout", home: "http://slow.shifan.gov.cn/", reason: "超时", down: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res := inspect(t, in, Site{Name: tt.name, BaseURLs: []string{tt.home}})
@@ -47,8 +50,11 @@ func TestSiteWithoutEvidenceIsNotInspected(t *testing.T) {
 				t.Errorf("a site nobody could read has verdict %q, score %g, IPv6 %+v", res.Verdict, res.Score, res.IPv6)
 			}
 			got := findingsOf(res, indicator.TypeUnreachable)
-			if len(got) != 1 || !got[0].Warning || got[0].Veto || !strings.Contains(got[0].Evidence, res.Uninspected) {
+			switch {
+			case tt.down && (len(got) != 1 || !got[0].Warning || got[0].Veto || !strings.Contains(got[0].Evidence, res.Uninspected)):
 				t.Errorf("want the unreachable warning with the reason:%s", dump(res))
+			case !tt.down && len(res.Findings) > 0:
+				t.Errorf("a homepage that answers is no finding:%s", dump(res))
 			}
 		})
 	}
