@@ -42,7 +42,7 @@ func TestDefaultRules(t *testing.T) {
 
 func TestLoadRulesErrors(t *testing.T) {
 	good := fstest.MapFS{}
-	for _, name := range []string{"typos.txt", "protected.txt", "badwords.txt", "marks.txt", "columns.txt"} {
+	for _, name := range []string{"typos.txt", "typos-common.txt", "protected.txt", "badwords.txt", "marks.txt", "columns.txt"} {
 		data, err := defaultRuleFiles.ReadFile("rules/" + name)
 		if err != nil {
 			t.Fatal(err)
