@@ -38,13 +38,16 @@ import (
 // Tuning, measured on testdata/clean-gov.txt and testdata/typos-labelled.txt.
 const (
 	statFrequent = 50 // a suggested word must be at least this frequent in gse's counts
-	statRare     = 4   // a word written this rarely or less counts as unknown (the list holds misspellings at 2–3)
-	statMaxWord  = 6   // longest word the local segmentation looks up, in characters
-	statContext  = 3   // characters of context on each side of a window
+	statRare     = 4  // a word written this rarely or less counts as unknown (the list holds misspellings at 2–3)
+	statMaxWord  = 6  // longest word the local segmentation looks up, in characters
+	statContext  = 3  // characters of context on each side of a window
 	// statPenalty is the log-probability cost of assuming a typo: the replaced reading
 	// must be more than e^9 ≈ 8,000 times as likely as the text as written.
 	statPenaltyDefault = 9.0
-	bloomBits   = 1 << 26 // 8 MB; with ~4 million variants, two probes give about 1% false hits
+	bloomBits          = 1 << 26 // 8 MB; with ~4 million variants, two probes give about 1% false hits
+	// statSlack is how much the context may add to a candidate's reading over the window
+	// alone before the whole span is segmented.
+	statSlack = 3.0
 )
 
 var statPenalty = statPenaltyDefault
@@ -54,8 +57,12 @@ type typoLexicon struct {
 	freq     map[string]uint32 // words of 1–statMaxWord characters and their counts
 	names    map[string]bool   // words tagged as names of people, places and organisations
 	logTotal float64
-	conf     map[rune][]rune // confusable characters: same sound or look-alike
-	bloom    []uint64        // one-character variants of the frequent words
+	bloom    []uint64 // one-character variants of the frequent words
+	// classes are the sound (pinyin without tones) and look-alike groups of a character;
+	// similar finds the frequent words that differ from a window only at position k by a
+	// character of the same class: key maskKey(window, k, class).
+	classes map[rune][]uint32
+	similar map[uint64][]string
 }
 
 var (
@@ -116,8 +123,10 @@ func loadLexicon() *typoLexicon {
 	runtime.ReadMemStats(&loaded)
 	runtime.KeepAlive(&seg) // measured with gse's segmenter still held, then let go
 	seg = gse.Segmenter{}
-	lx.conf = confusables(lx.freq)
+	conf := confusables(lx.freq)
+	lx.classes = charClasses(lx.freq)
 	lx.bloom = make([]uint64, bloomBits/64)
+	lx.similar = map[uint64][]string{}
 	variants := 0
 	for w, f := range lx.freq {
 		rs := []rune(w)
@@ -125,7 +134,11 @@ func loadLexicon() *typoLexicon {
 			continue
 		}
 		for k, c := range rs {
-			for _, x := range lx.conf[c] {
+			for _, cls := range lx.classes[c] {
+				key := maskKey(rs, k, cls)
+				lx.similar[key] = append(lx.similar[key], w)
+			}
+			for _, x := range conf[c] {
 				rs[k] = x
 				if lx.freq[string(rs)] <= statRare {
 					lx.bloomAdd(hashRunes(rs))
@@ -145,10 +158,9 @@ func loadLexicon() *typoLexicon {
 	return lx
 }
 
-// confusables groups the characters of common words by their pinyin without tones, and
-// adds the look-alike groups of rules/confusable-shapes.txt. Only characters that occur in
-// frequent words take part: a rare character as a candidate only adds false suspicion.
-func confusables(freq map[string]uint32) map[rune][]rune {
+// commonChars are the characters of frequent words. Only they take part in the confusion
+// sets: a rare character as a candidate only adds false suspicion.
+func commonChars(freq map[string]uint32) map[rune]bool {
 	common := map[rune]bool{}
 	for w, f := range freq {
 		if f >= statFrequent {
@@ -157,6 +169,12 @@ func confusables(freq map[string]uint32) map[rune][]rune {
 			}
 		}
 	}
+	return common
+}
+
+// soundGroups groups the common characters by their pinyin without tones (every reading of
+// a character with several).
+func soundGroups(common map[rune]bool) map[string][]rune {
 	args := pinyin.NewArgs()
 	args.Heteronym = true
 	bySound := map[string][]rune{}
@@ -165,6 +183,50 @@ func confusables(freq map[string]uint32) map[rune][]rune {
 			bySound[p] = append(bySound[p], r)
 		}
 	}
+	return bySound
+}
+
+// charClasses numbers the sound groups and the look-alike groups, and lists each common
+// character's.
+func charClasses(freq map[string]uint32) map[rune][]uint32 {
+	common := commonChars(freq)
+	classes := map[rune][]uint32{}
+	id := uint32(0)
+	for _, group := range soundGroups(common) {
+		id++
+		for _, r := range group {
+			classes[r] = append(classes[r], id)
+		}
+	}
+	for _, group := range shapeGroups() {
+		id++
+		for _, r := range group {
+			if common[r] {
+				classes[r] = append(classes[r], id)
+			}
+		}
+	}
+	return classes
+}
+
+// maskKey hashes a word with its character k left out, and the class that character is
+// to be of.
+func maskKey(rs []rune, k int, class uint32) uint64 {
+	h := uint64(14695981039346656037) ^ uint64(class)<<8 ^ uint64(k)
+	for i, r := range rs {
+		if i == k {
+			r = 0
+		}
+		h = (h ^ uint64(r)) * 1099511628211
+	}
+	return h
+}
+
+// confusables lists for each common character the others of its sound and look-alike
+// groups: the variants the Bloom filter holds.
+func confusables(freq map[string]uint32) map[rune][]rune {
+	common := commonChars(freq)
+	bySound := soundGroups(common)
 	sets := map[rune]map[rune]bool{}
 	link := func(a, b rune) {
 		if a == b {
@@ -267,23 +329,30 @@ type statHit struct {
 	gain       float64
 }
 
-// findStatTypos scans text and returns the suspected typos with byte offsets. skip reports
-// words that must never be suspected (parts of the protected names).
+// findStatTypos scans text and calls emit with the byte range of each suspected typo.
+// skip reports words that must never be suspected (parts of the protected names).
 func (lx *typoLexicon) findStatTypos(text string, skip func(string) bool, emit func(start, end int, wrong, right string)) {
-	var run []rune
-	var offs []int // byte offset of each rune of the run, and of its end
+	var sc statScan
+	runStart := -1
+	var offs []int // byte offset in text of each character of the run, then of its end
 	flush := func(end int) {
-		if len(run) >= 2 {
+		if len(offs) >= 2 {
+			base := offs[0]
 			offs = append(offs, end)
-			for _, h := range lx.scanRun(run, skip) {
-				emit(offs[h.start], offs[h.end], string(run[h.start:h.end]), h.right)
+			for k := range offs {
+				offs[k] -= base
+			}
+			for _, h := range sc.scanRun(lx, text[base:end], offs, skip) {
+				emit(base+offs[h.start], base+offs[h.end], text[base+offs[h.start]:base+offs[h.end]], h.right)
 			}
 		}
-		run, offs = run[:0], offs[:0]
+		offs, runStart = offs[:0], -1
 	}
 	for i, r := range text {
-		if unicode.Is(unicode.Han, r) {
-			run = append(run, r)
+		if r >= 0x3400 && unicode.Is(unicode.Han, r) {
+			if runStart < 0 {
+				runStart = i
+			}
 			offs = append(offs, i)
 			continue
 		}
@@ -292,21 +361,34 @@ func (lx *typoLexicon) findStatTypos(text string, skip func(string) bool, emit f
 	flush(len(text))
 }
 
-// scanRun tests every window of 2–4 characters of one run of Chinese characters.
-func (lx *typoLexicon) scanRun(run []rune, skip func(string) bool) []statHit {
+// statScan holds the buffers of one scan, so that testing a window allocates nothing.
+type statScan struct {
+	win  []rune    // the window's characters
+	buf  []byte    // the span around a window, with a character replaced
+	offs []int     // byte offsets of the span's characters
+	best []float64 // the segmentation's best scores and back pointers
+	from []int
+}
+
+// scanRun tests every window of 2–4 characters of one run of Chinese characters; offs
+// holds the byte offset of each character of run and, last, the run's length.
+func (sc *statScan) scanRun(lx *typoLexicon, run string, offs []int, skip func(string) bool) []statHit {
 	var hits []statHit
-	for i := 0; i+2 <= len(run); i++ {
-		for n := 2; n <= 4 && i+n <= len(run); n++ {
-			win := run[i : i+n]
-			if !lx.bloomHas(hashRunes(win)) {
+	n := len(offs) - 1
+	for i := 0; i+2 <= n; i++ {
+		h := uint64(14695981039346656037)
+		for j := i; j < i+4 && j < n; j++ {
+			r, _ := utf8.DecodeRuneInString(run[offs[j]:])
+			h = (h ^ uint64(r)) * 1099511628211
+			if j == i || !lx.bloomHas(h^h>>29) {
 				continue
 			}
-			w := string(win)
+			w := run[offs[i]:offs[j+1]]
 			if lx.freq[w] > statRare || lx.names[w] || skip(w) {
 				continue
 			}
-			if h, ok := lx.judge(run, i, n); ok {
-				hits = append(hits, h)
+			if hit, ok := sc.judge(lx, run, offs, i, j+1); ok {
+				hits = append(hits, hit)
 			}
 		}
 	}
@@ -329,64 +411,102 @@ func (lx *typoLexicon) scanRun(run []rune, skip func(string) bool) []statHit {
 	return kept
 }
 
-// judge looks for the replacement of one character of run[i:i+n] that reads best, and
-// reports it when it beats the text as written by more than the penalty.
-func (lx *typoLexicon) judge(run []rune, i, n int) (statHit, bool) {
-	lo, hi := max(0, i-statContext), min(len(run), i+n+statContext)
-	span := append([]rune(nil), run[lo:hi]...)
-	asWritten, _ := lx.segment(span, -1, -1)
+// judge looks for the frequent word that the window [ws, we) (character indexes into run)
+// becomes by replacing one character with one of the same sound or look, and reports it
+// when the text reads better that way by more than the penalty.
+func (sc *statScan) judge(lx *typoLexicon, run string, offs []int, ws, we int) (statHit, bool) {
+	sc.win = sc.win[:0]
+	for k := ws; k < we; k++ {
+		r, _ := utf8.DecodeRuneInString(run[offs[k]:])
+		sc.win = append(sc.win, r)
+	}
+	lo, hi := max(0, ws-statContext), min(len(offs)-1, we+statContext)
+	span := run[offs[lo]:offs[hi]]
+	asWritten := math.NaN() // segmented only when a candidate is worth it
+	var window float64
 	best := statHit{gain: statPenalty}
 	found := false
-	win := span[i-lo : i-lo+n]
-	for k := range win {
-		c := win[k]
-		for _, x := range lx.conf[c] {
-			win[k] = x
-			right := string(win)
-			if f := lx.freq[right]; f >= statFrequent && !lx.names[right] {
-				score, used := lx.segment(span, i-lo, i-lo+n)
+	for k, c := range sc.win {
+		for _, cls := range lx.classes[c] {
+			for _, right := range lx.similar[maskKey(sc.win, k, cls)] {
+				if !differsAt(right, sc.win, k) {
+					continue // a collision of the hashed key
+				}
+				f := lx.freq[right]
+				if math.IsNaN(asWritten) {
+					sc.setOffs(offs, lo, hi, 0, 0)
+					sc.buf = append(sc.buf[:0], span...)
+					asWritten, _ = sc.segment(lx, sc.buf, -1, -1)
+					// The window alone, as written: context rarely helps a candidate by
+					// more than this bound allows, so most candidates stop here.
+					sc.setOffs(offs, ws, we, 0, 0)
+					sc.buf = append(sc.buf[:0], run[offs[ws]:offs[we]]...)
+					window, _ = sc.segment(lx, sc.buf, -1, -1)
+				}
+				if math.Log(float64(f))-lx.logTotal-window < statPenalty-statSlack {
+					continue
+				}
+				// The span with the window replaced by right.
+				sc.buf = append(sc.buf[:0], run[offs[lo]:offs[ws]]...)
+				sc.buf = append(sc.buf, right...)
+				sc.buf = append(sc.buf, run[offs[we]:offs[hi]]...)
+				sc.setOffs(offs, lo, hi, we, len(right)-(offs[we]-offs[ws]))
+				score, used := sc.segment(lx, sc.buf, ws-lo, we-lo)
 				if gain := score - asWritten; used && gain > best.gain {
-					best, found = statHit{start: i, end: i + n, right: right, gain: gain}, true
+					best, found = statHit{start: ws, end: we, right: right, gain: gain}, true
 				}
 			}
 		}
-		win[k] = c
 	}
 	return best, found
 }
 
-// segment returns the log-probability of the best segmentation of span into dictionary
-// words, and whether one word of it covers span[ws:we] (精神 in 全会精神). Unknown single characters get the
-// probability of a word seen once, so a run of them is costly but possible.
-func (lx *typoLexicon) segment(span []rune, ws, we int) (float64, bool) {
-	const unknown = 0.0 // log(1): a count of one
-	best := make([]float64, len(span)+1)
-	from := make([]int, len(span)+1)
-	for j := 1; j <= len(span); j++ {
-		best[j] = math.Inf(-1)
+// setOffs puts into sc.offs the byte offsets of the characters lo…hi of run relative to
+// lo, shifted by delta from character from on (a replacement of another length).
+func (sc *statScan) setOffs(offs []int, lo, hi, from, delta int) {
+	sc.offs = sc.offs[:0]
+	for k := lo; k <= hi; k++ {
+		o := offs[k] - offs[lo]
+		if from > 0 && k >= from {
+			o += delta
+		}
+		sc.offs = append(sc.offs, o)
+	}
+}
+
+// segment returns the log-probability of the best segmentation of span (whose character
+// offsets are in sc.offs) into dictionary words, and whether one word of it covers the
+// characters [ws, we) (精神 in 全会精神). Unknown single characters get the probability of
+// a word seen once, so a run of them is costly but possible.
+func (sc *statScan) segment(lx *typoLexicon, span []byte, ws, we int) (float64, bool) {
+	n := len(sc.offs) - 1
+	sc.best = append(sc.best[:0], make([]float64, n+1)...)
+	sc.from = append(sc.from[:0], make([]int, n+1)...)
+	for j := 1; j <= n; j++ {
+		sc.best[j] = math.Inf(-1)
 		for k := 1; k <= statMaxWord && k <= j; k++ {
-			f := lx.freq[string(span[j-k:j])]
+			f := lx.freq[string(span[sc.offs[j-k]:sc.offs[j]])]
 			var lp float64
 			switch {
 			case f > 0:
 				lp = math.Log(float64(f)) - lx.logTotal
 			case k == 1:
-				lp = unknown - lx.logTotal
+				lp = -lx.logTotal // a count of one
 			default:
 				continue
 			}
-			if s := best[j-k] + lp; s > best[j] {
-				best[j], from[j] = s, j-k
+			if s := sc.best[j-k] + lp; s > sc.best[j] {
+				sc.best[j], sc.from[j] = s, j-k
 			}
 		}
 	}
 	used := false
-	for j := len(span); j > 0; j = from[j] {
-		if from[j] <= ws && j >= we {
+	for j := n; j > 0; j = sc.from[j] {
+		if sc.from[j] <= ws && j >= we {
 			used = true
 		}
 	}
-	return best[len(span)], used
+	return sc.best[n], used
 }
 
 // singleCharFreqs fills in the counts of single characters, which gse's loader sets to 2
@@ -432,4 +552,16 @@ func singleCharFreqs(freq map[string]uint32) float64 {
 		added += f
 	}
 	return added
+}
+
+// differsAt reports whether word has the characters of win except at position k.
+func differsAt(word string, win []rune, k int) bool {
+	i := 0
+	for _, r := range word {
+		if i >= len(win) || (r == win[i]) == (i == k) {
+			return false
+		}
+		i++
+	}
+	return i == len(win)
 }

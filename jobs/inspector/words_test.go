@@ -75,7 +75,7 @@ func TestCommonTyposList(t *testing.T) {
 // typoScores runs the whole 错敏字 check over the labelled typo sentences and the clean
 // corpus: recall for listed forms and for forms no list names, and precision.
 type typoScores struct {
-	listFound, listAll, otherFound, otherAll int
+	listFound, listAll, otherFound, otherAll    int
 	falseHits, trueHits, cleanFlagged, cleanAll int
 	misses, falses                              []string
 }
