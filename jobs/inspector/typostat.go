@@ -39,22 +39,24 @@ import (
 const (
 	statFrequent = 50 // a suggested word must be at least this frequent in gse's counts
 	statRare     = 4  // a word written this rarely or less counts as unknown (the list holds misspellings at 2–3)
-	statMaxWord  = 6  // longest word the local segmentation looks up, in characters
+	statMaxWord  = 4  // longest word the local segmentation looks up, in characters
 	statContext  = 3  // characters of context on each side of a window
 	// statPenalty is the log-probability cost of assuming a typo: the replaced reading
 	// must be more than e^9 ≈ 8,000 times as likely as the text as written.
 	statPenaltyDefault = 9.0
 	bloomBits          = 1 << 26 // 8 MB; with ~4 million variants, two probes give about 1% false hits
 	// statSlack is how much the context may add to a candidate's reading over the window
-	// alone before the whole span is segmented.
-	statSlack = 3.0
+	// read character by character: a candidate that cannot win by the penalty less the
+	// slack there is never segmented in context (nor its variant put in the Bloom filter).
+	statSlack = 2.0
 )
 
 var statPenalty = statPenaltyDefault
 
 // typoLexicon is what the statistical check keeps of gse's dictionary.
 type typoLexicon struct {
-	freq     map[string]uint32 // words of 1–statMaxWord characters and their counts
+	freq     map[string]uint32 // words of 1–statMaxWord characters and their counts, while loading
+	counts   countTable        // the same for the scan, without the strings
 	names    map[string]bool   // words tagged as names of people, places and organisations
 	logTotal float64
 	bloom    []uint64 // one-character variants of the frequent words
@@ -63,6 +65,28 @@ type typoLexicon struct {
 	// character of the same class: key maskKey(window, k, class).
 	classes map[rune][]uint32
 	similar map[uint64][]string
+	// single is the log-probability of each character as a word of its own: the sum over
+	// a window is the worst reading of it, a bound that spares most segmentations.
+	single map[rune]float64
+}
+
+// singles is the log-probability of reading s character by character.
+func (lx *typoLexicon) singles(s []rune) float64 {
+	var sum float64
+	for _, r := range s {
+		if lp, ok := lx.single[r]; ok {
+			sum += lp
+		} else {
+			sum -= lx.logTotal
+		}
+	}
+	return sum
+}
+
+// mayWin reports whether a candidate word of count f could beat a window whose
+// character-by-character reading scores singles, by the penalty less the slack.
+func (lx *typoLexicon) mayWin(f uint32, singles float64) bool {
+	return math.Log(float64(f))-lx.logTotal-singles >= statPenalty-statSlack
 }
 
 var (
@@ -123,6 +147,12 @@ func loadLexicon() *typoLexicon {
 	runtime.ReadMemStats(&loaded)
 	runtime.KeepAlive(&seg) // measured with gse's segmenter still held, then let go
 	seg = gse.Segmenter{}
+	lx.single = map[rune]float64{}
+	for w, f := range lx.freq {
+		if r, size := utf8.DecodeRuneInString(w); size == len(w) {
+			lx.single[r] = math.Log(float64(f)) - lx.logTotal
+		}
+	}
 	conf := confusables(lx.freq)
 	lx.classes = charClasses(lx.freq)
 	lx.bloom = make([]uint64, bloomBits/64)
@@ -140,7 +170,7 @@ func loadLexicon() *typoLexicon {
 			}
 			for _, x := range conf[c] {
 				rs[k] = x
-				if lx.freq[string(rs)] <= statRare {
+				if lx.freq[string(rs)] <= statRare && lx.mayWin(f, lx.singles(rs)) {
 					lx.bloomAdd(hashRunes(rs))
 					variants++
 				}
@@ -148,10 +178,12 @@ func loadLexicon() *typoLexicon {
 			rs[k] = c
 		}
 	}
+	lx.counts = newCountTable(lx.freq)
+	lx.freq = nil
 	runtime.GC()
 	runtime.ReadMemStats(&kept)
 	lexiconStats.Load = time.Since(start)
-	lexiconStats.Words = len(lx.freq)
+	lexiconStats.Words = lx.counts.n
 	lexiconStats.Variants = variants
 	lexiconStats.HeapAfterLoadMB = float64(loaded.HeapAlloc-before.HeapAlloc) / 1e6
 	lexiconStats.HeapKeptMB = float64(kept.HeapAlloc-before.HeapAlloc) / 1e6
@@ -384,7 +416,7 @@ func (sc *statScan) scanRun(lx *typoLexicon, run string, offs []int, skip func(s
 				continue
 			}
 			w := run[offs[i]:offs[j+1]]
-			if lx.freq[w] > statRare || lx.names[w] || skip(w) {
+			if lx.counts.get(w) > statRare || lx.names[w] || skip(w) {
 				continue
 			}
 			if hit, ok := sc.judge(lx, run, offs, i, j+1); ok {
@@ -422,8 +454,8 @@ func (sc *statScan) judge(lx *typoLexicon, run string, offs []int, ws, we int) (
 	}
 	lo, hi := max(0, ws-statContext), min(len(offs)-1, we+statContext)
 	span := run[offs[lo]:offs[hi]]
-	asWritten := math.NaN() // segmented only when a candidate is worth it
-	var window float64
+	asWritten := math.NaN() // segmented only when a candidate needs it
+	singles := lx.singles(sc.win)
 	best := statHit{gain: statPenalty}
 	found := false
 	for k, c := range sc.win {
@@ -432,19 +464,13 @@ func (sc *statScan) judge(lx *typoLexicon, run string, offs []int, ws, we int) (
 				if !differsAt(right, sc.win, k) {
 					continue // a collision of the hashed key
 				}
-				f := lx.freq[right]
+				if !lx.mayWin(lx.counts.get(right), singles) {
+					continue
+				}
 				if math.IsNaN(asWritten) {
 					sc.setOffs(offs, lo, hi, 0, 0)
 					sc.buf = append(sc.buf[:0], span...)
 					asWritten, _ = sc.segment(lx, sc.buf, -1, -1)
-					// The window alone, as written: context rarely helps a candidate by
-					// more than this bound allows, so most candidates stop here.
-					sc.setOffs(offs, ws, we, 0, 0)
-					sc.buf = append(sc.buf[:0], run[offs[ws]:offs[we]]...)
-					window, _ = sc.segment(lx, sc.buf, -1, -1)
-				}
-				if math.Log(float64(f))-lx.logTotal-window < statPenalty-statSlack {
-					continue
 				}
 				// The span with the window replaced by right.
 				sc.buf = append(sc.buf[:0], run[offs[lo]:offs[ws]]...)
@@ -485,7 +511,7 @@ func (sc *statScan) segment(lx *typoLexicon, span []byte, ws, we int) (float64, 
 	for j := 1; j <= n; j++ {
 		sc.best[j] = math.Inf(-1)
 		for k := 1; k <= statMaxWord && k <= j; k++ {
-			f := lx.freq[string(span[sc.offs[j-k]:sc.offs[j]])]
+			f := lx.counts.getBytes(span[sc.offs[j-k]:sc.offs[j]])
 			var lp float64
 			switch {
 			case f > 0:
@@ -564,4 +590,53 @@ func differsAt(word string, win []rune, k int) bool {
 		i++
 	}
 	return i == len(win)
+}
+
+// countTable maps words to counts by a 64-bit hash of their bytes, in one flat array with
+// open addressing. A Go map of 350,000 strings costs a cache miss for the bucket and
+// another for the key's bytes on every lookup, and the segmentation makes tens of lookups
+// per suspicious window; two words sharing a 64-bit hash would only blur one count.
+type countTable struct {
+	keys []uint64 // hash|1 of the word, 0 for an empty slot
+	vals []uint32
+	mask uint64
+	n    int
+}
+
+func newCountTable(freq map[string]uint32) countTable {
+	size := 1
+	for size < 2*len(freq) {
+		size <<= 1
+	}
+	t := countTable{keys: make([]uint64, size), vals: make([]uint32, size), mask: uint64(size - 1), n: len(freq)}
+	for w, f := range freq {
+		h := wordHash(w)
+		i := h & t.mask
+		for t.keys[i] != 0 && t.keys[i] != h {
+			i = (i + 1) & t.mask
+		}
+		t.keys[i], t.vals[i] = h, f
+	}
+	return t
+}
+
+func wordHash[S ~string | ~[]byte](w S) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint64(w[i])) * 1099511628211
+	}
+	return (h ^ h>>31) | 1
+}
+
+func (t *countTable) get(w string) uint32 { return t.lookup(wordHash(w)) }
+
+func (t *countTable) getBytes(w []byte) uint32 { return t.lookup(wordHash(w)) }
+
+func (t *countTable) lookup(h uint64) uint32 {
+	for i := h & t.mask; t.keys[i] != 0; i = (i + 1) & t.mask {
+		if t.keys[i] == h {
+			return t.vals[i]
+		}
+	}
+	return 0
 }
