@@ -40,7 +40,7 @@ const (
 	statFrequent = 50 // a suggested word must be at least this frequent in gse's counts
 	statRare     = 4  // a word written this rarely or less counts as unknown (the list holds misspellings at 2–3)
 	statMaxWord  = 4  // longest word the local segmentation looks up, in characters
-	statContext  = 3  // characters of context on each side of a window
+	statContext  = 2  // characters of context on each side of a window
 	// statPenalty is the log-probability cost of assuming a typo: the replaced reading
 	// must be more than e^9 ≈ 8,000 times as likely as the text as written.
 	statPenaltyDefault = 9.0
@@ -178,7 +178,7 @@ func loadLexicon() *typoLexicon {
 			rs[k] = c
 		}
 	}
-	lx.counts = newCountTable(lx.freq)
+	lx.counts = newCountTable(lx.freq, lx.logTotal)
 	lx.freq = nil
 	runtime.GC()
 	runtime.ReadMemStats(&kept)
@@ -343,15 +343,20 @@ func hashRunes(rs []rune) uint64 {
 	return h ^ h>>29
 }
 
+// The Bloom filter is blocked: both probes of a key fall in one 64-bit word, so a test
+// costs one cache miss rather than two.
+func bloomProbe(h uint64) (word uint64, bits uint64) {
+	return (h >> 12) % (bloomBits / 64), 1<<(h&63) | 1<<(h>>6&63)
+}
+
 func (lx *typoLexicon) bloomAdd(h uint64) {
-	a, b := h%bloomBits, (h>>32|h<<32)%bloomBits
-	lx.bloom[a/64] |= 1 << (a % 64)
-	lx.bloom[b/64] |= 1 << (b % 64)
+	w, bits := bloomProbe(h)
+	lx.bloom[w] |= bits
 }
 
 func (lx *typoLexicon) bloomHas(h uint64) bool {
-	a, b := h%bloomBits, (h>>32|h<<32)%bloomBits
-	return lx.bloom[a/64]&(1<<(a%64)) != 0 && lx.bloom[b/64]&(1<<(b%64)) != 0
+	w, bits := bloomProbe(h)
+	return lx.bloom[w]&bits == bits
 }
 
 // statHit is a suspected typo: the runes [start, end) of a run, read as right.
@@ -395,11 +400,12 @@ func (lx *typoLexicon) findStatTypos(text string, skip func(string) bool, emit f
 
 // statScan holds the buffers of one scan, so that testing a window allocates nothing.
 type statScan struct {
-	win  []rune    // the window's characters
-	buf  []byte    // the span around a window, with a character replaced
-	offs []int     // byte offsets of the span's characters
-	best []float64 // the segmentation's best scores and back pointers
-	from []int
+	win   []rune    // the window's characters
+	runes []rune    // the span's characters
+	buf   []byte    // the span around a window, with a character replaced
+	offs  []int     // byte offsets of the span's characters
+	best  []float64 // the segmentation's best scores and back pointers
+	from  []int
 }
 
 // scanRun tests every window of 2–4 characters of one run of Chinese characters; offs
@@ -416,10 +422,10 @@ func (sc *statScan) scanRun(lx *typoLexicon, run string, offs []int, skip func(s
 				continue
 			}
 			w := run[offs[i]:offs[j+1]]
-			if lx.counts.get(w) > statRare || lx.names[w] || skip(w) {
+			if lx.counts.get(w) > statRare {
 				continue
 			}
-			if hit, ok := sc.judge(lx, run, offs, i, j+1); ok {
+			if hit, ok := sc.judge(lx, run, offs, i, j+1); ok && !lx.names[w] && !skip(w) {
 				hits = append(hits, hit)
 			}
 		}
@@ -470,14 +476,14 @@ func (sc *statScan) judge(lx *typoLexicon, run string, offs []int, ws, we int) (
 				if math.IsNaN(asWritten) {
 					sc.setOffs(offs, lo, hi, 0, 0)
 					sc.buf = append(sc.buf[:0], span...)
-					asWritten, _ = sc.segment(lx, sc.buf, -1, -1)
+					asWritten, _ = sc.segment(lx, sc.buf, -1, -1, 0)
 				}
 				// The span with the window replaced by right.
 				sc.buf = append(sc.buf[:0], run[offs[lo]:offs[ws]]...)
 				sc.buf = append(sc.buf, right...)
 				sc.buf = append(sc.buf, run[offs[we]:offs[hi]]...)
 				sc.setOffs(offs, lo, hi, we, len(right)-(offs[we]-offs[ws]))
-				score, used := sc.segment(lx, sc.buf, ws-lo, we-lo)
+				score, used := sc.segment(lx, sc.buf, ws-lo, we-lo, ws-lo)
 				if gain := score - asWritten; used && gain > best.gain {
 					best, found = statHit{start: ws, end: we, right: right, gain: gain}, true
 				}
@@ -504,18 +510,32 @@ func (sc *statScan) setOffs(offs []int, lo, hi, from, delta int) {
 // offsets are in sc.offs) into dictionary words, and whether one word of it covers the
 // characters [ws, we) (精神 in 全会精神). Unknown single characters get the probability of
 // a word seen once, so a run of them is costly but possible.
-func (sc *statScan) segment(lx *typoLexicon, span []byte, ws, we int) (float64, bool) {
+//
+// A replacement leaves the characters before the window as they were, so the scores up to
+// the window's start are those of the text as written: from > 0 starts there.
+func (sc *statScan) segment(lx *typoLexicon, span []byte, ws, we, from int) (float64, bool) {
 	n := len(sc.offs) - 1
-	sc.best = append(sc.best[:0], make([]float64, n+1)...)
-	sc.from = append(sc.from[:0], make([]int, n+1)...)
-	for j := 1; j <= n; j++ {
+	if from == 0 {
+		sc.best = append(sc.best[:0], make([]float64, n+1)...)
+		sc.from = append(sc.from[:0], make([]int, n+1)...)
+	} else {
+		sc.best = append(sc.best[:from+1], make([]float64, n-from)...)
+		sc.from = append(sc.from[:from+1], make([]int, n-from)...)
+	}
+	sc.runes = sc.runes[:0]
+	for k := 0; k < n; k++ {
+		r, _ := utf8.DecodeRune(span[sc.offs[k]:])
+		sc.runes = append(sc.runes, r)
+	}
+	for j := from + 1; j <= n; j++ {
 		sc.best[j] = math.Inf(-1)
 		for k := 1; k <= statMaxWord && k <= j; k++ {
-			f := lx.counts.getBytes(span[sc.offs[j-k]:sc.offs[j]])
-			var lp float64
+			if k >= 2 && !lx.counts.mayStartWord(sc.runes[j-k], sc.runes[j-k+1]) {
+				continue
+			}
+			lp, ok := lx.counts.logProbBytes(span[sc.offs[j-k]:sc.offs[j]])
 			switch {
-			case f > 0:
-				lp = math.Log(float64(f)) - lx.logTotal
+			case ok:
 			case k == 1:
 				lp = -lx.logTotal // a count of one
 			default:
@@ -597,27 +617,64 @@ func differsAt(word string, win []rune, k int) bool {
 // another for the key's bytes on every lookup, and the segmentation makes tens of lookups
 // per suspicious window; two words sharing a 64-bit hash would only blur one count.
 type countTable struct {
-	keys []uint64 // hash|1 of the word, 0 for an empty slot
-	vals []uint32
-	mask uint64
-	n    int
+	slots []countSlot
+	mask  uint64
+	n     int
+	// pairs holds a bit for the first two characters of every word of two or more: most
+	// substrings the segmentation asks about start with no such pair, and this 128 KB
+	// table answers without touching the large one.
+	pairs []uint64
 }
 
-func newCountTable(freq map[string]uint32) countTable {
+// countSlot is one entry, 16 bytes: a lookup reads one cache line.
+type countSlot struct {
+	key   uint64 // hash|1 of the word, 0 for an empty slot
+	count uint32
+	lp    float32 // log-probability of the word, for the segmentation
+}
+
+const pairBits = 1 << 20
+
+func newCountTable(freq map[string]uint32, logTotal float64) countTable {
 	size := 1
 	for size < 2*len(freq) {
 		size <<= 1
 	}
-	t := countTable{keys: make([]uint64, size), vals: make([]uint32, size), mask: uint64(size - 1), n: len(freq)}
+	t := countTable{slots: make([]countSlot, size), mask: uint64(size - 1), n: len(freq), pairs: make([]uint64, pairBits/64)}
 	for w, f := range freq {
 		h := wordHash(w)
 		i := h & t.mask
-		for t.keys[i] != 0 && t.keys[i] != h {
+		for t.slots[i].key != 0 && t.slots[i].key != h {
 			i = (i + 1) & t.mask
 		}
-		t.keys[i], t.vals[i] = h, f
+		t.slots[i] = countSlot{key: h, count: f, lp: float32(math.Log(float64(f)) - logTotal)}
+		if a, size := utf8.DecodeRuneInString(w); size < len(w) {
+			b, _ := utf8.DecodeRuneInString(w[size:])
+			p := pairHash(a, b)
+			t.pairs[p/64] |= 1 << (p % 64)
+		}
 	}
 	return t
+}
+
+func pairHash(a, b rune) uint64 {
+	return (uint64(a)*0x9E3779B97F4A7C15 ^ uint64(b)*0xC2B2AE3D27D4EB4F) >> 44
+}
+
+// mayStartWord reports whether some word of two or more characters may start with a, b.
+func (t *countTable) mayStartWord(a, b rune) bool {
+	p := pairHash(a, b)
+	return t.pairs[p/64]&(1<<(p%64)) != 0
+}
+
+func (t *countTable) logProbBytes(w []byte) (float64, bool) {
+	h := wordHash(w)
+	for i := h & t.mask; t.slots[i].key != 0; i = (i + 1) & t.mask {
+		if t.slots[i].key == h {
+			return float64(t.slots[i].lp), true
+		}
+	}
+	return 0, false
 }
 
 func wordHash[S ~string | ~[]byte](w S) uint64 {
@@ -628,14 +685,11 @@ func wordHash[S ~string | ~[]byte](w S) uint64 {
 	return (h ^ h>>31) | 1
 }
 
-func (t *countTable) get(w string) uint32 { return t.lookup(wordHash(w)) }
-
-func (t *countTable) getBytes(w []byte) uint32 { return t.lookup(wordHash(w)) }
-
-func (t *countTable) lookup(h uint64) uint32 {
-	for i := h & t.mask; t.keys[i] != 0; i = (i + 1) & t.mask {
-		if t.keys[i] == h {
-			return t.vals[i]
+func (t *countTable) get(w string) uint32 {
+	h := wordHash(w)
+	for i := h & t.mask; t.slots[i].key != 0; i = (i + 1) & t.mask {
+		if t.slots[i].key == h {
+			return t.slots[i].count
 		}
 	}
 	return 0
