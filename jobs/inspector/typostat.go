@@ -45,6 +45,9 @@ const (
 	// must be more than e^9 ≈ 8,000 times as likely as the text as written.
 	statPenaltyDefault = 9.0
 	bloomBits          = 1 << 26 // 8 MB; with ~4 million variants, two probes give about 1% false hits
+	// statSpacing: a run of Chinese text holding more than one suspicion per this many
+	// characters is not prose, and none of them is reported.
+	statSpacing = 20
 	// statSlack is how much the context may add to a candidate's reading over the window
 	// read character by character: a candidate that cannot win by the penalty less the
 	// slack there is never segmented in context (nor its variant put in the Bloom filter).
@@ -379,7 +382,13 @@ func (lx *typoLexicon) findStatTypos(text string, skip func(string) bool, emit f
 			for k := range offs {
 				offs[k] -= base
 			}
-			for _, h := range sc.scanRun(lx, text[base:end], offs, skip) {
+			hits := sc.scanRun(lx, text[base:end], offs, skip)
+			// Real typos are rare: a run with a suspicion every few characters is not
+			// prose (character soup, keyword lists, a foreign script in Han characters).
+			if len(hits) > 1 && len(hits)*statSpacing > len(offs)-1 {
+				hits = nil
+			}
+			for _, h := range hits {
 				emit(base+offs[h.start], base+offs[h.end], text[base+offs[h.start]:base+offs[h.end]], h.right)
 			}
 		}
