@@ -89,21 +89,23 @@ func DefaultRules() Rules {
 	return r
 }
 
-// LoadRules reads typos.txt, protected.txt, badwords.txt, marks.txt and columns.txt
+// LoadRules reads typos.txt, typos-common.txt, protected.txt, badwords.txt, marks.txt and columns.txt
 // from dir in fsys.
 func LoadRules(fsys fs.FS, dir string) (Rules, error) {
 	r := Rules{BadContentMin: 3}
+	parseTypo := func(n int, f []string, _ string) error {
+		if len(f) != 2 {
+			return fmt.Errorf("want 2 fields, got %d", len(f))
+		}
+		r.Typos = append(r.Typos, TypoPair{Wrong: f[0], Right: f[1]})
+		return nil
+	}
 	steps := []struct {
 		file  string
 		parse func(lineNo int, fields []string, line string) error
 	}{
-		{"typos.txt", func(n int, f []string, _ string) error {
-			if len(f) != 2 {
-				return fmt.Errorf("want 2 fields, got %d", len(f))
-			}
-			r.Typos = append(r.Typos, TypoPair{Wrong: f[0], Right: f[1]})
-			return nil
-		}},
+		{"typos.txt", parseTypo},
+		{"typos-common.txt", parseTypo}, // the published lists of common misspellings
 		{"protected.txt", func(n int, _ []string, line string) error {
 			name, allowed, _ := strings.Cut(line, "|")
 			p := ProtectedName{Name: strings.TrimSpace(name), Allowed: strings.Fields(allowed)}

@@ -42,7 +42,7 @@ func TestDefaultRules(t *testing.T) {
 
 func TestLoadRulesErrors(t *testing.T) {
 	good := fstest.MapFS{}
-	for _, name := range []string{"typos.txt", "protected.txt", "badwords.txt", "marks.txt", "columns.txt"} {
+	for _, name := range []string{"typos.txt", "typos-common.txt", "protected.txt", "badwords.txt", "marks.txt", "columns.txt"} {
 		data, err := defaultRuleFiles.ReadFile("rules/" + name)
 		if err != nil {
 			t.Fatal(err)
@@ -135,10 +135,19 @@ func TestFindTypos(t *testing.T) {
 }
 
 func TestSnippet(t *testing.T) {
-	text := strings.Repeat("前", 30) + "攻府" + strings.Repeat("后", 30)
-	s := snippet(text, 90, 96)
-	if s != strings.Repeat("前", 20)+"攻府"+strings.Repeat("后", 20) {
-		t.Errorf("snippet = %q", s)
+	long := strings.Repeat("前", 40) + "攻府" + strings.Repeat("后", 40)
+	tests := []struct{ name, text, wrong, want string }{
+		{"cut both sides", long, "攻府", "…" + strings.Repeat("前", 30) + "【攻府】" + strings.Repeat("后", 30) + "…"},
+		{"one sentence", "上一句。按照部暑要求，认真落实。下一句", "部暑", "按照【部暑】要求，认真落实。"},
+		{"line breaks end a sentence", "导航\n按照部暑\n要求", "部暑", "按照【部暑】\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			i := strings.Index(tt.text, tt.wrong)
+			if s := snippet(tt.text, i, i+len(tt.wrong)); s != strings.TrimSuffix(tt.want, "\n") {
+				t.Errorf("snippet = %q, want %q", s, tt.want)
+			}
+		})
 	}
 }
 

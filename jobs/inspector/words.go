@@ -15,6 +15,9 @@ type words struct {
 	typoPats []typoPattern
 	badText  *matcher
 	badURL   *matcher
+	// statistical turns on the check for typos no list names (typostat.go); only the
+	// benchmark's baseline turns it off.
+	statistical bool
 }
 
 type typoPattern struct {
@@ -33,7 +36,7 @@ const (
 const minFuzzyRunes = 5
 
 func compileWords(r Rules) *words {
-	w := &words{rules: r}
+	w := &words{rules: r, statistical: true}
 	var pats []string
 	for i, t := range r.Typos {
 		pats = append(pats, t.Wrong)
@@ -61,11 +64,12 @@ func compileWords(r Rules) *words {
 // typoHit is a suspected 错敏字 in a text.
 type typoHit struct {
 	Wrong, Right string
-	Snippet      string
-	Serious      bool // touches a protected name: a serious wrong expression
+	Snippet      string // the sentence around it, the wrong form in 【】
+	Serious      bool   // touches a protected name: a serious wrong expression
 }
 
-// findTypos scans text once for wrong forms and for protected names one character off.
+// findTypos scans text once for wrong forms and for protected names one character off,
+// then for typos no list names (typostat.go) where no listed form was found.
 func (w *words) findTypos(text string) []typoHit {
 	var wrong, exact, halves []span
 	var halfKinds []int
@@ -86,7 +90,12 @@ func (w *words) findTypos(text string) []typoHit {
 		start, end int
 	}
 	var kept, fuzzy []found
+	// Overlapping pairs are one mistake (渡假 inside 渡假村): the longest form names it.
+	slices.SortStableFunc(wrong, func(a, b span) int { return (b.end - b.start) - (a.end - a.start) })
 	for _, s := range wrong {
+		if slices.ContainsFunc(kept, func(k found) bool { return k.start < s.end && s.start < k.end }) {
+			continue
+		}
 		t := w.rules.Typos[s.index]
 		kept = append(kept, found{typoHit{Wrong: t.Wrong, Right: t.Right, Snippet: snippet(text, s.start, s.end), Serious: w.protects(t.Right)}, s.start, s.end})
 	}
@@ -111,6 +120,13 @@ func (w *words) findTypos(text string) []typoHit {
 		if !slices.ContainsFunc(kept, func(k found) bool { return k.start < f.end && f.start < k.end }) {
 			kept = append(kept, f)
 		}
+	}
+	if w.statistical {
+		sharedLexicon().findStatTypos(text, w.partOfProtected, func(start, end int, wrong, right string) {
+			if !slices.ContainsFunc(kept, func(k found) bool { return k.start < end && start < k.end }) {
+				kept = append(kept, found{typoHit{Wrong: wrong, Right: right, Snippet: snippet(text, start, end), Serious: w.protects(right)}, start, end})
+			}
+		})
 	}
 	slices.SortStableFunc(kept, func(a, b found) int { return a.start - b.start })
 	hits := make([]typoHit, len(kept))
@@ -174,6 +190,16 @@ func allowedAround(text string, win [2]int, allowed []string) bool {
 	return false
 }
 
+// partOfProtected reports whether s is written inside a protected name: correct by definition.
+func (w *words) partOfProtected(s string) bool {
+	for _, p := range w.rules.Protected {
+		if strings.Contains(p.Name, s) {
+			return true
+		}
+	}
+	return false
+}
+
 // protects reports whether s contains a protected name: a typo in it is serious.
 func (w *words) protects(s string) bool {
 	for _, p := range w.rules.Protected {
@@ -206,18 +232,56 @@ func editDistance(a, b string) int {
 	return prev[len(rb)]
 }
 
-// snippet returns the text from 20 characters before start to 20 after end, on one line.
+// snippet returns the sentence around text[start:end] on one line, the suspected form in
+// 【】 so that a reader sees at once which characters are meant: "…按照【部暑】要求…". The
+// sentence is cut at 。！？；, at a line break, or 30 characters from the form.
 func snippet(text string, start, end int) string {
+	const reach = 30
 	lo, hi := start, end
-	for k := 0; k < 20 && lo > 0; k++ {
-		_, sz := utf8.DecodeLastRuneInString(text[:lo])
+	cutLo, cutHi := true, true
+	for k := 0; k < reach; k++ {
+		if lo == 0 {
+			cutLo = false
+			break
+		}
+		r, sz := utf8.DecodeLastRuneInString(text[:lo])
+		if sentenceEnd(r) {
+			cutLo = false
+			break
+		}
 		lo -= sz
 	}
-	for k := 0; k < 20 && hi < len(text); k++ {
-		_, sz := utf8.DecodeRuneInString(text[hi:])
+	for k := 0; k < reach; k++ {
+		if hi == len(text) {
+			cutHi = false
+			break
+		}
+		r, sz := utf8.DecodeRuneInString(text[hi:])
 		hi += sz
+		if sentenceEnd(r) {
+			cutHi = false
+			break
+		}
 	}
-	return strings.Join(strings.Fields(text[lo:hi]), " ")
+	var b strings.Builder
+	if cutLo {
+		b.WriteString("…")
+	}
+	b.WriteString(strings.Join(strings.Fields(text[lo:start]), " "))
+	b.WriteString("【" + text[start:end] + "】")
+	b.WriteString(strings.Join(strings.Fields(text[end:hi]), " "))
+	if cutHi {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+func sentenceEnd(r rune) bool {
+	switch r {
+	case '。', '！', '？', '；', '!', '?', ';', '\n':
+		return true
+	}
+	return false
 }
 
 // badWord returns a gambling or porn word in the link's text or target, or "".
