@@ -703,3 +703,53 @@ func (t *countTable) get(w string) uint32 {
 	}
 	return 0
 }
+
+// splitsWords reports whether the text as written reads, at the bytes [start, end), as the end
+// of one word and the start of the next: 部暑 in 干部暑期 is 干部|暑期, and 政付 in 财政付清 is
+// 财政|付清. A listed wrong form (rules/typos.txt) is two or three characters that also meet
+// across words in right text; its hit is no 错敏字 when the best segmentation of its
+// surroundings, as for the statistical check, puts a word boundary inside it with a word of
+// its own on each side reaching past it.
+func (lx *typoLexicon) splitsWords(text string, start, end int) bool {
+	lo, hi := start, end
+	for range statContext + statMaxWord {
+		r, size := utf8.DecodeLastRuneInString(text[:lo])
+		if size == 0 || r < 0x3400 || !unicode.Is(unicode.Han, r) {
+			break
+		}
+		lo -= size
+	}
+	for range statContext + statMaxWord {
+		r, size := utf8.DecodeRuneInString(text[hi:])
+		if size == 0 || r < 0x3400 || !unicode.Is(unicode.Han, r) {
+			break
+		}
+		hi += size
+	}
+	var sc statScan
+	ws, we := -1, -1
+	for i := range text[lo:hi] {
+		if lo+i == start {
+			ws = len(sc.offs)
+		}
+		if lo+i == end {
+			we = len(sc.offs)
+		}
+		sc.offs = append(sc.offs, i)
+	}
+	if end == hi {
+		we = len(sc.offs)
+	}
+	sc.offs = append(sc.offs, hi-lo)
+	if ws < 0 || we < 0 {
+		return false // not on character boundaries: nothing to judge
+	}
+	sc.segment(lx, []byte(text[lo:hi]), -1, -1, 0)
+	left, right := false, false
+	for j := len(sc.offs) - 1; j > 0; j = sc.from[j] {
+		k := sc.from[j] // the word [k, j)
+		left = left || k < ws && ws < j && j < we
+		right = right || ws < k && k < we && we < j
+	}
+	return left && right
+}

@@ -96,6 +96,9 @@ func (w *words) findTypos(text string) []typoHit {
 		if slices.ContainsFunc(kept, func(k found) bool { return k.start < s.end && s.start < k.end }) {
 			continue
 		}
+		if w.statistical && sharedLexicon().splitsWords(text, s.start, s.end) {
+			continue // 干部暑期 holds 部暑 across two words
+		}
 		t := w.rules.Typos[s.index]
 		kept = append(kept, found{typoHit{Wrong: t.Wrong, Right: t.Right, Snippet: snippet(text, s.start, s.end), Serious: w.protects(t.Right)}, s.start, s.end})
 	}

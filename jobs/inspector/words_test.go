@@ -3,6 +3,7 @@ package inspector
 import (
 	"bufio"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -151,5 +152,29 @@ func TestTypoRecallPrecision(t *testing.T) {
 	if pct(s.listFound, s.listAll) < 90 || pct(s.otherFound, s.otherAll) < 60 || precision < 95 {
 		t.Errorf("below target: listed %.1f%% (≥ 90), other %.1f%% (≥ 60), precision %.1f%% (≥ 95)",
 			pct(s.listFound, s.listAll), pct(s.otherFound, s.otherAll), precision)
+	}
+}
+
+// A listed wrong form whose characters meet across two words of right text (干部|暑期) is no
+// 错敏字; written inside a phrase where it stands for the right word, it is.
+func TestListedFormsAcrossWords(t *testing.T) {
+	w := compileWords(DefaultRules())
+	for _, tt := range []struct {
+		text, wrong string // wrong: the hit wanted, "" for none
+	}{
+		{"局机关组织机关干部暑期集中轮训。", ""},
+		{"市报社及时发布署名评论文章三篇。", ""},
+		{"由市财政付清全部拖欠工程款。", ""},
+		{"按照部暑要求，全面推进各项工作。", "部暑"},
+		{"认真布署今年的重点任务。", "布署"},
+		{"市政付办公室印发通知。", "政付"},
+	} {
+		var got []string
+		for _, h := range w.findTypos(tt.text) {
+			got = append(got, h.Wrong)
+		}
+		if want := []string{tt.wrong}; tt.wrong == "" && len(got) > 0 || tt.wrong != "" && !slices.Equal(got, want) {
+			t.Errorf("%s: found %v, want %q", tt.text, got, tt.wrong)
+		}
 	}
 }
