@@ -43,6 +43,10 @@ type pageInfo struct {
 	// and no browser rendered it, say); a column so marked gets an unjudged note, never a
 	// blank or stale finding.
 	Unjudged string
+
+	// Wording: 禁用词和慎用词 and leaders named with an office; the report judges the
+	// leaders against Date.
+	Wording []wordingHit
 }
 
 // Limits that keep a hostile page from costing more than an ordinary one.
@@ -92,6 +96,7 @@ func (w *words) analyzePage(doc *html.Node, pageURL *url.URL, home bool, now tim
 	p.walk(doc, visibility{}, walkCtx{})
 	text := p.text.String()
 	p.info.Typos = w.findTypos(text)
+	p.info.Wording = w.findWording(text)
 	for _, e := range emptyWords {
 		if strings.Contains(text, e) {
 			p.info.Empty = true

@@ -15,6 +15,7 @@ type words struct {
 	typoPats []typoPattern
 	badText  *matcher
 	badURL   *matcher
+	wording  *wording // 禁用词和慎用词 and leaders' offices (wording.go)
 }
 
 type typoPattern struct {
@@ -55,6 +56,7 @@ func compileWords(r Rules) *words {
 	w.typo = newMatcher(pats)
 	w.badText = newMatcher(r.BadText)
 	w.badURL = newMatcher(r.BadURL)
+	w.wording = compileWording(r)
 	return w
 }
 
