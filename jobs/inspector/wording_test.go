@@ -113,7 +113,7 @@ func TestLeadersByPageDate(t *testing.T) {
 	}
 	tests := []struct {
 		name, text, date string // date "": undated page
-		evidence             string
+		evidence         string
 	}{
 		{name: "the premier of the page's year", text: "国务院总理李克强主持召开国务院常务会议。", date: "2018-05-10"},
 		{name: "a former premier written as current", text: "国务院总理李克强主持召开国务院常务会议。", date: "2024-05-10",
