@@ -67,7 +67,7 @@ func (in *InspectionRuleInput) Validate() error {
 	for _, p := range []*string{&in.Kind, &in.Phrase, &in.Correct, &in.Exceptions, &in.ValidFrom, &in.ValidTo} {
 		*p = strings.TrimSpace(*p)
 	}
-	oneLine := func(s string) bool { return !strings.ContainsFunc(s, unicode.IsControl) }
+	oneLine := func(s string) bool { return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl) }
 	runes := utf8.RuneCountInString
 	switch in.Kind {
 	case RuleTypo, RuleWording:
