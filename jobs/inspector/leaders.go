@@ -35,6 +35,7 @@ type leaderHit struct {
 	Offices      []string // the offices the written form may mean
 	Years        []int    // years the sentence names: 2015年 makes it history
 	Then         bool     // 时任, 原 or 前 before it: a former office on purpose
+	Short        bool     // written as a short form after the name (李强总理)
 }
 
 func officeForms(r Rules) []officeForm {
@@ -107,7 +108,7 @@ func (wd *wording) leaderAt(text string, o officeForm, start, end int) (wordingH
 	before := sentence[:s-sStart]
 	then := strings.HasSuffix(before, "时任") || strings.HasSuffix(before, "原") || strings.HasSuffix(before, "前")
 	h := wordingHit{Wrong: text[s:e], Right: "", Serious: true, Sentence: markSentence(sentence, s-sStart, e-sStart),
-		Leader: &leaderHit{Name: name, Office: o.offices[0], Offices: o.offices, Years: yearsIn(sentence), Then: then}}
+		Leader: &leaderHit{Name: name, Office: o.offices[0], Offices: o.offices, Years: yearsIn(sentence), Then: then, Short: o.after}}
 	return h, s, e, true
 }
 
@@ -125,6 +126,11 @@ func (wd *wording) judgeLeader(h leaderHit, date time.Time) (string, bool) {
 		}
 	}
 	if len(held) == 0 {
+		if h.Short {
+			// "李强主席" may be a city's 政协主席 of the same name: a short form says
+			// which office only of a person who held it.
+			return "", false
+		}
 		return fmt.Sprintf("%s未担任过%s%s", h.Name, h.Office, wd.holderNote(h.Office, date)), true
 	}
 	if date.IsZero() || h.Then {

@@ -132,6 +132,9 @@ func TestLeadersByPageDate(t *testing.T) {
 		{name: "vice president now", text: "国家副主席韩正会见外宾。", date: "2025-03-01"},
 		{name: "主席 for either office", text: "习近平主席和王沪宁主席出席。", date: "2025-03-01"},
 		{name: "主席台 is a rostrum", text: "一片汪洋主席台前。", date: "2025-03-01"},
+		{name: "a short office of someone of the same name", text: "市政协李强主席出席。", date: "2025-03-01"},
+		{name: "a short office after its term", text: "汪洋主席出席。", date: "2025-03-01",
+			evidence: "汪洋担任全国政协主席的任期为2018年3月至2023年3月"},
 		{name: "full office name of the NPC", text: "全国人民代表大会常务委员会委员长栗战书出席。", date: "2025-03-01",
 			evidence: "栗战书担任全国人大常委会委员长的任期为2018年3月至2023年3月"},
 	}
