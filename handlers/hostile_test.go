@@ -1047,6 +1047,14 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 	add(attack{name: "registry import API confirm of another admin's plan", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
 		return w.send(w.anon, w.jsonRequest("POST", "/api/v1/admin/registry/imports/"+w.foreignPlan()+"/confirm", w.adminToken(), ""))
 	}, check: foreignPlanKept(http.StatusNotFound)})
+
+	// 25. Inspection rule entries (issue 20): injections and bytes that are not UTF-8 as a rule's
+	// words, unknown kinds, dates that are no date, oversized bodies, bad ids and actions, other
+	// roles and forms from another site. Refused ones are a 4xx with a Chinese message and add or
+	// change no entry and no audit event; accepted ones are shown as text.
+	for _, a := range hostileInspectionRuleAttacks(texts) {
+		add(a)
+	}
 	return list
 }
 
@@ -2021,4 +2029,105 @@ func apiRefusal(status int, reason string) func(*hostileWorld, *http.Response, s
 		}
 		return nil
 	}
+}
+
+// hostileInspectionRuleAttacks are section 25's requests (inspection rule entries).
+func hostileInspectionRuleAttacks(texts []string) []attack {
+	var out []attack
+	var before [2]int64
+	entries := func(w *hostileWorld) [2]int64 {
+		var n [2]int64
+		db := w.Store.SQLDB()
+		if err := db.QueryRow("SELECT COUNT(*) FROM inspection_rules").Scan(&n[0]); err != nil {
+			w.t.Fatal(err)
+		}
+		if err := db.QueryRow("SELECT COUNT(*) FROM registry_events WHERE entity = ?", models.RegistryInspectionRule).Scan(&n[1]); err != nil {
+			w.t.Fatal(err)
+		}
+		return n
+	}
+	post := func(c func(w *hostileWorld) *http.Client, path string, v url.Values, site string) func(w *hostileWorld) (*http.Response, string) {
+		return func(w *hostileWorld) (*http.Response, string) {
+			before = entries(w)
+			return w.send(c(w), w.formRequest("POST", path, v, site))
+		}
+	}
+	admin := func(w *hostileWorld) *http.Client { return w.adminPages }
+	// kept: a refusal in Chinese, nothing added or changed.
+	kept := func(status int) func(*hostileWorld, *http.Response, string) error {
+		return func(w *hostileWorld, resp *http.Response, body string) error {
+			if status != 0 && resp.StatusCode != status {
+				return fmt.Errorf("status %d, want %d", resp.StatusCode, status)
+			}
+			if resp.StatusCode != http.StatusSeeOther && !hasHan(body) {
+				return fmt.Errorf("no Chinese message: %.300s", body)
+			}
+			if after := entries(w); after != before {
+				return fmt.Errorf("entries and events %v → %v", before, after)
+			}
+			return nil
+		}
+	}
+	// shownAsText: an accepted entry is listed, its words escaped.
+	shownAsText := func(payload string) func(*hostileWorld, *http.Response, string) error {
+		return func(w *hostileWorld, resp *http.Response, body string) error {
+			if resp.StatusCode >= 400 {
+				return kept(0)(w, resp, body)
+			}
+			r, _ := http.NewRequest("GET", w.URL+"/admin/inspection/rules", nil)
+			_, page := w.send(w.adminPages, r)
+			if strings.ContainsAny(payload, "<>\"'") && strings.Contains(page, payload) {
+				return fmt.Errorf("the entry %q is in the list unescaped", payload)
+			}
+			return nil
+		}
+	}
+	for i, text := range texts {
+		for _, field := range []string{"phrase", "correct", "exceptions"} {
+			v := url.Values{"kind": {models.RuleWording}, "phrase": {fmt.Sprintf("敌对词%d%s", i, field)}, "correct": {"规范表述"}}
+			v.Set(field, text)
+			out = append(out, attack{name: "inspection rule with " + field + " " + text, payload: text,
+				send: post(admin, "/admin/inspection/rules", v, "same-origin"), check: shownAsText(text)})
+		}
+	}
+	good := url.Values{"kind": {models.RuleTypo}, "phrase": {"示范事"}, "correct": {"示范市"}}
+	for _, bad := range []struct {
+		name string
+		v    url.Values
+	}{
+		{"an unknown kind", url.Values{"kind": {"protected"}, "phrase": {"示范事"}, "correct": {"示范市"}}},
+		{"no kind", url.Values{"phrase": {"示范事"}, "correct": {"示范市"}}},
+		{"an empty phrase", url.Values{"kind": {models.RuleTypo}, "phrase": {" "}, "correct": {"示范市"}}},
+		{"a phrase of 1000 characters", url.Values{"kind": {models.RuleTypo}, "phrase": {strings.Repeat("错", 1000)}, "correct": {"示范市"}}},
+		{"the same forms", url.Values{"kind": {models.RuleTypo}, "phrase": {"示范市"}, "correct": {"示范市"}}},
+		{"serious that is no yes or no", url.Values{"kind": {models.RuleWording}, "phrase": {"某某国"}, "correct": {"某某"}, "serious": {"maybe"}}},
+		{"a leader's date that is no date", url.Values{"kind": {models.RuleLeader}, "phrase": {"张三丰"}, "correct": {"国务院副总理"}, "valid_from": {"2026-02-30"}}},
+		{"a leader's term ending first", url.Values{"kind": {models.RuleLeader}, "phrase": {"张三丰"}, "correct": {"国务院副总理"},
+			"valid_from": {"2026-03-12"}, "valid_to": {"2020-01-01"}}},
+		{"a leader's date as a number", url.Values{"kind": {models.RuleLeader}, "phrase": {"张三丰"}, "correct": {"国务院副总理"}, "valid_from": {"1e9"}}},
+	} {
+		out = append(out, attack{name: "inspection rule with " + bad.name, refuse: true,
+			send: post(admin, "/admin/inspection/rules", bad.v, "same-origin"), check: kept(http.StatusBadRequest)})
+	}
+	out = append(out, attack{name: "inspection rule from another site", refuse: true,
+		send: post(admin, "/admin/inspection/rules", good, "cross-site"), check: kept(http.StatusForbidden)})
+	out = append(out, attack{name: "inspection rule by a unit's staff", refuse: true,
+		send: post(func(w *hostileWorld) *http.Client { return w.staffPages }, "/admin/inspection/rules", good, "same-origin"), check: kept(0)})
+	out = append(out, attack{name: "inspection rule without signing in", refuse: true,
+		send: post(func(w *hostileWorld) *http.Client { return w.anon }, "/admin/inspection/rules", good, "same-origin"), check: kept(0)})
+	out = append(out, attack{name: "inspection rule list by a unit's staff", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
+		r, _ := http.NewRequest("GET", w.URL+"/admin/inspection/rules", nil)
+		return w.send(w.staffPages, r)
+	}})
+	big := url.Values{"kind": {models.RuleTypo}, "phrase": {"示范事"}, "correct": {"示范市"}, "exceptions": {strings.Repeat("例外|", 300000)}}
+	out = append(out, attack{name: "inspection rule of a 1.8 MB form", refuse: true,
+		send: post(admin, "/admin/inspection/rules", big, "same-origin"), check: kept(http.StatusRequestEntityTooLarge)})
+	for _, path := range []string{"0/disable", "-1/disable", "99999999/disable", "abc/disable", "1e3/enable", "1%20OR%201=1/disable",
+		strings.Repeat("9", 40) + "/disable", "1/delete", "1/..%2fdisable"} {
+		out = append(out, attack{name: "inspection rule " + path, refuse: true,
+			send: post(admin, "/admin/inspection/rules/"+path, url.Values{}, "same-origin"), check: kept(0)})
+	}
+	out = append(out, attack{name: "inspection rule disabled from another site", refuse: true,
+		send: post(admin, "/admin/inspection/rules/1/disable", url.Values{}, "cross-site"), check: kept(http.StatusForbidden)})
+	return out
 }

@@ -172,6 +172,11 @@ func New(d Deps) (http.Handler, error) {
 	unitReview := &unitReviewHandlers{ui: u, store: d.Store}
 	r.GET("/admin/units/:id/review", admins, inScope, unitReview.show)
 	r.POST("/admin/units/:id/review", admins, limitBody(maxJSONBody), inScope, unitReview.set)
+	// Inspection rule entries (issue 20): typo pairs, wording rules, leaders' terms added without a release.
+	inspectionRules := &inspectionRulesHandlers{ui: u, store: d.Store}
+	r.GET("/admin/inspection/rules", admins, inScope, inspectionRules.list)
+	r.POST("/admin/inspection/rules", admins, limitBody(maxJSONBody), inScope, inspectionRules.add)
+	r.POST("/admin/inspection/rules/:id/:action", admins, limitBody(maxJSONBody), inScope, inspectionRules.setEnabled)
 	r.Any("/admin/queues/*path", admins, queuesUI(d))
 	r.GET("/admin/queues", admins, queuesUI(d))
 

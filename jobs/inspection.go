@@ -215,7 +215,11 @@ func (h *worker) inspect(ctx context.Context, websiteID int64) (models.SiteOutco
 	if err != nil {
 		return models.SiteOutcome{}, err
 	}
-	res, err := h.Inspector.Inspect(ctx, inspector.Site{Name: site.Name, BaseURLs: site.BaseURLs,
+	in, err := h.siteInspector(ctx)
+	if err != nil {
+		return models.SiteOutcome{}, err
+	}
+	res, err := in.Inspect(ctx, inspector.Site{Name: site.Name, BaseURLs: site.BaseURLs,
 		IdentifierCode: site.IdentifierCode, GovPortal: site.GovPortal()})
 	if errors.Is(err, inspector.ErrNoHomepage) {
 		now := h.Clock.Now()

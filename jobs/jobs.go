@@ -88,6 +88,7 @@ type worker struct {
 	events *Dispatcher   // what the tasks' own writes cause
 	crawls chan struct{} // a slot per crawl this worker may run at once
 	pages  *http.Client  // opens one page as a reader would: probes and citizens' pages
+	rules  siteRules     // the inspector with the administrator's rule entries (inspection_rules.go)
 }
 
 // dispatcher is the worker's dispatcher, for the events of the tasks' own writes.

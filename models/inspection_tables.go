@@ -377,6 +377,11 @@ func problemText(typ, ind string, veto bool, n int) string {
 			return "出现严重表述错误"
 		}
 		return several("存在错敏字", "处")
+	case indicator.TypeWording:
+		if veto {
+			return "出现严重表述错误"
+		}
+		return several("存在不规范表述", "处")
 	case indicator.TypeDuplicatePost:
 		return "存在一稿多发的弄虚作假行为"
 	case indicator.TypeUnreachable:

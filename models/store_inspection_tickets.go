@@ -15,6 +15,7 @@ var findingCategories = map[string]string{
 	indicator.TypeDeadLink: "链接不可用", indicator.TypeDeadMenuLink: "链接不可用", indicator.TypeUnreachable: "内容无法访问",
 	indicator.TypeHomepageStale: "信息不更新", indicator.TypeStaleColumn: "信息不更新", indicator.TypeBlankColumn: "信息不更新",
 	indicator.TypeAccountStale: "信息不更新", indicator.TypeTypo: "错别字", indicator.TypeDuplicatePost: "内容不准确",
+	indicator.TypeWording: "内容不准确",
 }
 
 // SendFindingToUnit turns a confirmed finding of a website into a ticket of the site's unit

@@ -54,6 +54,10 @@ type pageInfo struct {
 	MarkImages []string
 	Meta       map[string]string // the required metadata found (SiteName, PubDate, …; meta.go)
 	listFill   *scriptList       // an empty list and the scripts that may fill it, until fetchPage has read them (scripted.go)
+
+	// Wording: 禁用词和慎用词 and leaders named with an office; the report judges the
+	// leaders against Date.
+	Wording []wordingHit
 }
 
 // Limits that keep a hostile page from costing more than an ordinary one.
@@ -106,6 +110,7 @@ func (w *words) analyzePage(doc *html.Node, pageURL *url.URL, home bool, now tim
 	p.judgeList()
 	text := p.text.String()
 	p.info.Typos = w.findTypos(text)
+	p.info.Wording = w.findWording(text)
 	for _, e := range emptyWords {
 		if strings.Contains(text, e) {
 			p.info.Empty = true

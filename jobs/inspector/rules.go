@@ -29,6 +29,11 @@ type Rules struct {
 	BadContentMin int
 	Marks         []Mark       // the 找错 entry ("badge") and the footer marks
 	Columns       []ColumnRule // column types with their update limits and names
+
+	// 禁用词和慎用词 (wording.txt) and the state leaders' terms in office (leaders.txt).
+	Wording []WordingRule
+	Leaders []LeaderTerm
+	Offices []LeaderOffice
 }
 
 // TypoPair is one entry of the 错敏字 list.
@@ -140,6 +145,9 @@ func LoadRules(fsys fs.FS, dir string) (Rules, error) {
 		if err := readRuleFile(fsys, dir+"/"+s.file, s.parse); err != nil {
 			return Rules{}, err
 		}
+	}
+	if err := loadWording(fsys, dir, &r); err != nil {
+		return Rules{}, err
 	}
 	return r, nil
 }

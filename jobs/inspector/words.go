@@ -18,6 +18,7 @@ type words struct {
 	// statistical turns on the check for typos no list names (typostat.go); only the
 	// benchmark's baseline turns it off.
 	statistical bool
+	wording     *wording // 禁用词和慎用词 and leaders' offices (wording.go)
 }
 
 type typoPattern struct {
@@ -58,6 +59,7 @@ func compileWords(r Rules) *words {
 	w.typo = newMatcher(pats)
 	w.badText = newMatcher(r.BadText)
 	w.badURL = newMatcher(r.BadURL)
+	w.wording = compileWording(r)
 	return w
 }
 

@@ -17,6 +17,9 @@ const (
 	TypeMissingBadge      = "missing_badge"
 	TypeMissingFooterMark = "missing_footer_mark"
 	TypeDuplicatePost     = "duplicate_post"
+	// TypeWording: forbidden or careful wording on political terms (禁用词和慎用词), and a state
+	// leader named with an office they do not hold at the page's date.
+	TypeWording = "wording"
 	// TypeUnjudged: a column or page the inspector could not judge (its list is written by a
 	// script and no browser is configured, say). A note with its reason: never points, never a
 	// veto, so that what was not seen is never a false finding.
