@@ -1047,6 +1047,9 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 	add(attack{name: "registry import API confirm of another admin's plan", refuse: true, send: func(w *hostileWorld) (*http.Response, string) {
 		return w.send(w.anon, w.jsonRequest("POST", "/api/v1/admin/registry/imports/"+w.foreignPlan()+"/confirm", w.adminToken(), ""))
 	}, check: foreignPlanKept(http.StatusNotFound)})
+	// 26. Appeals and the sites' exceptions (issue 20): forged ids, another unit's finding, another
+	// region's decisions, oversized and disguised documents (hostile_appeals_test.go).
+	list = append(list, appealAttacks()...)
 	return list
 }
 
