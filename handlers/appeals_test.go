@@ -133,7 +133,7 @@ func TestAppealThroughThePages(t *testing.T) {
 	if v := d.Find("#verdict").Text(); !strings.Contains(v, "100.0 分") {
 		t.Fatalf("the verdict after the appeal: %q", v)
 	}
-	if st := d.Find("#finding-" + dead).AttrOr("data-status", ""); st != "reduced" {
+	if st := d.Find("#finding-"+dead).AttrOr("data-status", ""); st != "reduced" {
 		t.Fatalf("the finding after the appeal: %q", st)
 	}
 	row := d.Find("#exceptions tr.exception[data-active=true]")

@@ -23,7 +23,7 @@ import (
 // a second round's dead link.
 type appealTargets struct {
 	own, foreign, appeal string
-	before                [3]int
+	before               [3]int
 }
 
 func (p *appealTargets) ready(w *hostileWorld) {
