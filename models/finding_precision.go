@@ -13,10 +13,10 @@ import (
 // findingTypeLabels are the finding types as administrators read them; a type not listed shows
 // its code.
 var findingTypeLabels = map[string]string{
-	indicator.TypeUnreachable: "站点无法访问", indicator.TypeDeadLink: "链接不可用", indicator.TypeHomepageStale: "首页不更新",
-	indicator.TypeStaleColumn: "栏目不更新", indicator.TypeBlankColumn: "空白栏目", indicator.TypeHiddenLink: "暗链",
+	indicator.TypeUnreachable: indicator.Unreachable, indicator.TypeDeadLink: "链接不可用", indicator.TypeHomepageStale: indicator.HomepageStale,
+	indicator.TypeStaleColumn: indicator.ColumnStale, indicator.TypeBlankColumn: indicator.BlankColumn, indicator.TypeHiddenLink: "暗链",
 	indicator.TypeTypo: "错敏字", indicator.TypeMissingBadge: "缺少找错入口", indicator.TypeMissingFooterMark: "缺少页脚标识",
-	indicator.TypeDuplicatePost: "一稿多发", indicator.TypeUnjudged: "无法判断", indicator.TypeAccountStale: "新媒体更新不及时",
+	indicator.TypeDuplicatePost: indicator.Duplicate, indicator.TypeUnjudged: "无法判断", indicator.TypeAccountStale: "新媒体更新不及时",
 	indicator.TypeNoInteraction: "新媒体无互动功能", indicator.TypeDeadMenuLink: "新媒体菜单链接不可用",
 	indicator.TypeLedgerMismatch: "台账与实际不符",
 }
