@@ -373,3 +373,55 @@ func TestFindingPrecisionsCountEachJudgementOnce(t *testing.T) {
 		}
 	}
 }
+
+// A circular published before the appeal keeps its figures (frozen when published); a correction
+// drafted afterwards counts without the finding taken off.
+func TestAnAcceptedAppealLeavesAPublishedCircularAsPublished(t *testing.T) {
+	a := newAppealStore(t)
+	ctx := context.Background()
+	sup, sc := a.u["sc-supervisor"], a.scope("sc-supervisor")
+	_, fs := a.round(hiddenLink())
+	src := models.InspectionTables{Store: a.s}
+	rec, err := a.s.CreateCircular(ctx, sup, src, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-25"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.s.PublishCircular(ctx, sup, sc, rec.ID); err != nil {
+		t.Fatal(err)
+	}
+	problems := func(id int64) int64 {
+		t.Helper()
+		row, err := a.s.CircularByID(ctx, sc, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := row.Circular()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Figures.Websites.WithProblems
+	}
+	if got := problems(rec.ID); got != 1 {
+		t.Fatalf("published with %d sites with problems, want 国资委's", got)
+	}
+	ap, _, err := a.s.FileAppeal(ctx, a.u["gzw-staff"], a.scope("gzw-staff"), fs["hidden_link:1"].ID, "合作媒体链接，并非暗链", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.s.DecideAppeal(ctx, sup, sc, ap.ID, true, "", false); err != nil {
+		t.Fatal(err)
+	}
+	if got := problems(rec.ID); got != 1 {
+		t.Fatalf("the published circular now says %d sites with problems", got)
+	}
+	draft, err := a.s.CorrectCircular(ctx, sup, sc, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if draft, err = a.s.RefreshCircular(ctx, sup, sc, src, draft.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := problems(draft.ID); got != 0 {
+		t.Fatalf("the correction drafted after the appeal says %d sites with problems", got)
+	}
+}
