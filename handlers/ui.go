@@ -48,7 +48,6 @@ func TemplateFuncs(assets *static.Assets) template.FuncMap {
 		"accountEventLabel":  models.AccountEventLabel,
 		"rectifyLabel":       models.RectifyStatusLabel,
 		"appealLabel":        models.AppealStatusLabel,
-		"findingTypeLabel":   models.FindingTypeLabel,
 		"date": func(v any) string {
 			switch t := v.(type) {
 			case time.Time:
