@@ -1055,6 +1055,9 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 	for _, a := range hostileInspectionRuleAttacks(texts) {
 		add(a)
 	}
+	// 26. Appeals and the sites' exceptions (issue 20): forged ids, another unit's finding, another
+	// region's decisions, oversized and disguised documents (hostile_appeals_test.go).
+	list = append(list, appealAttacks()...)
 	return list
 }
 

@@ -22,6 +22,8 @@ type inspectionStore interface {
 	StartRound(ctx context.Context, kind string, sc models.Scope, by *int64) (*models.InspectionRound, []models.Event, error)
 	DecideFinding(ctx context.Context, actor *models.User, sc models.Scope, id int64, confirm bool) (*models.Finding, error)
 	SendFindingToUnit(ctx context.Context, actor *models.User, sc models.Scope, id int64) (*models.Ticket, []models.Event, error)
+	ResultAppeals(ctx context.Context, roundID, websiteID int64) (map[int64]models.FindingAppeal, error)
+	SiteExceptions(ctx context.Context, sc models.Scope, websiteID int64) ([]models.ExceptionRow, error)
 	Accounts(ctx context.Context, sc models.Scope) ([]models.AccountRow, error)
 	AccountEvents(ctx context.Context, sc models.Scope, accountID int64) (*models.AccountRow, []models.MediaAccountEvent, error)
 	FileAccountEvent(ctx context.Context, actor *models.User, sc models.Scope, accountID int64, e models.MediaAccountEvent) (*models.MediaAccountEvent, error)
@@ -143,6 +145,7 @@ type resultPage struct {
 	Result    *models.ResultRow
 	Groups    []findingGroup
 	CanDecide bool
+	Appeals   *appealSection // appeals.go
 }
 
 func (h *inspectionHandlers) result(c *gin.Context) {
@@ -156,8 +159,13 @@ func (h *inspectionHandlers) result(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	appeals, err := resultAppeals(c.Request.Context(), h.store, currentUser(c), scopeOf(c), row)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	h.render(c, http.StatusOK, "inspection_result", page{Title: row.WebsiteName, Active: "inspection",
-		Content: resultPage{Result: row, Groups: groupFindings(fs), CanDecide: canDecide(currentUser(c))}})
+		Content: resultPage{Result: row, Groups: groupFindings(fs), CanDecide: canDecide(currentUser(c)), Appeals: appeals}})
 }
 
 // act confirms, dismisses or sends a finding as a ticket, and returns to where it stands.

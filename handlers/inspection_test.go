@@ -51,7 +51,7 @@ func withQueue(q jobs.Enqueuer) appOption {
 
 // finishedRound opens a round over the unit's sites and stores a dead link (counted) and a
 // typo (suspected) for its first site; it returns the result's id and the findings by type.
-func finishedRound(t *testing.T, a *testApp, unitUser string) (int64, map[string]int64) {
+func finishedRound(t testing.TB, a *testApp, unitUser string) (int64, map[string]int64) {
 	t.Helper()
 	ctx := context.Background()
 	u, err := a.Store.Authenticate(ctx, unitUser, demoPassword)

@@ -150,6 +150,17 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/staff/inspection/accounts/:id", signedIn, inScope, inspection.account)
 	r.POST("/staff/inspection/accounts/:id/events", signedIn, limitBody(maxJSONBody), inScope, inspection.fileEvent)
 	r.GET("/staff/inspection/imports/:id", supervisors, inScope, inspection.importResults)
+	// 核减 and the sites' exceptions (issue 20, appeals): a unit contests a finding of its site, a
+	// supervisor decides; supervisors keep and revoke the findings remembered as false.
+	appeals := &appealHandlers{ui: u, store: d.Store, events: d.Events}
+	r.GET("/staff/inspection/appeals", signedIn, inScope, appeals.list)
+	r.POST("/staff/inspection/appeals", handlers, limitBody(maxUploadBody), inScope, appeals.fileForm)
+	r.GET("/staff/inspection/appeals/:id", signedIn, inScope, appeals.show)
+	r.GET("/staff/inspection/appeals/:id/file", signedIn, inScope, appeals.download)
+	r.POST("/staff/inspection/appeals/:id/:action", supervisors, limitBody(maxJSONBody), inScope, appeals.act)
+	r.POST("/staff/inspection/exceptions", supervisors, limitBody(maxJSONBody), inScope, appeals.remember)
+	r.POST("/staff/inspection/exceptions/:id/revoke", supervisors, limitBody(maxJSONBody), inScope, appeals.revoke)
+	r.GET("/admin/inspection/precision", admins, inScope, appeals.precision)
 
 	// Administrators: registry, users, calendar, settings.
 	r.GET("/admin", admins, inScope, admin.home)
@@ -255,6 +266,15 @@ func New(d Deps) (http.Handler, error) {
 	api.GET("/inspection/accounts/:id", signedIn, inScope, inspection.apiAccount)
 	api.POST("/inspection/accounts/:id/events", signedIn, limitBody(maxJSONBody), inScope, inspection.apiFileEvent)
 	api.GET("/inspection/imports/:id", supervisors, inScope, inspection.apiImportResults)
+	api.GET("/inspection/appeals", signedIn, inScope, appeals.apiList)
+	api.POST("/inspection/appeals", handlers, limitBody(maxUploadBody), inScope, appeals.apiFile)
+	api.GET("/inspection/appeals/:id", signedIn, inScope, appeals.apiShow)
+	api.GET("/inspection/appeals/:id/file", signedIn, inScope, appeals.download)
+	api.POST("/inspection/appeals/:id/:action", supervisors, limitBody(maxJSONBody), inScope, appeals.apiAct)
+	api.GET("/inspection/websites/:id/exceptions", signedIn, inScope, appeals.apiExceptions)
+	api.POST("/inspection/exceptions", supervisors, limitBody(maxJSONBody), inScope, appeals.apiRemember)
+	api.POST("/inspection/exceptions/:id/revoke", supervisors, limitBody(maxJSONBody), inScope, appeals.apiRevoke)
+	adminAPI.GET("/inspection/precision", appeals.apiPrecision)
 	api.GET("/circulars", supervisors, inScope, circulars.apiList)
 	api.POST("/circulars", supervisors, limitBody(maxJSONBody), inScope, circulars.apiCreate)
 	api.GET("/circulars/:id", supervisors, inScope, circulars.apiShow)

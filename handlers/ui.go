@@ -47,6 +47,7 @@ func TemplateFuncs(assets *static.Assets) template.FuncMap {
 		"findingStatusLabel": models.FindingStatusLabel,
 		"accountEventLabel":  models.AccountEventLabel,
 		"rectifyLabel":       models.RectifyStatusLabel,
+		"appealLabel":        models.AppealStatusLabel,
 		"date": func(v any) string {
 			switch t := v.(type) {
 			case time.Time:

@@ -88,7 +88,8 @@ const (
 	FindingDismissed = "dismissed"
 )
 
-var findingStatusLabels = map[string]string{FindingSuspected: "待确认", FindingConfirmed: "已确认", FindingDismissed: "已排除"}
+var findingStatusLabels = map[string]string{FindingSuspected: "待确认", FindingConfirmed: "已确认", FindingDismissed: "已排除",
+	FindingReduced: "已核减"}
 
 // FindingStatusLabel returns a finding's status as people read it.
 func FindingStatusLabel(s string) string { return findingStatusLabels[s] }

@@ -26,6 +26,8 @@ const (
 	NoticeUnhappy        = "rating_unhappy"   // a citizen rated the reply 不满意
 	NoticeImportFinished = "import_finished"  // an account import's check ended, done or failed
 	NoticeDeadlineEarly  = "deadline_earlier" // a change of the calendar moved a reply deadline earlier
+	NoticeAppealFiled    = "appeal_filed"     // a unit contests a finding of its site (核减)
+	NoticeAppealDecided  = "appeal_decided"   // the supervisor accepted or refused the appeal
 )
 
 // NoticeKind is one kind of workflow notice: who gets it and how, unless they choose otherwise.
@@ -71,6 +73,10 @@ var noticeKinds = []NoticeKind{
 		batch: "%d 条答复被评价为不满意", list: "/staff/tickets?status=closed"},
 	{Kind: NoticeDeadlineEarly, Label: "答复期限因节假日调整提前", To: "本单位经办人和审核人", Roles: wholeUnit, Email: true, Webhook: true,
 		batch: "%d 条留言的答复期限因节假日调整提前", list: "/staff/tickets?status=open"},
+	{Kind: NoticeAppealFiled, Label: "核减申请待审核", To: "网站所在地区最近一级的主管单位", Roles: supervisors, Email: true,
+		batch: "%d 条核减申请待审核", list: "/staff/inspection/appeals"},
+	{Kind: NoticeAppealDecided, Label: "核减申请的审核结果", To: "申请核减的单位", Roles: wholeUnit,
+		batch: "%d 条核减申请已审核", list: "/staff/inspection/appeals"},
 	{Kind: NoticeImportFinished, Label: "新媒体账号导入结束", To: "导入的人", Roles: importers,
 		batch: "%d 次新媒体账号导入已结束", list: "/staff/inspection/accounts"},
 }

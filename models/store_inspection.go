@@ -159,6 +159,10 @@ func (s *Store) FinishSite(ctx context.Context, roundID, websiteID int64, out Si
 		if err != nil {
 			return err
 		}
+		// The site's exceptions in force are not raised again (finding_exceptions.go).
+		if findings, err = withoutExceptions(tx, websiteID, findings); err != nil {
+			return err
+		}
 		round, site := roundID, websiteID
 		var counting []Finding
 		for i := range findings {

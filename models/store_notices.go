@@ -164,7 +164,7 @@ type noticeReading struct {
 // finished imports not yet told, and turns it into the things to tell. lock: the cursors are read
 // for update, as the pass that moves them does.
 func (s *Store) readNotices(tx *gorm.DB, now time.Time, lock bool) (*noticeReading, error) {
-	q := tx.Where("source IN ?", []string{sourceTicketEvents, sourceRectifications}).Order("source")
+	q := tx.Where("source IN ?", []string{sourceTicketEvents, sourceRectifications, sourceAppeals}).Order("source")
 	if lock {
 		q = s.forUpdate(q)
 	}
@@ -186,6 +186,10 @@ func (s *Store) readNotices(tx *gorm.DB, now time.Time, lock bool) (*noticeReadi
 			}
 		case sourceRectifications:
 			if err := readRectificationNotices(tx, r, out); err != nil {
+				return nil, err
+			}
+		case sourceAppeals:
+			if err := readAppealNotices(tx, r, out); err != nil {
 				return nil, err
 			}
 		}
