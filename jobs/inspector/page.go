@@ -54,6 +54,8 @@ type pageInfo struct {
 	MarkImages []string
 	Meta       map[string]string // the required metadata found (SiteName, PubDate, …; meta.go)
 	listFill   *scriptList       // an empty list and the scripts that may fill it, until fetchPage has read them (scripted.go)
+
+	Personal *personalScan // personal data in the page's text, masked (personal.go)
 }
 
 // Limits that keep a hostile page from costing more than an ordinary one.
@@ -106,6 +108,7 @@ func (w *words) analyzePage(doc *html.Node, pageURL *url.URL, home bool, now tim
 	p.judgeList()
 	text := p.text.String()
 	p.info.Typos = w.findTypos(text)
+	p.info.Personal = scanPersonal(text, now)
 	for _, e := range emptyWords {
 		if strings.Contains(text, e) {
 			p.info.Empty = true
