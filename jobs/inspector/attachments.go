@@ -82,13 +82,11 @@ func (r *round) checkDocument(u *url.URL) fetchResult {
 	defer cancel()
 	resp, done, err := r.in.request(ctx, r.client, http.MethodGet, u.String())
 	if err != nil {
-		a.Unchecked = "无法下载"
-		return r.failure(err)
+		return r.failure(err) // a dead link, reported as one
 	}
 	defer done()
 	res := fetchResult{Status: resp.StatusCode}
 	if resp.StatusCode >= 400 {
-		a.Unchecked = "无法下载"
 		if why := readChallenge(resp); why != "" {
 			res.Skipped = r.challengeSkip(why)
 		}
