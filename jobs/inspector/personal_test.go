@@ -12,7 +12,16 @@ var personalNow = time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
 
 // madeUpID builds an 18-digit ID with a valid check character from a region, a birth date
 // and a sequence number: the numbers of no real person are needed to test this.
+// It skips the sequence numbers that make it read as a 统一社会信用代码 too (one in 31).
 func madeUpID(region, birth string, seq int) string {
+	for ; ; seq++ {
+		if id := rawID(region, birth, seq); !creditCodeCheck(id) {
+			return id
+		}
+	}
+}
+
+func rawID(region, birth string, seq int) string {
 	first := fmt.Sprintf("%s%s%03d", region, birth, seq%1000)
 	return first + string(idCheckChar(first))
 }
@@ -115,6 +124,41 @@ func assertMasked(t *testing.T, text, out string) {
 	for _, f := range strings.Fields(text) {
 		if strings.Contains(f, "@") && strings.Contains(out, f) {
 			t.Errorf("%q is in clear in %q", f, out)
+		}
+	}
+}
+
+// creditCodeLikeID is an all-digit 统一社会信用代码 whose check character also makes it a valid
+// ID (of 天津, born 1985): the look-alike the GB 32100 check tells apart.
+func creditCodeLikeID() string {
+	for seq := 0; seq < 1000; seq++ {
+		id := rawID("125101", "19850312", seq)
+		if creditCodeCheck(id) {
+			return id
+		}
+	}
+	panic("none")
+}
+
+// registrationLikeOldID is a 15-digit 注册号 with its MOD 11,10 check digit that also reads as an
+// old ID (region 510104, born 1965-03-12).
+func registrationLikeOldID() string {
+	for d := 0; d < 1000; d++ {
+		n := fmt.Sprintf("510104650312%03d", d)
+		if registrationCheck(n) {
+			return n
+		}
+	}
+	panic("none")
+}
+
+func TestCodeLookAlikes(t *testing.T) {
+	for _, text := range []string{
+		"机关名单：某某局 " + creditCodeLikeID(),
+		"企业名单：某某有限公司 " + registrationLikeOldID(),
+	} {
+		if s := scanPersonal(text, personalNow); s != nil {
+			t.Errorf("%q: %v, want nothing", text, s.Counts)
 		}
 	}
 }
