@@ -95,7 +95,7 @@ func makeDOCX(para string, rows [][]string) []byte {
 	})
 }
 
-func makeXLSX(t testing.TB, rows [][]string) []byte {
+func makeXLSX(rows [][]string) []byte {
 	f := excelize.NewFile()
 	defer f.Close()
 	for i, row := range rows {
@@ -106,7 +106,7 @@ func makeXLSX(t testing.TB, rows [][]string) []byte {
 	}
 	b, err := f.WriteToBuffer()
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	return b.Bytes()
 }
@@ -127,7 +127,7 @@ func TestReadAttachments(t *testing.T) {
 		{"pdf", makePDF(false, "Cover", "Name Zhang San ID "+id+" tel 13912345678")},
 		{"pdf deflated", makePDF(true, "Cover", "Name Zhang San ID "+id+" tel 13912345678")},
 		{"docx", makeDOCX("名单", [][]string{{"张三", id, "13912345678"}})},
-		{"xlsx", makeXLSX(t, [][]string{{"姓名", "身份证号", "手机号"}, {"张三", id, "13912345678"}})},
+		{"xlsx", makeXLSX([][]string{{"姓名", "身份证号", "手机号"}, {"张三", id, "13912345678"}})},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -322,5 +322,5 @@ func corpusSites() []*cSite {
 		}
 		s.traps = []trap{{indicator.TypeHomepageStale, "/", "a navigation-only homepage whose columns are fresh"}}
 	})
-	return sites
+	return append(sites, corpusPersonalSites()...)
 }

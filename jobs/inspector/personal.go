@@ -103,14 +103,18 @@ func (s *personalScanner) digits(text string) {
 		start := i
 		groups := 1
 		end := runEnd(text, i)
-		// Groups separated by one space or hyphen: "139-1234-5678", "6222 0212 3456 7890".
-		for end+1 < len(text) && (text[end] == ' ' || text[end] == '-') && isDigit(text[end+1]) && groups < 5 {
-			next := runEnd(text, end+1)
-			if next-(end+1) > 8 {
-				break
+		// Groups separated by one space or hyphen: "139-1234-5678", "6222 0212 3456 7890 123".
+		// Only a run of three or four digits starts them, and only groups of four follow
+		// (the last of a card may be shorter), so "ID 1200.00" stays two numbers.
+		if n := end - start; n == 3 || n == 4 {
+			for end+1 < len(text) && (text[end] == ' ' || text[end] == '-') && isDigit(text[end+1]) && groups < 5 {
+				next := runEnd(text, end+1)
+				if k := next - (end + 1); k > 4 || k < 4 && n == 3 {
+					break
+				}
+				end = next
+				groups++
 			}
-			end = next
-			groups++
 		}
 		tail := end
 		if tail < len(text) && (text[tail] == 'X' || text[tail] == 'x') {

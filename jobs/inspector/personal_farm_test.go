@@ -32,7 +32,7 @@ func TestPersonalDataOnSite(t *testing.T) {
 			` <a href="/files/broken.pdf">附件4</a> <a href="/files/old.doc">附件5</a> <a href="http://www.sc.gov.cn/files/other.pdf">上级文件</a></p>`)
 	pages["/files/list.pdf"] = string(makePDF(true, "Annex", "Zhang "+ids[2]+" "+phones[2]))
 	pages["/files/list.docx"] = string(makeDOCX("名单", [][]string{{"刘洋", ids[3], "开户账号" + card}}))
-	pages["/files/list.xlsx"] = string(makeXLSX(t, [][]string{{"姓名", "邮箱", "手机"},
+	pages["/files/list.xlsx"] = string(makeXLSX([][]string{{"姓名", "邮箱", "手机"},
 		{"陈静", "cj" + phones[4][:6] + "@example.com", phones[4]}, {"杨磊", "yl" + phones[5][:6] + "@example.com", phones[5]}}))
 	pages["/files/broken.pdf"] = "%PDF-1.4\n1 0 obj"
 	pages["/files/old.doc"] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
