@@ -133,7 +133,18 @@ func (s *personalScanner) digits(text string) {
 			continue
 		}
 		raw := text[start:tail]
-		num := strings.NewReplacer(" ", "", "-", "").Replace(raw)
+		num := raw
+		if groups > 1 {
+			num = strings.Map(func(r rune) rune {
+				if r == ' ' || r == '-' {
+					return -1
+				}
+				return r
+			}, raw)
+		}
+		if len(num) < 11 || len(num) > 19 {
+			continue // dates, 文号, landlines: most runs end here, before any context is read
+		}
 		ctx := contextBefore(text, start, 12)
 		switch {
 		case groups == 1 && len(num) == 18 && s.idNumber(num, ctx):
