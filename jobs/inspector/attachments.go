@@ -55,7 +55,13 @@ type attachmentRound struct {
 	files map[string]*attachment // by URL
 	count int
 	bytes int64
+	// readers holds a slot for each reader running, until it really returns: a reader the time
+	// limit gave up on still runs (Go cannot stop a goroutine), so hostile files can keep at
+	// most maxAttachmentReaders of them busy per round, never one per file.
+	readers chan struct{}
 }
+
+const maxAttachmentReaders = 2
 
 // checkDocument checks a document of the site; an attachment it can read is downloaded and
 // read for personal data instead of being asked for with HEAD.
@@ -69,6 +75,10 @@ func (r *round) checkDocument(u *url.URL) fetchResult {
 		r.docs.files = map[string]*attachment{}
 	}
 	r.docs.files[u.String()] = a
+	if r.docs.readers == nil {
+		r.docs.readers = make(chan struct{}, maxAttachmentReaders)
+	}
+	readers := r.docs.readers
 	over := r.docs.count >= maxAttachmentsPerRound || r.docs.bytes >= maxAttachmentRoundBytes
 	if !over {
 		r.docs.count++
@@ -111,7 +121,13 @@ func (r *round) checkDocument(u *url.URL) fetchResult {
 		a.Unchecked = fmt.Sprintf("超过%d MB", maxAttachmentBytes>>20)
 		return res
 	}
-	text, err := readAttachment(ctx, data)
+	select {
+	case readers <- struct{}{}:
+	case <-ctx.Done():
+		a.Unchecked = "等待读取超时"
+		return res
+	}
+	text, err := readAttachment(ctx, data, func() { <-readers })
 	switch {
 	case errors.Is(err, errOldFormat):
 		a.Unchecked = "旧版DOC/XLS格式"
@@ -132,8 +148,9 @@ var (
 
 // readAttachment returns the text of a PDF, DOCX or XLSX held in memory, within ctx's time:
 // the reader runs in its own goroutine so that a file that sends a reader into a loop costs
-// the worker only the time limit, and a panic in a reader is an error, not a crash.
-func readAttachment(ctx context.Context, data []byte) (string, error) {
+// the worker only the time limit, and a panic in a reader is an error, not a crash. release
+// is called once the reader has really returned, which may be after readAttachment has.
+func readAttachment(ctx context.Context, data []byte, release func()) (string, error) {
 	var read func(context.Context, []byte) (string, error)
 	switch {
 	case bytes.HasPrefix(data, []byte("%PDF")) || bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")):
@@ -141,8 +158,10 @@ func readAttachment(ctx context.Context, data []byte) (string, error) {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		read = readOfficeZip
 	case bytes.HasPrefix(data, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
+		release()
 		return "", errOldFormat
 	default:
+		release()
 		return "", errNotDocument
 	}
 	type result struct {
@@ -151,6 +170,7 @@ func readAttachment(ctx context.Context, data []byte) (string, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
+		defer release()
 		defer func() {
 			if p := recover(); p != nil {
 				done <- result{err: fmt.Errorf("文件结构错误")}

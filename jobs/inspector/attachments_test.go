@@ -115,7 +115,7 @@ func readWithin(t *testing.T, data []byte) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), attachmentTimeLimit)
 	defer cancel()
-	return readAttachment(ctx, data)
+	return readAttachment(ctx, data, func() {})
 }
 
 func TestReadAttachments(t *testing.T) {

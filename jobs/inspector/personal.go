@@ -457,13 +457,36 @@ func personalFinding(page, target, what string, s *personalScan) Finding {
 
 // personalData reports each page and attachment that exposes personal data: one finding
 // each, suspected until a person confirms, then a veto (泄密); and a note for each
-// attachment that could not be read.
+// attachment that could not be read. The same data on many pages (a webmaster's mobile in the template) is one finding, on the
+// first page, with the number of pages.
 func (r *round) personalData(urls []string) []Finding {
-	var out []Finding
+	type use struct {
+		page  string
+		scan  *personalScan
+		pages int
+	}
+	var uses []*use
+	byData := map[string]*use{} // the same kinds, counts and masked examples
 	for _, page := range urls {
-		if s := r.pages[page].Personal; !s.empty() {
-			out = append(out, personalFinding(page, page, "页面", s))
+		s := r.pages[page].Personal
+		if s.empty() {
+			continue
 		}
+		k := s.summary() + "\x00" + strings.Join(s.Samples, "\x00")
+		if u := byData[k]; u != nil {
+			u.pages++
+			continue
+		}
+		byData[k] = &use{page: page, scan: s, pages: 1}
+		uses = append(uses, byData[k])
+	}
+	var out []Finding
+	for _, u := range uses {
+		f := personalFinding(u.page, u.page, "页面", u.scan)
+		if u.pages > 1 {
+			f.Evidence += fmt.Sprintf("（出现在%d个页面）", u.pages)
+		}
+		out = append(out, f)
 	}
 	out = append(out, r.attachmentFindings()...)
 	return out

@@ -86,3 +86,21 @@ func TestPersonalDataOnSite(t *testing.T) {
 		t.Errorf("an attachment on another host was read:%s", dump(res))
 	}
 }
+
+// TestPersonalDataInTemplate: a mobile in the template of every page is one finding, on the
+// homepage, with the number of pages, not one per page.
+func TestPersonalDataInTemplate(t *testing.T) {
+	pages := goodSite()
+	for p, body := range pages {
+		if strings.HasSuffix(p, "/") || strings.HasSuffix(p, ".html") {
+			pages[p] = strings.Replace(body, "</body>", "<p>网站维护：刘工 13612345678</p></body>", 1)
+		}
+	}
+	f := newFarm(t)
+	res := inspect(t, f.inspector(Config{}), f.serveSite(pages))
+	got := findingsOf(res, indicator.TypePersonalData)
+	if len(got) != 1 || got[0].Page != "http://"+siteHost+"/" ||
+		got[0].Evidence != "页面疑似公开个人信息：手机号1个（示例：136****5678）（出现在10个页面）" {
+		t.Errorf("want one finding on the homepage for 10 pages, got:%s", dump(res))
+	}
+}

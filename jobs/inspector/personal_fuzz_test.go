@@ -27,7 +27,7 @@ func FuzzReadAttachment(f *testing.F) {
 		defer cancel()
 		done := make(chan struct{})
 		go func() {
-			readAttachment(ctx, data)
+			readAttachment(ctx, data, func() {})
 			close(done)
 		}()
 		select {
