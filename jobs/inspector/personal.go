@@ -65,6 +65,15 @@ type emailCandidate struct {
 
 // scanPersonal finds personal data in text; nil when there is none.
 func scanPersonal(text string, now time.Time) *personalScan {
+	// Full-width digits (５１０１０４…) are read as ASCII ones; so are full-width X and @.
+	if strings.ContainsFunc(text, isFullWidth) {
+		text = strings.Map(func(r rune) rune {
+			if isFullWidth(r) {
+				return r - '０' + '0'
+			}
+			return r
+		}, text)
+	}
 	s := personalScanner{now: now}
 	s.digits(text)
 	s.mails(text)
@@ -73,6 +82,9 @@ func scanPersonal(text string, now time.Time) *personalScan {
 	}
 	return &s.scan
 }
+
+// isFullWidth: a full-width digit, X or @ (U+FF10–FF19, FF38, FF20).
+func isFullWidth(r rune) bool { return r >= '０' && r <= '９' || r == 'Ｘ' || r == '＠' }
 
 func (s *personalScanner) add(kind, clear, masked string) {
 	if s.seen == nil {

@@ -77,6 +77,7 @@ func TestScanPersonal(t *testing.T) {
 		{"masked id", "身份证号：510104********1230、5101**********1230", nil},
 		{"old id", "身份证 510104850307123", map[string]int{kindID: 1}},
 		{"old business licence number", "注册号：510104850307123；510100000123456", nil},
+		{"full-width digits", "身份证号：" + toFullWidth(id) + "，手机：１３９１２３４５６７８", map[string]int{kindID: 1, kindPhone: 1}},
 		{"mobile", "联系人：李四 13912345678；王五 139-8765-4321；+8615812345678", map[string]int{kindPhone: 3}},
 		{"masked mobile", "联系电话139****5678", nil},
 		{"landline and hotline", "咨询电话：028-12345678，0816-2345678，(028)86123456，热线12345，12315", nil},
@@ -170,4 +171,13 @@ func TestMaskedSamples(t *testing.T) {
 	if fmt.Sprint(s.Samples) != fmt.Sprint(want) || s.summary() != "身份证号1个、手机号1个" {
 		t.Errorf("samples %v, summary %q", s.Samples, s.summary())
 	}
+}
+
+func toFullWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r == 'X' || r == '@' {
+			return r - '0' + '０'
+		}
+		return r
+	}, s)
 }
