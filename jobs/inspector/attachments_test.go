@@ -207,3 +207,28 @@ func TestHostileAttachments(t *testing.T) {
 		})
 	}
 }
+
+// TestSheetRowsBounded: a spreadsheet is read up to maxSheetRows rows, the rest left.
+func TestSheetRowsBounded(t *testing.T) {
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= maxSheetRows+100; i++ {
+		cell, _ := excelize.CoordinatesToCellName(1, i)
+		sw.SetRow(cell, []any{fmt.Sprintf("row%d", i)})
+	}
+	sw.Flush()
+	b, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := readWithin(t, b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(text, "\n"); n != maxSheetRows || !strings.Contains(text, fmt.Sprintf("row%d\n", maxSheetRows)) {
+		t.Errorf("read %d rows, want %d", n, maxSheetRows)
+	}
+}
