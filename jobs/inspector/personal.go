@@ -418,7 +418,11 @@ func (s *personalScanner) mails(text string) {
 	for _, e := range s.emails {
 		if e.named {
 			at := strings.IndexByte(e.value, '@')
-			s.add(kindEmail, strings.ToLower(e.value), e.value[:1]+"***"+e.value[at:])
+			domain := e.value[at:]
+			if strings.ContainsAny(domain, "0123456789") {
+				domain = "@***" // a domain of digits may be a number of the person's
+			}
+			s.add(kindEmail, strings.ToLower(e.value), e.value[:1]+"***"+domain)
 		}
 	}
 }
