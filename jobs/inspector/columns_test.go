@@ -48,7 +48,7 @@ func lookAlikes(p map[string]string) {
 	p["/search/"] = htmlPage("站内搜索", `<form action="/search/"><input type="text" name="q"><button>搜索</button></form>`)
 	p["/ly/"] = htmlPage("我要留言", `<form method="post" action="/ly/submit"><input name="title"><textarea name="body"></textarea></form>`)
 	p["/jggk.html"] = htmlPage("机构概况", `<div class="article"><h1>机构概况</h1><p>`+prose(77, 200)+`</p><ul class="related"></ul></div>`)
-	p["/files/nb.pdf"] = "%PDF-1.4"
+	p["/files/nb.pdf"] = stubPDF
 	// A list without dates, and an empty pager a script would fill.
 	p["/bmfw/"] = htmlPage("便民服务", `<ul class="list"><li><a href="/news/a3.html">办理须知</a></li><li><a href="/notice/n2.html">常见问题</a></li></ul><ul class="pagination"></ul>`)
 	// Redirects to another site, by a meta refresh and by a script.

@@ -94,7 +94,7 @@ func corpusSites() []*cSite {
 		s.extra("/news/a1.html", `<p><a href="/files/old-plan.pdf">附件：实施方案.pdf</a></p>`)
 		s.extra("/notice/n1.html", `<p><a href="http://www.gone-site.cn/">原合作网站</a></p>`)
 		s.extra("/policy/p1.html", `<p><a href="/err/jd.html">政策解读</a></p>`)
-		s.pages["/files/plan.pdf"] = "%PDF-1.4"
+		s.pages["/files/plan.pdf"] = stubPDF
 		s.wrap = func(h http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if strings.HasPrefix(r.URL.Path, "/err/") {
@@ -322,5 +322,5 @@ func corpusSites() []*cSite {
 		}
 		s.traps = []trap{{indicator.TypeHomepageStale, "/", "a navigation-only homepage whose columns are fresh"}}
 	})
-	return sites
+	return append(sites, corpusPersonalSites()...)
 }

@@ -39,7 +39,7 @@ var corpusTypes = []string{
 	indicator.TypeDeadLink, indicator.TypeHomepageStale, indicator.TypeStaleColumn, indicator.TypeBlankColumn,
 	indicator.TypeHiddenLink, indicator.TypeTypo, indicator.TypeMissingBadge, indicator.TypeMissingFooterMark,
 	indicator.TypeDuplicatePost, indicator.TypeUnreachable, labelMissingMeta, labelWrongMark, labelMissingEmblem,
-	indicator.TypeUnjudged, labelUninspected,
+	indicator.TypeUnjudged, labelUninspected, indicator.TypePersonalData,
 }
 
 // label is a planted fault: a finding of Type that names At. At is a path on the site
@@ -209,6 +209,9 @@ func TestCorpus(t *testing.T) {
 	slices.SortFunc(notes, cmp.Compare)
 	for _, n := range notes {
 		t.Log(n)
+	}
+	if p := rows[indicator.TypePersonalData]; p == nil || p.recall() < 1 || p.precision() < 0.99 {
+		t.Errorf("personal_data: recall %v, precision %v; want 100%% and ≥ 99%%", p.recall(), p.precision())
 	}
 	if all.recall() < 0.95 || all.precision() < 0.98 {
 		t.Errorf("overall recall %.1f%% (want ≥ 95%%), precision %.1f%% (want ≥ 98%%)", 100*all.recall(), 100*all.precision())

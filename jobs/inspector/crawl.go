@@ -31,6 +31,8 @@ type round struct {
 	stopped string // why the crawl was cut short
 	pending sync.WaitGroup
 	scripts roundScripts // the challenges met and the site's scripts read (challenge.go)
+
+	docs attachmentRound // the site's attachments read for personal data (attachments.go)
 }
 
 // visit is one URL of the round. res is written by the one worker that makes the
@@ -199,7 +201,7 @@ func (r *round) visit(q *hostQueue, v *visit) {
 			}
 		}
 	case v.local:
-		v.res = r.check(v.url, true)
+		v.res = r.checkDocument(v.url)
 	default:
 		v.res = r.check(v.url, false)
 	}

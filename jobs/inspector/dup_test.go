@@ -107,7 +107,7 @@ func TestDuplicateByBody(t *testing.T) {
 				for _, n := range []string{"n3", "n4"} {
 					p["/notice/"+n+".html"] = newsArticle("关于公布2025年度行政许可事项清单的通知", "2025-03-1"+n[1:], "市政府办公室",
 						`<p>详见附件。</p><p><a href="/files/`+n+`.pdf">附件：行政许可事项清单.pdf</a></p>`)
-					p["/files/"+n+".pdf"] = "%PDF-1.4"
+					p["/files/"+n+".pdf"] = stubPDF
 					p["/notice/"] = strings.Replace(p["/notice/"], `<ul class="list">`, `<ul class="list">`+
 						item("/notice/"+n+".html", "关于公布2025年度行政许可事项清单的通知", "03-1"+n[1:]), 1)
 				}

@@ -269,7 +269,7 @@ func goodSite() map[string]string {
 		"/notice/n1.html": articlePage("关于做好春季防火工作的通知", "2025-03-10", 4, ""),
 		"/notice/n2.html": articlePage("关于春节假期安排的通知", "2025-01-20", 5, ""),
 		"/policy/p1.html": articlePage("示范市优化营商环境若干措施", "2025-02-01", 6, `<p><a href="/files/p1.docx">附件下载</a></p>`),
-		"/files/plan.pdf": "%PDF-1.4",
+		"/files/plan.pdf": stubPDF,
 		"/files/p1.docx":  "docx",
 	}
 }

@@ -57,7 +57,8 @@ type pageInfo struct {
 
 	// Wording: 禁用词和慎用词 and leaders named with an office; the report judges the
 	// leaders against Date.
-	Wording []wordingHit
+	Wording  []wordingHit
+	Personal *personalScan // personal data in the page's text, masked (personal.go)
 }
 
 // Limits that keep a hostile page from costing more than an ordinary one.
@@ -111,6 +112,7 @@ func (w *words) analyzePage(doc *html.Node, pageURL *url.URL, home bool, now tim
 	text := p.text.String()
 	p.info.Typos = w.findTypos(text)
 	p.info.Wording = w.findWording(text)
+	p.info.Personal = scanPersonal(text, now)
 	for _, e := range emptyWords {
 		if strings.Contains(text, e) {
 			p.info.Empty = true

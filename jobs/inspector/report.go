@@ -60,6 +60,7 @@ func (r *round) findings() ([]Finding, []Column) {
 	out = append(out, r.badLinks(urls)...)
 	out = append(out, r.typos(urls)...)
 	out = append(out, r.wordingFindings(urls)...)
+	out = append(out, r.personalData(urls)...)
 	out = append(out, r.marks(home)...)
 	dups, copies := r.duplicates(urls)
 	out = append(out, dups...)

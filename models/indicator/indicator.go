@@ -31,6 +31,10 @@ const (
 	// TypeMissingMeta: pages lack the metadata of 国办发〔2017〕47号 (SiteName, ColumnName,
 	// PubDate, …) or carry wrong ones; one finding per kind of page and set of tags.
 	TypeMissingMeta = "missing_meta"
+	// TypePersonalData: a page or attachment exposes personal data (ID, mobile or bank card
+	// numbers, a list of people's e-mail addresses); its evidence is masked. 泄密: a veto
+	// once a person confirms it.
+	TypePersonalData = "personal_data"
 
 	// 政务新媒体 accounts.
 	TypeAccountStale   = "account_stale"
