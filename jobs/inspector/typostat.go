@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -160,34 +161,57 @@ func loadLexicon() *typoLexicon {
 	lx.classes = charClasses(lx.freq)
 	lx.bloom = make([]uint64, bloomBits/64)
 	lx.similar = map[uint64][]string{}
-	variants := 0
+	var candidates []string // the frequent words a typo may stand for
 	for w, f := range lx.freq {
-		rs := []rune(w)
-		if f < statFrequent || len(rs) < 2 || len(rs) > 4 || lx.names[w] {
-			continue
+		if n := utf8.RuneCountInString(w); f >= statFrequent && n >= 2 && n <= 4 && !lx.names[w] {
+			candidates = append(candidates, w)
 		}
+	}
+	for _, w := range candidates {
+		rs := []rune(w)
 		for k, c := range rs {
 			for _, cls := range lx.classes[c] {
 				key := maskKey(rs, k, cls)
 				lx.similar[key] = append(lx.similar[key], w)
 			}
-			for _, x := range conf[c] {
-				rs[k] = x
-				if lx.freq[string(rs)] <= statRare && lx.mayWin(f, lx.singles(rs)) {
-					lx.bloomAdd(hashRunes(rs))
-					variants++
-				}
-			}
-			rs[k] = c
 		}
 	}
+	// The variants are millions of map lookups, the most of the load's time: on every core,
+	// the Bloom filter's words set atomically.
+	var variants atomic.Int64
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for g := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := int64(0)
+			for i := g; i < len(candidates); i += workers {
+				w := candidates[i]
+				f, rs := lx.freq[w], []rune(w)
+				for k, c := range rs {
+					for _, x := range conf[c] {
+						rs[k] = x
+						if lx.freq[string(rs)] <= statRare && lx.mayWin(f, lx.singles(rs)) {
+							word, bits := bloomProbe(hashRunes(rs))
+							atomic.OrUint64(&lx.bloom[word], bits)
+							n++
+						}
+					}
+					rs[k] = c
+				}
+			}
+			variants.Add(n)
+		}()
+	}
+	wg.Wait()
 	lx.counts = newCountTable(lx.freq, lx.logTotal)
 	lx.freq = nil
 	runtime.GC()
 	runtime.ReadMemStats(&kept)
 	lexiconStats.Load = time.Since(start)
 	lexiconStats.Words = lx.counts.n
-	lexiconStats.Variants = variants
+	lexiconStats.Variants = int(variants.Load())
 	lexiconStats.HeapAfterLoadMB = float64(loaded.HeapAlloc-before.HeapAlloc) / 1e6
 	lexiconStats.HeapKeptMB = float64(kept.HeapAlloc-before.HeapAlloc) / 1e6
 	return lx
@@ -350,11 +374,6 @@ func hashRunes(rs []rune) uint64 {
 // costs one cache miss rather than two.
 func bloomProbe(h uint64) (word uint64, bits uint64) {
 	return (h >> 12) % (bloomBits / 64), 1<<(h&63) | 1<<(h>>6&63)
-}
-
-func (lx *typoLexicon) bloomAdd(h uint64) {
-	w, bits := bloomProbe(h)
-	lx.bloom[w] |= bits
 }
 
 func (lx *typoLexicon) bloomHas(h uint64) bool {
