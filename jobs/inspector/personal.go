@@ -427,3 +427,45 @@ func (r *round) personalData(urls []string) []Finding {
 	out = append(out, r.attachmentFindings()...)
 	return out
 }
+
+// maskEvidence masks what may be personal data in a piece of page text quoted as evidence (the
+// sentence around a typo or a wording): every run of 7 or more digits, full-width ones too, and
+// the part of an e-mail address before the @. A quoted sentence of a 公示 would otherwise carry
+// the ID numbers and phones the personal-data check itself never writes in clear.
+func maskEvidence(s string) string {
+	var b strings.Builder
+	run := []rune{}
+	flush := func() {
+		if len(run) >= 7 {
+			b.WriteString(string(run[:3]) + strings.Repeat("*", len(run)-5) + string(run[len(run)-2:]))
+		} else {
+			b.WriteString(string(run))
+		}
+		run = run[:0]
+	}
+	for _, r := range s {
+		if r >= '0' && r <= '9' || r >= '０' && r <= '９' {
+			run = append(run, r)
+			continue
+		}
+		flush()
+		b.WriteRune(r)
+	}
+	flush()
+	out := b.String()
+	for i := strings.IndexAny(out, "@＠"); i >= 0; {
+		lo := i
+		for lo > 0 && isMailByte(out[lo-1], true) {
+			lo--
+		}
+		if lo < i {
+			out = out[:lo] + strings.Repeat("*", i-lo) + out[i:]
+		}
+		j := strings.IndexAny(out[i+1:], "@＠")
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return out
+}

@@ -181,3 +181,26 @@ func toFullWidth(s string) string {
 		return r
 	}, s)
 }
+
+// A sentence quoted as a typo's or a wording's evidence carries no personal data in clear.
+func TestEvidenceIsMasked(t *testing.T) {
+	w := compileWords(DefaultRules())
+	const text = "申请人张三身份证号510104199001011234手机13912345678邮箱zhangsan@example.com按照部暑要求办理，北朝鲜籍人员除外。"
+	var quoted []string
+	for _, h := range w.findTypos(text) {
+		quoted = append(quoted, h.Snippet)
+	}
+	for _, h := range w.findWording(text) {
+		quoted = append(quoted, h.Sentence)
+	}
+	if len(quoted) < 2 {
+		t.Fatalf("want a typo and a wording quoted, got %q", quoted)
+	}
+	for _, q := range quoted {
+		for _, clear := range []string{"510104199001011234", "13912345678", "zhangsan"} {
+			if strings.Contains(q, clear) {
+				t.Errorf("evidence %q holds %s in clear", q, clear)
+			}
+		}
+	}
+}

@@ -156,7 +156,7 @@ func sentenceAround(text string, start, end int) (string, int) {
 // markSentence puts 【】 around the wording and folds white space, for the evidence.
 func markSentence(sentence string, start, end int) string {
 	fold := func(s string) string { return strings.Join(strings.Fields(s), " ") }
-	return strings.TrimSpace(fold(sentence[:start]) + "【" + sentence[start:end] + "】" + fold(sentence[end:]))
+	return maskEvidence(strings.TrimSpace(fold(sentence[:start]) + "【" + sentence[start:end] + "】" + fold(sentence[end:])))
 }
 
 var yearPattern = regexp.MustCompile(`(1[6-9][0-9]{2}|20[0-9]{2})\s*年`)

@@ -278,7 +278,7 @@ func snippet(text string, start, end int) string {
 	if cutHi {
 		b.WriteString("…")
 	}
-	return b.String()
+	return maskEvidence(b.String())
 }
 
 func sentenceEnd(r rune) bool {
