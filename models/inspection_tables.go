@@ -398,6 +398,12 @@ func problemText(typ, ind string, veto bool, n int) string {
 		return "未规范添加“我为政府网站找错”标识"
 	case indicator.TypeMissingFooterMark:
 		return several("页脚标识不全", "项")
+	case indicator.TypeMissingEmblem:
+		return "首页未规范展示国徽"
+	case indicator.TypeMissingMeta:
+		return several("网页元数据不规范", "类")
+	case indicator.TypePersonalData:
+		return several("存在个人信息泄露", "处")
 	case indicator.TypeAccountStale:
 		return "超过2周未更新，信息处于停滞状态"
 	case indicator.TypeNoInteraction:

@@ -19,3 +19,20 @@ func TestWordingFindingsInCircularsAndTickets(t *testing.T) {
 		t.Errorf("category: %q", got)
 	}
 }
+
+// The circular names the findings of issues 19 and 20 in its own words, not by the indicator.
+func TestNewFindingTypesInCirculars(t *testing.T) {
+	for _, c := range []struct {
+		typ, ind string
+		n        int
+		want     string
+	}{
+		{indicator.TypeMissingEmblem, indicator.Emblem, 1, "首页未规范展示国徽"},
+		{indicator.TypeMissingMeta, indicator.Metadata, 2, "网页元数据不规范（2类）"},
+		{indicator.TypePersonalData, indicator.Security, 3, "存在个人信息泄露（3处）"},
+	} {
+		if got := problemText(c.typ, c.ind, false, c.n); got != c.want {
+			t.Errorf("%s: %q, want %q", c.typ, got, c.want)
+		}
+	}
+}
