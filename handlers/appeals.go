@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"path"
 	"strconv"
 
@@ -168,11 +167,7 @@ func (h *appealHandlers) download(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.Header("Content-Disposition", "attachment; filename=\"appeal"+path.Ext(name)+"\"; filename*=UTF-8''"+url.PathEscape(name))
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, ctype, data)
+	sendDocument(c, "appeal", name, ctype, data)
 }
 
 // remember is POST /staff/inspection/exceptions: keep a finding taken off as an exception of its

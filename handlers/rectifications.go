@@ -140,10 +140,16 @@ func (h *rectificationHandlers) report(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	// The name and type are the app's own (models.Rectification.ReportFileName): a download to
-	// save, of the type its bytes were checked as, which no browser sniffs into another or runs
-	// in the site's origin.
-	c.Header("Content-Disposition", "attachment; filename=\"report"+path.Ext(name)+"\"; filename*=UTF-8''"+url.PathEscape(name))
+	// The name and type are the app's own (models.Rectification.ReportFileName).
+	sendDocument(c, "report", name, ctype, data)
+}
+
+// sendDocument sends a document people uploaded (a rectification report, an appeal's evidence)
+// as a download to save, under the app's own name (stem plus the checked extension, the stored
+// name for browsers that read filename*) and of the type its bytes were checked as: no browser
+// sniffs it into another type or runs it in the site's origin, and no cache keeps it.
+func sendDocument(c *gin.Context, stem, name, ctype string, data []byte) {
+	c.Header("Content-Disposition", "attachment; filename=\""+stem+path.Ext(name)+"\"; filename*=UTF-8''"+url.PathEscape(name))
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
 	c.Header("Cache-Control", "no-store")

@@ -393,35 +393,21 @@ func personalFinding(page, target, what string, s *personalScan) Finding {
 
 // personalData reports each page and attachment that exposes personal data: one finding
 // each, suspected until a person confirms, then a veto (泄密); and a note for each
-// attachment that could not be read. The same data on many pages (a webmaster's mobile in the template) is one finding, on the
-// first page, with the number of pages.
+// attachment that could not be read. The same data on many pages (a webmaster's mobile in the
+// template) is one finding, on the first page, with the number of pages.
 func (r *round) personalData(urls []string) []Finding {
-	type use struct {
-		page  string
-		scan  *personalScan
-		pages int
-	}
-	var uses []*use
-	byData := map[string]*use{} // the same kinds, counts and masked examples
-	for _, page := range urls {
-		s := r.pages[page].Personal
-		if s.empty() {
-			continue
+	hits := func(page string) []*personalScan {
+		if s := r.pages[page].Personal; !s.empty() {
+			return []*personalScan{s}
 		}
-		k := s.summary() + "\x00" + strings.Join(s.Samples, "\x00")
-		if u := byData[k]; u != nil {
-			u.pages++
-			continue
-		}
-		byData[k] = &use{page: page, scan: s, pages: 1}
-		uses = append(uses, byData[k])
+		return nil
 	}
+	// The same kinds, counts and masked examples are the same data.
+	key := func(s *personalScan) string { return s.summary() + "\x00" + strings.Join(s.Samples, "\x00") }
 	var out []Finding
-	for _, u := range uses {
-		f := personalFinding(u.page, u.page, "页面", u.scan)
-		if u.pages > 1 {
-			f.Evidence += fmt.Sprintf("（出现在%d个页面）", u.pages)
-		}
+	for _, u := range gather(urls, hits, key) {
+		f := personalFinding(u.pages[0], u.pages[0], "页面", u.hit)
+		f.Evidence += onPages(u.pages)
 		out = append(out, f)
 	}
 	out = append(out, r.attachmentFindings()...)

@@ -201,32 +201,50 @@ func (r *round) badLinks(urls []string) []Finding {
 	return out
 }
 
-// typos reports each suspected 错敏字 once per snippet: a typo in the page template
-// would otherwise be one finding per page.
-func (r *round) typos(urls []string) []Finding {
-	type typoUse struct {
-		hit   typoHit
-		pages []string
-	}
-	uses := map[string]*typoUse{}
-	var order []string
+// spread is one hit as the pages hold it: the first of its kind and every page it stands on,
+// in the order of the round's urls.
+type spread[H any] struct {
+	hit   H
+	pages []string
+}
+
+// gather groups the hits of the pages by key, in the order first seen, so that a hit in the
+// site's template (a typo, a wording, the webmaster's mobile) is one finding that says on how
+// many pages, not one finding per page.
+func gather[H any](urls []string, hits func(page string) []H, key func(H) string) []*spread[H] {
+	byKey := map[string]*spread[H]{}
+	var out []*spread[H]
 	for _, page := range urls {
-		for _, h := range r.pages[page].Typos {
-			k := h.Wrong + "\x00" + h.Snippet
-			u := uses[k]
-			if u == nil {
-				u = &typoUse{hit: h}
-				uses[k] = u
-				order = append(order, k)
+		for _, h := range hits(page) {
+			k := key(h)
+			s := byKey[k]
+			if s == nil {
+				s = &spread[H]{hit: h}
+				byKey[k] = s
+				out = append(out, s)
 			}
-			if len(u.pages) == 0 || u.pages[len(u.pages)-1] != page {
-				u.pages = append(u.pages, page)
+			if len(s.pages) == 0 || s.pages[len(s.pages)-1] != page {
+				s.pages = append(s.pages, page)
 			}
 		}
 	}
+	return out
+}
+
+// onPages is the evidence's note of how many pages a hit stands on; "" for one.
+func onPages(pages []string) string {
+	if len(pages) < 2 {
+		return ""
+	}
+	return fmt.Sprintf("（出现在%d个页面）", len(pages))
+}
+
+// typos reports each suspected 错敏字 once per snippet: a typo in the page template
+// would otherwise be one finding per page.
+func (r *round) typos(urls []string) []Finding {
 	var out []Finding
-	for _, k := range order {
-		u := uses[k]
+	for _, u := range gather(urls, func(page string) []typoHit { return r.pages[page].Typos },
+		func(h typoHit) string { return h.Wrong + "\x00" + h.Snippet }) {
 		f := Finding{Type: indicator.TypeTypo, Target: u.hit.Wrong, Page: u.pages[0], Suspected: true, Indicator: indicator.Accuracy,
 			Evidence: fmt.Sprintf("疑似错敏字「%s」，应为「%s」：%s", u.hit.Wrong, u.hit.Right, u.hit.Snippet)}
 		if u.hit.Serious {
@@ -234,9 +252,7 @@ func (r *round) typos(urls []string) []Finding {
 			// once a person confirms it.
 			f.Veto, f.Indicator = true, indicator.Security
 		}
-		if len(u.pages) > 1 {
-			f.Evidence += fmt.Sprintf("（出现在%d个页面）", len(u.pages))
-		}
+		f.Evidence += onPages(u.pages)
 		f.Key = findingKey(f.Type, f.Page, f.Target, u.hit.Snippet)
 		out = append(out, f)
 	}

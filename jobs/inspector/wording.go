@@ -174,15 +174,13 @@ func yearsIn(s string) []int {
 // wordingFindings reports each use of a wording rule once per sentence, and each leader named
 // with an office they did not hold at the page's date.
 func (r *round) wordingFindings(urls []string) []Finding {
-	type use struct {
-		hit   wordingHit
-		why   string
-		pages []string
+	type judged struct {
+		wordingHit
+		why string // for a leader: what is wrong at the page's date
 	}
-	uses := map[string]*use{}
-	var order []string
-	for _, page := range urls {
+	hits := func(page string) []judged {
 		info := r.pages[page]
+		var out []judged
 		for _, h := range info.Wording {
 			why := ""
 			if h.Leader != nil {
@@ -191,24 +189,15 @@ func (r *round) wordingFindings(urls []string) []Finding {
 					continue
 				}
 			}
-			k := h.Wrong + "\x00" + h.Sentence
-			u := uses[k]
-			if u == nil {
-				u = &use{hit: h, why: why}
-				uses[k] = u
-				order = append(order, k)
-			}
-			if len(u.pages) == 0 || u.pages[len(u.pages)-1] != page {
-				u.pages = append(u.pages, page)
-			}
+			out = append(out, judged{h, why})
 		}
+		return out
 	}
 	var out []Finding
-	for _, k := range order {
-		u := uses[k]
+	for _, u := range gather(urls, hits, func(h judged) string { return h.Wrong + "\x00" + h.Sentence }) {
 		f := Finding{Type: indicator.TypeWording, Target: u.hit.Wrong, Page: u.pages[0], Suspected: true, Indicator: indicator.Accuracy}
 		if u.hit.Leader != nil {
-			f.Evidence = fmt.Sprintf("疑似领导人姓名职务表述错误「%s」：%s：%s", u.hit.Wrong, u.why, u.hit.Sentence)
+			f.Evidence = fmt.Sprintf("疑似领导人姓名职务表述错误「%s」：%s：%s", u.hit.Wrong, u.hit.why, u.hit.Sentence)
 		} else {
 			f.Evidence = fmt.Sprintf("疑似禁用表述「%s」，应为「%s」：%s", u.hit.Wrong, u.hit.Right, u.hit.Sentence)
 		}
@@ -216,9 +205,7 @@ func (r *round) wordingFindings(urls []string) []Finding {
 			// A serious wrong expression (严重表述错误): a veto once a person confirms it.
 			f.Veto, f.Indicator = true, indicator.Security
 		}
-		if len(u.pages) > 1 {
-			f.Evidence += fmt.Sprintf("（出现在%d个页面）", len(u.pages))
-		}
+		f.Evidence += onPages(u.pages)
 		f.Key = findingKey(f.Type, f.Page, f.Target, u.hit.Sentence)
 		out = append(out, f)
 	}
