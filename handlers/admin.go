@@ -109,21 +109,28 @@ func (h *adminHandlers) done(c *gin.Context, section string, err error, ok strin
 			h.fail(c, err)
 			return
 		}
-		key := field(err)
-		if key == "" {
-			key = "form"
-		}
-		form := map[string]string{}
-		for k, v := range c.Request.PostForm {
-			if k != "password" && len(v) > 0 {
-				form[k] = v[0]
-			}
-		}
-		h.show(c, status(err), section, map[string]string{key: message(err)}, form)
+		errs, form := formFailure(c, err)
+		h.show(c, status(err), section, errs, form)
 		return
 	}
 	h.setFlash(c, flash{Kind: "ok", Message: ok})
 	c.Redirect(http.StatusSeeOther, "/admin/"+section)
+}
+
+// formFailure is what a refused form shows again: the error beside its field (or above the
+// form when it names none), and what was typed, passwords left out.
+func formFailure(c *gin.Context, err error) (errs, form map[string]string) {
+	key := field(err)
+	if key == "" {
+		key = "form"
+	}
+	form = map[string]string{}
+	for k, v := range c.Request.PostForm {
+		if k != "password" && len(v) > 0 {
+			form[k] = v[0]
+		}
+	}
+	return map[string]string{key: message(err)}, form
 }
 
 // formRegion reads the region a form chose: region_id, or the older forms' region code.

@@ -92,17 +92,8 @@ func (h *inspectionRulesHandlers) done(c *gin.Context, err error, ok string) {
 			h.fail(c, err)
 			return
 		}
-		key := field(err)
-		if key == "" {
-			key = "form"
-		}
-		form := map[string]string{}
-		for k, v := range c.Request.PostForm {
-			if len(v) > 0 {
-				form[k] = v[0]
-			}
-		}
-		h.show(c, status(err), map[string]string{key: message(err)}, form)
+		errs, form := formFailure(c, err)
+		h.show(c, status(err), errs, form)
 		return
 	}
 	h.setFlash(c, flash{Kind: "ok", Message: ok})
