@@ -54,11 +54,17 @@ func firstDate(s string, year int, now time.Time) (time.Time, bool) {
 			break
 		}
 	}
-	if m := hanDate.FindStringSubmatchIndex(s); m != nil {
-		t, ok := makeDate(hanYear(s[m[2]:m[3]]), hanNumber(s[m[4]:m[5]]), hanNumber(s[m[6]:m[7]]))
-		consider(m[0], t, ok)
+	// Each pattern below needs a character most text lacks: a cheap look before the regexp.
+	if strings.Contains(s, "年") {
+		if m := hanDate.FindStringSubmatchIndex(s); m != nil {
+			t, ok := makeDate(hanYear(s[m[2]:m[3]]), hanNumber(s[m[4]:m[5]]), hanNumber(s[m[6]:m[7]]))
+			consider(m[0], t, ok)
+		}
 	}
 	for _, re := range []*regexp.Regexp{bracketDate, monthDay, aloneDate} {
+		if re == bracketDate && !strings.ContainsAny(s, "[(（【") || re == monthDay && !strings.Contains(s, "月") {
+			continue
+		}
 		m := re.FindStringSubmatchIndex(s)
 		if m == nil || m[0] >= bestAt {
 			continue
