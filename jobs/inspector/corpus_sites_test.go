@@ -322,5 +322,6 @@ func corpusSites() []*cSite {
 		}
 		s.traps = []trap{{indicator.TypeHomepageStale, "/", "a navigation-only homepage whose columns are fresh"}}
 	})
-	return append(sites, corpusPersonalSites()...)
+	sites = append(sites, corpusPersonalSites()...)
+	return append(sites, corpusWordingSites()...)
 }

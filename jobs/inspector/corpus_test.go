@@ -39,7 +39,7 @@ var corpusTypes = []string{
 	indicator.TypeDeadLink, indicator.TypeHomepageStale, indicator.TypeStaleColumn, indicator.TypeBlankColumn,
 	indicator.TypeHiddenLink, indicator.TypeTypo, indicator.TypeMissingBadge, indicator.TypeMissingFooterMark,
 	indicator.TypeDuplicatePost, indicator.TypeUnreachable, labelMissingMeta, labelWrongMark, labelMissingEmblem,
-	indicator.TypeUnjudged, labelUninspected, indicator.TypePersonalData,
+	indicator.TypeUnjudged, labelUninspected, indicator.TypePersonalData, indicator.TypeWording,
 }
 
 // label is a planted fault: a finding of Type that names At. At is a path on the site
