@@ -91,10 +91,12 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("problem %+v of %d rows", p, len(recs))
 			}
 		}
+		// The 标识码 keys a site's row here; the home page, like every field a form also edits,
+		// is the models' to refuse (registry_fields.go), so an empty one passes Parse.
 		if len(probs) == 0 {
 			for _, w := range book.Websites {
-				if w.IdentifierCode == "" || w.HomeURL == "" {
-					t.Fatalf("accepted a site without its key or home page: %+v", w)
+				if w.IdentifierCode == "" {
+					t.Fatalf("accepted a site without its key: %+v", w)
 				}
 			}
 		}
