@@ -265,17 +265,8 @@ func readAppealFile(c *gin.Context) (*models.AppealUpload, error) {
 		return nil, models.Invalid("file", "附件是空文件或无法读取")
 	}
 	up := &models.AppealUpload{Name: path.Base(fh.Filename), Data: data}
-	switch ct := http.DetectContentType(data); {
-	case ct == "application/pdf":
-		up.ContentType = ct
-	case ct == "application/zip" && isDOCX(data):
-		up.ContentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-	default:
-		img, err := checkScreenshot(data)
-		if err != nil {
-			return nil, models.ErrAppealFileType
-		}
-		up.ContentType = img.ContentType
+	if up.ContentType = documentType(data); up.ContentType == "" {
+		return nil, models.ErrAppealFileType
 	}
 	return up, nil
 }

@@ -181,17 +181,8 @@ func readReport(c *gin.Context) (*models.RectificationUpload, error) {
 		return nil, invalid("整改报告是空文件或无法读取")
 	}
 	up := &models.RectificationUpload{Name: path.Base(fh.Filename), Data: data}
-	switch ct := http.DetectContentType(data); {
-	case ct == "application/pdf":
-		up.ContentType = ct
-	case ct == "application/zip" && isDOCX(data):
-		up.ContentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-	default:
-		img, err := checkScreenshot(data)
-		if err != nil {
-			return nil, models.ErrReportFileType
-		}
-		up.ContentType = img.ContentType
+	if up.ContentType = documentType(data); up.ContentType == "" {
+		return nil, models.ErrReportFileType
 	}
 	return up, nil
 }
@@ -211,4 +202,20 @@ func isDOCX(data []byte) bool {
 		}
 	}
 	return types && document
+}
+
+// documentType is the type of an uploaded document as its bytes show it (a PDF, a DOCX, or a
+// picture checked as a screenshot is), or "" for anything else: what a rectification report or
+// an appeal's evidence may be.
+func documentType(data []byte) string {
+	switch ct := http.DetectContentType(data); {
+	case ct == "application/pdf":
+		return ct
+	case ct == "application/zip" && isDOCX(data):
+		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	}
+	if img, err := checkScreenshot(data); err == nil {
+		return img.ContentType
+	}
+	return ""
 }
