@@ -67,12 +67,7 @@ func (h *appealHandlers) apiShow(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	row, _, err := h.store.Appeal(c.Request.Context(), scopeOf(c), id)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, appealOf(row))
+	h.sendAppeal(c, http.StatusOK, id)
 }
 
 // apiFile: POST /api/v1/inspection/appeals, multipart (finding_id, reason, file) as the page's
@@ -93,12 +88,7 @@ func (h *appealHandlers) apiFile(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	row, _, err := h.store.Appeal(c.Request.Context(), scopeOf(c), a.ID)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, appealOf(row))
+	h.sendAppeal(c, http.StatusCreated, a.ID)
 }
 
 // apiAct: POST /api/v1/inspection/appeals/{id}/{accept|refuse}, {"note": "...", "remember": true}.
@@ -122,12 +112,7 @@ func (h *appealHandlers) apiAct(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	row, _, err := h.store.Appeal(c.Request.Context(), scopeOf(c), id)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, appealOf(row))
+	h.sendAppeal(c, http.StatusOK, id)
 }
 
 // exceptionJSON is a site's exception as the API shows it.
@@ -231,4 +216,14 @@ func (h *appealHandlers) apiPrecision(c *gin.Context) {
 			Reduced: p.Reduced, Share: p.DismissedShare().Percent(2)}
 	}
 	c.JSON(http.StatusOK, gin.H{"types": out})
+}
+
+// sendAppeal answers with the appeal as the caller may see it now.
+func (h *appealHandlers) sendAppeal(c *gin.Context, status int, id int64) {
+	row, _, err := h.store.Appeal(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(status, appealOf(row))
 }
