@@ -62,7 +62,7 @@ func firstDate(s string, year int, now time.Time) (time.Time, bool) {
 		}
 	}
 	for _, re := range []*regexp.Regexp{bracketDate, monthDay, aloneDate} {
-		if re == bracketDate && !strings.ContainsAny(s, "[(（【") || re == monthDay && !strings.Contains(s, "月") {
+		if re == bracketDate && !strings.ContainsAny(s, "[(（【") || re == monthDay && !strings.Contains(s, "月") || re == aloneDate && !isAloneDate(s) {
 			continue
 		}
 		m := re.FindStringSubmatchIndex(s)
@@ -113,9 +113,24 @@ func makeDate(y, m, d int) (time.Time, bool) {
 	return t, true
 }
 
+// regexpSpace is what \s matches in Go's regexps: ASCII white space only.
+const regexpSpace = " \t\n\f\r"
+
+// isAloneDate reports whether s holds only a date without a year (aloneDate). Every text node
+// of a list is asked; the few of three to five characters once the spaces are trimmed go to the
+// regexp.
+func isAloneDate(s string) bool {
+	t := strings.Trim(s, regexpSpace)
+	return len(t) >= 3 && len(t) <= 5 && aloneDate.MatchString(s)
+}
+
 // headingYear reports the year of a text that is only a year ("2025年", "2024"),
-// the heading some sites put above a list of MM-DD items.
+// the heading some sites put above a list of MM-DD items. It is asked of every text node of
+// a page: those that do not start with 19 or 20 once trimmed never reach the regexp.
 func headingYear(s string) int {
+	if t := strings.TrimLeft(s, regexpSpace); !strings.HasPrefix(t, "19") && !strings.HasPrefix(t, "20") {
+		return 0
+	}
 	m := yearHeading.FindStringSubmatch(s)
 	if m == nil {
 		return 0

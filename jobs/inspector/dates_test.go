@@ -82,3 +82,30 @@ func TestDaysBetween(t *testing.T) {
 		t.Errorf("daysBetween = %d, want 14", got)
 	}
 }
+
+// TestDateShortcutsAgreeWithTheRegexps: isAloneDate and headingYear look at a text's shape
+// before their regexps; on every string of a small alphabet of digits, separators and both
+// kinds of space, the shortcut must answer as the regexp alone does.
+func TestDateShortcutsAgreeWithTheRegexps(t *testing.T) {
+	alphabet := []string{"0", "1", "2", "9", "-", "/", "年", " ", "\t", "\u3000"}
+	var walk func(s string, depth int)
+	walk = func(s string, depth int) {
+		if got, want := isAloneDate(s), aloneDate.MatchString(s); got != want {
+			t.Errorf("isAloneDate(%q) = %v, the regexp says %v", s, got, want)
+		}
+		want := 0
+		if m := yearHeading.FindStringSubmatch(s); m != nil {
+			want = int(m[1][0]-'0')*1000 + int(m[1][1]-'0')*100 + int(m[1][2]-'0')*10 + int(m[1][3]-'0')
+		}
+		if got := headingYear(s); got != want {
+			t.Errorf("headingYear(%q) = %d, the regexp says %d", s, got, want)
+		}
+		if depth == 0 {
+			return
+		}
+		for _, a := range alphabet {
+			walk(s+a, depth-1)
+		}
+	}
+	walk("", 6)
+}

@@ -99,6 +99,14 @@ type pageWalk struct {
 	text  strings.Builder
 	info  *pageInfo
 	list  scriptList
+	// dated remembers the date read in an element: the walk reads each list entry's date for
+	// its link, and the structure pass asks again of the same <li> or <tr>.
+	dated map[*html.Node]dateRead
+}
+
+type dateRead struct {
+	t  time.Time
+	ok bool
 }
 
 // analyzePage reads a parsed page. Scripting is off in the parse so that <noscript>
@@ -306,7 +314,22 @@ func (p *pageWalk) itemDate(a *html.Node) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// dateIn is the date written in n (an entry of a list, or what follows its link), read once
+// per page.
 func (p *pageWalk) dateIn(n *html.Node) (time.Time, bool) {
+	if d, ok := p.dated[n]; ok {
+		return d.t, d.ok
+	}
+	t, ok := p.readDateIn(n)
+	if p.dated == nil {
+		p.dated = map[*html.Node]dateRead{}
+	}
+	p.dated[n] = dateRead{t, ok}
+	return t, ok
+}
+
+// readDateIn reads the date of dateIn, with the year heading in force where the walk stands.
+func (p *pageWalk) readDateIn(n *html.Node) (time.Time, bool) {
 	text, _ := textOf(n, maxItemText)
 	// "今天是2025年3月20日 星期四" is a clock widget, not news.
 	if strings.Contains(text, "星期") || strings.Contains(text, "今天") {
@@ -317,11 +340,11 @@ func (p *pageWalk) dateIn(n *html.Node) (time.Time, bool) {
 	}
 	// A cell holding only "03-10" reads as a date on its own, not glued to the title.
 	for c := range n.Descendants() {
-		if c.Type == html.TextNode && aloneDate.MatchString(c.Data) {
+		if c.Type == html.TextNode && isAloneDate(c.Data) {
 			return firstDate(c.Data, p.year, p.now)
 		}
 	}
-	if n.Type == html.TextNode && aloneDate.MatchString(n.Data) {
+	if n.Type == html.TextNode && isAloneDate(n.Data) {
 		return firstDate(n.Data, p.year, p.now)
 	}
 	return time.Time{}, false

@@ -15,12 +15,17 @@ import (
 // Concatenation ('+, "+, + x +), template syntax (${…}, {{…}}, <%…%>) and backticks mark it.
 var builtHref = regexp.MustCompile("['\"`]\\s*\\+|\\+\\s*['\"`]|\\s\\+\\s|^\\+|\\+$|\\$\\{|\\{\\{|\\}\\}|<%|%>|`")
 
+// builtHrefChars are the characters of which every alternative of builtHref needs one.
+const builtHrefChars = "+${}<%`"
+
 // scriptHref says whether href, found where it stands (in HTML written by a script when inScript),
 // is built by code. In a script's string a quote, a brace or a backslash left in the href is a
 // piece of the code around it (an unbalanced quote: "<a href='/a/"+id+".html'>"), never part of a
 // literal address.
 func scriptHref(href string, inScript bool) bool {
-	if builtHref.MatchString(href) {
+	// Every form builtHref knows holds one of these characters; most addresses hold none, and
+	// the regexp, run on every link of every page, need not look at them.
+	if strings.ContainsAny(href, builtHrefChars) && builtHref.MatchString(href) {
 		return true
 	}
 	return inScript && strings.ContainsAny(href, "'\"{}\\")

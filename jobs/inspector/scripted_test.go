@@ -2,6 +2,7 @@ package inspector
 
 import (
 	"fmt"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"testing"
@@ -51,6 +52,55 @@ func TestScriptBuiltLinks(t *testing.T) {
 				t.Errorf("links = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestBuiltHrefChars: scriptHref asks builtHref only of an href holding one of builtHrefChars,
+// which is right only while every alternative of the regexp needs one of them: read from the
+// regexp itself, so that a form added to it without its character fails here.
+func TestBuiltHrefChars(t *testing.T) {
+	re, err := syntax.Parse(builtHref.String(), syntax.Perl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// needs reports whether every string re matches holds one of the characters.
+	var needs func(re *syntax.Regexp) bool
+	needs = func(re *syntax.Regexp) bool {
+		switch re.Op {
+		case syntax.OpLiteral:
+			return strings.ContainsAny(string(re.Rune), builtHrefChars)
+		case syntax.OpCharClass: // every character of the class is one of them
+			for i := 0; i < len(re.Rune); i += 2 {
+				for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+					if !strings.ContainsRune(builtHrefChars, r) {
+						return false
+					}
+				}
+			}
+			return len(re.Rune) > 0
+		case syntax.OpConcat:
+			return slices.ContainsFunc(re.Sub, needs)
+		case syntax.OpAlternate:
+			for _, sub := range re.Sub {
+				if !needs(sub) {
+					return false
+				}
+			}
+			return true
+		case syntax.OpCapture, syntax.OpPlus:
+			return needs(re.Sub[0])
+		case syntax.OpRepeat:
+			return re.Min > 0 && needs(re.Sub[0])
+		}
+		return false
+	}
+	if !needs(re) {
+		t.Errorf("builtHref %q matches some href without any of %q", builtHref, builtHrefChars)
+	}
+	for _, href := range []string{"'+it.url+'", "${u}", "{{n.url}}", "<%= url %>", "`x`", "a + b"} {
+		if !scriptHref(href, false) {
+			t.Errorf("scriptHref(%q) = false", href)
+		}
 	}
 }
 
