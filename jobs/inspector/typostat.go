@@ -67,18 +67,18 @@ type typoLexicon struct {
 	// classes are the sound (pinyin without tones) and look-alike groups of a character;
 	// similar finds the frequent words that differ from a window only at position k by a
 	// character of the same class: key maskKey(window, k, class).
-	classes map[rune][]uint32
-	similar map[uint64][]string
+	classes hanTable[[]uint32]
+	similar similarTable
 	// single is the log-probability of each character as a word of its own: the sum over
 	// a window is the worst reading of it, a bound that spares most segmentations.
-	single map[rune]float64
+	single hanTable[float64]
 }
 
 // singles is the log-probability of reading s character by character.
 func (lx *typoLexicon) singles(s []rune) float64 {
 	var sum float64
 	for _, r := range s {
-		if lp, ok := lx.single[r]; ok {
+		if lp, ok := lx.single.get(r); ok {
 			sum += lp
 		} else {
 			sum -= lx.logTotal
@@ -151,31 +151,35 @@ func loadLexicon() *typoLexicon {
 	runtime.ReadMemStats(&loaded)
 	runtime.KeepAlive(&seg) // measured with gse's segmenter still held, then let go
 	seg = gse.Segmenter{}
-	lx.single = map[rune]float64{}
+	single := map[rune]float64{}
 	for w, f := range lx.freq {
 		if r, size := utf8.DecodeRuneInString(w); size == len(w) {
-			lx.single[r] = math.Log(float64(f)) - lx.logTotal
+			single[r] = math.Log(float64(f)) - lx.logTotal
 		}
 	}
+	lx.single = newHanTable(single)
 	conf := confusables(lx.freq)
-	lx.classes = charClasses(lx.freq)
+	classes := charClasses(lx.freq)
+	lx.classes = newHanTable(classes)
 	lx.bloom = make([]uint64, bloomBits/64)
-	lx.similar = map[uint64][]string{}
 	var candidates []string // the frequent words a typo may stand for
 	for w, f := range lx.freq {
 		if n := utf8.RuneCountInString(w); f >= statFrequent && n >= 2 && n <= 4 && !lx.names[w] {
 			candidates = append(candidates, w)
 		}
 	}
+	var similar []similarSlot
 	for _, w := range candidates {
 		rs := []rune(w)
 		for k, c := range rs {
-			for _, cls := range lx.classes[c] {
-				key := maskKey(rs, k, cls)
-				lx.similar[key] = append(lx.similar[key], w)
+			for _, cls := range classes[c] {
+				slot := similarSlot{key: maskKey(rs, k, cls) | 1, count: lx.freq[w], n: uint8(len(rs))}
+				copy(slot.word[:], rs)
+				similar = append(similar, slot)
 			}
 		}
 	}
+	lx.similar = newSimilarTable(similar)
 	// The variants are millions of map lookups, the most of the load's time: on every core,
 	// the Bloom filter's words set atomically.
 	var variants atomic.Int64
@@ -487,33 +491,51 @@ func (sc *statScan) judge(lx *typoLexicon, run string, offs []int, ws, we int) (
 		sc.win = append(sc.win, r)
 	}
 	lo, hi := max(0, ws-statContext), min(len(offs)-1, we+statContext)
-	span := run[offs[lo]:offs[hi]]
-	asWritten := math.NaN() // segmented only when a candidate needs it
+	// Segmented only when a candidate needs them: the context before the window, which reads
+	// the same with every candidate, and the span as written, which only a candidate whose
+	// reading uses it as a word is compared with (most are not).
+	prefix, asWritten := false, math.NaN()
 	singles := lx.singles(sc.win)
 	best := statHit{gain: statPenalty}
 	found := false
+	sim := &lx.similar
 	for k, c := range sc.win {
-		for _, cls := range lx.classes[c] {
-			for _, right := range lx.similar[maskKey(sc.win, k, cls)] {
-				if !differsAt(right, sc.win, k) {
-					continue // a collision of the hashed key
+		classes, _ := lx.classes.get(c)
+		for _, cls := range classes {
+			key := maskKey(sc.win, k, cls) | 1
+			for i := key & sim.mask; sim.slots[i].key != 0; i = (i + 1) & sim.mask {
+				right := &sim.slots[i]
+				if right.key != key || !right.differsAt(sc.win, k) {
+					continue // another key, or a collision of the hashed one
 				}
-				if !lx.mayWin(lx.counts.get(right), singles) {
+				if !lx.mayWin(right.count, singles) {
+					continue
+				}
+				if !prefix {
+					sc.setOffs(offs, lo, ws, 0, 0)
+					sc.buf = append(sc.buf[:0], run[offs[lo]:offs[ws]]...)
+					sc.segment(lx, sc.buf, -1, -1, 0)
+					prefix = true
+				}
+				// The span with the window replaced by right.
+				sc.buf = append(sc.buf[:0], run[offs[lo]:offs[ws]]...)
+				for _, r := range right.word[:right.n] {
+					sc.buf = utf8.AppendRune(sc.buf, r)
+				}
+				rightLen := len(sc.buf) - (offs[ws] - offs[lo])
+				sc.buf = append(sc.buf, run[offs[we]:offs[hi]]...)
+				sc.setOffs(offs, lo, hi, we, rightLen-(offs[we]-offs[ws]))
+				score, used := sc.segment(lx, sc.buf, ws-lo, we-lo, ws-lo)
+				if !used {
 					continue
 				}
 				if math.IsNaN(asWritten) {
 					sc.setOffs(offs, lo, hi, 0, 0)
-					sc.buf = append(sc.buf[:0], span...)
-					asWritten, _ = sc.segment(lx, sc.buf, -1, -1, 0)
+					sc.buf = append(sc.buf[:0], run[offs[lo]:offs[hi]]...)
+					asWritten, _ = sc.segment(lx, sc.buf, -1, -1, ws-lo)
 				}
-				// The span with the window replaced by right.
-				sc.buf = append(sc.buf[:0], run[offs[lo]:offs[ws]]...)
-				sc.buf = append(sc.buf, right...)
-				sc.buf = append(sc.buf, run[offs[we]:offs[hi]]...)
-				sc.setOffs(offs, lo, hi, we, len(right)-(offs[we]-offs[ws]))
-				score, used := sc.segment(lx, sc.buf, ws-lo, we-lo, ws-lo)
-				if gain := score - asWritten; used && gain > best.gain {
-					best, found = statHit{start: ws, end: we, right: right, gain: gain}, true
+				if gain := score - asWritten; gain > best.gain {
+					best, found = statHit{start: ws, end: we, right: string(right.word[:right.n]), gain: gain}, true
 				}
 			}
 		}
@@ -626,101 +648,6 @@ func singleCharFreqs(freq map[string]uint32) float64 {
 		added += f
 	}
 	return added
-}
-
-// differsAt reports whether word has the characters of win except at position k.
-func differsAt(word string, win []rune, k int) bool {
-	i := 0
-	for _, r := range word {
-		if i >= len(win) || (r == win[i]) == (i == k) {
-			return false
-		}
-		i++
-	}
-	return i == len(win)
-}
-
-// countTable maps words to counts by a 64-bit hash of their bytes, in one flat array with
-// open addressing. A Go map of 350,000 strings costs a cache miss for the bucket and
-// another for the key's bytes on every lookup, and the segmentation makes tens of lookups
-// per suspicious window; two words sharing a 64-bit hash would only blur one count.
-type countTable struct {
-	slots []countSlot
-	mask  uint64
-	n     int
-	// pairs holds a bit for the first two characters of every word of two or more: most
-	// substrings the segmentation asks about start with no such pair, and this 128 KB
-	// table answers without touching the large one.
-	pairs []uint64
-}
-
-// countSlot is one entry, 16 bytes: a lookup reads one cache line.
-type countSlot struct {
-	key   uint64 // hash|1 of the word, 0 for an empty slot
-	count uint32
-	lp    float32 // log-probability of the word, for the segmentation
-}
-
-const pairBits = 1 << 20
-
-func newCountTable(freq map[string]uint32, logTotal float64) countTable {
-	size := 1
-	for size < 2*len(freq) {
-		size <<= 1
-	}
-	t := countTable{slots: make([]countSlot, size), mask: uint64(size - 1), n: len(freq), pairs: make([]uint64, pairBits/64)}
-	for w, f := range freq {
-		h := wordHash(w)
-		i := h & t.mask
-		for t.slots[i].key != 0 && t.slots[i].key != h {
-			i = (i + 1) & t.mask
-		}
-		t.slots[i] = countSlot{key: h, count: f, lp: float32(math.Log(float64(f)) - logTotal)}
-		if a, size := utf8.DecodeRuneInString(w); size < len(w) {
-			b, _ := utf8.DecodeRuneInString(w[size:])
-			p := pairHash(a, b)
-			t.pairs[p/64] |= 1 << (p % 64)
-		}
-	}
-	return t
-}
-
-func pairHash(a, b rune) uint64 {
-	return (uint64(a)*0x9E3779B97F4A7C15 ^ uint64(b)*0xC2B2AE3D27D4EB4F) >> 44
-}
-
-// mayStartWord reports whether some word of two or more characters may start with a, b.
-func (t *countTable) mayStartWord(a, b rune) bool {
-	p := pairHash(a, b)
-	return t.pairs[p/64]&(1<<(p%64)) != 0
-}
-
-func (t *countTable) logProbBytes(w []byte) (float64, bool) {
-	h := wordHash(w)
-	for i := h & t.mask; t.slots[i].key != 0; i = (i + 1) & t.mask {
-		if t.slots[i].key == h {
-			return float64(t.slots[i].lp), true
-		}
-	}
-	return 0, false
-}
-
-func wordHash[S ~string | ~[]byte](w S) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(w); i++ {
-		h = (h ^ uint64(w[i])) * 1099511628211
-	}
-	return (h ^ h>>31) | 1
-}
-
-func (t *countTable) get(w string) uint32 {
-	h := wordHash(w)
-	for i := h & t.mask; t.slots[i].key != 0; i = (i + 1) & t.mask {
-		if t.slots[i].key == h {
-			return t.slots[i].count
-		}
-	}
-	return 0
 }
 
 // splitsWords reports whether the text as written reads, at the bytes [start, end), as the end

@@ -1,0 +1,169 @@
+package inspector
+
+import (
+	"math"
+	"unicode/utf8"
+)
+
+// The statistical check's tables (typostat.go). The scan asks about every character and
+// every short window of a page, so what it looks up is kept in flat arrays that a lookup
+// reads in one cache line, never a Go map of strings.
+
+// hanLo and hanHi bound the block of Han characters the dense tables cover: CJK Extension A
+// and the Unified Ideographs, where every character of gse's frequent words falls.
+const hanLo, hanHi = 0x3400, 0xA000
+
+// hanTable holds a value per character: an array over the Han block, a map for the rest.
+type hanTable[T any] struct {
+	dense []T
+	set   []bool
+	other map[rune]T
+}
+
+func newHanTable[T any](m map[rune]T) hanTable[T] {
+	t := hanTable[T]{dense: make([]T, hanHi-hanLo), set: make([]bool, hanHi-hanLo), other: map[rune]T{}}
+	for r, v := range m {
+		if r >= hanLo && r < hanHi {
+			t.dense[r-hanLo], t.set[r-hanLo] = v, true
+		} else {
+			t.other[r] = v
+		}
+	}
+	return t
+}
+
+func (t *hanTable[T]) get(r rune) (T, bool) {
+	if r >= hanLo && r < hanHi {
+		return t.dense[r-hanLo], t.set[r-hanLo]
+	}
+	v, ok := t.other[r]
+	return v, ok
+}
+
+// similarTable holds the frequent words a typo may stand for under the keys
+// maskKey(word, k, class)|1, one slot per word and key, with the word's characters and count
+// in the slot. Open addressing: a key's words follow one another in its probe sequence.
+type similarTable struct {
+	slots []similarSlot
+	mask  uint64
+}
+
+// similarSlot is one word under one key, 32 bytes: two to a cache line.
+type similarSlot struct {
+	key   uint64 // 0 for an empty slot
+	word  [statMaxWord]rune
+	count uint32
+	n     uint8 // characters of word
+}
+
+func newSimilarTable(words []similarSlot) similarTable {
+	size := 1
+	for size < 2*len(words) {
+		size <<= 1
+	}
+	t := similarTable{slots: make([]similarSlot, size), mask: uint64(size - 1)}
+	for _, w := range words {
+		i := w.key & t.mask
+		for t.slots[i].key != 0 {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = w
+	}
+	return t
+}
+
+// differsAt reports whether the slot's word has the characters of win except at position k.
+func (s *similarSlot) differsAt(win []rune, k int) bool {
+	if int(s.n) != len(win) {
+		return false
+	}
+	for i, r := range win {
+		if (s.word[i] == r) == (i == k) {
+			return false
+		}
+	}
+	return true
+}
+
+// countTable maps words to counts by a 64-bit hash of their bytes, in one flat array with
+// open addressing. A Go map of 350,000 strings costs a cache miss for the bucket and
+// another for the key's bytes on every lookup, and the segmentation makes tens of lookups
+// per suspicious window; two words sharing a 64-bit hash would only blur one count.
+type countTable struct {
+	slots []countSlot
+	mask  uint64
+	n     int
+	// pairs holds a bit for the first two characters of every word of two or more: most
+	// substrings the segmentation asks about start with no such pair, and this 128 KB
+	// table answers without touching the large one.
+	pairs []uint64
+}
+
+// countSlot is one entry, 16 bytes: a lookup reads one cache line.
+type countSlot struct {
+	key   uint64 // hash|1 of the word, 0 for an empty slot
+	count uint32
+	lp    float32 // log-probability of the word, for the segmentation
+}
+
+const pairBits = 1 << 20
+
+func newCountTable(freq map[string]uint32, logTotal float64) countTable {
+	size := 1
+	for size < 2*len(freq) {
+		size <<= 1
+	}
+	t := countTable{slots: make([]countSlot, size), mask: uint64(size - 1), n: len(freq), pairs: make([]uint64, pairBits/64)}
+	for w, f := range freq {
+		h := wordHash(w)
+		i := h & t.mask
+		for t.slots[i].key != 0 && t.slots[i].key != h {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = countSlot{key: h, count: f, lp: float32(math.Log(float64(f)) - logTotal)}
+		if a, size := utf8.DecodeRuneInString(w); size < len(w) {
+			b, _ := utf8.DecodeRuneInString(w[size:])
+			p := pairHash(a, b)
+			t.pairs[p/64] |= 1 << (p % 64)
+		}
+	}
+	return t
+}
+
+func pairHash(a, b rune) uint64 {
+	return (uint64(a)*0x9E3779B97F4A7C15 ^ uint64(b)*0xC2B2AE3D27D4EB4F) >> 44
+}
+
+// mayStartWord reports whether some word of two or more characters may start with a, b.
+func (t *countTable) mayStartWord(a, b rune) bool {
+	p := pairHash(a, b)
+	return t.pairs[p/64]&(1<<(p%64)) != 0
+}
+
+func (t *countTable) logProbBytes(w []byte) (float64, bool) {
+	h := wordHash(w)
+	for i := h & t.mask; t.slots[i].key != 0; i = (i + 1) & t.mask {
+		if t.slots[i].key == h {
+			return float64(t.slots[i].lp), true
+		}
+	}
+	return 0, false
+}
+
+func wordHash[S ~string | ~[]byte](w S) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint64(w[i])) * 1099511628211
+	}
+	return (h ^ h>>31) | 1
+}
+
+func (t *countTable) get(w string) uint32 {
+	h := wordHash(w)
+	for i := h & t.mask; t.slots[i].key != 0; i = (i + 1) & t.mask {
+		if t.slots[i].key == h {
+			return t.slots[i].count
+		}
+	}
+	return 0
+}
