@@ -534,7 +534,10 @@ func (sc *statScan) judge(lx *typoLexicon, run string, offs []int, ws, we int) (
 					sc.buf = append(sc.buf[:0], run[offs[lo]:offs[hi]]...)
 					asWritten, _ = sc.segment(lx, sc.buf, -1, -1, ws-lo)
 				}
-				if gain := score - asWritten; gain > best.gain {
+				// Of candidates that read equally well the first in the characters' order wins,
+				// whatever order the table was filled in.
+				gain := score - asWritten
+				if gain > best.gain || gain == best.gain && found && slices.Compare(right.word[:right.n], []rune(best.right)) < 0 {
 					best, found = statHit{start: ws, end: we, right: string(right.word[:right.n]), gain: gain}, true
 				}
 			}
@@ -580,10 +583,13 @@ func (sc *statScan) segment(lx *typoLexicon, span []byte, ws, we, from int) (flo
 	for j := from + 1; j <= n; j++ {
 		sc.best[j] = math.Inf(-1)
 		for k := 1; k <= statMaxWord && k <= j; k++ {
-			if k >= 2 && !lx.counts.mayStartWord(sc.runes[j-k], sc.runes[j-k+1]) {
-				continue
+			var lp float64
+			var ok bool
+			if k == 1 {
+				lp, ok = lx.counts.charLogProb(sc.runes[j-1])
+			} else if lx.counts.mayStartWord(sc.runes[j-k], sc.runes[j-k+1]) {
+				lp, ok = lx.counts.logProbBytes(span[sc.offs[j-k]:sc.offs[j]])
 			}
-			lp, ok := lx.counts.logProbBytes(span[sc.offs[j-k]:sc.offs[j]])
 			switch {
 			case ok:
 			case k == 1:

@@ -97,6 +97,9 @@ type countTable struct {
 	// substrings the segmentation asks about start with no such pair, and this 128 KB
 	// table answers without touching the large one.
 	pairs []uint64
+	// chars holds the log-probabilities of the words of one character, which the
+	// segmentation asks about at every position: a 100 KB array rather than the 16 MB table.
+	chars hanTable[float32]
 }
 
 // countSlot is one entry, 16 bytes: a lookup reads one cache line.
@@ -114,6 +117,7 @@ func newCountTable(freq map[string]uint32, logTotal float64) countTable {
 		size <<= 1
 	}
 	t := countTable{slots: make([]countSlot, size), mask: uint64(size - 1), n: len(freq), pairs: make([]uint64, pairBits/64)}
+	chars := map[rune]float32{}
 	for w, f := range freq {
 		h := wordHash(w)
 		i := h & t.mask
@@ -125,9 +129,18 @@ func newCountTable(freq map[string]uint32, logTotal float64) countTable {
 			b, _ := utf8.DecodeRuneInString(w[size:])
 			p := pairHash(a, b)
 			t.pairs[p/64] |= 1 << (p % 64)
+		} else {
+			chars[a] = t.slots[i].lp
 		}
 	}
+	t.chars = newHanTable(chars)
 	return t
+}
+
+// charLogProb is logProbBytes of the character r written alone.
+func (t *countTable) charLogProb(r rune) (float64, bool) {
+	lp, ok := t.chars.get(r)
+	return float64(lp), ok
 }
 
 func pairHash(a, b rune) uint64 {
