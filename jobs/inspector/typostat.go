@@ -454,7 +454,7 @@ func (sc *statScan) scanRun(lx *typoLexicon, run string, offs []int, skip func(s
 				continue
 			}
 			w := run[offs[i]:offs[j+1]]
-			if lx.counts.get(w) > statRare {
+			if lx.counts.frequent(w) {
 				continue
 			}
 			if hit, ok := sc.judge(lx, run, offs, i, j+1); ok && !lx.names[w] && !skip(w) {

@@ -85,46 +85,47 @@ func (s *similarSlot) differsAt(win []rune, k int) bool {
 	return true
 }
 
-// countTable maps words to counts by a 64-bit hash of their bytes, in one flat array with
-// open addressing. A Go map of 350,000 strings costs a cache miss for the bucket and
-// another for the key's bytes on every lookup, and the segmentation makes tens of lookups
-// per suspicious window; two words sharing a 64-bit hash would only blur one count.
+// countTable holds the log-probability of every word, keyed by a hash of its bytes, in one
+// flat array with open addressing. A Go map of 350,000 strings costs a cache miss for the
+// bucket and another for the key's bytes on every lookup, and the segmentation makes tens of
+// lookups per suspicious window; two words sharing a hash would only blur one score (the
+// slot's index and its tag are 51 bits of the hash together).
 type countTable struct {
 	slots []countSlot
 	mask  uint64
 	n     int
+	// rareLP is the score of a word written statRare times: written more often, it is no
+	// typo. Counts are whole, so the threshold halfway to the next count is far from any
+	// score's rounding.
+	rareLP float32
 	// pairs holds a bit for the first two characters of every word of two or more: most
 	// substrings the segmentation asks about start with no such pair, and this 128 KB
 	// table answers without touching the large one.
 	pairs []uint64
-	// chars holds the log-probabilities of the words of one character, which the
-	// segmentation asks about at every position: a 100 KB array rather than the 16 MB table.
+	// chars holds the scores of the words of one character, which the segmentation asks
+	// about at every position: a 100 KB array rather than the 4 MB table.
 	chars hanTable[float32]
 }
 
-// countSlot is one entry, 16 bytes: a lookup reads one cache line.
+// countSlot is one entry, 8 bytes: eight to a cache line.
 type countSlot struct {
-	key   uint64 // hash|1 of the word, 0 for an empty slot
-	count uint32
-	lp    float32 // log-probability of the word, for the segmentation
+	tag uint32  // the hash's high half, |1; 0 for an empty slot
+	lp  float32 // log-probability of the word, for the segmentation
 }
 
 const pairBits = 1 << 20
 
 func newCountTable(freq map[string]uint32, logTotal float64) countTable {
 	size := 1
-	for size < 2*len(freq) {
+	for size < len(freq)*3/2 {
 		size <<= 1
 	}
-	t := countTable{slots: make([]countSlot, size), mask: uint64(size - 1), n: len(freq), pairs: make([]uint64, pairBits/64)}
+	t := countTable{slots: make([]countSlot, size), mask: uint64(size - 1), n: len(freq), pairs: make([]uint64, pairBits/64),
+		rareLP: float32(math.Log(statRare+0.5) - logTotal)}
 	chars := map[rune]float32{}
 	for w, f := range freq {
-		h := wordHash(w)
-		i := h & t.mask
-		for t.slots[i].key != 0 && t.slots[i].key != h {
-			i = (i + 1) & t.mask
-		}
-		t.slots[i] = countSlot{key: h, count: f, lp: float32(math.Log(float64(f)) - logTotal)}
+		i, tag := t.slot(wordHash(w))
+		t.slots[i] = countSlot{tag: tag, lp: float32(math.Log(float64(f)) - logTotal)}
 		if a, size := utf8.DecodeRuneInString(w); size < len(w) {
 			b, _ := utf8.DecodeRuneInString(w[size:])
 			p := pairHash(a, b)
@@ -135,6 +136,17 @@ func newCountTable(freq map[string]uint32, logTotal float64) countTable {
 	}
 	t.chars = newHanTable(chars)
 	return t
+}
+
+// slot returns the index of the word of hash h, or of the empty slot where it would go, and
+// its tag.
+func (t *countTable) slot(h uint64) (uint64, uint32) {
+	tag := uint32(h>>32) | 1
+	i := h & t.mask
+	for t.slots[i].tag != 0 && t.slots[i].tag != tag {
+		i = (i + 1) & t.mask
+	}
+	return i, tag
 }
 
 // charLogProb is logProbBytes of the character r written alone.
@@ -154,13 +166,16 @@ func (t *countTable) mayStartWord(a, b rune) bool {
 }
 
 func (t *countTable) logProbBytes(w []byte) (float64, bool) {
-	h := wordHash(w)
-	for i := h & t.mask; t.slots[i].key != 0; i = (i + 1) & t.mask {
-		if t.slots[i].key == h {
-			return float64(t.slots[i].lp), true
-		}
+	if i, _ := t.slot(wordHash(w)); t.slots[i].tag != 0 {
+		return float64(t.slots[i].lp), true
 	}
 	return 0, false
+}
+
+// frequent reports whether w is written more than statRare times.
+func (t *countTable) frequent(w string) bool {
+	i, _ := t.slot(wordHash(w))
+	return t.slots[i].tag != 0 && t.slots[i].lp > t.rareLP
 }
 
 func wordHash[S ~string | ~[]byte](w S) uint64 {
@@ -168,15 +183,5 @@ func wordHash[S ~string | ~[]byte](w S) uint64 {
 	for i := 0; i < len(w); i++ {
 		h = (h ^ uint64(w[i])) * 1099511628211
 	}
-	return (h ^ h>>31) | 1
-}
-
-func (t *countTable) get(w string) uint32 {
-	h := wordHash(w)
-	for i := h & t.mask; t.slots[i].key != 0; i = (i + 1) & t.mask {
-		if t.slots[i].key == h {
-			return t.slots[i].count
-		}
-	}
-	return 0
+	return h ^ h>>31
 }
