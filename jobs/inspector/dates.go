@@ -39,7 +39,7 @@ func firstDate(s string, year int, now time.Time) (time.Time, bool) {
 			best, bestAt = t, at
 		}
 	}
-	for _, m := range fullDate.FindAllStringSubmatchIndex(s, 4) {
+	for _, m := range fullDates(s) {
 		// The regexp cannot look around: refuse digits glued to either end
 		// (a file number 12025-03-201 is no date).
 		if (m[0] > 0 && isDigit(s[m[0]-1])) || (m[1] < len(s) && isDigit(s[m[1]])) {
@@ -111,6 +111,24 @@ func makeDate(y, m, d int) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// fullDates is fullDate.FindAllStringSubmatchIndex(s, 4). Every full date starts with a year
+// 19xx or 20xx, so the regexp starts at the first one: it has no literal prefix with which to
+// skip the text before it by itself, and a list entry's title comes before its date.
+func fullDates(s string) [][]int {
+	for i := 0; i+4 <= len(s); i++ {
+		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			ms := fullDate.FindAllStringSubmatchIndex(s[i:], 4)
+			for _, m := range ms {
+				for k := range m {
+					m[k] += i
+				}
+			}
+			return ms
+		}
+	}
+	return nil
 }
 
 // regexpSpace is what \s matches in Go's regexps: ASCII white space only.

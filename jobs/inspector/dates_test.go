@@ -1,6 +1,9 @@
 package inspector
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -83,11 +86,12 @@ func TestDaysBetween(t *testing.T) {
 	}
 }
 
-// TestDateShortcutsAgreeWithTheRegexps: isAloneDate and headingYear look at a text's shape
+// TestDateShortcutsAgreeWithTheRegexps: isAloneDate, headingYear and fullDates look at a text's shape
 // before their regexps; on every string of a small alphabet of digits, separators and both
 // kinds of space, the shortcut must answer as the regexp alone does.
 func TestDateShortcutsAgreeWithTheRegexps(t *testing.T) {
 	alphabet := []string{"0", "1", "2", "9", "-", "/", "年", " ", "\t", "\u3000"}
+	dates := fmt.Sprint // the matches of the regexp, compared as text
 	var walk func(s string, depth int)
 	walk = func(s string, depth int) {
 		if got, want := isAloneDate(s), aloneDate.MatchString(s); got != want {
@@ -108,4 +112,17 @@ func TestDateShortcutsAgreeWithTheRegexps(t *testing.T) {
 		}
 	}
 	walk("", 6)
+	// A full date is longer than those strings: random ones of up to 24 pieces, with a title.
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"1", "2", "9", "0", "5", "-", ".", "年", "月", " ", "标题"}
+	for range 200_000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(24) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := dates(fullDates(s)), dates(fullDate.FindAllStringSubmatchIndex(s, 4)); got != want {
+			t.Fatalf("fullDates(%q) = %s, the regexp says %s", s, got, want)
+		}
+	}
 }
