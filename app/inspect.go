@@ -12,6 +12,7 @@ import (
 
 	"zhaocuo/jobs/egress"
 	"zhaocuo/jobs/inspector"
+	"zhaocuo/models/indicator"
 )
 
 // inspectSite is one site of `app inspect --json`: one object per line.
@@ -21,6 +22,7 @@ type inspectSite struct {
 	URL      string           `json:"url"`
 	Verdict  string           `json:"verdict,omitempty"`
 	Score    *float64         `json:"score,omitempty"`
+	Partial  string           `json:"partial,omitempty"` // 部分检查: a limit stopped the crawl, the verdict rests on the pages read
 	Error    string           `json:"error,omitempty"`
 	IPv6     *inspector.IPv6  `json:"ipv6,omitempty"`
 	Findings []inspectFinding `json:"findings"`
@@ -85,6 +87,7 @@ func inspectCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 				site.Error, code = "首页无法打开："+res.Uninspected, 1
 			} else {
 				site.Verdict, site.Score, site.IPv6 = res.Verdict, &res.Score, res.IPv6
+				site.Partial = indicator.Partial(res.Stopped, res.Pages)
 			}
 			for _, f := range res.Findings {
 				site.Findings = append(site.Findings, inspectFinding{Type: f.Type, URL: f.URL, Target: f.Target,
@@ -108,6 +111,9 @@ func printSite(w io.Writer, site inspectSite, res *inspector.Result) {
 		return
 	}
 	fmt.Fprintf(w, "%s\n  结论：%s  得分：%.2f  页面：%d  链接：%d  问题：%d\n", site.URL, site.Verdict, *site.Score, res.Pages, res.Links, len(res.Findings))
+	if site.Partial != "" {
+		fmt.Fprintf(w, "  %s（可用 --max-pages、--max-time 放宽）\n", site.Partial)
+	}
 	if v6 := site.IPv6; v6 != nil {
 		switch {
 		case v6.OK:

@@ -45,8 +45,10 @@ type apiResult struct {
 	Score      float64    `json:"score"`
 	Pages      int        `json:"pages"`
 	Links      int        `json:"links"`
-	Error      string     `json:"error,omitempty"` // why the site could not be inspected (status failed)
-	IPv6AAAA   *bool      `json:"ipv6_aaaa"`       // null when not checked
+	Error      string     `json:"error,omitempty"`   // why the site could not be inspected (status failed)
+	Stopped    string     `json:"stopped,omitempty"` // the limit that cut the crawl short (MaxPages, MaxDuration)
+	Partial    string     `json:"partial,omitempty"` // 部分检查: the verdict rests on the pages checked
+	IPv6AAAA   *bool      `json:"ipv6_aaaa"`         // null when not checked
 	IPv6OK     *bool      `json:"ipv6_ok"`
 	Confirmed  int        `json:"findings_confirmed"`
 	Suspected  int        `json:"findings_suspected"`
@@ -56,7 +58,7 @@ type apiResult struct {
 
 func apiResultOf(r models.ResultRow) apiResult {
 	return apiResult{ID: r.ID, RoundID: r.RoundID, WebsiteID: r.WebsiteID, Website: r.WebsiteName, Unit: r.UnitName, URL: r.HomeURL,
-		Status: r.Status, Verdict: r.Verdict, Score: r.Score, Pages: r.Pages, Links: r.Links, Error: r.Error,
+		Status: r.Status, Verdict: r.Verdict, Score: r.Score, Pages: r.Pages, Links: r.Links, Error: r.Error, Stopped: r.Stopped, Partial: r.Partial(),
 		IPv6AAAA: r.IPv6AAAA, IPv6OK: r.IPv6OK, Confirmed: r.Confirmed, Suspected: r.Suspected, StartedAt: shanghai(r.StartedAt), FinishedAt: shanghai(r.FinishedAt)}
 }
 

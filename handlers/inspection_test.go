@@ -22,6 +22,7 @@ import (
 	"zhaocuo/jobs"
 	"zhaocuo/jobs/egress/egresstest"
 	"zhaocuo/models"
+	"zhaocuo/models/indicator"
 	"zhaocuo/models/storetest"
 )
 
@@ -647,5 +648,66 @@ func TestRoundPageShowsSitesNobodyCouldInspectAndIPv6(t *testing.T) {
 		case !strings.HasPrefix(v, "合格") || v6 != "支持":
 			t.Errorf("the inspected site's page: verdict %q, IPv6 %q", v, v6)
 		}
+	}
+}
+
+// TestPartialCheckIsSaid: a site whose crawl a limit stopped keeps its verdict, which says it
+// rests on part of the site (部分检查, with the pages checked) on the round page, the site's page
+// and through the API; a whole check says nothing of the kind.
+func TestPartialCheckIsSaid(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	u, err := a.Store.Authenticate(ctx, "cd-supervisor", demoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := a.Store.ScopeOf(ctx, u)
+	round, ids, err := storetest.StartRound(ctx, a.Store, models.RoundOnDemand, sc, nil)
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("round over %v: %v", ids, err)
+	}
+	now := a.Clock.Now()
+	cut := models.SiteOutcome{Pages: 2000, Links: 9000, Stopped: indicator.StoppedMaxPages, StartedAt: now, FinishedAt: now}
+	whole := models.SiteOutcome{Pages: 40, Links: 300, StartedAt: now, FinishedAt: now}
+	if err := a.Store.FinishSite(ctx, round.ID, ids[0], cut); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Store.FinishSite(ctx, round.ID, ids[1], whole); err != nil {
+		t.Fatal(err)
+	}
+	const said = "部分检查：已检查 2000 个页面，达到单站页面数上限"
+	a.loginPage("cd-supervisor")
+	id := strconv.FormatInt(round.ID, 10)
+	_, body := a.get("/staff/inspection/rounds/" + id)
+	d := doc(t, body)
+	if s := d.Find("#round-summary").Text(); !strings.Contains(s, "部分检查 1 个") {
+		t.Errorf("round summary: %q", s)
+	}
+	var partial []string
+	d.Find("#results tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		if p := tr.Find("td.verdict small.partial").Text(); p != "" {
+			partial = append(partial, p)
+		}
+	})
+	if len(partial) != 1 || partial[0] != said {
+		t.Errorf("verdicts saying 部分检查: %q", partial)
+	}
+	resp, m := a.api("GET", "/api/v1/inspection/rounds/"+id, a.apiLogin("cd-supervisor"), "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("round through the API: %d", resp.StatusCode)
+	}
+	var fromAPI []string
+	for _, r := range m["results"].([]any) {
+		r := r.(map[string]any)
+		if p, ok := r["partial"].(string); ok {
+			fromAPI = append(fromAPI, p+" / "+r["stopped"].(string))
+			_, body = a.get("/staff/inspection/results/" + strconv.FormatInt(int64(r["id"].(float64)), 10))
+			if v := doc(t, body).Find("#verdict #partial").Text(); !strings.HasPrefix(v, said) {
+				t.Errorf("the site's page: %q", doc(t, body).Find("#verdict").Text())
+			}
+		}
+	}
+	if len(fromAPI) != 1 || fromAPI[0] != said+" / MaxPages" {
+		t.Errorf("API results with partial: %q", fromAPI)
 	}
 }

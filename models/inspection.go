@@ -80,6 +80,15 @@ func (r InspectionResult) IPv6Label() string {
 // Fails reports whether the site failed its check (不合格).
 func (r InspectionResult) Fails() bool { return r.Verdict == indicator.Fail }
 
+// Partial says that the verdict rests on part of the site, a limit having stopped its crawl
+// (部分检查, with the pages checked); "" for a whole check.
+func (r InspectionResult) Partial() string {
+	if r.Status != ResultDone {
+		return ""
+	}
+	return indicator.Partial(r.Stopped, r.Pages)
+}
+
 // Finding statuses. A suspected finding counts only once a person confirms it; the others are
 // confirmed when found.
 const (

@@ -14,6 +14,7 @@ type RoundRow struct {
 	InspectionRound
 	Total, Done, Failed, Failing int // sites in scope: all, done, not inspectable, 不合格
 	IPv6Checked, IPv6OK          int // inspected sites whose IPv6 was checked, and those that answered over it
+	Partial                      int // inspected sites whose crawl a limit stopped (部分检查)
 }
 
 // IPv6Rate is the round's IPv6 support rate: the inspected sites that answered over IPv6 out of
@@ -42,14 +43,16 @@ func (s *Store) Rounds(ctx context.Context, sc Scope, limit int) ([]RoundRow, er
 		Total, Done, Failed, Failing int
 		IPv6Checked                  int `gorm:"column:ipv6_checked"`
 		IPv6OK                       int `gorm:"column:ipv6_ok"`
+		Partial                      int
 	}
 	err := s.resultsInScope(ctx, sc).Select(`ir.round_id, COUNT(*) AS total,
 		SUM(CASE WHEN ir.status = ? THEN 1 ELSE 0 END) AS done,
 		SUM(CASE WHEN ir.status = ? THEN 1 ELSE 0 END) AS failed,
 		SUM(CASE WHEN ir.verdict = ? THEN 1 ELSE 0 END) AS failing,
 		SUM(CASE WHEN ir.status = ? AND ir.ipv6_ok IS NOT NULL THEN 1 ELSE 0 END) AS ipv6_checked,
-		SUM(CASE WHEN ir.status = ? AND ir.ipv6_ok THEN 1 ELSE 0 END) AS ipv6_ok`,
-		ResultDone, ResultFailed, indicator.Fail, ResultDone, ResultDone).
+		SUM(CASE WHEN ir.status = ? AND ir.ipv6_ok THEN 1 ELSE 0 END) AS ipv6_ok,
+		SUM(CASE WHEN ir.status = ? AND ir.stopped <> '' THEN 1 ELSE 0 END) AS partial`,
+		ResultDone, ResultFailed, indicator.Fail, ResultDone, ResultDone, ResultDone).
 		Group("ir.round_id").Order("ir.round_id DESC").Limit(limit).Scan(&counts).Error
 	if err != nil {
 		return nil, translate(err, "rounds")
@@ -72,7 +75,7 @@ func (s *Store) Rounds(ctx context.Context, sc Scope, limit int) ([]RoundRow, er
 	rows := make([]RoundRow, 0, len(counts))
 	for _, c := range counts {
 		rows = append(rows, RoundRow{InspectionRound: byID[c.RoundID], Total: c.Total, Done: c.Done, Failed: c.Failed, Failing: c.Failing,
-			IPv6Checked: c.IPv6Checked, IPv6OK: c.IPv6OK})
+			IPv6Checked: c.IPv6Checked, IPv6OK: c.IPv6OK, Partial: c.Partial})
 	}
 	return rows, nil
 }
@@ -114,6 +117,9 @@ func (s *Store) RoundResults(ctx context.Context, sc Scope, roundID int64) (*Rou
 		switch r.Status {
 		case ResultDone:
 			rr.Done++
+			if r.Partial() != "" {
+				rr.Partial++
+			}
 			if r.IPv6OK != nil {
 				rr.IPv6Checked++
 				if *r.IPv6OK {

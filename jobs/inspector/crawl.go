@@ -8,6 +8,8 @@ import (
 
 	"github.com/temoto/robotstxt"
 	"golang.org/x/time/rate"
+
+	"zhaocuo/models/indicator"
 )
 
 // round is the state of one inspection of one site. Every URL gets one visit, made
@@ -90,7 +92,7 @@ func (r *round) crawl() {
 	}
 	r.pending.Wait()
 	if r.ctx.Err() != nil && r.stopped == "" {
-		r.stopped = "MaxDuration"
+		r.stopped = indicator.StoppedMaxDuration
 	}
 }
 
@@ -111,7 +113,7 @@ func (r *round) want(u *url.URL, depth int, force bool) {
 			v.crawl = true
 		case depth > r.in.cfg.MaxDepth:
 		case r.crawled >= r.in.cfg.MaxPages:
-			r.stopped = "MaxPages"
+			r.stopped = indicator.StoppedMaxPages
 		default:
 			v.crawl = true
 		}

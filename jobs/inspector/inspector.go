@@ -137,7 +137,7 @@ type Result struct {
 	Site    Site
 	Pages   int      // pages fetched and read
 	Links   int      // distinct URLs requested (pages, links and documents), skipped ones not counted
-	Stopped string   // why the crawl stopped early (MaxPages, MaxDuration), or ""
+	Stopped string   // why the crawl stopped early (indicator.StoppedMaxPages, …), or ""
 	Columns []Column // the columns judged, found and configured
 	// Uninspected says why the site could not be inspected: its homepage was not read (refused,
 	// timed out, HTTP 4xx/5xx, not HTML, robots.txt). Such a round saw nothing, so it has no

@@ -1,12 +1,37 @@
 package indicator
 
-import "math"
+import (
+	"math"
+	"strconv"
+)
 
 // Verdicts of a site's check.
 const (
 	Pass = "合格"
 	Fail = "不合格"
 )
+
+// Why a site's crawl stopped before it had read the whole site (its Stopped): the verdict then
+// rests on part of the site, 部分检查.
+const (
+	StoppedMaxPages    = "MaxPages"    // the pages a crawl reads per site
+	StoppedMaxDuration = "MaxDuration" // the time a crawl takes per site
+)
+
+// Partial says a verdict that rests on part of a site: the pages checked and the limit that
+// stopped the crawl. "" when the crawl read the whole site.
+func Partial(stopped string, pages int) string {
+	var limit string
+	switch stopped {
+	case "":
+		return ""
+	case StoppedMaxPages:
+		limit = "，达到单站页面数上限"
+	case StoppedMaxDuration:
+		limit = "，达到单站检查时长上限"
+	}
+	return "部分检查：已检查 " + strconv.Itoa(pages) + " 个页面" + limit
+}
 
 // Deduction is one row of the 扣分 table: points for each finding and the cap of the
 // indicator (deductions within one indicator stop at its total).

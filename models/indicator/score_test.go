@@ -40,3 +40,21 @@ func TestScore(t *testing.T) {
 		})
 	}
 }
+
+// TestPartial: a crawl a limit stopped gives a verdict that says so, with the pages checked
+// and the limit; a whole crawl says nothing.
+func TestPartial(t *testing.T) {
+	for _, tt := range []struct {
+		stopped string
+		pages   int
+		want    string
+	}{
+		{"", 40, ""},
+		{StoppedMaxPages, 10000, "部分检查：已检查 10000 个页面，达到单站页面数上限"},
+		{StoppedMaxDuration, 731, "部分检查：已检查 731 个页面，达到单站检查时长上限"},
+	} {
+		if got := Partial(tt.stopped, tt.pages); got != tt.want {
+			t.Errorf("Partial(%q, %d) = %q, want %q", tt.stopped, tt.pages, got, tt.want)
+		}
+	}
+}
