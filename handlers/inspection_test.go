@@ -596,15 +596,7 @@ func TestUnknownAccountOnTheImportPageOfItsUnitsSupervisor(t *testing.T) {
 func TestRoundPageShowsSitesNobodyCouldInspectAndIPv6(t *testing.T) {
 	a := newTestApp(t)
 	ctx := context.Background()
-	u, err := a.Store.Authenticate(ctx, "cd-supervisor", demoPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, _ := a.Store.ScopeOf(ctx, u)
-	round, ids, err := storetest.StartRound(ctx, a.Store, models.RoundOnDemand, sc, nil)
-	if err != nil || len(ids) != 2 {
-		t.Fatalf("round over %v: %v", ids, err)
-	}
+	round, ids := chengduRound(t, a)
 	now := a.Clock.Now()
 	inspected := models.SiteOutcome{Pages: 3, Links: 9, StartedAt: now, FinishedAt: now, IPv6: &models.IPv6Figure{AAAA: true, OK: true}}
 	unread := models.SiteOutcome{Error: "首页无法打开：连接被拒绝", StartedAt: now, FinishedAt: now}
@@ -651,11 +643,9 @@ func TestRoundPageShowsSitesNobodyCouldInspectAndIPv6(t *testing.T) {
 	}
 }
 
-// TestPartialCheckIsSaid: a site whose crawl a limit stopped keeps its verdict, which says it
-// rests on part of the site (部分检查, with the pages checked) on the round page, the site's page
-// and through the API; a whole check says nothing of the kind.
-func TestPartialCheckIsSaid(t *testing.T) {
-	a := newTestApp(t)
+// chengduRound starts a round over the two sites of 成都's supervisor.
+func chengduRound(t *testing.T, a *testApp) (*models.InspectionRound, []int64) {
+	t.Helper()
 	ctx := context.Background()
 	u, err := a.Store.Authenticate(ctx, "cd-supervisor", demoPassword)
 	if err != nil {
@@ -666,6 +656,16 @@ func TestPartialCheckIsSaid(t *testing.T) {
 	if err != nil || len(ids) != 2 {
 		t.Fatalf("round over %v: %v", ids, err)
 	}
+	return round, ids
+}
+
+// TestPartialCheckIsSaid: a site whose crawl a limit stopped keeps its verdict, which says it
+// rests on part of the site (部分检查, with the pages checked) on the round page, the site's page
+// and through the API; a whole check says nothing of the kind.
+func TestPartialCheckIsSaid(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	round, ids := chengduRound(t, a)
 	now := a.Clock.Now()
 	cut := models.SiteOutcome{Pages: 2000, Links: 9000, Stopped: indicator.StoppedMaxPages, StartedAt: now, FinishedAt: now}
 	whole := models.SiteOutcome{Pages: 40, Links: 300, StartedAt: now, FinishedAt: now}
