@@ -103,8 +103,8 @@ func (h *reportHandlers) submitForm(c *gin.Context) {
 		h.showForm(c, status(err), form, errs)
 		return
 	}
-	h.setFlash(c, flash{Kind: "ok", Message: "提交成功", Data: map[string]string{"ticket_no": sub.Ticket.TicketNo, "code": sub.QueryCode}})
-	c.Redirect(http.StatusSeeOther, "/report/done")
+	h.setReceipt(c, receipt{TicketNo: sub.Ticket.TicketNo, Code: sub.QueryCode, Emailed: len(sub.Deliveries) > 0})
+	c.Redirect(http.StatusSeeOther, receiptPath)
 }
 
 // submit is the one way in for a report, from the form and from the API: check, captcha, store.
@@ -134,22 +134,24 @@ type reportDonePage struct {
 	*models.ReportStatus
 	QueryCode string
 	EmailSent bool
+	KeptHours int // how long this browser shows the page again
 }
 
-// done shows the ticket number and query code once, right after submitting.
+// done shows the ticket number and query code of the report this browser just submitted, for
+// as long as its receipt lasts; without one, the citizen is sent to the query form.
 func (h *reportHandlers) done(c *gin.Context) {
-	f := h.takeFlash(c)
-	if f == nil || f.Data["ticket_no"] == "" {
+	rc := h.takeReceipt(c)
+	if rc == nil {
 		c.Redirect(http.StatusSeeOther, "/query")
 		return
 	}
-	r, err := h.store.FindReport(c.Request.Context(), f.Data["ticket_no"], f.Data["code"])
+	r, err := h.store.FindReport(c.Request.Context(), rc.TicketNo, rc.Code)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "report_done", page{Title: "提交成功", Active: "report", Flash: &flash{},
-		Content: reportDonePage{ReportStatus: r, QueryCode: f.Data["code"]}})
+	h.render(c, http.StatusOK, "report_done", page{Title: "提交成功", Active: "report",
+		Content: reportDonePage{ReportStatus: r, QueryCode: rc.Code, EmailSent: rc.Emailed, KeptHours: int(receiptTTL / time.Hour)}})
 }
 
 type queryPage struct {

@@ -101,6 +101,7 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/", reports.form)
 	r.POST("/report", limitBody(maxUploadBody), reports.submitForm)
 	r.GET("/report/done", reports.done)
+	r.POST("/report/done/forget", u.forgetReceipt)
 	r.GET("/query", reports.query)
 	r.POST("/query/rating", limitBody(maxJSONBody), public.rate)
 	r.GET("/replies", public.replies)

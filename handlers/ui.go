@@ -344,7 +344,7 @@ func (u *ui) setFlash(c *gin.Context, f flash) {
 	body, _ := json.Marshal(f)
 	v := base64.RawURLEncoding.EncodeToString(body)
 	c.SetSameSite(http.SameSiteLaxMode)
-	c.SetCookie(flashCookie, v+"."+u.sign(v), 300, "/", "", u.tls.isHTTPS(c), true)
+	c.SetCookie(flashCookie, v+"."+u.sign("flash", v), 300, "/", "", u.tls.isHTTPS(c), true)
 }
 
 // takeFlash returns the flash of this request, if any, and clears it.
@@ -359,7 +359,7 @@ func (u *ui) takeFlash(c *gin.Context) *flash {
 	c.SetSameSite(http.SameSiteLaxMode)
 	c.SetCookie(flashCookie, "", -1, "/", "", u.tls.isHTTPS(c), true)
 	v, sig, ok := strings.Cut(raw, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(u.sign(v))) {
+	if !ok || !hmac.Equal([]byte(sig), []byte(u.sign("flash", v))) {
 		return nil
 	}
 	body, err := base64.RawURLEncoding.DecodeString(v)
@@ -374,8 +374,10 @@ func (u *ui) takeFlash(c *gin.Context) *flash {
 	return &f
 }
 
-func (u *ui) sign(v string) string {
+// sign is the signature of a cookie's value v for its purpose, so that a value signed for one
+// cookie is never accepted as another's.
+func (u *ui) sign(purpose, v string) string {
 	m := hmac.New(sha256.New, u.secret)
-	m.Write([]byte("flash:" + v))
+	m.Write([]byte(purpose + ":" + v))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }

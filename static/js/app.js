@@ -16,6 +16,41 @@ document.addEventListener("DOMContentLoaded", function () {
         .catch(function () { window.location.reload(); });
     });
   }
+  // 提交成功: copy the number and code in one go, and print just the receipt (or save it as PDF).
+  var copy = document.getElementById("copy-codes");
+  if (copy) {
+    var said = document.getElementById("copy-status");
+    var copied = function () { said.textContent = "已复制，可粘贴到备忘录或聊天中保存"; };
+    var byHand = function () {
+      // Without the clipboard API (a page served over plain http): select and copy the old way.
+      var t = document.createElement("textarea");
+      t.value = copy.dataset.copy; t.setAttribute("readonly", ""); t.style.position = "fixed"; t.style.opacity = "0";
+      document.body.appendChild(t); t.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(t);
+      if (ok) copied(); else said.textContent = "复制未成功，请手动记下编号和查询码";
+    };
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(copy.dataset.copy).then(copied, byHand);
+      else byHand();
+    });
+  }
+  var print = document.getElementById("print-receipt");
+  if (print) {
+    print.hidden = false;
+    print.addEventListener("click", function () { window.print(); });
+  }
+  // The receipt's link to the query form carries the number and code in the fragment, which no
+  // server sees: fill the form with them, then drop them from the address and the history.
+  var no = document.getElementById("ticket_no"), code = document.getElementById("code");
+  if (no && code && window.location.hash.indexOf("code=") >= 0) {
+    var given = new URLSearchParams(window.location.hash.slice(1));
+    no.value = given.get("ticket_no") || no.value;
+    code.value = given.get("code") || code.value;
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
   // Ask before a form that changes something is sent, where the form says so.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });
