@@ -243,6 +243,7 @@ func New(d Deps) (http.Handler, error) {
 	api := r.Group("/api/v1")
 	api.GET("/categories", reports.apiCategories)
 	api.GET("/captcha", reports.apiCaptcha)
+	api.GET("/report-check", reports.apiPageCheck)
 	api.POST("/reports", limitBody(maxUploadBody), reports.apiSubmit)
 	api.GET("/reports/:ticket_no", reports.apiShow)
 	api.POST("/reports/:ticket_no/rating", limitBody(maxJSONBody), public.apiRate)
