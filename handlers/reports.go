@@ -183,7 +183,8 @@ type reportDonePage struct {
 	*models.ReportStatus
 	QueryCode string
 	EmailSent bool
-	KeptHours int // how long this browser shows the page again
+	KeptHours int  // how long this browser shows the page again
+	OffGov    bool // the page is not on a government website (taken, with a warning)
 }
 
 // done shows the ticket number and query code of the report this browser just submitted, for
@@ -194,13 +195,20 @@ func (h *reportHandlers) done(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/query")
 		return
 	}
-	r, err := h.store.FindReport(c.Request.Context(), rc.TicketNo, rc.Code)
+	ctx := c.Request.Context()
+	r, err := h.store.FindReport(ctx, rc.TicketNo, rc.Code)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	check, err := h.checkPage(ctx, r.PageURL, "")
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	h.render(c, http.StatusOK, "report_done", page{Title: "提交成功", Active: "report",
-		Content: reportDonePage{ReportStatus: r, QueryCode: rc.Code, EmailSent: rc.Emailed, KeptHours: int(receiptTTL / time.Hour)}})
+		Content: reportDonePage{ReportStatus: r, QueryCode: rc.Code, EmailSent: rc.Emailed, KeptHours: int(receiptTTL / time.Hour),
+			OffGov: check.Checked && !check.Government}})
 }
 
 type queryPage struct {
