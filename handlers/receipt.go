@@ -15,7 +15,7 @@ import (
 // submitted. The code is stored only as a hash, so this signed cookie is the one place it lives
 // on after the submission: a reload, or coming back from another tab, shows the page again
 // instead of losing the code for good. The cookie goes only to the page (its path), is hidden from
-// scripts, ends with the browser session and after receiptTTL at the latest, and the citizen can
+// scripts, lasts receiptTTL (a reload, not a record: the e-mail or a copy is that), and the citizen can
 // clear it (forgetReceipt), as on a shared computer. The code never goes into a URL.
 type receipt struct {
 	TicketNo string `json:"n"`

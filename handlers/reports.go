@@ -35,8 +35,8 @@ type reportHandlers struct {
 // reportForm is the form as the citizen filled it in, to show it again after an error.
 type reportForm struct {
 	PageURL, Category, Description, ContactPhone, ContactEmail string
-	SiteCode string // the 网站标识码 of the entry link the citizen came by
-	Follow   string // the open report of the same problem the citizen follows (models.Report.Follow)
+	SiteCode                                                   string // the 网站标识码 of the entry link the citizen came by
+	Follow                                                     string // the open report of the same problem the citizen follows (models.Report.Follow)
 	// HadScreenshot says a file came with a refused form: a browser never fills a file input
 	// again, so the page asks for it once more.
 	HadScreenshot bool

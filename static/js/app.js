@@ -58,10 +58,11 @@ document.addEventListener("DOMContentLoaded", function () {
   var followable = document.getElementById("followable");
   if (pageURL && category && followable) {
     var notGov = document.getElementById("not-gov"), list = followable.querySelector(".followable-list");
-    var ownHint = document.getElementById("description-follow");
+    var ownHint = document.getElementById("description-follow"), required = document.getElementById("description-req");
     var following = function () {
       var r = followable.querySelector("input[name=follow]:checked");
       ownHint.hidden = !(r && r.value);
+      required.hidden = !ownHint.hidden;
     };
     var shown = function (c) {
       notGov.hidden = !(c.checked && !c.government);
