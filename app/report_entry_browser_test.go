@@ -124,7 +124,7 @@ func until(expression string) chromedp.Action[chromedp.Void] {
 // emptied empties the input with the id, as a citizen selecting all and deleting does.
 func emptied(id string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Evaluate[bool](`(document.getElementById("` + id + `").value = "", true)`)(ctx, t)
+		_, err := chromedp.Evaluate[bool](`(document.getElementById("`+id+`").value = "", true)`)(ctx, t)
 		return err
 	})
 }
