@@ -45,6 +45,7 @@ type apiReportRequest struct {
 	ContactEmail  string `json:"contact_email"`
 	CaptchaID     string `json:"captcha_id"`
 	CaptchaAnswer string `json:"captcha_answer"`
+	Follow        string `json:"follow"` // an open report of the same problem to follow (GET /api/v1/report-check)
 }
 
 // apiSubmit takes a report as JSON or multipart and answers 201 with the ticket number, the query
@@ -61,7 +62,7 @@ func (h *reportHandlers) apiSubmit(c *gin.Context) {
 		return
 	}
 	form := reportForm{PageURL: req.PageURL, Category: req.Category, Description: req.Description,
-		ContactPhone: req.ContactPhone, ContactEmail: req.ContactEmail}
+		ContactPhone: req.ContactPhone, ContactEmail: req.ContactEmail, Follow: req.Follow}
 	sub, err := h.submit(ctx, c, form, req.CaptchaID, req.CaptchaAnswer)
 	if err != nil {
 		h.fail(c, err)
@@ -97,7 +98,7 @@ func (h *reportHandlers) parseReportRequest(c *gin.Context) (*apiReportRequest, 
 		req = apiReportRequest{
 			PageURL: c.PostForm("page_url"), Category: c.PostForm("category"), Description: c.PostForm("description"),
 			ContactPhone: c.PostForm("contact_phone"), ContactEmail: c.PostForm("contact_email"),
-			CaptchaID: c.PostForm("captcha_id"), CaptchaAnswer: c.PostForm("captcha_answer"),
+			CaptchaID: c.PostForm("captcha_id"), CaptchaAnswer: c.PostForm("captcha_answer"), Follow: c.PostForm("follow"),
 		}
 	default:
 		return nil, errMediaType

@@ -19,6 +19,10 @@ type reportStore interface {
 	CheckReport(ctx context.Context, r *models.Report) error
 	SubmitReport(ctx context.Context, r models.Report) (*models.Submission, error)
 	FindReport(ctx context.Context, ticketNo, code string) (*models.ReportStatus, error)
+	EntrySite(ctx context.Context, code string) (*models.EntrySite, error)
+	Route(ctx context.Context, page models.PageURL) (*models.RouteMatch, error)
+	Government(ctx context.Context, page models.PageURL) (bool, error)
+	FollowableReports(ctx context.Context, pageURL, category string) ([]models.FollowableReport, error)
 }
 
 type reportHandlers struct {
@@ -31,6 +35,8 @@ type reportHandlers struct {
 // reportForm is the form as the citizen filled it in, to show it again after an error.
 type reportForm struct {
 	PageURL, Category, Description, ContactPhone, ContactEmail string
+	SiteCode                                                   string // the 网站标识码 of the entry link the citizen came by
+	Follow                                                     string // the open report of the same problem the citizen follows (models.Report.Follow)
 	// HadScreenshot says a file came with a refused form: a browser never fills a file input
 	// again, so the page asks for it once more.
 	HadScreenshot bool
@@ -41,17 +47,34 @@ type reportFormPage struct {
 	Errors     map[string]string // field → message; "form" for the form as a whole
 	Categories []models.Category
 	Captcha    *captcha
+	Site       *models.EntrySite // the site the entry link named
+	Check      pageCheck
 }
 
-// form shows the report form. A link may prefill the page URL (?url=...), as the 找错 badge on a
-// government page does.
+// form shows the report form. The 找错 entry link on a government page prefills it, by the national
+// convention ?url=<the page>&site_code=<网站标识码>. Both are anyone's input: an address that is
+// no page's, or a code no running site has, is dropped, not refused.
 func (h *reportHandlers) form(c *gin.Context) {
-	h.showForm(c, http.StatusOK, reportForm{PageURL: c.Query("url")}, nil)
+	f := reportForm{SiteCode: c.Query("site_code")}
+	if page, err := models.ParsePageURL(c.Query("url")); err == nil {
+		f.PageURL = page.Raw
+	}
+	h.showForm(c, http.StatusOK, f, nil)
 }
 
 func (h *reportHandlers) showForm(c *gin.Context, status int, form reportForm, errs map[string]string) {
 	ctx := c.Request.Context()
 	cats, err := h.store.Categories(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	site, err := h.entrySite(ctx, &form)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	check, err := h.checkPage(ctx, form.PageURL, form.Category)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -62,7 +85,32 @@ func (h *reportHandlers) showForm(c *gin.Context, status int, form reportForm, e
 		return
 	}
 	h.render(c, status, "report", page{Title: "我要找错", Active: "report",
-		Content: reportFormPage{Form: form, Errors: errs, Categories: cats, Captcha: cap}})
+		Content: reportFormPage{Form: form, Errors: errs, Categories: cats, Captcha: cap, Site: site, Check: check}})
+}
+
+// entrySite is the website form.SiteCode names, when the form's page is on it (or the form has
+// no page yet: then the site's home page is the page). A code that names no site, or another
+// site than the page's, is dropped: routing goes by the page, and the form must not say otherwise.
+func (h *reportHandlers) entrySite(ctx context.Context, form *reportForm) (*models.EntrySite, error) {
+	site, err := h.store.EntrySite(ctx, form.SiteCode)
+	if err != nil || site == nil {
+		form.SiteCode = ""
+		return nil, err
+	}
+	if form.PageURL == "" {
+		form.PageURL = site.HomeURL
+	}
+	if page, err := models.ParsePageURL(form.PageURL); err == nil {
+		route, err := h.store.Route(ctx, page)
+		if err != nil {
+			return nil, err
+		}
+		if route == nil || route.WebsiteID != site.ID {
+			form.SiteCode = ""
+			return nil, nil
+		}
+	}
+	return site, nil
 }
 
 // submitForm takes the form. On any problem the form comes back with what was typed, a summary
@@ -86,6 +134,7 @@ func (h *reportHandlers) submitForm(c *gin.Context) {
 	form := reportForm{
 		PageURL: c.PostForm("page_url"), Category: c.PostForm("category"), Description: c.PostForm("description"),
 		ContactPhone: c.PostForm("contact_phone"), ContactEmail: c.PostForm("contact_email"),
+		SiteCode: c.PostForm("site_code"), Follow: c.PostForm("follow"),
 		HadScreenshot: c.Request.MultipartForm != nil && len(c.Request.MultipartForm.File["screenshot"]) > 0,
 	}
 	sub, err := h.submit(ctx, c, form, c.PostForm("captcha_id"), c.PostForm("captcha_answer"))
@@ -103,14 +152,14 @@ func (h *reportHandlers) submitForm(c *gin.Context) {
 		h.showForm(c, status(err), form, errs)
 		return
 	}
-	h.setFlash(c, flash{Kind: "ok", Message: "提交成功", Data: map[string]string{"ticket_no": sub.Ticket.TicketNo, "code": sub.QueryCode}})
-	c.Redirect(http.StatusSeeOther, "/report/done")
+	h.setReceipt(c, receipt{TicketNo: sub.Ticket.TicketNo, Code: sub.QueryCode, Emailed: len(sub.Deliveries) > 0})
+	c.Redirect(http.StatusSeeOther, receiptPath)
 }
 
 // submit is the one way in for a report, from the form and from the API: check, captcha, store.
 func (h *reportHandlers) submit(ctx context.Context, c *gin.Context, f reportForm, captchaID, captchaAnswer string) (*models.Submission, error) {
 	r := models.Report{PageURL: f.PageURL, Category: f.Category, Description: f.Description,
-		ContactPhone: f.ContactPhone, ContactEmail: f.ContactEmail, ClientIP: c.ClientIP()}
+		ContactPhone: f.ContactPhone, ContactEmail: f.ContactEmail, ClientIP: c.ClientIP(), Follow: f.Follow}
 	if fh, err := c.FormFile("screenshot"); err == nil {
 		if r.Screenshot, err = readScreenshot(fh); err != nil {
 			return nil, err
@@ -134,22 +183,32 @@ type reportDonePage struct {
 	*models.ReportStatus
 	QueryCode string
 	EmailSent bool
+	KeptHours int  // how long this browser shows the page again
+	OffGov    bool // the page is not on a government website (taken, with a warning)
 }
 
-// done shows the ticket number and query code once, right after submitting.
+// done shows the ticket number and query code of the report this browser just submitted, for
+// as long as its receipt lasts; without one, the citizen is sent to the query form.
 func (h *reportHandlers) done(c *gin.Context) {
-	f := h.takeFlash(c)
-	if f == nil || f.Data["ticket_no"] == "" {
+	rc := h.takeReceipt(c)
+	if rc == nil {
 		c.Redirect(http.StatusSeeOther, "/query")
 		return
 	}
-	r, err := h.store.FindReport(c.Request.Context(), f.Data["ticket_no"], f.Data["code"])
+	ctx := c.Request.Context()
+	r, err := h.store.FindReport(ctx, rc.TicketNo, rc.Code)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "report_done", page{Title: "提交成功", Active: "report", Flash: &flash{},
-		Content: reportDonePage{ReportStatus: r, QueryCode: f.Data["code"]}})
+	check, err := h.checkPage(ctx, r.PageURL, "")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "report_done", page{Title: "提交成功", Active: "report",
+		Content: reportDonePage{ReportStatus: r, QueryCode: rc.Code, EmailSent: rc.Emailed, KeptHours: int(receiptTTL / time.Hour),
+			OffGov: check.Checked && !check.Government}})
 }
 
 type queryPage struct {

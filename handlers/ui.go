@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -28,10 +29,13 @@ type ui struct {
 	log    *slog.Logger
 	secret []byte
 	tls    *tlsDetector
+	// settings are what the citizens' pages promise (the reply time in the footer).
+	settings func(ctx context.Context) (models.Settings, error)
 }
 
 func newUI(d Deps) *ui {
-	return &ui{tmpl: d.Templates, assets: d.Assets, log: d.Logger, secret: d.Secret, tls: newTLSDetector(d.TrustedProxies)}
+	return &ui{tmpl: d.Templates, assets: d.Assets, log: d.Logger, secret: d.Secret, tls: newTLSDetector(d.TrustedProxies),
+		settings: d.Store.Settings}
 }
 
 // TemplateFuncs are the functions every page may use. The asset function needs the loaded
@@ -121,7 +125,10 @@ type page struct {
 	Flash   *flash
 	Session *session // the signed-in person, on staff pages
 	User    *models.User
-	Content any
+	// ReplyDays is the reply time the citizens' pages promise: the setting the deadlines are
+	// counted with, so the promise and the deadlines cannot disagree. 0 when it cannot be read.
+	ReplyDays int
+	Content   any
 }
 
 // render writes a page with the status, or a plain 500 when the page cannot be rendered.
@@ -136,6 +143,13 @@ func (u *ui) render(c *gin.Context, status int, name string, p page) {
 	}
 	if p.User == nil {
 		p.User = currentUser(c)
+	}
+	if p.Session == nil {
+		if set, err := u.settings(c.Request.Context()); err == nil {
+			p.ReplyDays = set.ReplyDays
+		} else {
+			u.log.Warn("settings for the page", "request_id", c.GetString(requestIDKey), "error", err)
+		}
 	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Cache-Control", "no-store")
@@ -330,7 +344,7 @@ func (u *ui) setFlash(c *gin.Context, f flash) {
 	body, _ := json.Marshal(f)
 	v := base64.RawURLEncoding.EncodeToString(body)
 	c.SetSameSite(http.SameSiteLaxMode)
-	c.SetCookie(flashCookie, v+"."+u.sign(v), 300, "/", "", u.tls.isHTTPS(c), true)
+	c.SetCookie(flashCookie, v+"."+u.sign("flash", v), 300, "/", "", u.tls.isHTTPS(c), true)
 }
 
 // takeFlash returns the flash of this request, if any, and clears it.
@@ -345,7 +359,7 @@ func (u *ui) takeFlash(c *gin.Context) *flash {
 	c.SetSameSite(http.SameSiteLaxMode)
 	c.SetCookie(flashCookie, "", -1, "/", "", u.tls.isHTTPS(c), true)
 	v, sig, ok := strings.Cut(raw, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(u.sign(v))) {
+	if !ok || !hmac.Equal([]byte(sig), []byte(u.sign("flash", v))) {
 		return nil
 	}
 	body, err := base64.RawURLEncoding.DecodeString(v)
@@ -360,8 +374,10 @@ func (u *ui) takeFlash(c *gin.Context) *flash {
 	return &f
 }
 
-func (u *ui) sign(v string) string {
+// sign is the signature of a cookie's value v for its purpose, so that a value signed for one
+// cookie is never accepted as another's.
+func (u *ui) sign(purpose, v string) string {
 	m := hmac.New(sha256.New, u.secret)
-	m.Write([]byte("flash:" + v))
+	m.Write([]byte(purpose + ":" + v))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }

@@ -24,6 +24,9 @@ type Report struct {
 	ContactEmail string
 	Screenshot   *Screenshot // nil when none was given
 	ClientIP     string
+	// Follow is the number of an open ticket about the same problem that the reporter follows
+	// instead of describing it again (Store.FollowableReports); "" for a report of its own.
+	Follow string
 }
 
 // Screenshot is an image already checked by its content (the handlers sniff and decode it).

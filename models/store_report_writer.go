@@ -28,6 +28,7 @@ type pendingReport struct {
 	event        *TicketEvent
 	screenshot   *Attachment
 	confirmation *Delivery // the e-mail of the number and query code, if the reporter left an address
+	follow       string    // the ticket the reporter chose to follow (Report.Follow)
 	done         chan error
 }
 
@@ -224,9 +225,8 @@ func linkDuplicates(tx *gorm.DB, group []*pendingReport) error {
 		return nil
 	}
 	var open []Ticket
-	err := tx.Table("tickets").Select("id, ticket_no, status, page_key, category_id, unit_id, duplicate_of").
-		Where("page_key IN ? AND status IN ? AND duplicate_of IS NULL", keys, []string{StatusAssigned, StatusProcessing, StatusReviewing}).
-		Order("id").Find(&open).Error
+	err := followable(tx.Table("tickets t")).Select("t.id, t.ticket_no, t.status, t.page_key, t.category_id, t.unit_id, t.duplicate_of").
+		Where("t.page_key IN ?", keys).Order("t.id").Find(&open).Error
 	if err != nil {
 		return err
 	}
@@ -235,11 +235,23 @@ func linkDuplicates(tx *gorm.DB, group []*pendingReport) error {
 		if t.Status != StatusAssigned {
 			continue
 		}
+		// The ticket its reporter chose to follow comes first; otherwise the oldest.
+		candidates := make([]*Ticket, 0, len(open))
 		for i := range open {
-			if t.mayDuplicate(&open[i]) == nil {
-				t.linkTo(&open[i], t.ReceivedAt)
+			if open[i].TicketNo == p.follow {
+				candidates = append([]*Ticket{&open[i]}, candidates...)
+			} else {
+				candidates = append(candidates, &open[i])
+			}
+		}
+		for _, o := range candidates {
+			if t.mayDuplicate(o) == nil {
+				t.linkTo(o, t.ReceivedAt)
 				p.event.ToStatus = StatusLinked
-				p.event.Reason = "与留言 " + open[i].TicketNo + " 反映的问题相同，合并办理"
+				p.event.Reason = "与留言 " + o.TicketNo + " 反映的问题相同，合并办理"
+				if o.TicketNo == p.follow {
+					p.event.Reason = "留言人选择关注留言 " + o.TicketNo + "（反映的问题相同），合并办理"
+				}
 				break
 			}
 		}

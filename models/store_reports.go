@@ -113,6 +113,11 @@ func (s *Store) CheckReport(ctx context.Context, r *Report) error {
 }
 
 func (s *Store) checkReport(ctx context.Context, r *Report) (PageURL, Category, error) {
+	if r.Follow != "" {
+		if err := s.follow(ctx, r); err != nil {
+			return PageURL{}, Category{}, err
+		}
+	}
 	page, err := r.Validate()
 	if err != nil {
 		return PageURL{}, Category{}, err
@@ -165,7 +170,7 @@ func (s *Store) SubmitReport(ctx context.Context, r Report) (*Submission, error)
 		}
 		ev.ToStatus, ev.RegionID = t.Status, &t.RegionID
 	}
-	p := &pendingReport{ticket: t, event: &ev}
+	p := &pendingReport{ticket: t, event: &ev, follow: r.Follow}
 	if r.Screenshot != nil {
 		sum := sha256.Sum256(r.Screenshot.Data)
 		p.screenshot = &Attachment{Purpose: PurposeScreenshot, ContentType: r.Screenshot.ContentType,

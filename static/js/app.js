@@ -16,6 +16,87 @@ document.addEventListener("DOMContentLoaded", function () {
         .catch(function () { window.location.reload(); });
     });
   }
+  // 提交成功: copy the number and code in one go, and print just the receipt (or save it as PDF).
+  var copy = document.getElementById("copy-codes");
+  if (copy) {
+    var said = document.getElementById("copy-status");
+    var copied = function () { said.textContent = "已复制，可粘贴到备忘录或聊天中保存"; };
+    var byHand = function () {
+      // Without the clipboard API (a page served over plain http): select and copy the old way.
+      var t = document.createElement("textarea");
+      t.value = copy.dataset.copy; t.setAttribute("readonly", ""); t.style.position = "fixed"; t.style.opacity = "0";
+      document.body.appendChild(t); t.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(t);
+      if (ok) copied(); else said.textContent = "复制未成功，请手动记下编号和查询码";
+    };
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(copy.dataset.copy).then(copied, byHand);
+      else byHand();
+    });
+  }
+  var print = document.getElementById("print-receipt");
+  if (print) {
+    print.hidden = false;
+    print.addEventListener("click", function () { window.print(); });
+  }
+  // The receipt's link to the query form carries the number and code in the fragment, which no
+  // server sees: fill the form with them, then drop them from the address and the history.
+  var no = document.getElementById("ticket_no"), code = document.getElementById("code");
+  if (no && code && window.location.hash.indexOf("code=") >= 0) {
+    var given = new URLSearchParams(window.location.hash.slice(1));
+    no.value = given.get("ticket_no") || no.value;
+    code.value = given.get("code") || code.value;
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+  // The report form: as the page's address or the category changes, say whether the page is on a
+  // government site, and list the open reports of the same problem the citizen may follow. The
+  // server decides both (GET /api/v1/report-check); the page rendered without script says the same.
+  var pageURL = document.getElementById("page_url"), category = document.getElementById("category");
+  var followable = document.getElementById("followable");
+  if (pageURL && category && followable) {
+    var notGov = document.getElementById("not-gov"), list = followable.querySelector(".followable-list");
+    var ownHint = document.getElementById("description-follow"), required = document.getElementById("description-req");
+    var following = function () {
+      var r = followable.querySelector("input[name=follow]:checked");
+      ownHint.hidden = !(r && r.value);
+      required.hidden = !ownHint.hidden;
+    };
+    var shown = function (c) {
+      notGov.hidden = !(c.checked && !c.government);
+      var chosen = followable.querySelector("input[name=follow]:checked");
+      chosen = chosen ? chosen.value : "";
+      list.textContent = "";
+      c.reports.forEach(function (r) {
+        var li = document.createElement("li"), label = document.createElement("label"), radio = document.createElement("input");
+        radio.type = "radio"; radio.name = "follow"; radio.value = r.ticket_no; radio.checked = r.ticket_no === chosen;
+        var no = document.createElement("span"); no.className = "mono"; no.textContent = r.ticket_no;
+        var about = document.createElement("small"); about.className = "muted";
+        about.textContent = [r.category, r.status_label, r.received + " 提交", r.unit].join(" · ");
+        label.append(radio, " 关注留言 ", no, document.createElement("br"), about);
+        li.appendChild(label); list.appendChild(li);
+      });
+      if (!followable.querySelector("input[name=follow]:checked")) followable.querySelector("input[name=follow][value='']").checked = true;
+      followable.hidden = c.reports.length === 0;
+      following();
+    };
+    var asked = 0, timer;
+    var check = function () {
+      var n = ++asked;
+      var q = new URLSearchParams({ page_url: pageURL.value, category: category.value });
+      fetch("/api/v1/report-check?" + q.toString(), { headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (c) { if (n === asked) shown(c); })
+        .catch(function () {}); // the server checks again when the form is sent
+    };
+    pageURL.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 600); });
+    pageURL.addEventListener("change", function () { clearTimeout(timer); check(); });
+    category.addEventListener("change", check);
+    followable.addEventListener("change", following);
+    following();
+  }
   // Ask before a form that changes something is sent, where the form says so.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });
