@@ -16,6 +16,13 @@ import (
 func (a *testApp) repliedReport(text string) (no, code string) {
 	a.t.Helper()
 	no, code = a.submitTo("https://gzw.sc.gov.cn/list.html")
+	a.replyTo(no, text)
+	return no, code
+}
+
+// replyTo takes a 国资委 ticket through accept, a reply of text and its approval (published).
+func (a *testApp) replyTo(no, text string) {
+	a.t.Helper()
 	staff := a.apiLogin("gzw-staff")
 	reply, _ := json.Marshal(map[string]any{"text": text, "confirmed": true})
 	for _, s := range []struct{ token, action, body string }{
@@ -25,7 +32,6 @@ func (a *testApp) repliedReport(text string) (no, code string) {
 			a.t.Fatalf("%s %s: %d %v", s.action, no, r.StatusCode, b)
 		}
 	}
-	return no, code
 }
 
 // queryPage opens the reporter's page of a ticket.
@@ -248,5 +254,23 @@ func TestTheReporterSeesTheirOwnScreenshot(t *testing.T) {
 		if resp, body := a.get("/query/screenshot?" + q); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "PNG") {
 			t.Errorf("%s: %d", name, resp.StatusCode)
 		}
+	}
+}
+
+// The e-mail that tells the reporter of the reply carries it as their page shows it: in full.
+func TestTheReplyEmailToTheReporterIsInFull(t *testing.T) {
+	a := newTestApp(t, withEmail)
+	f := validFields()
+	f["page_url"], f["contact_email"] = "https://gzw.sc.gov.cn/list.html", "citizen@example.cn"
+	resp, sub := a.postJSON("/api/v1/reports", jsonBody(f))
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("submit: %d %v", resp.StatusCode, sub)
+	}
+	no := sub["ticket_no"].(string)
+	a.replyTo(no, "已修复。如有疑问请致电028-86602345。")
+	var body string
+	err := a.Store.SQLDB().QueryRow("SELECT body FROM deliveries WHERE target = ? AND subject = ?", "citizen@example.cn", "您的留言已答复："+no).Scan(&body)
+	if err != nil || !strings.Contains(body, "028-86602345") {
+		t.Fatalf("reply e-mail: %v %q", err, body)
 	}
 }
