@@ -274,26 +274,3 @@ func TestTheReplyEmailToTheReporterIsInFull(t *testing.T) {
 		t.Fatalf("reply e-mail: %v %q", err, body)
 	}
 }
-
-// The reporter's forms are refused from another site, as every form is: a page elsewhere cannot
-// rate or follow up in the reporter's name with a code it learnt.
-func TestTheReporterFormsRefuseCrossSitePosts(t *testing.T) {
-	a := newTestApp(t)
-	no, code := a.repliedReport("链接已经修复，感谢您的反馈。")
-	for path, v := range map[string]url.Values{
-		"/query/rating":    {"rating": {"unsatisfied"}, "reasons": {"办理太慢"}},
-		"/query/follow-up": {"text": {"跨站追问"}},
-	} {
-		v.Set("ticket_no", no)
-		v.Set("code", code)
-		req, _ := http.NewRequest(http.MethodPost, a.URL+path, strings.NewReader(v.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "cross-site")
-		if resp, _ := a.do(req); resp.StatusCode != http.StatusForbidden {
-			t.Errorf("%s from another site: %d", path, resp.StatusCode)
-		}
-	}
-	if tk, _ := a.Store.Ticket(t.Context(), models.Scope{All: true}, no); tk.Rating != "" || tk.FollowedUpAt != nil {
-		t.Fatalf("a cross-site post changed the ticket: rating %q, follow-up %v", tk.Rating, tk.FollowedUpAt)
-	}
-}
