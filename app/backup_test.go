@@ -58,7 +58,7 @@ func TestBackupAndRestoreKeepRatesAndCirculars(t *testing.T) {
 			if _, err := store.Act(ctx, reviewer, first, models.Action{Kind: models.ActApprove}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := store.RateReport(ctx, first, sub.QueryCode, models.RatingSatisfied); err != nil {
+			if _, err := store.RateReport(ctx, first, sub.QueryCode, models.CitizenRating{Rating: models.RatingSatisfied}); err != nil {
 				t.Fatal(err)
 			}
 		}

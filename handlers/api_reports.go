@@ -123,10 +123,11 @@ func (h *reportHandlers) apiShow(c *gin.Context) {
 		TicketNo: r.TicketNo, Status: r.Status, StatusLabel: statusLabel(r.Status), Unit: optional(r.UnitName),
 		Deadline: shanghai(r.Deadline), DeadlineEstimated: r.DeadlineEstimated, Category: r.Category,
 		PageURL: r.PageURL, Description: r.Description, ReceivedAt: shanghai(&received), ClosedAt: shanghai(r.ClosedAt),
-		Reply: r.ReplyPublic, ClosingNote: r.ClosingNote, Rating: r.Rating,
+		StatusExplain: models.CitizenStatusOf(r.Status).Explain,
+		Reply:         r.Reply, ClosingNote: r.ClosingNote, Rating: r.Rating, CanFollowUp: r.CanFollowUp(),
 	}
 	for _, e := range r.History {
-		out.History = append(out.History, apiStep{At: e.At.In(models.Shanghai), Kind: e.Kind, Label: models.EventLabel(e.Kind),
+		out.History = append(out.History, apiStep{At: e.At.In(models.Shanghai), Kind: e.Kind, Label: models.CitizenEventLabel(e.Kind),
 			Unit: e.UnitName, Deadline: shanghai(e.Deadline), Reason: e.Reason})
 	}
 	c.JSON(http.StatusOK, out)

@@ -64,7 +64,8 @@ func TestQueryPageExplainsAMergeAndARelease(t *testing.T) {
 		return body
 	}
 	d := doc(t, page())
-	if d.Find("#linked-note").Length() != 1 || strings.Contains(d.Find("#report dl").Text(), "答复期限") {
+	merged := models.CitizenStatusOf(models.StatusLinked).Explain
+	if d.Find("#status-explain").Text() != merged || strings.Contains(d.Find("#report dl").Text(), "答复期限") {
 		t.Fatalf("merged: %q", d.Find("#report").Text())
 	}
 	a.Clock.Set(storetest.At("2025-03-27 15:00"))
@@ -73,8 +74,8 @@ func TestQueryPageExplainsAMergeAndARelease(t *testing.T) {
 	}
 	d = doc(t, page())
 	history := d.Find("#history").Text()
-	if d.Find("#linked-note").Length() != 0 || !strings.Contains(d.Find("#report dl").Text(), "2025-04-01 23:59") ||
-		!strings.Contains(history, models.EventLabel(models.EventReleased)) || !strings.Contains(history, models.ReleasedReason) {
+	if d.Find("#status-explain").Text() == merged || !strings.Contains(d.Find("#report dl").Text(), "2025-04-01 23:59") ||
+		!strings.Contains(history, models.CitizenEventLabel(models.EventReleased)) || !strings.Contains(history, models.ReleasedReason) {
 		t.Fatalf("released: %q\n%q", d.Find("#report").Text(), history)
 	}
 }

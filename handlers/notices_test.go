@@ -53,7 +53,7 @@ func TestAccountNoticeChoices(t *testing.T) {
 	want := map[string][]string{
 		models.NoticeTicketNew: {"email", "webhook"}, models.NoticeReplyReturned: {"email"}, models.NoticeUrged: {"email", "webhook"},
 		models.NoticeRequestDecided: {}, models.NoticeRectifyDecided: {}, models.NoticeDeadlineEarly: {"email", "webhook"},
-		models.NoticeAppealDecided: {},
+		models.NoticeAppealDecided: {}, models.NoticeFollowUp: {"email", "webhook"},
 	}
 	if len(boxes) != len(want) {
 		t.Fatalf("the page offers %v, want %v", boxes, want)

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"zhaocuo/models"
 )
 
 // The citizen's own steps in 办理进度 are the citizen's: the unit's name goes only with the steps
@@ -29,10 +31,11 @@ func TestQueryHistoryNamesTheUnitOnlyForItsOwnSteps(t *testing.T) {
 	})
 	const unit = "四川省政府国有资产监督管理委员会"
 	for _, tt := range []struct{ step, who string }{
-		{"提交留言", "留言人"},
-		{"签收", unit},
-		{"审核通过并答复", unit},
-		{"评价", "留言人"},
+		// The reporter's own steps say "您" and name no one else.
+		{models.CitizenEventLabel(models.EventReceived), ""},
+		{models.CitizenEventLabel(models.EventAccepted), unit},
+		{models.CitizenEventLabel(models.EventApproved), unit},
+		{models.CitizenEventLabel(models.EventRated), ""},
 	} {
 		got, ok := who[tt.step]
 		if !ok {

@@ -13,7 +13,9 @@ import (
 
 type publicStore interface {
 	PublicReplies(ctx context.Context, q string, page, perPage int) ([]models.PublicReply, int64, error)
-	RateReport(ctx context.Context, ticketNo, code, rating string) ([]models.Event, error)
+	RateReport(ctx context.Context, ticketNo, code string, r models.CitizenRating) ([]models.Event, error)
+	FollowUpReport(ctx context.Context, ticketNo, code, text string) ([]models.Event, error)
+	ReportScreenshot(ctx context.Context, ticketNo, code string) (*models.Attachment, error)
 }
 
 type publicHandlers struct {
@@ -62,8 +64,27 @@ func (h *publicHandlers) replies(c *gin.Context) {
 	h.render(c, http.StatusOK, "replies", page{Title: "留言选登", Active: "replies", Content: p})
 }
 
-// rate takes the citizen's rating from the query page, then shows the page again.
+// rate takes the citizen's rating from the query page, with the reasons of a 不满意, then shows
+// the page again.
 func (h *publicHandlers) rate(c *gin.Context) {
+	r := models.CitizenRating{Rating: c.PostForm("rating"), Reasons: c.PostFormArray("reasons"), Note: c.PostForm("note")}
+	h.citizenPost(c, "感谢您的评价", func(ctx context.Context, no, code string) ([]models.Event, error) {
+		return h.store.RateReport(ctx, no, code, r)
+	})
+}
+
+// followUp takes the reporter's one follow-up question (追问) after a 不满意 rating.
+func (h *publicHandlers) followUp(c *gin.Context) {
+	text := c.PostForm("text")
+	h.citizenPost(c, "您的追问已转给办理单位", func(ctx context.Context, no, code string) ([]models.Event, error) {
+		return h.store.FollowUpReport(ctx, no, code, text)
+	})
+}
+
+// citizenPost is a form the reporter sends from their ticket's page with its number and code:
+// counted against the client's query limit, dispatched, and the page shown again with the
+// outcome (a refusal as a flash, the page keeps nothing else of the reporter's).
+func (h *publicHandlers) citizenPost(c *gin.Context, done string, write func(ctx context.Context, no, code string) ([]models.Event, error)) {
 	ctx := c.Request.Context()
 	if err := h.limits.allow(ctx, "query", c.ClientIP(), 30); err != nil {
 		h.fail(c, err)
@@ -71,7 +92,8 @@ func (h *publicHandlers) rate(c *gin.Context) {
 	}
 	no, code := c.PostForm("ticket_no"), c.PostForm("code")
 	back := "/query?" + url.Values{"ticket_no": {no}, "code": {code}}.Encode() + "#reply"
-	if err := h.rateReport(ctx, no, code, c.PostForm("rating")); err != nil {
+	events, err := write(ctx, no, code)
+	if err != nil {
 		if s := status(err); s == http.StatusConflict || s == http.StatusBadRequest {
 			h.setFlash(c, flash{Kind: "error", Message: message(err)})
 			c.Redirect(http.StatusSeeOther, back)
@@ -80,38 +102,82 @@ func (h *publicHandlers) rate(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.setFlash(c, flash{Kind: "ok", Message: "感谢您的评价"})
+	h.events.Dispatch(ctx, events...)
+	h.setFlash(c, flash{Kind: "ok", Message: done})
 	c.Redirect(http.StatusSeeOther, back)
 }
 
-// apiRate: POST /api/v1/reports/{ticket_no}/rating {"code", "rating"}.
-func (h *publicHandlers) apiRate(c *gin.Context) {
+// screenshot serves the reporter the screenshot they attached, to whoever holds the ticket's
+// number and query code, as the staff's copy is served: its checked image type, not sniffed,
+// sandboxed, and kept out of shared caches.
+func (h *publicHandlers) screenshot(c *gin.Context) {
 	ctx := c.Request.Context()
 	if err := h.limits.allow(ctx, "query", c.ClientIP(), 30); err != nil {
 		h.fail(c, err)
 		return
 	}
-	var req struct {
-		Code   string `json:"code"`
-		Rating string `json:"rating"`
-	}
-	if err := decodeJSON(c, &req); err != nil {
+	a, err := h.store.ReportScreenshot(ctx, c.Query("ticket_no"), c.Query("code"))
+	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	if err := h.rateReport(ctx, c.Param("ticket_no"), req.Code, req.Rating); err != nil {
-		h.fail(c, err)
+	if _, ok := screenshotTypes[a.ContentType]; !ok {
+		h.fail(c, models.NotFound("截图不可用"))
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"rating": req.Rating, "rating_label": models.RatingLabel(req.Rating)})
+	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
+	c.Header("Cache-Control", "private, no-store")
+	c.Header("Content-Disposition", `inline; filename="screenshot"`)
+	c.Data(http.StatusOK, a.ContentType, a.Data)
 }
 
-// rateReport records the rating, for the page and the API, and dispatches what it committed.
-func (h *publicHandlers) rateReport(ctx context.Context, ticketNo, code, rating string) error {
-	events, err := h.store.RateReport(ctx, ticketNo, code, rating)
+// apiRate: POST /api/v1/reports/{ticket_no}/rating {"code", "rating", "reasons", "note"}.
+func (h *publicHandlers) apiRate(c *gin.Context) {
+	var req struct {
+		Code    string   `json:"code"`
+		Rating  string   `json:"rating"`
+		Reasons []string `json:"reasons"`
+		Note    string   `json:"note"`
+	}
+	r := func(ctx context.Context) ([]models.Event, error) {
+		return h.store.RateReport(ctx, c.Param("ticket_no"), req.Code, models.CitizenRating{Rating: req.Rating, Reasons: req.Reasons, Note: req.Note})
+	}
+	if h.apiCitizenPost(c, &req, r) {
+		c.JSON(http.StatusOK, gin.H{"rating": req.Rating, "rating_label": models.RatingLabel(req.Rating)})
+	}
+}
+
+// apiFollowUp: POST /api/v1/reports/{ticket_no}/follow-up {"code", "text"}.
+func (h *publicHandlers) apiFollowUp(c *gin.Context) {
+	var req struct {
+		Code string `json:"code"`
+		Text string `json:"text"`
+	}
+	r := func(ctx context.Context) ([]models.Event, error) {
+		return h.store.FollowUpReport(ctx, c.Param("ticket_no"), req.Code, req.Text)
+	}
+	if h.apiCitizenPost(c, &req, r) {
+		c.JSON(http.StatusOK, gin.H{"followed_up": true})
+	}
+}
+
+// apiCitizenPost is citizenPost for the JSON API: it reports whether the write was done (when
+// not, the error is answered).
+func (h *publicHandlers) apiCitizenPost(c *gin.Context, req any, write func(ctx context.Context) ([]models.Event, error)) bool {
+	ctx := c.Request.Context()
+	if err := h.limits.allow(ctx, "query", c.ClientIP(), 30); err != nil {
+		h.fail(c, err)
+		return false
+	}
+	if err := decodeJSON(c, req); err != nil {
+		h.fail(c, err)
+		return false
+	}
+	events, err := write(ctx)
 	if err != nil {
-		return err
+		h.fail(c, err)
+		return false
 	}
 	h.events.Dispatch(ctx, events...)
-	return nil
+	return true
 }

@@ -255,9 +255,11 @@ type apiReport struct {
 	Description       string     `json:"description,omitempty"`
 	ReceivedAt        *time.Time `json:"received_at,omitempty"`
 	ClosedAt          *time.Time `json:"closed_at,omitempty"`
-	Reply             *string    `json:"reply,omitempty"`        // the published reply
-	ClosingNote       *string    `json:"closing_note,omitempty"` // why it was closed as invalid
+	StatusExplain     string     `json:"status_explain,omitempty"` // what the status means, in plain words
+	Reply             *string    `json:"reply,omitempty"`          // the reply in full: the reporter holds the code
+	ClosingNote       *string    `json:"closing_note,omitempty"`   // why it was closed as invalid
 	Rating            string     `json:"rating,omitempty"`
+	CanFollowUp       bool       `json:"can_follow_up,omitempty"` // rated 不满意 and no follow-up asked yet
 	History           []apiStep  `json:"history,omitempty"`
 }
 

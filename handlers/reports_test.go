@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"zhaocuo/models"
 	"zhaocuo/models/storetest"
 )
 
@@ -65,7 +66,7 @@ func TestReportFormSubmitShowsNumberAndCodeOnce(t *testing.T) {
 	// The query page shows the status, the unit and the deadline.
 	resp, body = a.get("/query?" + query("ticket_no", no, "code", code))
 	d = doc(t, body)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(d.Find("#report .status").Text(), "待签收") ||
+	if resp.StatusCode != http.StatusOK || !strings.Contains(d.Find("#report .status").Text(), models.CitizenStatusOf(models.StatusAssigned).Label) ||
 		!strings.Contains(d.Find("#report").Text(), "四川省政府国有资产监督管理委员会") {
 		t.Fatalf("query page: %d %s", resp.StatusCode, d.Find("#report").Text())
 	}

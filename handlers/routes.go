@@ -104,6 +104,8 @@ func New(d Deps) (http.Handler, error) {
 	r.POST("/report/done/forget", u.forgetReceipt)
 	r.GET("/query", reports.query)
 	r.POST("/query/rating", limitBody(maxJSONBody), public.rate)
+	r.POST("/query/follow-up", limitBody(maxJSONBody), public.followUp)
+	r.GET("/query/screenshot", public.screenshot)
 	r.GET("/replies", public.replies)
 
 	// Staff: signing in and out.
@@ -247,6 +249,7 @@ func New(d Deps) (http.Handler, error) {
 	api.POST("/reports", limitBody(maxUploadBody), reports.apiSubmit)
 	api.GET("/reports/:ticket_no", reports.apiShow)
 	api.POST("/reports/:ticket_no/rating", limitBody(maxJSONBody), public.apiRate)
+	api.POST("/reports/:ticket_no/follow-up", limitBody(maxJSONBody), public.apiFollowUp)
 
 	// The JSON API: staff, with a Bearer token.
 	api.POST("/auth/login", limitBody(maxJSONBody), sessions.apiLogin)

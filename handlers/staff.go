@@ -67,6 +67,8 @@ type deskPage struct {
 	Supervised []ticketItem     // supervisors: under 督办, until closed
 	Reviewing  []ticketItem     // reviewers: replies to approve
 	Units      unitWarningsView // supervisors: units that cannot finish a ticket (unit_warnings.go)
+	Unhappy    int64            // supervisors: replies rated 不满意, to reopen or let stand
+	UnhappyURL string
 }
 
 // desk is the first page after signing in: what waits for this person, most urgent first.
@@ -100,6 +102,13 @@ func (h *staffHandlers) desk(c *gin.Context) {
 		p.Pending = list(models.TicketFilter{Pending: true, Status: "open"})
 		p.Overdue = list(models.TicketFilter{Overdue: true})
 		if !c.IsAborted() {
+			// Only the count: the list behind it is the ticket list's own filter.
+			var err error
+			if _, p.Unhappy, err = h.store.ListTickets(ctx, sc, models.TicketFilter{Unhappy: true, PerPage: 1}); err != nil {
+				h.fail(c, err)
+				return
+			}
+			p.UnhappyURL = models.UnhappyList
 			p.Units.W = h.unitWarnings(c, h.store, sc)
 		}
 	case models.RoleUnitReviewer:
@@ -134,7 +143,7 @@ type listPage struct {
 func parseFilter(c *gin.Context) models.TicketFilter {
 	f := models.TicketFilter{Status: c.Query("status"), Q: c.Query("q"), Source: c.Query("source"),
 		Pending: c.Query("pending") == "1", Overdue: c.Query("overdue") == "1", DueToday: c.Query("due_today") == "1",
-		Supervised: c.Query("supervised") == "1"}
+		Supervised: c.Query("supervised") == "1", Unhappy: c.Query("unsatisfied") == "1"}
 	if _, ok := models.Metrics[c.Query("metric")]; ok {
 		f.Metric = c.Query("metric")
 	}

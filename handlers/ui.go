@@ -52,6 +52,10 @@ func TemplateFuncs(assets *static.Assets) template.FuncMap {
 		"accountEventLabel":  models.AccountEventLabel,
 		"rectifyLabel":       models.RectifyStatusLabel,
 		"appealLabel":        models.AppealStatusLabel,
+		"citizenStatus":      models.CitizenStatusOf,
+		"citizenEvent":       models.CitizenEventLabel,
+		"unhappyReasons":     func() []string { return models.UnhappyReasons },
+		"linkify":            linkify,
 		"date": func(v any) string {
 			switch t := v.(type) {
 			case time.Time:

@@ -234,7 +234,7 @@ func TestEachNoticeKindReachesItsPeopleOncePerChannel(t *testing.T) {
 			},
 			act: func(w *world, noCode string) {
 				no, code, _ := strings.Cut(noCode, " ")
-				events, err := w.store.RateReport(context.Background(), no, code, models.RatingUnhappy)
+				events, err := w.store.RateReport(context.Background(), no, code, models.CitizenRating{Rating: models.RatingUnhappy})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -348,7 +348,7 @@ var actions = []actionRule{
 		apply: func(t *Ticket, a Action, do *doing) {
 			deadline, estimated := do.cal.Deadline(do.now, do.set.ReplyDays)
 			t.Status, t.ClosedAt, t.AssignedAt, t.Deadline, t.DeadlineEstimated = StatusAssigned, nil, &do.now, &deadline, estimated
-			t.Rating, t.RatedAt, t.Public, t.SuperviseLevel, t.HandlingDays = "", nil, false, 0, nil
+			t.Rating, t.RatedAt, t.FollowedUpAt, t.Public, t.SuperviseLevel, t.HandlingDays = "", nil, nil, false, 0, nil
 			t.DuplicateOf, t.LinkedLate = nil, false // a duplicate closed with its primary's reply is now handled on its own
 			t.DescriptionPublic = nil
 			do.record(EventReopened, a.Text, nil)

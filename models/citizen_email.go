@@ -37,12 +37,13 @@ func confirmationEmail(enabled bool, t *Ticket, code, unitName string, now time.
 		fmt.Sprintf("感谢您的反馈。您的留言%s。\n\n留言编号：%s\n%s%s", where, t.TicketNo, queryCodeLabel, code), now)
 }
 
-// replyEmail tells the reporter the reply is published.
+// replyEmail tells the reporter the reply is published: in full, as their ticket's page shows it
+// (the contact details a unit writes are meant for them; only 留言选登 masks them).
 func replyEmail(enabled bool, t *Ticket, now time.Time) *Delivery {
-	if t.ReplyPublic == nil {
+	if t.ReplyPublic == nil || t.Reply == nil {
 		return nil
 	}
-	return citizenEmail(enabled, t, "您的留言已答复："+t.TicketNo, "您反映的问题已有答复：\n\n"+*t.ReplyPublic+"\n\n欢迎您对答复作出评价。", now)
+	return citizenEmail(enabled, t, "您的留言已答复："+t.TicketNo, "您反映的问题已有答复：\n\n"+*t.Reply+"\n\n欢迎您对答复作出评价。", now)
 }
 
 // releaseEmail tells the reporter of a released duplicate that it is handled on its own now, by

@@ -91,8 +91,9 @@ func (e TicketChanged) Notifies() bool { return slices.Contains(noticeActions, e
 
 // The changes to a ticket that are no staff action.
 const (
-	ChangeRated    = "rate"   // the citizen rated the reply
-	ChangeFollowed = "follow" // a linked duplicate followed its primary: closed with it, or released
+	ChangeRated    = "rate"      // the citizen rated the reply
+	ChangeFollowed = "follow"    // a linked duplicate followed its primary: closed with it, or released
+	ChangeFollowUp = "follow_up" // the reporter asked a follow-up question (追问)
 )
 
 // Open reports whether the ticket is still being handled after the change: only then can it have

@@ -184,7 +184,7 @@ func TestAnActionReturnsWhatItCommitted(t *testing.T) {
 	}
 
 	// The citizen's rating.
-	events, err := w.s.RateReport(ctx, first.Ticket.TicketNo, first.QueryCode, models.RatingUnhappy)
+	events, err := w.s.RateReport(ctx, first.Ticket.TicketNo, first.QueryCode, models.CitizenRating{Rating: models.RatingUnhappy})
 	if err != nil || len(events) != 1 {
 		t.Fatalf("rating: %v %+v", err, events)
 	}
@@ -192,7 +192,7 @@ func TestAnActionReturnsWhatItCommitted(t *testing.T) {
 		rated.Status != models.StatusClosed || !slices.Equal(w.audit(rated.AuditIDs), []string{models.EventRated}) {
 		t.Fatalf("rating: %+v", rated)
 	}
-	if events, err := w.s.RateReport(ctx, first.Ticket.TicketNo, first.QueryCode, models.RatingSatisfied); err == nil || events != nil {
+	if events, err := w.s.RateReport(ctx, first.Ticket.TicketNo, first.QueryCode, models.CitizenRating{Rating: models.RatingSatisfied}); err == nil || events != nil {
 		t.Fatalf("rated twice: %+v, %v", events, err)
 	}
 }

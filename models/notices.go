@@ -24,6 +24,7 @@ const (
 	NoticeRectifyReport  = "rectify_report"   // a unit's rectification report waits for the supervisor
 	NoticeRectifyDecided = "rectify_decided"  // the supervisor accepted the report or sent it back
 	NoticeUnhappy        = "rating_unhappy"   // a citizen rated the reply 不满意
+	NoticeFollowUp       = "follow_up"        // the reporter asked a follow-up question after 不满意 (追问)
 	NoticeImportFinished = "import_finished"  // an account import's check ended, done or failed
 	NoticeDeadlineEarly  = "deadline_earlier" // a change of the calendar moved a reply deadline earlier
 	NoticeAppealFiled    = "appeal_filed"     // a unit contests a finding of its site (核减)
@@ -70,7 +71,9 @@ var noticeKinds = []NoticeKind{
 	{Kind: NoticeRectifyDecided, Label: "整改报告的审核结果", To: "被通报的单位", Roles: wholeUnit,
 		batch: "%d 份整改报告已审核", list: "/staff/rectifications"},
 	{Kind: NoticeUnhappy, Label: "留言人评价不满意", To: "留言所在地区最近一级的主管单位", Roles: supervisors,
-		batch: "%d 条答复被评价为不满意", list: "/staff/tickets?status=closed"},
+		batch: "%d 条答复被评价为不满意", list: UnhappyList},
+	{Kind: NoticeFollowUp, Label: "留言人追问", To: "本单位经办人和审核人", Roles: wholeUnit, Email: true, Webhook: true,
+		batch: "%d 条留言有留言人追问", list: UnhappyList},
 	{Kind: NoticeDeadlineEarly, Label: "答复期限因节假日调整提前", To: "本单位经办人和审核人", Roles: wholeUnit, Email: true, Webhook: true,
 		batch: "%d 条留言的答复期限因节假日调整提前", list: "/staff/tickets?status=open"},
 	{Kind: NoticeAppealFiled, Label: "核减申请待审核", To: "网站所在地区最近一级的主管单位", Roles: supervisors, Email: true,
@@ -106,7 +109,7 @@ func noticeKindOf(kind string) (NoticeKind, bool) {
 // noticeActions are the ticket actions and changes whose events the notices read: an event
 // (TicketChanged.Notifies) of one of them makes the dispatcher queue the notices' pass.
 var noticeActions = []string{ActReply, ActReject, ActUrge, ActReturn, ActExtension, ActDecide, ActAssign, ActReopen, ActUnlink,
-	ChangeRated, ChangeFollowed}
+	ChangeRated, ChangeFollowed, ChangeFollowUp}
 
 // NoticeChoice is how someone gets one kind of notice: in-app always, and by e-mail and to the
 // group robot of their unit (or region) as they choose; the kind's defaults until they do.

@@ -286,7 +286,7 @@ func randomAction(r *rates, no string, rng *rand.Rand) {
 	case models.StatusClosed:
 		if tk.Rating == "" {
 			ratings := []string{models.RatingSatisfied, models.RatingBasically, models.RatingUnhappy}
-			r.s.RateReport(context.Background(), no, r.codes[no], ratings[rng.Intn(3)])
+			r.s.RateReport(context.Background(), no, r.codes[no], models.CitizenRating{Rating: ratings[rng.Intn(3)]})
 		} else if tk.Rating == models.RatingUnhappy {
 			try("sc-supervisor", models.Action{Kind: models.ActReopen, Text: "留言人不满意"})
 		}
@@ -399,7 +399,7 @@ func TestTicketFlowCountsReceiptsAndClosingsPerWeekOrMonth(t *testing.T) {
 	r.at("2025-03-11 10:00") // the next week
 	third := r.report("https://gzw.sc.gov.cn/3.html")
 	r.report("https://www.sc.gov.cn/4.html") // 省政府办公厅: outside the 国资委's unit scope
-	if _, err := r.s.RateReport(context.Background(), first, r.codes[first], models.RatingUnhappy); err != nil {
+	if _, err := r.s.RateReport(context.Background(), first, r.codes[first], models.CitizenRating{Rating: models.RatingUnhappy}); err != nil {
 		t.Fatal(err)
 	}
 	r.act("sc-supervisor", first, models.Action{Kind: models.ActReopen, Text: "请重新核实"})

@@ -163,7 +163,7 @@ func TestLinkingAPrimaryTakesItsDuplicatesAlong(t *testing.T) {
 	r.close(second, true)
 	for _, no := range []string{first, dup} {
 		rep, err := r.s.FindReport(ctx, no, r.codes[no])
-		if err != nil || rep.Status != models.StatusClosed || rep.ReplyPublic == nil {
+		if err != nil || rep.Status != models.StatusClosed || rep.Reply == nil {
 			t.Fatalf("%s after the answer: %+v %v", no, rep, err)
 		}
 	}
@@ -178,7 +178,7 @@ func TestAReopenedDuplicateCountsAsAValidTicket(t *testing.T) {
 	dup := r.report("https://gzw.sc.gov.cn/r.html")
 	r.at("2025-03-26 10:00")
 	r.close(primaryNo, true)
-	if _, err := r.s.RateReport(context.Background(), dup, r.codes[dup], models.RatingUnhappy); err != nil {
+	if _, err := r.s.RateReport(context.Background(), dup, r.codes[dup], models.CitizenRating{Rating: models.RatingUnhappy}); err != nil {
 		t.Fatal(err)
 	}
 	r.at("2025-03-26 11:00") // reopened Wednesday: due Monday 03-31
@@ -404,7 +404,7 @@ func duplicateAction(r *rates, no, other string, rng *rand.Rand) {
 	case n == 4:
 		try("sc-supervisor", models.Action{Kind: models.ActInvalidate, Text: "非政府网站内容"})
 	case n == 5 && tk.Status == models.StatusClosed && tk.Rating == "":
-		r.s.RateReport(ctx, no, r.codes[no], models.RatingUnhappy)
+		r.s.RateReport(ctx, no, r.codes[no], models.CitizenRating{Rating: models.RatingUnhappy})
 	default:
 		randomAction(r, no, rng)
 	}

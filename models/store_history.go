@@ -163,7 +163,7 @@ func (s *Store) pastTicket(ctx context.Context, p PastTicket, set Settings, cal 
 			return nil, nil, err
 		}
 		if p.Rating != "" {
-			ev, err := t.Rate(p.Rating, rated)
+			ev, err := t.Rate(CitizenRating{Rating: p.Rating}, rated)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -92,7 +92,7 @@ func fileThroughWorkflow(r *rates, past []models.PastTicket) []string {
 			r.act(unit+"-staff", nos[st.i], models.Action{Kind: models.ActReply, Text: "经核实，该问题已整改完毕，感谢您的留言。", Confirmed: p.Confirmed})
 			r.act(unit+"-reviewer", nos[st.i], models.Action{Kind: models.ActApprove})
 		case 2:
-			if _, err := r.s.RateReport(ctx, nos[st.i], codes[nos[st.i]], p.Rating); err != nil {
+			if _, err := r.s.RateReport(ctx, nos[st.i], codes[nos[st.i]], models.CitizenRating{Rating: p.Rating}); err != nil {
 				r.t.Fatal(err)
 			}
 		}

@@ -20,6 +20,7 @@ type TicketFilter struct {
 	RegionPath string // tickets of this region and below
 	Metric     string // one of the rates' sets (see metricCondition): the tickets behind a number
 	DueToday   bool   // open and due before the end of today
+	Unhappy    bool   // rated 不满意 and not reopened: the supervisor decides whether to reopen
 	Q          string
 	From, To   time.Time // received in [From, To)
 	Page       int       // from 1
@@ -93,6 +94,9 @@ func (s *Store) filtered(ctx context.Context, sc Scope, f TicketFilter) *gorm.DB
 	}
 	if f.Overdue {
 		q = q.Where("t.status IN ? AND COALESCE(t.deadline, t.triage_deadline) < ?", openStatuses, now)
+	}
+	if f.Unhappy {
+		q = q.Where(sqlUnhappy)
 	}
 	if f.DueToday {
 		end := DateOf(now).End().UTC()

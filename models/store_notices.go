@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -271,9 +272,10 @@ func ticketNotice(e *noticeTicketEvent) *noticeAbout {
 		unitName = *e.UnitName
 	}
 	var data struct {
-		Days           int    `json:"days"`
-		PreviousUnitID *int64 `json:"previous_unit_id"`
-		Rating         string `json:"rating"`
+		Days           int      `json:"days"`
+		PreviousUnitID *int64   `json:"previous_unit_id"`
+		Rating         string   `json:"rating"`
+		Reasons        []string `json:"reasons"`
 	}
 	if e.Data != nil {
 		json.Unmarshal([]byte(*e.Data), &data)
@@ -367,7 +369,18 @@ func ticketNotice(e *noticeTicketEvent) *noticeAbout {
 			return nil
 		}
 		t.kind, t.to, t.title = NoticeUnhappy, noticeAudience{nearRegion: *e.RegionID}, "留言人不满意："+no
-		t.line = fmt.Sprintf("留言人对留言 %s（%s）的答复评价为不满意，可重新交办。", no, unitName)
+		why := ""
+		if len(data.Reasons) > 0 {
+			why = "（" + strings.Join(data.Reasons, "、") + "）"
+		}
+		t.line = fmt.Sprintf("留言人对留言 %s（%s）的答复评价为不满意%s，可重新交办。", no, unitName, why)
+	case EventFollowedUp:
+		if e.UnitID == nil {
+			return nil
+		}
+		// The question is the reporter's own words: it is read on the ticket's page, never sent.
+		t.kind, t.to, t.title = NoticeFollowUp, unit(wholeUnit), "留言人追问："+no
+		t.line = fmt.Sprintf("留言人对留言 %s 的答复不满意并追问，请在留言页面查看追问内容；是否重新办理由主管单位决定。", no)
 	default:
 		return nil
 	}

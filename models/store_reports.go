@@ -242,11 +242,19 @@ type ReportStatus struct {
 	Deadline          *time.Time
 	DeadlineEstimated bool
 	ClosedAt          *time.Time
-	ReplyPublic       *string // the published reply, personal data masked
-	ClosingNote       *string // why it was closed as invalid
-	Rating            string
-	History           []PublicEvent `gorm:"-"`
+	// Reply is the reply as approved, in full: the reporter holds the query code, and the
+	// contact details a unit writes for them are theirs to read. Only 留言选登 shows it masked.
+	Reply         *string
+	ClosingNote   *string // why it was closed as invalid
+	Rating        string
+	FollowedUpAt  *time.Time
+	HasScreenshot bool          // the reporter attached one: theirs to see again with the code
+	History       []PublicEvent `gorm:"-"`
 }
+
+// CanFollowUp reports whether the reporter may still ask their one follow-up question, as
+// Ticket.CanFollowUp.
+func (r *ReportStatus) CanFollowUp() bool { return canFollowUp(r.Status, r.Rating, r.FollowedUpAt) }
 
 // Open reports whether the ticket still waits for someone, as Ticket.Open.
 func (r *ReportStatus) Open() bool { return isOpen(r.Status) }
@@ -258,12 +266,12 @@ type PublicEvent struct {
 	Kind     string
 	UnitName string
 	Deadline *time.Time
-	Reason   string // only where the reporter is meant to read it (the reason for 无效, a release)
+	Reason   string // only where the reporter is meant to read it (the reason for 无效, a release, their 追问)
 }
 
 // publicEventKinds are the steps a reporter sees; the rest (drafts, requests, notes) are internal.
 var publicEventKinds = []string{EventReceived, EventAssigned, EventAccepted, EventExtended, EventReturned,
-	EventApproved, EventInvalidated, EventReopened, EventClosedWithPrimary, EventRated, EventLinked, EventUnlinked, EventReleased}
+	EventApproved, EventInvalidated, EventReopened, EventClosedWithPrimary, EventRated, EventLinked, EventUnlinked, EventReleased, EventFollowedUp}
 
 // FindReport returns a ticket's status to whoever holds its number and query code. An unknown
 // number and a wrong code give the same not-found error.
@@ -282,15 +290,16 @@ func (s *Store) FindReport(ctx context.Context, ticketNo, code string) (*ReportS
 	err := s.db.WithContext(ctx).Raw(`
 		SELECT t.ticket_no, t.status, c.name AS category, t.page_url, t.description,
 		       COALESCE(u.name, '') AS unit_name, t.received_at, t.deadline, t.deadline_estimated,
-		       t.closed_at, t.reply_public, t.closing_note, t.rating, t.query_code_hash,
+		       t.closed_at, t.reply, t.closing_note, t.rating, t.followed_up_at, t.query_code_hash,
+		       EXISTS (SELECT 1 FROM attachments a WHERE a.ticket_id = t.id AND a.purpose = ?) AS has_screenshot,
 		       e.id AS event_id, e.at AS event_at, e.kind AS event_kind, COALESCE(eu.name, '') AS event_unit,
-		       e.deadline AS event_deadline, CASE WHEN e.kind IN (?, ?) THEN COALESCE(e.reason, '') ELSE '' END AS event_reason
+		       e.deadline AS event_deadline, CASE WHEN e.kind IN (?, ?, ?) THEN COALESCE(e.reason, '') ELSE '' END AS event_reason
 		FROM tickets t
 		JOIN categories c ON c.id = t.category_id
 		LEFT JOIN units u ON u.id = t.unit_id
 		LEFT JOIN ticket_events e ON e.ticket_id = t.id
 		LEFT JOIN units eu ON eu.id = e.unit_id
-		WHERE t.ticket_no = ?`, EventInvalidated, EventReleased, ticketNo).Scan(&rows).Error
+		WHERE t.ticket_no = ?`, PurposeScreenshot, EventInvalidated, EventReleased, EventFollowedUp, ticketNo).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err, "find report")
 	}
@@ -302,7 +311,7 @@ func (s *Store) FindReport(ctx context.Context, ticketNo, code string) (*ReportS
 	slices.SortFunc(rows, func(a, b reportRow) int { return cmp.Compare(a.eventID(), b.eventID()) })
 	r := rows[0].ReportStatus
 	if r.Status != StatusClosed {
-		r.ReplyPublic = nil // a draft is not the citizen's to read
+		r.Reply = nil // a draft is not the citizen's to read
 	}
 	for _, row := range rows {
 		if row.EventKind != nil && row.EventAt != nil && slices.Contains(publicEventKinds, *row.EventKind) {
@@ -311,6 +320,25 @@ func (s *Store) FindReport(ctx context.Context, ticketNo, code string) (*ReportS
 		}
 	}
 	return &r, nil
+}
+
+// ReportScreenshot returns the screenshot the reporter attached, to whoever holds the ticket's
+// number and query code (the same check as FindReport, so a wrong code learns nothing).
+func (s *Store) ReportScreenshot(ctx context.Context, ticketNo, code string) (*Attachment, error) {
+	r, err := s.FindReport(ctx, ticketNo, code)
+	if err != nil {
+		return nil, err
+	}
+	if !r.HasScreenshot {
+		return nil, NotFound("该留言没有上传截图")
+	}
+	var a Attachment
+	err = s.db.WithContext(ctx).Where("ticket_id = (SELECT id FROM tickets WHERE ticket_no = ?) AND purpose = ?", r.TicketNo, PurposeScreenshot).
+		Take(&a).Error
+	if err != nil {
+		return nil, translate(err, "report screenshot")
+	}
+	return &a, nil
 }
 
 // reportRow is a ticket with one step of its public history (none: the event columns are NULL).

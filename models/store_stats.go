@@ -141,6 +141,8 @@ const (
 	sqlValid        = "t.status <> 'invalid' AND " + sqlNotDuplicate
 	sqlClosed       = sqlValid + " AND t.status = 'closed'"
 	sqlOpen         = sqlValid + " AND t.status NOT IN ('closed', 'invalid')"
+	// Rated 不满意 and not reopened (reopening clears the rating): the supervisor's to decide.
+	sqlUnhappy = sqlClosed + " AND t.rating = 'unsatisfied'"
 )
 
 func (s *Store) dayOf(col string) string {
@@ -154,7 +156,7 @@ func (s *Store) dayOf(col string) string {
 var Metrics = map[string]string{
 	"received": "收到", "valid": "有效", "invalid": "无效", "closed": "已办结", "due": "应办结", "on_time": "按期办结",
 	"overdue": "当前超期", "late": "超期办结", "over_month": "超一个月办结", "open_over_month": "超一个月未办结",
-	"confirmed": "问题属实", "rated": "已评价", "satisfied": "满意和基本满意",
+	"confirmed": "问题属实", "rated": "已评价", "satisfied": "满意和基本满意", "unsatisfied": "不满意",
 }
 
 // metricCondition is the WHERE condition of a metric's tickets at now.
@@ -184,6 +186,8 @@ func (s *Store) metricCondition(metric string, now time.Time) (string, []any) {
 		return sqlClosed + " AND t.rating <> ''", nil
 	case "satisfied":
 		return sqlClosed + " AND t.rating IN ('satisfied', 'basically')", nil
+	case "unsatisfied":
+		return sqlUnhappy, nil
 	}
 	return "1 = 1", nil // received: every ticket of the period
 }

@@ -13,7 +13,7 @@ import (
 var mutableTicketColumns = []string{
 	"status", "website_id", "unit_id", "region_id", "triage_deadline", "assigned_at", "deadline", "deadline_estimated",
 	"closed_at", "version", "updated_at", "pending", "pending_days", "pending_since", "extension_count", "urge_count",
-	"duplicate_of", "linked_late", "reply", "reply_public", "reply_confirmed", "replied_by", "closing_note", "public", "description_public", "rating", "rated_at", "supervise_level", "handling_days",
+	"duplicate_of", "linked_late", "reply", "reply_public", "reply_confirmed", "replied_by", "closing_note", "public", "description_public", "rating", "rated_at", "followed_up_at", "supervise_level", "handling_days",
 }
 
 // lockTicket reads a ticket for update within the scope. On MySQL the row is locked until the
@@ -291,38 +291,6 @@ func (s *Store) SettleDuplicates(ctx context.Context) (*Acted, error) {
 		done.Others, done.Events = append(done.Others, one.Others...), append(done.Events, one.Events...)
 	}
 	return done, nil
-}
-
-// RateReport records the citizen's rating, for whoever holds the query code, and returns its
-// TicketChanged (ChangeRated) for the caller to dispatch.
-func (s *Store) RateReport(ctx context.Context, ticketNo, code, rating string) ([]Event, error) {
-	report, err := s.FindReport(ctx, ticketNo, code)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	var rated TicketChanged
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		t, err := s.lockTicket(tx, Scope{All: true}, "t.ticket_no = ?", report.TicketNo)
-		if err != nil {
-			return err
-		}
-		ev, err := t.Rate(rating, now)
-		if err != nil {
-			return err
-		}
-		t.UpdatedAt = now
-		audit := []TicketEvent{ev}
-		if err := saveTicket(tx, t, audit); err != nil {
-			return err
-		}
-		rated = ticketChanged(t, ChangeRated, nil, audit)
-		return nil
-	})
-	if err != nil {
-		return nil, translate(err, "rate")
-	}
-	return []Event{rated}, nil
 }
 
 // Ticket returns one ticket within the scope, or not-found (also when it exists elsewhere).

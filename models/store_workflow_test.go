@@ -150,16 +150,16 @@ func TestTicketWayThroughTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	report, err := s.FindReport(ctx, no, sub.QueryCode)
-	if err != nil || report.Status != models.StatusClosed || report.ReplyPublic == nil || *report.ReplyPublic != "已修复该链接。如有疑问请致电028-****1234。" {
-		t.Fatalf("citizen's view: %+v %v", report, err)
+	if err != nil || report.Status != models.StatusClosed || report.Reply == nil || *report.Reply != "已修复该链接。如有疑问请致电028-86601234。" {
+		t.Fatalf("the reporter reads the reply in full (only 留言选登 masks it): %+v %v", report, err)
 	}
-	if _, err := s.RateReport(ctx, no, sub.QueryCode, models.RatingSatisfied); err != nil {
+	if _, err := s.RateReport(ctx, no, sub.QueryCode, models.CitizenRating{Rating: models.RatingSatisfied}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.RateReport(ctx, no, sub.QueryCode, models.RatingUnhappy); models.ErrorKind(err) != models.KindConflict {
+	if _, err := s.RateReport(ctx, no, sub.QueryCode, models.CitizenRating{Rating: models.RatingUnhappy}); models.ErrorKind(err) != models.KindConflict {
 		t.Fatalf("second rating: %v", err)
 	}
-	if _, err := s.RateReport(ctx, no, "WRONGCOD", models.RatingUnhappy); models.ErrorKind(err) != models.KindNotFound {
+	if _, err := s.RateReport(ctx, no, "WRONGCOD", models.CitizenRating{Rating: models.RatingUnhappy}); models.ErrorKind(err) != models.KindNotFound {
 		t.Fatalf("rating with a wrong code: %v", err)
 	}
 	events, _ := s.TicketEvents(ctx, sub.Ticket.ID)
@@ -204,7 +204,7 @@ func TestDuplicateReportIsLinkedAndAnsweredWithItsTicket(t *testing.T) {
 		}
 	}
 	r, err := s.FindReport(ctx, second.Ticket.TicketNo, second.QueryCode)
-	if err != nil || r.Status != models.StatusClosed || r.ReplyPublic == nil || *r.ReplyPublic != "该页面已恢复访问，感谢反馈。" {
+	if err != nil || r.Status != models.StatusClosed || r.Reply == nil || *r.Reply != "该页面已恢复访问，感谢反馈。" {
 		t.Fatalf("the duplicate's reporter did not get the reply: %+v %v", r, err)
 	}
 }

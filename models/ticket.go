@@ -82,6 +82,7 @@ type Ticket struct {
 	Public         bool    // shown in 留言选登
 	Rating         string  // the citizen's rating, once
 	RatedAt        *time.Time
+	FollowedUpAt   *time.Time // when the reporter asked their one follow-up question (追问)
 	SuperviseLevel int        // 督办: 0 none, 1 the unit's region's supervisors, 2 the region above
 	MonthDeadline  *time.Time // one calendar month after receipt: the annual assessment counts past it
 	HandlingDays   *int       // working days from receipt to closing, counted at closing
@@ -166,6 +167,7 @@ const (
 	EventClosedWithPrimary  = "closed_with_primary" // a duplicate closed with the reply of its ticket
 	EventReleased           = "released"            // its ticket was made 无效: the duplicate is handled on its own
 	EventRated              = "rated"               // the citizen rated the reply
+	EventFollowedUp         = "followed_up"         // the reporter asked a follow-up question after 不满意
 )
 
 var eventLabels = map[string]string{
@@ -174,7 +176,7 @@ var eventLabels = map[string]string{
 	EventReturned: "同意退回", EventReturnRefused: "不同意退回", EventExtensionRequested: "申请延期",
 	EventExtended: "同意延期", EventExtensionRefused: "不同意延期", EventInvalidated: "作无效处理",
 	EventUrged: "催办", EventSupervised: "督办", EventReopened: "重新办理", EventLinked: "合并为重复留言",
-	EventUnlinked: "取消合并", EventClosedWithPrimary: "随主留言答复办结", EventReleased: "恢复单独办理", EventRated: "评价",
+	EventUnlinked: "取消合并", EventClosedWithPrimary: "随主留言答复办结", EventReleased: "恢复单独办理", EventRated: "评价", EventFollowedUp: "留言人追问",
 	EventDeadlineRecounted: "节假日调整，答复期限重算",
 }
 

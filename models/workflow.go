@@ -122,22 +122,3 @@ func (t *Ticket) event(now time.Time, kind, from, reason string, data map[string
 	}
 	return ev
 }
-
-// Rate records the citizen's rating of a closed ticket's reply, once.
-func (t *Ticket) Rate(rating string, now time.Time) (TicketEvent, error) {
-	if _, ok := ratingLabels[rating]; !ok {
-		return TicketEvent{}, Invalid("rating", "请选择满意、基本满意或不满意")
-	}
-	if t.Status != StatusClosed || t.ReplyPublic == nil {
-		return TicketEvent{}, Conflict("留言办结并答复后才能评价")
-	}
-	if t.Rating != "" {
-		return TicketEvent{}, Conflict("您已评价过该答复")
-	}
-	t.Rating, t.RatedAt = rating, &now
-	b, _ := json.Marshal(map[string]string{"rating": rating})
-	d := string(b)
-	region := t.RegionID
-	return TicketEvent{At: now, ActorRole: ActorCitizen, Kind: EventRated, FromStatus: t.Status, ToStatus: t.Status,
-		UnitID: t.UnitID, RegionID: &region, Deadline: t.Deadline, Reason: RatingLabel(rating), Data: &d}, nil
-}

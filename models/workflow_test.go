@@ -431,18 +431,18 @@ func TestRatingOnceOnAClosedReply(t *testing.T) {
 	tk := ticketIn(models.StatusClosed)
 	public := "已处理"
 	tk.ReplyPublic = &public
-	if _, err := tk.Rate("great", now); models.ErrorKind(err) != models.KindInvalid {
+	if _, err := tk.Rate(models.CitizenRating{Rating: "great"}, now); models.ErrorKind(err) != models.KindInvalid {
 		t.Fatalf("unknown rating: %v", err)
 	}
-	ev, err := tk.Rate(models.RatingUnhappy, now)
+	ev, err := tk.Rate(models.CitizenRating{Rating: models.RatingUnhappy}, now)
 	if err != nil || ev.Kind != models.EventRated || tk.Rating != models.RatingUnhappy {
 		t.Fatalf("rate: %v %+v", err, ev)
 	}
-	if _, err := tk.Rate(models.RatingSatisfied, now); models.ErrorKind(err) != models.KindConflict {
+	if _, err := tk.Rate(models.CitizenRating{Rating: models.RatingSatisfied}, now); models.ErrorKind(err) != models.KindConflict {
 		t.Fatalf("second rating: %v", err)
 	}
 	open := ticketIn(models.StatusProcessing)
-	if _, err := open.Rate(models.RatingSatisfied, now); models.ErrorKind(err) != models.KindConflict {
+	if _, err := open.Rate(models.CitizenRating{Rating: models.RatingSatisfied}, now); models.ErrorKind(err) != models.KindConflict {
 		t.Fatalf("rating an open ticket: %v", err)
 	}
 }
