@@ -29,6 +29,7 @@ type ticketStore interface {
 	Settings(ctx context.Context) (models.Settings, error)
 	AuditLog(ctx context.Context, sc models.Scope, f models.AuditFilter) ([]models.AuditEntry, int64, error)
 	Regions(ctx context.Context) ([]models.Region, error)
+	CannedReplies(ctx context.Context, unitID int64) ([]models.CannedReply, error)
 	unitWarningsStore
 }
 

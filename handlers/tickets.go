@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
@@ -24,7 +25,8 @@ type ticketPage struct {
 	RequestKey string
 	Errors     map[string]string
 	Form       map[string]string
-	Draft      replyDraft // what the reply form starts with
+	Draft      replyDraft           // what the reply form starts with
+	Canned     []models.CannedReply // the unit's 常用语, offered beside the reply form
 }
 
 // replyDraft is what the reply form starts with: what was typed, when a reply was refused; else
@@ -76,7 +78,29 @@ func (h *staffHandlers) showDetail(c *gin.Context, status int, errs map[string]s
 	for _, kind := range p.Actions {
 		p.Text[kind] = models.ActionText(kind)
 	}
+	if p.Actions.Has(models.ActReply) {
+		if p.Canned, err = h.store.CannedReplies(ctx, *d.UnitID); err != nil { // a ticket one may reply to has its unit
+			h.fail(c, err)
+			return
+		}
+	}
 	h.render(c, status, "ticket", page{Title: "留言 " + d.TicketNo, Active: "tickets", Content: p})
+}
+
+// printSheet is a ticket's 办理单: what the ticket's page shows of it, on one A4 sheet.
+func (h *staffHandlers) printSheet(c *gin.Context) {
+	d, err := h.store.TicketDetail(c.Request.Context(), scopeOf(c), c.Param("ticket_no"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "ticket_print", page{Title: "留言办理单 " + d.TicketNo, Active: "tickets",
+		Content: ticketSheet{TicketDetail: d, Printed: h.clock.Now()}})
+}
+
+type ticketSheet struct {
+	*models.TicketDetail
+	Printed time.Time
 }
 
 // actionFromForm reads an action from a posted form: the body's fields (URL-encoded or
