@@ -170,7 +170,11 @@ func TestApprovingAReturnShowsTheReasonAndGivesItOn(t *testing.T) {
 
 	a.loginPage("sc-supervisor")
 	_, body := a.get("/staff/tickets/" + no)
-	form := doc(t, body).Find(`form[action$="/decide"]`)
+	d := doc(t, body)
+	if d.Find(`form[action$="/assign"]`).Length() != 0 {
+		t.Fatal("an assignment is offered beside the return's decision: it would settle the request unrecorded")
+	}
+	form := d.Find(`form[action$="/decide"]`)
 	if got := squash(form.Find("#request-reason").Text()); !strings.Contains(got, "该页面由省政府办公厅维护，非本单位网站") {
 		t.Fatalf("beside the decision: %q", squash(form.Text()))
 	}
@@ -183,7 +187,7 @@ func TestApprovingAReturnShowsTheReasonAndGivesItOn(t *testing.T) {
 		t.Fatalf("approve and give on: %d", resp.StatusCode)
 	}
 	_, body = a.get("/staff/tickets/" + no)
-	d := doc(t, body)
+	d = doc(t, body)
 	if got := squash(d.Find(".ticket-title .status").Text() + " " + d.Find(".facts").Text()); !strings.Contains(got, "待签收") || !strings.Contains(got, "四川省人民政府办公厅") {
 		t.Fatalf("after the decision: %q", got)
 	}

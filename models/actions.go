@@ -281,6 +281,11 @@ var actions = []actionRule{
 			if t.Status != StatusTriage && !t.WithUnit() {
 				return Conflict("只有待分办或办理中的留言可以分办")
 			}
+			// A return waiting is decided, and the decision recorded, with the ticket given on in the
+			// same step (ActDecide's Unit); an assignment would settle it unrecorded.
+			if t.Pending == PendingReturn {
+				return Conflict("该留言有待审批的退回申请，请在审批时选择改派单位")
+			}
 			return nil
 		},
 		check: func(t *Ticket, a Action, _ Settings) error {
