@@ -42,6 +42,9 @@ func TestSentBackReplyIsTheClerksDraft(t *testing.T) {
 	a.step(staff, no, "reply", `{"text":"`+draft+`","confirmed":false}`)
 	a.step(reviewer, no, "reject", `{"text":"请写明修复的时间"}`)
 
+	if _, m := a.api("GET", "/api/v1/tickets/"+no, staff, ""); m["reply_rejected"] != true || m["reply"] != draft {
+		t.Fatalf("the API shows %v, %v", m["reply_rejected"], m["reply"])
+	}
 	a.loginPage("gzw-staff")
 	_, body := a.get("/staff")
 	item := doc(t, body).Find("#inbox .ticket-item")
@@ -157,6 +160,9 @@ func TestToDoIsWhatThePersonCanActOn(t *testing.T) {
 		}
 		if slices.Sort(listed); !slices.Equal(listed, tt.want) {
 			t.Errorf("%s: the desk lists %v, want %v", tt.user, listed, tt.want)
+		}
+		if _, m := a.api("GET", "/api/v1/tickets?todo=1", a.apiLogin(tt.user), ""); m["total"] != float64(len(tt.want)) {
+			t.Errorf("%s: the API's todo=1 has %v", tt.user, m["total"])
 		}
 	}
 }

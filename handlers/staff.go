@@ -147,6 +147,9 @@ func parseFilter(c *gin.Context) models.TicketFilter {
 	f := models.TicketFilter{Status: c.Query("status"), Q: c.Query("q"), Source: c.Query("source"),
 		Pending: c.Query("pending") == "1", Overdue: c.Query("overdue") == "1", DueToday: c.Query("due_today") == "1",
 		Supervised: c.Query("supervised") == "1"}
+	if c.Query("todo") == "1" { // what the person can act on: the header's 待办
+		f.ToDo = currentUser(c).Role
+	}
 	if _, ok := models.Metrics[c.Query("metric")]; ok {
 		f.Metric = c.Query("metric")
 	}
