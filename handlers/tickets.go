@@ -177,9 +177,10 @@ func (h *staffHandlers) screenshot(c *gin.Context) {
 	c.Data(http.StatusOK, a.ContentType, a.Data)
 }
 
-// pickedUnit reads the 分办 picker (an assignment's, or a return's approval given on at once): the unit's name as typed or chosen (the picker's script
-// fills it in; without the script the exact name still finds it), in the supervisor's scope,
-// put back as the unit's id the action reads. An id, as the API sends it, is left as it is.
+// pickedUnit reads the 分办 picker (an assignment's, or that of a return approved and given on at
+// once): the unit's name as typed or chosen (the picker's script fills it in; without the script
+// the exact name still finds it), in the supervisor's scope, put back as the unit's id the action
+// reads. An id, as the API sends it, is left as it is.
 func (h *staffHandlers) pickedUnit(c *gin.Context, kind string) error {
 	name := strings.TrimSpace(c.PostForm("unit_id"))
 	if kind != models.ActAssign && kind != models.ActDecide || name == "" || strings.Trim(name, "0123456789") == "" {
