@@ -162,6 +162,7 @@ func TestCitizenToReviewerInTheBrowser(t *testing.T) {
 	do(t, staff, "accept", chromedp.Click(`form[action$="/accept"] button`), chromedp.WaitVisible(".flash-ok"))
 	do(t, staff, "reply",
 		chromedp.SendKeys("#reply-text", "经核实，该链接因栏目调整失效，现已修复。如有疑问请致电028-86601234。"),
+		chromedp.Click(`input[name="confirmed"][value="1"]`),
 		chromedp.Click(`form[action$="/reply"] button`), chromedp.WaitVisible("#reply"))
 	if got := text(t, staff, ".ticket-title .status"); got != "待审核" {
 		t.Fatalf("after replying the status is %q", got)

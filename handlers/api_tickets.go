@@ -16,6 +16,7 @@ type apiTicket struct {
 	StatusLabel     string            `json:"status_label"`
 	Source          string            `json:"source"`
 	Pending         string            `json:"pending,omitempty"`
+	ReplyRejected   bool              `json:"reply_rejected,omitempty"` // 被退回: the reviewer sent the reply back; it is the unit's draft
 	PendingDays     int               `json:"pending_days,omitempty"`
 	Category        string            `json:"category"`
 	Unit            *string           `json:"unit"`
@@ -60,7 +61,7 @@ type apiEvent struct {
 
 func apiTicketOf(it ticketItem) apiTicket {
 	t := apiTicket{TicketNo: it.TicketNo, Status: it.Status, StatusLabel: statusLabel(it.Status), Source: it.Source,
-		Pending: it.Pending, Category: it.CategoryName, Unit: optional(it.UnitName), PageURL: it.PageURL,
+		Pending: it.Pending, ReplyRejected: it.ReplyRejected, Category: it.CategoryName, Unit: optional(it.UnitName), PageURL: it.PageURL,
 		Description: it.Description, ReceivedAt: it.ReceivedAt.In(models.Shanghai), Deadline: shanghai(it.Deadline),
 		TriageDeadline: shanghai(it.TriageDeadline), ClosedAt: shanghai(it.ClosedAt), Overdue: it.Overdue}
 	if it.Running && !it.Overdue {
@@ -104,7 +105,7 @@ func (h *staffHandlers) apiShow(c *gin.Context) {
 // apiDetail answers with a ticket as GET /api/v1/tickets/{ticket_no} shows it.
 func (h *staffHandlers) apiDetail(c *gin.Context, d *models.TicketDetail) {
 	ctx := c.Request.Context()
-	items, err := h.items(ctx, []models.TicketRow{{TicketNo: d.TicketNo, Status: d.Status, Source: d.Source, Pending: d.Pending,
+	items, err := h.items(ctx, []models.TicketRow{{TicketNo: d.TicketNo, Status: d.Status, Source: d.Source, Pending: d.Pending, ReplyRejected: d.ReplyRejected,
 		CategoryName: d.CategoryName, UnitName: d.UnitName, PageURL: d.PageURL, Description: d.Description,
 		ReceivedAt: d.ReceivedAt, Deadline: d.Deadline, TriageDeadline: d.TriageDeadline, ClosedAt: d.ClosedAt}})
 	if err != nil {

@@ -55,7 +55,7 @@ func TestDeskEmptyListsSayWhatTheyWouldHold(t *testing.T) {
 	}{
 		{"supervisor", "sc-supervisor", map[string]string{
 			"#triage": "没有待分办的留言。", "#pending": "没有待审批的申请。", "#overdue": "没有超期的留言。"}},
-		{"reviewer", "gzw-reviewer", map[string]string{"#reviewing": "没有待审核的答复。", "#inbox": "没有待办留言。"}},
+		{"reviewer", "gzw-reviewer", map[string]string{"#reviewing": "没有待审核的答复。", "#inbox": "没有办理中的留言。"}},
 		{"staff", "gzw-staff", map[string]string{"#inbox": "没有待办留言。"}},
 	}
 	for _, tt := range tests {

@@ -75,6 +75,7 @@ func New(d Deps) (http.Handler, error) {
 	public := &publicHandlers{ui: u, store: d.Store, limits: limits, events: d.Events}
 	sessions := &sessionHandlers{ui: u, auth: auth, store: d.Store}
 	staff := &staffHandlers{ui: u, store: d.Store, clock: d.Clock, events: d.Events}
+	canned := &cannedHandlers{ui: u, store: d.Store}
 	admin := &adminHandlers{ui: u, store: d.Store, events: d.Events}
 	stats := &statsHandlers{ui: u, store: cacheStats(d.Store, d.StatsCacheTTL), clock: d.Clock}
 	notes := &notificationHandlers{ui: u, store: d.Store}
@@ -90,6 +91,7 @@ func New(d Deps) (http.Handler, error) {
 	supervisors := u.require(models.RoleSupervisor, models.RoleAdmin)
 	admins := u.require(models.RoleAdmin)
 	handlers := u.require(models.RoleSupervisor, models.RoleUnitStaff, models.RoleUnitReviewer)
+	clerks := u.require(models.RoleUnitStaff)
 
 	// Operations.
 	r.GET("/healthz", health.alive)
@@ -123,7 +125,12 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/staff/tickets", handlers, inScope, staff.list)
 	r.GET("/staff/tickets/:ticket_no", handlers, inScope, staff.detail)
 	r.GET("/staff/tickets/:ticket_no/screenshot", handlers, inScope, staff.screenshot)
+	r.GET("/staff/tickets/:ticket_no/print", handlers, inScope, staff.printSheet)
 	r.POST("/staff/tickets/:ticket_no/:action", handlers, limitBody(maxJSONBody), inScope, staff.act)
+	r.GET("/staff/canned", clerks, inScope, canned.list)
+	r.POST("/staff/canned", clerks, limitBody(maxJSONBody), inScope, canned.save)
+	r.POST("/staff/canned/:id", clerks, limitBody(maxJSONBody), inScope, canned.save)
+	r.POST("/staff/canned/:id/delete", clerks, limitBody(maxJSONBody), inScope, canned.remove)
 	r.GET("/staff/audit", supervisors, inScope, staff.audit)
 	r.GET("/staff/stats", signedIn, inScope, stats.dashboard)
 	r.GET("/staff/circulars", supervisors, inScope, circulars.list)

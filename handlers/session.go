@@ -27,7 +27,7 @@ type sessionStore interface {
 	User(ctx context.Context, id int64) (*models.User, error)
 	ScopeOf(ctx context.Context, u *models.User) (models.Scope, error)
 	UserPlace(ctx context.Context, u *models.User) (unit, region string, err error)
-	CountTicketsInScope(ctx context.Context, sc models.Scope) (models.InboxCounts, error)
+	CountTicketsInScope(ctx context.Context, sc models.Scope, role string) (models.InboxCounts, error)
 	UnreadNotifications(ctx context.Context, userID int64) (int64, error)
 	ChangePassword(ctx context.Context, id int64, old, new string) error
 }
@@ -68,7 +68,7 @@ func (h *sessionHandlers) staffSession() gin.HandlerFunc {
 				h.fail(c, err)
 				return
 			}
-			if s.Counts, err = h.store.CountTicketsInScope(ctx, sc); err != nil {
+			if s.Counts, err = h.store.CountTicketsInScope(ctx, sc, u.Role); err != nil {
 				h.fail(c, err)
 				return
 			}

@@ -29,6 +29,7 @@ type ticketStore interface {
 	Settings(ctx context.Context) (models.Settings, error)
 	AuditLog(ctx context.Context, sc models.Scope, f models.AuditFilter) ([]models.AuditEntry, int64, error)
 	Regions(ctx context.Context) ([]models.Region, error)
+	CannedReplies(ctx context.Context, unitID int64) ([]models.CannedReply, error)
 	unitWarningsStore
 }
 
@@ -60,18 +61,26 @@ func (h *staffHandlers) items(ctx context.Context, rows []models.TicketRow) ([]t
 
 type deskPage struct {
 	Role       string
-	Inbox      []ticketItem     // unit roles: what to do, by deadline
-	Triage     []ticketItem     // supervisors: to forward
-	Pending    []ticketItem     // supervisors: requests to decide
-	Overdue    []ticketItem     // supervisors: late units
-	Supervised []ticketItem     // supervisors: under 督办, until closed
-	Reviewing  []ticketItem     // reviewers: replies to approve
+	ToDo       int64            // what this person can act on, in all: the header's 待办, the lists marked so below
+	Inbox      deskList         // unit staff: the replies to write (to do); reviewers: the unit's tickets in hand
+	Triage     deskList         // supervisors: to forward (to do)
+	Pending    deskList         // supervisors: requests to decide (to do)
+	Overdue    deskList         // supervisors: late units
+	Supervised deskList         // supervisors: under 督办, until closed
+	Reviewing  deskList         // reviewers: replies to approve (to do)
 	Units      unitWarningsView // supervisors: units that cannot finish a ticket (unit_warnings.go)
 	Unhappy    int64            // supervisors: replies rated 不满意, to reopen or let stand
 	UnhappyURL string
 }
 
-// desk is the first page after signing in: what waits for this person, most urgent first.
+// deskList is a list of the desk: its first tickets, most urgent first, and how many there are.
+type deskList struct {
+	Items []ticketItem
+	Total int64
+}
+
+// desk is the first page after signing in: what waits for this person, most urgent first. The
+// lists of what they can act on read the same definition as the header's 待办 (models toDo).
 func (h *staffHandlers) desk(c *gin.Context) {
 	u := currentUser(c)
 	if u.Role == models.RoleAdmin {
@@ -80,27 +89,28 @@ func (h *staffHandlers) desk(c *gin.Context) {
 	}
 	ctx, sc := c.Request.Context(), scopeOf(c)
 	p := deskPage{Role: u.Role}
-	list := func(f models.TicketFilter) []ticketItem {
+	list := func(f models.TicketFilter) deskList {
 		if c.IsAborted() {
-			return nil
+			return deskList{}
 		}
 		f.PerPage = 50
-		rows, _, err := h.store.ListTickets(ctx, sc, f)
+		rows, total, err := h.store.ListTickets(ctx, sc, f)
 		if err == nil {
 			var items []ticketItem
 			if items, err = h.items(ctx, rows); err == nil {
-				return items
+				return deskList{items, total}
 			}
 		}
 		h.fail(c, err)
-		return nil
+		return deskList{}
 	}
 	switch u.Role {
 	case models.RoleSupervisor:
 		p.Supervised = list(models.TicketFilter{Supervised: true})
-		p.Triage = list(models.TicketFilter{Status: models.StatusTriage})
-		p.Pending = list(models.TicketFilter{Pending: true, Status: "open"})
+		p.Triage = list(models.TicketFilter{ToDo: u.Role, Status: models.StatusTriage})
+		p.Pending = list(models.TicketFilter{ToDo: u.Role, Pending: true})
 		p.Overdue = list(models.TicketFilter{Overdue: true})
+		p.ToDo = p.Triage.Total + p.Pending.Total
 		if !c.IsAborted() {
 			// Only the count: the list behind it is the ticket list's own filter.
 			var err error
@@ -113,10 +123,12 @@ func (h *staffHandlers) desk(c *gin.Context) {
 		}
 	case models.RoleUnitReviewer:
 		// A reply waiting for review is listed above it; the inbox holds the rest.
-		p.Reviewing = list(models.TicketFilter{Status: models.StatusReviewing})
+		p.Reviewing = list(models.TicketFilter{ToDo: u.Role})
 		p.Inbox = list(models.TicketFilter{Status: "handling"})
+		p.ToDo = p.Reviewing.Total
 	default:
-		p.Inbox = list(models.TicketFilter{Status: "open"})
+		p.Inbox = list(models.TicketFilter{ToDo: u.Role})
+		p.ToDo = p.Inbox.Total
 	}
 	if c.IsAborted() {
 		return
@@ -144,6 +156,9 @@ func parseFilter(c *gin.Context) models.TicketFilter {
 	f := models.TicketFilter{Status: c.Query("status"), Q: c.Query("q"), Source: c.Query("source"),
 		Pending: c.Query("pending") == "1", Overdue: c.Query("overdue") == "1", DueToday: c.Query("due_today") == "1",
 		Supervised: c.Query("supervised") == "1", Unhappy: c.Query("unsatisfied") == "1"}
+	if c.Query("todo") == "1" { // what the person can act on: the header's 待办
+		f.ToDo = currentUser(c).Role
+	}
 	if _, ok := models.Metrics[c.Query("metric")]; ok {
 		f.Metric = c.Query("metric")
 	}

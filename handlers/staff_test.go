@@ -150,7 +150,7 @@ func TestDoubleClickIsOneAction(t *testing.T) {
 	// The API does the same with an Idempotency-Key.
 	token := a.apiLogin("gzw-staff")
 	for i := 0; i < 2; i++ {
-		if r, b := a.api("POST", "/api/v1/tickets/"+no+"/reply", token, `{"text":"链接已经修复，感谢您的反馈。"}`, "Idempotency-Key", "reply-once"); r.StatusCode != 200 {
+		if r, b := a.api("POST", "/api/v1/tickets/"+no+"/reply", token, `{"text":"链接已经修复，感谢您的反馈。","confirmed":false}`, "Idempotency-Key", "reply-once"); r.StatusCode != 200 {
 			t.Fatalf("reply %d: %d %v", i+1, r.StatusCode, b)
 		}
 	}
@@ -170,7 +170,7 @@ func TestScriptInEveryTextIsShownAsText(t *testing.T) {
 	_, created := a.postJSON("/api/v1/reports", jsonBody(f))
 	no := created["ticket_no"].(string)
 	token := a.apiLogin("gzw-staff")
-	if r, b := a.api("POST", "/api/v1/tickets/"+no+"/reply", token, `{"text":"已处理 <script>alert(4)</script>"}`); r.StatusCode != 200 {
+	if r, b := a.api("POST", "/api/v1/tickets/"+no+"/reply", token, `{"text":"已处理 <script>alert(4)</script>","confirmed":false}`); r.StatusCode != 200 {
 		t.Fatalf("reply: %d %v", r.StatusCode, b)
 	}
 	a.loginPage("gzw-staff")

@@ -23,7 +23,7 @@ func statsWorld(t *testing.T) *testApp {
 	a.submitTo("https://gzw.sc.gov.cn/2.html")
 	a.submitTo("https://www.sc.gov.cn/3.html")
 	staff, reviewer := a.apiLogin("gzw-staff"), a.apiLogin("gzw-reviewer")
-	a.api("POST", "/api/v1/tickets/"+gzw1+"/reply", staff, `{"text":"已经修复了，感谢您的反馈。"}`)
+	a.api("POST", "/api/v1/tickets/"+gzw1+"/reply", staff, `{"text":"已经修复了，感谢您的反馈。","confirmed":false}`)
 	a.api("POST", "/api/v1/tickets/"+gzw1+"/approve", reviewer, "")
 	a.Clock.Set(storetest.At("2025-04-02 10:00"))
 	return a

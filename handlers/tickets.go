@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
@@ -24,6 +25,28 @@ type ticketPage struct {
 	RequestKey string
 	Errors     map[string]string
 	Form       map[string]string
+	Draft      replyDraft           // what the reply form starts with
+	Canned     []models.CannedReply // the unit's 常用语, offered beside the reply form
+}
+
+// replyDraft is what the reply form starts with: what was typed, when a reply was refused; else
+// the reply the reviewer sent back with its 属实, for the clerk to rework rather than type again;
+// else nothing, and no choice of 属实 made for the clerk. Confirmed is the form's value: "1", "0"
+// or "" (not chosen).
+type replyDraft struct{ Text, Confirmed string }
+
+func draftOf(t *models.Ticket, form map[string]string) replyDraft {
+	switch {
+	case form["action"] == models.ActReply:
+		return replyDraft{form["text"], form["confirmed"]}
+	case t.ReplyRejected && t.Reply != nil:
+		d := replyDraft{Text: *t.Reply, Confirmed: "0"}
+		if t.ReplyConfirmed {
+			d.Confirmed = "1"
+		}
+		return d
+	}
+	return replyDraft{}
 }
 
 func (h *staffHandlers) detail(c *gin.Context) {
@@ -45,7 +68,7 @@ func (h *staffHandlers) showDetail(c *gin.Context, status int, errs map[string]s
 	}
 	now := h.clock.Now()
 	p := ticketPage{TicketDetail: d, Countdown: d.Ticket.Countdown(now, cal), Counting: d.Ticket.DeadlineCounting(cal), Role: u.Role, Text: map[string]models.TextRule{},
-		Public: models.PublicByDefault, RequestKey: newRequestKey(), Errors: errs, Form: form}
+		Public: models.PublicByDefault, RequestKey: newRequestKey(), Errors: errs, Form: form, Draft: draftOf(&d.Ticket, form)}
 	if p.Settings, err = h.store.Settings(ctx); err != nil {
 		h.fail(c, err)
 		return
@@ -55,7 +78,29 @@ func (h *staffHandlers) showDetail(c *gin.Context, status int, errs map[string]s
 	for _, kind := range p.Actions {
 		p.Text[kind] = models.ActionText(kind)
 	}
+	if p.Actions.Has(models.ActReply) {
+		if p.Canned, err = h.store.CannedReplies(ctx, *d.UnitID); err != nil { // a ticket one may reply to has its unit
+			h.fail(c, err)
+			return
+		}
+	}
 	h.render(c, status, "ticket", page{Title: "留言 " + d.TicketNo, Active: "tickets", Content: p})
+}
+
+// printSheet is a ticket's 办理单: what the ticket's page shows of it, on one A4 sheet.
+func (h *staffHandlers) printSheet(c *gin.Context) {
+	d, err := h.store.TicketDetail(c.Request.Context(), scopeOf(c), c.Param("ticket_no"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "ticket_print", page{Title: "留言办理单 " + d.TicketNo, Active: "tickets",
+		Content: ticketSheet{TicketDetail: d, Printed: h.clock.Now()}})
+}
+
+type ticketSheet struct {
+	*models.TicketDetail
+	Printed time.Time
 }
 
 // actionFromForm reads an action from a posted form: the body's fields (URL-encoded or
@@ -84,6 +129,7 @@ func (h *staffHandlers) act(c *gin.Context) {
 		h.fail(c, models.NotFound("未知的操作"))
 		return
 	}
+	unit := c.PostForm("unit_id") // as typed, before the picker's name becomes an id
 	err := h.pickedUnit(c, kind)
 	var a models.Action
 	if err == nil {
@@ -104,7 +150,8 @@ func (h *staffHandlers) act(c *gin.Context) {
 		if key == "" {
 			key = "form"
 		}
-		form := map[string]string{"action": kind, "text": c.PostForm("text"), "days": c.PostForm("days"), "primary": c.PostForm("primary")}
+		form := map[string]string{"action": kind, "text": c.PostForm("text"), "days": c.PostForm("days"), "primary": c.PostForm("primary"),
+			"confirmed": c.PostForm("confirmed"), "unit": unit}
 		h.showDetail(c, status(err), map[string]string{key: message(err), "action": kind}, form)
 		return
 	}
@@ -130,12 +177,13 @@ func (h *staffHandlers) screenshot(c *gin.Context) {
 	c.Data(http.StatusOK, a.ContentType, a.Data)
 }
 
-// pickedUnit reads the 分办 picker: the unit's name as typed or chosen (the picker's script
-// fills it in; without the script the exact name still finds it), in the supervisor's scope,
-// put back as the unit's id the action reads. An id, as the API sends it, is left as it is.
+// pickedUnit reads the 分办 picker (an assignment's, or that of a return approved and given on at
+// once): the unit's name as typed or chosen (the picker's script fills it in; without the script
+// the exact name still finds it), in the supervisor's scope, put back as the unit's id the action
+// reads. An id, as the API sends it, is left as it is.
 func (h *staffHandlers) pickedUnit(c *gin.Context, kind string) error {
 	name := strings.TrimSpace(c.PostForm("unit_id"))
-	if kind != models.ActAssign || name == "" || strings.Trim(name, "0123456789") == "" {
+	if kind != models.ActAssign && kind != models.ActDecide || name == "" || strings.Trim(name, "0123456789") == "" {
 		return nil
 	}
 	id, err := h.store.UnitIDByName(c.Request.Context(), scopeOf(c), "unit", name)

@@ -7,11 +7,11 @@ import "strconv"
 // Action makes it the Action the rules check, with the defaults stated once.
 type ActionRequest struct {
 	Text       string   `form:"text" json:"text"`           // the reply, or the reason or note
-	Confirmed  bool     `form:"confirmed" json:"confirmed"` // reply: the problem was real (属实)
+	Confirmed  *bool    `form:"confirmed" json:"confirmed"` // reply: the problem was real (属实) or not; the clerk must say which
 	Days       FormDays `form:"days" json:"days"`           // extension: working days asked for
 	Decision   string   `form:"decision" json:"decision"`   // decide: DecisionApprove or DecisionRefuse
 	Public     *bool    `form:"public" json:"public"`       // approve: show the reply in 留言选登; left out, PublicByDefault
-	UnitID     FormUnit `form:"unit_id" json:"unit_id"`     // assign: the unit to give the ticket to
+	UnitID     FormUnit `form:"unit_id" json:"unit_id"`     // assign, or decide on a return (optional): the unit to give the ticket to
 	Primary    string   `form:"primary" json:"primary"`     // link: the number of the ticket this one duplicates
 	RequestKey string   `form:"request_key" json:"-"`       // the form's; the API sends it as the Idempotency-Key header
 }
@@ -28,11 +28,20 @@ const PublicByDefault = true
 
 // Action is the request as the action of kind.
 func (r ActionRequest) Action(kind string) (Action, error) {
-	a := Action{Kind: kind, Text: r.Text, Confirmed: r.Confirmed, Days: int(r.Days), Public: PublicByDefault, RequestKey: r.RequestKey}
+	a := Action{Kind: kind, Text: r.Text, Days: int(r.Days), Public: PublicByDefault, RequestKey: r.RequestKey}
 	if r.Public != nil {
 		a.Public = *r.Public
 	}
+	if (kind == ActAssign || kind == ActDecide) && r.UnitID != 0 {
+		a.Unit = &Unit{ID: int64(r.UnitID)}
+	}
 	switch kind {
+	case ActReply:
+		// 属实 is counted in the rates and the circular: a person says it, no default says it for them.
+		if r.Confirmed == nil {
+			return Action{}, Invalid("confirmed", "请选择核实结论：问题属实或问题不属实")
+		}
+		a.Confirmed = *r.Confirmed
 	case ActDecide:
 		switch r.Decision {
 		case DecisionApprove:
@@ -42,10 +51,6 @@ func (r ActionRequest) Action(kind string) (Action, error) {
 			return Action{}, Invalid("decision", "请选择同意或不同意")
 		default:
 			return Action{}, Invalid("decision", "decision 应为 approve 或 refuse")
-		}
-	case ActAssign:
-		if r.UnitID != 0 {
-			a.Unit = &Unit{ID: int64(r.UnitID)}
 		}
 	case ActLink:
 		a.PrimaryNo = r.Primary

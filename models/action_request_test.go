@@ -8,8 +8,9 @@ import (
 )
 
 // A request becomes the action its kind reads, the defaults stated once: an approved reply is
-// public unless the request says not; a decision must be one of the two; the unit and the
-// primary are read by the actions that take them.
+// public unless the request says not; a reply says whether the problem was real, with no
+// default; a decision must be one of the two; the unit and the primary are read by the actions
+// that take them.
 func TestActionRequestIsTheActionItsKindReads(t *testing.T) {
 	no, yes := false, true
 	tests := []struct {
@@ -23,14 +24,19 @@ func TestActionRequestIsTheActionItsKindReads(t *testing.T) {
 		{"not public when said", models.ActApprove, models.ActionRequest{Public: &no}, models.Action{Kind: models.ActApprove}, ""},
 		{"public when said", models.ActApprove, models.ActionRequest{Public: &yes, RequestKey: "k"},
 			models.Action{Kind: models.ActApprove, Public: true, RequestKey: "k"}, ""},
-		{"a reply with its 属实", models.ActReply, models.ActionRequest{Text: "已修复", Confirmed: true, Public: &no},
+		{"a reply with its 属实", models.ActReply, models.ActionRequest{Text: "已修复", Confirmed: &yes, Public: &no},
 			models.Action{Kind: models.ActReply, Text: "已修复", Confirmed: true}, ""},
+		{"a reply, 不属实", models.ActReply, models.ActionRequest{Text: "经核实页面正常", Confirmed: &no},
+			models.Action{Kind: models.ActReply, Text: "经核实页面正常", Public: true}, ""},
+		{"a reply that does not say", models.ActReply, models.ActionRequest{Text: "已修复"}, models.Action{}, "confirmed"},
 		{"an extension's days", models.ActExtension, models.ActionRequest{Days: 3, Text: "需协调", UnitID: 12, Primary: "ZC1"},
 			models.Action{Kind: models.ActExtension, Days: 3, Text: "需协调", Public: true}, ""},
 		{"decide: approve", models.ActDecide, models.ActionRequest{Decision: models.DecisionApprove},
 			models.Action{Kind: models.ActDecide, Approve: true, Public: true}, ""},
 		{"decide: refuse", models.ActDecide, models.ActionRequest{Decision: models.DecisionRefuse},
 			models.Action{Kind: models.ActDecide, Public: true}, ""},
+		{"decide: approve and give to a unit", models.ActDecide, models.ActionRequest{Decision: models.DecisionApprove, UnitID: 12},
+			models.Action{Kind: models.ActDecide, Approve: true, Unit: &models.Unit{ID: 12}, Public: true}, ""},
 		{"decide: no choice", models.ActDecide, models.ActionRequest{}, models.Action{}, "decision"},
 		{"decide: neither", models.ActDecide, models.ActionRequest{Decision: "maybe"}, models.Action{}, "decision"},
 		{"assign: the unit", models.ActAssign, models.ActionRequest{UnitID: 12},

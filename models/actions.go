@@ -137,6 +137,28 @@ func optionalNote(what string) TextRule { return TextRule{0, MaxReason, what} }
 // requiredReason is a reason that must be given.
 func requiredReason(what string) TextRule { return TextRule{MinReason, MaxReason, what} }
 
+// mayGoTo reports whether the ticket may be given to unit (分办, 改派): not to the unit that has it.
+func (t *Ticket) mayGoTo(unit *Unit) error {
+	if t.UnitID != nil && *t.UnitID == unit.ID && t.Status != StatusTriage {
+		return Invalid("unit", "留言已在该单位办理")
+	}
+	return nil
+}
+
+// assignTo gives the ticket to unit with a fresh reply deadline counted from now, and records it.
+func (t *Ticket) assignTo(unit *Unit, note string, do *doing) {
+	previous := t.UnitID
+	deadline, estimated := do.cal.Deadline(do.now, do.set.ReplyDays)
+	t.Status, t.UnitID, t.RegionID = StatusAssigned, &unit.ID, unit.RegionID
+	t.AssignedAt, t.Deadline, t.DeadlineEstimated, t.TriageDeadline = &do.now, &deadline, estimated, nil
+	t.Pending, t.PendingDays, t.PendingSince, t.ReplyRejected = "", 0, nil, false
+	data := map[string]any{"unit": unit.Name}
+	if previous != nil {
+		data["previous_unit_id"] = *previous
+	}
+	do.record(EventAssigned, note, data)
+}
+
 // actions is the table: one row per action.
 var actions = []actionRule{
 	{kind: ActAccept, done: "已签收", roles: staffOnly,
@@ -156,8 +178,10 @@ var actions = []actionRule{
 			if !t.handling() {
 				return Conflict("只有办理中的留言可以拟写答复")
 			}
-			if t.Pending != "" {
-				return Conflict("该留言有待主管单位处理的申请，暂不能答复")
+			// A pending extension asks for time the unit may turn out not to need: it may still
+			// reply. A pending return says the ticket is not the unit's: it waits for the decision.
+			if t.Pending == PendingReturn {
+				return Conflict("该留言的退回申请正等待主管单位审核，暂不能答复")
 			}
 			return nil
 		},
@@ -248,7 +272,7 @@ var actions = []actionRule{
 			return nil
 		},
 		apply: func(t *Ticket, a Action, do *doing) {
-			t.Status = StatusProcessing
+			t.Status, t.ReplyRejected = StatusProcessing, true // the reply stays: the clerk's draft to rework
 			do.record(EventReplyRejected, a.Text, nil)
 		}},
 
@@ -257,29 +281,20 @@ var actions = []actionRule{
 			if t.Status != StatusTriage && !t.WithUnit() {
 				return Conflict("只有待分办或办理中的留言可以分办")
 			}
+			// A return waiting is decided, and the decision recorded, with the ticket given on in the
+			// same step (ActDecide's Unit); an assignment would settle it unrecorded.
+			if t.Pending == PendingReturn {
+				return Conflict("该留言有待审批的退回申请，请在审批时选择改派单位")
+			}
 			return nil
 		},
 		check: func(t *Ticket, a Action, _ Settings) error {
 			if a.Unit == nil {
 				return Invalid("unit", "请选择办理单位")
 			}
-			if t.UnitID != nil && *t.UnitID == a.Unit.ID && t.Status != StatusTriage {
-				return Invalid("unit", "留言已在该单位办理")
-			}
-			return nil
+			return t.mayGoTo(a.Unit)
 		},
-		apply: func(t *Ticket, a Action, do *doing) {
-			previous := t.UnitID
-			deadline, estimated := do.cal.Deadline(do.now, do.set.ReplyDays)
-			t.Status, t.UnitID, t.RegionID = StatusAssigned, &a.Unit.ID, a.Unit.RegionID
-			t.AssignedAt, t.Deadline, t.DeadlineEstimated, t.TriageDeadline = &do.now, &deadline, estimated, nil
-			t.Pending, t.PendingDays, t.PendingSince = "", 0, nil
-			data := map[string]any{"unit": a.Unit.Name}
-			if previous != nil {
-				data["previous_unit_id"] = *previous
-			}
-			do.record(EventAssigned, a.Text, data)
-		}},
+		apply: func(t *Ticket, a Action, do *doing) { t.assignTo(a.Unit, a.Text, do) }},
 
 	{kind: ActInvalidate, done: "已作无效处理", roles: supervisorOnly, text: requiredReason("无效理由（留言人可见）"),
 		guard: func(t *Ticket, _ asking) error {
@@ -300,6 +315,17 @@ var actions = []actionRule{
 			}
 			return nil
 		},
+		// Approving a return may give the ticket to the right unit in the same step (Unit: 改派),
+		// as an assignment from triage would; the store checks the unit is in the supervisor's scope.
+		check: func(t *Ticket, a Action, _ Settings) error {
+			if a.Unit == nil {
+				return nil
+			}
+			if t.Pending != PendingReturn || !a.Approve {
+				return Invalid("unit", "只有同意退回时可以改派给其他单位")
+			}
+			return t.mayGoTo(a.Unit)
+		},
 		apply: func(t *Ticket, a Action, do *doing) {
 			switch {
 			case t.Pending == PendingReturn && a.Approve:
@@ -307,8 +333,12 @@ var actions = []actionRule{
 				data := map[string]any{"previous_unit_id": t.UnitID} // the event's unit is the one after: none
 				t.Status, t.UnitID, t.RegionID, t.Deadline, t.AssignedAt = StatusTriage, nil, a.TriageRegionID, nil, nil
 				t.TriageDeadline, t.DeadlineEstimated = &forward, estimated
-				t.Pending, t.PendingSince = "", nil
+				t.Pending, t.PendingSince, t.ReplyRejected = "", nil, false
 				do.record(EventReturned, a.Text, data)
+				if a.Unit != nil {
+					do.from = StatusTriage
+					t.assignTo(a.Unit, "", do)
+				}
 			case t.Pending == PendingReturn:
 				t.Pending, t.PendingSince = "", nil
 				do.record(EventReturnRefused, a.Text, nil)

@@ -21,6 +21,7 @@ type TicketFilter struct {
 	Metric     string // one of the rates' sets (see metricCondition): the tickets behind a number
 	DueToday   bool   // open and due before the end of today
 	Unhappy    bool   // rated 不满意 and not reopened: the supervisor decides whether to reopen
+	ToDo       string // a role: only what someone of it can act on now (toDo)
 	Q          string
 	From, To   time.Time // received in [From, To)
 	Page       int       // from 1
@@ -46,6 +47,7 @@ type TicketRow struct {
 	TriageDeadline *time.Time
 	ClosedAt       *time.Time
 	UrgeCount      int
+	ReplyRejected  bool // 被退回: the reviewer sent the reply back
 }
 
 // DueAt is the deadline the ticket is held to now: the unit's, or the supervisor's while in triage.
@@ -98,6 +100,10 @@ func (s *Store) filtered(ctx context.Context, sc Scope, f TicketFilter) *gorm.DB
 	if f.Unhappy {
 		q = q.Where(sqlUnhappy)
 	}
+	if f.ToDo != "" {
+		cond, args := toDo(f.ToDo)
+		q = q.Where(cond, args...)
+	}
 	if f.DueToday {
 		end := DateOf(now).End().UTC()
 		q = q.Where("t.status IN ? AND COALESCE(t.deadline, t.triage_deadline) BETWEEN ? AND ?", openStatuses, now, end)
@@ -135,7 +141,7 @@ func (s *Store) ListTickets(ctx context.Context, sc Scope, f TicketFilter) ([]Ti
 	var rows []TicketRow
 	err := s.filtered(ctx, sc, f).
 		Select(`t.id, t.ticket_no, t.status, t.source, t.pending, c.name AS category_name, COALESCE(u.name, '') AS unit_name,
-			t.page_url, t.description, t.received_at, t.deadline, t.triage_deadline, t.closed_at, t.urge_count`).
+			t.page_url, t.description, t.received_at, t.deadline, t.triage_deadline, t.closed_at, t.urge_count, t.reply_rejected`).
 		Joins("JOIN categories c ON c.id = t.category_id").
 		Joins("LEFT JOIN units u ON u.id = t.unit_id").
 		Order(gorm.Expr("CASE WHEN t.status IN ? THEN 0 ELSE 1 END", openStatuses)).
@@ -155,23 +161,42 @@ func (s *Store) ListTickets(ctx context.Context, sc Scope, f TicketFilter) ([]Ti
 	return rows, total, nil
 }
 
-// InboxCounts are the figures in the header of the staff pages.
-type InboxCounts struct {
-	Open, DueToday, Overdue, Triage, Pending, Reviewing int64
+// toDo is what someone of role can act on now, as a condition on tickets t: the header's 待办
+// count and the desk's lists read it, so the number and the lists behind it agree. It follows
+// the actions' guards (actions.go):
+//   - unit staff: the replies to write: 待签收 or 办理中 (those 被退回 among them), but not while a
+//     return waits for the supervisor (an extension waiting does not stop a reply);
+//   - unit reviewer: the replies waiting for review;
+//   - supervisor: the tickets to triage and the requests to decide.
+func toDo(role string) (string, []any) {
+	switch role {
+	case RoleUnitStaff:
+		return "(t.status IN ? AND t.pending <> ?)", []any{[]string{StatusAssigned, StatusProcessing}, PendingReturn}
+	case RoleUnitReviewer:
+		return "t.status = ?", []any{StatusReviewing}
+	case RoleSupervisor:
+		return "(t.status = ? OR (t.status IN ? AND t.pending <> ''))", []any{StatusTriage, openStatuses}
+	}
+	return "1 = 0", nil
 }
 
-// CountTicketsInScope returns the header figures for the scope.
-func (s *Store) CountTicketsInScope(ctx context.Context, sc Scope) (InboxCounts, error) {
+// InboxCounts are the figures in the header of the staff pages.
+type InboxCounts struct {
+	ToDo, DueToday, Overdue int64
+}
+
+// CountTicketsInScope returns the header figures for someone of role with the scope: what they
+// can act on (toDo), and the open tickets due today and overdue.
+func (s *Store) CountTicketsInScope(ctx context.Context, sc Scope, role string) (InboxCounts, error) {
 	now := s.now()
+	todo, todoArgs := toDo(role)
+	args := append(todoArgs, openStatuses, now, DateOf(now).End().UTC(), openStatuses, now)
 	var c InboxCounts
 	err := sc.tickets(s.db.WithContext(ctx).Table("tickets t"), "t").Select(`
-		COALESCE(SUM(CASE WHEN t.status IN ? THEN 1 ELSE 0 END), 0) AS open,
+		COALESCE(SUM(CASE WHEN `+todo+` THEN 1 ELSE 0 END), 0) AS to_do,
 		COALESCE(SUM(CASE WHEN t.status IN ? AND COALESCE(t.deadline, t.triage_deadline) BETWEEN ? AND ? THEN 1 ELSE 0 END), 0) AS due_today,
-		COALESCE(SUM(CASE WHEN t.status IN ? AND COALESCE(t.deadline, t.triage_deadline) < ? THEN 1 ELSE 0 END), 0) AS overdue,
-		COALESCE(SUM(CASE WHEN t.status = ? THEN 1 ELSE 0 END), 0) AS triage,
-		COALESCE(SUM(CASE WHEN t.pending <> '' THEN 1 ELSE 0 END), 0) AS pending,
-		COALESCE(SUM(CASE WHEN t.status = ? THEN 1 ELSE 0 END), 0) AS reviewing`,
-		openStatuses, openStatuses, now, DateOf(now).End().UTC(), openStatuses, now, StatusTriage, StatusReviewing).
+		COALESCE(SUM(CASE WHEN t.status IN ? AND COALESCE(t.deadline, t.triage_deadline) < ? THEN 1 ELSE 0 END), 0) AS overdue`,
+		args...).
 		Where("t.status IN ?", openStatuses).Scan(&c).Error
 	return c, translate(err, "count tickets in scope")
 }

@@ -13,7 +13,7 @@ import (
 var mutableTicketColumns = []string{
 	"status", "website_id", "unit_id", "region_id", "triage_deadline", "assigned_at", "deadline", "deadline_estimated",
 	"closed_at", "version", "updated_at", "pending", "pending_days", "pending_since", "extension_count", "urge_count",
-	"duplicate_of", "linked_late", "reply", "reply_public", "reply_confirmed", "replied_by", "closing_note", "public", "description_public", "rating", "rated_at", "followed_up_at", "supervise_level", "handling_days",
+	"duplicate_of", "linked_late", "reply", "reply_public", "reply_confirmed", "reply_rejected", "replied_by", "closing_note", "public", "description_public", "rating", "rated_at", "followed_up_at", "supervise_level", "handling_days",
 }
 
 // lockTicket reads a ticket for update within the scope. On MySQL the row is locked until the
@@ -117,21 +117,17 @@ func (s *Store) Perform(ctx context.Context, actor *User, ticketNo string, a Act
 		if a.Unit == nil || a.Unit.ID == 0 {
 			return nil, Invalid("unit", "请选择办理单位")
 		}
-		var units []Unit
-		q := s.db.WithContext(ctx).Table("units u").Select("u.*").Where("u.id = ?", a.Unit.ID)
-		if err := sc.units(q, "u").Find(&units).Error; err != nil {
-			return nil, translate(err, "assign: unit")
+		if a.Unit, err = s.unitToAssign(ctx, sc, a.Unit.ID); err != nil {
+			return nil, err
 		}
-		if len(units) == 0 {
-			return nil, Invalid("unit", "只能分办给本地区的单位")
-		}
-		if units[0].Status == UnitClosed {
-			return nil, Invalid("unit", "单位「"+units[0].Name+"」已撤销，不能分办")
-		}
-		a.Unit = &units[0]
 	case ActDecide:
 		if a.TriageRegionID, err = s.triageRegion(ctx, set); err != nil {
 			return nil, err
+		}
+		if a.Unit != nil { // a return approved and given to another unit at once
+			if a.Unit, err = s.unitToAssign(ctx, sc, a.Unit.ID); err != nil {
+				return nil, err
+			}
 		}
 	}
 	now := s.now()
@@ -191,6 +187,23 @@ func (s *Store) Perform(ctx context.Context, actor *User, ticketNo string, a Act
 		return nil, translate(err, "act "+a.Kind)
 	}
 	return result, nil
+}
+
+// unitToAssign is the unit of id as the supervisor's scope has it, open: the unit a ticket may
+// be given to (分办, 改派). The scope is checked here, on the write, whatever the page offered.
+func (s *Store) unitToAssign(ctx context.Context, sc Scope, id int64) (*Unit, error) {
+	var units []Unit
+	q := s.db.WithContext(ctx).Table("units u").Select("u.*").Where("u.id = ?", id)
+	if err := sc.units(q, "u").Find(&units).Error; err != nil {
+		return nil, translate(err, "assign: unit")
+	}
+	if len(units) == 0 {
+		return nil, Invalid("unit", "只能分办给本地区的单位")
+	}
+	if units[0].Status == UnitClosed {
+		return nil, Invalid("unit", "单位「"+units[0].Name+"」已撤销，不能分办")
+	}
+	return &units[0], nil
 }
 
 // followPrimary settles p's linked duplicates once p no longer waits for an answer

@@ -77,6 +77,7 @@ type Ticket struct {
 	Reply          *string    // the unit's reply as written (a draft until approved)
 	ReplyPublic    *string    // the reply as published, personal data masked
 	ReplyConfirmed bool       // the unit confirms the problem was real (属实)
+	ReplyRejected  bool       // 被退回: the reviewer sent Reply back; it is the clerk's draft to rework
 	RepliedBy      *int64
 	ClosingNote    *string // why it was closed as invalid, shown to the citizen
 	Public         bool    // shown in 留言选登

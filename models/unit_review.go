@@ -61,6 +61,8 @@ func (t *Ticket) publish(public bool, review, note string, do *doing) {
 	masked := MaskPersonalData(*t.Reply)
 	days := do.cal.WorkingDaysBetween(t.ReceivedAt, do.now)
 	t.Status, t.ClosedAt, t.ReplyPublic, t.Public, t.HandlingDays = StatusClosed, &do.now, &masked, public, &days
+	// An extension still asked for (the unit replied while it waited) is moot once the ticket closes.
+	t.Pending, t.PendingDays, t.PendingSince = "", 0, nil
 	t.DescriptionPublic = nil
 	if public {
 		description := MaskPersonalData(t.Description)
@@ -78,7 +80,7 @@ func (t *Ticket) publish(public bool, review, note string, do *doing) {
 // chain (replied, then approved, at the same moment when no review is required), so the rates,
 // the circular and the history read a reply published without review exactly as an approval.
 func (t *Ticket) reply(a Action, do *doing) {
-	t.Status, t.Reply, t.ReplyConfirmed, t.RepliedBy = StatusReviewing, &a.Text, a.Confirmed, &do.actor.ID
+	t.Status, t.Reply, t.ReplyConfirmed, t.RepliedBy, t.ReplyRejected = StatusReviewing, &a.Text, a.Confirmed, &do.actor.ID, false
 	if t.reviewRequired() {
 		do.record(EventReplied, "", map[string]any{"confirmed": a.Confirmed})
 		return
