@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"zhaocuo/models"
+)
+
+// axeDefault is where `npm ci --prefix .ci/axe` (run by .ci/run) puts axe-core, seen from this
+// package's directory; AXE_CORE_JS names another copy of axe.min.js.
+const axeDefault = "../.ci/axe/node_modules/axe-core/axe.min.js"
+
+// axeSource is axe-core's script. The product never fetches it: it is a test tool, pinned in
+// .ci/axe/package-lock.json. Without it the accessibility tests fail, unless AXE_SKIP=1 says on
+// purpose that they are not to run here.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("AXE_CORE_JS")
+	if path == "" {
+		path = axeDefault
+	}
+	src, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && os.Getenv("AXE_SKIP") == "1" {
+		t.Skip("AXE_SKIP=1: the accessibility checks with axe-core are not run")
+	}
+	if err != nil {
+		t.Fatalf("axe-core is needed for the accessibility tests: run `npm ci --prefix .ci/axe` in the repository "+
+			"(or set AXE_CORE_JS to an axe.min.js; AXE_SKIP=1 skips these tests on purpose): %v", err)
+	}
+	return string(src)
+}
+
+// axeViolation is the part of an axe-core result a failure message needs.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target  []any  `json:"target"`
+		Summary string `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+// checkA11y runs axe-core on the page the tab shows and fails on every serious or critical
+// violation of WCAG 2.x A and AA, the level GB/T 37668 asks of government sites.
+func checkA11y(t *testing.T, ctx context.Context, axe, page string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
+		t.Fatalf("%s: load axe-core: %v", page, err)
+	}
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](`axe.run(document, {
+		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+		resultTypes: ["violations"]
+	}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: run axe-core: %v", page, err)
+	}
+	var bad []string
+	for _, v := range found {
+		if v.Impact != "serious" && v.Impact != "critical" {
+			continue
+		}
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, fmt.Sprintf("%v: %s", n.Target, strings.ReplaceAll(n.Summary, "\n", " ")))
+		}
+		bad = append(bad, fmt.Sprintf("%s (%s) %s\n    %s", v.ID, v.Impact, v.Help, strings.Join(where, "\n    ")))
+	}
+	if len(bad) > 0 {
+		t.Errorf("%s: %d serious or critical accessibility violations:\n  %s", page, len(bad), strings.Join(bad, "\n  "))
+	}
+}
+
+// Every page a citizen meets, and the pages staff work in every day, pass axe-core's WCAG A/AA
+// checks with nothing serious or critical: on a phone for the public, on a desktop for staff.
+func TestAccessibilityOfThePagesInTheBrowser(t *testing.T) {
+	axe := axeSource(t)
+	newTab := browser(t)
+	base, store := startDemo(t)
+	sub, err := store.SubmitReport(context.Background(), models.Report{PageURL: "https://gzw.sc.gov.cn/scsgzw/c100/list.shtml",
+		Category: "链接不可用", Description: "“通知公告”栏目第二页的链接打开后显示404，请尽快修复。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	no := sub.Ticket.TicketNo
+
+	phone := newTab()
+	do(t, phone, "phone screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	for _, p := range []struct{ path, ready string }{
+		{"/", "#captcha_answer"},
+		{"/query", "main form"},
+		{"/query?ticket_no=" + no + "&code=" + sub.QueryCode, "#ticket-no, .ticket-title, main h1"},
+		{"/replies", "main h1"},
+		{"/login", "#username"},
+		{"/no-such-page", "main h1"},
+	} {
+		do(t, phone, "open "+p.path, chromedp.Navigate(base+p.path), chromedp.WaitVisible(p.ready))
+		checkA11y(t, phone, axe, p.path)
+	}
+
+	for _, who := range []struct {
+		user  string
+		pages []string
+	}{
+		{"gzw-staff", []string{"/staff", "/staff/tickets", "/staff/tickets/" + no, "/staff/stats", "/notifications", "/account"}},
+		{"sc-supervisor", []string{"/staff", "/staff/tickets", "/staff/tickets/" + no, "/staff/stats", "/staff/circulars", "/staff/inspection", "/staff/rectifications", "/staff/audit"}},
+		{"admin", []string{"/admin", "/admin/users", "/admin/registry", "/admin/calendar", "/admin/settings", "/admin/webhooks", "/admin/inspection/rules"}},
+	} {
+		tab := newTab()
+		signIn(t, tab, base, who.user)
+		for _, p := range who.pages {
+			do(t, tab, who.user+" opens "+p, chromedp.Navigate(base+p), chromedp.WaitVisible("#main"))
+			checkA11y(t, tab, axe, who.user+" "+p)
+		}
+	}
+}
+
