@@ -122,4 +122,3 @@ func TestAccessibilityOfThePagesInTheBrowser(t *testing.T) {
 		}
 	}
 }
-
