@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"zhaocuo/models"
 )
@@ -121,4 +123,60 @@ func TestAccessibilityOfThePagesInTheBrowser(t *testing.T) {
 			checkA11y(t, tab, axe, who.user+" "+p)
 		}
 	}
+}
+
+// focusOn presses keys and checks that the focus is then on the element sel matches.
+func focusOn(t *testing.T, ctx context.Context, keys, sel string) {
+	t.Helper()
+	do(t, ctx, fmt.Sprintf("press %q to %s", keys, sel), chromedp.KeyEvent(keys))
+	on, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(
+		`document.activeElement.matches(%q) ? "" : document.activeElement.outerHTML.slice(0, 120)`, sel)))
+	if err != nil || on != "" {
+		t.Fatalf("after %q the focus is not on %s but on %s (%v)", keys, sel, on, err)
+	}
+}
+
+// A citizen who uses no mouse reaches the form past the header by the skip link, fills it in
+// with the keyboard alone, sends it and reads the success page, which passes axe-core too.
+func TestCitizenFormByKeyboardInTheBrowser(t *testing.T) {
+	axe := axeSource(t)
+	newTab := browser(t)
+	base, store := startDemo(t)
+	tab := newTab()
+	do(t, tab, "open the report form", chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(base+"/"), chromedp.WaitVisible("#captcha_answer"))
+	captchaID, err := chromedp.Run(tab, chromedp.Value("#captcha_id"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answer string
+	if err := store.SQLDB().QueryRow("SELECT answer FROM captchas WHERE id = ?", captchaID).Scan(&answer); err != nil {
+		t.Fatal(err)
+	}
+
+	focusOn(t, tab, kb.Tab, "a.skip")
+	do(t, tab, "follow the skip link", chromedp.KeyEvent(kb.Enter)) // the next Tab starts in main
+	focusOn(t, tab, kb.Tab, "#page_url")
+	do(t, tab, "type the address", chromedp.KeyEvent("https://gzw.sc.gov.cn/scsgzw/c100/list.shtml"))
+	focusOn(t, tab, kb.Tab, "#category")
+	do(t, tab, "choose a category", chromedp.KeyEvent(kb.ArrowDown))
+	focusOn(t, tab, kb.Tab, "#description")
+	do(t, tab, "describe", chromedp.KeyEvent("The second page of the notices gives 404, please fix it."))
+	focusOn(t, tab, kb.Tab, "#screenshot")
+	// The hidden file input shows its focus on the 选择图片 label drawn for it.
+	if outline, err := chromedp.Run(tab, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("label.file-button")).outlineStyle`)); err != nil || outline != "solid" {
+		t.Fatalf("the focused file field shows no focus ring: outline %q (%v)", outline, err)
+	}
+	focusOn(t, tab, kb.Tab, "#contact_phone")
+	focusOn(t, tab, kb.Tab, "#contact_email")
+	do(t, tab, "type the e-mail", chromedp.KeyEvent("citizen@example.cn"))
+	focusOn(t, tab, kb.Tab, "#captcha_answer")
+	do(t, tab, "type the captcha", chromedp.KeyEvent(answer))
+	focusOn(t, tab, kb.Tab, "#captcha-refresh")
+	focusOn(t, tab, kb.Tab, "button[type=submit].primary")
+	do(t, tab, "send with Enter", chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("#ticket-no"))
+	if no := text(t, tab, "#ticket-no"); !regexp.MustCompile(`^ZC\d{14}$`).MatchString(no) {
+		t.Fatalf("the success page shows ticket %q", no)
+	}
+	checkA11y(t, tab, axe, "/report/done")
 }
