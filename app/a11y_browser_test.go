@@ -67,14 +67,16 @@ func checkA11y(t *testing.T, ctx context.Context, axe, page string) {
 	}
 	var bad []string
 	for _, v := range found {
-		if v.Impact != "serious" && v.Impact != "critical" {
-			continue
-		}
 		var where []string
 		for _, n := range v.Nodes {
 			where = append(where, fmt.Sprintf("%v: %s", n.Target, strings.ReplaceAll(n.Summary, "\n", " ")))
 		}
-		bad = append(bad, fmt.Sprintf("%s (%s) %s\n    %s", v.ID, v.Impact, v.Help, strings.Join(where, "\n    ")))
+		line := fmt.Sprintf("%s (%s) %s\n    %s", v.ID, v.Impact, v.Help, strings.Join(where, "\n    "))
+		if v.Impact != "serious" && v.Impact != "critical" {
+			t.Logf("%s: %s", page, line) // to mend, though the standard's level does not hang on it
+			continue
+		}
+		bad = append(bad, line)
 	}
 	if len(bad) > 0 {
 		t.Errorf("%s: %d serious or critical accessibility violations:\n  %s", page, len(bad), strings.Join(bad, "\n  "))
@@ -93,6 +95,9 @@ func TestAccessibilityOfThePagesInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	no := sub.Ticket.TicketNo
+	if _, _, err := store.StartRound(context.Background(), models.RoundOnDemand, models.Scope{All: true}, nil); err != nil {
+		t.Fatal(err)
+	}
 
 	phone := newTab()
 	do(t, phone, "phone screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
@@ -107,6 +112,9 @@ func TestAccessibilityOfThePagesInTheBrowser(t *testing.T) {
 		do(t, phone, "open "+p.path, chromedp.Navigate(base+p.path), chromedp.WaitVisible(p.ready))
 		checkA11y(t, phone, axe, p.path)
 	}
+	do(t, phone, "send the form empty", chromedp.Navigate(base+"/"), chromedp.WaitVisible("#captcha_answer"),
+		chromedp.Click("button.primary"), chromedp.WaitVisible("#form-error"))
+	checkA11y(t, phone, axe, "the refused form")
 
 	for _, who := range []struct {
 		user  string
