@@ -55,6 +55,10 @@ type axeViolation struct {
 // violation of WCAG 2.x A and AA, the level GB/T 37668 asks of government sites.
 func checkA11y(t *testing.T, ctx context.Context, axe, page string) {
 	t.Helper()
+	// A page still loading (a POST's answer, say) would take axe-core away with it.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](`document.readyState === "complete"`)); err != nil {
+		t.Fatalf("%s: wait for the page to load: %v", page, err)
+	}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
 		t.Fatalf("%s: load axe-core: %v", page, err)
 	}
