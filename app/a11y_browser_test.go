@@ -99,7 +99,8 @@ func TestAccessibilityOfThePagesInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	no := sub.Ticket.TicketNo
-	if _, _, err := store.StartRound(context.Background(), models.RoundOnDemand, models.Scope{All: true}, nil); err != nil {
+	round, _, err := store.StartRound(context.Background(), models.RoundOnDemand, models.Scope{All: true}, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
 
@@ -117,7 +118,7 @@ func TestAccessibilityOfThePagesInTheBrowser(t *testing.T) {
 		checkA11y(t, phone, axe, p.path)
 	}
 	do(t, phone, "send the form empty", chromedp.Navigate(base+"/"), chromedp.WaitVisible("#captcha_answer"),
-		chromedp.Click("button.primary"), chromedp.WaitVisible("#form-error"))
+		chromedp.Focus("button.primary"), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("#form-error"))
 	checkA11y(t, phone, axe, "the refused form")
 
 	for _, who := range []struct {
@@ -125,8 +126,10 @@ func TestAccessibilityOfThePagesInTheBrowser(t *testing.T) {
 		pages []string
 	}{
 		{"gzw-staff", []string{"/staff", "/staff/tickets", "/staff/tickets/" + no, "/staff/stats", "/notifications", "/account"}},
-		{"sc-supervisor", []string{"/staff", "/staff/tickets", "/staff/tickets/" + no, "/staff/stats", "/staff/circulars", "/staff/inspection", "/staff/rectifications", "/staff/audit"}},
-		{"admin", []string{"/admin", "/admin/users", "/admin/registry", "/admin/calendar", "/admin/settings", "/admin/webhooks", "/admin/inspection/rules"}},
+		{"sc-supervisor", []string{"/staff", "/staff/tickets", "/staff/tickets/" + no, "/staff/stats", "/staff/circulars", "/staff/inspection", "/staff/rectifications", "/staff/audit",
+			fmt.Sprintf("/staff/inspection/rounds/%d", round.ID), "/staff/inspection/accounts", "/staff/inspection/appeals"}},
+		{"admin", []string{"/admin", "/admin/users", "/admin/registry", "/admin/calendar", "/admin/settings", "/admin/webhooks", "/admin/inspection/rules",
+			"/admin/registry/units", "/admin/registry/websites", "/admin/registry/users", "/admin/registry/import", "/admin/inspection/precision", "/account/password"}},
 	} {
 		tab := newTab()
 		signIn(t, tab, base, who.user)
