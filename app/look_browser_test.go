@@ -80,7 +80,7 @@ func TestStaffControlsLookRightInTheBrowser(t *testing.T) {
 
 	admin := newTab()
 	signIn(t, admin, base, "admin")
-	for _, p := range []string{"/admin/users", "/admin/registry", "/admin/calendar", "/admin/settings", "/admin/webhooks", "/admin/inspection/rules", "/admin/registry/import"} {
+	for _, p := range []string{"/admin/users", "/admin/registry", "/admin/registry/units", "/admin/calendar", "/admin/settings", "/admin/webhooks", "/admin/inspection/rules", "/admin/registry/import"} {
 		do(t, admin, "open "+p, chromedp.Navigate(base+p), chromedp.WaitVisible("#main"))
 		checkControls(t, admin, p)
 	}
