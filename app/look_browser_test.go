@@ -61,10 +61,15 @@ func TestStaffControlsLookRightInTheBrowser(t *testing.T) {
 	if _, _, err := store.StartRound(context.Background(), models.RoundOnDemand, models.Scope{All: true}, nil); err != nil {
 		t.Fatal(err)
 	}
+	sub, err := store.SubmitReport(context.Background(), models.Report{PageURL: "https://www.unregistered.example.cn/a.html",
+		Category: "内容不准确", Description: "页面上公布的办事电话已经停用，请更新。"})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	sup := newTab()
 	signIn(t, sup, base, "sc-supervisor")
-	for _, p := range []string{"/staff/circulars", "/staff/stats", "/staff/tickets", "/staff/audit", "/staff/inspection"} {
+	for _, p := range []string{"/staff", "/staff/tickets/" + sub.Ticket.TicketNo, "/staff/circulars", "/staff/stats", "/staff/tickets", "/staff/audit", "/staff/rectifications", "/account", "/staff/inspection"} { // the round list last: its cell is read below
 		do(t, sup, "open "+p, chromedp.Navigate(base+p), chromedp.WaitVisible("#main"))
 		checkControls(t, sup, p)
 	}
