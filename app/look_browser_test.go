@@ -82,6 +82,12 @@ func TestStaffControlsLookRightInTheBrowser(t *testing.T) {
 	if ph, err := chromedp.Run(sup, chromedp.Evaluate[string](`document.querySelector("#c-cutoff").placeholder`)); err != nil || ph != "年-月-日" {
 		t.Errorf("the date field asks for %q (%v)", ph, err)
 	}
+	// It takes what the server reads (YYYY-MM-DD) and refuses another spelling before sending.
+	valid, err := chromedp.Run(sup, chromedp.Evaluate[[]bool](`["2026-01-31", "2026/1/31"].map(v => {
+		const f = document.querySelector("#c-cutoff"); f.value = v; return f.checkValidity(); })`))
+	if err != nil || len(valid) != 2 || !valid[0] || valid[1] {
+		t.Errorf("the date field's validity of 2026-01-31 and 2026/1/31: %v (%v)", valid, err)
+	}
 
 	admin := newTab()
 	signIn(t, admin, base, "admin")
