@@ -67,6 +67,12 @@ func TemplateFuncs(assets *static.Assets) template.FuncMap {
 			}
 			return ""
 		},
+		// dateInput makes a date field a text field that asks for 年-月-日: a type=date field is
+		// drawn in the browser's own language ("mm/dd/yyyy" in an English one, even on a zh-CN
+		// page), and the server reads the same YYYY-MM-DD from either.
+		"dateInput": func() template.HTMLAttr {
+			return `type="text" class="date" autocomplete="off" maxlength="10" pattern="\d{4}-\d{2}-\d{2}" placeholder="年-月-日" title="年-月-日，如 2026-01-31"`
+		},
 		"add": func(a, b int) int { return a + b },
 		// ticketsLink is the ticket list behind a number of the rates: the period's filters, the
 		// line (unit, region or category) and the metric.

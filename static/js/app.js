@@ -97,6 +97,30 @@ document.addEventListener("DOMContentLoaded", function () {
     followable.addEventListener("change", following);
     following();
   }
+  // A file field in Chinese whatever the browser's language (an English one says "Choose File /
+  // No file chosen"): the input stays in the form and in the tab order, where Space or Enter opens
+  // the chooser, drawn as a label that reads 选择图片 or 选择文件 and the name of what was chosen.
+  document.querySelectorAll("input[type=file]").forEach(function (input, i) {
+    if (!input.id) input.id = "file-" + i;
+    var images = input.accept.split(",").every(function (a) { return a.trim().indexOf("image/") === 0; });
+    var pick = document.createElement("span");
+    pick.className = "file-pick";
+    input.parentNode.insertBefore(pick, input);
+    var button = document.createElement("label");
+    button.htmlFor = input.id;
+    button.className = "file-button";
+    button.textContent = images ? "选择图片" : "选择文件";
+    var name = document.createElement("span");
+    name.className = "file-name";
+    name.setAttribute("aria-live", "polite");
+    var show = function () {
+      var n = input.files ? input.files.length : 0;
+      name.textContent = n === 0 ? "未选择文件" : n === 1 ? input.files[0].name : "已选择 " + n + " 个文件";
+    };
+    show();
+    input.addEventListener("change", show);
+    pick.append(input, button, name);
+  });
   // Ask before a form that changes something is sent, where the form says so.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });
