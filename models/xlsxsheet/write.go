@@ -31,13 +31,17 @@ type Sheet struct {
 	Title   string
 	Headers []string
 	// Rows hold strings (written as text, never as a formula or a number: a 区划代码 stays as
-	// typed), int and int64 counts, float64 figures, Percent, time.Time and *time.Time (nil is an
-	// empty cell) and nil.
+	// typed), int and int64 counts, float64 figures, Percent, Date, time.Time and *time.Time (nil
+	// is an empty cell) and nil.
 	Rows [][]any
 }
 
 // Percent is a fraction shown as a percentage with two decimals (0.1234 prints 12.34%).
 type Percent float64
+
+// Date is a calendar day (its year, month and day as they are, whatever the zone), shown as
+// yyyy-mm-dd.
+type Date time.Time
 
 // Layout of every sheet: row 1 the title, row 2 the headers, the data from row 3.
 const (
@@ -50,6 +54,8 @@ const (
 	// timeFormat and timeLayout are how a time cell reads, in Excel's format and in Go's.
 	timeFormat = "yyyy-mm-dd hh:mm"
 	timeLayout = "2006-01-02 15:04"
+	dayFormat  = "yyyy-mm-dd"
+	dayLayout  = "2006-01-02"
 )
 
 // Title is a sheet's title as its first row reads: the title and the time of export.
@@ -82,11 +88,11 @@ func (b Book) Write(w io.Writer) error {
 	return err
 }
 
-type styles struct{ title, head, text, count, decimal, percent, date int }
+type styles struct{ title, head, text, count, decimal, percent, date, day int }
 
 func newStyles(f *excelize.File) (styles, error) {
 	var s styles
-	timeFmt := timeFormat
+	timeFmt, dayFmt := timeFormat, dayFormat
 	for _, d := range []struct {
 		id    *int
 		style excelize.Style
@@ -100,6 +106,7 @@ func newStyles(f *excelize.File) (styles, error) {
 		{&s.decimal, excelize.Style{NumFmt: 4}},  // #,##0.00
 		{&s.percent, excelize.Style{NumFmt: 10}}, // 0.00%
 		{&s.date, excelize.Style{CustomNumFmt: &timeFmt}},
+		{&s.day, excelize.Style{CustomNumFmt: &dayFmt}},
 	} {
 		id, err := f.NewStyle(&d.style)
 		if err != nil {
@@ -182,6 +189,9 @@ func (b Book) cell(st styles, v any) any {
 		return excelize.Cell{StyleID: st.decimal, Value: x}
 	case Percent:
 		return excelize.Cell{StyleID: st.percent, Value: float64(x)}
+	case Date:
+		d := time.Time(x)
+		return excelize.Cell{StyleID: st.day, Value: serial(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC))}
 	case time.Time:
 		return excelize.Cell{StyleID: st.date, Value: b.serial(x)}
 	case *time.Time:
@@ -199,9 +209,11 @@ var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 // serial is t's wall clock in AsOf's zone as Excel's day number, a float the date format shows.
 func (b Book) serial(t time.Time) float64 {
 	s := t.In(b.AsOf.Location())
-	wall := time.Date(s.Year(), s.Month(), s.Day(), s.Hour(), s.Minute(), s.Second(), 0, time.UTC)
-	return wall.Sub(excelEpoch).Hours() / 24
+	return serial(time.Date(s.Year(), s.Month(), s.Day(), s.Hour(), s.Minute(), s.Second(), 0, time.UTC))
 }
+
+// serial is a wall clock (written as UTC) as Excel's day number.
+func serial(wall time.Time) float64 { return wall.Sub(excelEpoch).Hours() / 24 }
 
 // widths measures each column by its widest cell as shown (the header too, not the title, which
 // spans them all): a CJK character takes two widths, the rest one, plus a margin, within
@@ -246,6 +258,8 @@ func shown(v any) string {
 		return timeLayout
 	case time.Time:
 		return timeLayout
+	case Date:
+		return dayLayout
 	}
 	return fmt.Sprint(v)
 }

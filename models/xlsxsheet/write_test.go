@@ -20,10 +20,11 @@ func TestWriteMakesAPrintableSheet(t *testing.T) {
 	received := time.Date(2025, 3, 3, 1, 30, 0, 0, time.UTC) // 09:30 in Shanghai
 	book := xlsxsheet.Book{AsOf: asOf, Sheets: []xlsxsheet.Sheet{{
 		Name: "留言", Title: "四川省 2025年3月 留言列表",
-		Headers: []string{"留言编号", "问题描述", "提交时间", "收到", "办结率", "平均办理工作日"},
+		Headers: []string{"留言编号", "问题描述", "提交时间", "收到", "办结率", "平均办理工作日", "开设日期"},
 		Rows: [][]any{
-			{"GZW20250303000123", "首页的领导信息栏目长期没有更新，请核实", received, 12345, xlsxsheet.Percent(0.3333), 2.5},
-			{"=1+1", nil, (*time.Time)(nil), int64(0), "—", 0.0},
+			{"GZW20250303000123", "首页的领导信息栏目长期没有更新，请核实", received, 12345, xlsxsheet.Percent(0.3333), 2.5,
+				xlsxsheet.Date(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC))},
+			{"=1+1", nil, (*time.Time)(nil), int64(0), "—", 0.0, nil},
 		},
 	}}}
 	var buf bytes.Buffer
@@ -46,6 +47,7 @@ func TestWriteMakesAPrintableSheet(t *testing.T) {
 		{"D3", "12,345", 3, ""},
 		{"E3", "33.33%", 10, ""},
 		{"F3", "2.50", 4, ""},
+		{"G3", "2024-03-01", 0, "yyyy-mm-dd"},
 		{"A4", "=1+1", 49, ""},
 	} {
 		v, _ := f.GetCellValue("留言", c.cell)
@@ -73,7 +75,7 @@ func TestWriteMakesAPrintableSheet(t *testing.T) {
 	}
 	// Widths: the ticket number (17 characters) and the description (19 CJK characters, 38
 	// widths) fit; the date fits its 16 characters; nothing is below the minimum.
-	for col, want := range map[string]float64{"A": 19, "B": 40, "C": 18, "D": 8, "E": 8, "F": 16} {
+	for col, want := range map[string]float64{"A": 19, "B": 40, "C": 18, "D": 8, "E": 8, "F": 16, "G": 12} {
 		if w, _ := f.GetColWidth("留言", col); w != want {
 			t.Errorf("column %s is %v wide, want %v", col, w, want)
 		}
