@@ -2,9 +2,11 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -134,4 +136,25 @@ func TestRatesExportPrintsOnOnePage(t *testing.T) {
 			t.Errorf("the printed page lacks %q:\n%s", want, text)
 		}
 	}
+}
+
+func TestInspectionResultsExportPrints(t *testing.T) {
+	a := newTestApp(t)
+	resultID, _ := finishedRound(t, a, "sc-supervisor")
+	res, _, err := a.Store.Result(context.Background(), models.Scope{All: true}, resultID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.loginPage("sc-supervisor")
+	f := openExport(t, a, "/staff/inspection/rounds/"+strconv.FormatInt(res.RoundID, 10)+"?format=xlsx")
+	now := a.Clock.Now().In(models.Shanghai)
+	rows, _ := f.GetRows("检查结果")
+	sheettest.CheckPrintable(t, f, "检查结果", "四川省 第 "+strconv.FormatInt(res.RoundID, 10)+" 轮网站检查结果 "+now.Format("2006-01-02")+
+		" 起（截至 "+now.Format("2006-01-02 15:04")+"）", len(rows[1]))
+	if rows[2][0] != res.WebsiteName {
+		t.Fatalf("the first row is %v, want %s", rows[2], res.WebsiteName)
+	}
+	checkCell(t, f, "检查结果", 3, "得分", "99.00", 4, "")
+	checkCell(t, f, "检查结果", 3, "页面", "12", 3, "")
+	checkCell(t, f, "检查结果", 3, "完成时间", now.Format("2006-01-02 15:04"), 0, "yyyy-mm-dd hh:mm")
 }

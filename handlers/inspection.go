@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -31,6 +32,7 @@ type inspectionStore interface {
 	AbandonAccountImport(ctx context.Context, importID int64, reason string) error
 	AccountImports(ctx context.Context, sc models.Scope, viewer int64, limit int) ([]models.AccountImport, error)
 	ImportResults(ctx context.Context, sc models.Scope, viewer, importID int64) (*models.AccountImport, []models.AccountResult, error)
+	scopeStore // an export's title names the scope
 }
 
 type inspectionHandlers struct {
@@ -119,8 +121,40 @@ func (h *inspectionHandlers) round(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	if format := c.Query("format"); format != "" {
+		h.exportRound(c, format, round, rows)
+		return
+	}
 	p := roundPage{Round: round, Results: rows}
 	h.render(c, http.StatusOK, "inspection_round", page{Title: "检查结果", Active: "inspection", Content: p})
+}
+
+// exportRound exports a round's results within the scope (format=xlsx|csv), as the page lists them.
+func (h *inspectionHandlers) exportRound(c *gin.Context, format string, round *models.RoundRow, rows []models.ResultRow) {
+	sc := scopeOf(c)
+	scope, err := scopeName(c.Request.Context(), h.store, currentUser(c), sc, "", 0)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	var finished time.Time
+	if round.FinishedAt != nil {
+		finished = *round.FinishedAt
+	}
+	sh := sheet{Name: "检查结果", Title: fmt.Sprintf("%s 第 %d 轮网站检查结果 %s", scope, round.ID, periodText(round.CreatedAt, finished)), AsOf: h.clock.Now(),
+		Headers: []string{"网站", "主办单位", "首页", "结论", "得分", "已确认问题", "单项否决", "待确认", "页面", "链接", "IPv6", "开始时间", "完成时间"}}
+	for _, r := range rows {
+		verdict, score := r.Verdict, any(r.Score)
+		switch r.Status {
+		case models.ResultPending:
+			verdict, score = "检查中", nil
+		case models.ResultFailed:
+			verdict, score = "无法检查："+r.Error, nil
+		}
+		sh.Rows = append(sh.Rows, []any{r.WebsiteName, r.UnitName, r.HomeURL, verdict, score, r.Confirmed, r.Vetoes, r.Suspected,
+			r.Pages, r.Links, r.IPv6Label(), r.StartedAt, r.FinishedAt})
+	}
+	h.export(c, format, fmt.Sprintf("网站检查结果_第%d轮", round.ID), sh)
 }
 
 // findingGroup is the findings under one indicator.
