@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zhaocuo/models"
+	"zhaocuo/models/storetest"
 	"zhaocuo/models/xlsxsheet/sheettest"
 )
 
@@ -157,4 +158,29 @@ func TestInspectionResultsExportPrints(t *testing.T) {
 	checkCell(t, f, "检查结果", 3, "得分", "99.00", 4, "")
 	checkCell(t, f, "检查结果", 3, "页面", "12", 3, "")
 	checkCell(t, f, "检查结果", 3, "完成时间", now.Format("2006-01-02 15:04"), 0, "yyyy-mm-dd hh:mm")
+}
+
+func TestAccountImportResultsExportPrints(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	admin, _ := a.Store.Authenticate(ctx, "admin", demoPassword)
+	lastPost := a.Clock.Now().AddDate(0, 0, -3)
+	ref := "抖音：成都教育"
+	imp, err := storetest.SaveAccountImport(ctx, a.Store, admin, "全省.csv", []models.AccountResult{{Name: "成都教育", Platform: "抖音",
+		UnitName: "成都市教育局", LastPost: &lastPost, ReportedOnline: true, Findings: []models.Finding{{Type: "typo", Indicator: "内容准确性", URL: ref,
+			Page: ref, Target: "攻府", Evidence: "疑似错敏字「攻府」", Suspected: true, FindingKey: "typo:" + ref}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.loginPage("sc-supervisor")
+	f := openExport(t, a, "/staff/inspection/imports/"+strconv.FormatInt(imp.ID, 10)+"?format=xlsx")
+	now := a.Clock.Now().In(models.Shanghai)
+	rows, _ := f.GetRows("新媒体检查结果")
+	sheettest.CheckPrintable(t, f, "新媒体检查结果", "四川省 新媒体检查结果 全省.csv "+imp.ImportedAt.In(models.Shanghai).Format("2006-01-02")+
+		" 导入（截至 "+now.Format("2006-01-02 15:04")+"）", len(rows[1]))
+	if len(rows) != 3 || rows[2][0] != "成都教育" || !strings.Contains(strings.Join(rows[2], "|"), "内容准确性：疑似错敏字「攻府」") {
+		t.Fatalf("rows %q", rows)
+	}
+	checkCell(t, f, "新媒体检查结果", 3, "最后更新", lastPost.In(models.Shanghai).Format("2006-01-02 15:04"), 0, "yyyy-mm-dd hh:mm")
+	checkCell(t, f, "新媒体检查结果", 3, "问题数", "1", 3, "")
 }

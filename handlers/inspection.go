@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -403,9 +405,42 @@ func (h *inspectionHandlers) importResults(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	if format := c.Query("format"); format != "" {
+		h.exportImport(c, format, imp, results)
+		return
+	}
 	if imp.Status == models.ImportRunning {
 		c.Header("Refresh", importRefresh)
 	}
 	h.render(c, http.StatusOK, "inspection_import", page{Title: "新媒体检查结果", Active: "inspection",
 		Content: importPage{Import: imp, Results: results, CanDecide: canDecide(currentUser(c))}})
+}
+
+// exportImport exports an account import's results within the scope (format=xlsx|csv), a row per
+// account with its findings one per line, as the page lists them.
+func (h *inspectionHandlers) exportImport(c *gin.Context, format string, imp *models.AccountImport, results []models.AccountResult) {
+	scope, err := scopeName(c.Request.Context(), h.store, currentUser(c), scopeOf(c), "", 0)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	sh := sheet{Name: "新媒体检查结果", AsOf: h.clock.Now(),
+		Title:   fmt.Sprintf("%s 新媒体检查结果 %s %s 导入", scope, imp.Filename, imp.ImportedAt.In(models.Shanghai).Format(time.DateOnly)),
+		Headers: []string{"账号名称", "平台", "开办主体", "登记", "最后更新", "互动功能", "问题数", "问题", "未导入原因"}}
+	for _, r := range results {
+		filed, interaction := "已登记", "无"
+		if r.AccountID == nil {
+			filed = "未登记"
+		}
+		if r.Interaction {
+			interaction = "有"
+		}
+		var problems []string
+		for _, f := range r.Findings {
+			problems = append(problems, models.FindingStatusLabel(f.Status)+" "+f.Indicator+"："+f.Evidence)
+		}
+		sh.Rows = append(sh.Rows, []any{r.Name, r.Platform, r.UnitName, filed, r.LastPost, interaction, len(r.Findings),
+			strings.Join(problems, "\n"), r.Refused})
+	}
+	h.export(c, format, "新媒体检查结果_"+strings.TrimSuffix(imp.Filename, filepath.Ext(imp.Filename)), sh)
 }
