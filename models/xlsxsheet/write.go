@@ -58,8 +58,8 @@ const (
 	dayLayout  = "2006-01-02"
 )
 
-// Title is a sheet's title as its first row reads: the title and the time of export.
-func Title(title string, asOf time.Time) string {
+// titleOf is a sheet's first row: its title and the time of export.
+func titleOf(title string, asOf time.Time) string {
 	return strings.TrimSpace(title + "（截至 " + asOf.Format(timeLayout) + "）")
 }
 
@@ -150,7 +150,7 @@ func (b Book) writeSheet(f *excelize.File, st styles, sh Sheet) error {
 			return err
 		}
 	}
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: Title(sh.Title, b.AsOf)}}, excelize.RowOpts{Height: 24}); err != nil {
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: titleOf(sh.Title, b.AsOf)}}, excelize.RowOpts{Height: 24}); err != nil {
 		return err
 	}
 	if len(sh.Headers) > 1 {
