@@ -49,7 +49,7 @@ func registryCommand(ctx context.Context, cfg *Config, log *slog.Logger, args []
 			return usageError{"registry gen needs --out FILE.xlsx and --changed between 0 and 1"}
 		}
 		book := registrysheet.Generate(registrysheet.ProvinceSize, *changed)
-		return writeBook(*outFile, book, out)
+		return writeBook(*outFile, book, "登记信息（生成的测试数据）", out)
 	case "import", "export":
 	default:
 		return usageError{"registry needs gen, import or export"}
@@ -71,7 +71,15 @@ func registryCommand(ctx context.Context, cfg *Config, log *slog.Logger, args []
 		if err != nil {
 			return err
 		}
-		return writeBook(*outFile, book, out)
+		title := "登记信息"
+		if regions, err := store.Regions(ctx); err == nil && admin.RegionID != nil {
+			for _, r := range regions {
+				if r.ID == *admin.RegionID {
+					title = r.Name + " 登记信息"
+				}
+			}
+		}
+		return writeBook(*outFile, book, title, out)
 	}
 	if fs.NArg() == 0 {
 		return usageError{"registry import needs the files"}
@@ -79,9 +87,9 @@ func registryCommand(ctx context.Context, cfg *Config, log *slog.Logger, args []
 	return importRegistry(ctx, store, admin, fs.Args(), *checkOnly, out)
 }
 
-func writeBook(path string, book *registrysheet.Book, out io.Writer) error {
+func writeBook(path string, book *registrysheet.Book, title string, out io.Writer) error {
 	var buf bytes.Buffer
-	if err := registrysheet.WriteXLSX(&buf, book); err != nil {
+	if err := registrysheet.WriteXLSX(&buf, book, title, time.Now().In(models.Shanghai)); err != nil {
 		return err
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {

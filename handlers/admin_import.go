@@ -35,6 +35,7 @@ const maxRegistryUpload = accountsheet.MaxWorkbookBytes + 1<<20
 type registryImportHandlers struct {
 	*ui
 	store *models.Store
+	clock models.Clock
 }
 
 type registryImportPage struct {
@@ -230,7 +231,16 @@ func (h *registryImportHandlers) sendBook(c *gin.Context, file string, template 
 	var buf bytes.Buffer
 	var ctype, download string
 	if file == "registry.xlsx" {
-		if err := registrysheet.WriteXLSX(&buf, book); err != nil {
+		title := "登记信息导入模板"
+		if !template {
+			scope, err := scopeName(c.Request.Context(), h.store, currentUser(c), scopeOf(c), "", 0)
+			if err != nil {
+				h.fail(c, err)
+				return
+			}
+			title = scope + " 登记信息"
+		}
+		if err := registrysheet.WriteXLSX(&buf, book, title, h.clock.Now().In(models.Shanghai)); err != nil {
 			h.fail(c, err)
 			return
 		}

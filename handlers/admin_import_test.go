@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"zhaocuo/models"
+	"zhaocuo/models/xlsxsheet/sheettest"
 )
 
 // uploadRegistry posts files to the import page as the browser's form does.
@@ -166,8 +167,13 @@ func TestRegistryExportAndTemplates(t *testing.T) {
 		t.Fatalf("sheets %s", got)
 	}
 	rows, _ := f.GetRows("网站")
-	if len(rows) < 20 || rows[0][1] != "网站标识码" {
-		t.Fatalf("websites sheet: %d rows, header %v", len(rows), rows[0])
+	if len(rows) < 20 || rows[1][1] != "网站标识码" {
+		t.Fatalf("websites sheet: %d rows, header %v", len(rows), rows[1])
+	}
+	asOf := a.Clock.Now().In(models.Shanghai).Format("2006-01-02 15:04")
+	for _, name := range f.GetSheetList() {
+		heads, _ := f.GetRows(name)
+		sheettest.CheckPrintable(t, f, name, "四川省 登记信息 "+name+"（截至 "+asOf+"）", len(heads[1]))
 	}
 	// The export imports back as nothing new and nothing changed.
 	resp, _ = a.uploadRegistry(formFile{"登记.xlsx", []byte(body)})

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -12,15 +13,17 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
-	"github.com/xuri/excelize/v2"
-
 	"zhaocuo/models"
+	"zhaocuo/models/xlsxsheet"
 )
 
-// sheet is a table to export: Chinese headers, and cells that are strings, integers, rates
-// (percentages beside their base) or times.
+// sheet is a table to export: a Chinese name, the title (the scope and the period) and the time
+// of export that head it when printed, Chinese headers, and cells that are strings, integers,
+// rates (percentages beside their base) or times.
 type sheet struct {
 	Name    string
+	Title   string
+	AsOf    time.Time
 	Headers []string
 	Rows    [][]any
 }
@@ -102,56 +105,70 @@ func csvText(s string) string {
 	return s
 }
 
+// writeXLSX writes the sheet through xlsxsheet, which lays out every export for printing; the
+// code's own values become the cells it formats (a rate a percentage, "—" when empty).
 func writeXLSX(w *bytes.Buffer, sh sheet) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	name := sh.Name
-	if err := f.SetSheetName("Sheet1", name); err != nil {
-		return err
-	}
-	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"EEF1F4"}, Pattern: 1}})
-	percent, _ := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
-	dateFmt := "yyyy-mm-dd hh:mm"
-	date, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	for i, h := range sh.Headers {
-		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
-		f.SetCellValue(name, cell, h)
-		f.SetCellStyle(name, cell, cell, bold)
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		f.SetColWidth(name, col, col, 14)
-	}
+	out := xlsxsheet.Sheet{Name: sh.Name, Title: sh.Title, Headers: sh.Headers, Rows: make([][]any, len(sh.Rows))}
 	for r, row := range sh.Rows {
+		out.Rows[r] = make([]any, len(row))
 		for i, v := range row {
-			cell, _ := excelize.CoordinatesToCellName(i+1, r+2)
-			switch x := v.(type) {
-			case models.Rate:
+			if x, ok := v.(models.Rate); ok {
+				v = xlsxsheet.Percent(x.Value())
 				if x.Empty() {
-					f.SetCellValue(name, cell, "—")
-				} else {
-					f.SetCellFloat(name, cell, x.Value(), 6, 64)
-					f.SetCellStyle(name, cell, cell, percent)
+					v = "—"
 				}
-			case time.Time:
-				f.SetCellValue(name, cell, excelTime(x))
-				f.SetCellStyle(name, cell, cell, date)
-			case *time.Time:
-				if x != nil {
-					f.SetCellValue(name, cell, excelTime(*x))
-					f.SetCellStyle(name, cell, cell, date)
-				}
-			default:
-				f.SetCellValue(name, cell, v)
 			}
+			out.Rows[r][i] = v
 		}
 	}
-	f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	_, err := f.WriteTo(w)
-	return err
+	return xlsxsheet.Book{AsOf: sh.AsOf.In(models.Shanghai), Sheets: []xlsxsheet.Sheet{out}}.Write(w)
 }
 
-// excelTime gives the wall-clock time in Asia/Shanghai, which Excel shows as it is (Excel has no
-// time zones).
-func excelTime(t time.Time) time.Time {
-	s := t.In(models.Shanghai)
-	return time.Date(s.Year(), s.Month(), s.Day(), s.Hour(), s.Minute(), s.Second(), 0, time.UTC)
+// scopeStore is what naming an export's scope needs.
+type scopeStore interface {
+	Regions(ctx context.Context) ([]models.Region, error)
+	UnitRow(ctx context.Context, sc models.Scope, id int64) (*models.UnitRow, error)
+}
+
+// scopeName names what an export covers, for its title: the unit or the region it was narrowed
+// to, else the person's own unit or region. A unit outside the scope names nothing (its export is
+// empty), and the person's own scope is named instead.
+func scopeName(ctx context.Context, store scopeStore, u *models.User, sc models.Scope, regionPath string, unitID int64) (string, error) {
+	if unitID == 0 && u.UnitID != nil && regionPath == "" {
+		unitID = *u.UnitID
+	}
+	if unitID > 0 {
+		row, err := store.UnitRow(ctx, sc, unitID)
+		if err == nil {
+			return row.Name, nil
+		}
+		if status(err) >= 500 {
+			return "", err
+		}
+	}
+	regions, err := store.Regions(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range regions {
+		if regionPath != "" && r.Path == regionPath || regionPath == "" && u.RegionID != nil && r.ID == *u.RegionID {
+			return r.Name, nil
+		}
+	}
+	return "全部", nil
+}
+
+// periodText is the days [from, to) as a title names them; "" when neither is set.
+func periodText(from, to time.Time) string {
+	if from.IsZero() && to.IsZero() {
+		return ""
+	}
+	day := func(t time.Time) string { return t.In(models.Shanghai).Format("2006-01-02") }
+	switch {
+	case from.IsZero():
+		return "至 " + day(to.Add(-time.Second))
+	case to.IsZero():
+		return day(from) + " 起"
+	}
+	return day(from) + " 至 " + day(to.Add(-time.Second))
 }

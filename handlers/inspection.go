@@ -3,8 +3,11 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -31,6 +34,7 @@ type inspectionStore interface {
 	AbandonAccountImport(ctx context.Context, importID int64, reason string) error
 	AccountImports(ctx context.Context, sc models.Scope, viewer int64, limit int) ([]models.AccountImport, error)
 	ImportResults(ctx context.Context, sc models.Scope, viewer, importID int64) (*models.AccountImport, []models.AccountResult, error)
+	scopeStore // an export's title names the scope
 }
 
 type inspectionHandlers struct {
@@ -119,8 +123,43 @@ func (h *inspectionHandlers) round(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	if format := c.Query("format"); format != "" {
+		h.exportRound(c, format, round, rows)
+		return
+	}
 	p := roundPage{Round: round, Results: rows}
 	h.render(c, http.StatusOK, "inspection_round", page{Title: "检查结果", Active: "inspection", Content: p})
+}
+
+// exportRound exports a round's results within the scope (format=xlsx|csv), as the page lists them.
+func (h *inspectionHandlers) exportRound(c *gin.Context, format string, round *models.RoundRow, rows []models.ResultRow) {
+	sc := scopeOf(c)
+	scope, err := scopeName(c.Request.Context(), h.store, currentUser(c), sc, "", 0)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	var finished time.Time
+	if round.FinishedAt != nil {
+		finished = *round.FinishedAt
+	}
+	sh := sheet{Name: "检查结果", Title: fmt.Sprintf("%s 第 %d 轮网站检查结果 %s", scope, round.ID, periodText(round.CreatedAt, finished)), AsOf: h.clock.Now(),
+		Headers: []string{"网站", "主办单位", "首页", "结论", "得分", "已确认问题", "单项否决", "待确认", "页面", "链接", "IPv6", "开始时间", "完成时间"}}
+	for _, r := range rows {
+		verdict, score := r.Verdict, any(r.Score)
+		switch r.Status {
+		case models.ResultPending:
+			verdict, score = "检查中", nil
+		case models.ResultFailed:
+			verdict, score = "无法检查："+r.Error, nil
+		}
+		if p := r.Partial(); p != "" {
+			verdict += "（" + p + "）"
+		}
+		sh.Rows = append(sh.Rows, []any{r.WebsiteName, r.UnitName, r.HomeURL, verdict, score, r.Confirmed, r.Vetoes, r.Suspected,
+			r.Pages, r.Links, r.IPv6Label(), r.StartedAt, r.FinishedAt})
+	}
+	h.export(c, format, fmt.Sprintf("网站检查结果_第%d轮", round.ID), sh)
 }
 
 // findingGroup is the findings under one indicator.
@@ -369,9 +408,42 @@ func (h *inspectionHandlers) importResults(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	if format := c.Query("format"); format != "" {
+		h.exportImport(c, format, imp, results)
+		return
+	}
 	if imp.Status == models.ImportRunning {
 		c.Header("Refresh", importRefresh)
 	}
 	h.render(c, http.StatusOK, "inspection_import", page{Title: "新媒体检查结果", Active: "inspection",
 		Content: importPage{Import: imp, Results: results, CanDecide: canDecide(currentUser(c))}})
+}
+
+// exportImport exports an account import's results within the scope (format=xlsx|csv), a row per
+// account with its findings one per line, as the page lists them.
+func (h *inspectionHandlers) exportImport(c *gin.Context, format string, imp *models.AccountImport, results []models.AccountResult) {
+	scope, err := scopeName(c.Request.Context(), h.store, currentUser(c), scopeOf(c), "", 0)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	sh := sheet{Name: "新媒体检查结果", AsOf: h.clock.Now(),
+		Title:   fmt.Sprintf("%s 新媒体检查结果 %s %s 导入", scope, imp.Filename, imp.ImportedAt.In(models.Shanghai).Format(time.DateOnly)),
+		Headers: []string{"账号名称", "平台", "开办主体", "登记", "最后更新", "互动功能", "问题数", "问题", "未导入原因"}}
+	for _, r := range results {
+		filed, interaction := "已登记", "无"
+		if r.AccountID == nil {
+			filed = "未登记"
+		}
+		if r.Interaction {
+			interaction = "有"
+		}
+		var problems []string
+		for _, f := range r.Findings {
+			problems = append(problems, models.FindingStatusLabel(f.Status)+" "+f.Indicator+"："+f.Evidence)
+		}
+		sh.Rows = append(sh.Rows, []any{r.Name, r.Platform, r.UnitName, filed, r.LastPost, interaction, len(r.Findings),
+			strings.Join(problems, "\n"), r.Refused})
+	}
+	h.export(c, format, "新媒体检查结果_"+strings.TrimSuffix(imp.Filename, filepath.Ext(imp.Filename)), sh)
 }

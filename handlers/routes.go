@@ -234,7 +234,7 @@ func New(d Deps) (http.Handler, error) {
 	adminAPI.POST("/users/:id/:action", limitBody(maxJSONBody), registry.apiSetOpen("用户", d.Store.SetUserEnabled))
 	// Administrators: registry import/export (issue 18): upload, the check's report, confirm;
 	// the registry and its templates as XLSX and CSV.
-	registryImport := &registryImportHandlers{ui: u, store: d.Store}
+	registryImport := &registryImportHandlers{ui: u, store: d.Store, clock: d.Clock}
 	r.GET("/admin/registry/import", admins, inScope, registryImport.form)
 	r.POST("/admin/registry/import", admins, limitBody(maxRegistryUpload), inScope, registryImport.upload)
 	r.GET("/admin/registry/import/:id", admins, inScope, registryImport.plan)

@@ -224,7 +224,13 @@ func (h *staffHandlers) list(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
-		sh := sheet{Name: "留言", Headers: []string{"留言编号", "状态", "问题类型", "办理单位", "出错页面", "问题描述", "提交时间", "答复期限", "办结时间"}}
+		scope, err := scopeName(ctx, h.store, currentUser(c), sc, f.RegionPath, f.UnitID)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		sh := sheet{Name: "留言", Title: strings.TrimSpace(scope + " 留言列表 " + periodText(f.From, f.To)), AsOf: h.clock.Now(),
+			Headers: []string{"留言编号", "状态", "问题类型", "办理单位", "出错页面", "问题描述", "提交时间", "答复期限", "办结时间"}}
 		for _, r := range rows {
 			sh.Rows = append(sh.Rows, []any{r.TicketNo, statusLabel(r.Status), r.CategoryName, r.UnitName, r.PageURL, r.Description,
 				r.ReceivedAt, r.DueAt(), r.ClosedAt})

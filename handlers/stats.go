@@ -18,6 +18,7 @@ type statsStore interface {
 	CompletionTable(ctx context.Context, q models.StatsQuery, groupBy, rootPath string) (*models.StatsTable, error)
 	Dashboard(ctx context.Context, q models.StatsQuery, groups []string, rootPath string) (*models.Dashboard, error)
 	Regions(ctx context.Context) ([]models.Region, error)
+	UnitRow(ctx context.Context, sc models.Scope, id int64) (*models.UnitRow, error)
 }
 
 type statsHandlers struct {
@@ -217,9 +218,9 @@ var statsHeaders = []string{"名称", "排名", "收到", "无效", "有效", "�
 	"当前超期", "超期办结", "超一个月办结", "超一个月未办结", "问题属实", "平均办理工作日", "已评价", "满意和基本满意", "满意率"}
 
 func statsCells(name string, rank int, c models.Counts) []any {
-	rankText := "—"
+	var rankText any = "—"
 	if rank > 0 {
-		rankText = strconv.Itoa(rank)
+		rankText = rank
 	}
 	return []any{name, rankText, c.Received, c.Invalid + c.Duplicates, c.Valid, c.Closed, c.CompletionRate(), c.Due, c.OnTime,
 		c.OnTimeRate(), c.OverdueNow, c.LateClosed, c.ClosedOverMonth, c.OpenOverMonth, c.Confirmed, c.AvgHandlingDays(),
@@ -238,7 +239,17 @@ func (h *statsHandlers) exportTable(c *gin.Context, req *statsRequest, groupBy, 
 		h.fail(c, err)
 		return
 	}
-	sh := sheet{Name: groupNames[groupBy], Headers: statsHeaders}
+	scope, err := scopeName(c.Request.Context(), h.store, currentUser(c), req.Query.Scope, req.Query.RegionPath, req.Query.UnitID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	period := req.Query.Period
+	when := periodText(period.From, period.To)
+	if period.Label != when {
+		when = period.Label + "（" + when + "）"
+	}
+	sh := sheet{Name: groupNames[groupBy], Title: scope + " 办理统计（" + groupNames[groupBy] + "） " + when, AsOf: h.clock.Now(), Headers: statsHeaders}
 	for _, r := range t.Rows {
 		sh.Rows = append(sh.Rows, statsCells(r.Name, r.Rank, r.Counts))
 	}

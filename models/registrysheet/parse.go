@@ -91,16 +91,17 @@ func Parse(sheets []Sheet) (*Book, []Problem) {
 	}
 	for _, sh := range sheets {
 		p := &parser{sheet: sh.Name}
-		kind, col, ok := p.header(sh)
+		at := headerAt(sh.Rows)
+		kind, col, ok := p.header(sh.Name, sh.Rows[at:])
 		if !ok {
 			probs = append(probs, p.probs...)
 			continue
 		}
-		for i, row := range sh.Rows[1:] {
+		for i, row := range sh.Rows[at+1:] {
 			if strings.TrimSpace(strings.Join(row, "")) == "" {
 				continue
 			}
-			r := rowReader{p: p, line: i + 2, cells: row, col: col, kind: kind}
+			r := rowReader{p: p, line: at + i + 2, cells: row, col: col, kind: kind}
 			if !r.fits() {
 				continue
 			}
@@ -138,13 +139,26 @@ func (p *parser) fail(line int, column, msg string) {
 
 // header finds the sheet's kind (by its name, else by the headers it has) and each column's
 // place; a sheet of no kind, or without a required column, is a problem.
-func (p *parser) header(sh Sheet) (Kind, map[string]int, bool) {
-	if len(sh.Rows) == 0 {
+// headerAt is the row of the headers: the first of the first three that names a required column
+// of some kind (an exported sheet has its title row above them), else the first.
+func headerAt(rows [][]string) int {
+	for i, row := range rows[:min(len(rows), 3)] {
+		for _, k := range Kinds {
+			if requiredFound(k, row) > 0 {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+func (p *parser) header(name string, rows [][]string) (Kind, map[string]int, bool) {
+	if len(rows) == 0 {
 		p.fail(0, "", "工作表为空")
 		return "", nil, false
 	}
-	head := sh.Rows[0]
-	kind, named := kindByName(sh.Name)
+	head := rows[0]
+	kind, named := kindByName(name)
 	if !named {
 		best := 0
 		for _, k := range Kinds {

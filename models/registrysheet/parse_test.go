@@ -5,8 +5,11 @@ import (
 	"encoding/csv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"zhaocuo/models/xlsxsheet/sheettest"
 )
 
 func rows(s string) [][]string {
@@ -108,10 +111,12 @@ func TestWriteXLSXAndCSVReadBack(t *testing.T) {
 	book := &Book{
 		Regions:  []RegionRow{{Code: "510104", Name: "锦江区", ParentCode: "510100"}},
 		Websites: []WebsiteRow{{Name: "=HYPERLINK(1)", IdentifierCode: "5101040001", HomeURL: "https://a.gov.cn/", OtherURLs: []string{"https://b.gov.cn/x/"}, Kind: "portal", Unit: "单位", Status: "running"}},
+		Accounts: []AccountRow{{Platform: "微信", Name: "锦江发布", Account: "jinjiang", Unit: "单位", Status: "active", OpenedOn: "2024-03-01"}},
 		Users:    []UserRow{{Username: "u1", DisplayName: "甲", Role: "unit_staff", Unit: "单位", Phone: "+8613800000000"}},
 	}
 	var x bytes.Buffer
-	if err := WriteXLSX(&x, book); err != nil {
+	asOf := time.Date(2026, 12, 7, 6, 35, 0, 0, time.FixedZone("CST", 8*3600))
+	if err := WriteXLSX(&x, book, "四川省 登记信息", asOf); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&x)
@@ -119,12 +124,28 @@ func TestWriteXLSXAndCSVReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sheets []Sheet
+	for _, k := range Kinds {
+		sheettest.CheckPrintable(t, f, k.Title(), "四川省 登记信息 "+k.Title()+"（截至 2026-12-07 06:35）", len(Headers(k)))
+	}
 	for _, name := range f.GetSheetList() {
-		rows, _ := f.GetRows(name)
+		// Read as the import reads a sheet (accountsheet: raw cell values).
+		rows, _ := f.GetRows(name, excelize.Options{RawCellValue: true})
 		sheets = append(sheets, Sheet{Name: name, Rows: rows})
 	}
+	// A code stays text; a day is an Excel date.
+	if typ, _ := f.GetCellType(Regions.Title(), "A3"); typ != excelize.CellTypeInlineString {
+		t.Errorf("the 区划代码 is of type %v, want text", typ)
+	}
+	id, _ := f.GetCellStyle(Accounts.Title(), "F3")
+	if st, _ := f.GetStyle(id); st.CustomNumFmt == nil || *st.CustomNumFmt != "yyyy-mm-dd" {
+		t.Errorf("the 开设日期 has no date format: %+v", st)
+	}
+	if v, _ := f.GetCellValue(Accounts.Title(), "F3"); v != "2024-03-01" {
+		t.Errorf("the 开设日期 shows %q", v)
+	}
 	back, probs := Parse(sheets)
-	if len(probs) > 0 || back.Websites[0].Name != "=HYPERLINK(1)" || back.Websites[0].OtherURLs[0] != "https://b.gov.cn/x/" || back.Regions[0].ParentCode != "510100" {
+	if len(probs) > 0 || back.Websites[0].Name != "=HYPERLINK(1)" || back.Websites[0].OtherURLs[0] != "https://b.gov.cn/x/" || back.Regions[0].ParentCode != "510100" ||
+		back.Accounts[0].OpenedOn != "2024-03-01" || back.Websites[0].Line != 3 {
 		t.Fatalf("%v %+v", probs, back)
 	}
 	var c bytes.Buffer

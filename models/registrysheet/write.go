@@ -5,8 +5,9 @@ import (
 	"encoding/csv"
 	"io"
 	"strings"
+	"time"
 
-	"github.com/xuri/excelize/v2"
+	"zhaocuo/models/xlsxsheet"
 )
 
 // Cells returns a kind's rows of the book as an export writes them, in Headers' order.
@@ -39,59 +40,29 @@ func (b *Book) Cells(k Kind) [][]string {
 	return out
 }
 
-// WriteXLSX writes the book as one workbook, a sheet per kind named as Kind.Title; every cell is
-// text (a 标识码 or 区划代码 must not become a number, a date cell stays as written). An empty
-// book writes the template: the headers alone.
-func WriteXLSX(w io.Writer, b *Book) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"EEF1F4"}, Pattern: 1}})
-	text, _ := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": typed codes stay text
-	for i, k := range Kinds {
-		name := k.Title()
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				return err
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			return err
-		}
-		sw, err := f.NewStreamWriter(name)
-		if err != nil {
-			return err
-		}
-		// The stream writer takes the panes and widths before the first row.
-		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return err
-		}
+// WriteXLSX writes the book as one workbook through xlsxsheet, a sheet per kind named as
+// Kind.Title, each titled "title Kind.Title" and the time asOf (in the zone the clerks read). Its
+// cells are text (a 标识码 or 区划代码 must not become a number), but for the days of the
+// columns Parse reads as dates, which are Excel dates. An empty book writes the template: the
+// headers alone. Parse skips the title row that heads each sheet.
+func WriteXLSX(w io.Writer, b *Book, title string, asOf time.Time) error {
+	book := xlsxsheet.Book{AsOf: asOf}
+	for _, k := range Kinds {
 		hs := Headers(k)
-		for j := range hs {
-			if err := sw.SetColWidth(j+1, j+1, 18); err != nil {
-				return err
+		sh := xlsxsheet.Sheet{Name: k.Title(), Title: strings.TrimSpace(title + " " + k.Title()), Headers: hs}
+		for _, row := range b.Cells(k) {
+			cells := make([]any, len(row))
+			for i, v := range row {
+				cells[i] = v
+				if d, err := time.Parse(time.DateOnly, v); err == nil && strings.HasSuffix(hs[i], "日期") {
+					cells[i] = xlsxsheet.Date(d)
+				}
 			}
+			sh.Rows = append(sh.Rows, cells)
 		}
-		if err := sw.SetRow("A1", cellsOf(hs, head), excelize.RowOpts{}); err != nil {
-			return err
-		}
-		for r, row := range b.Cells(k) {
-			at, _ := excelize.CoordinatesToCellName(1, r+2)
-			if err := sw.SetRow(at, cellsOf(row, text)); err != nil {
-				return err
-			}
-		}
-		if err := sw.Flush(); err != nil {
-			return err
-		}
+		book.Sheets = append(book.Sheets, sh)
 	}
-	return f.Write(w)
-}
-
-func cellsOf(vals []string, style int) []any {
-	out := make([]any, len(vals))
-	for i, v := range vals {
-		out[i] = excelize.Cell{StyleID: style, Value: v}
-	}
-	return out
+	return book.Write(w)
 }
 
 // WriteCSV writes one kind's rows as CSV: UTF-8 with a BOM (Excel on a Chinese Windows reads a
