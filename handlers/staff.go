@@ -132,7 +132,7 @@ type listPage struct {
 
 // parseFilter reads the list's filters from the query string; unknown values are ignored.
 func parseFilter(c *gin.Context) models.TicketFilter {
-	f := models.TicketFilter{Status: c.Query("status"), Q: c.Query("q"), Source: c.Query("source"),
+	f := models.TicketFilter{Status: c.Query("status"), Q: c.Query("q"), Selection: models.Selection{Source: c.Query("source")},
 		Pending: c.Query("pending") == "1", Overdue: c.Query("overdue") == "1", DueToday: c.Query("due_today") == "1",
 		Supervised: c.Query("supervised") == "1"}
 	if _, ok := models.Metrics[c.Query("metric")]; ok {

@@ -19,25 +19,25 @@ func TestActionRequestIsTheActionItsKindReads(t *testing.T) {
 		want    models.Action
 		wantErr string // the field refused
 	}{
-		{"public unless said", models.ActApprove, models.ActionRequest{}, models.Action{Kind: models.ActApprove, Public: true}, ""},
+		{"the ticket's default unless said", models.ActApprove, models.ActionRequest{}, models.Action{Kind: models.ActApprove, PublicDefault: true}, ""},
 		{"not public when said", models.ActApprove, models.ActionRequest{Public: &no}, models.Action{Kind: models.ActApprove}, ""},
 		{"public when said", models.ActApprove, models.ActionRequest{Public: &yes, RequestKey: "k"},
 			models.Action{Kind: models.ActApprove, Public: true, RequestKey: "k"}, ""},
 		{"a reply with its 属实", models.ActReply, models.ActionRequest{Text: "已修复", Confirmed: true, Public: &no},
 			models.Action{Kind: models.ActReply, Text: "已修复", Confirmed: true}, ""},
 		{"an extension's days", models.ActExtension, models.ActionRequest{Days: 3, Text: "需协调", UnitID: 12, Primary: "ZC1"},
-			models.Action{Kind: models.ActExtension, Days: 3, Text: "需协调", Public: true}, ""},
+			models.Action{Kind: models.ActExtension, Days: 3, Text: "需协调", PublicDefault: true}, ""},
 		{"decide: approve", models.ActDecide, models.ActionRequest{Decision: models.DecisionApprove},
-			models.Action{Kind: models.ActDecide, Approve: true, Public: true}, ""},
+			models.Action{Kind: models.ActDecide, Approve: true, PublicDefault: true}, ""},
 		{"decide: refuse", models.ActDecide, models.ActionRequest{Decision: models.DecisionRefuse},
-			models.Action{Kind: models.ActDecide, Public: true}, ""},
+			models.Action{Kind: models.ActDecide, PublicDefault: true}, ""},
 		{"decide: no choice", models.ActDecide, models.ActionRequest{}, models.Action{}, "decision"},
 		{"decide: neither", models.ActDecide, models.ActionRequest{Decision: "maybe"}, models.Action{}, "decision"},
 		{"assign: the unit", models.ActAssign, models.ActionRequest{UnitID: 12},
-			models.Action{Kind: models.ActAssign, Unit: &models.Unit{ID: 12}, Public: true}, ""},
-		{"assign: no unit", models.ActAssign, models.ActionRequest{}, models.Action{Kind: models.ActAssign, Public: true}, ""},
+			models.Action{Kind: models.ActAssign, Unit: &models.Unit{ID: 12}, PublicDefault: true}, ""},
+		{"assign: no unit", models.ActAssign, models.ActionRequest{}, models.Action{Kind: models.ActAssign, PublicDefault: true}, ""},
 		{"link: the primary as typed", models.ActLink, models.ActionRequest{Primary: " zc1 ", Text: "同一问题"},
-			models.Action{Kind: models.ActLink, PrimaryNo: " zc1 ", Text: "同一问题", Public: true}, ""},
+			models.Action{Kind: models.ActLink, PrimaryNo: " zc1 ", Text: "同一问题", PublicDefault: true}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -79,7 +79,7 @@ type Ticket struct {
 	ReplyConfirmed bool       // the unit confirms the problem was real (属实)
 	RepliedBy      *int64
 	ClosingNote    *string // why it was closed as invalid, shown to the citizen
-	Public         bool    // shown in 留言选登
+	Public         bool    // shown in 留言选登 (PublicByDefault)
 	Rating         string  // the citizen's rating, once
 	RatedAt        *time.Time
 	SuperviseLevel int        // 督办: 0 none, 1 the unit's region's supervisors, 2 the region above
@@ -225,3 +225,9 @@ type Attachment struct {
 
 // PurposeScreenshot marks the citizen's screenshot.
 const PurposeScreenshot = "screenshot"
+
+// PublicByDefault is whether an approved reply is shown in 留言选登 unless the reviewer says
+// otherwise: a citizen's message is; a ticket the inspector opened is no citizen's message
+// (CitizenMessages), and is shown only when the reviewer ticks the box. The page's box starts so
+// and sends false when unticked; a request that leaves it out gets this default.
+func (t *Ticket) PublicByDefault() bool { return t.Source == SourceCitizen }
