@@ -59,20 +59,9 @@ func TemplateFuncs(assets *static.Assets) template.FuncMap {
 			}
 			return ""
 		},
-		"add": func(a, b int) int { return a + b },
-		// ticketsLink is the ticket list behind a number of the rates: the period's filters, the
-		// line (unit, region or category) and the metric.
-		"ticketsLink": func(base url.Values, groupBy, key, metric string) string {
-			var kv []string
-			if key != "" && (groupBy == "unit" || groupBy == "region" || groupBy == "category") {
-				kv = append(kv, groupBy, key) // the list's filter has the group's name
-			}
-			if metric != "received" {
-				kv = append(kv, "metric", metric)
-			}
-			return "/staff/tickets?" + mergeQuery(base, kv...)
-		},
-		"groupName": func(g string) string { return groupNames[g] },
+		"add":         func(a, b int) int { return a + b },
+		"ticketsLink": ticketsLink,
+		"groupName":   func(g string) string { return groupNames[g] },
 		// queryURL is path with base's query and the pairs kv set over it: a whole link, given to
 		// the template as a URL so that its "=" and "&" stay as they are (each value is escaped).
 		"queryURL": func(path string, base url.Values, kv ...string) template.URL {

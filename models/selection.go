@@ -13,6 +13,7 @@ type Selection struct {
 	RegionPath string // a region and everything below it
 	RegionOwn  bool   // with RegionPath: the region's own tickets only, not those below (a table's 本级 line)
 	UnitID     int64
+	Unassigned bool // tickets with no unit (in triage): a unit table's 待分办 line
 	CategoryID int64
 	Source     string // SourceCitizen or SourceInspection; "" for both
 }
@@ -32,6 +33,9 @@ func (s Selection) where(q *gorm.DB, alias string, withSource bool) *gorm.DB {
 	}
 	if s.UnitID != 0 {
 		q = q.Where(alias+".unit_id = ?", s.UnitID)
+	}
+	if s.Unassigned {
+		q = q.Where("COALESCE(" + alias + ".unit_id, 0) = 0") // a rollup's line of no unit has 0
 	}
 	if s.CategoryID != 0 {
 		q = q.Where(alias+".category_id = ?", s.CategoryID)

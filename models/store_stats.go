@@ -247,6 +247,8 @@ func (s *Store) factsScope(db *gorm.DB, sq StatsQuery) (func(Facts) bool, error)
 			return false
 		case sq.UnitID != 0 && (f.UnitID == nil || *f.UnitID != sq.UnitID):
 			return false
+		case sq.Unassigned && f.UnitID != nil && *f.UnitID != 0:
+			return false
 		case sq.Scope.All:
 			return true
 		case sq.Scope.UnitID != 0:
@@ -341,7 +343,7 @@ func (s *Store) TicketFlow(ctx context.Context, sq StatsQuery) (*Flow, error) {
 		q = sq.Scope.tickets(q, "e")
 		// Events carry the unit and region, not the category or the source: the flow is of
 		// every category and source, as its chart says.
-		q = Selection{RegionPath: sq.RegionPath, RegionOwn: sq.RegionOwn, UnitID: sq.UnitID}.where(q, "e", false)
+		q = Selection{RegionPath: sq.RegionPath, RegionOwn: sq.RegionOwn, UnitID: sq.UnitID, Unassigned: sq.Unassigned}.where(q, "e", false)
 		err := q.Group(day).Scan(&rows).Error
 		return rows, translate(err, "ticket flow")
 	}

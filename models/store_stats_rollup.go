@@ -125,7 +125,7 @@ func rollupKind(q StatsQuery) string {
 	if q.Source != "" {
 		return "" // the rollups count every source together
 	}
-	byUnit := q.UnitID != 0 || q.Scope.UnitID != 0
+	byUnit := q.UnitID != 0 || q.Unassigned || q.Scope.UnitID != 0
 	switch q.GroupBy {
 	case "unit":
 		if q.CategoryID == 0 {
