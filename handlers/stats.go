@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -251,8 +252,8 @@ func (h *statsHandlers) dashboard(c *gin.Context) {
 			var bars []bar
 			for _, r := range t.Rows {
 				rate := r.OnTimeRate()
-				bars = append(bars, bar{Label: r.Name, Value: rate.Value(), Text: rate.Percent(2) + "（" + itoa(int(rate.Num)) + "/" + itoa(int(rate.Den)) + "）",
-					Link: "/staff/stats?" + mergeQuery(c.Request.URL.Query(), "region", r.Key), Muted: r.Due < int64(t.MinDue)})
+				bars = append(bars, bar{Label: r.Name, Value: rate.Value(), Text: rate.String() + "（" + itoa(int(rate.Num)) + "/" + itoa(int(rate.Den)) + "）",
+					Link: regionLink(c.Request.URL.Query(), r), Muted: r.Due < int64(t.MinDue)})
 			}
 			p.RegionChart = barChart("各地区按期办结率", bars)
 		case "category":
@@ -260,9 +261,18 @@ func (h *statsHandlers) dashboard(c *gin.Context) {
 			for _, r := range t.Rows {
 				top = max(top, r.Received)
 			}
+			// Most received first: the chart answers "which problems are most reported".
+			rows := append([]models.StatsRow{}, t.Rows...)
+			sort.SliceStable(rows, func(i, j int) bool {
+				if rows[i].Received != rows[j].Received {
+					return rows[i].Received > rows[j].Received
+				}
+				return rows[i].Name < rows[j].Name
+			})
 			var bars []bar
-			for _, r := range t.Rows {
-				bars = append(bars, bar{Label: r.Name, Value: float64(r.Received) / float64(top), Text: itoa(int(r.Received)) + " 条"})
+			for _, r := range rows {
+				bars = append(bars, bar{Label: r.Name, Value: float64(r.Received) / float64(top), Text: itoa(int(r.Received)) + " 条",
+					Link: ticketsLink(p.Base, "category", r, "received")})
 			}
 			p.CatChart = barChart("各类问题留言数", bars)
 		}
@@ -299,6 +309,17 @@ func periodChoices(req *statsRequest, now time.Time) []periodChoice {
 		out = append([]periodChoice{own}, out...)
 	}
 	return out
+}
+
+// regionLink is the rates page of a region table's line: the region below, or the root's own
+// tickets for its 本级 line.
+func regionLink(q url.Values, r models.StatsRow) string {
+	q.Set("region", r.Key)
+	q.Del("region_own")
+	if r.Own {
+		q.Set("region_own", "1")
+	}
+	return "/staff/stats?" + q.Encode()
 }
 
 // mergeQuery returns q with each pair of kv (key, value) set over it, encoded; q is left as it is.
