@@ -212,12 +212,21 @@ func field(err error) string {
 }
 
 // fieldErrors turns an error into the form's messages by field ("form" when it names none); an
-// error that joins several (a form checked whole) gives each field its first message.
+// error that joins several (a form checked whole, also joins of joins) gives each field its
+// first message.
 func fieldErrors(err error) map[string]string {
-	errs := []error{err}
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = joined.Unwrap()
+	var errs []error
+	var flatten func(error)
+	flatten = func(e error) {
+		if joined, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, inner := range joined.Unwrap() {
+				flatten(inner)
+			}
+			return
+		}
+		errs = append(errs, e)
 	}
+	flatten(err)
 	out := map[string]string{}
 	for _, e := range errs {
 		key := field(e)
