@@ -18,7 +18,7 @@ func TestSettingsFormKeepsEveryEditAndNamesEveryProblem(t *testing.T) {
 	}
 	d := doc(t, body)
 	for name, value := range sent {
-		if got := d.Find(`form[action="/admin/settings"] input[name="` + name + `"]`).AttrOr("value", ""); got != value {
+		if got := d.Find(`form[action="/admin/settings"] input[name="`+name+`"]`).AttrOr("value", ""); got != value {
 			t.Errorf("%s shows %q, sent %q", name, got, value)
 		}
 	}
