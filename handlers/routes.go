@@ -89,7 +89,7 @@ func New(d Deps) (http.Handler, error) {
 	signedIn, inScope := u.require(), sessions.staffSession()
 	supervisors := u.require(models.RoleSupervisor, models.RoleAdmin)
 	admins := u.require(models.RoleAdmin)
-	handlers := u.require(models.RoleSupervisor, models.RoleUnitStaff, models.RoleUnitReviewer)
+	handlers := u.require(ticketRoles...)
 
 	// Operations.
 	r.GET("/healthz", health.alive)

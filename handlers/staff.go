@@ -245,6 +245,7 @@ func (h *staffHandlers) list(c *gin.Context) {
 }
 
 type auditPage struct {
+	TicketLinks bool // the viewer may open a ticket's page (mayOpenTickets)
 	Entries     []models.AuditEntry
 	Total       int64
 	Filter      models.AuditFilter
@@ -271,7 +272,7 @@ func (h *staffHandlers) audit(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	p := auditPage{Entries: entries, Total: total, Filter: f, Page: f.Page, Pages: int((total + 49) / 50)}
+	p := auditPage{TicketLinks: mayOpenTickets(currentUser(c)), Entries: entries, Total: total, Filter: f, Page: f.Page, Pages: int((total + 49) / 50)}
 	link := func(n int) string {
 		q := c.Request.URL.Query()
 		q.Set("page", strconv.Itoa(n))

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -168,8 +169,12 @@ func selectionText(f models.TicketFilter, regionName, unitName string, cats []mo
 }
 
 // ticketsLink is the ticket list behind a number of the rates: the page's query (drillQuery),
-// narrowed to the table's line (row, a models.StatsRow; none for a total), and the metric.
+// narrowed to the table's line (row, a models.StatsRow; none for a total), and the metric; ""
+// without a base (statsPage.Drill: the viewer may not open the list).
 func ticketsLink(base url.Values, groupBy string, row any, metric string) string {
+	if base == nil {
+		return ""
+	}
 	q := url.Values{}
 	for k, v := range base {
 		q[k] = v
@@ -194,6 +199,12 @@ func ticketsLink(base url.Values, groupBy string, row any, metric string) string
 	return "/staff/tickets?" + q.Encode()
 }
 
+// ticketRoles may open the ticket list and a ticket's page (routes.go): the pages link a number
+// or an entry to them for these roles alone, so that no link leads to a refusal.
+var ticketRoles = []string{models.RoleSupervisor, models.RoleUnitStaff, models.RoleUnitReviewer}
+
+func mayOpenTickets(u *models.User) bool { return u != nil && slices.Contains(ticketRoles, u.Role) }
+
 type statsPage struct {
 	Req         *statsRequest
 	Period      models.Period
@@ -203,7 +214,8 @@ type statsPage struct {
 	RegionChart template.HTML
 	FlowChart   template.HTML
 	CatChart    template.HTML
-	Base        url.Values // the filters, for links to ticket lists and exports
+	Base        url.Values // the filters, for links to exports and sorting
+	Drill       url.Values // Base for links to the ticket lists behind the numbers; nil for one who may not open them
 	Periods     []periodChoice
 	Sort        string
 	Metrics     map[string]string
@@ -228,6 +240,9 @@ func (h *statsHandlers) dashboard(c *gin.Context) {
 		MinDate: dateParam(models.RatesEpoch), MaxYears: models.MaxPeriodYears}
 	p.Periods = periodChoices(req, h.clock.Now())
 	p.Base = drillQuery(req)
+	if mayOpenTickets(currentUser(c)) {
+		p.Drill = p.Base
+	}
 	groups := []string{"unit", "category"}
 	if currentUser(c).Role == models.RoleSupervisor || currentUser(c).Role == models.RoleAdmin {
 		groups = []string{"region", "unit", "category"}
@@ -272,7 +287,7 @@ func (h *statsHandlers) dashboard(c *gin.Context) {
 			var bars []bar
 			for _, r := range rows {
 				bars = append(bars, bar{Label: r.Name, Value: float64(r.Received) / float64(top), Text: itoa(int(r.Received)) + " 条",
-					Link: ticketsLink(p.Base, "category", r, "received")})
+					Link: ticketsLink(p.Drill, "category", r, "received")})
 			}
 			p.CatChart = barChart("各类问题留言数", bars)
 		}

@@ -274,7 +274,7 @@ func (u *ui) fail(c *gin.Context, err error) {
 	if title == "" {
 		title = "出错了"
 	}
-	u.render(c, code, "error", page{Title: title, Content: message(err)})
+	u.render(c, code, "error", page{Title: title, Content: newErrorPage(c, message(err))})
 	c.Abort()
 }
 
