@@ -133,6 +133,7 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/staff/rectifications", signedIn, inScope, rectifications.list)
 	r.GET("/staff/rectifications/:id", signedIn, inScope, rectifications.show)
 	r.GET("/staff/rectifications/:id/report", signedIn, inScope, rectifications.report)
+	r.GET("/staff/rectifications/:id/circular", signedIn, inScope, rectifications.circular)
 	r.POST("/staff/rectifications/:id/:action", signedIn, limitBody(maxUploadBody), inScope, rectifications.act)
 	r.GET("/notifications", signedIn, inScope, notes.list)
 	r.GET("/notifications/:id", signedIn, notes.open)
