@@ -67,3 +67,28 @@ func TestAnInspectionTicketIsNoCitizenMessage(t *testing.T) {
 		t.Fatalf("the 找错 paragraph counts %d messages, mainly %v: want the 2 citizens' messages, mainly 错别字", f.Tickets.Received, f.Tickets.MainCategories)
 	}
 }
+
+// The rates page counts citizens' messages alone when asked (来源: 网民留言), by the same
+// selection as the circular, and its numbers lead to those tickets only.
+func TestRatesOfCitizensMessagesAlone(t *testing.T) {
+	a := newTestApp(t)
+	a.submitTo("https://www.sc.gov.cn/citizen.html")
+	_, byType := finishedRound(t, a, "scgov-staff")
+	if resp, m := a.api("POST", "/api/v1/inspection/findings/"+strconv.FormatInt(byType["dead_link"], 10)+"/ticket", a.apiLogin("sc-supervisor"), ""); resp.StatusCode/100 != 2 {
+		t.Fatalf("send the finding: %d %v", resp.StatusCode, m)
+	}
+	a.loginPage("sc-supervisor")
+	_, page := a.get("/staff/stats?from=2025-03-01&to=2025-03-31&source=citizen")
+	d := doc(t, page)
+	if d.Find(`#s-source option[value="citizen"][selected]`).Length() != 1 {
+		t.Error("the page does not say it shows citizens' messages")
+	}
+	received := d.Find(".stat-cards .stat-value a").First()
+	if strings.TrimSpace(received.Text()) != "1" {
+		t.Fatalf("received %q, want the 1 citizen's message", received.Text())
+	}
+	_, list := a.get(received.AttrOr("href", ""))
+	if !strings.Contains(list, "共 1 条") || !strings.Contains(doc(t, list).Find("#list-selection").Text(), "网民留言") {
+		t.Fatalf("the list behind it: %s", doc(t, list).Find("h1").Text())
+	}
+}
