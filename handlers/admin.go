@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -117,20 +118,16 @@ func (h *adminHandlers) done(c *gin.Context, section string, err error, ok strin
 	c.Redirect(http.StatusSeeOther, "/admin/"+section)
 }
 
-// formFailure is what a refused form shows again: the error beside its field (or above the
+// formFailure is what a refused form shows again: each error beside its field (or above the
 // form when it names none), and what was typed, passwords left out.
 func formFailure(c *gin.Context, err error) (errs, form map[string]string) {
-	key := field(err)
-	if key == "" {
-		key = "form"
-	}
 	form = map[string]string{}
 	for k, v := range c.Request.PostForm {
 		if k != "password" && len(v) > 0 {
 			form[k] = v[0]
 		}
 	}
-	return map[string]string{key: message(err)}, form
+	return fieldErrors(err), form
 }
 
 // formRegion reads the region a form chose: region_id, or the older forms' region code.
@@ -346,18 +343,28 @@ func (h *adminHandlers) saveSettings(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	ints := map[string]*int{"forward_days": &set.ForwardDays, "reply_days": &set.ReplyDays, "extension_max_days": &set.ExtensionMaxDays,
-		"extension_max_requests": &set.ExtensionMaxRequests, "urges_before_supervise": &set.UrgesBeforeSupervise, "reminder_hour": &set.ReminderHour,
-		"ranking_min_due": &set.RankingMinDue}
-	for name, p := range ints {
-		n, err := strconv.Atoi(strings.TrimSpace(c.PostForm(name)))
+	// Every field is read and checked before any is refused, so the form comes back naming every
+	// problem, with every edit kept (formFailure).
+	ints := []struct {
+		name string
+		dst  *int
+	}{{"forward_days", &set.ForwardDays}, {"reply_days", &set.ReplyDays}, {"extension_max_days", &set.ExtensionMaxDays},
+		{"extension_max_requests", &set.ExtensionMaxRequests}, {"urges_before_supervise", &set.UrgesBeforeSupervise},
+		{"reminder_hour", &set.ReminderHour}, {"ranking_min_due", &set.RankingMinDue}}
+	var problems []error
+	for _, f := range ints {
+		n, err := strconv.Atoi(strings.TrimSpace(c.PostForm(f.name)))
 		if err != nil {
-			h.done(c, "settings", models.Invalid(name, "请填写整数"), "")
-			return
+			problems = append(problems, models.Invalid(f.name, "请填写整数"))
+			continue
 		}
-		*p = n
+		*f.dst = n
 	}
 	set.RoutingEnabled = c.PostForm("routing_enabled") == "1"
+	if err := errors.Join(append(problems, set.Validate())...); err != nil {
+		h.done(c, "settings", err, "")
+		return
+	}
 	h.done(c, "settings", h.store.SaveSettings(ctx, set), "设置已保存")
 }
 

@@ -18,7 +18,7 @@ type apiRate struct {
 }
 
 func rateJSON(r models.Rate) apiRate {
-	out := apiRate{Num: r.Num, Den: r.Den, Text: r.Percent(2)}
+	out := apiRate{Num: r.Num, Den: r.Den, Text: r.String()}
 	if !r.Empty() {
 		v := r.Value()
 		out.Value = &v

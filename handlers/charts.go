@@ -20,18 +20,23 @@ type bar struct {
 	Muted bool // drawn grey: too few to rank
 }
 
-// barChart draws horizontal bars, one per item, labels on the left.
+// The charts are drawn chartWidth wide, about a phone's width, so that on a phone they fit the
+// screen at nearly their own size and their labels stay readable; a wider screen scales them up
+// to the CSS's max-width. Each bar's label sits above it, so no label column eats the width.
+const chartWidth = 360
+
+// barChart draws horizontal bars, one per item, each under its label.
 func barChart(title string, items []bar) template.HTML {
 	if len(items) == 0 {
 		return ""
 	}
-	const width, labelW, rowH, top = 720, 190, 26, 30
-	height := top + len(items)*rowH + 10
-	plot := float64(width - labelW - 150)
+	const rowH, top, textW = 40, 30, 120
+	height := top + len(items)*rowH + 6
+	plot := float64(chartWidth - textW)
 	var b strings.Builder
 	// A figure, not an img: its bars are links to the tickets behind them, and an img's content is
 	// hidden from assistive technology (axe: nested-interactive), so the links could not be reached.
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="figure" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, width, height, html.EscapeString(title))
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="figure" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, chartWidth, height, html.EscapeString(title))
 	fmt.Fprintf(&b, `<text x="0" y="18" font-size="15" font-weight="700" fill="#1f2328">%s</text>`, html.EscapeString(title))
 	for i, it := range items {
 		y := top + i*rowH
@@ -43,16 +48,35 @@ func barChart(title string, items []bar) template.HTML {
 		if it.Link != "" {
 			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(it.Link))
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="13" text-anchor="end" fill="#1f2328">%s</text>`, labelW-8, y+16, html.EscapeString(truncateRunes(it.Label, 14)))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" rx="3" fill="%s"><title>%s %s</title></rect>`, labelW, y+4, w, rowH-8, colour,
+		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="13" fill="#1f2328">%s</text>`, y+14, html.EscapeString(truncateRunes(it.Label, 26)))
+		fmt.Fprintf(&b, `<rect x="0" y="%d" width="%.1f" height="14" rx="3" fill="%s"><title>%s %s</title></rect>`, y+20, w, colour,
 			html.EscapeString(it.Label), html.EscapeString(it.Text))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="12" fill="#5b6470">%s</text>`, float64(labelW)+w+6, y+16, html.EscapeString(it.Text))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="12" fill="#5b6470">%s</text>`, w+6, y+32, html.EscapeString(it.Text))
 		if it.Link != "" {
 			b.WriteString(`</a>`)
 		}
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// axisTicks are the round values an axis up to peak is marked at: 0 and steps of 1, 2 or 5 times
+// a power of ten, at most five of them, the last at or above peak (7 gives 0, 2, 4, 6, 8).
+func axisTicks(peak int64) []int64 {
+	peak = max(peak, 1)
+	step := int64(1)
+	for {
+		for _, m := range []int64{1, 2, 5} {
+			if s := step * m; (peak+s-1)/s <= 4 {
+				var ticks []int64
+				for v := int64(0); v < peak+s; v += s {
+					ticks = append(ticks, v)
+				}
+				return ticks
+			}
+		}
+		step *= 10
+	}
 }
 
 // flowChart draws the tickets received and closed per week, or per month over a long period.
@@ -83,13 +107,15 @@ func lineChart(title string, starts []models.Date, series map[string][]int64, co
 	if len(starts) == 0 {
 		return ""
 	}
-	const width, height, left, right, top, bottom = 720, 260, 44, 16, 34, 40
+	const width, height, left, right, top, bottom = chartWidth, 220, 36, 12, 34, 40
 	var peak int64 = 1
 	for _, s := range series {
 		for _, v := range s {
 			peak = max(peak, v)
 		}
 	}
+	ticks := axisTicks(peak)
+	peak = ticks[len(ticks)-1]
 	plotW, plotH := float64(width-left-right), float64(height-top-bottom)
 	x := func(i int) float64 {
 		if len(starts) == 1 {
@@ -101,12 +127,11 @@ func lineChart(title string, starts []models.Date, series map[string][]int64, co
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, width, height, html.EscapeString(title))
 	fmt.Fprintf(&b, `<text x="0" y="18" font-size="15" font-weight="700" fill="#1f2328">%s</text>`, html.EscapeString(title))
-	for _, frac := range []float64{0, 0.5, 1} {
-		v := int64(float64(peak) * frac)
+	for _, v := range ticks {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#d8dde3"/><text x="%d" y="%.1f" font-size="11" text-anchor="end" fill="#5b6470">%d</text>`,
 			left, width-right, y(v), y(v), left-6, y(v)+4, v)
 	}
-	step := max(1, len(starts)/8)
+	step := max(1, (len(starts)+4)/5) // five labels at most: each is about 30 wide
 	for i, d := range starts {
 		if i%step == 0 {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#5b6470">%s</text>`, x(i), height-bottom+16, html.EscapeString(axis(d)))

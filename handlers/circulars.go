@@ -275,9 +275,25 @@ func (h *circularHandlers) run(c *gin.Context, id int64, action string) (*models
 
 // document writes the circular as a 公文: HTML to preview and print, DOCX or XLSX to download.
 func (h *circularHandlers) document(c *gin.Context) {
-	row, circ, err := h.load(c)
+	id, err := models.ParseCircularID(c.Param("id"))
 	if err != nil {
 		h.fail(c, err)
+		return
+	}
+	row, err := h.store.CircularByID(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	circularDocument(h.ui, c, row)
+}
+
+// circularDocument writes a circular as a 公文 (format=html, docx or xlsx): to the supervisors
+// from the circulars, and to a unit it named from its rectification item.
+func circularDocument(u *ui, c *gin.Context, row *models.CircularRow) {
+	circ, err := row.Circular()
+	if err != nil {
+		u.fail(c, err)
 		return
 	}
 	doc := circulardoc.Layout(circ)
@@ -296,11 +312,11 @@ func (h *circularHandlers) document(c *gin.Context) {
 		err, ctype, ext = circulardoc.WriteXLSX(&buf, doc, circ.Figures.PeriodLabel), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
 		name += "附件"
 	default:
-		h.fail(c, models.Invalid("format", "格式应为 html、docx 或 xlsx"))
+		u.fail(c, models.Invalid("format", "格式应为 html、docx 或 xlsx"))
 		return
 	}
 	if err != nil {
-		h.fail(c, err)
+		u.fail(c, err)
 		return
 	}
 	if ext == "" {

@@ -70,7 +70,7 @@ func (u *ui) export(c *gin.Context, format, filename string, sh sheet) {
 func csvCell(v any) string {
 	switch x := v.(type) {
 	case models.Rate:
-		return x.Percent(2)
+		return x.String()
 	case time.Time:
 		return x.In(models.Shanghai).Format("2006-01-02 15:04")
 	case *time.Time:

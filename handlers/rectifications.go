@@ -23,6 +23,7 @@ type rectificationStore interface {
 	RectificationReport(ctx context.Context, sc models.Scope, id int64) (string, string, []byte, error)
 	SubmitRectification(ctx context.Context, u *models.User, sc models.Scope, id int64, up models.RectificationUpload) ([]models.Event, error)
 	DecideRectification(ctx context.Context, u *models.User, sc models.Scope, id int64, accept bool, note string) ([]models.Event, error)
+	CircularOfRectification(ctx context.Context, sc models.Scope, id int64) (*models.CircularRow, error)
 }
 
 // rectificationHandlers: the units a circular named report their rectification; the supervisor
@@ -142,6 +143,22 @@ func (h *rectificationHandlers) report(c *gin.Context) {
 	}
 	// The name and type are the app's own (models.Rectification.ReportFileName).
 	sendDocument(c, "report", name, ctype, data)
+}
+
+// circular is GET /staff/rectifications/:id/circular: the published circular that named the
+// unit, as the 公文 to read and print (circularDocument), for everyone who may see the item.
+func (h *rectificationHandlers) circular(c *gin.Context) {
+	id, err := models.ParseRectificationID(c.Param("id"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	row, err := h.store.CircularOfRectification(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	circularDocument(h.ui, c, row)
 }
 
 // sendDocument sends a document people uploaded (a rectification report, an appeal's evidence)

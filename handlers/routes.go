@@ -90,7 +90,7 @@ func New(d Deps) (http.Handler, error) {
 	signedIn, inScope := u.require(), sessions.staffSession()
 	supervisors := u.require(models.RoleSupervisor, models.RoleAdmin)
 	admins := u.require(models.RoleAdmin)
-	handlers := u.require(models.RoleSupervisor, models.RoleUnitStaff, models.RoleUnitReviewer)
+	handlers := u.require(ticketRoles...)
 	clerks := u.require(models.RoleUnitStaff)
 
 	// Operations.
@@ -143,6 +143,7 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/staff/rectifications", signedIn, inScope, rectifications.list)
 	r.GET("/staff/rectifications/:id", signedIn, inScope, rectifications.show)
 	r.GET("/staff/rectifications/:id/report", signedIn, inScope, rectifications.report)
+	r.GET("/staff/rectifications/:id/circular", signedIn, inScope, rectifications.circular)
 	r.POST("/staff/rectifications/:id/:action", signedIn, limitBody(maxUploadBody), inScope, rectifications.act)
 	r.GET("/notifications", signedIn, inScope, notes.list)
 	r.GET("/notifications/:id", signedIn, notes.open)

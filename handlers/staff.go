@@ -148,12 +148,13 @@ type listPage struct {
 	Prev, Next  string // page links
 	Page, Pages int
 	MetricLabel string       // the rates' set the list shows, if any
+	Selected    []string     // what the list is filtered to, in words (selectionText)
 	ExportURL   template.URL // this list as a spreadsheet: a whole link, its query kept as encoded
 }
 
 // parseFilter reads the list's filters from the query string; unknown values are ignored.
 func parseFilter(c *gin.Context) models.TicketFilter {
-	f := models.TicketFilter{Status: c.Query("status"), Q: c.Query("q"), Source: c.Query("source"),
+	f := models.TicketFilter{Status: c.Query("status"), Q: c.Query("q"), Selection: readSelection(c),
 		Pending: c.Query("pending") == "1", Overdue: c.Query("overdue") == "1", DueToday: c.Query("due_today") == "1",
 		Supervised: c.Query("supervised") == "1", Unhappy: c.Query("unsatisfied") == "1"}
 	if c.Query("todo") == "1" { // what the person can act on: the header's 待办
@@ -162,8 +163,6 @@ func parseFilter(c *gin.Context) models.TicketFilter {
 	if _, ok := models.Metrics[c.Query("metric")]; ok {
 		f.Metric = c.Query("metric")
 	}
-	f.UnitID, _ = strconv.ParseInt(c.Query("unit"), 10, 64)
-	f.CategoryID, _ = strconv.ParseInt(c.Query("category"), 10, 64)
 	f.Page, _ = strconv.Atoi(c.Query("page"))
 	f.PerPage, _ = strconv.Atoi(c.Query("per_page"))
 	if d, err := models.ParseDate(c.Query("from")); err == nil {
@@ -186,6 +185,7 @@ func parseFilter(c *gin.Context) models.TicketFilter {
 func (h *staffHandlers) list(c *gin.Context) {
 	ctx, sc := c.Request.Context(), scopeOf(c)
 	f := parseFilter(c)
+	var regionName string
 	if code := c.Query("region"); code != "" {
 		regions, err := h.store.Regions(ctx)
 		if err != nil {
@@ -195,7 +195,7 @@ func (h *staffHandlers) list(c *gin.Context) {
 		f.RegionPath = "/none/" // an unknown region shows nothing
 		for _, r := range regions {
 			if r.Code == code {
-				f.RegionPath = r.Path
+				f.RegionPath, regionName = r.Path, r.Name
 			}
 		}
 	}
@@ -258,6 +258,7 @@ func (h *staffHandlers) list(c *gin.Context) {
 		Statuses: []string{models.StatusTriage, models.StatusAssigned, models.StatusProcessing, models.StatusReviewing,
 			models.StatusClosed, models.StatusInvalid, models.StatusLinked}}
 	p.UnitFilter, p.UnitName = currentUser(c).Role == models.RoleSupervisor, unitName
+	p.Selected = selectionText(f, regionName, unitName, cats)
 	p.Pages = int((total + int64(f.PerPage) - 1) / int64(f.PerPage))
 	pageLink := func(n int) string {
 		q := c.Request.URL.Query()
@@ -274,6 +275,7 @@ func (h *staffHandlers) list(c *gin.Context) {
 }
 
 type auditPage struct {
+	TicketLinks bool // the viewer may open a ticket's page (mayOpenTickets)
 	Entries     []models.AuditEntry
 	Total       int64
 	Filter      models.AuditFilter
@@ -300,7 +302,7 @@ func (h *staffHandlers) audit(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	p := auditPage{Entries: entries, Total: total, Filter: f, Page: f.Page, Pages: int((total + 49) / 50)}
+	p := auditPage{TicketLinks: mayOpenTickets(currentUser(c)), Entries: entries, Total: total, Filter: f, Page: f.Page, Pages: int((total + 49) / 50)}
 	link := func(n int) string {
 		q := c.Request.URL.Query()
 		q.Set("page", strconv.Itoa(n))

@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -50,10 +52,7 @@ func (h *statsHandlers) request(c *gin.Context) (*statsRequest, error) {
 			return nil, err
 		}
 	}
-	req.Query = models.StatsQuery{Scope: sc, Period: p, AsOf: asOf}
-	if v, _ := strconv.ParseInt(c.Query("category"), 10, 64); v > 0 {
-		req.Query.CategoryID = v
-	}
+	req.Query = models.StatsQuery{Scope: sc, Period: p, AsOf: asOf, Selection: readSelection(c)}
 	regions, err := h.store.Regions(ctx)
 	if err != nil {
 		return nil, err
@@ -84,11 +83,128 @@ func (h *statsHandlers) request(c *gin.Context) (*statsRequest, error) {
 			return nil, models.NotFound("没有该地区，或不在您的管辖范围内")
 		}
 	}
-	if v, _ := strconv.ParseInt(c.Query("unit"), 10, 64); v > 0 {
-		req.Query.UnitID = v
-	}
 	return req, nil
 }
+
+// readSelection reads the parameters of a models.Selection that need no look-up (the region's
+// code is resolved by the page that reads it): the rates page and the ticket list behind its
+// numbers read them alike, from the links drillQuery and ticketsLink write.
+func readSelection(c *gin.Context) models.Selection {
+	sel := models.Selection{RegionOwn: c.Query("region_own") == "1", Unassigned: c.Query("unassigned") == "1"}
+	sel.UnitID, _ = strconv.ParseInt(c.Query("unit"), 10, 64)
+	sel.CategoryID, _ = strconv.ParseInt(c.Query("category"), 10, 64)
+	if s := c.Query("source"); s == models.SourceCitizen || s == models.SourceInspection {
+		sel.Source = s
+	}
+	return sel
+}
+
+// drillQuery is the query of the ticket list behind the page's numbers: the period and every
+// part of the rates' selection, so that the list shows the tickets the numbers count.
+func drillQuery(req *statsRequest) url.Values {
+	q, sel := url.Values{}, req.Query.Selection
+	p := req.Query.Period
+	q.Set("from", dateParam(p.From))
+	q.Set("to", dateParam(p.To.Add(-time.Second)))
+	if sel.RegionPath != "" {
+		q.Set("region", req.Root.Code)
+		if sel.RegionOwn {
+			q.Set("region_own", "1")
+		}
+	}
+	if sel.UnitID != 0 {
+		q.Set("unit", strconv.FormatInt(sel.UnitID, 10))
+	}
+	if sel.Unassigned {
+		q.Set("unassigned", "1")
+	}
+	if sel.CategoryID != 0 {
+		q.Set("category", strconv.FormatInt(sel.CategoryID, 10))
+	}
+	if sel.Source != "" {
+		q.Set("source", sel.Source)
+	}
+	return q
+}
+
+// selectionText says in words what a ticket list is filtered to, above the list: the period
+// and the selection a number of the rates counts (a list reached from a number names it).
+func selectionText(f models.TicketFilter, regionName, unitName string, cats []models.Category) []string {
+	var out []string
+	if !f.From.IsZero() || !f.To.IsZero() {
+		from, to := "", ""
+		if !f.From.IsZero() {
+			from = dateParam(f.From)
+		}
+		if !f.To.IsZero() {
+			to = dateParam(f.To.Add(-time.Second))
+		}
+		out = append(out, "提交时间 "+from+" 至 "+to)
+	}
+	switch {
+	case regionName != "" && f.RegionOwn:
+		out = append(out, regionName+"（本级，不含下级地区）")
+	case regionName != "":
+		out = append(out, regionName+"（含下级地区）")
+	}
+	if f.Unassigned {
+		out = append(out, "待分办（未确定办理单位）")
+	} else if unitName != "" {
+		out = append(out, "办理单位 "+unitName)
+	}
+	for _, cat := range cats {
+		if cat.ID == f.CategoryID {
+			out = append(out, "问题类型 "+cat.Name)
+		}
+	}
+	switch f.Source {
+	case models.SourceCitizen:
+		out = append(out, "网民留言")
+	case models.SourceInspection:
+		out = append(out, "检查发现")
+	}
+	if label := models.Metrics[f.Metric]; label != "" {
+		out = append(out, label)
+	}
+	return out
+}
+
+// ticketsLink is the ticket list behind a number of the rates: the page's query (drillQuery),
+// narrowed to the table's line (row, a models.StatsRow; none for a total), and the metric; ""
+// without a base (statsPage.Drill: the viewer may not open the list).
+func ticketsLink(base url.Values, groupBy string, row any, metric string) string {
+	if base == nil {
+		return ""
+	}
+	q := url.Values{}
+	for k, v := range base {
+		q[k] = v
+	}
+	if r, ok := row.(models.StatsRow); ok {
+		switch {
+		case groupBy == "unit" && r.Key == "":
+			q.Set("unassigned", "1") // the 待分办 line: tickets with no unit
+		case groupBy == "region":
+			q.Set("region", r.Key)
+			q.Del("region_own")
+			if r.Own {
+				q.Set("region_own", "1")
+			}
+		case groupBy == "unit" || groupBy == "category":
+			q.Set(groupBy, r.Key) // the list's filter has the group's name
+		}
+	}
+	if metric != "received" {
+		q.Set("metric", metric)
+	}
+	return "/staff/tickets?" + q.Encode()
+}
+
+// ticketRoles may open the ticket list and a ticket's page (routes.go): the pages link a number
+// or an entry to them for these roles alone, so that no link leads to a refusal.
+var ticketRoles = []string{models.RoleSupervisor, models.RoleUnitStaff, models.RoleUnitReviewer}
+
+func mayOpenTickets(u *models.User) bool { return u != nil && slices.Contains(ticketRoles, u.Role) }
 
 type statsPage struct {
 	Req         *statsRequest
@@ -99,7 +215,8 @@ type statsPage struct {
 	RegionChart template.HTML
 	FlowChart   template.HTML
 	CatChart    template.HTML
-	Base        url.Values // the filters, for links to ticket lists and exports
+	Base        url.Values // the filters, for links to exports and sorting
+	Drill       url.Values // Base for links to the ticket lists behind the numbers; nil for one who may not open them
 	Periods     []periodChoice
 	Sort        string
 	Metrics     map[string]string
@@ -123,9 +240,9 @@ func (h *statsHandlers) dashboard(c *gin.Context) {
 	p := statsPage{Req: req, Period: req.Query.Period, Previous: req.Query.Period.Previous(), Sort: c.Query("sort"), Metrics: models.Metrics,
 		MinDate: dateParam(models.RatesEpoch), MaxYears: models.MaxPeriodYears}
 	p.Periods = periodChoices(req, h.clock.Now())
-	p.Base = url.Values{"from": {dateParam(p.Period.From)}, "to": {dateParam(p.Period.To.Add(-time.Second))}}
-	if req.Query.RegionPath != "" {
-		p.Base.Set("region", req.Root.Code)
+	p.Base = drillQuery(req)
+	if mayOpenTickets(currentUser(c)) {
+		p.Drill = p.Base
 	}
 	groups := []string{"unit", "category"}
 	if currentUser(c).Role == models.RoleSupervisor || currentUser(c).Role == models.RoleAdmin {
@@ -151,8 +268,8 @@ func (h *statsHandlers) dashboard(c *gin.Context) {
 			var bars []bar
 			for _, r := range t.Rows {
 				rate := r.OnTimeRate()
-				bars = append(bars, bar{Label: r.Name, Value: rate.Value(), Text: rate.Percent(2) + "（" + itoa(int(rate.Num)) + "/" + itoa(int(rate.Den)) + "）",
-					Link: "/staff/stats?" + mergeQuery(c.Request.URL.Query(), "region", r.Key), Muted: r.Due < int64(t.MinDue)})
+				bars = append(bars, bar{Label: r.Name, Value: rate.Value(), Text: rate.String() + "（" + itoa(int(rate.Num)) + "/" + itoa(int(rate.Den)) + "）",
+					Link: regionLink(c.Request.URL.Query(), r), Muted: r.Due < int64(t.MinDue)})
 			}
 			p.RegionChart = barChart("各地区按期办结率", bars)
 		case "category":
@@ -160,9 +277,18 @@ func (h *statsHandlers) dashboard(c *gin.Context) {
 			for _, r := range t.Rows {
 				top = max(top, r.Received)
 			}
+			// Most received first: the chart answers "which problems are most reported".
+			rows := append([]models.StatsRow{}, t.Rows...)
+			sort.SliceStable(rows, func(i, j int) bool {
+				if rows[i].Received != rows[j].Received {
+					return rows[i].Received > rows[j].Received
+				}
+				return rows[i].Name < rows[j].Name
+			})
 			var bars []bar
-			for _, r := range t.Rows {
-				bars = append(bars, bar{Label: r.Name, Value: float64(r.Received) / float64(top), Text: itoa(int(r.Received)) + " 条"})
+			for _, r := range rows {
+				bars = append(bars, bar{Label: r.Name, Value: float64(r.Received) / float64(top), Text: itoa(int(r.Received)) + " 条",
+					Link: ticketsLink(p.Drill, "category", r, "received")})
 			}
 			p.CatChart = barChart("各类问题留言数", bars)
 		}
@@ -201,6 +327,17 @@ func periodChoices(req *statsRequest, now time.Time) []periodChoice {
 	return out
 }
 
+// regionLink is the rates page of a region table's line: the region below, or the root's own
+// tickets for its 本级 line.
+func regionLink(q url.Values, r models.StatsRow) string {
+	q.Set("region", r.Key)
+	q.Del("region_own")
+	if r.Own {
+		q.Set("region_own", "1")
+	}
+	return "/staff/stats?" + q.Encode()
+}
+
 // mergeQuery returns q with each pair of kv (key, value) set over it, encoded; q is left as it is.
 func mergeQuery(q url.Values, kv ...string) string {
 	out := url.Values{}
@@ -214,7 +351,7 @@ func mergeQuery(q url.Values, kv ...string) string {
 }
 
 // statsHeaders and statsCells are the columns of an exported rates table.
-var statsHeaders = []string{"名称", "排名", "收到", "无效", "有效", "办结", "办结率", "应办结", "按期办结", "按期办结率",
+var statsHeaders = []string{"名称", "排名", "收到", "无效", "重复", "有效", "办结", "办结率", "应办结", "按期办结", "按期办结率",
 	"当前超期", "超期办结", "超一个月办结", "超一个月未办结", "问题属实", "平均办理工作日", "已评价", "满意和基本满意", "满意率"}
 
 func statsCells(name string, rank int, c models.Counts) []any {
@@ -222,7 +359,7 @@ func statsCells(name string, rank int, c models.Counts) []any {
 	if rank > 0 {
 		rankText = rank
 	}
-	return []any{name, rankText, c.Received, c.Invalid + c.Duplicates, c.Valid, c.Closed, c.CompletionRate(), c.Due, c.OnTime,
+	return []any{name, rankText, c.Received, c.Invalid, c.Duplicates, c.Valid, c.Closed, c.CompletionRate(), c.Due, c.OnTime,
 		c.OnTimeRate(), c.OverdueNow, c.LateClosed, c.ClosedOverMonth, c.OpenOverMonth, c.Confirmed, c.AvgHandlingDays(),
 		c.Rated, c.Satisfied, c.Satisfaction()}
 }

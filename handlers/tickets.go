@@ -20,7 +20,7 @@ type ticketPage struct {
 	Role       string
 	Actions    models.Offer               // what this person may do to the ticket now (models.Ticket.Offered)
 	Text       map[string]models.TextRule // each action's text, for its field's limits (models.ActionText)
-	Public     bool                       // the approve form's box starts so (models.PublicByDefault)
+	Public     bool                       // the approve form's box starts so (models.Ticket.PublicByDefault)
 	Settings   models.Settings
 	RequestKey string
 	Errors     map[string]string
@@ -68,7 +68,7 @@ func (h *staffHandlers) showDetail(c *gin.Context, status int, errs map[string]s
 	}
 	now := h.clock.Now()
 	p := ticketPage{TicketDetail: d, Countdown: d.Ticket.Countdown(now, cal), Counting: d.Ticket.DeadlineCounting(cal), Role: u.Role, Text: map[string]models.TextRule{},
-		Public: models.PublicByDefault, RequestKey: newRequestKey(), Errors: errs, Form: form, Draft: draftOf(&d.Ticket, form)}
+		Public: d.Ticket.PublicByDefault(), RequestKey: newRequestKey(), Errors: errs, Form: form, Draft: draftOf(&d.Ticket, form)}
 	if p.Settings, err = h.store.Settings(ctx); err != nil {
 		h.fail(c, err)
 		return

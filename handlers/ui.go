@@ -73,20 +73,9 @@ func TemplateFuncs(assets *static.Assets) template.FuncMap {
 		"dateInput": func() template.HTMLAttr {
 			return `type="text" class="date" autocomplete="off" maxlength="10" pattern="\d{4}-\d{2}-\d{2}" placeholder="年-月-日" title="年-月-日，如 2026-01-31"`
 		},
-		"add": func(a, b int) int { return a + b },
-		// ticketsLink is the ticket list behind a number of the rates: the period's filters, the
-		// line (unit, region or category) and the metric.
-		"ticketsLink": func(base url.Values, groupBy, key, metric string) string {
-			var kv []string
-			if key != "" && (groupBy == "unit" || groupBy == "region" || groupBy == "category") {
-				kv = append(kv, groupBy, key) // the list's filter has the group's name
-			}
-			if metric != "received" {
-				kv = append(kv, "metric", metric)
-			}
-			return "/staff/tickets?" + mergeQuery(base, kv...)
-		},
-		"groupName": func(g string) string { return groupNames[g] },
+		"add":         func(a, b int) int { return a + b },
+		"ticketsLink": ticketsLink,
+		"groupName":   func(g string) string { return groupNames[g] },
 		// queryURL is path with base's query and the pairs kv set over it: a whole link, given to
 		// the template as a URL so that its "=" and "&" stay as they are (each value is escaped).
 		"queryURL": func(path string, base url.Values, kv ...string) template.URL {
@@ -247,12 +236,21 @@ func field(err error) string {
 }
 
 // fieldErrors turns an error into the form's messages by field ("form" when it names none); an
-// error that joins several (a form checked whole) gives each field its first message.
+// error that joins several (a form checked whole, also joins of joins) gives each field its
+// first message.
 func fieldErrors(err error) map[string]string {
-	errs := []error{err}
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = joined.Unwrap()
+	var errs []error
+	var flatten func(error)
+	flatten = func(e error) {
+		if joined, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, inner := range joined.Unwrap() {
+				flatten(inner)
+			}
+			return
+		}
+		errs = append(errs, e)
 	}
+	flatten(err)
 	out := map[string]string{}
 	for _, e := range errs {
 		key := field(e)
@@ -300,7 +298,7 @@ func (u *ui) fail(c *gin.Context, err error) {
 	if title == "" {
 		title = "出错了"
 	}
-	u.render(c, code, "error", page{Title: title, Content: message(err)})
+	u.render(c, code, "error", page{Title: title, Content: newErrorPage(c, message(err))})
 	c.Abort()
 }
 

@@ -10,7 +10,7 @@ type ActionRequest struct {
 	Confirmed  *bool    `form:"confirmed" json:"confirmed"` // reply: the problem was real (属实) or not; the clerk must say which
 	Days       FormDays `form:"days" json:"days"`           // extension: working days asked for
 	Decision   string   `form:"decision" json:"decision"`   // decide: DecisionApprove or DecisionRefuse
-	Public     *bool    `form:"public" json:"public"`       // approve: show the reply in 留言选登; left out, PublicByDefault
+	Public     *bool    `form:"public" json:"public"`       // approve: show the reply in 留言选登; left out, the ticket's default (Ticket.PublicByDefault)
 	UnitID     FormUnit `form:"unit_id" json:"unit_id"`     // assign, or decide on a return (optional): the unit to give the ticket to
 	Primary    string   `form:"primary" json:"primary"`     // link: the number of the ticket this one duplicates
 	RequestKey string   `form:"request_key" json:"-"`       // the form's; the API sends it as the Idempotency-Key header
@@ -22,13 +22,9 @@ const (
 	DecisionRefuse  = "refuse"
 )
 
-// PublicByDefault: an approved reply is shown in 留言选登 unless the reviewer says not. The
-// page's box starts ticked and sends false when unticked; a request that leaves it out publishes.
-const PublicByDefault = true
-
 // Action is the request as the action of kind.
 func (r ActionRequest) Action(kind string) (Action, error) {
-	a := Action{Kind: kind, Text: r.Text, Days: int(r.Days), Public: PublicByDefault, RequestKey: r.RequestKey}
+	a := Action{Kind: kind, Text: r.Text, Days: int(r.Days), PublicDefault: r.Public == nil, RequestKey: r.RequestKey}
 	if r.Public != nil {
 		a.Public = *r.Public
 	}

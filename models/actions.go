@@ -35,6 +35,10 @@ type Action struct {
 	Public     bool   // approve: show the reply in 留言选登
 	RequestKey string // the same key twice is one action (a double click)
 
+	// PublicDefault: the request did not say whether to publish, and the ticket's default decides
+	// (Ticket.PublicByDefault), which only the ticket knows.
+	PublicDefault bool
+
 	Unit           *Unit   // assign: the unit to give the ticket to
 	PrimaryNo      string  // link: the number of the ticket this one duplicates, as typed
 	Primary        *Ticket // link: that ticket, found by the store
@@ -262,7 +266,13 @@ var actions = []actionRule{
 			}
 			return t.mayApproveFor(q.role)
 		},
-		apply: func(t *Ticket, a Action, do *doing) { t.publish(a.Public, approvedBy(do.actor.Role), a.Text, do) }},
+		apply: func(t *Ticket, a Action, do *doing) {
+			public := a.Public
+			if a.PublicDefault {
+				public = t.PublicByDefault()
+			}
+			t.publish(public, approvedBy(do.actor.Role), a.Text, do)
+		}},
 
 	{kind: ActReject, done: "答复已退回修改", roles: reviewerOnly, text: requiredReason("退回修改意见"),
 		guard: func(t *Ticket, _ asking) error {

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -78,23 +79,21 @@ func ApplySettings(base Settings, stored map[string]string) (Settings, error) {
 	return s, s.Validate()
 }
 
-// Validate checks that the settings make sense together.
+// Validate checks that the settings make sense together, and names every problem: one error,
+// or several joined (errors.Join) in the form's order.
 func (s Settings) Validate() error {
-	switch {
-	case s.ForwardDays < 1 || s.ForwardDays > 30:
-		return Invalid("forward_days", "分办时限应为 1–30 个工作日")
-	case s.ReplyDays < 1 || s.ReplyDays > 60:
-		return Invalid("reply_days", "答复时限应为 1–60 个工作日")
-	case s.ExtensionMaxDays < 1 || s.ExtensionMaxDays > 30:
-		return Invalid("extension_max_days", "单次延期应为 1–30 个工作日")
-	case s.ExtensionMaxRequests < 0 || s.ExtensionMaxRequests > 10:
-		return Invalid("extension_max_requests", "延期次数应为 0–10 次")
-	case s.UrgesBeforeSupervise < 1 || s.UrgesBeforeSupervise > 30:
-		return Invalid("urges_before_supervise", "督办前的催办次数应为 1–30 次")
-	case s.ReminderHour < 0 || s.ReminderHour > 23:
-		return Invalid("reminder_hour", "提醒时刻应为 0–23 点")
-	case s.RankingMinDue < 1 || s.RankingMinDue > 1000:
-		return Invalid("ranking_min_due", "参与排名的最少到期件数应为 1–1000")
+	var problems []error
+	check := func(ok bool, field, message string) {
+		if !ok {
+			problems = append(problems, Invalid(field, message))
+		}
 	}
-	return nil
+	check(s.ForwardDays >= 1 && s.ForwardDays <= 30, "forward_days", "分办时限应为 1–30 个工作日")
+	check(s.ReplyDays >= 1 && s.ReplyDays <= 60, "reply_days", "答复时限应为 1–60 个工作日")
+	check(s.ExtensionMaxDays >= 1 && s.ExtensionMaxDays <= 30, "extension_max_days", "单次延期应为 1–30 个工作日")
+	check(s.ExtensionMaxRequests >= 0 && s.ExtensionMaxRequests <= 10, "extension_max_requests", "延期次数应为 0–10 次")
+	check(s.UrgesBeforeSupervise >= 1 && s.UrgesBeforeSupervise <= 30, "urges_before_supervise", "督办前的催办次数应为 1–30 次")
+	check(s.ReminderHour >= 0 && s.ReminderHour <= 23, "reminder_hour", "提醒时刻应为 0–23 点")
+	check(s.RankingMinDue >= 1 && s.RankingMinDue <= 1000, "ranking_min_due", "参与排名的最少到期件数应为 1–1000")
+	return errors.Join(problems...)
 }

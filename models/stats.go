@@ -254,7 +254,13 @@ func (r Rate) Percent(decimals int) string {
 	return FormatDecimal(r.Num*100, r.Den, decimals) + "%"
 }
 
-func (r Rate) String() string { return r.Percent(2) }
+// RateDecimals is the decimals of every ticket rate the pages, charts, exports and API show: one
+// precision, so that two rates side by side compare at a glance. (A circular's 合格率 has the
+// issuer's own, RULES.md "Percentages".)
+const RateDecimals = 2
+
+// String is the rate with RateDecimals.
+func (r Rate) String() string { return r.Percent(RateDecimals) }
 
 // FormatDecimal writes num/den with the given decimals, rounded half up, exactly.
 func FormatDecimal(num, den int64, decimals int) string {

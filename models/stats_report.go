@@ -13,6 +13,7 @@ import (
 // such lines are listed apart, so that one ticket neither tops nor sinks a ranking.
 type StatsRow struct {
 	Key  string // unit id, region code or category id: what the ticket list filters on
+	Own  bool   // a region table's 本级 line: the region's own tickets, not those below (Selection.RegionOwn)
 	Name string
 	Counts
 	Rank int
@@ -99,6 +100,11 @@ func (s *Store) CompletionTable(ctx context.Context, q StatsQuery, groupBy, root
 		}
 		return rows[key]
 	}
+	own := func(key, name string) *StatsRow {
+		r := row(key, name)
+		r.Own = true
+		return r
+	}
 	for _, c := range cells {
 		t.Total.Plus(c.Counts)
 		switch groupBy {
@@ -117,7 +123,7 @@ func (s *Store) CompletionTable(ctx context.Context, q StatsQuery, groupBy, root
 			if code == "" || rest == path { // the root's own units and triage
 				codes := strings.Split(strings.Trim(rootPath, "/"), "/")
 				root := names.byCode[codes[len(codes)-1]]
-				row(root.Code, root.Name+"（本级）").Plus(c.Counts)
+				own(root.Code, root.Name+"（本级）").Plus(c.Counts)
 			} else {
 				row(code, names.byCode[code].Name).Plus(c.Counts)
 			}

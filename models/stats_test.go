@@ -328,7 +328,7 @@ func TestUnitsSumToTheirRegion(t *testing.T) {
 			total.Plus(want) // tickets with no unit (triage)
 			continue
 		}
-		cs, _ := r.s.CompletionStats(ctx, models.StatsQuery{Scope: province, UnitID: unit, Period: p, AsOf: r.clock.Now()})
+		cs, _ := r.s.CompletionStats(ctx, models.StatsQuery{Scope: province, Selection: models.Selection{UnitID: unit}, Period: p, AsOf: r.clock.Now()})
 		var got models.Counts
 		for _, c := range cs {
 			got.Plus(c.Counts)

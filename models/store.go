@@ -89,7 +89,8 @@ func (o Options) check() error {
 
 // ParseDatabaseURL turns DATABASE_URL into a dialect and a driver DSN:
 // mysql://user:pass@host:3306/db?params, mysql://user:pass@localhost/db?socket=/path/mysqld.sock
-// (the server on this host, through its Unix socket) or sqlite:///path/file.db.
+// (the server on this host, through its Unix socket) or sqlite:///path/file.db (also written
+// sqlite:////path/file.db, SQLAlchemy's form of an absolute path).
 func ParseDatabaseURL(raw string) (dialect, dsn string, err error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -136,8 +137,13 @@ func ParseDatabaseURL(raw string) (dialect, dsn string, err error) {
 		if u.Host != "" { // sqlite://relative/path.db
 			p = u.Host + u.Path
 		}
-		if p == "" {
+		if p == "" || p == "/" {
 			return "", "", errors.New("expected sqlite:///path/to/file.db")
+		}
+		// SQLAlchemy writes an absolute path with four slashes: "//path" would reach the driver
+		// as a URI with a host, which it refuses with "out of memory".
+		if strings.HasPrefix(p, "//") {
+			p = "/" + strings.TrimLeft(p, "/")
 		}
 		return DialectSQLite, SQLiteDSN(p), nil
 	default:
@@ -165,11 +171,19 @@ func Open(ctx context.Context, dialect, dsn string, clock Clock, opt Options) (*
 		dialector = mysql.New(mysql.Config{DSN: dsn})
 	case DialectSQLite:
 		if p, ok := strings.CutPrefix(dsn, "file:"); ok {
-			if dir := filepath.Dir(strings.SplitN(p, "?", 2)[0]); dir != "" {
+			path := strings.SplitN(p, "?", 2)[0]
+			if dir := filepath.Dir(path); dir != "" {
 				if err := os.MkdirAll(dir, 0o750); err != nil {
-					return nil, fmt.Errorf("store: create %s: %w", dir, err)
+					return nil, fmt.Errorf("store: cannot create the directory of the SQLite file %s: %w", path, err)
 				}
 			}
+			// The driver reports a file it cannot open as "out of memory": opening it here first
+			// gives the reason (a directory, no permission) with the path.
+			f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
+			if err != nil {
+				return nil, fmt.Errorf("store: cannot open the SQLite file %s: %w", path, err)
+			}
+			f.Close()
 		}
 		dialector = sqlite.Open(dsn)
 	default:

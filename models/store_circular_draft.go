@@ -182,7 +182,10 @@ func (s *Store) circularTickets(ctx context.Context, region Region, first, cutof
 	if now.Before(asOf) {
 		asOf = now
 	}
-	q := StatsQuery{Scope: Scope{All: true}, RegionPath: region.Path, AsOf: asOf,
+	// The 找错 paragraph speaks of citizens' messages: every figure in it counts those alone.
+	sel := CitizenMessages
+	sel.RegionPath = region.Path
+	q := StatsQuery{Scope: Scope{All: true}, Selection: sel, AsOf: asOf,
 		Period: Period{From: first.At(0, 0, 0), To: cutoff.AddDays(1).At(0, 0, 0), Kind: "custom"}}
 	cats, err := s.CompletionTable(ctx, q, "category", region.Path)
 	if err != nil {

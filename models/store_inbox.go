@@ -10,14 +10,11 @@ import (
 
 // TicketFilter selects tickets for a list. Zero values select everything in scope.
 type TicketFilter struct {
-	Status     string // a status; "open" for every status still waiting for someone; "handling" for those not waiting for the reviewer
-	UnitID     int64
-	CategoryID int64
-	Source     string
+	Status string // a status; "open" for every status still waiting for someone; "handling" for those not waiting for the reviewer
+	Selection
 	Pending    bool   // with a return or extension request waiting
 	Overdue    bool   // open and past the deadline now
 	Supervised bool   // open and under 督办
-	RegionPath string // tickets of this region and below
 	Metric     string // one of the rates' sets (see metricCondition): the tickets behind a number
 	DueToday   bool   // open and due before the end of today
 	Unhappy    bool   // rated 不满意 and not reopened: the supervisor decides whether to reopen
@@ -72,20 +69,9 @@ func (s *Store) filtered(ctx context.Context, sc Scope, f TicketFilter) *gorm.DB
 	default:
 		q = q.Where("t.status = ?", f.Status)
 	}
-	if f.UnitID != 0 {
-		q = q.Where("t.unit_id = ?", f.UnitID)
-	}
-	if f.CategoryID != 0 {
-		q = q.Where("t.category_id = ?", f.CategoryID)
-	}
-	if f.Source != "" {
-		q = q.Where("t.source = ?", f.Source)
-	}
+	q = f.Selection.where(q, "t", true)
 	if f.Pending {
 		q = q.Where("t.pending <> ''")
-	}
-	if f.RegionPath != "" {
-		q = q.Where("t.region_id IN (SELECT id FROM regions WHERE path LIKE ?)", f.RegionPath+"%")
 	}
 	if f.Metric != "" {
 		cond, args := s.metricCondition(f.Metric, now)

@@ -465,3 +465,22 @@ type RectificationCounts struct {
 	Late     int64 `json:"late"`
 	Accepted int64 `json:"accepted"`
 }
+
+// CircularOfRectification is the published circular that opened a rectification within the
+// scope: a unit the circular names reads it from its rectification item, though it may not open
+// the circulars (those are the supervisors'). Only a published circular, and only one that names
+// the reader's unit (the rectification is its), is shown.
+func (s *Store) CircularOfRectification(ctx context.Context, sc Scope, id int64) (*CircularRow, error) {
+	r, err := s.RectificationByID(ctx, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	row, err := s.CircularByID(ctx, Scope{All: true}, r.CircularID)
+	if err != nil {
+		return nil, err
+	}
+	if !row.Published() {
+		return nil, NotFound("该通报尚未发布")
+	}
+	return row, nil
+}

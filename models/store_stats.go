@@ -12,13 +12,11 @@ import (
 // StatsQuery selects the tickets whose rates are wanted: received in the period, within the
 // scope (and optionally one region's subtree, one unit, one category), counted as of a moment.
 type StatsQuery struct {
-	Scope      Scope
-	RegionPath string // narrows to a region subtree within the scope
-	UnitID     int64
-	CategoryID int64
-	Period     Period
-	AsOf       time.Time
-	GroupBy    string // unit, region or category: the one dimension the database groups by; "" for all three
+	Scope Scope
+	Selection
+	Period  Period
+	AsOf    time.Time
+	GroupBy string // unit, region or category: the one dimension the database groups by; "" for all three
 }
 
 // StatsCell is the counts of one unit (or none: triage), region and category.
@@ -122,16 +120,7 @@ func (s *Store) statsFromTickets(db *gorm.DB, sq StatsQuery, asOf, from, to time
 
 func (s *Store) statsFilter(q *gorm.DB, sq StatsQuery, from, to time.Time) *gorm.DB {
 	q = sq.Scope.tickets(q.Where("t.received_at >= ? AND t.received_at < ?", from.UTC(), to.UTC()), "t")
-	if sq.RegionPath != "" {
-		q = q.Where("t.region_id IN (SELECT id FROM regions WHERE path LIKE ?)", sq.RegionPath+"%")
-	}
-	if sq.UnitID != 0 {
-		q = q.Where("t.unit_id = ?", sq.UnitID)
-	}
-	if sq.CategoryID != 0 {
-		q = q.Where("t.category_id = ?", sq.CategoryID)
-	}
-	return q
+	return sq.Selection.where(q, "t", true)
 }
 
 // The sets of tickets the rates count, as SQL over a ticket row t (see Counts.Add and
@@ -258,9 +247,11 @@ func (s *Store) factsScope(db *gorm.DB, sq StatsQuery) (func(Facts) bool, error)
 	return func(f Facts) bool {
 		path := paths[f.RegionID]
 		switch {
-		case sq.RegionPath != "" && !strings.HasPrefix(path, sq.RegionPath):
+		case !sq.regionHolds(path):
 			return false
 		case sq.UnitID != 0 && (f.UnitID == nil || *f.UnitID != sq.UnitID):
+			return false
+		case sq.Unassigned && f.UnitID != nil && *f.UnitID != 0:
 			return false
 		case sq.Scope.All:
 			return true
@@ -293,6 +284,9 @@ func (s *Store) replay(db *gorm.DB, sq StatsQuery, from, to, since, asOf time.Ti
 		Where("t.received_at >= ? AND t.received_at < ? AND t.updated_at > ?", from.UTC(), to.UTC(), since.UTC())
 	if sq.CategoryID != 0 {
 		q = q.Where("t.category_id = ?", sq.CategoryID)
+	}
+	if sq.Source != "" {
+		q = q.Where("t.source = ?", sq.Source) // a ticket keeps its source: no replay changes it
 	}
 	if err := q.Order("t.id").Scan(&cands).Error; err != nil {
 		return translate(err, "stats: changed tickets")
@@ -351,12 +345,9 @@ func (s *Store) TicketFlow(ctx context.Context, sq StatsQuery) (*Flow, error) {
 		q := s.db.WithContext(ctx).Table("ticket_events e").Select(day+" AS day, COUNT(*) AS n").
 			Where(where, args...).Where("e.at >= ? AND e.at < ?", ceilSecond(sq.Period.From).UTC(), ceilSecond(sq.Period.To).UTC())
 		q = sq.Scope.tickets(q, "e")
-		if sq.RegionPath != "" {
-			q = q.Where("e.region_id IN (SELECT id FROM regions WHERE path LIKE ?)", sq.RegionPath+"%")
-		}
-		if sq.UnitID != 0 {
-			q = q.Where("e.unit_id = ?", sq.UnitID)
-		}
+		// Events carry the unit and region, not the category or the source: the flow is of
+		// every category and source, as its chart says.
+		q = Selection{RegionPath: sq.RegionPath, RegionOwn: sq.RegionOwn, UnitID: sq.UnitID, Unassigned: sq.Unassigned}.where(q, "e", false)
 		err := q.Group(day).Scan(&rows).Error
 		return rows, translate(err, "ticket flow")
 	}

@@ -120,9 +120,12 @@ func (c *Counts) Minus(o Counts) {
 }
 
 // rollupKind is the rollup that holds what q asks for, or "" when none does: kind u has no
-// category, kind c no unit.
+// category, kind c no unit, neither a source.
 func rollupKind(q StatsQuery) string {
-	byUnit := q.UnitID != 0 || q.Scope.UnitID != 0
+	if q.Source != "" {
+		return "" // the rollups count every source together
+	}
+	byUnit := q.UnitID != 0 || q.Unassigned || q.Scope.UnitID != 0
 	switch q.GroupBy {
 	case "unit":
 		if q.CategoryID == 0 {
@@ -175,16 +178,7 @@ func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from,
 			sel += ", COALESCE(SUM(r." + c + "), 0) AS " + c
 		}
 		q := tx.Table("rate_rollups r").Select(sel).Where("r.kind = ? AND r.month >= ? AND r.month < ?", kind, monthKey(a), monthKey(b))
-		q = sq.Scope.tickets(q, "r")
-		if sq.RegionPath != "" {
-			q = q.Where("r.region_id IN (SELECT id FROM regions WHERE path LIKE ?)", sq.RegionPath+"%")
-		}
-		if sq.UnitID != 0 {
-			q = q.Where("r.unit_id = ?", sq.UnitID)
-		}
-		if sq.CategoryID != 0 {
-			q = q.Where("r.category_id = ?", sq.CategoryID)
-		}
+		q = sq.Selection.where(sq.Scope.tickets(q, "r"), "r", false)
 		return q.Group(dim).Scan(&rows).Error
 	}, &sql.TxOptions{ReadOnly: true})
 	if errors.Is(err, errNoRollup) {

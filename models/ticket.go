@@ -80,7 +80,7 @@ type Ticket struct {
 	ReplyRejected  bool       // 被退回: the reviewer sent Reply back; it is the clerk's draft to rework
 	RepliedBy      *int64
 	ClosingNote    *string // why it was closed as invalid, shown to the citizen
-	Public         bool    // shown in 留言选登
+	Public         bool    // shown in 留言选登 (PublicByDefault)
 	Rating         string  // the citizen's rating, once
 	RatedAt        *time.Time
 	FollowedUpAt   *time.Time // when the reporter asked their one follow-up question (追问)
@@ -228,3 +228,9 @@ type Attachment struct {
 
 // PurposeScreenshot marks the citizen's screenshot.
 const PurposeScreenshot = "screenshot"
+
+// PublicByDefault is whether an approved reply is shown in 留言选登 unless the reviewer says
+// otherwise: a citizen's message is; a ticket the inspector opened is no citizen's message
+// (CitizenMessages), and is shown only when the reviewer ticks the box. The page's box starts so
+// and sends false when unticked; a request that leaves it out gets this default.
+func (t *Ticket) PublicByDefault() bool { return t.Source == SourceCitizen }

@@ -87,7 +87,7 @@ func (t *Ticket) reply(a Action, do *doing) {
 	}
 	do.record(EventReplied, "", map[string]any{"confirmed": a.Confirmed, "review": ReviewNotRequired})
 	do.from = StatusReviewing
-	t.publish(PublicByDefault, ReviewNotRequired, "", do)
+	t.publish(t.PublicByDefault(), ReviewNotRequired, "", do)
 }
 
 // PublishesReply reports whether the events close a ticket with its reply published: the
