@@ -16,6 +16,7 @@ type StatsQuery struct {
 	RegionPath string // narrows to a region subtree within the scope
 	UnitID     int64
 	CategoryID int64
+	WebsiteID  int64 // the tickets about one site (an annual work report); the rollups hold no sites, so it reads the tickets
 	Period     Period
 	AsOf       time.Time
 	GroupBy    string // unit, region or category: the one dimension the database groups by; "" for all three
@@ -130,6 +131,9 @@ func (s *Store) statsFilter(q *gorm.DB, sq StatsQuery, from, to time.Time) *gorm
 	}
 	if sq.CategoryID != 0 {
 		q = q.Where("t.category_id = ?", sq.CategoryID)
+	}
+	if sq.WebsiteID != 0 {
+		q = q.Where("t.website_id = ?", sq.WebsiteID)
 	}
 	return q
 }
@@ -289,6 +293,9 @@ func (s *Store) replay(db *gorm.DB, sq StatsQuery, from, to, since, asOf time.Ti
 		Where("t.received_at >= ? AND t.received_at < ? AND t.updated_at > ?", from.UTC(), to.UTC(), since.UTC())
 	if sq.CategoryID != 0 {
 		q = q.Where("t.category_id = ?", sq.CategoryID)
+	}
+	if sq.WebsiteID != 0 {
+		q = q.Where("t.website_id = ?", sq.WebsiteID)
 	}
 	if err := q.Order("t.id").Scan(&cands).Error; err != nil {
 		return translate(err, "stats: changed tickets")

@@ -122,6 +122,9 @@ func (c *Counts) Minus(o Counts) {
 // rollupKind is the rollup that holds what q asks for, or "" when none does: kind u has no
 // category, kind c no unit.
 func rollupKind(q StatsQuery) string {
+	if q.WebsiteID != 0 {
+		return ""
+	}
 	byUnit := q.UnitID != 0 || q.Scope.UnitID != 0
 	switch q.GroupBy {
 	case "unit":
