@@ -24,3 +24,15 @@ CREATE TABLE IF NOT EXISTS annual_reports (
   UNIQUE KEY uq_annual_reports_subject_version (kind, subject_id, year, version),
   KEY ix_annual_reports_region_year (region_id, year)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- The January reminders of unpublished work reports: one row per unit, year and reminder, so the
+-- hourly task sends each once, however often it runs.
+CREATE TABLE IF NOT EXISTS annual_reminders (
+  id      BIGINT   NOT NULL AUTO_INCREMENT,
+  unit_id BIGINT   NOT NULL,
+  year    INT      NOT NULL,
+  n       INT      NOT NULL,
+  sent_at DATETIME NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY uq_annual_reminders_unit_year_n (unit_id, year, n)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

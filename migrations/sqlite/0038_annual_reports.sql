@@ -23,3 +23,14 @@ CREATE TABLE IF NOT EXISTS annual_reports (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS uq_annual_reports_subject_version ON annual_reports (kind, subject_id, year, version);
 CREATE INDEX IF NOT EXISTS ix_annual_reports_region_year ON annual_reports (region_id, year);
+
+-- The January reminders of unpublished work reports: one row per unit, year and reminder, so the
+-- hourly task sends each once, however often it runs.
+CREATE TABLE IF NOT EXISTS annual_reminders (
+  id      INTEGER  NOT NULL PRIMARY KEY AUTOINCREMENT,
+  unit_id INTEGER  NOT NULL,
+  year    INTEGER  NOT NULL,
+  n       INTEGER  NOT NULL,
+  sent_at DATETIME NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS uq_annual_reminders_unit_year_n ON annual_reminders (unit_id, year, n);
