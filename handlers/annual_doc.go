@@ -55,7 +55,25 @@ func annualDoc(r *models.AnnualReport) circulardoc.Doc {
 	return d
 }
 
-// document writes the report: HTML to preview and print, DOCX to download, through the
+// annualSheet is the report as one table: heading, item, unit and value per line, counts as
+// numbers so that a sheet of many sites' reports can be summed.
+func annualSheet(r *models.AnnualReport, title string) circulardoc.Sheet {
+	sh := circulardoc.Sheet{Name: "年度报表", Title: title, Header: []string{"类别", "项目", "单位", "内容"}, Widths: []float64{24, 40, 8, 40}}
+	for _, it := range r.Items {
+		heading, item := "", it.Path[0]
+		if len(it.Path) > 1 {
+			heading, item = it.Path[0], strings.Join(it.Path[1:], "—")
+		}
+		var value any = r.Value(it.Key)
+		if n, err := strconv.ParseInt(r.Value(it.Key), 10, 64); err == nil && it.Kind == models.ItemCount {
+			value = n
+		}
+		sh.Rows = append(sh.Rows, []any{heading, item, it.Unit, value})
+	}
+	return sh
+}
+
+// document writes the report: HTML to preview and print, DOCX and XLSX to download, through the
 // circular's writers.
 func (h *annualHandlers) document(c *gin.Context) {
 	rep, err := h.load(c)
@@ -75,8 +93,11 @@ func (h *annualHandlers) document(c *gin.Context) {
 		err, ctype = circulardoc.WriteHTML(&buf, doc), "text/html; charset=utf-8"
 	case "docx":
 		err, ctype, ext = circulardoc.WriteDOCX(&buf, doc), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"
+	case "xlsx":
+		err = circulardoc.WriteSheets(&buf, []circulardoc.Sheet{annualSheet(rep, rep.Subject+doc.Title)})
+		ctype, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
 	default:
-		h.fail(c, models.Invalid("format", "格式应为 html 或 docx"))
+		h.fail(c, models.Invalid("format", "格式应为 html、docx 或 xlsx"))
 		return
 	}
 	if err != nil {

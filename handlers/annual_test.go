@@ -1,11 +1,16 @@
 package handlers_test
 
 import (
+	"bytes"
 	"net/http"
 	"net/http/cookiejar"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"zhaocuo/models"
 )
 
 func (a *testApp) siteID(host string) string {
@@ -55,6 +60,22 @@ func TestAnnualReportPages(t *testing.T) {
 	}
 	if resp, _ := a.get(gzw + "/document?format=docx"); resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "wordprocessingml") {
 		t.Fatalf("docx: %d", resp.StatusCode)
+	}
+
+	resp, body = a.get(gzw + "/document?format=xlsx")
+	x, err := excelize.OpenReader(bytes.NewReader([]byte(body)))
+	if resp.StatusCode != 200 || err != nil {
+		t.Fatalf("xlsx: %d %v", resp.StatusCode, err)
+	}
+	rows, _ := x.GetRows("年度报表")
+	found := false
+	for _, row := range rows {
+		if len(row) == 4 && row[1] == "网站总访问量" && row[2] == "次" && row[3] == "1200" {
+			found = true
+		}
+	}
+	if !found || len(rows) != 2+len(models.WorkLayout) {
+		t.Errorf("xlsx rows: %d, 网站总访问量 found: %v", len(rows), found)
 	}
 
 	a.Client.Jar, _ = cookiejar.New(nil)
