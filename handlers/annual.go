@@ -14,6 +14,7 @@ import (
 
 // annualStore is what the annual report pages need of the store.
 type annualStore interface {
+	Regions(ctx context.Context) ([]models.Region, error)
 	AnnualSites(ctx context.Context, sc models.Scope, year int) ([]models.AnnualSiteRow, error)
 	AnnualReportOf(ctx context.Context, sc models.Scope, src models.InspectionSource, kind string, subjectID int64, year int) (*models.AnnualReport, error)
 	SaveAnnual(ctx context.Context, u *models.User, sc models.Scope, kind string, subjectID int64, year int, in map[string]string) (*models.AnnualRecord, error)
@@ -67,12 +68,16 @@ func (h *annualHandlers) list(c *gin.Context) {
 		}
 	}
 	if u.Role == models.RoleSupervisor && u.RegionID != nil {
-		rep, err := h.store.AnnualReportOf(ctx, sc, h.inspection, models.AnnualSupervision, *u.RegionID, year)
+		regions, err := h.store.Regions(ctx)
 		if err != nil {
 			h.fail(c, err)
 			return
 		}
-		p.Supervision = &rep.Region
+		for i := range regions {
+			if regions[i].ID == *u.RegionID && models.MayWriteAnnual(u, models.AnnualSupervision, nil, regions[i].ID) {
+				p.Supervision = &regions[i]
+			}
+		}
 	}
 	h.render(c, http.StatusOK, "annual_reports", page{Title: "政府网站年度报表", Active: "annual", Content: p})
 }

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"zhaocuo/models"
@@ -50,4 +51,21 @@ func TestAnnualValuesAreTyped(t *testing.T) {
 	if _, ok := v["icp"]; ok {
 		t.Error("an empty item is kept")
 	}
+}
+
+// Whatever a form posts, ValidateAnnual answers without panicking, and what it accepts as a count
+// is a whole number ≥ 0 written plainly.
+func FuzzValidateAnnual(f *testing.F) {
+	for _, seed := range []string{"12", "-1", " 007 ", "1e3", "是", "２", "9999999999999999999"} {
+		f.Add("visits", seed)
+	}
+	f.Fuzz(func(t *testing.T, key, value string) {
+		v, err := models.ValidateAnnual(models.AnnualWork, map[string]string{key: value})
+		if err != nil || key != "visits" {
+			return
+		}
+		if got, ok := v["visits"]; ok && (got == "" || strings.TrimLeft(got, "0123456789") != "" || len(got) > 1 && got[0] == '0') {
+			t.Errorf("visits %q accepted as %q", value, got)
+		}
+	})
 }
