@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"zhaocuo/models"
+	"zhaocuo/models/storetest"
 )
 
 // siteID is the registered website a host routes to.
@@ -122,5 +123,47 @@ func TestAnnualSupervisionReport(t *testing.T) {
 	}
 	if _, err := s.SaveAnnual(ctx, sup, scopeOf(t, s, sup), models.AnnualSupervision, sc.ID, 2025, map[string]string{"train_sessions": "3", "acc_talks": "-2"}); models.ErrorKind(err) != models.KindInvalid {
 		t.Errorf("a negative count: %v", err)
+	}
+}
+
+// quarterly is an inspection whose sites fail more each quarter: 0, 1, 2, 3 of 10; the year, 3.
+type quarterly struct{ region int64 }
+
+func (q quarterly) Websites(_ context.Context, _ models.Region, p models.Period) ([]models.CoverageLine, error) {
+	bad := int64(p.From.In(models.Shanghai).Month()-1) / 3
+	if p.Kind == "year" {
+		bad = 3
+	}
+	return []models.CoverageLine{{RegionID: q.region, Running: 10, Checked: 10, WithProblems: bad}}, nil
+}
+
+func (q quarterly) Accounts(context.Context, models.Region, models.Period) ([]models.CoverageLine, error) {
+	return []models.CoverageLine{{RegionID: q.region, Running: 4, Checked: 4}}, nil
+}
+
+func (quarterly) Findings(context.Context, models.Region, models.Period) ([]models.CircularFinding, error) {
+	return nil, nil
+}
+
+// The supervision report asks the inspection for each quarter of the year and for the whole
+// year, and writes 合格率 and 不合格网站数量 as the circulars do.
+func TestAnnualSupervisionQuarters(t *testing.T) {
+	clock := storetest.NewClock("2026-01-10 10:00:00")
+	s := storetest.Open(t, clock)
+	users := demoUsers(t, s)
+	ctx := context.Background()
+	sc, err := s.FindRegion(ctx, "510000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.AnnualReportOf(ctx, scopeOf(t, s, users["sc-supervisor"]), quarterly{sc.ID}, models.AnnualSupervision, sc.ID, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{"pass_q1": "100%", "pass_q2": "90.00%", "pass_q3": "80.00%", "pass_q4": "70.00%", "pass_year": "70.00%",
+		"fail_q1": "0", "fail_q2": "1", "fail_q3": "2", "fail_q4": "3", "fail_year": "3", "checked": "10", "media_pass_rate": "100%"} {
+		if got := rep.Value(key); got != want {
+			t.Errorf("%s = %q, want %q", key, got, want)
+		}
 	}
 }
