@@ -86,6 +86,7 @@ func New(d Deps) (http.Handler, error) {
 		d.Inspection = models.InspectionTables{Store: d.Store}
 	}
 	circulars := &circularHandlers{ui: u, store: d.Store, inspection: d.Inspection, clock: d.Clock, events: d.Events}
+	annual := &annualHandlers{ui: u, store: d.Store, inspection: d.Inspection, clock: d.Clock}
 	rectifications := &rectificationHandlers{ui: u, store: d.Store, clock: d.Clock, events: d.Events}
 	signedIn, inScope := u.require(), sessions.staffSession()
 	supervisors := u.require(models.RoleSupervisor, models.RoleAdmin)
@@ -140,6 +141,13 @@ func New(d Deps) (http.Handler, error) {
 	r.POST("/staff/circulars/:id", supervisors, limitBody(maxCircularForm), inScope, circulars.save)
 	r.GET("/staff/circulars/:id/document", supervisors, inScope, circulars.document)
 	r.POST("/staff/circulars/:id/:action", supervisors, limitBody(maxJSONBody), inScope, circulars.act)
+	// Annual reports (国办函〔2018〕12号): units their sites' work reports, supervisors their region's
+	// supervision report; the store checks whose each report is.
+	r.GET("/staff/annual", signedIn, inScope, annual.list)
+	r.GET("/staff/annual/:kind/:subject/:year", signedIn, inScope, annual.show)
+	r.POST("/staff/annual/:kind/:subject/:year", signedIn, limitBody(maxJSONBody), inScope, annual.save)
+	r.GET("/staff/annual/:kind/:subject/:year/document", signedIn, inScope, annual.document)
+	r.POST("/staff/annual/:kind/:subject/:year/:action", signedIn, limitBody(maxJSONBody), inScope, annual.act)
 	r.GET("/staff/rectifications", signedIn, inScope, rectifications.list)
 	r.GET("/staff/rectifications/:id", signedIn, inScope, rectifications.show)
 	r.GET("/staff/rectifications/:id/report", signedIn, inScope, rectifications.report)

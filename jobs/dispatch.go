@@ -103,6 +103,8 @@ func tasksFor(events []models.Event) ([]queuedTask, error) {
 			notices = notices || e.Notifies()
 		case models.RectificationReminded:
 			deliveries(e.Deliveries)
+		case models.AnnualReminded:
+			deliveries(e.Deliveries)
 		case models.AppealChanged:
 			notices = true // the supervisors hear of one filed, the unit of the decision
 		case models.DeadlinesRecounted:

@@ -79,6 +79,7 @@ func Register(mux *asynq.ServeMux, d Deps) {
 	mux.HandleFunc(TypeReconcile, h.reconcile)
 	mux.HandleFunc(TypeRateRollups, h.rateRollups)
 	mux.HandleFunc(TypeRemindRectifications, h.remindRectifications)
+	mux.HandleFunc(TypeRemindAnnualReports, h.remindAnnualReports)
 }
 
 // worker is the task handlers of a worker replica: every task type registered in Register is one

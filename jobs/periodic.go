@@ -26,6 +26,8 @@ func PeriodicTasks(reconcileEvery time.Duration) []Periodic {
 			Opts: []asynq.Option{asynq.Unique(reconcileEvery * 9 / 10), asynq.MaxRetry(0), asynq.Timeout(reconcileEvery)}},
 		{Spec: "17 * * * *", Task: NewCleanupCaptchasTask(), Opts: []asynq.Option{asynq.Unique(50 * time.Minute), asynq.MaxRetry(1)}},
 		{Spec: "7 * * * *", Task: NewRemindRectificationsTask(), Opts: []asynq.Option{asynq.Unique(50 * time.Minute), asynq.MaxRetry(3)}},
+		// January only: the annual reports are due on the 31st.
+		{Spec: "37 * * 1 *", Task: NewRemindAnnualReportsTask(), Opts: []asynq.Option{asynq.Unique(50 * time.Minute), asynq.MaxRetry(3)}},
 		{Spec: "@every " + RateRollupsEvery.String(), Task: NewRateRollupsTask(),
 			Opts: []asynq.Option{asynq.Unique(RateRollupsEvery * 9 / 10), asynq.MaxRetry(0), asynq.Timeout(RateRollupsEvery)}},
 	}

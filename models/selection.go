@@ -16,6 +16,7 @@ type Selection struct {
 	Unassigned bool // tickets with no unit (in triage): a unit table's 待分办 line
 	CategoryID int64
 	Source     string // SourceCitizen or SourceInspection; "" for both
+	WebsiteID  int64  // the tickets about one site (an annual work report); the rollups hold no sites
 }
 
 // CitizenMessages is the selection of every figure that speaks of citizens' messages (网民留言):
@@ -39,6 +40,9 @@ func (s Selection) where(q *gorm.DB, alias string, withSource bool) *gorm.DB {
 	}
 	if s.CategoryID != 0 {
 		q = q.Where(alias+".category_id = ?", s.CategoryID)
+	}
+	if s.WebsiteID != 0 {
+		q = q.Where(alias+".website_id = ?", s.WebsiteID)
 	}
 	if s.Source != "" && withSource {
 		q = q.Where(alias+".source = ?", s.Source)

@@ -288,6 +288,9 @@ func (s *Store) replay(db *gorm.DB, sq StatsQuery, from, to, since, asOf time.Ti
 	if sq.Source != "" {
 		q = q.Where("t.source = ?", sq.Source) // a ticket keeps its source: no replay changes it
 	}
+	if sq.WebsiteID != 0 {
+		q = q.Where("t.website_id = ?", sq.WebsiteID)
+	}
 	if err := q.Order("t.id").Scan(&cands).Error; err != nil {
 		return translate(err, "stats: changed tickets")
 	}

@@ -120,10 +120,10 @@ func (c *Counts) Minus(o Counts) {
 }
 
 // rollupKind is the rollup that holds what q asks for, or "" when none does: kind u has no
-// category, kind c no unit, neither a source.
+// category, kind c no unit, neither a source nor a site.
 func rollupKind(q StatsQuery) string {
-	if q.Source != "" {
-		return "" // the rollups count every source together
+	if q.Source != "" || q.WebsiteID != 0 {
+		return "" // the rollups count every source together, and hold no sites
 	}
 	byUnit := q.UnitID != 0 || q.Unassigned || q.Scope.UnitID != 0
 	switch q.GroupBy {

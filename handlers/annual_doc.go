@@ -1,0 +1,115 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"zhaocuo/models"
+	"zhaocuo/models/circulardoc"
+)
+
+// annualDoc lays an annual report out for the circular's writers: a section per heading of the
+// published layout (the lines without one gathered as 基本情况 and, at the foot, 填报信息), a
+// paragraph per item with its label as the run-in heading. An item not filled in shows "—".
+func annualDoc(r *models.AnnualReport) circulardoc.Doc {
+	d := circulardoc.Doc{Issuer: r.Value("office"), Title: strconv.Itoa(r.Year) + "年度" + r.Title}
+	if r.Kind == models.AnnualWork {
+		d.Issuer, d.Intro = r.Value("unit"), "网站名称："+r.Value("site_name")
+	}
+	var cur *circulardoc.Section
+	for _, it := range r.Items {
+		heading := it.Path[0]
+		label := it.Label()
+		if len(it.Path) == 1 {
+			heading = "基本情况"
+			if it.Key == "head" || it.Key == "reviewer" || it.Key == "filler" || it.Key == "phone" || it.Key == "filled_on" {
+				heading = "填报信息"
+			}
+		} else {
+			label = strings.Join(it.Path[1:], "—")
+			if it.Unit != "" {
+				label += "（" + it.Unit + "）"
+			}
+		}
+		if cur == nil || cur.Heading != heading {
+			d.Sections = append(d.Sections, circulardoc.Section{Heading: heading})
+			cur = &d.Sections[len(d.Sections)-1]
+		}
+		v := r.Value(it.Key)
+		if v == "" {
+			v = "—"
+		}
+		cur.Paras = append(cur.Paras, circulardoc.Para{Lead: label + "：", Text: v})
+	}
+	switch {
+	case r.PublishedAt != nil:
+		d.Date = models.ChineseDate(models.DateOf(*r.PublishedAt).String())
+	case r.Value("filled_on") != "":
+		d.Date = models.ChineseDate(r.Value("filled_on"))
+	}
+	return d
+}
+
+// annualSheet is the report as one table: heading, item, unit and value per line, counts as
+// numbers so that a sheet of many sites' reports can be summed.
+func annualSheet(r *models.AnnualReport, title string) circulardoc.Sheet {
+	sh := circulardoc.Sheet{Name: "年度报表", Title: title, Header: []string{"类别", "项目", "单位", "内容"}, Widths: []float64{24, 40, 8, 40}}
+	for _, it := range r.Items {
+		heading, item := "", it.Path[0]
+		if len(it.Path) > 1 {
+			heading, item = it.Path[0], strings.Join(it.Path[1:], "—")
+		}
+		var value any = r.Value(it.Key)
+		if n, err := strconv.ParseInt(r.Value(it.Key), 10, 64); err == nil && it.Kind == models.ItemCount {
+			value = n
+		}
+		sh.Rows = append(sh.Rows, []any{heading, item, it.Unit, value})
+	}
+	return sh
+}
+
+// document writes the report: HTML to preview and print, DOCX and XLSX to download, through the
+// circular's writers.
+func (h *annualHandlers) document(c *gin.Context) {
+	rep, err := h.load(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	doc := annualDoc(rep)
+	name := rep.Subject + doc.Title
+	if rep.Version > 1 {
+		name += "（第" + strconv.Itoa(rep.Version) + "版）"
+	}
+	var buf bytes.Buffer
+	var ctype, ext string
+	switch c.DefaultQuery("format", "html") {
+	case "html":
+		err, ctype = circulardoc.WriteHTML(&buf, doc), "text/html; charset=utf-8"
+	case "docx":
+		err, ctype, ext = circulardoc.WriteDOCX(&buf, doc), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"
+	case "xlsx":
+		err = circulardoc.WriteSheets(&buf, []circulardoc.Sheet{annualSheet(rep, rep.Subject+doc.Title)})
+		ctype, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
+	default:
+		h.fail(c, models.Invalid("format", "格式应为 html、docx 或 xlsx"))
+		return
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if ext == "" {
+		c.Header("Content-Security-Policy", circulardoc.ContentSecurityPolicy)
+		c.Header("X-Frame-Options", "SAMEORIGIN")
+	} else {
+		c.Header("Content-Disposition", "attachment; filename=\"annual-report"+ext+"\"; filename*=UTF-8''"+url.PathEscape(name+ext))
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, ctype, buf.Bytes())
+}

@@ -1,0 +1,120 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"zhaocuo/models/storetest"
+)
+
+// The demo province's 2025 reports, rebuilt from the test data (the 四川 tickets of the 2025 Q1
+// circular and its inspection), filled in, published and downloaded as DOCX, read as LibreOffice
+// renders them: every figure the page shows is in the PDF under its label. With
+// ZHAOCUO_ANNUAL_EXAMPLES=1 the PDFs are kept as docs/annual-report-example-*.pdf.
+func TestAnnualDOCXRendersTheFigures(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("LibreOffice is not installed (apt-get install libreoffice-writer poppler-utils): DOCX not rendered")
+	}
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("pdftotext is not installed (apt-get install poppler-utils): PDF not read")
+	}
+	a := newTestApp(t, withInspection(t))
+	storetest.SichuanTickets(t, a.Store, a.Clock)
+	a.Clock.Set(storetest.At("2026-01-20 10:00"))
+	ctx := context.Background()
+	region, err := a.Store.FindRegion(ctx, "510000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := a.siteID("gzw.sc.gov.cn")
+	for _, r := range []struct {
+		user, path, example string
+		fill                map[string]string
+	}{
+		{"gzw-staff", "/staff/annual/work/" + site + "/2025", "site", map[string]string{"visitors": "35210", "visits": "1208345", "info_total": "2140",
+			"smart_qa": "否", "sec_monitoring": "是", "weibo_posts": "0", "wechat_posts": "615", "wechat_subscribers": "48210",
+			"head": "张三", "reviewer": "李四", "filler": "王五", "phone": "028-00000000", "filled_on": "2026-01-20"}},
+		{"sc-supervisor", "/staff/annual/supervision/" + strconv.FormatInt(region.ID, 10) + "/2025", "supervision", map[string]string{
+			"acc_talks": "3", "acc_written": "1", "train_sessions": "4", "train_people": "260", "fake_found": "2", "fake_handled": "2",
+			"filler": "赵六", "phone": "028-00000001", "filled_on": "2026-01-20"}},
+	} {
+		t.Run(r.example, func(t *testing.T) {
+			a.Client.Jar, _ = cookiejar.New(nil)
+			a.loginPage(r.user)
+			if resp, body := a.postFormFrom(r.path, r.fill, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("save: %d %.300s", resp.StatusCode, body)
+			}
+			if resp, body := a.postFormFrom(r.path+"/publish", nil, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("publish: %d %.300s", resp.StatusCode, body)
+			}
+			// What the page shows, item by item: the PDF must say the same.
+			_, body := a.get(r.path)
+			want := map[string]string{}
+			doc(t, body).Find("#annual-items tbody tr[id^=item-]").Each(func(_ int, row *goquery.Selection) {
+				want[strings.TrimSpace(row.Find("th").Text())] = strings.TrimSpace(row.Find(".value").Text())
+			})
+			if len(want) < 20 {
+				t.Fatalf("%d items on the page", len(want))
+			}
+			resp, docx := a.get(r.path + "/document?format=docx")
+			if resp.StatusCode != 200 {
+				t.Fatalf("docx: %d", resp.StatusCode)
+			}
+			dir := t.TempDir()
+			in := filepath.Join(dir, "report.docx")
+			if err := os.WriteFile(in, []byte(docx), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			run := func(name string, args ...string) {
+				t.Helper()
+				ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+				defer cancel()
+				if out, err := exec.CommandContext(ctx, name, args...).CombinedOutput(); err != nil {
+					t.Fatalf("%s: %v\n%s", name, err, out)
+				}
+			}
+			run(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless", "--convert-to", "pdf", "--outdir", dir, in)
+			pdf := filepath.Join(dir, "report.pdf")
+			run(pdftotext, "-layout", pdf, filepath.Join(dir, "report.txt"))
+			raw, err := os.ReadFile(filepath.Join(dir, "report.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := strings.Join(strings.Fields(string(raw)), "")
+			for label, value := range want {
+				if value == "" {
+					value = "—"
+				}
+				if l := strings.Join(strings.Fields(label), ""); !strings.Contains(text, l+"："+strings.Join(strings.Fields(value), "")) {
+					t.Errorf("the PDF lacks %s：%s", l, value)
+				}
+			}
+			for _, v := range r.fill {
+				if !strings.Contains(text, v) {
+					t.Errorf("the PDF lacks the filled-in %q", v)
+				}
+			}
+			if os.Getenv("ZHAOCUO_ANNUAL_EXAMPLES") == "1" {
+				data, err := os.ReadFile(pdf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join("..", "docs", "annual-report-example-"+r.example+".pdf"), data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
