@@ -31,7 +31,7 @@ func TestCircularAPIScopeRolesAndFreezing(t *testing.T) {
 	if resp.StatusCode != 400 || body["error"] == nil {
 		t.Fatalf("decimals as text: %d %v", resp.StatusCode, body)
 	}
-	resp, body = a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","cutoff":"2025-03-20"}`)
+	resp, body = a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","cutoff":"2025-03-20","doc_number":"川办便函〔2025〕78号"}`)
 	if resp.StatusCode != 201 || body["status"] != "draft" {
 		t.Fatalf("create: %d %v", resp.StatusCode, body)
 	}
@@ -294,7 +294,7 @@ func TestPublishingQueuesTheNoticeDeliveries(t *testing.T) {
 	if err := a.Store.AddWebhook(ctx, *staff.UnitID, 0, "https://robot.example.cn/send?key=gzw"); err != nil {
 		t.Fatal(err)
 	}
-	_, body := a.api("POST", "/api/v1/circulars", a.apiLogin("sc-supervisor"), `{"period":"2025Q1","cutoff":"2025-03-20"}`)
+	_, body := a.api("POST", "/api/v1/circulars", a.apiLogin("sc-supervisor"), `{"period":"2025Q1","cutoff":"2025-03-20","doc_number":"川办便函〔2025〕78号"}`)
 	a.loginPage("sc-supervisor")
 	if resp, _ := a.postFormFrom("/staff/circulars/"+jsonNumber(body["id"])+"/publish", nil, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish: %d", resp.StatusCode)
