@@ -54,6 +54,14 @@ func WriteXLSX(w io.Writer, d Doc, periodLabel string) error {
 		f.SetColWidth(sh.name, "B", "C", 30)
 		f.SetColWidth(sh.name, "D", "D", 50)
 		f.SetPanes(sh.name, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
+		// Printed, the title and the header row head every page (print titles), on A4.
+		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sh.name + "'!$1:$2", Scope: sh.name}); err != nil {
+			return err
+		}
+		size := 9 // A4
+		if err := f.SetPageLayout(sh.name, &excelize.PageLayoutOptions{Size: &size}); err != nil {
+			return err
+		}
 	}
 	var buf bytes.Buffer
 	if _, err := f.WriteTo(&buf); err != nil {
