@@ -6,20 +6,17 @@ import (
 	"context"
 	"encoding/xml"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
 
 	"zhaocuo/models"
 	"zhaocuo/models/circulardoc"
+	"zhaocuo/models/circulardoc/doctest"
 	"zhaocuo/models/storetest"
 )
 
@@ -241,53 +238,42 @@ func TestHTMLIsAGongwen(t *testing.T) {
 	}
 }
 
-// Where LibreOffice is installed (apt-get install libreoffice-writer-nogui), the DOCX opens in a
-// real word processor: converted to PDF its pages are A4, and converted to text it holds the
-// title and every cell of the attachment. Skipped, saying so, where it is not.
+// The DOCX opened in a real word processor (LibreOffice, which .ci/run installs) and printed to
+// PDF: every page A4 and numbered "— N —" in turn, odd numbers on the right and even ones on the
+// left; the text holds the title and the attachment's last site; the signature and the date share
+// their page with text; the last page ends with the 版记.
 func TestDOCXOpensInLibreOffice(t *testing.T) {
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		t.Skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui): DOCX not rendered")
-	}
 	c := zhongshan(t)
-	dir := t.TempDir()
+	c.Text.CC = "市委办公室，市人大常委会办公室，市政协办公室。"
+	c.Text.PrintOffice, c.Text.PrintDate = "中山市人民政府办公室", "2023-08-01"
 	var buf bytes.Buffer
 	if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "circular.docx"), buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
+	pages := doctest.PDFPages(t, doctest.DOCXToPDF(t, buf.Bytes()))
+	if len(pages) < 2 {
+		t.Fatalf("%d pages, want the circular and its attachment", len(pages))
 	}
-	for _, to := range []string{"pdf", "txt:Text (encoded):UTF8"} {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-			"--headless", "--convert-to", to, "--outdir", dir, filepath.Join(dir, "circular.docx"))
-		out, err := cmd.CombinedOutput()
-		cancel()
-		if err != nil {
-			t.Fatalf("soffice --convert-to %s: %v\n%s", to, err, out)
-		}
-	}
-	pdf, err := os.ReadFile(filepath.Join(dir, "circular.pdf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	boxes := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]`).FindAllSubmatch(pdf, -1)
-	if len(boxes) < 2 {
-		t.Fatalf("%d pages, want the circular and its attachment", len(boxes))
-	}
-	for i, b := range boxes {
-		if w, h := string(b[1]), string(b[2]); !strings.HasPrefix(w, "595.") || !strings.HasPrefix(h, "841.") {
-			t.Errorf("page %d is %s × %s pt, want A4", i+1, w, h)
-		}
-	}
-	txt, err := os.ReadFile(filepath.Join(dir, "circular.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range append([]string{c.Filled().Title, "2023年7月31日"}, wantRows[3]...) {
-		if !strings.Contains(string(txt), want) {
+	all := strings.Join(strings.Fields(strings.Join(pages, "")), "")
+	for _, want := range append([]string{c.Filled().Title, "2023年7月31日"}, wantRows[3][1:3]...) {
+		if !strings.Contains(all, want) {
 			t.Errorf("LibreOffice's text lacks %q", want)
 		}
+	}
+	doctest.CheckPages(t, pages, "中山市人民政府办公室", "2023年7月31日", []string{"抄送：市委办公室，市人大常委会办公室，市政协办公室。", "中山市人民政府办公室2023年8月1日印发"})
+}
+
+// However long the text, the signature and the date never stand alone on a page: the closing
+// sentence grows a sentence at a time across the point where, unkept, they would be pushed over.
+func TestDOCXKeepsTheSignatureWithText(t *testing.T) {
+	for _, n := range []int{11, 12, 13} {
+		c := zhongshan(t)
+		c.Text.Closing += strings.Repeat("各单位要对照检查发现的问题逐项整改到位并举一反三。", n)
+		var buf bytes.Buffer
+		if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
+			t.Fatal(err)
+		}
+		pages := doctest.PDFPages(t, doctest.DOCXToPDF(t, buf.Bytes()))
+		doctest.CheckPages(t, pages, "中山市人民政府办公室", "2023年7月31日", nil)
 	}
 }

@@ -57,7 +57,8 @@ func WriteDOCX(w io.Writer, d Doc) error {
 	}
 	b.para("Signature", "", d.Date)
 	if a := d.Attachment; a != nil {
-		b.raw(`<w:p><w:r><w:br w:type="page"/></w:r></w:p>`)
+		// The 附件 starts a page of its own (pageBreakBefore in its style): a break of its own
+		// paragraph would leave an empty page when the date ends a page.
 		b.para("AnnexLabel", "", "附件")
 		b.para("Title", "", a.Title)
 		b.para("Centered", "", a.Period)
@@ -252,7 +253,7 @@ const styles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:style w:type="character" w:styleId="Lead"><w:name w:val="楷体小标题"/><w:rPr><w:rFonts w:ascii="楷体_GB2312" w:eastAsia="楷体_GB2312" w:hAnsi="楷体_GB2312"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="AnnexNote"><w:name w:val="附件说明"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="579"/><w:ind w:left="1600" w:hanging="960" w:firstLineChars="0"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="Signature"><w:name w:val="落款"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:right="1280" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="right"/></w:pPr></w:style>
-<w:style w:type="paragraph" w:styleId="AnnexLabel"><w:name w:val="附件标识"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr><w:rPr><w:rFonts w:ascii="黑体" w:eastAsia="黑体" w:hAnsi="黑体"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="AnnexLabel"><w:name w:val="附件标识"/><w:basedOn w:val="Normal"/><w:pPr><w:pageBreakBefore/><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr><w:rPr><w:rFonts w:ascii="黑体" w:eastAsia="黑体" w:hAnsi="黑体"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Centered"><w:name w:val="居中"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="表格文字"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:line="360" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableCenter"><w:name w:val="表格居中"/><w:basedOn w:val="TableText"/><w:pPr><w:jc w:val="center"/></w:pPr></w:style>
