@@ -77,10 +77,25 @@ func TestDOCXReadBack(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml", "word/_rels/document.xml.rels"} {
+	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml", "word/_rels/document.xml.rels",
+		"word/settings.xml", "word/footer1.xml", "word/footer2.xml"} {
 		if parts[name] == nil {
 			t.Errorf("missing part %s", name)
 		}
+	}
+	// Page numbers on the outside corners: a footer for odd pages and one for even pages, each with
+	// a PAGE field between 一字线; the attachment table's header row repeats on every page.
+	if !bytes.Contains(parts["word/settings.xml"], []byte("<w:evenAndOddHeaders/>")) {
+		t.Error("settings do not set odd and even footers apart")
+	}
+	for name, side := range map[string]string{"word/footer1.xml": "right", "word/footer2.xml": "left"} {
+		f := string(parts[name])
+		if !strings.Contains(f, `w:instr=" PAGE "`) || !strings.Contains(f, `<w:jc w:val="`+side+`"/>`) || !strings.Contains(f, "— ") {
+			t.Errorf("%s: %s", name, f)
+		}
+	}
+	if !bytes.Contains(parts["word/document.xml"], []byte(`<w:trPr><w:tblHeader/></w:trPr><w:tc><w:tcPr><w:tcW w:w="900" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="TableHead"/>`)) {
+		t.Error("the attachment's header row does not repeat on every page")
 	}
 	var doc struct {
 		Body struct {
@@ -190,6 +205,17 @@ func TestXLSXHoldsTheAttachment(t *testing.T) {
 	if len(rows) < 1 || !strings.Contains(rows[0][0], "2023年第二季度") || !reflect.DeepEqual(rows[1:], wantRows) {
 		t.Errorf("rows %q", rows)
 	}
+	for _, sheet := range []string{"政府网站", "政务新媒体"} {
+		titles := ""
+		for _, n := range f.GetDefinedName() {
+			if n.Name == "_xlnm.Print_Titles" && n.Scope == sheet {
+				titles = n.RefersTo
+			}
+		}
+		if want := "'" + sheet + "'!$1:$2"; titles != want {
+			t.Errorf("%s prints %q on every page, want the title and header rows %q", sheet, titles, want)
+		}
+	}
 	accounts, _ := f.GetRows("政务新媒体")
 	if len(accounts) != 2 || accounts[1][0] != "序号" {
 		t.Errorf("accounts sheet: %q", accounts)
@@ -207,6 +233,11 @@ func TestHTMLIsAGongwen(t *testing.T) {
 	if !strings.Contains(buf.String(), "@page { size: A4; margin: 37mm 26mm 35mm 28mm; }") {
 		t.Error("print CSS does not set A4 with the 公文 margins")
 	}
+	for _, rule := range []string{`@page :right { @bottom-right { content: "— " counter(page) " —";`, `@page :left { @bottom-left { content: "— " counter(page) " —";`} {
+		if !strings.Contains(buf.String(), rule) {
+			t.Errorf("print CSS lacks the page number %s", rule)
+		}
+	}
 	d, err := goquery.NewDocumentFromReader(&buf)
 	if err != nil {
 		t.Fatal(err)
@@ -214,6 +245,7 @@ func TestHTMLIsAGongwen(t *testing.T) {
 	for sel, want := range map[string]string{
 		".issuer": "中山市人民政府办公室", ".docno": "中府办函〔2023〕99号", ".sheet > h1": c.Filled().Title,
 		".signature": "中山市人民政府办公室", ".date": "2023年7月31日",
+		".colophon .printed": "中山市人民政府办公室2023年7月31日印发", ".sheet > :last-child": "中山市人民政府办公室2023年7月31日印发",
 	} {
 		if got := strings.TrimSpace(d.Find(sel).First().Text()); got != want {
 			t.Errorf("%s: %q, want %q", sel, got, want)
