@@ -45,17 +45,26 @@ func WriteDOCX(w io.Writer, d Doc) error {
 	if a := d.Attachment; a != nil {
 		text = append(text, p{"AnnexNote", "", "附件：" + a.Title})
 	}
-	text = append(text, p{"Signature", "", d.Issuer})
-	// From the last paragraph of body text on (附件说明 and 署名 after it), each paragraph is kept
-	// whole and on the page of the next, down to the date.
+	// The last paragraph of body text goes to the signature's page with its last lines at least
+	// (keepNext; widow control keeps two), the 附件说明 after it whole (keepLines too); the 署名
+	// and the date are one paragraph of two lines, never split: LibreOffice drops a keepNext
+	// between them when the chain of kept paragraphs outgrows a page.
 	last := len(text) - 1
 	for last > 0 && text[last].style != "" {
 		last--
 	}
 	for i, t := range text {
-		b.para(t.style, t.lead, t.text, i >= last)
+		switch {
+		case i == last:
+			b.paraWith(t.style, `<w:keepNext/>`, t.lead, t.text)
+		case i > last:
+			b.paraWith(t.style, `<w:keepNext/><w:keepLines/>`, t.lead, t.text)
+		default:
+			b.para(t.style, t.lead, t.text)
+		}
 	}
-	b.para("Signature", "", d.Date)
+	b.raw(`<w:p><w:pPr><w:pStyle w:val="Signature"/><w:keepLines/></w:pPr><w:r><w:t xml:space="preserve">` + esc(d.Issuer) +
+		`</w:t><w:br/><w:t xml:space="preserve">` + esc(d.Date) + `</w:t></w:r></w:p>`)
 	if a := d.Attachment; a != nil {
 		// The 附件 starts a page of its own (pageBreakBefore in its style): a break of its own
 		// paragraph would leave an empty page when the date ends a page.
@@ -118,20 +127,18 @@ type docxBody struct{ *bytes.Buffer }
 
 func (b *docxBody) raw(s string) { b.WriteString(s) }
 
-// para writes a paragraph of a style ("" is the body text), with an optional run-in heading;
-// kept, it is not split across pages nor parted from the next paragraph.
-func (b *docxBody) para(style, lead, text string, kept ...bool) {
+// para writes a paragraph of a style ("" is the body text), with an optional run-in heading.
+func (b *docxBody) para(style, lead, text string) { b.paraWith(style, "", lead, text) }
+
+// paraWith is para with more paragraph properties (keepNext, …), which follow the style.
+func (b *docxBody) paraWith(style, props, lead, text string) {
 	b.WriteString("<w:p>")
-	keep := len(kept) > 0 && kept[0]
-	if style != "" || keep {
+	if style != "" || props != "" {
 		b.WriteString(`<w:pPr>`)
 		if style != "" {
 			b.WriteString(`<w:pStyle w:val="` + style + `"/>`)
 		}
-		if keep {
-			b.WriteString(`<w:keepNext/><w:keepLines/>`)
-		}
-		b.WriteString(`</w:pPr>`)
+		b.WriteString(props + `</w:pPr>`)
 	}
 	if lead != "" {
 		b.WriteString(`<w:r><w:rPr><w:rStyle w:val="Lead"/></w:rPr><w:t xml:space="preserve">` + esc(lead) + `</w:t></w:r>`)
@@ -239,15 +246,17 @@ const settings = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:evenAndOddHeaders/></w:settings>`
 
 // styles: sizes in half points (2号 = 44, 3号 = 32, 小四 = 24), exact line spacing in twentieths
-// of a point (28.95 pt = 579).
+// of a point (28.95 pt = 579). The body keeps to the page's grid of 22 lines; the head, the title,
+// the tables, the 版记 and the page number keep their own spacing (snapToGrid off), which LibreOffice
+// would otherwise round up to whole grid lines, the 2号 title's each to two.
 const styles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
-<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:hAnsi="仿宋_GB2312" w:cs="仿宋_GB2312"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:line="579" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults>
+<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:hAnsi="仿宋_GB2312" w:cs="仿宋_GB2312"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl/><w:spacing w:line="579" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="640"/></w:pPr></w:style>
-<w:style w:type="paragraph" w:styleId="Issuer"><w:name w:val="发文机关标志"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:ascii="方正小标宋简体" w:eastAsia="方正小标宋简体" w:hAnsi="方正小标宋简体"/><w:color w:val="C00000"/><w:sz w:val="52"/><w:szCs w:val="52"/></w:rPr></w:style>
-<w:style w:type="paragraph" w:styleId="DocNumber"><w:name w:val="发文字号"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="280"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr></w:style>
-<w:style w:type="paragraph" w:styleId="RedLine"><w:name w:val="分隔线"/><w:basedOn w:val="Normal"/><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="12" w:space="1" w:color="C00000"/></w:pBdr><w:spacing w:line="240" w:lineRule="auto"/></w:pPr></w:style>
-<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="579" w:after="579" w:line="660" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:ascii="方正小标宋简体" w:eastAsia="方正小标宋简体" w:hAnsi="方正小标宋简体"/><w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Issuer"><w:name w:val="发文机关标志"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:ascii="方正小标宋简体" w:eastAsia="方正小标宋简体" w:hAnsi="方正小标宋简体"/><w:color w:val="C00000"/><w:sz w:val="52"/><w:szCs w:val="52"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="DocNumber"><w:name w:val="发文字号"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="280"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="RedLine"><w:name w:val="分隔线"/><w:basedOn w:val="Normal"/><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="12" w:space="1" w:color="C00000"/></w:pBdr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="579" w:after="579" w:line="660" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:ascii="方正小标宋简体" w:eastAsia="方正小标宋简体" w:hAnsi="方正小标宋简体"/><w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Recipients"><w:name w:val="主送机关"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:rFonts w:ascii="黑体" w:eastAsia="黑体" w:hAnsi="黑体"/></w:rPr></w:style>
 <w:style w:type="character" w:styleId="Lead"><w:name w:val="楷体小标题"/><w:rPr><w:rFonts w:ascii="楷体_GB2312" w:eastAsia="楷体_GB2312" w:hAnsi="楷体_GB2312"/></w:rPr></w:style>
@@ -255,10 +264,10 @@ const styles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:style w:type="paragraph" w:styleId="Signature"><w:name w:val="落款"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:right="1280" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="right"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="AnnexLabel"><w:name w:val="附件标识"/><w:basedOn w:val="Normal"/><w:pPr><w:pageBreakBefore/><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr><w:rPr><w:rFonts w:ascii="黑体" w:eastAsia="黑体" w:hAnsi="黑体"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Centered"><w:name w:val="居中"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr></w:style>
-<w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="表格文字"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:line="360" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="表格文字"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="360" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableCenter"><w:name w:val="表格居中"/><w:basedOn w:val="TableText"/><w:pPr><w:jc w:val="center"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableHead"><w:name w:val="表头"/><w:basedOn w:val="TableCenter"/><w:rPr><w:rFonts w:ascii="黑体" w:eastAsia="黑体" w:hAnsi="黑体"/></w:rPr></w:style>
-<w:style w:type="paragraph" w:styleId="Colophon"><w:name w:val="版记"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
-<w:style w:type="paragraph" w:styleId="PageNumber"><w:name w:val="页码"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr><w:rPr><w:rFonts w:ascii="宋体" w:eastAsia="宋体" w:hAnsi="宋体"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Colophon"><w:name w:val="版记"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="PageNumber"><w:name w:val="页码"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr><w:rPr><w:rFonts w:ascii="宋体" w:eastAsia="宋体" w:hAnsi="宋体"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
 <w:style w:type="table" w:styleId="AnnexTable"><w:name w:val="附件表格"/><w:tblPr><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
 </w:styles>`

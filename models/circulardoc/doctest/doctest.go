@@ -5,6 +5,7 @@ package doctest
 
 import (
 	"context"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,7 +67,9 @@ func PDFPages(t *testing.T, pdf []byte) []string {
 	}
 	var pages []string
 	for i, m := range sizes {
-		if !strings.HasPrefix(m[1], "595.") || !strings.HasPrefix(m[2], "841.") {
+		w, _ := strconv.ParseFloat(m[1], 64)
+		h, _ := strconv.ParseFloat(m[2], 64)
+		if math.Abs(w-595.3) > 1.5 || math.Abs(h-841.9) > 1.5 {
 			t.Errorf("page %d is %s × %s pt, want A4", i+1, m[1], m[2])
 		}
 		n := strconv.Itoa(i + 1)
