@@ -91,15 +91,9 @@ func TestCircularCommand(t *testing.T) {
 	}
 }
 
-var mediaBox = regexp.MustCompile(`/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]`)
-
-// The 四川省 2025 Q1 circular, rendered by headless Chromium: printed, every page is A4
-// (595 × 842 pt, the size the print CSS asks for), the attachment on a page of its own, each page
-// numbered "— N —" on its outside corner, the signature never alone, the 版记 at the end; the same
-// pages as its DOCX printed by LibreOffice. On the screen the sheet is 210 mm wide.
-// EXAMPLES_DIR=docs keeps the PDF and PNG.
-func TestCircularPrintsOnA4(t *testing.T) {
-	newTab := browser(t)
+// sichuanQ1 drafts the demo's 四川省 2025 Q1 circular.
+func sichuanQ1(t *testing.T) *models.Circular {
+	t.Helper()
 	clock := storetest.NewClock("2025-01-02 09:00:00")
 	s := storetest.Open(t, clock)
 	ctx := context.Background()
@@ -113,6 +107,61 @@ func TestCircularPrintsOnA4(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Text.DocNumber = "川办便函〔2025〕78号"
+	return c
+}
+
+// Printed from the browser, however long the text, the signature and the date never stand alone
+// on a page: 下步要求 grows a paragraph at a time across the point where, unkept, they would be
+// pushed over (with Debian's Noto CJK fonts); the test checks that its window holds that point.
+func TestCircularPrintKeepsTheSignatureWithText(t *testing.T) {
+	newTab := browser(t)
+	c := sichuanQ1(t)
+	base := c.Text.Requirements
+	var page []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	}))
+	defer srv.Close()
+	tab := newTab()
+	var datePages []int
+	date := models.ChineseDate(c.Text.IssueDate)
+	for n := 3; n <= 6; n++ { // unkept, n = 4 and 5 leave them alone
+		c.Text.Requirements = base + strings.Repeat("\n（四）举一反三。各单位要对照本次检查发现的问题，逐项整改到位，并举一反三全面自查。", n)
+		var html bytes.Buffer
+		if err := circulardoc.WriteHTML(&html, circulardoc.Layout(c)); err != nil {
+			t.Fatal(err)
+		}
+		page = html.Bytes()
+		do(t, tab, "open the circular", chromedp.Navigate(srv.URL), chromedp.WaitReady(".sheet"))
+		pdf, err := chromedp.Run(tab, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages := doctest.PDFPages(t, pdf)
+		doctest.CheckPages(t, pages, c.Text.Issuer, date, nil)
+		for i, p := range pages {
+			if strings.Contains(strings.ReplaceAll(p, " ", ""), date+"\n") {
+				datePages = append(datePages, i+1)
+				break
+			}
+		}
+	}
+	if len(datePages) != 4 || datePages[0] == datePages[3] {
+		t.Errorf("the date is on pages %v as the text grows: the window does not cross a page break", datePages)
+	}
+}
+
+var mediaBox = regexp.MustCompile(`/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]`)
+
+// The 四川省 2025 Q1 circular, rendered by headless Chromium: printed, every page is A4
+// (595 × 842 pt, the size the print CSS asks for), the attachment on a page of its own, each page
+// numbered "— N —" on its outside corner, the signature never alone, the 版记 at the end; the same
+// pages as its DOCX printed by LibreOffice. On the screen the sheet is 210 mm wide.
+// EXAMPLES_DIR=docs keeps the PDF and PNG.
+func TestCircularPrintsOnA4(t *testing.T) {
+	newTab := browser(t)
+	c := sichuanQ1(t)
 	c.Text.CC = "省委办公厅，省人大常委会办公厅，省政协办公厅。"
 	c.Text.PrintOffice, c.Text.PrintDate = "四川省人民政府办公厅", "2025-03-26"
 	var html, docx bytes.Buffer
