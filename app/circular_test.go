@@ -19,6 +19,7 @@ import (
 
 	"zhaocuo/models"
 	"zhaocuo/models/circulardoc"
+	"zhaocuo/models/circulardoc/doctest"
 	"zhaocuo/models/storetest"
 )
 
@@ -90,13 +91,9 @@ func TestCircularCommand(t *testing.T) {
 	}
 }
 
-var mediaBox = regexp.MustCompile(`/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]`)
-
-// The 四川省 2025 Q1 circular, rendered by headless Chromium: printed, every page is A4
-// (595 × 842 pt, the size the print CSS asks for), the attachment on a page of its own; on the
-// screen the sheet is 210 mm wide. EXAMPLES_DIR=docs keeps the PDF and PNG.
-func TestCircularPrintsOnA4(t *testing.T) {
-	newTab := browser(t)
+// sichuanQ1 drafts the demo's 四川省 2025 Q1 circular.
+func sichuanQ1(t *testing.T) *models.Circular {
+	t.Helper()
 	clock := storetest.NewClock("2025-01-02 09:00:00")
 	s := storetest.Open(t, clock)
 	ctx := context.Background()
@@ -110,8 +107,68 @@ func TestCircularPrintsOnA4(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Text.DocNumber = "川办便函〔2025〕78号"
-	var html bytes.Buffer
+	return c
+}
+
+// Printed from the browser, however long the text, the signature and the date never stand alone
+// on a page: 下步要求 grows a paragraph at a time across the point where, unkept, they would be
+// pushed over (with Debian's Noto CJK fonts); the test checks that its window holds that point.
+func TestCircularPrintKeepsTheSignatureWithText(t *testing.T) {
+	newTab := browser(t)
+	c := sichuanQ1(t)
+	base := c.Text.Requirements
+	var page []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	}))
+	defer srv.Close()
+	tab := newTab()
+	var datePages []int
+	date := models.ChineseDate(c.Text.IssueDate)
+	for n := 3; n <= 6; n++ { // unkept, n = 4 and 5 leave them alone
+		c.Text.Requirements = base + strings.Repeat("\n（四）举一反三。各单位要对照本次检查发现的问题，逐项整改到位，并举一反三全面自查。", n)
+		var html bytes.Buffer
+		if err := circulardoc.WriteHTML(&html, circulardoc.Layout(c)); err != nil {
+			t.Fatal(err)
+		}
+		page = html.Bytes()
+		do(t, tab, "open the circular", chromedp.Navigate(srv.URL), chromedp.WaitReady(".sheet"))
+		pdf, err := chromedp.Run(tab, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages := doctest.PDFPages(t, pdf)
+		doctest.CheckPages(t, pages, c.Text.Issuer, date, nil)
+		for i, p := range pages {
+			if strings.Contains(strings.ReplaceAll(p, " ", ""), date+"\n") {
+				datePages = append(datePages, i+1)
+				break
+			}
+		}
+	}
+	if len(datePages) != 4 || datePages[0] == datePages[3] {
+		t.Errorf("the date is on pages %v as the text grows: the window does not cross a page break", datePages)
+	}
+}
+
+var mediaBox = regexp.MustCompile(`/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]`)
+
+// The 四川省 2025 Q1 circular, rendered by headless Chromium: printed, every page is A4
+// (595 × 842 pt, the size the print CSS asks for), the attachment on a page of its own, each page
+// numbered "— N —" on its outside corner, the signature never alone, the 版记 at the end; the same
+// pages as its DOCX printed by LibreOffice. On the screen the sheet is 210 mm wide.
+// EXAMPLES_DIR=docs keeps the PDF and PNG.
+func TestCircularPrintsOnA4(t *testing.T) {
+	newTab := browser(t)
+	c := sichuanQ1(t)
+	c.Text.CC = "省委办公厅，省人大常委会办公厅，省政协办公厅。"
+	c.Text.PrintOffice, c.Text.PrintDate = "四川省人民政府办公厅", "2025-03-26"
+	var html, docx bytes.Buffer
 	if err := circulardoc.WriteHTML(&html, circulardoc.Layout(c)); err != nil {
+		t.Fatal(err)
+	}
+	if err := circulardoc.WriteDOCX(&docx, circulardoc.Layout(c)); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -148,6 +205,19 @@ func TestCircularPrintsOnA4(t *testing.T) {
 		y1, _ := strconv.ParseFloat(string(m[4]), 64)
 		if math.Abs(x1-x0-595.3) > 1.5 || math.Abs(y1-y0-841.9) > 1.5 {
 			t.Errorf("page %d is %.1f × %.1f pt, want A4 (595.3 × 841.9)", i+1, x1-x0, y1-y0)
+		}
+	}
+	colophon := []string{"抄送：省委办公厅，省人大常委会办公厅，省政协办公厅。", "四川省人民政府办公厅2025年3月26日印发"}
+	printed := doctest.PDFPages(t, pdf)
+	doctest.CheckPages(t, printed, c.Text.Issuer, models.ChineseDate(c.Text.IssueDate), colophon)
+	word := doctest.PDFPages(t, doctest.DOCXToPDF(t, docx.Bytes()))
+	if len(word) != len(printed) {
+		t.Errorf("printed from the browser %d pages, from the DOCX in LibreOffice %d", len(printed), len(word))
+		for i, p := range printed {
+			t.Logf("HTML %d:\n%s", i+1, p)
+		}
+		for i, p := range word {
+			t.Logf("DOCX %d:\n%s", i+1, p)
 		}
 	}
 	if dir := os.Getenv("EXAMPLES_DIR"); dir != "" {

@@ -93,6 +93,7 @@ func (h *circularHandlers) apiCreate(c *gin.Context) {
 		Cutoff    string `json:"cutoff"`
 		Deadline  string `json:"deadline"`
 		IssueDate string `json:"issue_date"`
+		DocNumber string `json:"doc_number"`
 	}
 	if err := decodeJSON(c, &body); err != nil {
 		h.fail(c, err)
@@ -102,7 +103,7 @@ func (h *circularHandlers) apiCreate(c *gin.Context) {
 	if body.Decimals != nil {
 		decimals = strconv.Itoa(*body.Decimals)
 	}
-	req, err := circularRequest(body.Period, decimals, body.Cutoff, body.Deadline, body.IssueDate)
+	req, err := circularRequest(body.Period, decimals, body.Cutoff, body.Deadline, body.IssueDate, body.DocNumber)
 	if err != nil {
 		h.fail(c, err)
 		return

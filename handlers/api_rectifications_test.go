@@ -33,7 +33,7 @@ func (a *testApp) apiUpload(path, token, name string, data []byte) (*http.Respon
 func publishForRectification(t *testing.T, a *testApp) string {
 	t.Helper()
 	sc := a.apiLogin("sc-supervisor")
-	_, body := a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","cutoff":"2025-03-20"}`)
+	_, body := a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","cutoff":"2025-03-20","doc_number":"川办便函〔2025〕78号"}`)
 	if resp, body := a.api("POST", "/api/v1/circulars/"+jsonNumber(body["id"])+"/publish", sc, ""); resp.StatusCode != 200 {
 		t.Fatalf("publish: %d %v", resp.StatusCode, body)
 	}

@@ -126,9 +126,9 @@ func (h *circularHandlers) saveTemplate(c *gin.Context) {
 }
 
 // circularRequest reads the drafting choices of a form or a JSON body.
-func circularRequest(period, decimals, cutoff, deadline, issueDate string) (models.CircularRequest, error) {
+func circularRequest(period, decimals, cutoff, deadline, issueDate, docNumber string) (models.CircularRequest, error) {
 	req := models.CircularRequest{Period: strings.TrimSpace(period), Cutoff: strings.TrimSpace(cutoff),
-		Deadline: strings.TrimSpace(deadline), IssueDate: strings.TrimSpace(issueDate)}
+		Deadline: strings.TrimSpace(deadline), IssueDate: strings.TrimSpace(issueDate), DocNumber: docNumber}
 	if decimals = strings.TrimSpace(decimals); decimals != "" {
 		n, err := strconv.Atoi(decimals)
 		if err != nil {
@@ -140,7 +140,7 @@ func circularRequest(period, decimals, cutoff, deadline, issueDate string) (mode
 }
 
 func (h *circularHandlers) create(c *gin.Context) {
-	req, err := circularRequest(c.PostForm("period"), c.PostForm("decimals"), c.PostForm("cutoff"), c.PostForm("deadline"), c.PostForm("issue_date"))
+	req, err := circularRequest(c.PostForm("period"), c.PostForm("decimals"), c.PostForm("cutoff"), c.PostForm("deadline"), c.PostForm("issue_date"), c.PostForm("doc_number"))
 	var rec *models.CircularRecord
 	if err == nil {
 		rec, err = h.store.CreateCircular(c.Request.Context(), currentUser(c), h.inspection, req)
@@ -212,7 +212,8 @@ func (h *circularHandlers) load(c *gin.Context) (*models.CircularRow, *models.Ci
 func textFromForm(c *gin.Context) models.CircularText {
 	return models.CircularText{Title: c.PostForm("title"), DocNumber: c.PostForm("doc_number"), Issuer: c.PostForm("issuer"),
 		Recipients: c.PostForm("recipients"), Intro: c.PostForm("intro"), Overview: c.PostForm("overview"), Problems: c.PostForm("problems"),
-		Requirements: c.PostForm("requirements"), Closing: c.PostForm("closing"), IssueDate: c.PostForm("issue_date")}
+		Requirements: c.PostForm("requirements"), Closing: c.PostForm("closing"), IssueDate: c.PostForm("issue_date"),
+		CC: c.PostForm("cc"), PrintOffice: c.PostForm("print_office"), PrintDate: c.PostForm("print_date"), NoDocNumber: c.PostForm("no_doc_number") == "1"}
 }
 
 func (h *circularHandlers) save(c *gin.Context) {
@@ -246,6 +247,11 @@ func (h *circularHandlers) act(c *gin.Context) {
 		return
 	}
 	rec, msg, err := h.run(c, id, c.Param("action"))
+	if models.ErrorKind(err) == models.KindInvalid {
+		// Publishing refused (an empty 文号, say): the circular again, with the reason at its field.
+		h.showOne(c, http.StatusBadRequest, nil, fieldErrors(err))
+		return
+	}
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"zhaocuo/models/storetest"
 )
 
@@ -31,7 +33,7 @@ func TestCircularAPIScopeRolesAndFreezing(t *testing.T) {
 	if resp.StatusCode != 400 || body["error"] == nil {
 		t.Fatalf("decimals as text: %d %v", resp.StatusCode, body)
 	}
-	resp, body = a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","cutoff":"2025-03-20"}`)
+	resp, body = a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","cutoff":"2025-03-20","doc_number":"川办便函〔2025〕78号"}`)
 	if resp.StatusCode != 201 || body["status"] != "draft" {
 		t.Fatalf("create: %d %v", resp.StatusCode, body)
 	}
@@ -294,7 +296,7 @@ func TestPublishingQueuesTheNoticeDeliveries(t *testing.T) {
 	if err := a.Store.AddWebhook(ctx, *staff.UnitID, 0, "https://robot.example.cn/send?key=gzw"); err != nil {
 		t.Fatal(err)
 	}
-	_, body := a.api("POST", "/api/v1/circulars", a.apiLogin("sc-supervisor"), `{"period":"2025Q1","cutoff":"2025-03-20"}`)
+	_, body := a.api("POST", "/api/v1/circulars", a.apiLogin("sc-supervisor"), `{"period":"2025Q1","cutoff":"2025-03-20","doc_number":"川办便函〔2025〕78号"}`)
 	a.loginPage("sc-supervisor")
 	if resp, _ := a.postFormFrom("/staff/circulars/"+jsonNumber(body["id"])+"/publish", nil, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish: %d", resp.StatusCode)
@@ -323,5 +325,54 @@ func TestPublishingQueuesTheNoticeDeliveries(t *testing.T) {
 	}
 	if len(recorded) != 2 || strings.Join(queued, ",") != strings.Join(recorded, ",") {
 		t.Fatalf("queued %v; the store recorded %v (want the e-mail and the webhook post)", queued, recorded)
+	}
+}
+
+// Publishing a draft with an empty 文号 is refused with the reason on the page, until the office
+// ticks "本通报无文号"; the 版记 typed into the form comes out at the end of the 公文.
+func TestCircularPublishAsksForDocNumber(t *testing.T) {
+	a := newTestApp(t, withInspection(t))
+	a.loginPage("sc-supervisor")
+	resp, _ := a.postFormFrom("/staff/circulars", map[string]string{"period": "2025Q1", "decimals": "2", "cutoff": "2025-03-20"}, nil, "same-origin")
+	loc := resp.Header.Get("Location")
+	_, body := a.get(loc)
+	d := doc(t, body)
+	if !strings.Contains(d.Find("#no-doc-number").Text(), "文号为空") {
+		t.Error("the draft without a 文号 does not warn")
+	}
+	if got, _ := d.Find("#t-print_office").Attr("value"); got != "四川省人民政府办公厅" {
+		t.Errorf("the 印发机关 starts as %q", got)
+	}
+	resp, body = a.postFormFrom(loc+"/publish", nil, nil, "same-origin")
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "本通报无文号") {
+		t.Fatalf("publishing without a 文号: %d", resp.StatusCode)
+	}
+	if _, body = a.get(loc); doc(t, body).Find("#status").Text() != "草稿" {
+		t.Fatal("the refused circular was published")
+	}
+	d = doc(t, body)
+	text := map[string]string{"no_doc_number": "1", "cc": "省委办公厅，省人大常委会办公厅。", "print_office": "四川省人民政府办公厅秘书处", "print_date": "2025-03-26"}
+	d.Find("#circular-text input:not([type=checkbox]), #circular-text textarea").Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		if _, set := text[name]; !set {
+			text[name] = s.Text()
+			if v, ok := s.Attr("value"); ok {
+				text[name] = v
+			}
+		}
+	})
+	if resp, body := a.postFormFrom(loc, text, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := a.postFormFrom(loc+"/publish", nil, nil, "same-origin"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publishing a circular declared without 文号: %d %s", resp.StatusCode, body)
+	}
+	_, body = a.get(loc + "/document")
+	pd := doc(t, body)
+	if got := pd.Find(".colophon").Text(); !strings.Contains(got, "抄送：省委办公厅，省人大常委会办公厅。") || !strings.Contains(got, "2025年3月26日印发") {
+		t.Errorf("the 版记: %q", got)
+	}
+	if pd.Find(".docno").Length() != 0 {
+		t.Error("a circular without 文号 shows one")
 	}
 }

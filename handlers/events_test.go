@@ -96,7 +96,7 @@ func TestEveryWriteDispatchesWhatItCommitted(t *testing.T) {
 	want("an import", "import_started")
 
 	// A circular and its rectifications.
-	_, body = a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","cutoff":"2025-03-20"}`)
+	_, body = a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","cutoff":"2025-03-20","doc_number":"川办便函〔2025〕78号"}`)
 	if resp, m := a.api("POST", "/api/v1/circulars/"+jsonNumber(body["id"])+"/publish", sc, ""); resp.StatusCode != 200 {
 		t.Fatalf("publish: %d %v", resp.StatusCode, m)
 	}

@@ -51,7 +51,7 @@ func TestAccountImportOutsideTheScopeChangesNothingThere(t *testing.T) {
 		t.Fatalf("the province's import: %d %s", resp.StatusCode, body)
 	}
 	q.runAll(t, a)
-	_, draft := a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1"}`)
+	_, draft := a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","doc_number":"川办便函〔2025〕78号"}`)
 	id := jsonNumber(draft["id"])
 	accounts := func() map[string]any {
 		t.Helper()
@@ -417,7 +417,7 @@ func (w *scopeWorld) circular(region string, published bool) string {
 	w.periods++
 	period := fmt.Sprintf("%dQ%d", 2024-w.periods/4, 1+w.periods%4)
 	var m map[string]any
-	json.Unmarshal([]byte(w.ok(owner(region, "supervisor"), api("/api/v1/circulars", `{"period":"`+period+`"}`))), &m)
+	json.Unmarshal([]byte(w.ok(owner(region, "supervisor"), api("/api/v1/circulars", `{"period":"`+period+`","doc_number":"测试〔2025〕1号"}`))), &m)
 	id := jsonNumber(m["id"])
 	if published {
 		w.ok(owner(region, "supervisor"), api("/api/v1/circulars/"+id+"/publish", ""))

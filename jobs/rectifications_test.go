@@ -25,7 +25,7 @@ func (w *world) publishSichuanQ1() []models.RectificationRow {
 	w.t.Helper()
 	ctx, sup := context.Background(), w.users["sc-supervisor"]
 	sc, _ := w.store.ScopeOf(ctx, sup)
-	rec, err := w.store.CreateCircular(ctx, sup, storetest.SichuanInspection(w.t, w.store), models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
+	rec, err := w.store.CreateCircular(ctx, sup, storetest.SichuanInspection(w.t, w.store), models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20", DocNumber: "川办便函〔2025〕78号"})
 	if err != nil {
 		w.t.Fatal(err)
 	}

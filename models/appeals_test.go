@@ -382,7 +382,7 @@ func TestAnAcceptedAppealLeavesAPublishedCircularAsPublished(t *testing.T) {
 	sup, sc := a.u["sc-supervisor"], a.scope("sc-supervisor")
 	_, fs := a.round(hiddenLink())
 	src := models.InspectionTables{Store: a.s}
-	rec, err := a.s.CreateCircular(ctx, sup, src, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-25"})
+	rec, err := a.s.CreateCircular(ctx, sup, src, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-25", DocNumber: "川办便函〔2025〕78号"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -99,6 +99,13 @@ type CircularText struct {
 	Requirements string `json:"requirements"` // 三、下步要求
 	Closing      string `json:"closing"`      // the rectification sentence
 	IssueDate    string `json:"issue_date"`   // 成文日期, YYYY-MM-DD
+	// 版记 (GB/T 9704-2012 7.4), on the last page: 抄送机关 (optional), 印发机关 and 印发日期.
+	CC          string `json:"cc"`
+	PrintOffice string `json:"print_office"`
+	PrintDate   string `json:"print_date"` // YYYY-MM-DD
+	// NoDocNumber is the office's word that the circular has no 文号: publishing with an empty
+	// 文号 is refused without it, so a forgotten one is not published unnoticed.
+	NoDocNumber bool `json:"no_doc_number"`
 }
 
 // Circular is a circular's figures and text.
@@ -158,6 +165,7 @@ func (t *CircularText) Validate() error {
 		{"title", t.Title, "标题", 200}, {"doc_number", t.DocNumber, "文号", 64}, {"issuer", t.Issuer, "发文机关", 64},
 		{"recipients", t.Recipients, "主送机关", 500}, {"intro", t.Intro, "开头", 2000}, {"overview", t.Overview, "总体情况", 20000},
 		{"problems", t.Problems, "存在问题", 20000}, {"requirements", t.Requirements, "下步要求", 20000}, {"closing", t.Closing, "整改要求", 2000},
+		{"cc", t.CC, "抄送机关", 500}, {"print_office", t.PrintOffice, "印发机关", 64},
 	} {
 		if len([]rune(c.value)) > c.max {
 			return Invalid(c.field, fmt.Sprintf("%s不能超过%d个字", c.name, c.max))
@@ -176,6 +184,29 @@ func (t *CircularText) Validate() error {
 	}
 	if _, err := ParseDate(t.IssueDate); err != nil {
 		return Invalid("issue_date", "成文日期应为 YYYY-MM-DD")
+	}
+	if t.NoDocNumber && strings.TrimSpace(t.DocNumber) != "" {
+		return Invalid("doc_number", "已勾选“本通报无文号”，请清空文号或取消勾选")
+	}
+	if t.PrintDate != "" {
+		if _, err := ParseDate(t.PrintDate); err != nil {
+			return Invalid("print_date", "印发日期应为 YYYY-MM-DD")
+		}
+	}
+	if (strings.TrimSpace(t.PrintOffice) == "") != (t.PrintDate == "") {
+		return Invalid("print_office", "版记的印发机关和印发日期应同时填写")
+	}
+	return nil
+}
+
+// ValidateForPublishing is Validate and what only a published circular needs: a 文号, unless the
+// office said the circular has none.
+func (t *CircularText) ValidateForPublishing() error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if strings.TrimSpace(t.DocNumber) == "" && !t.NoDocNumber {
+		return Invalid("doc_number", "文号为空：请填写文号；如本通报确无文号，请勾选“本通报无文号”并保存后再发布")
 	}
 	return nil
 }

@@ -33,6 +33,9 @@ func DraftText(f *CircularFigures, region Region, issuer, issueDate, requirement
 		Recipients: recipients,
 		Intro:      fmt.Sprintf("现将%s%s政府网站与政府系统政务新媒体检查有关情况通报如下。", f.PeriodLabel, scope),
 		IssueDate:  issueDate,
+		// The 版记's 印发 line starts as the issuer on the issue date; the office corrects it.
+		PrintOffice: issuer,
+		PrintDate:   issueDate,
 	}
 
 	var ov []string

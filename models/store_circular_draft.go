@@ -22,6 +22,7 @@ type CircularRequest struct {
 	Cutoff    string // YYYY-MM-DD
 	Deadline  string // YYYY-MM-DD
 	IssueDate string // YYYY-MM-DD
+	DocNumber string // 文号, when known already; else filled in later, or declared absent
 }
 
 // DefaultDecimals is the 合格率 precision unless the issuer sets another (RULES.md "Percentages").
@@ -74,7 +75,12 @@ func (s *Store) DraftCircular(ctx context.Context, src InspectionSource, req Cir
 	if err != nil {
 		return nil, err
 	}
-	return &Circular{Figures: *f, Text: DraftText(f, req.Region, issuer, issue, template.Text)}, nil
+	text := DraftText(f, req.Region, issuer, issue, template.Text)
+	text.DocNumber = strings.TrimSpace(req.DocNumber)
+	if err := text.Validate(); err != nil {
+		return nil, err
+	}
+	return &Circular{Figures: *f, Text: text}, nil
 }
 
 // CircularFigures gathers a circular's figures from the inspection source and the rates.

@@ -36,6 +36,10 @@ type CircularRecord struct {
 	Requirements string     `json:"-"`
 	Closing      string     `json:"-"`
 	IssueDate    string     `json:"-"`
+	CC           string     `json:"-"`
+	PrintOffice  string     `json:"-"`
+	PrintDate    string     `json:"-"`
+	NoDocNumber  bool       `json:"-"`
 	Figures      string     `json:"-"`
 	CreatedBy    *int64     `json:"-"`
 	PublishedBy  *int64     `json:"-"`
@@ -52,12 +56,14 @@ func (r *CircularRecord) Published() bool { return r.Status == CircularPublished
 // Text is the record's editable text.
 func (r *CircularRecord) Text() CircularText {
 	return CircularText{Title: r.Title, DocNumber: r.DocNumber, Issuer: r.Issuer, Recipients: r.Recipients, Intro: r.Intro,
-		Overview: r.Overview, Problems: r.Problems, Requirements: r.Requirements, Closing: r.Closing, IssueDate: r.IssueDate}
+		Overview: r.Overview, Problems: r.Problems, Requirements: r.Requirements, Closing: r.Closing, IssueDate: r.IssueDate,
+		CC: r.CC, PrintOffice: r.PrintOffice, PrintDate: r.PrintDate, NoDocNumber: r.NoDocNumber}
 }
 
 func (r *CircularRecord) setText(t CircularText) {
 	r.Title, r.DocNumber, r.Issuer, r.Recipients, r.Intro = t.Title, t.DocNumber, t.Issuer, t.Recipients, t.Intro
 	r.Overview, r.Problems, r.Requirements, r.Closing, r.IssueDate = t.Overview, t.Problems, t.Requirements, t.Closing, t.IssueDate
+	r.CC, r.PrintOffice, r.PrintDate, r.NoDocNumber = t.CC, t.PrintOffice, t.PrintDate, t.NoDocNumber
 }
 
 // Circular is the record as a circular: its figures and text.
@@ -206,7 +212,7 @@ func (s *Store) editDraft(ctx context.Context, u *User, sc Scope, id int64, chan
 
 // SaveCircularText stores a draft's edited text.
 func (s *Store) SaveCircularText(ctx context.Context, u *User, sc Scope, id int64, t CircularText) (*CircularRecord, error) {
-	for _, p := range []*string{&t.Title, &t.DocNumber, &t.Issuer, &t.Recipients, &t.IssueDate} {
+	for _, p := range []*string{&t.Title, &t.DocNumber, &t.Issuer, &t.Recipients, &t.IssueDate, &t.CC, &t.PrintOffice, &t.PrintDate} {
 		*p = strings.TrimSpace(*p)
 	}
 	if err := t.Validate(); err != nil {
@@ -257,7 +263,7 @@ func (s *Store) PublishCircular(ctx context.Context, u *User, sc Scope, id int64
 			return err
 		}
 		t := c.Filled()
-		if err := t.Validate(); err != nil {
+		if err := t.ValidateForPublishing(); err != nil {
 			return err
 		}
 		now := s.now()

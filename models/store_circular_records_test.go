@@ -118,3 +118,42 @@ func TestCircularDraftEditRefreshPublishCorrect(t *testing.T) {
 		t.Fatalf("list: %d %v", len(list), err)
 	}
 }
+
+// Publishing with an empty 文号 is refused until the office says the circular has none; the 版记's
+// fields are stored with the text and frozen with it.
+func TestCircularPublishNeedsDocNumberOrItsAbsence(t *testing.T) {
+	r := newRates(t, "2025-03-25 10:00:00")
+	ctx := context.Background()
+	s, sup := r.s, r.u["sc-supervisor"]
+	sc, _ := s.ScopeOf(ctx, sup)
+	rec, err := s.CreateCircular(ctx, sup, models.RegistryInspection{Store: s}, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.PrintOffice != rec.Issuer || rec.PrintDate != rec.IssueDate {
+		t.Errorf("the draft's 印发 line: %q %q, want the issuer on the issue date", rec.PrintOffice, rec.PrintDate)
+	}
+	if _, _, err := s.PublishCircular(ctx, sup, sc, rec.ID); models.ErrorField(err) != "doc_number" {
+		t.Fatalf("publishing without a 文号: %v", err)
+	}
+	text := rec.Text()
+	text.NoDocNumber, text.DocNumber = true, "川办便函〔2025〕78号"
+	if _, err := s.SaveCircularText(ctx, sup, sc, rec.ID, text); models.ErrorField(err) != "doc_number" {
+		t.Fatalf("a 文号 and 无文号 at once: %v", err)
+	}
+	text.DocNumber, text.PrintDate = "", ""
+	if _, err := s.SaveCircularText(ctx, sup, sc, rec.ID, text); models.ErrorField(err) != "print_office" {
+		t.Fatalf("印发机关 without 印发日期: %v", err)
+	}
+	text.CC, text.PrintDate = "省委办公厅，省人大常委会办公厅。", "2025-03-26"
+	if _, err := s.SaveCircularText(ctx, sup, sc, rec.ID, text); err != nil {
+		t.Fatal(err)
+	}
+	rec, _, err = s.PublishCircular(ctx, sup, sc, rec.ID)
+	if err != nil {
+		t.Fatalf("publishing a circular declared without 文号: %v", err)
+	}
+	if got := rec.Text(); !got.NoDocNumber || got.CC != text.CC || got.PrintDate != "2025-03-26" {
+		t.Errorf("published text: %+v", got)
+	}
+}

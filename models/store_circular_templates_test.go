@@ -43,7 +43,7 @@ func TestRequirementsTemplateFeedsNewDrafts(t *testing.T) {
 	}
 
 	// Published with its own 下步要求: the next draft carries it over.
-	rec, err := s.CreateCircular(ctx, sup, src, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
+	rec, err := s.CreateCircular(ctx, sup, src, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20", DocNumber: "川办便函〔2025〕78号"})
 	if err != nil {
 		t.Fatal(err)
 	}

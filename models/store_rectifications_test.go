@@ -304,7 +304,7 @@ func draftSichuanQ1(t *testing.T, s *models.Store, u map[string]*models.User, sr
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := s.CreateCircular(ctx, sup, src, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20"})
+	rec, err := s.CreateCircular(ctx, sup, src, models.CircularRequest{Period: "2025Q1", Cutoff: "2025-03-20", DocNumber: "川办便函〔2025〕78号"})
 	if err != nil {
 		t.Fatal(err)
 	}

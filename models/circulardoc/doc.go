@@ -21,6 +21,15 @@ type Doc struct {
 	Closing    string
 	Date       string // 2025年3月25日
 	Attachment *Attachment
+	Colophon   *Colophon // nil: no 印发机关, no 版记
+}
+
+// Colophon is the 版记 (GB/T 9704-2012 7.4) at the foot of the last page: 抄送机关 when any, and
+// the 印发机关 with the 印发日期, between full-width lines.
+type Colophon struct {
+	CC     string // 抄送：…。 ("" when none)
+	Office string
+	Date   string // 2025年3月26日印发
 }
 
 // Section is one of 一、总体情况, 二、存在问题, 三、下步要求.
@@ -51,6 +60,12 @@ func Layout(c *models.Circular) Doc {
 	t := c.Filled()
 	d := Doc{Issuer: t.Issuer, DocNumber: t.DocNumber, Title: t.Title, Recipients: t.Recipients, Intro: t.Intro,
 		Closing: t.Closing, Date: models.ChineseDate(t.IssueDate)}
+	if t.PrintOffice != "" {
+		d.Colophon = &Colophon{Office: t.PrintOffice, Date: models.ChineseDate(t.PrintDate) + "印发"}
+		if cc := strings.TrimRight(strings.TrimPrefix(strings.TrimSpace(t.CC), "抄送："), "。"); cc != "" {
+			d.Colophon.CC = "抄送：" + cc + "。"
+		}
+	}
 	d.Sections = []Section{
 		{Heading: "一、总体情况", Paras: paras(t.Overview)},
 		{Heading: "二、存在问题", Paras: paras(t.Problems)},

@@ -75,6 +75,14 @@ func WriteSheets(w io.Writer, sheets []Sheet) error {
 			f.SetColWidth(sh.Name, col, col, width)
 		}
 		f.SetPanes(sh.Name, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
+		// Printed, the title and the header row head every page (print titles), on A4.
+		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sh.Name + "'!$1:$2", Scope: sh.Name}); err != nil {
+			return err
+		}
+		size := 9 // A4
+		if err := f.SetPageLayout(sh.Name, &excelize.PageLayoutOptions{Size: &size}); err != nil {
+			return err
+		}
 	}
 	var buf bytes.Buffer
 	if _, err := f.WriteTo(&buf); err != nil {

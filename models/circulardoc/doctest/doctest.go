@@ -1,0 +1,134 @@
+// Package doctest prints a circular's documents to PDF with the tools a reader would use
+// (LibreOffice for the DOCX) and reads the pages back with poppler's pdfinfo and pdftotext, for
+// the tests to check the page layout GB/T 9704-2012 asks for. .ci/run installs the tools.
+package doctest
+
+import (
+	"context"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// DOCXToPDF prints a DOCX to PDF in headless LibreOffice.
+func DOCXToPDF(t *testing.T, docx []byte) []byte {
+	t.Helper()
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Fatal("LibreOffice is not installed (apt-get install libreoffice-writer; .ci/run does)")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "circular.docx"), docx, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--headless", "--convert-to", "pdf", "--outdir", dir, filepath.Join(dir, "circular.docx"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice --convert-to pdf: %v\n%s", err, out)
+	}
+	pdf, err := os.ReadFile(filepath.Join(dir, "circular.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pdf
+}
+
+var pageSize = regexp.MustCompile(`Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts`)
+
+// PDFPages reads a PDF's pages as text laid out as printed (pdftotext -layout), checking that
+// each is A4.
+func PDFPages(t *testing.T, pdf []byte) []string {
+	t.Helper()
+	for _, tool := range []string{"pdfinfo", "pdftotext"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not installed (apt-get install poppler-utils; .ci/run does)", tool)
+		}
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "doc.pdf")
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	info, err := exec.Command("pdfinfo", "-f", "1", "-l", "999", file).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v", err)
+	}
+	sizes := pageSize.FindAllStringSubmatch(string(info), -1)
+	if len(sizes) == 0 {
+		t.Fatalf("pdfinfo sees no pages:\n%s", info)
+	}
+	var pages []string
+	for i, m := range sizes {
+		w, _ := strconv.ParseFloat(m[1], 64)
+		h, _ := strconv.ParseFloat(m[2], 64)
+		if math.Abs(w-595.3) > 1.5 || math.Abs(h-841.9) > 1.5 {
+			t.Errorf("page %d is %s × %s pt, want A4", i+1, m[1], m[2])
+		}
+		n := strconv.Itoa(i + 1)
+		text, err := exec.Command("pdftotext", "-layout", "-f", n, "-l", n, file, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext page %s: %v", n, err)
+		}
+		pages = append(pages, string(text))
+	}
+	return pages
+}
+
+// lines are a page's lines that hold text, with the spaces pdftotext puts between characters
+// taken out; indents keeps each one's leading spaces.
+func lines(page string) (text []string, indents []int) {
+	for _, l := range strings.Split(page, "\n") {
+		trimmed := strings.TrimLeft(l, " ")
+		if strings.TrimSpace(trimmed) == "" {
+			continue
+		}
+		text = append(text, strings.Join(strings.Fields(trimmed), ""))
+		indents = append(indents, len(l)-len(trimmed))
+	}
+	return text, indents
+}
+
+// CheckPages checks printed pages against GB/T 9704-2012: each page's last line is its number as
+// "—N—", far right on odd pages and at the left on even ones (7.5); no page holds only the signer
+// or the date or nothing at all (7.3.5: they never stand alone); the last page ends with the 版记's lines,
+// in order, above its number (7.4), each line as printed with its spaces taken out (印发机关 and
+// 印发日期 share one).
+func CheckPages(t *testing.T, pages []string, signer, date string, colophon []string) {
+	t.Helper()
+	for i, p := range pages {
+		text, indents := lines(p)
+		if len(text) == 0 {
+			t.Errorf("page %d is empty", i+1)
+			continue
+		}
+		last := len(text) - 1
+		if want := "—" + strconv.Itoa(i+1) + "—"; text[last] != want {
+			t.Errorf("page %d ends with %q, want its number %q", i+1, text[last], want)
+		}
+		if odd := i%2 == 0; odd != (indents[last] > 20) {
+			t.Errorf("page %d's number is indented %d: want it at the right on odd pages, the left on even ones", i+1, indents[last])
+		}
+		alone := true
+		for _, l := range text[:last] {
+			alone = alone && (l == signer || l == date)
+		}
+		if alone {
+			t.Errorf("page %d holds nothing but %q", i+1, text[:last])
+		}
+	}
+	text, _ := lines(pages[len(pages)-1])
+	if len(text) < len(colophon)+1 {
+		t.Fatalf("the last page has %d lines, want the 版记 %q", len(text), colophon)
+	}
+	if got := text[len(text)-1-len(colophon) : len(text)-1]; strings.Join(got, "|") != strings.Join(colophon, "|") {
+		t.Errorf("the last page ends with %q, want the 版记 %q", got, colophon)
+	}
+}
