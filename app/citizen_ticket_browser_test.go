@@ -30,6 +30,7 @@ func TestUnhappyReporterAndTheSupervisorInTheBrowser(t *testing.T) {
 		chromedp.Navigate(base+"/staff/tickets/"+ticketNo), chromedp.WaitVisible("#actions"),
 		chromedp.Click(`form[action$="/accept"] button`), chromedp.WaitVisible(".flash-ok"),
 		chromedp.SendKeys("#reply-text", "该链接已修复，新地址为 https://gzw.sc.gov.cn/scsgzw/c100/list_2.shtml 。如有疑问请致电028-86601234。"),
+		chromedp.Click(`input[name="confirmed"][value="1"]`),
 		chromedp.Click(`form[action$="/reply"] button`), chromedp.WaitVisible("#reply"))
 	reviewer := newTab()
 	signIn(t, reviewer, base, "gzw-reviewer")

@@ -15,7 +15,7 @@ func TestStaffErrorPageLeadsBackWithTheInput(t *testing.T) {
 	a := newTestApp(t)
 	no, _ := a.submitTo("https://gzw.sc.gov.cn/error-page.html")
 	staff := a.apiLogin("gzw-staff")
-	for _, step := range []struct{ action, body string }{{"accept", ""}, {"reply", `{"text":"链接已经修复，感谢您的反馈。"}`}} {
+	for _, step := range []struct{ action, body string }{{"accept", ""}, {"reply", `{"text":"链接已经修复，感谢您的反馈。","confirmed":true}`}} {
 		if r, b := a.api("POST", "/api/v1/tickets/"+no+"/"+step.action, staff, step.body); r.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d %v", step.action, r.StatusCode, b)
 		}
