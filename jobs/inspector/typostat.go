@@ -161,7 +161,7 @@ func loadLexicon() *typoLexicon {
 	conf := confusables(lx.freq)
 	classes := charClasses(lx.freq)
 	lx.classes = newHanTable(classes)
-	lx.bloom = make([]uint64, bloomBits/64)
+	lx.bloom = largeTable[uint64](bloomBits / 64)
 	var candidates []string // the frequent words a typo may stand for
 	for w, f := range lx.freq {
 		if n := utf8.RuneCountInString(w); f >= statFrequent && n >= 2 && n <= 4 && !lx.names[w] {

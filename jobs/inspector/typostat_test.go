@@ -49,3 +49,15 @@ func TestEqualCandidatesChosenByTheirCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestLargeTable: the statistical check's tables come zeroed and whole from largeTable, which
+// on Linux maps them on their own, aligned to huge pages.
+func TestLargeTable(t *testing.T) {
+	for _, n := range []int{10, 3 << 20} {
+		tab := largeTable[similarSlot](n)
+		if len(tab) != n || tab[0] != (similarSlot{}) || tab[n-1] != (similarSlot{}) {
+			t.Fatalf("largeTable(%d): %d slots, first %v, last %v", n, len(tab), tab[0], tab[n-1])
+		}
+		tab[n-1].count = 7 // writable to the end
+	}
+}

@@ -61,7 +61,7 @@ func newSimilarTable(words []similarSlot) similarTable {
 	for size < 2*len(words) {
 		size <<= 1
 	}
-	t := similarTable{slots: make([]similarSlot, size), mask: uint64(size - 1)}
+	t := similarTable{slots: largeTable[similarSlot](size), mask: uint64(size - 1)}
 	for _, w := range words {
 		i := w.key & t.mask
 		for t.slots[i].key != 0 {
@@ -120,7 +120,7 @@ func newCountTable(freq map[string]uint32, logTotal float64) countTable {
 	for size < len(freq)*3/2 {
 		size <<= 1
 	}
-	t := countTable{slots: make([]countSlot, size), mask: uint64(size - 1), n: len(freq), pairs: make([]uint64, pairBits/64),
+	t := countTable{slots: largeTable[countSlot](size), mask: uint64(size - 1), n: len(freq), pairs: make([]uint64, pairBits/64),
 		rareLP: float32(math.Log(statRare+0.5) - logTotal)}
 	chars := map[rune]float32{}
 	for w, f := range freq {
