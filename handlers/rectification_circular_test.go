@@ -13,7 +13,7 @@ import (
 func TestAUnitReadsThePublishedCircularThatNamesIt(t *testing.T) {
 	a := newTestApp(t, withInspection(t))
 	sc := a.apiLogin("sc-supervisor")
-	_, body := a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","cutoff":"2025-03-20"}`)
+	_, body := a.api("POST", "/api/v1/circulars", sc, `{"period":"2025Q1","cutoff":"2025-03-20","doc_number":"川办便函〔2025〕78号"}`)
 	id := jsonNumber(body["id"])
 	if resp, body := a.api("POST", "/api/v1/circulars/"+id+"/publish", sc, ""); resp.StatusCode != 200 {
 		t.Fatalf("publish: %d %v", resp.StatusCode, body)
