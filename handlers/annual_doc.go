@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -104,12 +102,5 @@ func (h *annualHandlers) document(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if ext == "" {
-		c.Header("Content-Security-Policy", circulardoc.ContentSecurityPolicy)
-		c.Header("X-Frame-Options", "SAMEORIGIN")
-	} else {
-		c.Header("Content-Disposition", "attachment; filename=\"annual-report"+ext+"\"; filename*=UTF-8''"+url.PathEscape(name+ext))
-	}
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, ctype, buf.Bytes())
+	sendWritten(c, "annual-report", name, ext, ctype, buf.Bytes())
 }

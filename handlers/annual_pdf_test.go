@@ -5,15 +5,14 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"zhaocuo/models/circulardoc/doctest"
 	"zhaocuo/models/storetest"
 )
 
@@ -22,14 +21,6 @@ import (
 // renders them: every figure the page shows is in the PDF under its label. With
 // ZHAOCUO_ANNUAL_EXAMPLES=1 the PDFs are kept as docs/annual-report-example-*.pdf.
 func TestAnnualDOCXRendersTheFigures(t *testing.T) {
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		t.Skip("LibreOffice is not installed (apt-get install libreoffice-writer poppler-utils): DOCX not rendered")
-	}
-	pdftotext, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Skip("pdftotext is not installed (apt-get install poppler-utils): PDF not read")
-	}
 	a := newTestApp(t, withInspection(t))
 	storetest.SichuanTickets(t, a.Store, a.Clock)
 	a.Clock.Set(storetest.At("2026-01-20 10:00"))
@@ -72,27 +63,9 @@ func TestAnnualDOCXRendersTheFigures(t *testing.T) {
 			if resp.StatusCode != 200 {
 				t.Fatalf("docx: %d", resp.StatusCode)
 			}
-			dir := t.TempDir()
-			in := filepath.Join(dir, "report.docx")
-			if err := os.WriteFile(in, []byte(docx), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			run := func(name string, args ...string) {
-				t.Helper()
-				ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-				defer cancel()
-				if out, err := exec.CommandContext(ctx, name, args...).CombinedOutput(); err != nil {
-					t.Fatalf("%s: %v\n%s", name, err, out)
-				}
-			}
-			run(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless", "--convert-to", "pdf", "--outdir", dir, in)
-			pdf := filepath.Join(dir, "report.pdf")
-			run(pdftotext, "-layout", pdf, filepath.Join(dir, "report.txt"))
-			raw, err := os.ReadFile(filepath.Join(dir, "report.txt"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			text := strings.Join(strings.Fields(string(raw)), "")
+			pdf := doctest.ToPDF(t, "report.docx", []byte(docx))
+			pages, _ := doctest.PDFText(t, pdf)
+			text := strings.Join(strings.Fields(strings.Join(pages, "")), "")
 			for label, value := range want {
 				if value == "" {
 					value = "—"
@@ -107,11 +80,7 @@ func TestAnnualDOCXRendersTheFigures(t *testing.T) {
 				}
 			}
 			if os.Getenv("ZHAOCUO_ANNUAL_EXAMPLES") == "1" {
-				data, err := os.ReadFile(pdf)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join("..", "docs", "annual-report-example-"+r.example+".pdf"), data, 0o644); err != nil {
+				if err := os.WriteFile(filepath.Join("..", "docs", "annual-report-example-"+r.example+".pdf"), pdf, 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -325,14 +325,21 @@ func circularDocument(u *ui, c *gin.Context, row *models.CircularRow) {
 		u.fail(c, err)
 		return
 	}
+	sendWritten(c, "circular", name, ext, ctype, buf.Bytes())
+}
+
+// sendWritten sends a document the app wrote (a circular, an annual report): with no extension
+// the HTML to read and print, under the documents' own CSP; else a download, named stem+ext for
+// browsers that read only filename and name+ext for those that read filename*. No cache keeps it.
+func sendWritten(c *gin.Context, stem, name, ext, ctype string, body []byte) {
 	if ext == "" {
 		c.Header("Content-Security-Policy", circulardoc.ContentSecurityPolicy)
 		c.Header("X-Frame-Options", "SAMEORIGIN")
 	} else {
-		c.Header("Content-Disposition", "attachment; filename=\"circular"+ext+"\"; filename*=UTF-8''"+url.PathEscape(name+ext))
+		c.Header("Content-Disposition", "attachment; filename=\""+stem+ext+"\"; filename*=UTF-8''"+url.PathEscape(name+ext))
 	}
 	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, ctype, buf.Bytes())
+	c.Data(http.StatusOK, ctype, body)
 }
 
 func postedForm(c *gin.Context) map[string]string {

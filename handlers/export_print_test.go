@@ -3,9 +3,6 @@ package handlers_test
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zhaocuo/models"
+	"zhaocuo/models/circulardoc/doctest"
 	"zhaocuo/models/storetest"
 	"zhaocuo/models/xlsxsheet/sheettest"
 )
@@ -91,49 +89,25 @@ func TestRatesExportPrints(t *testing.T) {
 // The rates by region, converted by LibreOffice as a clerk's printer would get them, fit one
 // page (the demo's 22 rows) with the title on it and no cell too narrow for its number.
 func TestRatesExportPrintsOnOnePage(t *testing.T) {
-	office, err := exec.LookPath("libreoffice")
-	if err != nil {
-		t.Skip("libreoffice is not installed (.ci/run installs libreoffice-calc and poppler-utils)")
-	}
 	a := statsWorld(t)
 	a.loginPage("sc-supervisor")
 	resp, body := a.get("/staff/stats?from=2025-03-01&to=2025-03-31&export=region&format=xlsx")
 	if resp.StatusCode != 200 {
 		t.Fatalf("%d", resp.StatusCode)
 	}
-	dir := t.TempDir()
-	sheet := filepath.Join(dir, "rates.xlsx")
-	if err := os.WriteFile(sheet, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
+	pages, sizes := doctest.PDFText(t, doctest.ToPDF(t, "rates.xlsx", []byte(body)))
+	if len(pages) != 1 {
+		t.Errorf("the rates print on %d pages, want 1", len(pages))
 	}
-	// A profile of its own, so that another LibreOffice running on the machine is no matter.
-	convert := exec.Command(office, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless", "--convert-to", "pdf", "--outdir", dir, sheet)
-	if out, err := convert.CombinedOutput(); err != nil {
-		t.Fatalf("libreoffice: %v\n%s", err, out)
+	if w, h := sizes[0][0], sizes[0][1]; w < h {
+		t.Errorf("the page is %.0f × %.0f pt: want it landscape", w, h)
 	}
-	pdf := filepath.Join(dir, "rates.pdf")
-	info, err := exec.Command("pdfinfo", pdf).Output()
-	if err != nil {
-		t.Fatalf("pdfinfo: %v", err)
-	}
-	pages := ""
-	for _, line := range strings.Split(string(info), "\n") {
-		if strings.HasPrefix(line, "Pages:") {
-			pages = strings.TrimSpace(strings.TrimPrefix(line, "Pages:"))
-		}
-	}
-	if pages != "1" {
-		t.Errorf("the rates print on %s pages, want 1:\n%s", pages, info)
-	}
-	text, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	if strings.Contains(string(text), "###") {
+	text := strings.Join(pages, "\f")
+	if strings.Contains(text, "###") {
 		t.Errorf("a cell prints as ###:\n%s", text)
 	}
 	for _, want := range []string{"办理统计（按地区）", "截至", "合计", "按期办结率"} {
-		if !strings.Contains(strings.ReplaceAll(string(text), " ", ""), want) {
+		if !strings.Contains(strings.ReplaceAll(text, " ", ""), want) {
 			t.Errorf("the printed page lacks %q:\n%s", want, text)
 		}
 	}

@@ -1,6 +1,8 @@
-// Package doctest prints a circular's documents to PDF with the tools a reader would use
-// (LibreOffice for the DOCX) and reads the pages back with poppler's pdfinfo and pdftotext, for
-// the tests to check the page layout GB/T 9704-2012 asks for. .ci/run installs the tools.
+// Package doctest prints the documents the system writes to PDF with the tools a reader would
+// use (LibreOffice for a DOCX or an XLSX) and reads the pages back with poppler's pdfinfo and
+// pdftotext, for the tests to check what a printer gets: the page layout GB/T 9704-2012 asks of
+// a circular, an export that fits its page, the figures of an annual report. .ci/run installs the
+// tools; a test without them fails and says how to install them.
 package doctest
 
 import (
@@ -19,22 +21,30 @@ import (
 // DOCXToPDF prints a DOCX to PDF in headless LibreOffice.
 func DOCXToPDF(t *testing.T, docx []byte) []byte {
 	t.Helper()
+	return ToPDF(t, "document.docx", docx)
+}
+
+// ToPDF prints a document to PDF in headless LibreOffice; name's extension (.docx, .xlsx) says
+// what the document is.
+func ToPDF(t *testing.T, name string, data []byte) []byte {
+	t.Helper()
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
-		t.Fatal("LibreOffice is not installed (apt-get install libreoffice-writer; .ci/run does)")
+		t.Fatal("LibreOffice is not installed (apt-get install libreoffice-writer libreoffice-calc; .ci/run does)")
 	}
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "circular.docx"), docx, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
+	// A profile of its own, so that another LibreOffice running on the machine is no matter.
 	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--headless", "--convert-to", "pdf", "--outdir", dir, filepath.Join(dir, "circular.docx"))
+		"--headless", "--convert-to", "pdf", "--outdir", dir, filepath.Join(dir, name))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("soffice --convert-to pdf: %v\n%s", err, out)
 	}
-	pdf, err := os.ReadFile(filepath.Join(dir, "circular.pdf"))
+	pdf, err := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(name, filepath.Ext(name))+".pdf"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,8 +54,21 @@ func DOCXToPDF(t *testing.T, docx []byte) []byte {
 var pageSize = regexp.MustCompile(`Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts`)
 
 // PDFPages reads a PDF's pages as text laid out as printed (pdftotext -layout), checking that
-// each is A4.
+// each is A4 upright, as a 公文 is.
 func PDFPages(t *testing.T, pdf []byte) []string {
+	t.Helper()
+	pages, sizes := PDFText(t, pdf)
+	for i, size := range sizes {
+		if math.Abs(size[0]-595.3) > 1.5 || math.Abs(size[1]-841.9) > 1.5 {
+			t.Errorf("page %d is %.1f × %.1f pt, want A4", i+1, size[0], size[1])
+		}
+	}
+	return pages
+}
+
+// PDFText reads a PDF's pages as text laid out as printed (pdftotext -layout), and each page's
+// width and height in points.
+func PDFText(t *testing.T, pdf []byte) (pages []string, sizes [][2]float64) {
 	t.Helper()
 	for _, tool := range []string{"pdfinfo", "pdftotext"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -61,17 +84,14 @@ func PDFPages(t *testing.T, pdf []byte) []string {
 	if err != nil {
 		t.Fatalf("pdfinfo: %v", err)
 	}
-	sizes := pageSize.FindAllStringSubmatch(string(info), -1)
-	if len(sizes) == 0 {
+	found := pageSize.FindAllStringSubmatch(string(info), -1)
+	if len(found) == 0 {
 		t.Fatalf("pdfinfo sees no pages:\n%s", info)
 	}
-	var pages []string
-	for i, m := range sizes {
+	for i, m := range found {
 		w, _ := strconv.ParseFloat(m[1], 64)
 		h, _ := strconv.ParseFloat(m[2], 64)
-		if math.Abs(w-595.3) > 1.5 || math.Abs(h-841.9) > 1.5 {
-			t.Errorf("page %d is %s × %s pt, want A4", i+1, m[1], m[2])
-		}
+		sizes = append(sizes, [2]float64{w, h})
 		n := strconv.Itoa(i + 1)
 		text, err := exec.Command("pdftotext", "-layout", "-f", n, "-l", n, file, "-").Output()
 		if err != nil {
@@ -79,7 +99,7 @@ func PDFPages(t *testing.T, pdf []byte) []string {
 		}
 		pages = append(pages, string(text))
 	}
-	return pages
+	return pages, sizes
 }
 
 // lines are a page's lines that hold text, with the spaces pdftotext puts between characters
