@@ -103,6 +103,18 @@ func (s *Store) annualSubject(ctx context.Context, sc Scope, kind string, subjec
 	return unitID, region, name, nil
 }
 
+// writableAnnual is the subject of a report u may write, for a year that may have one: every
+// write (save, publish, correct) checks the same.
+func (s *Store) writableAnnual(ctx context.Context, u *User, sc Scope, kind string, subjectID int64, year int) (unitID *int64, region Region, err error) {
+	if err := validYear(year); err != nil {
+		return nil, Region{}, err
+	}
+	if unitID, region, _, err = s.annualSubject(ctx, sc, kind, subjectID); err != nil {
+		return nil, Region{}, err
+	}
+	return unitID, region, mayWriteAnnual(u, kind, unitID, region.ID)
+}
+
 func validYear(year int) error {
 	if year < 2018 || year > 2100 {
 		return Invalid("year", "年度应为 2018 年以后的年份")
@@ -158,14 +170,8 @@ func (s *Store) annualFigures(ctx context.Context, src InspectionSource, kind st
 // SaveAnnual stores what the unit or office filled in as the report's draft, creating it when
 // there is none. A published version is refused: a correction starts a new version.
 func (s *Store) SaveAnnual(ctx context.Context, u *User, sc Scope, kind string, subjectID int64, year int, in map[string]string) (*AnnualRecord, error) {
-	if err := validYear(year); err != nil {
-		return nil, err
-	}
-	unitID, region, _, err := s.annualSubject(ctx, sc, kind, subjectID)
+	unitID, region, err := s.writableAnnual(ctx, u, sc, kind, subjectID, year)
 	if err != nil {
-		return nil, err
-	}
-	if err := mayWriteAnnual(u, kind, unitID, region.ID); err != nil {
 		return nil, err
 	}
 	values, err := ValidateAnnual(kind, in)
@@ -200,14 +206,8 @@ func (s *Store) SaveAnnual(ctx context.Context, u *User, sc Scope, kind string, 
 
 // PublishAnnual freezes the report's draft with the figures counted now.
 func (s *Store) PublishAnnual(ctx context.Context, u *User, sc Scope, src InspectionSource, kind string, subjectID int64, year int) (*AnnualRecord, error) {
-	if err := validYear(year); err != nil {
-		return nil, err
-	}
-	unitID, region, _, err := s.annualSubject(ctx, sc, kind, subjectID)
+	_, region, err := s.writableAnnual(ctx, u, sc, kind, subjectID, year)
 	if err != nil {
-		return nil, err
-	}
-	if err := mayWriteAnnual(u, kind, unitID, region.ID); err != nil {
 		return nil, err
 	}
 	figures, err := s.annualFigures(ctx, src, kind, subjectID, region, year)
@@ -241,11 +241,8 @@ func (s *Store) PublishAnnual(ctx context.Context, u *User, sc Scope, src Inspec
 // CorrectAnnual starts a correction of the published report: the next version, a draft holding
 // what the published one was filled with.
 func (s *Store) CorrectAnnual(ctx context.Context, u *User, sc Scope, kind string, subjectID int64, year int) (*AnnualRecord, error) {
-	unitID, region, _, err := s.annualSubject(ctx, sc, kind, subjectID)
+	_, _, err := s.writableAnnual(ctx, u, sc, kind, subjectID, year)
 	if err != nil {
-		return nil, err
-	}
-	if err := mayWriteAnnual(u, kind, unitID, region.ID); err != nil {
 		return nil, err
 	}
 	var rec AnnualRecord
