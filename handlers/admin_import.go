@@ -244,7 +244,7 @@ func (h *registryImportHandlers) sendBook(c *gin.Context, file string, template 
 			h.fail(c, err)
 			return
 		}
-		ctype, download = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "登记信息.xlsx"
+		ctype, download = xlsxType, "登记信息.xlsx"
 	} else {
 		kind, ok := registrysheet.KindOf(strings.TrimSuffix(file, ".csv"))
 		if !ok || !strings.HasSuffix(file, ".csv") {

@@ -90,10 +90,10 @@ func (h *annualHandlers) document(c *gin.Context) {
 	case "html":
 		err, ctype = circulardoc.WriteHTML(&buf, doc), "text/html; charset=utf-8"
 	case "docx":
-		err, ctype, ext = circulardoc.WriteDOCX(&buf, doc), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"
+		err, ctype, ext = circulardoc.WriteDOCX(&buf, doc), docxType, ".docx"
 	case "xlsx":
 		err = circulardoc.WriteSheets(&buf, []circulardoc.Sheet{annualSheet(rep, rep.Subject+doc.Title)})
-		ctype, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
+		ctype, ext = xlsxType, ".xlsx"
 	default:
 		h.fail(c, models.Invalid("format", "格式应为 html、docx 或 xlsx"))
 		return

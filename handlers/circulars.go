@@ -313,9 +313,9 @@ func circularDocument(u *ui, c *gin.Context, row *models.CircularRow) {
 	case "html":
 		err, ctype = circulardoc.WriteHTML(&buf, doc), "text/html; charset=utf-8"
 	case "docx":
-		err, ctype, ext = circulardoc.WriteDOCX(&buf, doc), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"
+		err, ctype, ext = circulardoc.WriteDOCX(&buf, doc), docxType, ".docx"
 	case "xlsx":
-		err, ctype, ext = circulardoc.WriteXLSX(&buf, doc, circ.Figures.PeriodLabel), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
+		err, ctype, ext = circulardoc.WriteXLSX(&buf, doc, circ.Figures.PeriodLabel), xlsxType, ".xlsx"
 		name += "附件"
 	default:
 		u.fail(c, models.Invalid("format", "格式应为 html、docx 或 xlsx"))

@@ -17,6 +17,12 @@ import (
 	"zhaocuo/models/xlsxsheet"
 )
 
+// The content types of the Office documents the app sends.
+const (
+	docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
 // sheet is a table to export: a Chinese name, the title (the scope and the period) and the time
 // of export that head it when printed, Chinese headers, and cells that are strings, integers,
 // rates (percentages beside their base) or times.
@@ -40,7 +46,7 @@ func (u *ui) export(c *gin.Context, format, filename string, sh sheet) {
 			u.fail(c, err)
 			return
 		}
-		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		ctype = xlsxType
 	case "csv":
 		body.WriteString("\uFEFF")
 		w := csv.NewWriter(&body)

@@ -229,7 +229,7 @@ func documentType(data []byte) string {
 	case ct == "application/pdf":
 		return ct
 	case ct == "application/zip" && isDOCX(data):
-		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+		return docxType
 	}
 	if img, err := checkScreenshot(data); err == nil {
 		return img.ContentType
