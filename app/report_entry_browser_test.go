@@ -111,6 +111,14 @@ func TestEntryLinkFollowAndReceiptInTheBrowser(t *testing.T) {
 	if gotNo != no || gotCode != code || strings.Contains(loc, code) {
 		t.Fatalf("query form %q %q at %q", gotNo, gotCode, loc)
 	}
+	// 查询: the form is posted, the ticket shows, and the address still holds no code.
+	do(t, phone, "query", chromedp.Click(`form[action="/query"] button[type=submit]`), chromedp.WaitVisible("#report"))
+	if loc, _ := chromedp.Run(phone, chromedp.Location()); strings.Contains(loc, code) || !strings.HasSuffix(loc, "/query#report") {
+		t.Fatalf("the ticket's page is at %q", loc)
+	}
+	if !strings.Contains(text(t, phone, "#report h2"), no) {
+		t.Fatalf("the page shows %q", text(t, phone, "#report h2"))
+	}
 }
 
 // until waits for a script's expression to be true.

@@ -141,7 +141,7 @@ func TestCountdownOnThePagesIsTheModels(t *testing.T) {
 	}
 	// The citizen's page shows the deadline while the countdown runs.
 	for no, code := range map[string]string{left: leftCode, closed: closedCode} {
-		_, body := a.get("/query?" + query("ticket_no", no, "code", code))
+		_, body := a.lookUp(no, code)
 		if shows := strings.Contains(doc(t, body).Find("#report dl").Text(), "答复期限"); shows != countdown[no].Running {
 			t.Errorf("%s's query page shows the deadline: %v; the model counts %+v", no, shows, countdown[no])
 		}

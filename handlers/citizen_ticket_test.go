@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
@@ -34,10 +35,25 @@ func (a *testApp) replyTo(no, text string) {
 	}
 }
 
+// lookUp sends the query form with a ticket's number and code, as a citizen does, and follows a
+// match to the ticket's page; it returns the last response (the page, or the form with the
+// reason of a miss).
+func (a *testApp) lookUp(no, code string) (*http.Response, string) {
+	a.t.Helper()
+	resp, body := a.postValues("/query", url.Values{"ticket_no": {no}, "code": {code}})
+	if resp.StatusCode != http.StatusSeeOther {
+		return resp, body
+	}
+	if loc := resp.Header.Get("Location"); loc != "/query#report" {
+		a.t.Fatalf("query %s: sent to %q", no, loc)
+	}
+	return a.get("/query")
+}
+
 // queryPage opens the reporter's page of a ticket.
 func (a *testApp) queryPage(no, code string) string {
 	a.t.Helper()
-	resp, body := a.get("/query?" + query("ticket_no", no, "code", code))
+	resp, body := a.lookUp(no, code)
 	if resp.StatusCode != http.StatusOK {
 		a.t.Fatalf("query %s: %d", no, resp.StatusCode)
 	}
@@ -245,13 +261,18 @@ func TestTheReporterSeesTheirOwnScreenshot(t *testing.T) {
 	if doc(t, a.queryPage(other, otherCode)).Find("#my-screenshot").Length() != 0 {
 		t.Fatal("a ticket without a screenshot shows one")
 	}
+	// The browser now holds the other ticket, which has no screenshot: the first one's is not
+	// served to it, nor to a browser holding nothing, whatever the address says.
+	if resp, body := a.get(src); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "PNG") {
+		t.Errorf("after looking up another ticket: %d", resp.StatusCode)
+	}
+	a.Client.Jar, _ = cookiejar.New(nil)
 	for name, q := range map[string]string{
-		"another ticket's code": query("ticket_no", no, "code", otherCode),
-		"no code":               query("ticket_no", no),
-		"wrong code":            query("ticket_no", no, "code", "ZZZZZZZZ"),
-		"the other's own":       query("ticket_no", other, "code", otherCode),
+		"nothing held":          "",
+		"the number and code":   "?" + query("ticket_no", no, "code", code),
+		"another ticket's code": "?" + query("ticket_no", no, "code", otherCode),
 	} {
-		if resp, body := a.get("/query/screenshot?" + q); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "PNG") {
+		if resp, body := a.get("/query/screenshot" + q); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "PNG") {
 			t.Errorf("%s: %d", name, resp.StatusCode)
 		}
 	}

@@ -57,7 +57,7 @@ func TestQueryPageExplainsAMergeAndARelease(t *testing.T) {
 	no, code := a.submitTo("https://gzw.sc.gov.cn/query-merge.html")
 	page := func() string {
 		t.Helper()
-		resp, body := a.get("/query?" + query("ticket_no", no, "code", code))
+		resp, body := a.lookUp(no, code)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("query: %d", resp.StatusCode)
 		}

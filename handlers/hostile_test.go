@@ -205,6 +205,9 @@ func hostileCorpus(t *testing.T, w *hostileWorld) []attack {
 			r, _ := http.NewRequest("GET", w.URL+"/query?"+url.Values{"ticket_no": {p}, "code": {p}}.Encode(), nil)
 			return w.send(w.anon, r)
 		}})
+		add(attack{name: fmt.Sprintf("query form #%d", i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
+			return w.send(w.anon, w.formRequest("POST", "/query", url.Values{"ticket_no": {p}, "code": {p}}, "same-origin"))
+		}})
 		add(attack{name: fmt.Sprintf("report API lookup #%d", i), payload: p, send: func(w *hostileWorld) (*http.Response, string) {
 			r, _ := http.NewRequest("GET", w.URL+"/api/v1/reports/"+url.PathEscape(p)+"?code="+url.QueryEscape(p), nil)
 			return w.send(w.anon, r)

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -21,7 +20,7 @@ func TestQueryHistoryNamesTheUnitOnlyForItsOwnSteps(t *testing.T) {
 		t.Fatalf("rating: %d %v", r.StatusCode, b)
 	}
 
-	resp, body := a.get("/query?" + url.Values{"ticket_no": {no}, "code": {code}}.Encode())
+	resp, body := a.lookUp(no, code)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("query: %d", resp.StatusCode)
 	}

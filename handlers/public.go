@@ -91,24 +91,31 @@ func (h *publicHandlers) citizenPost(c *gin.Context, done string, write func(ctx
 		return
 	}
 	no, code := c.PostForm("ticket_no"), c.PostForm("code")
-	back := "/query?" + url.Values{"ticket_no": {no}, "code": {code}}.Encode() + "#reply"
 	events, err := write(ctx, no, code)
 	if err != nil {
 		if s := status(err); s == http.StatusConflict || s == http.StatusBadRequest {
-			h.setFlash(c, flash{Kind: "error", Message: message(err)})
-			c.Redirect(http.StatusSeeOther, back)
+			// The number and code matched (a refusal comes after the ticket is found): the page
+			// shows it again with the reason.
+			h.backToTicket(c, no, code, flash{Kind: "error", Message: message(err)})
 			return
 		}
 		h.fail(c, err)
 		return
 	}
 	h.events.Dispatch(ctx, events...)
-	h.setFlash(c, flash{Kind: "ok", Message: done})
-	c.Redirect(http.StatusSeeOther, back)
+	h.backToTicket(c, no, code, flash{Kind: "ok", Message: done})
 }
 
-// screenshot serves the reporter the screenshot they attached, to whoever holds the ticket's
-// number and query code, as the staff's copy is served: its checked image type, not sniffed,
+// backToTicket sends the reporter back to their ticket's page with a flash, the ticket kept in
+// queryCookie (renewed, or set again if it lapsed while they wrote).
+func (h *publicHandlers) backToTicket(c *gin.Context, no, code string, f flash) {
+	h.setTicketCookie(c, queryCookie, receipt{TicketNo: no, Code: code})
+	h.setFlash(c, f)
+	c.Redirect(http.StatusSeeOther, queryCookie.path+"#reply")
+}
+
+// screenshot serves the reporter the screenshot they attached, to the browser that holds the
+// ticket's number and query code (queryCookie), as the staff's copy is served: its checked image type, not sniffed,
 // sandboxed, and kept out of shared caches.
 func (h *publicHandlers) screenshot(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -116,7 +123,12 @@ func (h *publicHandlers) screenshot(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	a, err := h.store.ReportScreenshot(ctx, c.Query("ticket_no"), c.Query("code"))
+	k := h.takeTicketCookie(c, queryCookie)
+	if k == nil {
+		h.fail(c, models.NotFound("截图不可用"))
+		return
+	}
+	a, err := h.store.ReportScreenshot(ctx, k.TicketNo, k.Code)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // anotherBrowser is the same app seen from a browser without this one's cookies.
@@ -78,5 +80,88 @@ func TestReceiptSurvivesAReload(t *testing.T) {
 	}
 	if resp, _ := a.get("/report/done"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/query" {
 		t.Errorf("after clearing: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// The query code stays out of every address: the query form is posted, the ticket the citizen
+// looked up is kept in a signed cookie of the query pages while they read, rate and follow it up
+// (the screenshot included), an old link with the code in it is moved into the cookie, and 退出查询
+// clears it. No address the page links to holds the code.
+func TestTheQueryCodeStaysOutOfAddresses(t *testing.T) {
+	a := newTestApp(t)
+	no, code := a.repliedReport("已修复该页面的链接，感谢您的反馈。")
+
+	resp, _ := a.postValues("/query", url.Values{"ticket_no": {no}, "code": {code}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/query#report" {
+		t.Fatalf("query form: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var kept *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "zc_query" {
+			kept = c
+		}
+	}
+	if kept == nil || kept.Path != "/query" || !kept.HttpOnly || kept.SameSite != http.SameSiteStrictMode || kept.MaxAge <= 0 {
+		t.Fatalf("query cookie: %+v", kept)
+	}
+	_, page := a.get("/query")
+	d := doc(t, page)
+	if !strings.Contains(d.Find("#report h2").Text(), no) || d.Find("#rating").Length() != 1 {
+		t.Fatalf("the page does not show the ticket looked up: %q", d.Find("main").Text())
+	}
+	for _, attr := range []string{"href", "src", "action"} {
+		d.Find("[" + attr + "]").Each(func(_ int, s *goquery.Selection) {
+			if v, _ := s.Attr(attr); strings.Contains(v, code) {
+				t.Errorf("%s=%q holds the code", attr, v)
+			}
+		})
+	}
+	if v, _ := d.Find("form[action='/query'] #code").Attr("value"); v != "" {
+		t.Errorf("the lookup form is filled with the code: %q", v)
+	}
+
+	// A rating goes back to the page the cookie holds, not to an address with the code.
+	resp, _ = a.postValues("/query/rating", url.Values{"ticket_no": {no}, "code": {code}, "rating": {"satisfied"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/query#reply" {
+		t.Fatalf("rating: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, page := a.get("/query"); doc(t, page).Find(".flash-ok").Length() != 1 {
+		t.Fatal("no word that the rating was taken")
+	}
+
+	// 退出查询: the browser holds nothing more.
+	if resp, _ := a.postValues("/query/forget", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("forget: %d", resp.StatusCode)
+	}
+	if _, page := a.get("/query"); doc(t, page).Find("#report").Length() != 0 {
+		t.Fatal("the ticket is still shown after 退出查询")
+	}
+
+	// An old link or a bookmark with the code in it: looked up, then moved into the cookie.
+	b := a.anotherBrowser()
+	resp, _ = b.get("/query?" + query("ticket_no", no, "code", code))
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/query#report" {
+		t.Fatalf("old link: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, page := b.get("/query"); !strings.Contains(doc(t, page).Find("#report h2").Text(), no) {
+		t.Fatal("the old link does not lead to the ticket")
+	}
+
+	// A cookie altered in the browser is no ticket; a wrong code says so and keeps the number only.
+	c := a.anotherBrowser()
+	c.Client.Jar.SetCookies(mustURL(a.URL+"/query"), []*http.Cookie{{Name: "zc_query", Value: strings.Replace(kept.Value, ".", "x.", 1), Path: "/query"}})
+	if _, page := c.get("/query"); doc(t, page).Find("#report").Length() != 0 {
+		t.Fatal("an altered cookie shows a ticket")
+	}
+	resp, page = c.postValues("/query", url.Values{"ticket_no": {no}, "code": {"WRONGCOD"}})
+	d = doc(t, page)
+	if resp.StatusCode != http.StatusNotFound || d.Find(".flash-error").Length() != 1 || strings.Contains(page, "WRONGCOD") {
+		t.Fatalf("wrong code: %d, page holds the code: %v", resp.StatusCode, strings.Contains(page, "WRONGCOD"))
+	}
+	if v, _ := d.Find("#ticket_no").Attr("value"); v != no {
+		t.Errorf("the number is not kept after a miss: %q", v)
+	}
+	if resp, page := c.postValues("/query", url.Values{"ticket_no": {no}}); resp.StatusCode != http.StatusBadRequest || doc(t, page).Find(".flash-error").Length() != 1 {
+		t.Errorf("no code: %d", resp.StatusCode)
 	}
 }

@@ -152,8 +152,8 @@ func (h *reportHandlers) submitForm(c *gin.Context) {
 		h.showForm(c, status(err), form, errs)
 		return
 	}
-	h.setReceipt(c, receipt{TicketNo: sub.Ticket.TicketNo, Code: sub.QueryCode, Emailed: len(sub.Deliveries) > 0})
-	c.Redirect(http.StatusSeeOther, receiptPath)
+	h.setTicketCookie(c, receiptCookie, receipt{TicketNo: sub.Ticket.TicketNo, Code: sub.QueryCode, Emailed: len(sub.Deliveries) > 0})
+	c.Redirect(http.StatusSeeOther, receiptCookie.path)
 }
 
 // submit is the one way in for a report, from the form and from the API: check, captcha, store.
@@ -190,7 +190,7 @@ type reportDonePage struct {
 // done shows the ticket number and query code of the report this browser just submitted, for
 // as long as its receipt lasts; without one, the citizen is sent to the query form.
 func (h *reportHandlers) done(c *gin.Context) {
-	rc := h.takeReceipt(c)
+	rc := h.takeTicketCookie(c, receiptCookie)
 	if rc == nil {
 		c.Redirect(http.StatusSeeOther, "/query")
 		return
@@ -207,38 +207,75 @@ func (h *reportHandlers) done(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "report_done", page{Title: "提交成功", Active: "report",
-		Content: reportDonePage{ReportStatus: r, QueryCode: rc.Code, EmailSent: rc.Emailed, KeptHours: int(receiptTTL / time.Hour),
+		Content: reportDonePage{ReportStatus: r, QueryCode: rc.Code, EmailSent: rc.Emailed, KeptHours: int(receiptCookie.ttl / time.Hour),
 			OffGov: check.Checked && !check.Government}})
 }
 
 type queryPage struct {
-	TicketNo, Code string
-	Error          string
-	Report         *models.ReportStatus
+	TicketNo string
+	Code     string // the shown ticket's code, for its rating and follow-up forms (never the lookup form's)
+	Error    string
+	Report   *models.ReportStatus
 }
 
-// query looks a ticket up by number and code.
+// query shows the ticket this browser looked up (queryCookie), or the form to look one up, the
+// number filled in when the address gives it (the confirmation e-mail's link). An address that
+// also carries the code, as a bookmark or an old link may, is looked up like the form and moved
+// to the cookie: the page's address then holds nothing secret.
 func (h *reportHandlers) query(c *gin.Context) {
-	p := queryPage{TicketNo: c.Query("ticket_no"), Code: c.Query("code")}
-	status := http.StatusOK
-	if p.TicketNo != "" && p.Code != "" {
+	if no, code := c.Query("ticket_no"), c.Query("code"); no != "" && code != "" {
+		h.lookUp(c, no, code)
+		return
+	}
+	p := queryPage{TicketNo: c.Query("ticket_no")}
+	if k := h.takeTicketCookie(c, queryCookie); k != nil {
 		ctx := c.Request.Context()
-		if err := h.limits.allow(ctx, "query", c.ClientIP(), 30); err != nil {
-			h.fail(c, err)
-			return
-		}
-		r, err := h.store.FindReport(ctx, p.TicketNo, p.Code)
+		r, err := h.store.FindReport(ctx, k.TicketNo, k.Code)
 		switch {
 		case err == nil:
-			p.Report = r
+			p.TicketNo, p.Code, p.Report = r.TicketNo, k.Code, r
+			h.setTicketCookie(c, queryCookie, *k) // kept while the citizen reads on
 		case models.ErrorKind(err) == models.KindNotFound:
-			p.Error, status = models.ErrorMessage(err), http.StatusNotFound
+			h.clearTicketCookie(c, queryCookie)
 		default:
 			h.fail(c, err)
 			return
 		}
 	}
-	h.render(c, status, "query", page{Title: "查询进度", Active: "query", Content: p})
+	h.render(c, http.StatusOK, "query", page{Title: "查询进度", Active: "query", Content: p})
+}
+
+// queryPost looks a ticket up by the number and code the form sends.
+func (h *reportHandlers) queryPost(c *gin.Context) {
+	h.lookUp(c, strings.TrimSpace(c.PostForm("ticket_no")), strings.TrimSpace(c.PostForm("code")))
+}
+
+// lookUp checks a number and code against the client's query limit and the ticket: a match is
+// kept in queryCookie and the citizen sent to read it; a miss shows the form again with the
+// number and the reason (never the code).
+func (h *reportHandlers) lookUp(c *gin.Context, no, code string) {
+	ctx := c.Request.Context()
+	if no == "" || code == "" {
+		h.render(c, http.StatusBadRequest, "query", page{Title: "查询进度", Active: "query",
+			Content: queryPage{TicketNo: no, Error: "请填写留言编号和查询码"}})
+		return
+	}
+	if err := h.limits.allow(ctx, "query", c.ClientIP(), 30); err != nil {
+		h.fail(c, err)
+		return
+	}
+	r, err := h.store.FindReport(ctx, no, code)
+	switch {
+	case err == nil:
+		h.setTicketCookie(c, queryCookie, receipt{TicketNo: r.TicketNo, Code: code})
+		c.Redirect(http.StatusSeeOther, queryCookie.path+"#report")
+	case models.ErrorKind(err) == models.KindNotFound:
+		h.clearTicketCookie(c, queryCookie)
+		h.render(c, http.StatusNotFound, "query", page{Title: "查询进度", Active: "query",
+			Content: queryPage{TicketNo: no, Error: models.ErrorMessage(err)}})
+	default:
+		h.fail(c, err)
+	}
 }
 
 // apiReport is a report as the JSON API shows it.

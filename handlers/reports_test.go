@@ -64,7 +64,7 @@ func TestReportFormSubmitShowsNumberAndCodeOnce(t *testing.T) {
 		t.Fatalf("another browser: %d", resp.StatusCode)
 	}
 	// The query page shows the status, the unit and the deadline.
-	resp, body = a.get("/query?" + query("ticket_no", no, "code", code))
+	resp, body = a.lookUp(no, code)
 	d = doc(t, body)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(d.Find("#report .status").Text(), models.CitizenStatusOf(models.StatusAssigned).Label) ||
 		!strings.Contains(d.Find("#report").Text(), "四川省政府国有资产监督管理委员会") {
@@ -144,7 +144,7 @@ func TestQueryUnknownAndWrongCodeLookTheSame(t *testing.T) {
 	if r1.StatusCode != 404 || r2.StatusCode != 404 || b1 != b2 {
 		t.Fatalf("wrong code: %d %s; unknown: %d %s", r1.StatusCode, b1, r2.StatusCode, b2)
 	}
-	p1, _ := a.get("/query?" + query("ticket_no", no, "code", "WRONGCOD"))
+	p1, _ := a.lookUp(no, "WRONGCOD")
 	if p1.StatusCode != 404 {
 		t.Fatalf("query page with a wrong code: %d", p1.StatusCode)
 	}
@@ -160,7 +160,7 @@ func TestTextIsStoredAsTypedAndEscapedOnOutput(t *testing.T) {
 	if !strings.Contains(shown, `\u003cimg src=x onerror=alert(1)\u003e \u0026 \"quotes\"`) {
 		t.Fatalf("API text: %s", shown)
 	}
-	_, page := a.get("/query?" + query("ticket_no", no, "code", code))
+	_, page := a.lookUp(no, code)
 	if strings.Contains(page, "<img src=x") || !strings.Contains(doc(t, page).Find(".prewrap").Text(), f["description"]) {
 		t.Fatal("description not shown as text")
 	}

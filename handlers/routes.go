@@ -106,6 +106,8 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/report/done", reports.done)
 	r.POST("/report/done/forget", u.forgetReceipt)
 	r.GET("/query", reports.query)
+	r.POST("/query", limitBody(maxJSONBody), reports.queryPost)
+	r.POST("/query/forget", u.forgetQuery)
 	r.POST("/query/rating", limitBody(maxJSONBody), public.rate)
 	r.POST("/query/follow-up", limitBody(maxJSONBody), public.followUp)
 	r.GET("/query/screenshot", public.screenshot)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"slices"
 	"strings"
@@ -164,8 +165,7 @@ func (m *mix) do(kind string, r *rand.Rand) (ok bool, detail string) {
 		t := m.someTicket(r)
 		return m.expect("GET", "/api/v1/reports/"+t.no+"?code="+t.code, "", "", 200, nil)
 	case "status page":
-		t := m.someTicket(r)
-		return m.expect("GET", "/query?"+url.Values{"ticket_no": {t.no}, "code": {t.code}}.Encode(), "", "", 200, nil)
+		return m.statusPage(m.someTicket(r))
 	case "form page":
 		return m.expect("GET", "/", "", "", 200, nil)
 	case "replies page":
@@ -307,6 +307,33 @@ func (m *mix) signIn(username string) (string, error) {
 }
 
 // expect sends a request and says whether it was answered with want.
+// statusPage looks a ticket up as a citizen's browser does: the query form, whose answer keeps the
+// ticket in a cookie and leads to its page.
+func (m *mix) statusPage(t ticketRef) (bool, string) {
+	form := url.Values{"ticket_no": {t.no}, "code": {t.code}}.Encode()
+	req, err := http.NewRequest("POST", m.base+"/query", strings.NewReader(form))
+	if err != nil {
+		return false, err.Error()
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	browser := *m.client
+	browser.Jar, _ = cookiejar.New(nil)
+	resp, err := browser.Do(req)
+	if err != nil {
+		return false, err.Error()
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return false, err.Error()
+	}
+	if resp.StatusCode != 200 || !bytes.Contains(raw, []byte(t.no)) {
+		return false, fmt.Sprintf("query form %s: %d at %s", t.no, resp.StatusCode, resp.Request.URL.Path)
+	}
+	return true, ""
+}
+
 func (m *mix) expect(method, path, token, body string, want int, into any) (bool, string) {
 	var rd io.Reader
 	if body != "" {
