@@ -331,6 +331,10 @@ func (m *mix) expect(method, path, token, body string, want int, into any) (bool
 	if err != nil {
 		return false, err.Error()
 	}
+	if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "" {
+		// A 503 must tell the client when to try again (ha.sh counts any that does not).
+		return false, fmt.Sprintf("%s %s: 503 without Retry-After %.120s", method, path, raw)
+	}
 	if resp.StatusCode != want {
 		return false, fmt.Sprintf("%s %s: %d %.120s", method, path, resp.StatusCode, raw)
 	}
@@ -466,6 +470,9 @@ func pct(sorted []time.Duration, p int) time.Duration {
 
 // errorClass sorts a failure by what the client saw.
 func errorClass(detail string) string {
+	if strings.Contains(detail, ": 503 without Retry-After") {
+		return "503 without Retry-After"
+	}
 	for _, code := range []string{"500", "502", "503", "504", "400", "401", "404", "409", "429"} {
 		if strings.Contains(detail, ": "+code+" ") {
 			return code
