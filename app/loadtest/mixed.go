@@ -43,6 +43,13 @@ func mixed(ctx context.Context, env Env, args []string, out io.Writer) error {
 	if *password == "" {
 		return UsageError{"loadtest mixed needs the demo password: --password or DEMO_PASSWORD"}
 	}
+	if *only == "bare" { // the yardstick (loadtest bare): no users, no tickets
+		m := &mix{base: *base, only: *only, client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+			MaxIdleConns: *clients, MaxIdleConnsPerHost: *clients, IdleConnTimeout: time.Minute}}}
+		fmt.Fprintf(out, "mixed: %d requests/s for %s against %s, GET /bare only\n", *rate, *duration, *base)
+		m.run(ctx, *rate, *duration, *clients).print(out)
+		return nil
+	}
 	store, err := env.OpenStore(ctx)
 	if err != nil {
 		return err
@@ -180,6 +187,8 @@ func (m *mix) do(kind string, r *rand.Rand) (ok bool, detail string) {
 		return m.expect("GET", "/api/v1/stats/completion?group_by=unit", m.supervisor, "", 200, nil)
 	case "staff action":
 		return m.act(r)
+	case "bare": // not in the mix: the bare gin + gorm handler of loadtest bare
+		return m.expect("GET", "/bare", "", "", 200, nil)
 	case "baseline": // not in the mix: the lightest request through the whole stack, to size the machine
 		return m.expect("GET", "/readyz", "", "", 200, nil)
 	case "sign-in":
