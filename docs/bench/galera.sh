@@ -22,8 +22,9 @@
 #   application's pool opens new ones on the next node.
 # The first node is started with --wsrep-new-cluster; the others join it by a state transfer.
 
-GALERA_PORT=4406 HAPROXY_PORT=4306
-node_ip() { echo "127.0.0.1$1"; }
+# GALERA_NET and HAPROXY_PORT move a second cluster beside the first (ha.sh uses 127.0.0.2x:4316).
+GALERA_NET=${GALERA_NET:-127.0.0.1} HAPROXY_PORT=${HAPROXY_PORT:-4306} GALERA_PORT=4406
+node_ip() { echo "$GALERA_NET$1"; }
 
 galera_sql() { # node, then mariadb's arguments
   local n=$1; shift
@@ -40,6 +41,17 @@ node_start() { # N [--wsrep-new-cluster]
     mariadb-install-db --no-defaults --auth-root-authentication-method=normal --skip-test-db --user=mysql \
       --datadir="$d" >"$b/install.log" 2>&1
   fi
+  # A node that was killed left no position in grastate.dat (seqno -1): read it from InnoDB
+  # first, as mysqld_safe's galera_recovery does, so that it rejoins by an incremental transfer of
+  # what it missed (IST) instead of a whole copy that would lock the donor (rsync SST).
+  local start=()
+  if grep -q '^seqno: *-1' "$d/grastate.dat" 2>/dev/null; then
+    /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$d" --wsrep-on=ON \
+      --wsrep-provider=/usr/lib/galera/libgalera_smm.so --binlog-format=ROW --innodb-buffer-pool-size=64M \
+      --wsrep-recover --log-error="$b/recover.log" >/dev/null 2>&1 || true
+    local pos; pos=$(sed -n 's/.*WSREP: Recovered position: *\([^ ]*\).*/\1/p' "$b/recover.log" | tail -1)
+    [ -n "$pos" ] && start=(--wsrep-start-position="$pos")
+  fi
   # No option files read (the shared server's stay out); durable commits as on the single
   # server the benchmarks compare with; what Galera requires: row events, InnoDB, interleaved
   # auto-increment locks.
@@ -49,11 +61,11 @@ node_start() { # N [--wsrep-new-cluster]
     --innodb-buffer-pool-size=192M --innodb-flush-log-at-trx-commit=1 --innodb-flush-method=O_DIRECT \
     --max-connections=400 --binlog-format=ROW --default-storage-engine=InnoDB --innodb-autoinc-lock-mode=2 \
     --wsrep-on=ON --wsrep-provider=/usr/lib/galera/libgalera_smm.so --wsrep-cluster-name=zhaocuo \
-    --wsrep-cluster-address="gcomm://127.0.0.11:4567,127.0.0.12:4567,127.0.0.13:4567" \
+    --wsrep-cluster-address="gcomm://$(node_ip 1):4567,$(node_ip 2):4567,$(node_ip 3):4567" \
     --wsrep-node-name="n$n" --wsrep-node-address="$ip:4567" --wsrep-node-incoming-address="$ip:$GALERA_PORT" \
     --wsrep-sst-method=rsync --wsrep-sst-receive-address="$ip:4444" --wsrep-slave-threads=2 \
     --wsrep-provider-options="gmcast.listen_addr=tcp://$ip:4567;ist.recv_addr=$ip:4568;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S;evs.keepalive_period=PT0.5S;evs.inactive_check_period=PT0.5S;gcache.size=256M" \
-    "$@" </dev/null >>"$b/stderr.log" 2>&1 &
+    "${start[@]}" "$@" </dev/null >>"$b/stderr.log" 2>&1 &
   echo $! >"$GALERA_DIR/n$n.mariadbd"
 }
 
@@ -112,7 +124,7 @@ synced() {
 galera_up() {
   mkdir -p "$GALERA_DIR" && chmod 755 "$GALERA_DIR"
   for n in 1 2 3; do
-    if (exec 3<>/dev/tcp/"$(node_ip $n)"/$GALERA_PORT) 2>/dev/null; then echo "127.0.0.1$n:$GALERA_PORT is taken: is another cluster running?"; return 1; fi
+    if (exec 3<>/dev/tcp/"$(node_ip $n)"/$GALERA_PORT) 2>/dev/null; then echo "$(node_ip $n):$GALERA_PORT is taken: is another cluster running?"; return 1; fi
   done
   # The check each node's HTTP port answers: clustercheck's rule, in a line of shell per request.
   cat >"$GALERA_DIR/check.sh" <<'CHECK'
@@ -153,9 +165,9 @@ backend galera
   stick-table type ip size 1 nopurge
   stick on dst
   default-server inter 500ms fall 2 rise 2 on-marked-down shutdown-sessions
-  server n1 127.0.0.11:$GALERA_PORT check port 9200 addr 127.0.0.11
-  server n2 127.0.0.12:$GALERA_PORT check port 9200 addr 127.0.0.12 backup
-  server n3 127.0.0.13:$GALERA_PORT check port 9200 addr 127.0.0.13 backup
+  server n1 $(node_ip 1):$GALERA_PORT check port 9200
+  server n2 $(node_ip 2):$GALERA_PORT check port 9200 backup
+  server n3 $(node_ip 3):$GALERA_PORT check port 9200 backup
 CFG
   haproxy -f "$GALERA_DIR/haproxy.cfg" -db >>"$GALERA_DIR/haproxy.log" 2>&1 &
   echo $! >"$GALERA_DIR/haproxy.pid"
