@@ -20,7 +20,9 @@ const txAttempts = 4
 //     commit answers when certification fails (another node committed a conflicting write first);
 //   - 1047, a Galera node that is not synced with the cluster ("WSREP has not yet prepared node
 //     for application use"): it refuses every statement until it has caught up, and HAProxy's
-//     check moves new connections to a synced node meanwhile.
+//     check moves new connections to a synced node meanwhile;
+//   - 1180, an error during COMMIT: a Galera node that lost the cluster while the transaction
+//     was being replicated ("not connected to Primary Component") rolls it back.
 //
 // Either way nothing of the transaction was written, so fn starts again on a clean slate; fn must
 // therefore keep what it gathers (events, counts) in variables it sets afresh on each run, never
@@ -49,5 +51,5 @@ func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error, opt
 // retryable: the database rolled the whole transaction back and running it again may succeed.
 func retryable(err error) bool {
 	var me *mysqldriver.MySQLError
-	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1047)
+	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1047 || me.Number == 1180)
 }

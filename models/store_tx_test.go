@@ -8,8 +8,9 @@ import (
 	"zhaocuo/models/storetest"
 )
 
-// A Galera node answers a commit that fails certification with 1213 (as a lost deadlock), and a
-// node that is not synced refuses with 1047: the store runs the whole transaction again, and what
+// A Galera node answers a commit that fails certification with 1213 (as a lost deadlock), a node
+// that is not synced refuses with 1047, and one cut off from the others during the commit answers
+// 1180 (docs/bench/ha.sh's partition showed it): the store runs the whole transaction again, and what
 // it returns and what the database holds are those of one run.
 func TestARefusedCommitRunsTheWholeTransactionAgain(t *testing.T) {
 	spec := models.DemoRegistry()
@@ -19,6 +20,7 @@ func TestARefusedCommitRunsTheWholeTransactionAgain(t *testing.T) {
 	}{
 		{"certification failed (1213)", 1213},
 		{"node not synced (1047)", 1047},
+		{"node cut off from the cluster during the commit (1180)", 1180},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))

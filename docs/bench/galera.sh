@@ -17,9 +17,11 @@
 #   HAProxy 127.0.0.1:4306 (TCP): node 1 the writer, nodes 2 and 3 backups, one at a time; a
 #   connection stays on the node it was given until that node fails (stick on dst), so writes never
 #   go to two nodes at once; a node is taken out when its check (HTTP, served by socat, answering
-#   200 only when wsrep_local_state is 4, Synced, and wsrep_ready is ON) fails twice 500 ms apart,
+#   200 only when wsrep_local_state is 4, Synced, and wsrep_ready is ON) fails twice, 1 s then 0.5 s apart,
 #   and its open connections are cut at once (on-marked-down shutdown-sessions), so the
-#   application's pool opens new ones on the next node.
+#   application's pool opens new ones on the next node. (A check may take up to 3 s before it
+#   counts as failed: on a loaded machine starting the client takes a while, and a node taken out
+#   for a slow check cuts every connection to it.)
 # The first node is started with --wsrep-new-cluster; the others join it by a state transfer.
 
 # GALERA_NET and HAPROXY_PORT move a second cluster beside the first (ha.sh uses 127.0.0.2x:4316).
@@ -46,11 +48,14 @@ node_start() { # N [--wsrep-new-cluster]
   # what it missed (IST) instead of a whole copy that would lock the donor (rsync SST).
   local start=()
   if grep -q '^seqno: *-1' "$d/grastate.dat" 2>/dev/null; then
+    rm -f "$b/recover.log"
     /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$d" --wsrep-on=ON \
-      --wsrep-provider=/usr/lib/galera/libgalera_smm.so --binlog-format=ROW --innodb-buffer-pool-size=64M \
-      --wsrep-recover --log-error="$b/recover.log" >/dev/null 2>&1 || true
-    local pos; pos=$(sed -n 's/.*WSREP: Recovered position: *\([^ ]*\).*/\1/p' "$b/recover.log" | tail -1)
-    [ -n "$pos" ] && start=(--wsrep-start-position="$pos")
+      --wsrep-provider=/usr/lib/galera/libgalera_smm.so --wsrep-cluster-address=gcomm://127.0.0.1:1 \
+      --skip-networking --socket="$b/recover.sock" --pid-file="$b/recover.pid" --binlog-format=ROW \
+      --innodb-buffer-pool-size=64M --wsrep-recover --log-error="$b/recover.log" >/dev/null 2>&1 || true
+    local pos
+    pos=$(sed -n 's/.*WSREP: Recovered position: *\([0-9a-f-]*:[0-9-]*\).*/\1/p' "$b/recover.log" 2>/dev/null | tail -1 || true)
+    if [ -n "$pos" ]; then start=(--wsrep-start-position="$pos"); fi
   fi
   # No option files read (the shared server's stay out); durable commits as on the single
   # server the benchmarks compare with; what Galera requires: row events, InnoDB, interleaved
@@ -64,9 +69,10 @@ node_start() { # N [--wsrep-new-cluster]
     --wsrep-cluster-address="gcomm://$(node_ip 1):4567,$(node_ip 2):4567,$(node_ip 3):4567" \
     --wsrep-node-name="n$n" --wsrep-node-address="$ip:4567" --wsrep-node-incoming-address="$ip:$GALERA_PORT" \
     --wsrep-sst-method=rsync --wsrep-sst-receive-address="$ip:4444" --wsrep-slave-threads=2 \
-    --wsrep-provider-options="gmcast.listen_addr=tcp://$ip:4567;ist.recv_addr=$ip:4568;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S;evs.keepalive_period=PT0.5S;evs.inactive_check_period=PT0.5S;gcache.size=256M" \
+    --wsrep-provider-options="gmcast.listen_addr=tcp://$ip:4567;ist.recv_addr=$ip:4568;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S;evs.keepalive_period=PT0.5S;evs.inactive_check_period=PT0.5S;gcache.size=256M" \
     "${start[@]}" "$@" </dev/null >>"$b/stderr.log" 2>&1 &
   echo $! >"$GALERA_DIR/n$n.mariadbd"
+  disown $! # killed on purpose: no word from the shell
 }
 
 # Waits until node N is Synced (state 4), up to $2 seconds (120).
@@ -164,7 +170,8 @@ backend galera
   http-check expect status 200
   stick-table type ip size 1 nopurge
   stick on dst
-  default-server inter 500ms fall 2 rise 2 on-marked-down shutdown-sessions
+  timeout check 3s
+  default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2 on-marked-down shutdown-sessions
   server n1 $(node_ip 1):$GALERA_PORT check port 9200
   server n2 $(node_ip 2):$GALERA_PORT check port 9200 backup
   server n3 $(node_ip 3):$GALERA_PORT check port 9200 backup
