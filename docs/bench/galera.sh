@@ -17,7 +17,7 @@
 #   HAProxy 127.0.0.1:4306 (TCP): node 1 the writer, nodes 2 and 3 backups, one at a time; a
 #   connection stays on the node it was given until that node fails (stick on dst), so writes never
 #   go to two nodes at once; a node is taken out when its check (HTTP, served by socat, answering
-#   200 only when wsrep_local_state is 4, Synced, and wsrep_ready is ON) fails twice, 1 s then 0.5 s apart,
+#   200 only when wsrep_local_state is 4, Synced, and wsrep_ready is ON) fails once (every 500 ms),
 #   and its open connections are cut at once (on-marked-down shutdown-sessions), so the
 #   application's pool opens new ones on the next node. (A check may take up to 3 s before it
 #   counts as failed: on a loaded machine starting the client takes a while, and a node taken out
@@ -135,7 +135,7 @@ galera_up() {
   # The check each node's HTTP port answers: clustercheck's rule, in a line of shell per request.
   cat >"$GALERA_DIR/check.sh" <<'CHECK'
 #!/bin/sh
-s=$(mariadb --protocol=tcp -h"$1" -P4406 -uroot -N --connect-timeout=1 -e "SELECT MAX(IF(VARIABLE_NAME='WSREP_LOCAL_STATE',VARIABLE_VALUE,NULL)), MAX(IF(VARIABLE_NAME='WSREP_READY',VARIABLE_VALUE,NULL)) FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ('WSREP_LOCAL_STATE','WSREP_READY')" 2>/dev/null)
+s=$(mariadb --protocol=tcp -h"$1" -P4406 -uroot -N --connect-timeout=2 -e "SELECT MAX(IF(VARIABLE_NAME='WSREP_LOCAL_STATE',VARIABLE_VALUE,NULL)), MAX(IF(VARIABLE_NAME='WSREP_READY',VARIABLE_VALUE,NULL)) FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ('WSREP_LOCAL_STATE','WSREP_READY')" 2>/dev/null)
 case "$s" in
   "4	ON") printf 'HTTP/1.0 200 OK\r\nContent-Length: 7\r\n\r\nsynced\n' ;;
   *) printf 'HTTP/1.0 503 Service Unavailable\r\nContent-Length: 11\r\n\r\nnot synced\n' ;;
@@ -171,7 +171,7 @@ backend galera
   stick-table type ip size 1 nopurge
   stick on dst
   timeout check 3s
-  default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2 on-marked-down shutdown-sessions
+  default-server inter 500ms downinter 1s fall 1 rise 2 on-marked-down shutdown-sessions
   server n1 $(node_ip 1):$GALERA_PORT check port 9200
   server n2 $(node_ip 2):$GALERA_PORT check port 9200 backup
   server n3 $(node_ip 3):$GALERA_PORT check port 9200 backup
