@@ -441,11 +441,20 @@ func (m *mix) run(ctx context.Context, rate int, d time.Duration, clients int) *
 func (r *mixResult) print(out io.Writer) {
 	var all []time.Duration
 	fmt.Fprintf(out, "  %-14s %8s %7s %9s %9s %9s\n", "kind", "requests", "errors", "p50", "p99", "max")
+	kinds := make([]string, 0, len(mixWeights)+1)
 	for _, kw := range mixWeights {
-		lat := r.byKind[kw.kind]
+		kinds = append(kinds, kw.kind)
+	}
+	for k := range r.byKind { // a kind outside the mix sent alone (--only baseline, bare)
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	for _, kind := range kinds {
+		lat := r.byKind[kind]
 		all = append(all, lat...)
 		slices.Sort(lat)
-		fmt.Fprintf(out, "  %-14s %8d %7d %9s %9s %9s\n", kw.kind, len(lat), r.errorsByKind[kw.kind], pct(lat, 50), pct(lat, 99), pct(lat, 100))
+		fmt.Fprintf(out, "  %-14s %8d %7d %9s %9s %9s\n", kind, len(lat), r.errorsByKind[kind], pct(lat, 50), pct(lat, 99), pct(lat, 100))
 	}
 	slices.Sort(all)
 	fmt.Fprintf(out, "  %-14s %8d %7d %9s %9s %9s\n", "all", len(all), r.errors, pct(all, 50), pct(all, 99), pct(all, 100))
