@@ -176,6 +176,7 @@ mix_all=$(awk -v n="${answered:-0}" -v hz="$(getconf CLK_TCK)" \
   -v t="$(( ${used[web1]} + ${used[web2]} + ${used[worker1]} + ${used[worker2]} + ${used[proxy]} + ${used[mdb]} + ${used[redis]} ))" \
   -v g="$(( $(children_ms $LOGS/times.after) - $(children_ms $LOGS/times.before) ))" \
   'BEGIN { if (n > 0) printf "%.3f", t * 1000 / hz / n + g / n }')
+mix_mdb=$(awk -v n="${answered:-0}" -v hz="$(getconf CLK_TCK)" -v m="${used[mdb]}" 'BEGIN { if (n > 0) printf "%.3f", m * 1000 / hz / n }')
 
 # The yardstick, in the same run: a bare gin + gorm handler (app loadtest bare: one read by key and
 # one insert per GET /bare, no middleware) on the same MariaDB, driven by the same load generator
@@ -191,11 +192,13 @@ times >$LOGS/times.bare.after
 b_srv=$(( $(cpu ${PID[bare]}) - b_srv )) b_mdb=$(( $(cpu $mdb) - b_mdb ))
 grep -E 'achieved|errors' $LOGS/bare.txt || true
 b_n=$(awk '$1 == "all" {print $2}' $LOGS/bare.txt)
-[ -n "$b_n" ] && [ "$b_n" -gt 0 ] && awk -v n="$b_n" -v hz="$(getconf CLK_TCK)" -v s="$b_srv" -v m="$b_mdb" -v mix="${mix_all:-0}" \
+[ -n "$b_n" ] && [ "$b_n" -gt 0 ] && awk -v n="$b_n" -v hz="$(getconf CLK_TCK)" -v s="$b_srv" -v m="$b_mdb" -v mix="${mix_all:-0}" -v mixm="${mix_mdb:-0}" \
   -v g="$(( $(children_ms $LOGS/times.bare.after) - $(children_ms $LOGS/times.bare.before) ))" \
   'BEGIN { f = 1000 / hz / n; all = (s + m) * f + g / n
            printf "CPU per request answered (ms), bare handler: server %.2f, MariaDB %.2f, load generator %.2f; %.2f in all\n", s*f, m*f, g/n, all
-           if (mix > 0) printf "the mix costs %.2f ms a request in all: %.2f times the bare handler (target: at most 3.5)\n", mix, mix / all }'
+           if (mix > 0) printf "the mix costs %.2f ms a request in all: %.2f times the bare handler (target: at most 3.5)\n", mix, mix / all
+           # MariaDB is the machine'"'"'s own server: work of others on it counts in both figures.
+           if (mix > 0) printf "without MariaDB: the mix %.2f ms, the bare handler %.2f ms: %.2f times\n", mix - mixm, all - m*f, (mix - mixm) / (all - m*f) }'
 kill ${PID[bare]} 2>/dev/null || true
 
 echo "== reminders: 300 open tickets' deadlines moved an hour into the past"
