@@ -2,6 +2,9 @@ package models_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"zhaocuo/models"
@@ -95,5 +98,28 @@ func TestRefusalsAreRunAgainABoundedNumberOfTimes(t *testing.T) {
 				t.Fatalf("%d regions stored by transactions that were refused", got)
 			}
 		})
+	}
+}
+
+// Every transaction of the store is run again after a refused commit only if it goes through
+// Store.transaction: no other file of the package opens one with gorm's Transaction or Begin.
+func TestEveryTransactionGoesThroughTheOneHelper(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil || len(files) < 50 {
+		t.Fatalf("read %d files: %v", len(files), err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || f == "store_tx.go" {
+			continue
+		}
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(body), "\n") {
+			if strings.Contains(line, ".Transaction(") || strings.Contains(line, ".Begin(") {
+				t.Errorf("%s:%d: a transaction outside Store.transaction: %s", f, i+1, strings.TrimSpace(line))
+			}
+		}
 	}
 }
