@@ -70,7 +70,7 @@ func List(dialect string) ([]Migration, error) {
 }
 
 // Apply runs every migration the database has not recorded, in order, and returns the names of
-// those it ran. On MySQL a named lock keeps two replicas starting at once from racing.
+// those it ran. On MySQL a lock row keeps two replicas starting at once from racing (lock.go).
 func Apply(ctx context.Context, db *sql.DB, dialect string) ([]string, error) {
 	list, err := List(dialect)
 	if err != nil {
@@ -83,11 +83,11 @@ func Apply(ctx context.Context, db *sql.DB, dialect string) ([]string, error) {
 	defer conn.Close()
 
 	if dialect == MySQL {
-		var got sql.NullInt64
-		if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK('zhaocuo_migrations', 60)").Scan(&got); err != nil || got.Int64 != 1 {
-			return nil, fmt.Errorf("migrations: could not take the migration lock (held by another replica?): %v", err)
+		release, err := lock(ctx, db, conn)
+		if err != nil {
+			return nil, err
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT RELEASE_LOCK('zhaocuo_migrations')")
+		defer release()
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER NOT NULL PRIMARY KEY,

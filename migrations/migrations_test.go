@@ -157,7 +157,7 @@ func sqliteSchema(t *testing.T) schema {
 func mysqlSchema(t *testing.T, db *sql.DB) schema {
 	t.Helper()
 	out := schema{}
-	for _, name := range strings1(t, db, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name != 'schema_migrations'") {
+	for _, name := range strings1(t, db, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name NOT IN ('schema_migrations', 'schema_migrations_lock')") {
 		tb := table{Indexes: map[string]string{}}
 		rows, err := db.Query("SELECT column_name, is_nullable FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position", name)
 		if err != nil {

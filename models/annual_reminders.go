@@ -89,7 +89,7 @@ func (s *Store) RemindAnnualReports(ctx context.Context) (int, []Event, error) {
 
 func (s *Store) remindAnnual(ctx context.Context, unitID int64, year, n int, sites []string, now time.Time) (AnnualReminded, error) {
 	out := AnnualReminded{UnitID: unitID, Year: year, N: n}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&annualReminderRow{UnitID: unitID, Year: year, N: n, SentAt: now}).Error; err != nil {
 			if isDuplicate(err) {
 				return ErrStageNotDue

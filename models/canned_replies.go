@@ -58,7 +58,7 @@ func (s *Store) SaveCannedReply(ctx context.Context, actor *User, id int64, text
 	}
 	now := s.now()
 	var saved CannedReply
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		if id == 0 {
 			var n int64
 			// Lock the unit's row, so that two adds at once are counted one after the other.

@@ -81,7 +81,7 @@ func (s *Store) RememberFinding(ctx context.Context, u *User, sc Scope, findingI
 		return nil, err
 	}
 	var e *FindingException
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		f, err := s.findingInScope(tx, sc, findingID)
 		if err != nil {
 			return err
@@ -140,7 +140,7 @@ func (s *Store) RevokeException(ctx context.Context, u *User, sc Scope, id int64
 		return nil, err
 	}
 	var e FindingException
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		var rows []FindingException
 		q := tx.Table("finding_exceptions e").Select("e.*").Joins("JOIN websites w ON w.id = e.website_id").
 			Joins("JOIN units u ON u.id = w.unit_id").Where("e.id = ?", id)

@@ -152,7 +152,7 @@ func (s *Store) AddInspectionRule(ctx context.Context, by RegistryActor, in Insp
 		uid := by.UserID
 		rule.CreatedBy = &uid
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&InspectionRule{}).Where("kind = ? AND phrase = ? AND correct = ? AND valid_from = ? AND enabled = ?",
 			rule.Kind, rule.Phrase, rule.Correct, rule.ValidFrom, true).Count(&n).Error; err != nil {
@@ -186,7 +186,7 @@ func (s *Store) SetInspectionRuleEnabled(ctx context.Context, by RegistryActor, 
 		return Forbidden("只有管理员可以维护检查规则")
 	}
 	now := s.now()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var rule InspectionRule
 		if err := tx.Take(&rule, id).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {

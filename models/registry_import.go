@@ -204,7 +204,7 @@ func (s *Store) ApplyRegistryImport(ctx context.Context, actor *User, id int64) 
 		return nil, err
 	}
 	res := &ImportResult{ID: id}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		claim := tx.Model(&registryImport{}).Where("id = ? AND status = ?", id, importPlanned).
 			Updates(map[string]any{"status": importApplied, "applied_at": now, "sheets": nil})
 		if claim.Error != nil {

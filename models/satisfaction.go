@@ -142,7 +142,7 @@ func (s *Store) citizenChange(ctx context.Context, ticketNo, code, change string
 	}
 	now := s.now()
 	var changed TicketChanged
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		t, err := s.lockTicket(tx, Scope{All: true}, "t.ticket_no = ?", report.TicketNo)
 		if err != nil {
 			return err

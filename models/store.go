@@ -317,8 +317,10 @@ func isContended(err error) bool {
 func isUnavailable(err error) bool {
 	var me *mysqldriver.MySQLError
 	if errors.As(err, &me) {
-		// Too many connections (server-wide, per user): the server is there but full.
-		return me.Number == 1040 || me.Number == 1203
+		// Too many connections (server-wide, per user): the server is there but full. 1047: a
+		// Galera node not synced with its cluster refuses work until it is; 1180: it lost the
+		// cluster during a commit, which it rolled back.
+		return me.Number == 1040 || me.Number == 1203 || me.Number == 1047 || me.Number == 1180
 	}
 	var ne net.Error
 	var oe *net.OpError

@@ -59,7 +59,7 @@ func (s *Store) FileAccountEvent(ctx context.Context, actor *User, sc Scope, acc
 		return nil, Invalid("filed_on", "报备日期不能晚于今天")
 	}
 	e.ID, e.AccountID, e.ActorID, e.CreatedAt = 0, accountID, &actor.ID, now
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var accs []MediaAccount
 		if err := s.accountsInScope(tx, sc).Select("a.*").Where("a.id = ?", accountID).Find(&accs).Error; err != nil {
 			return err
@@ -178,7 +178,7 @@ func (s *Store) CreateAccountImport(ctx context.Context, actor *User, filename s
 		return nil, nil, err
 	}
 	imp := &AccountImport{Filename: truncate(filename, 255), ImportedBy: &actor.ID, ImportedAt: s.now(), Accounts: len(rows), Status: ImportRunning}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		stored := make([]UploadedAccount, len(rows))
 		for i, r := range rows {
 			r.ID = 0
@@ -266,7 +266,7 @@ func (s *Store) FinishAccountImport(ctx context.Context, importID int64, results
 	now := s.now()
 	var imp AccountImport
 	late, done := false, false
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		// The update first: its row lock makes a second finisher wait, then find it done.
 		res := tx.Model(&AccountImport{}).
 			Where("id = ? AND status = ? AND (started_at IS NULL OR started_at >= ?)", importID, ImportRunning, now.Add(-ImportGiveUp)).
@@ -334,7 +334,7 @@ func asUploaded(tx *gorm.DB, importID int64, results []AccountResult) error {
 func (s *Store) FailAccountImport(ctx context.Context, importID int64, reason string) ([]Event, error) {
 	var imp AccountImport
 	failed := false
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var err error
 		if failed, err = failImport(tx, importID, reason, s.now()); err != nil || !failed {
 			return err
@@ -350,7 +350,7 @@ func (s *Store) FailAccountImport(ctx context.Context, importID int64, reason st
 // AbandonAccountImport fails an import whose check could not be queued, for the importer who is
 // told so on the spot by the page or the API that took the sheet: no notice follows.
 func (s *Store) AbandonAccountImport(ctx context.Context, importID int64, reason string) error {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		failed, err := failImport(tx, importID, reason, s.now())
 		if err != nil || !failed {
 			return err

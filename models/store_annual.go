@@ -183,7 +183,7 @@ func (s *Store) SaveAnnual(ctx context.Context, u *User, sc Scope, kind string, 
 		return nil, err
 	}
 	var rec AnnualRecord
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		latest, err := s.latestAnnual(tx, kind, subjectID, year)
 		if err != nil {
 			return err
@@ -219,7 +219,7 @@ func (s *Store) PublishAnnual(ctx context.Context, u *User, sc Scope, src Inspec
 		return nil, err
 	}
 	var rec AnnualRecord
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		latest, err := s.latestAnnual(tx, kind, subjectID, year)
 		if err != nil {
 			return err
@@ -246,7 +246,7 @@ func (s *Store) CorrectAnnual(ctx context.Context, u *User, sc Scope, kind strin
 		return nil, err
 	}
 	var rec AnnualRecord
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		latest, err := s.latestAnnual(tx, kind, subjectID, year)
 		if err != nil {
 			return err

@@ -125,7 +125,7 @@ func (s *Store) FileAppeal(ctx context.Context, u *User, sc Scope, findingID int
 			a.FileName = "（未命名）" // file_name is also what says a document came
 		}
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		f, err := s.findingInScope(tx, sc, findingID)
 		if err != nil {
 			return err
@@ -170,7 +170,7 @@ func (s *Store) DecideAppeal(ctx context.Context, u *User, sc Scope, id int64, a
 		return nil, nil, Forbidden("只有主管单位可以审核核减申请")
 	}
 	var a FindingAppeal
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var rows []FindingAppeal
 		q := tx.Table("finding_appeals a").Select("a.id, a.finding_id, a.round_id, a.website_id, a.unit_id, a.region_id, a.status, a.reason").
 			Joins("JOIN units u ON u.id = a.unit_id").Where("a.id = ?", id)

@@ -153,7 +153,7 @@ func (s *Store) CreateCircular(ctx context.Context, u *User, src InspectionSourc
 	rec := &CircularRecord{RegionID: region.ID, Period: req.Period, Status: CircularDraftStatus, Decimals: c.Figures.Decimals,
 		Cutoff: c.Figures.Cutoff, Deadline: c.Figures.Deadline, Figures: string(figures), CreatedBy: &u.ID, CreatedAt: now, UpdatedAt: now}
 	rec.setText(c.Text)
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		return s.insertVersion(tx, rec)
 	})
 	return rec, err
@@ -188,7 +188,7 @@ func (s *Store) editDraft(ctx context.Context, u *User, sc Scope, id int64, chan
 		return nil, err
 	}
 	var rec CircularRecord
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := s.forUpdate(tx).Take(&rec, id).Error; err != nil {
 			return translate(err, "circular")
 		}
@@ -295,7 +295,7 @@ func (s *Store) CorrectCircular(ctx context.Context, u *User, sc Scope, id int64
 	now := s.now()
 	rec := row.CircularRecord
 	rec.ID, rec.Status, rec.PublishedBy, rec.PublishedAt, rec.CreatedBy, rec.CreatedAt, rec.UpdatedAt = 0, CircularDraftStatus, nil, nil, &u.ID, now, now
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.insertVersion(tx, &rec) })
+	err = s.transaction(ctx, func(tx *gorm.DB) error { return s.insertVersion(tx, &rec) })
 	if err != nil {
 		return nil, err
 	}

@@ -129,7 +129,9 @@ func (s *Store) RecountDeadlines(ctx context.Context) (*Recounted, error) {
 // when no change is pending.
 func (s *Store) recountBatch(ctx context.Context, out *Recounted) (done bool, err error) {
 	now := s.now()
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	before := *out // a run again after a lost commit starts from what the batches before left
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
+		*out = before
 		lock := func(q *gorm.DB) *gorm.DB {
 			if s.dialect == DialectMySQL {
 				return q.Clauses(clause.Locking{Strength: "UPDATE"})

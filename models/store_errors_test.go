@@ -34,6 +34,8 @@ func TestTranslateSortsDatabaseFailures(t *testing.T) {
 		{"SQLite busy", errors.New("database is locked (5) (SQLITE_BUSY)"), KindUnavailable},
 		{"lost a deadlock", &mysqldriver.MySQLError{Number: 1213, Message: "Deadlock found"}, KindUnavailable},
 		{"lock wait timeout", &mysqldriver.MySQLError{Number: 1205, Message: "Lock wait timeout exceeded"}, KindUnavailable},
+		{"a Galera node not synced", &mysqldriver.MySQLError{Number: 1047, Message: "WSREP has not yet prepared node for application use"}, KindUnavailable},
+		{"a Galera node cut off during a commit", &mysqldriver.MySQLError{Number: 1180, Message: "Error while appending streaming replication fragment(provider status: Not connected to Primary Component)"}, KindUnavailable},
 		{"duplicate key", &mysqldriver.MySQLError{Number: 1062, Message: "Duplicate entry"}, KindConflict},
 		{"no row", gorm.ErrRecordNotFound, KindNotFound},
 		{"no row (database/sql)", sql.ErrNoRows, KindNotFound},

@@ -195,7 +195,7 @@ func (s *Store) writeHistoryBatch(ctx context.Context, tickets []Ticket, events 
 	if s.dialect == DialectSQLite {
 		rows = 25
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := tx.CreateInBatches(tickets, rows).Error; err != nil {
 			return err
 		}

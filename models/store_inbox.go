@@ -365,7 +365,9 @@ func (s *Store) FillPublishedDescriptions(ctx context.Context) (int, error) {
 		if len(rows) == 0 {
 			return filled, nil
 		}
-		err = db.Transaction(func(tx *gorm.DB) error {
+		batch := 0
+		err = s.transaction(ctx, func(tx *gorm.DB) error {
+			batch = 0
 			for _, r := range rows {
 				// A reviewer publishing meanwhile has written it already: left as written.
 				res := tx.Table("tickets").Where("id = ? AND description_public IS NULL", r.ID).
@@ -373,13 +375,14 @@ func (s *Store) FillPublishedDescriptions(ctx context.Context) (int, error) {
 				if res.Error != nil {
 					return res.Error
 				}
-				filled += int(res.RowsAffected)
+				batch += int(res.RowsAffected)
 			}
 			return nil
 		})
 		if err != nil {
 			return filled, translate(err, "fill published descriptions")
 		}
+		filled += batch
 		after = rows[len(rows)-1].ID
 	}
 }

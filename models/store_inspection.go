@@ -113,7 +113,7 @@ func (s *Store) StartRound(ctx context.Context, kind string, sc Scope, by *int64
 	if !sc.All && sc.RegionID != 0 {
 		round.RegionID = &sc.RegionID
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(round).Error; err != nil {
 			return err
 		}
@@ -154,7 +154,7 @@ func (s *Store) SiteResult(ctx context.Context, roundID, websiteID int64) (*Insp
 // it is, so a task that runs twice counts once.
 func (s *Store) FinishSite(ctx context.Context, roundID, websiteID int64, out SiteOutcome) error {
 	now := s.now()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		findings, err := carryOver(tx, "website_id", websiteID, out.Findings)
 		if err != nil {
 			return err

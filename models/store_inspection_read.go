@@ -187,7 +187,7 @@ func (s *Store) DecideFinding(ctx context.Context, actor *User, sc Scope, id int
 		return nil, Forbidden("只有主管单位和管理员可以确认或排除问题")
 	}
 	var f *Finding
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var err error
 		if f, err = s.findingInScope(tx, sc, id); err != nil {
 			return err

@@ -87,7 +87,7 @@ func (s *Store) SendFindingToUnit(ctx context.Context, actor *User, sc Scope, id
 		}
 		// Nobody queries an inspection ticket with a code: the hash of a code no one holds.
 		t.QueryCodeHash = hashQueryCode(t.TicketNo, newQueryCode())
-		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err = s.transaction(ctx, func(tx *gorm.DB) error {
 			if err := tx.Create(t).Error; err != nil {
 				return err
 			}

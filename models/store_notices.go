@@ -439,7 +439,8 @@ func (s *Store) WriteNotices(ctx context.Context) (*NoticesWritten, bool, error)
 	now := s.now()
 	out := &NoticesWritten{}
 	more := false
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		*out, more = NoticesWritten{}, false
 		read, err := s.readNotices(tx, now, true)
 		if err != nil {
 			return err

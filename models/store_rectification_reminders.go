@@ -55,7 +55,7 @@ func (s *Store) RemindRectifications(ctx context.Context) (int, []Event, error) 
 // locked: a second worker, or the same task run again, finds it sent and does nothing.
 func (s *Store) remindRectification(ctx context.Context, id int64, set Settings, cal *Calendar, now time.Time) (RectificationReminded, error) {
 	out := RectificationReminded{RectificationID: id}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var locked []Rectification
 		if err := s.forUpdate(tx.Table("rectifications").Select("id, status, due_on").Where("id = ?", id)).Scan(&locked).Error; err != nil {
 			return err

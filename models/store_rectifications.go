@@ -326,7 +326,7 @@ func (s *Store) SubmitRectification(ctx context.Context, u *User, sc Scope, id i
 		name = "（未命名）" // report_name is also what says a report came
 	}
 	var changed RectificationChanged
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		r, err := s.lockRectification(tx, sc, id)
 		if err != nil {
 			return err
@@ -371,7 +371,7 @@ func (s *Store) DecideRectification(ctx context.Context, u *User, sc Scope, id i
 		return nil, Invalid("note", "说明不能超过500个字")
 	}
 	var changed RectificationChanged
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		r, err := s.lockRectification(tx, sc, id)
 		if err != nil {
 			return err

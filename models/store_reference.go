@@ -36,7 +36,7 @@ func (s *Store) SaveSettings(ctx context.Context, set Settings) error {
 		return err
 	}
 	now := s.now()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		for name, p := range set.fields() {
 			var v string
 			switch p := p.(type) {
@@ -154,7 +154,7 @@ func (s *Store) ImportHolidayNotice(ctx context.Context, data []byte) (year, day
 	if err := s.recountAndDispatch(ctx); err != nil { // a change waits for the recount of the one before
 		return 0, 0, err
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		before, err := loadCalendarFrom(tx)
 		if err != nil {
 			return err
@@ -215,7 +215,7 @@ func (s *Store) SetCalendarDay(ctx context.Context, day Date, offDay bool, name 
 		return err
 	}
 	why := fmt.Sprintf("%s 调整为%s", day, map[bool]string{true: "休息日", false: "工作日"}[offDay])
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		before, err := loadCalendarFrom(tx)
 		if err != nil {
 			return err

@@ -40,7 +40,8 @@ type RegistryCounts struct{ Regions, Units, Websites, Accounts int }
 func (s *Store) LoadRegistry(ctx context.Context, spec RegistrySpec) (RegistryCounts, error) {
 	var n RegistryCounts
 	now := s.now()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		n = RegistryCounts{}
 		regions := map[string]*Region{}
 		for _, r := range spec.Regions {
 			var existing Region
@@ -198,7 +199,7 @@ func HashPassword(password string) (string, error) {
 func (s *Store) EnsureUser(ctx context.Context, spec UserSpec, hash string) (*User, error) {
 	now := s.now()
 	var user User
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var unitID, regionID *int64
 		if spec.Unit != "" {
 			var u Unit

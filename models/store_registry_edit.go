@@ -79,7 +79,7 @@ func (s *Store) SaveWebsite(ctx context.Context, by RegistryActor, id int64, in 
 	}
 	now := s.now()
 	var site Website
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		changes, action := FieldChanges{}, RegistryCreated
 		var oldBases []string
 		if id != 0 {
@@ -185,7 +185,7 @@ func siteKey(w Website) string {
 // it; reopening checks that its bases are still its own and its unit open.
 func (s *Store) SetWebsiteOpen(ctx context.Context, by RegistryActor, id int64, open bool) error {
 	now := s.now()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var site Website
 		if err := tx.Take(&site, id).Error; err != nil {
 			return NotFound("网站不存在")

@@ -15,7 +15,7 @@ func (s *Store) ResetUserPassword(ctx context.Context, by RegistryActor, id int6
 		return err
 	}
 	now := s.now()
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		u, err := userInScope(tx, by.Scope, id)
 		if err != nil {
 			return err

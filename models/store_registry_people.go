@@ -34,7 +34,7 @@ func (s *Store) SaveAccount(ctx context.Context, by RegistryActor, id int64, in 
 	}
 	now := s.now()
 	var acc MediaAccount
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		action := RegistryCreated
 		if id != 0 {
 			action = RegistryUpdated
@@ -161,7 +161,7 @@ func (s *Store) CreateRegistryUser(ctx context.Context, by RegistryActor, userna
 	now := s.now()
 	user := User{Username: username, DisplayName: in.DisplayName, PasswordHash: hash, Role: in.Role, UnitID: in.UnitID,
 		RegionID: in.RegionID, Email: in.Email, Phone: in.Phone, TokenVersion: 1, MustChangePassword: true, CreatedAt: now, UpdatedAt: now}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := placeUser(tx, by.Scope, in); err != nil {
 			return err
 		}
@@ -195,7 +195,7 @@ func (s *Store) UpdateUser(ctx context.Context, by RegistryActor, id int64, in U
 	}
 	now := s.now()
 	var user User
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		u, err := userInScope(tx, by.Scope, id)
 		if err != nil {
 			return err
@@ -253,7 +253,7 @@ func (s *Store) SetUserEnabled(ctx context.Context, by RegistryActor, id int64, 
 		return Invalid("", "不能停用自己的账号")
 	}
 	now := s.now()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		u, err := userInScope(tx, by.Scope, id)
 		if err != nil {
 			return err

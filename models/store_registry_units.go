@@ -16,7 +16,7 @@ func (s *Store) SaveUnit(ctx context.Context, by RegistryActor, id int64, in Uni
 	}
 	now := s.now()
 	var unit Unit
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		action := RegistryCreated
 		if id != 0 {
 			action = RegistryUpdated
@@ -95,7 +95,7 @@ func derefString(p *string) string {
 // users is not closed: they would route reports or sign in to a unit nobody may pick.
 func (s *Store) SetUnitOpen(ctx context.Context, by RegistryActor, id int64, open bool) error {
 	now := s.now()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		unit, err := unitInScope(tx, by.Scope, id)
 		if err != nil {
 			return err
@@ -155,7 +155,7 @@ func (s *Store) CreateRegion(ctx context.Context, by RegistryActor, in RegionInp
 	}
 	now := s.now()
 	r := Region{Code: in.Code, Name: in.Name, ShortName: in.ShortName, Level: LevelProvince, Path: "/" + in.Code + "/", CreatedAt: now}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		if in.ParentID != nil {
 			parent, err := regionInScope(tx, by.Scope, "parent_id", *in.ParentID)
 			if err != nil {

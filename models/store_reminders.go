@@ -103,7 +103,7 @@ func (s *Store) SendReminder(ctx context.Context, st Stage) (*TicketReminded, er
 	}
 	now := s.now()
 	out := &TicketReminded{TicketID: st.TicketID, Stage: st.Kind, N: st.N}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		t, err := s.lockTicket(tx, Scope{All: true}, "t.id = ?", st.TicketID)
 		if err != nil {
 			if ErrorKind(err) == KindNotFound {

@@ -155,7 +155,20 @@ func (s *Store) insertReports(ctx context.Context, group []*pendingReport) error
 		tickets[i] = p.ticket
 		byNo[p.ticket.TicketNo] = p
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// A group run again after a lost commit (s.transaction) starts from the reports as they came:
+	// the duplicates are looked for afresh.
+	type asCame struct {
+		ticket Ticket
+		event  TicketEvent
+	}
+	came := make([]asCame, len(group))
+	for i, p := range group {
+		came[i] = asCame{*p.ticket, *p.event}
+	}
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		for i, p := range group {
+			*p.ticket, *p.event = came[i].ticket, came[i].event
+		}
 		if err := linkDuplicates(tx, group); err != nil {
 			return err
 		}

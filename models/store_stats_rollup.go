@@ -163,7 +163,7 @@ func (s *Store) statsFromRollups(ctx context.Context, sq StatsQuery, asOf, from,
 	// The state and the rows are read in one read-only transaction, so that a rebuild committing
 	// between the two reads cannot pair new rows with the old moment (read-only: on SQLite it
 	// takes no write lock, so the dashboards never wait on the report writer).
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var st []rateRollupState
 		if err := tx.Where("id = 1").Find(&st).Error; err != nil {
 			return err
@@ -254,7 +254,8 @@ func (s *Store) openNow(db *gorm.DB, sq StatsQuery, asOf, builtAt, from, to time
 func (s *Store) RebuildRateRollups(ctx context.Context) (int, error) {
 	builtAt := s.now().Add(-rollupMargin)
 	months := 0
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		months = 0
 		var st []rateRollupState
 		if err := tx.Where("id = 1").Find(&st).Error; err != nil {
 			return err

@@ -45,7 +45,7 @@ func (s *Store) nextTicketNo(ctx context.Context, now time.Time) (string, error)
 // number already used that day, so a counter that fell behind the tickets (a database restored
 // from a backup while processes held blocks) cannot hand out a number twice.
 func (s *Store) reserveNumbers(ctx context.Context, day string) (start, end int64, err error) {
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		err := tx.Table("ticket_number_blocks").Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "day"}},
 			DoUpdates: clause.Assignments(map[string]any{"next_value": gorm.Expr("next_value + ?", ticketNumberBlock)}),

@@ -63,3 +63,19 @@ func TestParseDatabaseURLReadsEveryDocumentedForm(t *testing.T) {
 		}
 	}
 }
+
+// On a Galera cluster whose balancer spreads reads over the nodes, the README has the URL carry
+// wsrep_sync_wait: it reaches the driver as a session variable, set on every connection.
+func TestParseDatabaseURLPassesWsrepSyncWaitToEveryConnection(t *testing.T) {
+	_, dsn, err := ParseDatabaseURL("mysql://app:pw@127.0.0.1:4306/zhaocuo?wsrep_sync_wait=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := mysqldriver.ParseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Params["wsrep_sync_wait"] != "1" {
+		t.Fatalf("wsrep_sync_wait not among the session variables: %v", cfg.Params)
+	}
+}

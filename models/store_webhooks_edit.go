@@ -21,7 +21,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, by RegistryActor, id, unitID,
 		return Invalid("owner", "请选择单位或地区之一")
 	}
 	now := s.now()
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		var w Webhook
 		if err := tx.Take(&w, id).Error; err != nil {
 			return NotFound("推送地址不存在")

@@ -132,7 +132,7 @@ func (s *Store) Perform(ctx context.Context, actor *User, ticketNo string, a Act
 	}
 	now := s.now()
 	var result *Acted
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		t, err := s.lockTicket(tx, sc, "t.ticket_no = ?", strings.ToUpper(strings.TrimSpace(ticketNo)))
 		if err != nil {
 			return err
@@ -283,7 +283,8 @@ func (s *Store) SettleDuplicates(ctx context.Context) (*Acted, error) {
 	for _, id := range primaries {
 		now := s.now()
 		one := &Acted{} // what this transaction does, added to done once it commits
-		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := s.transaction(ctx, func(tx *gorm.DB) error {
+			*one = Acted{}
 			p, err := s.lockTicket(tx, all, "t.id = ?", id)
 			if err != nil {
 				return err

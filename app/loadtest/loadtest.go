@@ -21,6 +21,8 @@ const Usage = `  loadtest reports [--url U --clients N --duration D]
                             a province's mix of requests at a fixed rate (docs/bench/replicas.sh)
   loadtest proxy --listen A --backends A,B
                             a round-robin reverse proxy for the replicas script
+  loadtest bare [--listen A]
+                            a bare gin + gorm handler (one read, one write): the mix's yardstick
   loadtest generate [--tickets 1000000 --units 1000 --years 2]
                             write a province's history for the rates benchmark
   loadtest stats            time the rates on it next to COUNT(*) (docs/benchmarks.md)
@@ -56,6 +58,8 @@ func Run(ctx context.Context, env Env, args []string, out io.Writer) error {
 		return mixed(ctx, env, args, out)
 	case "proxy":
 		return proxy(ctx, env, args, out)
+	case "bare":
+		return bare(ctx, env, args, out)
 	}
-	return UsageError{"loadtest needs a target: reports, generate, stats, mixed or proxy"}
+	return UsageError{"loadtest needs a target: reports, generate, stats, mixed, proxy or bare"}
 }

@@ -44,6 +44,13 @@ func mixed(ctx context.Context, env Env, args []string, out io.Writer) error {
 	if *password == "" {
 		return UsageError{"loadtest mixed needs the demo password: --password or DEMO_PASSWORD"}
 	}
+	if *only == "bare" { // the yardstick (loadtest bare): no users, no tickets
+		m := &mix{base: *base, only: *only, client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+			MaxIdleConns: *clients, MaxIdleConnsPerHost: *clients, IdleConnTimeout: time.Minute}}}
+		fmt.Fprintf(out, "mixed: %d requests/s for %s against %s, GET /bare only\n", *rate, *duration, *base)
+		m.run(ctx, *rate, *duration, *clients).print(out)
+		return nil
+	}
 	store, err := env.OpenStore(ctx)
 	if err != nil {
 		return err
@@ -180,6 +187,8 @@ func (m *mix) do(kind string, r *rand.Rand) (ok bool, detail string) {
 		return m.expect("GET", "/api/v1/stats/completion?group_by=unit", m.supervisor, "", 200, nil)
 	case "staff action":
 		return m.act(r)
+	case "bare": // not in the mix: the bare gin + gorm handler of loadtest bare
+		return m.expect("GET", "/bare", "", "", 200, nil)
 	case "baseline": // not in the mix: the lightest request through the whole stack, to size the machine
 		return m.expect("GET", "/readyz", "", "", 200, nil)
 	case "sign-in":
@@ -358,6 +367,10 @@ func (m *mix) expect(method, path, token, body string, want int, into any) (bool
 	if err != nil {
 		return false, err.Error()
 	}
+	if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "" {
+		// A 503 must tell the client when to try again (ha.sh counts any that does not).
+		return false, fmt.Sprintf("%s %s: 503 without Retry-After %.120s", method, path, raw)
+	}
 	if resp.StatusCode != want {
 		return false, fmt.Sprintf("%s %s: %d %.120s", method, path, resp.StatusCode, raw)
 	}
@@ -455,11 +468,20 @@ func (m *mix) run(ctx context.Context, rate int, d time.Duration, clients int) *
 func (r *mixResult) print(out io.Writer) {
 	var all []time.Duration
 	fmt.Fprintf(out, "  %-14s %8s %7s %9s %9s %9s\n", "kind", "requests", "errors", "p50", "p99", "max")
+	kinds := make([]string, 0, len(mixWeights)+1)
 	for _, kw := range mixWeights {
-		lat := r.byKind[kw.kind]
+		kinds = append(kinds, kw.kind)
+	}
+	for k := range r.byKind { // a kind outside the mix sent alone (--only baseline, bare)
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	for _, kind := range kinds {
+		lat := r.byKind[kind]
 		all = append(all, lat...)
 		slices.Sort(lat)
-		fmt.Fprintf(out, "  %-14s %8d %7d %9s %9s %9s\n", kw.kind, len(lat), r.errorsByKind[kw.kind], pct(lat, 50), pct(lat, 99), pct(lat, 100))
+		fmt.Fprintf(out, "  %-14s %8d %7d %9s %9s %9s\n", kind, len(lat), r.errorsByKind[kind], pct(lat, 50), pct(lat, 99), pct(lat, 100))
 	}
 	slices.Sort(all)
 	fmt.Fprintf(out, "  %-14s %8d %7d %9s %9s %9s\n", "all", len(all), r.errors, pct(all, 50), pct(all, 99), pct(all, 100))
@@ -493,6 +515,9 @@ func pct(sorted []time.Duration, p int) time.Duration {
 
 // errorClass sorts a failure by what the client saw.
 func errorClass(detail string) string {
+	if strings.Contains(detail, ": 503 without Retry-After") {
+		return "503 without Retry-After"
+	}
 	for _, code := range []string{"500", "502", "503", "504", "400", "401", "404", "409", "429"} {
 		if strings.Contains(detail, ": "+code+" ") {
 			return code

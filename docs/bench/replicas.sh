@@ -4,7 +4,8 @@
 # nginx when it is installed (`apt-get install nginx-light`), else the binary's own round-robin
 # proxy (`loadtest proxy`; PROXY=go chooses it). It drives a province's mix of requests at a fixed
 # rate through the proxy, prints the CPU each process spent per request answered (so the cores a
-# rate needs, whatever this machine has), then checks:
+# rate needs, whatever this machine has) beside a bare gin + gorm handler's in the same run (one
+# read, one write: app loadtest bare), then checks:
 #   1. acknowledged tickets = tickets in the database;
 #   2. reminders: deadlines of open tickets moved into the past; every one of them reminded, no
 #      reminder or notification twice, with both workers running;
@@ -171,6 +172,34 @@ answered=$(awk '$1 == "all" {print $2}' $LOGS/load.txt)
            printf "CPU per request answered (ms): web %.2f, workers %.2f, MariaDB %.2f, Redis %.2f, proxy %.2f, load generator %.2f; %.2f in all\n", w*f, wk*f, m*f, r*f, p*f, gen, all
            printf "at that cost 2,000 requests/s take %.1f cores (the application, MariaDB and Redis %.1f, the proxy and load generator %.1f); this machine has %d\n", all * 2, server * 2, (all - server) * 2, cores }'
 echo "web replicas answered: web1 $(grep -c '"msg":"http"' $LOGS/web1.log), web2 $(grep -c '"msg":"http"' $LOGS/web2.log)"
+mix_all=$(awk -v n="${answered:-0}" -v hz="$(getconf CLK_TCK)" \
+  -v t="$(( ${used[web1]} + ${used[web2]} + ${used[worker1]} + ${used[worker2]} + ${used[proxy]} + ${used[mdb]} + ${used[redis]} ))" \
+  -v g="$(( $(children_ms $LOGS/times.after) - $(children_ms $LOGS/times.before) ))" \
+  'BEGIN { if (n > 0) printf "%.3f", t * 1000 / hz / n + g / n }')
+mix_mdb=$(awk -v n="${answered:-0}" -v hz="$(getconf CLK_TCK)" -v m="${used[mdb]}" 'BEGIN { if (n > 0) printf "%.3f", m * 1000 / hz / n }')
+
+# The yardstick, in the same run: a bare gin + gorm handler (app loadtest bare: one read by key and
+# one insert per GET /bare, no middleware) on the same MariaDB, driven by the same load generator
+# at the same rate, straight (no proxy). CPU per request of the server, MariaDB and the generator.
+echo "== yardstick: a bare gin + gorm handler (one read, one write) at $RATE requests/s for $DURATION"
+$BIN loadtest bare --listen 127.0.0.1:18089 >>$LOGS/bare.log 2>&1 &
+PID[bare]=$!
+for i in $(seq 1 100); do curl -sf http://127.0.0.1:18089/bare >/dev/null && break; sleep 0.2; done
+b_srv=$(cpu ${PID[bare]}) b_mdb=$(cpu $mdb)
+times >$LOGS/times.bare.before
+$BIN loadtest mixed --url http://127.0.0.1:18089 --only bare --rate "$RATE" --duration "$DURATION" >$LOGS/bare.txt 2>&1 || true
+times >$LOGS/times.bare.after
+b_srv=$(( $(cpu ${PID[bare]}) - b_srv )) b_mdb=$(( $(cpu $mdb) - b_mdb ))
+grep -E 'achieved|errors' $LOGS/bare.txt || true
+b_n=$(awk '$1 == "all" {print $2}' $LOGS/bare.txt)
+[ -n "$b_n" ] && [ "$b_n" -gt 0 ] && awk -v n="$b_n" -v hz="$(getconf CLK_TCK)" -v s="$b_srv" -v m="$b_mdb" -v mix="${mix_all:-0}" -v mixm="${mix_mdb:-0}" \
+  -v g="$(( $(children_ms $LOGS/times.bare.after) - $(children_ms $LOGS/times.bare.before) ))" \
+  'BEGIN { f = 1000 / hz / n; all = (s + m) * f + g / n
+           printf "CPU per request answered (ms), bare handler: server %.2f, MariaDB %.2f, load generator %.2f; %.2f in all\n", s*f, m*f, g/n, all
+           if (mix > 0) printf "the mix costs %.2f ms a request in all: %.2f times the bare handler (target: at most 3.5)\n", mix, mix / all
+           # MariaDB is the machine'"'"'s own server: work of others on it counts in both figures.
+           if (mix > 0) printf "without MariaDB: the mix %.2f ms, the bare handler %.2f ms: %.2f times\n", mix - mixm, all - m*f, (mix - mixm) / (all - m*f) }'
+kill ${PID[bare]} 2>/dev/null || true
 
 echo "== reminders: 300 open tickets' deadlines moved an hour into the past"
 sql $DB -e "CREATE TABLE overdue_probe AS SELECT id FROM tickets WHERE status IN ('assigned','processing') ORDER BY id LIMIT 300;
