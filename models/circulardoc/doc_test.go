@@ -133,8 +133,8 @@ func TestDOCXReadBack(t *testing.T) {
 			t.Errorf("document text lacks %q", want)
 		}
 	}
-	if len(doc.Body.Tables) != 1 {
-		t.Fatalf("%d tables, want the one attachment", len(doc.Body.Tables))
+	if len(doc.Body.Tables) != 2 {
+		t.Fatalf("%d tables, want the attachment and the 版记", len(doc.Body.Tables))
 	}
 	var rows [][]string
 	for _, r := range doc.Body.Tables[0].Rows {
@@ -282,7 +282,8 @@ func TestDOCXOpensInLibreOffice(t *testing.T) {
 	if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
 		t.Fatal(err)
 	}
-	pages := doctest.PDFPages(t, doctest.DOCXToPDF(t, buf.Bytes()))
+	pdf := doctest.DOCXToPDF(t, buf.Bytes())
+	pages := doctest.PDFPages(t, pdf)
 	if len(pages) < 2 {
 		t.Fatalf("%d pages, want the circular and its attachment", len(pages))
 	}
@@ -293,22 +294,27 @@ func TestDOCXOpensInLibreOffice(t *testing.T) {
 		}
 	}
 	doctest.CheckPages(t, pages, "中山市人民政府办公室", "2023年7月31日", []string{"抄送：市委办公室，市人大常委会办公室，市政协办公室。", "中山市人民政府办公室2023年8月1日印发"})
+	doctest.CheckColophonAtFoot(t, pdf, "抄送：")
 }
 
 // However long the text, the signature and the date never stand alone on a page: 下步要求 grows a
 // paragraph at a time across the point where, unkept, they would be pushed over (with Debian's
-// Noto CJK fonts); the test checks that its window holds that point.
+// Noto CJK fonts); the test checks that its window holds that point. The 版记 (印发机关 and date
+// alone) stays at the foot of the last page throughout.
 func TestDOCXKeepsTheSignatureWithText(t *testing.T) {
 	var datePages []int
 	for n := 7; n <= 10; n++ { // unkept, n = 8 leaves them alone
 		c := zhongshan(t)
+		c.Text.PrintOffice, c.Text.PrintDate = "中山市人民政府办公室", "2023-08-01"
 		c.Text.Requirements += strings.Repeat("\n（四）举一反三。各单位要对照本次检查发现的问题，逐项整改到位，并举一反三全面自查。", n)
 		var buf bytes.Buffer
 		if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
 			t.Fatal(err)
 		}
-		pages := doctest.PDFPages(t, doctest.DOCXToPDF(t, buf.Bytes()))
-		doctest.CheckPages(t, pages, "中山市人民政府办公室", "2023年7月31日", nil)
+		pdf := doctest.DOCXToPDF(t, buf.Bytes())
+		pages := doctest.PDFPages(t, pdf)
+		doctest.CheckPages(t, pages, "中山市人民政府办公室", "2023年7月31日", []string{"中山市人民政府办公室2023年8月1日印发"})
+		doctest.CheckColophonAtFoot(t, pdf, "中山市人民政府办公室")
 		for i, p := range pages {
 			if strings.Contains(strings.ReplaceAll(p, " ", ""), "2023年7月31日\n") { // the date's line, not the 印发 line
 				datePages = append(datePages, i+1)
@@ -318,5 +324,32 @@ func TestDOCXKeepsTheSignatureWithText(t *testing.T) {
 	}
 	if len(datePages) != 4 || datePages[0] == datePages[3] {
 		t.Errorf("the date is on pages %v as the text grows: the window does not cross a page break", datePages)
+	}
+}
+
+// The 版记 sits at the foot of the last page (GB/T 9704-2012 7.4.1: its last rule on the 版心's
+// bottom edge), with nothing between it and the text but blank space; when it no longer fits
+// below the date it goes to the foot of a page of its own. 下步要求 grows across that point, in a
+// circular without an attachment.
+func TestDOCXPutsTheColophonAtTheFoot(t *testing.T) {
+	var colophonPages []int
+	for n := 5; n <= 8; n++ {
+		c := zhongshan(t)
+		c.Figures.WebsiteRows, c.Figures.AccountRows = nil, nil
+		c.Text.CC = "市委办公室，市人大常委会办公室，市政协办公室。"
+		c.Text.PrintOffice, c.Text.PrintDate = "中山市人民政府办公室", "2023-08-01"
+		c.Text.Requirements += strings.Repeat("\n（四）举一反三。各单位要对照本次检查发现的问题，逐项整改到位，并举一反三全面自查。", n)
+		var buf bytes.Buffer
+		if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
+			t.Fatal(err)
+		}
+		pdf := doctest.DOCXToPDF(t, buf.Bytes())
+		pages := doctest.PDFPages(t, pdf)
+		doctest.CheckPages(t, pages, "中山市人民政府办公室", "2023年7月31日", []string{"抄送：市委办公室，市人大常委会办公室，市政协办公室。", "中山市人民政府办公室2023年8月1日印发"})
+		doctest.CheckColophonAtFoot(t, pdf, "抄送：")
+		colophonPages = append(colophonPages, len(pages))
+	}
+	if colophonPages[0] == colophonPages[len(colophonPages)-1] {
+		t.Errorf("the 版记 is on pages %v as the text grows: the window does not cross a page break", colophonPages)
 	}
 }

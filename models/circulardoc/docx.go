@@ -192,28 +192,35 @@ const (
 	char4     = 280
 )
 
-// colophon writes the 版记 (GB/T 9704-2012 7.4) after the last of the text, kept on one page:
-// 抄送 (wrapped lines under the first name) and the 印发 line, 印发机关 1 字 from the left and
-// 印发日期 1 字 from the right, between full-width lines: the first and the last 0.35 mm (1 pt), the
-// one between them 0.25 mm (¾ pt). It is not pushed down to the foot of the page: a frame or a
-// floating table anchored there (framePr, tblpPr) is dropped by LibreOffice's import, which
-// would lose the lines with it.
+// colophon writes the 版记 (GB/T 9704-2012 7.4) at the foot of the last page: 抄送 (wrapped lines
+// under the first name) and the 印发 line, 印发机关 1 字 from the left and 印发日期 1 字 from the
+// right, between full-width rules: the first and the last 0.35 mm (1 pt), the one between them
+// 0.25 mm (¾ pt), the last on the 版心's bottom edge (7.4.1). It is a floating table anchored
+// to the bottom of the 版心 by the empty paragraph after it, text kept off it (tblOverlap never,
+// a line's space above): when it does not fit below the date, the anchor and the 版记 go to the
+// foot of the next page. It is placed from the page's left edge, not the margin's: LibreOffice
+// imports a floating table as a frame only when text could stand beside it, and the 版心-wide
+// table placed from the margin would come in as an ordinary table after the text.
 func (b *docxBody) colophon(c *Colophon) {
-	line := func(side string, sz int) string {
-		return `<w:` + side + ` w:val="single" w:sz="` + strconv.Itoa(sz) + `" w:space="1" w:color="000000"/>`
+	border := func(side string, sz int) string {
+		return `<w:` + side + ` w:val="single" w:sz="` + strconv.Itoa(sz) + `" w:space="0" w:color="000000"/>`
 	}
-	// The first rule, with a line of space above it, tops the first paragraph.
-	top, space := line("top", 8), `<w:spacing w:before="579"/>`
+	b.WriteString(`<w:tbl><w:tblPr><w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="579" w:bottomFromText="0" w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="1588" w:tblpYSpec="bottom"/><w:tblOverlap w:val="never"/>` +
+		`<w:tblW w:w="` + strconv.Itoa(textWidth) + `" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr>` +
+		`<w:tblGrid><w:gridCol w:w="` + strconv.Itoa(textWidth) + `"/></w:tblGrid>`)
+	row := func(borders, para string) {
+		b.WriteString(`<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="` + strconv.Itoa(textWidth) + `" w:type="dxa"/><w:tcBorders>` + borders + `</w:tcBorders></w:tcPr>` + para + `</w:tc></w:tr>`)
+	}
+	top := border("top", 8)
 	if c.CC != "" {
-		b.WriteString(`<w:p><w:pPr><w:pStyle w:val="Colophon"/><w:keepNext/><w:keepLines/><w:pBdr>` + top + line("bottom", 6) + `</w:pBdr>` + space +
-			`<w:ind w:left="` + strconv.Itoa(4*char4) + `" w:right="` + strconv.Itoa(char4) + `" w:hanging="` + strconv.Itoa(3*char4) + `"/></w:pPr>` +
-			`<w:r><w:t xml:space="preserve">` + esc(c.CC) + `</w:t></w:r></w:p>`)
-		top, space = "", ""
+		row(top+border("bottom", 6), `<w:p><w:pPr><w:pStyle w:val="Colophon"/><w:ind w:left="`+strconv.Itoa(4*char4)+`" w:right="`+strconv.Itoa(char4)+`" w:hanging="`+strconv.Itoa(3*char4)+`"/></w:pPr>`+
+			`<w:r><w:t xml:space="preserve">`+esc(c.CC)+`</w:t></w:r></w:p>`)
+		top = ""
 	}
-	b.WriteString(`<w:p><w:pPr><w:pStyle w:val="Colophon"/><w:keepLines/><w:pBdr>` + top + line("bottom", 8) + `</w:pBdr>` +
-		`<w:tabs><w:tab w:val="right" w:pos="` + strconv.Itoa(textWidth-char4) + `"/></w:tabs>` + space +
-		`<w:ind w:left="` + strconv.Itoa(char4) + `" w:right="` + strconv.Itoa(char4) + `"/></w:pPr>` +
-		`<w:r><w:t xml:space="preserve">` + esc(c.Office) + `</w:t></w:r><w:r><w:tab/><w:t xml:space="preserve">` + esc(c.Date) + `</w:t></w:r></w:p>`)
+	row(top+border("bottom", 8), `<w:p><w:pPr><w:pStyle w:val="Colophon"/><w:tabs><w:tab w:val="right" w:pos="`+strconv.Itoa(textWidth-char4)+`"/></w:tabs>`+
+		`<w:ind w:left="`+strconv.Itoa(char4)+`" w:right="`+strconv.Itoa(char4)+`"/></w:pPr>`+
+		`<w:r><w:t xml:space="preserve">`+esc(c.Office)+`</w:t></w:r><w:r><w:tab/><w:t xml:space="preserve">`+esc(c.Date)+`</w:t></w:r></w:p>`)
+	b.WriteString(`</w:tbl><w:p><w:pPr><w:pStyle w:val="Colophon"/><w:spacing w:line="20" w:lineRule="exact"/></w:pPr></w:p>`)
 }
 
 // pageNumber is a footer with the page number as GB/T 9704-2012 7.5 sets it: "— 1 —" in 4号
