@@ -152,6 +152,49 @@ func TestCircularPrintKeepsTheSignatureWithText(t *testing.T) {
 	}
 }
 
+// Printed from the browser, the 版记 sits at the foot of the last page (GB/T 9704-2012 7.4.1: its
+// last rule on the 版心's bottom edge), nothing between it and the text but blank space; when it no
+// longer fits below the date it goes to the foot of a page of its own. 下步要求 grows across that
+// point, in a circular without an attachment.
+func TestCircularPrintPutsTheColophonAtTheFoot(t *testing.T) {
+	newTab := browser(t)
+	c := sichuanQ1(t)
+	c.Figures.WebsiteRows, c.Figures.AccountRows = nil, nil
+	c.Text.CC = "省委办公厅，省人大常委会办公厅，省政协办公厅。"
+	c.Text.PrintOffice, c.Text.PrintDate = "四川省人民政府办公厅", "2025-03-26"
+	colophon := []string{"抄送：省委办公厅，省人大常委会办公厅，省政协办公厅。", "四川省人民政府办公厅2025年3月26日印发"}
+	base := c.Text.Requirements
+	var page []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", circulardoc.ContentSecurityPolicy)
+		w.Write(page)
+	}))
+	defer srv.Close()
+	tab := newTab()
+	var colophonPages []int
+	for n := 0; n <= 6; n += 2 {
+		c.Text.Requirements = base + strings.Repeat("\n（四）举一反三。各单位要对照本次检查发现的问题，逐项整改到位，并举一反三全面自查。", n)
+		var html bytes.Buffer
+		if err := circulardoc.WriteHTML(&html, circulardoc.Layout(c)); err != nil {
+			t.Fatal(err)
+		}
+		page = html.Bytes()
+		do(t, tab, "open the circular", chromedp.Navigate(srv.URL), chromedp.WaitReady(".sheet"))
+		pdf, err := chromedp.Run(tab, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages := doctest.PDFPages(t, pdf)
+		doctest.CheckPages(t, pages, c.Text.Issuer, models.ChineseDate(c.Text.IssueDate), colophon)
+		doctest.CheckColophonAtFoot(t, pdf, "抄送：")
+		colophonPages = append(colophonPages, len(pages))
+	}
+	if colophonPages[0] == colophonPages[len(colophonPages)-1] {
+		t.Errorf("the 版记 is on pages %v as the text grows: the window does not cross a page break", colophonPages)
+	}
+}
+
 var mediaBox = regexp.MustCompile(`/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]`)
 
 // The 四川省 2025 Q1 circular, rendered by headless Chromium: printed, every page is A4
@@ -210,7 +253,10 @@ func TestCircularPrintsOnA4(t *testing.T) {
 	colophon := []string{"抄送：省委办公厅，省人大常委会办公厅，省政协办公厅。", "四川省人民政府办公厅2025年3月26日印发"}
 	printed := doctest.PDFPages(t, pdf)
 	doctest.CheckPages(t, printed, c.Text.Issuer, models.ChineseDate(c.Text.IssueDate), colophon)
-	word := doctest.PDFPages(t, doctest.DOCXToPDF(t, docx.Bytes()))
+	doctest.CheckColophonAtFoot(t, pdf, "抄送：")
+	wordPDF := doctest.DOCXToPDF(t, docx.Bytes())
+	doctest.CheckColophonAtFoot(t, wordPDF, "抄送：")
+	word := doctest.PDFPages(t, wordPDF)
 	if len(word) != len(printed) {
 		t.Errorf("printed from the browser %d pages, from the DOCX in LibreOffice %d", len(printed), len(word))
 		for i, p := range printed {
