@@ -94,7 +94,7 @@ func TestDOCXReadBack(t *testing.T) {
 			t.Errorf("%s: %s", name, f)
 		}
 	}
-	if !bytes.Contains(parts["word/document.xml"], []byte(`<w:trPr><w:tblHeader/></w:trPr><w:tc><w:tcPr><w:tcW w:w="900" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="TableHead"/>`)) {
+	if !bytes.Contains(parts["word/document.xml"], []byte(`<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr><w:tc><w:tcPr><w:tcW w:w="900" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="TableHead"/>`)) {
 		t.Error("the attachment's header row does not repeat on every page")
 	}
 	var doc struct {

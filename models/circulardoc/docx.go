@@ -26,12 +26,32 @@ func WriteDOCX(w io.Writer, d Doc) error {
 	b.raw(`<w:p><w:pPr><w:pStyle w:val="RedLine"/></w:pPr></w:p>`)
 	b.para("Title", "", d.Title)
 	b.para("Recipients", "", d.Recipients)
+	intro := d.Intro
+	if g := d.Grid; g != nil {
+		if intro != "" {
+			b.para("", "", intro)
+			intro = ""
+		}
+		widths := make([]int, len(g.Widths))
+		for i, w := range g.Widths {
+			widths[i] = textWidth * w / 1000
+		}
+		var rows [][]string
+		for _, r := range g.Rows {
+			if r.Heading != "" {
+				rows = append(rows, []string{r.Heading})
+			} else {
+				rows = append(rows, r.Cells)
+			}
+		}
+		b.table(widths, g.Header, rows, false)
+	}
 	// The body's paragraphs, gathered first so that the last of them can be kept with the
 	// signature and the date: those never stand alone on a page (GB/T 9704-2012 7.3.5).
 	type p struct{ style, lead, text string }
 	var text []p
-	if d.Intro != "" {
-		text = append(text, p{"", "", d.Intro})
+	if intro != "" {
+		text = append(text, p{"", "", intro})
 	}
 	for _, s := range d.Sections {
 		text = append(text, p{"Heading1", "", s.Heading})
@@ -76,13 +96,13 @@ func WriteDOCX(w io.Writer, d Doc) error {
 			if both {
 				b.para("Heading1", "", "一、政府网站")
 			}
-			b.table(WebsiteHeader, a.Websites)
+			b.table(annexWidths, WebsiteHeader, cells(a.Websites), true)
 		}
 		if len(a.Accounts) > 0 {
 			if both {
 				b.para("Heading1", "", "二、政务新媒体")
 			}
-			b.table(AccountHeader, a.Accounts)
+			b.table(annexWidths, AccountHeader, cells(a.Accounts), true)
 		}
 	}
 	if c := d.Colophon; c != nil {
@@ -149,9 +169,22 @@ func (b *docxBody) paraWith(style, props, lead, text string) {
 	b.WriteString("</w:p>")
 }
 
-// table writes an attachment table: a header row repeated on every page, a border on every cell.
-func (b *docxBody) table(header []string, rows []models.AttachmentRow) {
-	widths := []int{900, 2600, 2400, 2945} // 156 mm of 版心 in twips
+// annexWidths are the attachment tables' columns, 156 mm of 版心 in twips.
+var annexWidths = []int{900, 2600, 2400, 2945}
+
+func cells(rows []models.AttachmentRow) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = Cells(r)
+	}
+	return out
+}
+
+// table writes a table: a header row repeated on every page, no row split across two pages, a
+// border on every cell; a row of one cell spans the table, a heading in 黑体. centerFirst centres
+// the first column (序号) and the cells' text in their height; otherwise (a form) the cells'
+// text starts at their top.
+func (b *docxBody) table(widths []int, header []string, rows [][]string, centerFirst bool) {
 	b.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="AnnexTable"/><w:tblW w:w="8845" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>`)
 	for _, side := range []string{"top", "left", "bottom", "right", "insideH", "insideV"} {
 		b.WriteString(`<w:` + side + ` w:val="single" w:sz="4" w:space="0" w:color="000000"/>`)
@@ -161,19 +194,31 @@ func (b *docxBody) table(header []string, rows []models.AttachmentRow) {
 		b.WriteString(`<w:gridCol w:w="` + strconv.Itoa(w) + `"/>`)
 	}
 	b.WriteString(`</w:tblGrid>`)
+	// A form's label and value start on one line, however many lines either takes.
+	align := "center"
+	if !centerFirst {
+		align = "top"
+	}
 	row := func(cells []string, head bool) {
-		b.WriteString("<w:tr>")
+		b.WriteString("<w:tr><w:trPr><w:cantSplit/>")
 		if head {
-			b.WriteString(`<w:trPr><w:tblHeader/></w:trPr>`)
+			b.WriteString(`<w:tblHeader/>`)
+		}
+		b.WriteString("</w:trPr>")
+		if len(cells) == 1 && len(widths) > 1 {
+			b.WriteString(`<w:tc><w:tcPr><w:tcW w:w="8845" w:type="dxa"/><w:gridSpan w:val="` + strconv.Itoa(len(widths)) + `"/><w:vAlign w:val="center"/></w:tcPr>`)
+			b.para("TableGroup", "", cells[0])
+			b.WriteString("</w:tc></w:tr>")
+			return
 		}
 		for i, c := range cells {
 			style := "TableText"
 			if head {
 				style = "TableHead"
-			} else if i == 0 {
+			} else if i == 0 && centerFirst {
 				style = "TableCenter"
 			}
-			b.WriteString(`<w:tc><w:tcPr><w:tcW w:w="` + strconv.Itoa(widths[i]) + `" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>`)
+			b.WriteString(`<w:tc><w:tcPr><w:tcW w:w="` + strconv.Itoa(widths[i]) + `" w:type="dxa"/><w:vAlign w:val="` + align + `"/></w:tcPr>`)
 			b.para(style, "", c)
 			b.WriteString("</w:tc>")
 		}
@@ -181,7 +226,7 @@ func (b *docxBody) table(header []string, rows []models.AttachmentRow) {
 	}
 	row(header, true)
 	for _, r := range rows {
-		row(Cells(r), false)
+		row(r, false)
 	}
 	b.WriteString("</w:tbl>")
 }
@@ -274,6 +319,7 @@ const styles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="表格文字"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="360" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableCenter"><w:name w:val="表格居中"/><w:basedOn w:val="TableText"/><w:pPr><w:jc w:val="center"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableHead"><w:name w:val="表头"/><w:basedOn w:val="TableCenter"/><w:rPr><w:rFonts w:ascii="黑体" w:eastAsia="黑体" w:hAnsi="黑体"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="TableGroup"><w:name w:val="表内标题"/><w:basedOn w:val="TableText"/><w:rPr><w:rFonts w:ascii="黑体" w:eastAsia="黑体" w:hAnsi="黑体"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Colophon"><w:name w:val="版记"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="PageNumber"><w:name w:val="页码"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr><w:rPr><w:rFonts w:ascii="宋体" w:eastAsia="宋体" w:hAnsi="宋体"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
 <w:style w:type="table" w:styleId="AnnexTable"><w:name w:val="附件表格"/><w:tblPr><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
