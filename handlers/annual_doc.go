@@ -9,6 +9,7 @@ import (
 
 	"zhaocuo/models"
 	"zhaocuo/models/circulardoc"
+	"zhaocuo/models/xlsxsheet"
 )
 
 // annualDoc lays an annual report out for the circular's writers as the published 表格: a grid of
@@ -57,8 +58,8 @@ func annualDoc(r *models.AnnualReport) circulardoc.Doc {
 
 // annualSheet is the report as one table: heading, item, unit and value per line, counts as
 // numbers so that a sheet of many sites' reports can be summed.
-func annualSheet(r *models.AnnualReport, title string) circulardoc.Sheet {
-	sh := circulardoc.Sheet{Name: "年度报表", Title: title, Header: []string{"类别", "项目", "单位", "内容"}, Widths: []float64{24, 40, 8, 40}}
+func annualSheet(r *models.AnnualReport, title string) xlsxsheet.Sheet {
+	sh := xlsxsheet.Sheet{Name: "年度报表", Title: title, Headers: []string{"类别", "项目", "单位", "内容"}}
 	for _, it := range r.Items {
 		heading, item := "", it.Path[0]
 		if len(it.Path) > 1 {
@@ -94,7 +95,8 @@ func (h *annualHandlers) document(c *gin.Context) {
 	case "docx":
 		err, ctype, ext = circulardoc.WriteDOCX(&buf, doc), docxType, ".docx"
 	case "xlsx":
-		err = circulardoc.WriteSheets(&buf, []circulardoc.Sheet{annualSheet(rep, rep.Subject+doc.Title)})
+		book := xlsxsheet.Book{AsOf: h.clock.Now().In(models.Shanghai), Sheets: []xlsxsheet.Sheet{annualSheet(rep, rep.Subject+doc.Title)}}
+		err = book.Write(&buf)
 		ctype, ext = xlsxType, ".xlsx"
 	default:
 		h.fail(c, models.Invalid("format", "格式应为 html、docx 或 xlsx"))

@@ -18,6 +18,7 @@ import (
 	"zhaocuo/models/circulardoc"
 	"zhaocuo/models/circulardoc/doctest"
 	"zhaocuo/models/storetest"
+	"zhaocuo/models/xlsxsheet/sheettest"
 )
 
 // zhongshan drafts 中山市 2023 Q2 (seeds/002): three sites in the attachment.
@@ -183,13 +184,17 @@ func (p wpara) text() string {
 	return b.String()
 }
 
-// The XLSX holds the attachment with Chinese headers, one sheet for sites and one for accounts.
+// The XLSX holds the attachment with Chinese headers, one sheet for sites and one for accounts,
+// each ready to print as every export is (xlsxsheet: title across the table with the time the
+// figures were taken, headers frozen and repeated, columns fitted); printed by LibreOffice, each
+// sheet is one landscape page with its title whole and every cell's text on it.
 func TestXLSXHoldsTheAttachment(t *testing.T) {
 	c := zhongshan(t)
 	var buf bytes.Buffer
-	if err := circulardoc.WriteXLSX(&buf, circulardoc.Layout(c), c.Figures.PeriodLabel); err != nil {
+	if err := circulardoc.WriteXLSX(&buf, circulardoc.Layout(c), c.Figures.PeriodLabel, c.Figures.RefreshedAt); err != nil {
 		t.Fatal(err)
 	}
+	data := bytes.Clone(buf.Bytes())
 	f, err := excelize.OpenReader(&buf)
 	if err != nil {
 		t.Fatal(err)
@@ -198,27 +203,34 @@ func TestXLSXHoldsTheAttachment(t *testing.T) {
 	if got := f.GetSheetList(); !reflect.DeepEqual(got, []string{"政府网站", "政务新媒体"}) {
 		t.Errorf("sheets %v", got)
 	}
+	asOf := "（截至 " + c.Figures.RefreshedAt.In(models.Shanghai).Format("2006-01-02 15:04") + "）"
+	sheettest.CheckPrintable(t, f, "政府网站", "检查发现存在突出问题的政府网站名单（2023年第二季度）"+asOf, 4)
+	sheettest.CheckPrintable(t, f, "政务新媒体", "检查发现存在问题的政务新媒体名单（2023年第二季度）"+asOf, 4)
 	rows, err := f.GetRows("政府网站")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) < 1 || !strings.Contains(rows[0][0], "2023年第二季度") || !reflect.DeepEqual(rows[1:], wantRows) {
+	if len(rows) < 1 || !reflect.DeepEqual(rows[1:], wantRows) {
 		t.Errorf("rows %q", rows)
-	}
-	for _, sheet := range []string{"政府网站", "政务新媒体"} {
-		titles := ""
-		for _, n := range f.GetDefinedName() {
-			if n.Name == "_xlnm.Print_Titles" && n.Scope == sheet {
-				titles = n.RefersTo
-			}
-		}
-		if want := "'" + sheet + "'!$1:$2"; titles != want {
-			t.Errorf("%s prints %q on every page, want the title and header rows %q", sheet, titles, want)
-		}
 	}
 	accounts, _ := f.GetRows("政务新媒体")
 	if len(accounts) != 2 || accounts[1][0] != "序号" {
 		t.Errorf("accounts sheet: %q", accounts)
+	}
+	pages, sizes := doctest.PDFText(t, doctest.ToPDF(t, "annex.xlsx", data))
+	if len(pages) != 2 {
+		t.Errorf("the attachment prints on %d pages, want one per sheet", len(pages))
+	}
+	for i, size := range sizes {
+		if size[0] < size[1] {
+			t.Errorf("page %d is %.0f × %.0f pt: want it landscape", i+1, size[0], size[1])
+		}
+	}
+	text := strings.Join(strings.Fields(strings.Join(pages, "")), "")
+	for _, want := range append([]string{"检查发现存在突出问题的政府网站名单（2023年第二季度）" + strings.ReplaceAll(asOf, " ", "")}, wantRows[3]...) {
+		if !strings.Contains(text, want) {
+			t.Errorf("the printed attachment lacks %q:\n%s", want, strings.Join(pages, "\f"))
+		}
 	}
 }
 
