@@ -309,6 +309,19 @@ func TestDOCXOpensInLibreOffice(t *testing.T) {
 	doctest.CheckColophonAtFoot(t, pdf, "抄送：")
 }
 
+// moreRequirements is a paragraph of 下步要求 the tests add to move the text's end down the page.
+const moreRequirements = "\n（四）举一反三。各单位要对照本次检查发现的问题，逐项整改到位，并举一反三全面自查。"
+
+// printDOCX writes a circular's DOCX and prints it in LibreOffice.
+func printDOCX(t *testing.T, c *models.Circular) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
+		t.Fatal(err)
+	}
+	return doctest.DOCXToPDF(t, buf.Bytes())
+}
+
 // However long the text, the signature and the date never stand alone on a page: 下步要求 grows a
 // paragraph at a time across the point where, unkept, they would be pushed over (with Debian's
 // Noto CJK fonts); the test checks that its window holds that point. The 版记 (印发机关 and date
@@ -318,12 +331,8 @@ func TestDOCXKeepsTheSignatureWithText(t *testing.T) {
 	for n := 7; n <= 10; n++ { // unkept, n = 8 leaves them alone
 		c := zhongshan(t)
 		c.Text.PrintOffice, c.Text.PrintDate = "中山市人民政府办公室", "2023-08-01"
-		c.Text.Requirements += strings.Repeat("\n（四）举一反三。各单位要对照本次检查发现的问题，逐项整改到位，并举一反三全面自查。", n)
-		var buf bytes.Buffer
-		if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
-			t.Fatal(err)
-		}
-		pdf := doctest.DOCXToPDF(t, buf.Bytes())
+		c.Text.Requirements += strings.Repeat(moreRequirements, n)
+		pdf := printDOCX(t, c)
 		pages := doctest.PDFPages(t, pdf)
 		doctest.CheckPages(t, pages, "中山市人民政府办公室", "2023年7月31日", []string{"中山市人民政府办公室2023年8月1日印发"})
 		doctest.CheckColophonAtFoot(t, pdf, "中山市人民政府办公室")
@@ -350,12 +359,8 @@ func TestDOCXPutsTheColophonAtTheFoot(t *testing.T) {
 		c.Figures.WebsiteRows, c.Figures.AccountRows = nil, nil
 		c.Text.CC = "市委办公室，市人大常委会办公室，市政协办公室。"
 		c.Text.PrintOffice, c.Text.PrintDate = "中山市人民政府办公室", "2023-08-01"
-		c.Text.Requirements += strings.Repeat("\n（四）举一反三。各单位要对照本次检查发现的问题，逐项整改到位，并举一反三全面自查。", n)
-		var buf bytes.Buffer
-		if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
-			t.Fatal(err)
-		}
-		pdf := doctest.DOCXToPDF(t, buf.Bytes())
+		c.Text.Requirements += strings.Repeat(moreRequirements, n)
+		pdf := printDOCX(t, c)
 		pages := doctest.PDFPages(t, pdf)
 		doctest.CheckPages(t, pages, "中山市人民政府办公室", "2023年7月31日", []string{"抄送：市委办公室，市人大常委会办公室，市政协办公室。", "中山市人民政府办公室2023年8月1日印发"})
 		doctest.CheckColophonAtFoot(t, pdf, "抄送：")
