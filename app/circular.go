@@ -85,7 +85,7 @@ func circularCommand(ctx context.Context, cfg *Config, log *slog.Logger, args []
 	case "docx":
 		err = circulardoc.WriteDOCX(w, doc)
 	case "xlsx":
-		err = circulardoc.WriteXLSX(w, doc, c.Figures.PeriodLabel)
+		err = circulardoc.WriteXLSX(w, doc, c.Figures.PeriodLabel, c.Figures.RefreshedAt)
 	default:
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

@@ -110,24 +110,21 @@ func sichuanQ1(t *testing.T) *models.Circular {
 	return c
 }
 
-// Printed from the browser, however long the text, the signature and the date never stand alone
-// on a page: 下步要求 grows a paragraph at a time across the point where, unkept, they would be
-// pushed over (with Debian's Noto CJK fonts); the test checks that its window holds that point.
-func TestCircularPrintKeepsTheSignatureWithText(t *testing.T) {
-	newTab := browser(t)
-	c := sichuanQ1(t)
-	base := c.Text.Requirements
+// moreRequirements is a paragraph of 下步要求 the tests add to move the text's end down the page.
+const moreRequirements = "\n（四）举一反三。各单位要对照本次检查发现的问题，逐项整改到位，并举一反三全面自查。"
+
+// circularPrinter returns a function that prints a circular's HTML from the browser as a clerk
+// would (served with its CSP) and returns the PDF.
+func circularPrinter(t *testing.T) func(*models.Circular) []byte {
+	tab := browser(t)()
 	var page []byte
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", circulardoc.ContentSecurityPolicy)
 		w.Write(page)
 	}))
-	defer srv.Close()
-	tab := newTab()
-	var datePages []int
-	date := models.ChineseDate(c.Text.IssueDate)
-	for n := 3; n <= 6; n++ { // unkept, n = 4 and 5 leave them alone
-		c.Text.Requirements = base + strings.Repeat("\n（四）举一反三。各单位要对照本次检查发现的问题，逐项整改到位，并举一反三全面自查。", n)
+	t.Cleanup(srv.Close)
+	return func(c *models.Circular) []byte {
 		var html bytes.Buffer
 		if err := circulardoc.WriteHTML(&html, circulardoc.Layout(c)); err != nil {
 			t.Fatal(err)
@@ -138,7 +135,22 @@ func TestCircularPrintKeepsTheSignatureWithText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pages := doctest.PDFPages(t, pdf)
+		return pdf
+	}
+}
+
+// Printed from the browser, however long the text, the signature and the date never stand alone
+// on a page: 下步要求 grows a paragraph at a time across the point where, unkept, they would be
+// pushed over (with Debian's Noto CJK fonts); the test checks that its window holds that point.
+func TestCircularPrintKeepsTheSignatureWithText(t *testing.T) {
+	printHTML := circularPrinter(t)
+	c := sichuanQ1(t)
+	base := c.Text.Requirements
+	var datePages []int
+	date := models.ChineseDate(c.Text.IssueDate)
+	for n := 3; n <= 6; n++ { // unkept, n = 4 and 5 leave them alone
+		c.Text.Requirements = base + strings.Repeat(moreRequirements, n)
+		pages := doctest.PDFPages(t, printHTML(c))
 		doctest.CheckPages(t, pages, c.Text.Issuer, date, nil)
 		for i, p := range pages {
 			if strings.Contains(strings.ReplaceAll(p, " ", ""), date+"\n") {
@@ -149,6 +161,32 @@ func TestCircularPrintKeepsTheSignatureWithText(t *testing.T) {
 	}
 	if len(datePages) != 4 || datePages[0] == datePages[3] {
 		t.Errorf("the date is on pages %v as the text grows: the window does not cross a page break", datePages)
+	}
+}
+
+// Printed from the browser, the 版记 sits at the foot of the last page (GB/T 9704-2012 7.4.1: its
+// last rule on the 版心's bottom edge), nothing between it and the text but blank space; when it no
+// longer fits below the date it goes to the foot of a page of its own. 下步要求 grows across that
+// point, in a circular without an attachment.
+func TestCircularPrintPutsTheColophonAtTheFoot(t *testing.T) {
+	printHTML := circularPrinter(t)
+	c := sichuanQ1(t)
+	c.Figures.WebsiteRows, c.Figures.AccountRows = nil, nil
+	c.Text.CC = "省委办公厅，省人大常委会办公厅，省政协办公厅。"
+	c.Text.PrintOffice, c.Text.PrintDate = "四川省人民政府办公厅", "2025-03-26"
+	colophon := []string{"抄送：省委办公厅，省人大常委会办公厅，省政协办公厅。", "四川省人民政府办公厅2025年3月26日印发"}
+	base := c.Text.Requirements
+	var colophonPages []int
+	for n := 0; n <= 6; n += 2 {
+		c.Text.Requirements = base + strings.Repeat(moreRequirements, n)
+		pdf := printHTML(c)
+		pages := doctest.PDFPages(t, pdf)
+		doctest.CheckPages(t, pages, c.Text.Issuer, models.ChineseDate(c.Text.IssueDate), colophon)
+		doctest.CheckColophonAtFoot(t, pdf, "抄送：")
+		colophonPages = append(colophonPages, len(pages))
+	}
+	if colophonPages[0] == colophonPages[len(colophonPages)-1] {
+		t.Errorf("the 版记 is on pages %v as the text grows: the window does not cross a page break", colophonPages)
 	}
 }
 
@@ -210,7 +248,10 @@ func TestCircularPrintsOnA4(t *testing.T) {
 	colophon := []string{"抄送：省委办公厅，省人大常委会办公厅，省政协办公厅。", "四川省人民政府办公厅2025年3月26日印发"}
 	printed := doctest.PDFPages(t, pdf)
 	doctest.CheckPages(t, printed, c.Text.Issuer, models.ChineseDate(c.Text.IssueDate), colophon)
-	word := doctest.PDFPages(t, doctest.DOCXToPDF(t, docx.Bytes()))
+	doctest.CheckColophonAtFoot(t, pdf, "抄送：")
+	wordPDF := doctest.DOCXToPDF(t, docx.Bytes())
+	doctest.CheckColophonAtFoot(t, wordPDF, "抄送：")
+	word := doctest.PDFPages(t, wordPDF)
 	if len(word) != len(printed) {
 		t.Errorf("printed from the browser %d pages, from the DOCX in LibreOffice %d", len(printed), len(word))
 		for i, p := range printed {

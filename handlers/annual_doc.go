@@ -9,24 +9,26 @@ import (
 
 	"zhaocuo/models"
 	"zhaocuo/models/circulardoc"
+	"zhaocuo/models/xlsxsheet"
 )
 
-// annualDoc lays an annual report out for the circular's writers: a section per heading of the
-// published layout (the lines without one gathered as 基本情况 and, at the foot, 填报信息), a
-// paragraph per item with its label as the run-in heading. An item not filled in shows "—".
+// annualDoc lays an annual report out for the circular's writers as the published 表格: a grid of
+// 项目 and 内容, a row spanning it for each heading of the layout (the lines without one gathered
+// as 基本情况 and, at the foot, 填报信息), a row per item with its label. An item not filled in
+// shows "—".
 func annualDoc(r *models.AnnualReport) circulardoc.Doc {
 	d := circulardoc.Doc{Issuer: r.Value("office"), Title: strconv.Itoa(r.Year) + "年度" + r.Title}
 	if r.Kind == models.AnnualWork {
 		d.Issuer, d.Intro = r.Value("unit"), "网站名称："+r.Value("site_name")
 	}
-	var cur *circulardoc.Section
+	g := &circulardoc.Grid{Header: []string{"项目", "内容"}, Widths: []int{600, 400}}
+	heading := ""
 	for _, it := range r.Items {
-		heading := it.Path[0]
-		label := it.Label()
+		group, label := it.Path[0], it.Label()
 		if len(it.Path) == 1 {
-			heading = "基本情况"
+			group = "基本情况"
 			if it.Key == "head" || it.Key == "reviewer" || it.Key == "filler" || it.Key == "phone" || it.Key == "filled_on" {
-				heading = "填报信息"
+				group = "填报信息"
 			}
 		} else {
 			label = strings.Join(it.Path[1:], "—")
@@ -34,16 +36,17 @@ func annualDoc(r *models.AnnualReport) circulardoc.Doc {
 				label += "（" + it.Unit + "）"
 			}
 		}
-		if cur == nil || cur.Heading != heading {
-			d.Sections = append(d.Sections, circulardoc.Section{Heading: heading})
-			cur = &d.Sections[len(d.Sections)-1]
+		if group != heading {
+			g.Rows = append(g.Rows, circulardoc.GridRow{Heading: group})
+			heading = group
 		}
 		v := r.Value(it.Key)
 		if v == "" {
 			v = "—"
 		}
-		cur.Paras = append(cur.Paras, circulardoc.Para{Lead: label + "：", Text: v})
+		g.Rows = append(g.Rows, circulardoc.GridRow{Cells: []string{label, v}})
 	}
+	d.Grid = g
 	switch {
 	case r.PublishedAt != nil:
 		d.Date = models.ChineseDate(models.DateOf(*r.PublishedAt).String())
@@ -55,8 +58,8 @@ func annualDoc(r *models.AnnualReport) circulardoc.Doc {
 
 // annualSheet is the report as one table: heading, item, unit and value per line, counts as
 // numbers so that a sheet of many sites' reports can be summed.
-func annualSheet(r *models.AnnualReport, title string) circulardoc.Sheet {
-	sh := circulardoc.Sheet{Name: "年度报表", Title: title, Header: []string{"类别", "项目", "单位", "内容"}, Widths: []float64{24, 40, 8, 40}}
+func annualSheet(r *models.AnnualReport, title string) xlsxsheet.Sheet {
+	sh := xlsxsheet.Sheet{Name: "年度报表", Title: title, Headers: []string{"类别", "项目", "单位", "内容"}}
 	for _, it := range r.Items {
 		heading, item := "", it.Path[0]
 		if len(it.Path) > 1 {
@@ -92,7 +95,8 @@ func (h *annualHandlers) document(c *gin.Context) {
 	case "docx":
 		err, ctype, ext = circulardoc.WriteDOCX(&buf, doc), docxType, ".docx"
 	case "xlsx":
-		err = circulardoc.WriteSheets(&buf, []circulardoc.Sheet{annualSheet(rep, rep.Subject+doc.Title)})
+		book := xlsxsheet.Book{AsOf: h.clock.Now().In(models.Shanghai), Sheets: []xlsxsheet.Sheet{annualSheet(rep, rep.Subject+doc.Title)}}
+		err = book.Write(&buf)
 		ctype, ext = xlsxType, ".xlsx"
 	default:
 		h.fail(c, models.Invalid("format", "格式应为 html、docx 或 xlsx"))

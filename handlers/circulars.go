@@ -315,7 +315,7 @@ func circularDocument(u *ui, c *gin.Context, row *models.CircularRow) {
 	case "docx":
 		err, ctype, ext = circulardoc.WriteDOCX(&buf, doc), docxType, ".docx"
 	case "xlsx":
-		err, ctype, ext = circulardoc.WriteXLSX(&buf, doc, circ.Figures.PeriodLabel), xlsxType, ".xlsx"
+		err, ctype, ext = circulardoc.WriteXLSX(&buf, doc, circ.Figures.PeriodLabel, circ.Figures.RefreshedAt), xlsxType, ".xlsx"
 		name += "附件"
 	default:
 		u.fail(c, models.Invalid("format", "格式应为 html、docx 或 xlsx"))

@@ -22,6 +22,21 @@ type Doc struct {
 	Date       string // 2025年3月25日
 	Attachment *Attachment
 	Colophon   *Colophon // nil: no 印发机关, no 版记
+	Grid       *Grid     // a form after the intro (an annual report's items), nil in a circular
+}
+
+// Grid is a form laid out as a table, as the published 表格 are: a header row repeated on every
+// printed page, then rows of cells, or a heading spanning the table (a group of the form's items).
+type Grid struct {
+	Header []string
+	Widths []int // each column's share of the 版心's width, in per mille
+	Rows   []GridRow
+}
+
+// GridRow is a row of cells, or a heading row when Heading is set.
+type GridRow struct {
+	Heading string
+	Cells   []string
 }
 
 // Colophon is the 版记 (GB/T 9704-2012 7.4) at the foot of the last page: 抄送机关 when any, and

@@ -18,6 +18,7 @@ import (
 	"zhaocuo/models/circulardoc"
 	"zhaocuo/models/circulardoc/doctest"
 	"zhaocuo/models/storetest"
+	"zhaocuo/models/xlsxsheet/sheettest"
 )
 
 // zhongshan drafts 中山市 2023 Q2 (seeds/002): three sites in the attachment.
@@ -94,7 +95,7 @@ func TestDOCXReadBack(t *testing.T) {
 			t.Errorf("%s: %s", name, f)
 		}
 	}
-	if !bytes.Contains(parts["word/document.xml"], []byte(`<w:trPr><w:tblHeader/></w:trPr><w:tc><w:tcPr><w:tcW w:w="900" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="TableHead"/>`)) {
+	if !bytes.Contains(parts["word/document.xml"], []byte(`<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr><w:tc><w:tcPr><w:tcW w:w="900" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="TableHead"/>`)) {
 		t.Error("the attachment's header row does not repeat on every page")
 	}
 	var doc struct {
@@ -133,8 +134,8 @@ func TestDOCXReadBack(t *testing.T) {
 			t.Errorf("document text lacks %q", want)
 		}
 	}
-	if len(doc.Body.Tables) != 1 {
-		t.Fatalf("%d tables, want the one attachment", len(doc.Body.Tables))
+	if len(doc.Body.Tables) != 2 {
+		t.Fatalf("%d tables, want the attachment and the 版记", len(doc.Body.Tables))
 	}
 	var rows [][]string
 	for _, r := range doc.Body.Tables[0].Rows {
@@ -183,13 +184,17 @@ func (p wpara) text() string {
 	return b.String()
 }
 
-// The XLSX holds the attachment with Chinese headers, one sheet for sites and one for accounts.
+// The XLSX holds the attachment with Chinese headers, one sheet for sites and one for accounts,
+// each ready to print as every export is (xlsxsheet: title across the table with the time the
+// figures were taken, headers frozen and repeated, columns fitted); printed by LibreOffice, each
+// sheet is one landscape page with its title whole and every cell's text on it.
 func TestXLSXHoldsTheAttachment(t *testing.T) {
 	c := zhongshan(t)
 	var buf bytes.Buffer
-	if err := circulardoc.WriteXLSX(&buf, circulardoc.Layout(c), c.Figures.PeriodLabel); err != nil {
+	if err := circulardoc.WriteXLSX(&buf, circulardoc.Layout(c), c.Figures.PeriodLabel, c.Figures.RefreshedAt); err != nil {
 		t.Fatal(err)
 	}
+	data := bytes.Clone(buf.Bytes())
 	f, err := excelize.OpenReader(&buf)
 	if err != nil {
 		t.Fatal(err)
@@ -198,27 +203,34 @@ func TestXLSXHoldsTheAttachment(t *testing.T) {
 	if got := f.GetSheetList(); !reflect.DeepEqual(got, []string{"政府网站", "政务新媒体"}) {
 		t.Errorf("sheets %v", got)
 	}
+	asOf := "（截至 " + c.Figures.RefreshedAt.In(models.Shanghai).Format("2006-01-02 15:04") + "）"
+	sheettest.CheckPrintable(t, f, "政府网站", "检查发现存在突出问题的政府网站名单（2023年第二季度）"+asOf, 4)
+	sheettest.CheckPrintable(t, f, "政务新媒体", "检查发现存在问题的政务新媒体名单（2023年第二季度）"+asOf, 4)
 	rows, err := f.GetRows("政府网站")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) < 1 || !strings.Contains(rows[0][0], "2023年第二季度") || !reflect.DeepEqual(rows[1:], wantRows) {
+	if len(rows) < 1 || !reflect.DeepEqual(rows[1:], wantRows) {
 		t.Errorf("rows %q", rows)
-	}
-	for _, sheet := range []string{"政府网站", "政务新媒体"} {
-		titles := ""
-		for _, n := range f.GetDefinedName() {
-			if n.Name == "_xlnm.Print_Titles" && n.Scope == sheet {
-				titles = n.RefersTo
-			}
-		}
-		if want := "'" + sheet + "'!$1:$2"; titles != want {
-			t.Errorf("%s prints %q on every page, want the title and header rows %q", sheet, titles, want)
-		}
 	}
 	accounts, _ := f.GetRows("政务新媒体")
 	if len(accounts) != 2 || accounts[1][0] != "序号" {
 		t.Errorf("accounts sheet: %q", accounts)
+	}
+	pages, sizes := doctest.PDFText(t, doctest.ToPDF(t, "annex.xlsx", data))
+	if len(pages) != 2 {
+		t.Errorf("the attachment prints on %d pages, want one per sheet", len(pages))
+	}
+	for i, size := range sizes {
+		if size[0] < size[1] {
+			t.Errorf("page %d is %.0f × %.0f pt: want it landscape", i+1, size[0], size[1])
+		}
+	}
+	text := strings.Join(strings.Fields(strings.Join(pages, "")), "")
+	for _, want := range append([]string{"检查发现存在突出问题的政府网站名单（2023年第二季度）" + strings.ReplaceAll(asOf, " ", "")}, wantRows[3]...) {
+		if !strings.Contains(text, want) {
+			t.Errorf("the printed attachment lacks %q:\n%s", want, strings.Join(pages, "\f"))
+		}
 	}
 }
 
@@ -282,7 +294,8 @@ func TestDOCXOpensInLibreOffice(t *testing.T) {
 	if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
 		t.Fatal(err)
 	}
-	pages := doctest.PDFPages(t, doctest.DOCXToPDF(t, buf.Bytes()))
+	pdf := doctest.DOCXToPDF(t, buf.Bytes())
+	pages := doctest.PDFPages(t, pdf)
 	if len(pages) < 2 {
 		t.Fatalf("%d pages, want the circular and its attachment", len(pages))
 	}
@@ -293,22 +306,36 @@ func TestDOCXOpensInLibreOffice(t *testing.T) {
 		}
 	}
 	doctest.CheckPages(t, pages, "中山市人民政府办公室", "2023年7月31日", []string{"抄送：市委办公室，市人大常委会办公室，市政协办公室。", "中山市人民政府办公室2023年8月1日印发"})
+	doctest.CheckColophonAtFoot(t, pdf, "抄送：")
+}
+
+// moreRequirements is a paragraph of 下步要求 the tests add to move the text's end down the page.
+const moreRequirements = "\n（四）举一反三。各单位要对照本次检查发现的问题，逐项整改到位，并举一反三全面自查。"
+
+// printDOCX writes a circular's DOCX and prints it in LibreOffice.
+func printDOCX(t *testing.T, c *models.Circular) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
+		t.Fatal(err)
+	}
+	return doctest.DOCXToPDF(t, buf.Bytes())
 }
 
 // However long the text, the signature and the date never stand alone on a page: 下步要求 grows a
 // paragraph at a time across the point where, unkept, they would be pushed over (with Debian's
-// Noto CJK fonts); the test checks that its window holds that point.
+// Noto CJK fonts); the test checks that its window holds that point. The 版记 (印发机关 and date
+// alone) stays at the foot of the last page throughout.
 func TestDOCXKeepsTheSignatureWithText(t *testing.T) {
 	var datePages []int
 	for n := 7; n <= 10; n++ { // unkept, n = 8 leaves them alone
 		c := zhongshan(t)
-		c.Text.Requirements += strings.Repeat("\n（四）举一反三。各单位要对照本次检查发现的问题，逐项整改到位，并举一反三全面自查。", n)
-		var buf bytes.Buffer
-		if err := circulardoc.WriteDOCX(&buf, circulardoc.Layout(c)); err != nil {
-			t.Fatal(err)
-		}
-		pages := doctest.PDFPages(t, doctest.DOCXToPDF(t, buf.Bytes()))
-		doctest.CheckPages(t, pages, "中山市人民政府办公室", "2023年7月31日", nil)
+		c.Text.PrintOffice, c.Text.PrintDate = "中山市人民政府办公室", "2023-08-01"
+		c.Text.Requirements += strings.Repeat(moreRequirements, n)
+		pdf := printDOCX(t, c)
+		pages := doctest.PDFPages(t, pdf)
+		doctest.CheckPages(t, pages, "中山市人民政府办公室", "2023年7月31日", []string{"中山市人民政府办公室2023年8月1日印发"})
+		doctest.CheckColophonAtFoot(t, pdf, "中山市人民政府办公室")
 		for i, p := range pages {
 			if strings.Contains(strings.ReplaceAll(p, " ", ""), "2023年7月31日\n") { // the date's line, not the 印发 line
 				datePages = append(datePages, i+1)
@@ -318,5 +345,28 @@ func TestDOCXKeepsTheSignatureWithText(t *testing.T) {
 	}
 	if len(datePages) != 4 || datePages[0] == datePages[3] {
 		t.Errorf("the date is on pages %v as the text grows: the window does not cross a page break", datePages)
+	}
+}
+
+// The 版记 sits at the foot of the last page (GB/T 9704-2012 7.4.1: its last rule on the 版心's
+// bottom edge), with nothing between it and the text but blank space; when it no longer fits
+// below the date it goes to the foot of a page of its own. 下步要求 grows across that point, in a
+// circular without an attachment.
+func TestDOCXPutsTheColophonAtTheFoot(t *testing.T) {
+	var colophonPages []int
+	for n := 5; n <= 8; n++ {
+		c := zhongshan(t)
+		c.Figures.WebsiteRows, c.Figures.AccountRows = nil, nil
+		c.Text.CC = "市委办公室，市人大常委会办公室，市政协办公室。"
+		c.Text.PrintOffice, c.Text.PrintDate = "中山市人民政府办公室", "2023-08-01"
+		c.Text.Requirements += strings.Repeat(moreRequirements, n)
+		pdf := printDOCX(t, c)
+		pages := doctest.PDFPages(t, pdf)
+		doctest.CheckPages(t, pages, "中山市人民政府办公室", "2023年7月31日", []string{"抄送：市委办公室，市人大常委会办公室，市政协办公室。", "中山市人民政府办公室2023年8月1日印发"})
+		doctest.CheckColophonAtFoot(t, pdf, "抄送：")
+		colophonPages = append(colophonPages, len(pages))
+	}
+	if colophonPages[0] == colophonPages[len(colophonPages)-1] {
+		t.Errorf("the 版记 is on pages %v as the text grows: the window does not cross a page break", colophonPages)
 	}
 }

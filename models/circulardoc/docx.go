@@ -26,12 +26,32 @@ func WriteDOCX(w io.Writer, d Doc) error {
 	b.raw(`<w:p><w:pPr><w:pStyle w:val="RedLine"/></w:pPr></w:p>`)
 	b.para("Title", "", d.Title)
 	b.para("Recipients", "", d.Recipients)
+	intro := d.Intro
+	if g := d.Grid; g != nil {
+		if intro != "" {
+			b.para("", "", intro)
+			intro = ""
+		}
+		widths := make([]int, len(g.Widths))
+		for i, w := range g.Widths {
+			widths[i] = textWidth * w / 1000
+		}
+		var rows [][]string
+		for _, r := range g.Rows {
+			if r.Heading != "" {
+				rows = append(rows, []string{r.Heading})
+			} else {
+				rows = append(rows, r.Cells)
+			}
+		}
+		b.table(widths, g.Header, rows, false)
+	}
 	// The body's paragraphs, gathered first so that the last of them can be kept with the
 	// signature and the date: those never stand alone on a page (GB/T 9704-2012 7.3.5).
 	type p struct{ style, lead, text string }
 	var text []p
-	if d.Intro != "" {
-		text = append(text, p{"", "", d.Intro})
+	if intro != "" {
+		text = append(text, p{"", "", intro})
 	}
 	for _, s := range d.Sections {
 		text = append(text, p{"Heading1", "", s.Heading})
@@ -76,13 +96,13 @@ func WriteDOCX(w io.Writer, d Doc) error {
 			if both {
 				b.para("Heading1", "", "一、政府网站")
 			}
-			b.table(WebsiteHeader, a.Websites)
+			b.table(annexWidths, WebsiteHeader, cells(a.Websites), true)
 		}
 		if len(a.Accounts) > 0 {
 			if both {
 				b.para("Heading1", "", "二、政务新媒体")
 			}
-			b.table(AccountHeader, a.Accounts)
+			b.table(annexWidths, AccountHeader, cells(a.Accounts), true)
 		}
 	}
 	if c := d.Colophon; c != nil {
@@ -149,9 +169,22 @@ func (b *docxBody) paraWith(style, props, lead, text string) {
 	b.WriteString("</w:p>")
 }
 
-// table writes an attachment table: a header row repeated on every page, a border on every cell.
-func (b *docxBody) table(header []string, rows []models.AttachmentRow) {
-	widths := []int{900, 2600, 2400, 2945} // 156 mm of 版心 in twips
+// annexWidths are the attachment tables' columns, 156 mm of 版心 in twips.
+var annexWidths = []int{900, 2600, 2400, 2945}
+
+func cells(rows []models.AttachmentRow) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = Cells(r)
+	}
+	return out
+}
+
+// table writes a table: a header row repeated on every page, no row split across two pages, a
+// border on every cell; a row of one cell spans the table, a heading in 黑体. centerFirst centres
+// the first column (序号) and the cells' text in their height; otherwise (a form) the cells'
+// text starts at their top.
+func (b *docxBody) table(widths []int, header []string, rows [][]string, centerFirst bool) {
 	b.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="AnnexTable"/><w:tblW w:w="8845" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>`)
 	for _, side := range []string{"top", "left", "bottom", "right", "insideH", "insideV"} {
 		b.WriteString(`<w:` + side + ` w:val="single" w:sz="4" w:space="0" w:color="000000"/>`)
@@ -161,19 +194,31 @@ func (b *docxBody) table(header []string, rows []models.AttachmentRow) {
 		b.WriteString(`<w:gridCol w:w="` + strconv.Itoa(w) + `"/>`)
 	}
 	b.WriteString(`</w:tblGrid>`)
+	// A form's label and value start on one line, however many lines either takes.
+	align := "center"
+	if !centerFirst {
+		align = "top"
+	}
 	row := func(cells []string, head bool) {
-		b.WriteString("<w:tr>")
+		b.WriteString("<w:tr><w:trPr><w:cantSplit/>")
 		if head {
-			b.WriteString(`<w:trPr><w:tblHeader/></w:trPr>`)
+			b.WriteString(`<w:tblHeader/>`)
+		}
+		b.WriteString("</w:trPr>")
+		if len(cells) == 1 && len(widths) > 1 {
+			b.WriteString(`<w:tc><w:tcPr><w:tcW w:w="8845" w:type="dxa"/><w:gridSpan w:val="` + strconv.Itoa(len(widths)) + `"/><w:vAlign w:val="center"/></w:tcPr>`)
+			b.para("TableGroup", "", cells[0])
+			b.WriteString("</w:tc></w:tr>")
+			return
 		}
 		for i, c := range cells {
 			style := "TableText"
 			if head {
 				style = "TableHead"
-			} else if i == 0 {
+			} else if i == 0 && centerFirst {
 				style = "TableCenter"
 			}
-			b.WriteString(`<w:tc><w:tcPr><w:tcW w:w="` + strconv.Itoa(widths[i]) + `" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>`)
+			b.WriteString(`<w:tc><w:tcPr><w:tcW w:w="` + strconv.Itoa(widths[i]) + `" w:type="dxa"/><w:vAlign w:val="` + align + `"/></w:tcPr>`)
 			b.para(style, "", c)
 			b.WriteString("</w:tc>")
 		}
@@ -181,7 +226,7 @@ func (b *docxBody) table(header []string, rows []models.AttachmentRow) {
 	}
 	row(header, true)
 	for _, r := range rows {
-		row(Cells(r), false)
+		row(r, false)
 	}
 	b.WriteString("</w:tbl>")
 }
@@ -192,28 +237,35 @@ const (
 	char4     = 280
 )
 
-// colophon writes the 版记 (GB/T 9704-2012 7.4) after the last of the text, kept on one page:
-// 抄送 (wrapped lines under the first name) and the 印发 line, 印发机关 1 字 from the left and
-// 印发日期 1 字 from the right, between full-width lines: the first and the last 0.35 mm (1 pt), the
-// one between them 0.25 mm (¾ pt). It is not pushed down to the foot of the page: a frame or a
-// floating table anchored there (framePr, tblpPr) is dropped by LibreOffice's import, which
-// would lose the lines with it.
+// colophon writes the 版记 (GB/T 9704-2012 7.4) at the foot of the last page: 抄送 (wrapped lines
+// under the first name) and the 印发 line, 印发机关 1 字 from the left and 印发日期 1 字 from the
+// right, between full-width rules: the first and the last 0.35 mm (1 pt), the one between them
+// 0.25 mm (¾ pt), the last on the 版心's bottom edge (7.4.1). It is a floating table anchored
+// to the bottom of the 版心 by the empty paragraph after it, text kept off it (tblOverlap never,
+// a line's space above): when it does not fit below the date, the anchor and the 版记 go to the
+// foot of the next page. It is placed from the page's left edge, not the margin's: LibreOffice
+// imports a floating table as a frame only when text could stand beside it, and the 版心-wide
+// table placed from the margin would come in as an ordinary table after the text.
 func (b *docxBody) colophon(c *Colophon) {
-	line := func(side string, sz int) string {
-		return `<w:` + side + ` w:val="single" w:sz="` + strconv.Itoa(sz) + `" w:space="1" w:color="000000"/>`
+	border := func(side string, sz int) string {
+		return `<w:` + side + ` w:val="single" w:sz="` + strconv.Itoa(sz) + `" w:space="0" w:color="000000"/>`
 	}
-	// The first rule, with a line of space above it, tops the first paragraph.
-	top, space := line("top", 8), `<w:spacing w:before="579"/>`
+	b.WriteString(`<w:tbl><w:tblPr><w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="579" w:bottomFromText="0" w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="1588" w:tblpYSpec="bottom"/><w:tblOverlap w:val="never"/>` +
+		`<w:tblW w:w="` + strconv.Itoa(textWidth) + `" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr>` +
+		`<w:tblGrid><w:gridCol w:w="` + strconv.Itoa(textWidth) + `"/></w:tblGrid>`)
+	row := func(borders, para string) {
+		b.WriteString(`<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="` + strconv.Itoa(textWidth) + `" w:type="dxa"/><w:tcBorders>` + borders + `</w:tcBorders></w:tcPr>` + para + `</w:tc></w:tr>`)
+	}
+	top := border("top", 8)
 	if c.CC != "" {
-		b.WriteString(`<w:p><w:pPr><w:pStyle w:val="Colophon"/><w:keepNext/><w:keepLines/><w:pBdr>` + top + line("bottom", 6) + `</w:pBdr>` + space +
-			`<w:ind w:left="` + strconv.Itoa(4*char4) + `" w:right="` + strconv.Itoa(char4) + `" w:hanging="` + strconv.Itoa(3*char4) + `"/></w:pPr>` +
-			`<w:r><w:t xml:space="preserve">` + esc(c.CC) + `</w:t></w:r></w:p>`)
-		top, space = "", ""
+		row(top+border("bottom", 6), `<w:p><w:pPr><w:pStyle w:val="Colophon"/><w:ind w:left="`+strconv.Itoa(4*char4)+`" w:right="`+strconv.Itoa(char4)+`" w:hanging="`+strconv.Itoa(3*char4)+`"/></w:pPr>`+
+			`<w:r><w:t xml:space="preserve">`+esc(c.CC)+`</w:t></w:r></w:p>`)
+		top = ""
 	}
-	b.WriteString(`<w:p><w:pPr><w:pStyle w:val="Colophon"/><w:keepLines/><w:pBdr>` + top + line("bottom", 8) + `</w:pBdr>` +
-		`<w:tabs><w:tab w:val="right" w:pos="` + strconv.Itoa(textWidth-char4) + `"/></w:tabs>` + space +
-		`<w:ind w:left="` + strconv.Itoa(char4) + `" w:right="` + strconv.Itoa(char4) + `"/></w:pPr>` +
-		`<w:r><w:t xml:space="preserve">` + esc(c.Office) + `</w:t></w:r><w:r><w:tab/><w:t xml:space="preserve">` + esc(c.Date) + `</w:t></w:r></w:p>`)
+	row(top+border("bottom", 8), `<w:p><w:pPr><w:pStyle w:val="Colophon"/><w:tabs><w:tab w:val="right" w:pos="`+strconv.Itoa(textWidth-char4)+`"/></w:tabs>`+
+		`<w:ind w:left="`+strconv.Itoa(char4)+`" w:right="`+strconv.Itoa(char4)+`"/></w:pPr>`+
+		`<w:r><w:t xml:space="preserve">`+esc(c.Office)+`</w:t></w:r><w:r><w:tab/><w:t xml:space="preserve">`+esc(c.Date)+`</w:t></w:r></w:p>`)
+	b.WriteString(`</w:tbl><w:p><w:pPr><w:pStyle w:val="Colophon"/><w:spacing w:line="20" w:lineRule="exact"/></w:pPr></w:p>`)
 }
 
 // pageNumber is a footer with the page number as GB/T 9704-2012 7.5 sets it: "— 1 —" in 4号
@@ -267,6 +319,7 @@ const styles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="表格文字"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="360" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableCenter"><w:name w:val="表格居中"/><w:basedOn w:val="TableText"/><w:pPr><w:jc w:val="center"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableHead"><w:name w:val="表头"/><w:basedOn w:val="TableCenter"/><w:rPr><w:rFonts w:ascii="黑体" w:eastAsia="黑体" w:hAnsi="黑体"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="TableGroup"><w:name w:val="表内标题"/><w:basedOn w:val="TableText"/><w:rPr><w:rFonts w:ascii="黑体" w:eastAsia="黑体" w:hAnsi="黑体"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Colophon"><w:name w:val="版记"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="PageNumber"><w:name w:val="页码"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr><w:rPr><w:rFonts w:ascii="宋体" w:eastAsia="宋体" w:hAnsi="宋体"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
 <w:style w:type="table" w:styleId="AnnexTable"><w:name w:val="附件表格"/><w:tblPr><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>

@@ -28,11 +28,16 @@ func WriteHTML(w io.Writer, d Doc) error {
 	return err
 }
 
-// ContentSecurityPolicy is the policy to serve WriteHTML's pages with: no scripts, nothing
-// fetched, and the one inline style sheet allowed by its hash.
-var ContentSecurityPolicy = func() string {
-	start := strings.Index(htmlSource, "<style>") + len("<style>")
-	end := strings.Index(htmlSource, "</style>")
+// ContentSecurityPolicy is the policy to serve WriteHTML's pages with: nothing fetched, the one
+// inline style sheet and the one inline script (which puts the 版记 at the foot of the last
+// printed page) allowed by their hashes.
+var ContentSecurityPolicy = "default-src 'none'; style-src '" + inlineHash("style") + "'; script-src '" + inlineHash("script") +
+	"'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+
+// inlineHash is the CSP hash of the source text of the template's one element of a kind.
+func inlineHash(element string) string {
+	start := strings.Index(htmlSource, "<"+element+">") + len("<"+element+">")
+	end := strings.Index(htmlSource, "</"+element+">")
 	sum := sha256.Sum256([]byte(htmlSource[start:end]))
-	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
-}()
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}

@@ -152,3 +152,84 @@ func CheckPages(t *testing.T, pages []string, signer, date string, colophon []st
 		t.Errorf("the last page ends with %q, want the 版记 %q", got, colophon)
 	}
 }
+
+// Word is a word of a printed page with its box, in points from the page's top left corner.
+type Word struct {
+	Text                   string
+	XMin, YMin, XMax, YMax float64
+}
+
+var (
+	bboxPage = regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)">`)
+	bboxWord = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+)
+
+// PDFWords reads each page's words with their boxes (pdftotext -bbox), and each page's height.
+func PDFWords(t *testing.T, pdf []byte) (pages [][]Word, heights []float64) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-bbox", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox: %v", err)
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if m := bboxPage.FindStringSubmatch(l); m != nil {
+			h, _ := strconv.ParseFloat(m[2], 64)
+			heights = append(heights, h)
+			pages = append(pages, nil)
+		} else if m := bboxWord.FindStringSubmatch(l); m != nil && len(pages) > 0 {
+			var f [4]float64
+			for i := range f {
+				f[i], _ = strconv.ParseFloat(m[i+1], 64)
+			}
+			pages[len(pages)-1] = append(pages[len(pages)-1], Word{m[5], f[0], f[1], f[2], f[3]})
+		}
+	}
+	return pages, heights
+}
+
+// A 公文's 版心 ends 35 mm above the page's bottom edge; its lines are 28.95 pt apart.
+const (
+	bottomMargin = 35 / 25.4 * 72
+	lineHeight   = 28.95
+)
+
+// CheckColophonAtFoot checks the 版记 on the last page as GB/T 9704-2012 7.4.1 places it: its last
+// rule on the 版心's bottom edge, so its last line ends less than a line above that edge; above
+// it only the text (nothing of the page but its number below the 版心). first is the 版记's first
+// word as printed ("抄送：…", or the 印发机关 when there is no 抄送), found last on the page so that
+// a signature of the same name above it is no matter.
+func CheckColophonAtFoot(t *testing.T, pdf []byte, first string) {
+	t.Helper()
+	pages, heights := PDFWords(t, pdf)
+	if len(pages) == 0 {
+		t.Fatal("no pages")
+	}
+	last := pages[len(pages)-1]
+	foot := heights[len(heights)-1] - bottomMargin
+	top := -1.0
+	for _, w := range last {
+		if strings.HasPrefix(w.Text, first) {
+			top = w.YMin
+		}
+	}
+	if top < 0 {
+		t.Fatalf("the last page has no 版记 starting %q", first)
+	}
+	bottom := 0.0
+	for _, w := range last {
+		switch {
+		case w.YMin >= foot: // the page number
+		case w.YMin >= top-1:
+			bottom = math.Max(bottom, w.YMax)
+		case w.YMax > top:
+			t.Errorf("%q (%.1f–%.1f pt) runs into the 版记, which starts at %.1f pt", w.Text, w.YMin, w.YMax, top)
+		}
+	}
+	if bottom > foot+1 || bottom < foot-lineHeight {
+		t.Errorf("the 版记 ends %.1f pt down the last page, want it at the foot of the 版心 (%.1f pt)", bottom, foot)
+	}
+}
