@@ -41,9 +41,9 @@ func TestEqualCandidatesChosenByTheirCharacters(t *testing.T) {
 	freq := map[string]uint32{"助急": 1000, "助洁": 1000, "助": 1, "技": 1, "急": 1, "洁": 1, "其他": 1_000_000}
 	for _, order := range [][]string{{"助急", "助洁"}, {"助洁", "助急"}} {
 		lx := tinyLexicon(freq, order)
-		var sc statScan
-		run := "助技"
-		hit, ok := sc.judge(lx, run, []int{0, 3, 6}, 0, 2)
+		sc := statScan{run: "助技", runes: []rune("助技"), offs: []int{0, 3, 6}}
+		sc.setRun()
+		hit, ok := sc.judge(lx, 0, 2)
 		if !ok || hit.right != "助急" {
 			t.Errorf("filled in the order %v: judge(助技) = %q, %v; want 助急 (急 U+6025 before 洁 U+6D01)", order, hit.right, ok)
 		}
