@@ -473,9 +473,12 @@ type statScan struct {
 	// characters [i, i+k) at i*statMaxWord+k-1. Neighbouring windows segment the same
 	// surroundings, and a replacement leaves all but the window as written.
 	written []wordMemo
-	span    []rune    // the characters being segmented: a window and its context
-	best    []float64 // the segmentation's best scores and back pointers
-	from    []int
+	span    []rune // the characters being segmented: a window and its context
+	// around holds, for the window being judged, writtenBest of [ws−i, we+j) at [i][j] (0 when
+	// not computed yet).
+	around [statMaxWord - 1][statMaxWord - 1]float64
+	best   []float64 // the segmentation's best scores and back pointers
+	from   []int
 }
 
 // wordMemo is a remembered lookup: seen 0 when not looked up yet, 1 when no word, 2 a word.
@@ -557,6 +560,7 @@ func (sc *statScan) judge(lx *typoLexicon, ws, we int) (statHit, bool) {
 	// length (see similarSlot.differsAt), so the rest of the span stays where it is.
 	sws, swe := ws-lo, we-lo
 	sc.span = append(sc.span[:0], sc.runes[lo:hi]...)
+	sc.around = [statMaxWord - 1][statMaxWord - 1]float64{}
 	// Segmented only when a candidate needs them: the context before the window, which reads
 	// the same with every candidate, and the span as written, which only a candidate whose
 	// reading uses it as a word is compared with (most are not).
@@ -577,12 +581,16 @@ func (sc *statScan) judge(lx *typoLexicon, ws, we int) (statHit, bool) {
 				if !lx.mayWin(right.count, singles) {
 					continue
 				}
+				// The span with the window replaced by right.
+				copy(sc.span[sws:swe], right.word[:right.n])
+				if sc.mayGain(lx, lo, sws, swe) < best.gain-gainMargin {
+					copy(sc.span[sws:swe], win)
+					continue
+				}
 				if !prefix {
 					sc.segment(lx, lo, sws, -1, -1, 0)
 					prefix = true
 				}
-				// The span with the window replaced by right.
-				copy(sc.span[sws:swe], right.word[:right.n])
 				score, used := sc.segment(lx, lo, len(sc.span), sws, swe, sws)
 				copy(sc.span[sws:swe], win)
 				if !used {
@@ -601,6 +609,66 @@ func (sc *statScan) judge(lx *typoLexicon, ws, we int) (statHit, bool) {
 		}
 	}
 	return best, found
+}
+
+// gainMargin: a bound computed in another order than the segmentation may differ from it in
+// the last bits, and a candidate is passed over only when its bound is clearly lower.
+const gainMargin = 1e-9
+
+// mayGain bounds what the window replaced as sc.span holds it (at [ws, we) of the span, which
+// starts at the run's character lo) may gain over the text as written. A reading that counts
+// (segment reports it used) has one word [a, b) covering the window and reads the rest as
+// written: it scores at most best(lo, a) + lp([a, b)) + best(b, hi), where the text as written
+// scores at least best(lo, a) + best(a, b) + best(b, hi), each best of the text as written. So
+// the gain is at most the largest lp([a, b)) − best(a, b) over the words [a, b) around the
+// window; -Inf when there is none, and no reading can count.
+func (sc *statScan) mayGain(lx *typoLexicon, lo, ws, we int) float64 {
+	bound := math.Inf(-1)
+	for a := ws; a >= 0 && we-a <= statMaxWord; a-- {
+		if !lx.counts.mayStartWord(sc.span[a], sc.span[a+1]) {
+			continue
+		}
+		for b := we; b <= len(sc.span) && b-a <= statMaxWord; b++ {
+			lp, ok := lx.counts.logProbRunes(sc.span[a:b])
+			if !ok {
+				continue
+			}
+			written := &sc.around[ws-a][b-we]
+			if *written == 0 { // log-probabilities are below 0: 0 is not computed yet
+				*written = sc.writtenBest(lx, lo+a, lo+b)
+			}
+			bound = max(bound, lp-*written)
+		}
+	}
+	return bound
+}
+
+// writtenBest is the score of the best segmentation of the run's characters [a, b) as written,
+// as segment reads them.
+func (sc *statScan) writtenBest(lx *typoLexicon, a, b int) float64 {
+	var best [statMaxWord + 1]float64
+	for j := 1; j <= b-a; j++ {
+		best[j] = math.Inf(-1)
+		for k := 1; k <= j; k++ {
+			var lp float64
+			var ok bool
+			switch i := a + j - k; {
+			case k == 1:
+				lp, ok = lx.counts.charLogProb(sc.runes[i])
+				if !ok {
+					lp, ok = -lx.logTotal, true
+				}
+			case lx.counts.mayStartWord(sc.runes[i], sc.runes[i+1]):
+				var lp32 float32
+				lp32, ok = sc.writtenWord(lx, i, k)
+				lp = float64(lp32)
+			}
+			if ok && best[j-k]+lp > best[j] {
+				best[j] = best[j-k] + lp
+			}
+		}
+	}
+	return best[b-a]
 }
 
 // segment returns the log-probability of the best segmentation of sc.span[:n] into dictionary
