@@ -434,8 +434,9 @@ func (lx *typoLexicon) findStatTypos(text string, skip func(string) bool, emit f
 func decodeRune(s string, i int) (rune, int) {
 	if i+2 < len(s) {
 		b0, b1, b2 := s[i], s[i+1], s[i+2]
-		// Lead bytes E1–EC: every continuation byte 80–BF makes a valid character.
-		if b0 >= 0xE1 && b0 <= 0xEC && b1&0xC0 == 0x80 && b2&0xC0 == 0x80 {
+		// Lead bytes E1–EC and EE–EF (the Han block, full-width punctuation): every pair of
+		// continuation bytes 80–BF makes a valid character.
+		if b0 >= 0xE1 && b0 <= 0xEF && b0 != 0xED && b1&0xC0 == 0x80 && b2&0xC0 == 0x80 {
 			return rune(b0&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F), 3
 		}
 	}
@@ -452,7 +453,9 @@ var hanBits = func() (bits [(hanHi - hanLo) / 64]uint64) {
 	return bits
 }()
 
-// isHan is unicode.Is(unicode.Han, r) without its search of the ranges for most of the text.
+// isHan reports whether r is a Han character from CJK Extension A on (U+3400), what the runs
+// of the statistical check are made of (not the radicals and 〇 below it): r >= 0x3400 &&
+// unicode.Is(unicode.Han, r), without the search of the ranges for most of a page's text.
 func isHan(r rune) bool {
 	switch {
 	case r < hanLo:

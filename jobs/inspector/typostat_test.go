@@ -3,6 +3,8 @@ package inspector
 import (
 	"math"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // tinyLexicon builds the statistical check's tables from a handful of words, the candidates
@@ -59,5 +61,34 @@ func TestLargeTable(t *testing.T) {
 			t.Fatalf("largeTable(%d): %d slots, first %v, last %v", n, len(tab), tab[0], tab[n-1])
 		}
 		tab[n-1].count = 7 // writable to the end
+	}
+}
+
+// TestStatShortcutsAgree: the scan's own decoding, Han test and hash of a word's characters
+// answer as the standard library does, on every character of the Basic Multilingual Plane and
+// on broken UTF-8.
+func TestStatShortcutsAgree(t *testing.T) {
+	for r := rune(0); r < 0x10000+0x100; r++ {
+		if got, want := isHan(r), r >= 0x3400 && unicode.Is(unicode.Han, r); got != want {
+			t.Fatalf("isHan(%U) = %v, want %v", r, got, want)
+		}
+		s := string(r) + "x"
+		if r, size := decodeRune(s, 0); r != []rune(s)[0] || size != len(string(r)) {
+			t.Fatalf("decodeRune(%q) = %U, %d", s, r, size)
+		}
+		rs := []rune{r, '政', r}
+		if got, want := runesHash(rs), wordHash(string(rs)); got != want {
+			t.Fatalf("runesHash(%q) = %x, wordHash %x", string(rs), got, want)
+		}
+	}
+	for _, s := range []string{"\xe5\x80", "\xed\xa0\x80", "\xe0\x80\x80", "\xef\xbf", "\xe5\x80\xe5\x80\x80", "\xc0\x80"} {
+		for i := 0; i < len(s); {
+			r, size := decodeRune(s, i)
+			wr, wsize := utf8.DecodeRuneInString(s[i:])
+			if r != wr || size != wsize {
+				t.Fatalf("decodeRune(%q, %d) = %U, %d; want %U, %d", s, i, r, size, wr, wsize)
+			}
+			i += size
+		}
 	}
 }

@@ -175,17 +175,28 @@ func (t *countTable) logProb(w string) (float32, bool) {
 
 // logProbRunes is logProb of the word written with the characters rs.
 func (t *countTable) logProbRunes(rs []rune) (float64, bool) {
+	if i, _ := t.slot(runesHash(rs)); t.slots[i].tag != 0 {
+		return float64(t.slots[i].lp), true
+	}
+	return 0, false
+}
+
+// runesHash is wordHash of the characters rs written in UTF-8.
+func runesHash(rs []rune) uint64 {
 	h := uint64(14695981039346656037)
 	var b [utf8.UTFMax]byte
 	for _, r := range rs {
+		if r >= 0x800 && r < 0x10000 && (r < 0xD800 || r > 0xDFFF) { // three bytes, as Chinese is
+			h = (h ^ uint64(0xE0|r>>12)) * 1099511628211
+			h = (h ^ uint64(0x80|r>>6&0x3F)) * 1099511628211
+			h = (h ^ uint64(0x80|r&0x3F)) * 1099511628211
+			continue
+		}
 		for _, c := range b[:utf8.EncodeRune(b[:], r)] {
 			h = (h ^ uint64(c)) * 1099511628211
 		}
 	}
-	if i, _ := t.slot(h ^ h>>31); t.slots[i].tag != 0 {
-		return float64(t.slots[i].lp), true
-	}
-	return 0, false
+	return h ^ h>>31
 }
 
 func wordHash[S ~string | ~[]byte](w S) uint64 {
