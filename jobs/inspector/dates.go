@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // China keeps one offset all year, so a fixed zone gives the calendar date of every
@@ -30,7 +31,7 @@ var (
 // the date after now. Impossible dates (2025-02-30) are skipped.
 func firstDate(s string, year int, now time.Time) (time.Time, bool) {
 	// Most text holds no date at all; the regexps need not look at it.
-	if !strings.ContainsAny(s, "0123456789〇○零") {
+	if !hasDateDigit(s) {
 		return time.Time{}, false
 	}
 	best, bestAt := time.Time{}, len(s)+1
@@ -39,7 +40,8 @@ func firstDate(s string, year int, now time.Time) (time.Time, bool) {
 			best, bestAt = t, at
 		}
 	}
-	for _, m := range fullDates(s) {
+	// The first full date of the text, of its first four (fullDate.FindAllStringSubmatchIndex(s, 4)).
+	for n, m := 0, nextFullDate(s, 0); n < 4 && m != nil; n, m = n+1, nextFullDate(s, m[1]) {
 		// The regexp cannot look around: refuse digits glued to either end
 		// (a file number 12025-03-201 is no date).
 		if (m[0] > 0 && isDigit(s[m[0]-1])) || (m[1] < len(s) && isDigit(s[m[1]])) {
@@ -54,15 +56,16 @@ func firstDate(s string, year int, now time.Time) (time.Time, bool) {
 			break
 		}
 	}
-	// Each pattern below needs a character most text lacks: a cheap look before the regexp.
-	if strings.Contains(s, "年") {
+	// Each pattern below needs a character most text lacks with digits next to it, and only a
+	// match before the best date so far counts: a cheap look for one before the regexp.
+	if hanDateBefore(s, bestAt) {
 		if m := hanDate.FindStringSubmatchIndex(s); m != nil {
 			t, ok := makeDate(hanYear(s[m[2]:m[3]]), hanNumber(s[m[4]:m[5]]), hanNumber(s[m[6]:m[7]]))
 			consider(m[0], t, ok)
 		}
 	}
 	for _, re := range []*regexp.Regexp{bracketDate, monthDay, aloneDate} {
-		if re == bracketDate && !strings.ContainsAny(s, "[(（【") || re == monthDay && !strings.Contains(s, "月") || re == aloneDate && !isAloneDate(s) {
+		if re == bracketDate && !bracketDateBefore(s, bestAt) || re == monthDay && !monthDayBefore(s, bestAt) || re == aloneDate && !isAloneDate(s) {
 			continue
 		}
 		m := re.FindStringSubmatchIndex(s)
@@ -113,22 +116,99 @@ func makeDate(y, m, d int) (time.Time, bool) {
 	return t, true
 }
 
-// fullDates is fullDate.FindAllStringSubmatchIndex(s, 4). Every full date starts with a year
+// nextFullDate is the first match of fullDate in s at or after the byte from, as
+// FindAllStringSubmatchIndex finds them one after the other. Every full date starts with a year
 // 19xx or 20xx, so the regexp starts at the first one: it has no literal prefix with which to
 // skip the text before it by itself, and a list entry's title comes before its date.
-func fullDates(s string) [][]int {
-	for i := 0; i+4 <= len(s); i++ {
+func nextFullDate(s string, from int) []int {
+	for i := from; i+4 <= len(s); i++ {
 		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && isDigit(s[i+2]) && isDigit(s[i+3]) {
-			ms := fullDate.FindAllStringSubmatchIndex(s[i:], 4)
-			for _, m := range ms {
-				for k := range m {
-					m[k] += i
-				}
+			m := fullDate.FindStringSubmatchIndex(s[i:])
+			for k := range m {
+				m[k] += i
 			}
-			return ms
+			return m
 		}
 	}
 	return nil
+}
+
+// hasDateDigit is strings.ContainsAny(s, "0123456789〇○零"), which for a set beyond ASCII looks
+// each character of s up in the set.
+func hasDateDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case isDigit(c):
+			return true
+		case c == 0xE2 || c == 0xE3 || c == 0xE9: // the lead bytes of ○, 〇, 零
+			if t := s[i:]; strings.HasPrefix(t, "〇") || strings.HasPrefix(t, "○") || strings.HasPrefix(t, "零") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hanDateBefore reports whether a match of hanDate may start before the byte limit: a 年
+// after four of its digits, each three bytes long.
+func hanDateBefore(s string, limit int) bool {
+	for i := 12; i < len(s) && i < limit+12; i++ {
+		if j := strings.Index(s[i:], "年"); j < 0 {
+			return false
+		} else {
+			i += j
+		}
+		if i < limit+12 && isHanDigits(s[i-12:i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isHanDigits reports whether s is characters of hanDate's year, each three bytes long.
+func isHanDigits(s string) bool {
+	for k := 0; k+3 <= len(s); k += 3 {
+		if !strings.Contains("〇○零一二三四五六七八九", s[k:k+3]) || !utf8.ValidString(s[k:k+3]) {
+			return false
+		}
+	}
+	return true
+}
+
+// bracketDateBefore reports whether a match of bracketDate may start before the byte limit:
+// an opening bracket, spaces, a digit.
+func bracketDateBefore(s string, limit int) bool {
+	for i := 0; i < len(s) && i < limit; i++ {
+		var rest string
+		switch c := s[i]; {
+		case c == '[' || c == '(':
+			rest = s[i+1:]
+		case c == 0xEF && strings.HasPrefix(s[i:], "（"), c == 0xE3 && strings.HasPrefix(s[i:], "【"):
+			rest = s[i+3:]
+		default:
+			continue
+		}
+		if rest = strings.TrimLeft(rest, regexpSpace); rest != "" && isDigit(rest[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// monthDayBefore reports whether a match of monthDay may start before the byte limit: a digit,
+// 月 at most two bytes later, a digit after it.
+func monthDayBefore(s string, limit int) bool {
+	for i := 1; i < len(s) && i < limit+2; i++ {
+		if j := strings.Index(s[i:], "月"); j < 0 {
+			return false
+		} else {
+			i += j
+		}
+		if i < limit+2 && isDigit(s[i-1]) && i+3 < len(s) && isDigit(s[i+3]) {
+			return true
+		}
+	}
+	return false
 }
 
 // regexpSpace is what \s matches in Go's regexps: ASCII white space only.

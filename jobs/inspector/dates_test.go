@@ -3,6 +3,8 @@ package inspector
 import (
 	"fmt"
 	"math/rand/v2"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -86,7 +88,7 @@ func TestDaysBetween(t *testing.T) {
 	}
 }
 
-// TestDateShortcutsAgreeWithTheRegexps: isAloneDate, headingYear and fullDates look at a text's shape
+// TestDateShortcutsAgreeWithTheRegexps: isAloneDate, headingYear and nextFullDate look at a text's shape
 // before their regexps; on every string of a small alphabet of digits, separators and both
 // kinds of space, the shortcut must answer as the regexp alone does.
 func TestDateShortcutsAgreeWithTheRegexps(t *testing.T) {
@@ -121,8 +123,78 @@ func TestDateShortcutsAgreeWithTheRegexps(t *testing.T) {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
 		s := b.String()
-		if got, want := dates(fullDates(s)), dates(fullDate.FindAllStringSubmatchIndex(s, 4)); got != want {
-			t.Fatalf("fullDates(%q) = %s, the regexp says %s", s, got, want)
+		var got [][]int
+		for m := nextFullDate(s, 0); m != nil && len(got) < 4; m = nextFullDate(s, m[1]) {
+			got = append(got, m)
+		}
+		if want := fullDate.FindAllStringSubmatchIndex(s, 4); dates(got) != dates(want) {
+			t.Fatalf("nextFullDate(%q) finds %s, the regexp %s", s, dates(got), dates(want))
 		}
 	}
+}
+
+// TestFirstDateAgreesWithItsRegexps: firstDate looks at a text's shape before each regexp and
+// asks the regexps for no more than the date it needs; on random texts of digits, separators,
+// brackets, 公文 numerals and broken UTF-8 it must answer as the regexps asked of the whole
+// text do (firstDateByRegexps).
+func TestFirstDateAgreesWithItsRegexps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"1", "2", "9", "0", "5", "3", "-", ".", "/", "年", "月", "日", "[", "(", "（", "【", "]", ")", "）", "】",
+		" ", "\t", "〇", "○", "零", "一", "二", "三", "十", "标题", "\xe5", "\x80",
+		"2025-03-01", "2025-02-30", "2024.12.31", "12025-03-201", "二〇二五年三月二十日", "二零二五年十月一日", "[03-18]", "( 03-18 )", "（02-01）", "3月18日", "12-05"}
+	for range 200_000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(20) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		for _, year := range []int{0, 2023} {
+			got, gotOK := firstDate(s, year, testNow)
+			want, wantOK := firstDateByRegexps(s, year, testNow)
+			if gotOK != wantOK || !got.Equal(want) {
+				t.Fatalf("firstDate(%q, %d) = %v %v, the regexps say %v %v", s, year, got, gotOK, want, wantOK)
+			}
+		}
+	}
+}
+
+// firstDateByRegexps is firstDate without its shortcuts.
+func firstDateByRegexps(s string, year int, now time.Time) (time.Time, bool) {
+	best, bestAt := time.Time{}, len(s)+1
+	consider := func(at int, t time.Time, ok bool) {
+		if ok && at < bestAt {
+			best, bestAt = t, at
+		}
+	}
+	for _, m := range fullDate.FindAllStringSubmatchIndex(s, 4) {
+		if (m[0] > 0 && isDigit(s[m[0]-1])) || (m[1] < len(s) && isDigit(s[m[1]])) {
+			continue
+		}
+		y, _ := strconv.Atoi(s[m[2]:m[3]])
+		mo, _ := strconv.Atoi(s[m[4]:m[5]])
+		d, _ := strconv.Atoi(s[m[6]:m[7]])
+		t, ok := makeDate(y, mo, d)
+		consider(m[0], t, ok)
+		if ok {
+			break
+		}
+	}
+	if m := hanDate.FindStringSubmatchIndex(s); m != nil {
+		t, ok := makeDate(hanYear(s[m[2]:m[3]]), hanNumber(s[m[4]:m[5]]), hanNumber(s[m[6]:m[7]]))
+		consider(m[0], t, ok)
+	}
+	for _, re := range []*regexp.Regexp{bracketDate, monthDay, aloneDate} {
+		m := re.FindStringSubmatchIndex(s)
+		if m == nil || m[0] >= bestAt {
+			continue
+		}
+		if re == monthDay && m[0] > 0 && (isDigit(s[m[0]-1]) || strings.HasSuffix(s[:m[0]], "年")) {
+			continue
+		}
+		mo, _ := strconv.Atoi(s[m[2]:m[3]])
+		d, _ := strconv.Atoi(s[m[4]:m[5]])
+		t, ok := dateWithoutYear(mo, d, year, now)
+		consider(m[0], t, ok)
+	}
+	return best, bestAt <= len(s)
 }

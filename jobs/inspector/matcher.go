@@ -1,5 +1,7 @@
 package inspector
 
+import "math"
+
 // matcher finds many fixed strings in one pass (Aho–Corasick over bytes, with every
 // transition precomputed). Chinese text in UTF-8 starts most characters with the same
 // few lead bytes, so running strings.Index once per word rescans a page dozens of
@@ -11,9 +13,11 @@ package inspector
 type matcher struct {
 	class [256]uint8 // byte → column; 0 for the bytes no pattern holds
 	cols  int
-	next  []int32   // state*cols + class → state
-	out   [][]int32 // state → ids of the patterns that end here
-	lens  []int     // pattern id → length in bytes
+	// next: row + class → the next state's row (state*cols), complemented (^row) when
+	// patterns end there, so that a byte of text costs one load and one test.
+	next []int32
+	out  [][]int32 // state → ids of the patterns that end here
+	lens []int     // pattern id → length in bytes
 }
 
 func newMatcher(patterns []string) *matcher {
@@ -88,27 +92,39 @@ func newMatcher(patterns []string) *matcher {
 			}
 		}
 	}
+	if len(m.out)*m.cols > math.MaxInt32 {
+		panic("inspector: too many patterns for one automaton") // hundreds of thousands of words
+	}
+	for i, t := range m.next {
+		row := t * int32(m.cols)
+		if len(m.out[t]) > 0 {
+			row = ^row
+		}
+		m.next[i] = row
+	}
 	return m
 }
 
 // find calls fn for every occurrence of every pattern, in order of their end.
 func (m *matcher) find(s string, fn func(id, start, end int)) {
-	st := int32(0)
+	row := int32(0)
 	for i := 0; i < len(s); i++ {
-		st = m.next[int(st)*m.cols+int(m.class[s[i]])]
-		for _, id := range m.out[st] {
-			fn(int(id), i+1-m.lens[id], i+1)
+		row = m.next[row+int32(m.class[s[i]])]
+		if row < 0 {
+			row = ^row
+			for _, id := range m.out[row/int32(m.cols)] {
+				fn(int(id), i+1-m.lens[id], i+1)
+			}
 		}
 	}
 }
 
 // first reports the id of the first pattern found, or -1.
 func (m *matcher) first(s string) int {
-	st := int32(0)
+	row := int32(0)
 	for i := 0; i < len(s); i++ {
-		st = m.next[int(st)*m.cols+int(m.class[s[i]])]
-		if len(m.out[st]) > 0 {
-			return int(m.out[st][0])
+		if row = m.next[row+int32(m.class[s[i]])]; row < 0 {
+			return int(m.out[^row/int32(m.cols)][0])
 		}
 	}
 	return -1

@@ -121,11 +121,7 @@ func (w *words) analyzePage(doc *html.Node, pageURL *url.URL, home bool, now tim
 	p.info.Typos = w.findTypos(text)
 	p.info.Wording = w.findWording(text)
 	p.info.Personal = scanPersonal(text, now)
-	for _, e := range emptyWords {
-		if strings.Contains(text, e) {
-			p.info.Empty = true
-		}
-	}
+	p.info.Empty = w.empty.first(text) >= 0
 	if home {
 		p.info.MarkText = append(p.info.MarkText, text)
 	}

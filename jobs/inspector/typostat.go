@@ -396,68 +396,140 @@ type statHit struct {
 // skip reports words that must never be suspected (parts of the protected names).
 func (lx *typoLexicon) findStatTypos(text string, skip func(string) bool, emit func(start, end int, wrong, right string)) {
 	var sc statScan
-	runStart := -1
-	var offs []int // byte offset in text of each character of the run, then of its end
+	base := -1 // byte offset in text of the run's first character
 	flush := func(end int) {
-		if len(offs) >= 2 {
-			base := offs[0]
-			offs = append(offs, end)
-			for k := range offs {
-				offs[k] -= base
-			}
-			hits := sc.scanRun(lx, text[base:end], offs, skip)
+		if len(sc.runes) >= 2 {
+			sc.offs = append(sc.offs, end-base)
+			sc.run = text[base:end]
+			hits := sc.scanRun(lx, skip)
 			// Real typos are rare: a run with a suspicion every few characters is not
 			// prose (character soup, keyword lists, a foreign script in Han characters).
-			if len(hits) > 1 && len(hits)*statSpacing > len(offs)-1 {
+			if len(hits) > 1 && len(hits)*statSpacing > len(sc.runes) {
 				hits = nil
 			}
 			for _, h := range hits {
-				emit(base+offs[h.start], base+offs[h.end], text[base+offs[h.start]:base+offs[h.end]], h.right)
+				emit(base+sc.offs[h.start], base+sc.offs[h.end], text[base+sc.offs[h.start]:base+sc.offs[h.end]], h.right)
 			}
 		}
-		offs, runStart = offs[:0], -1
+		sc.runes, sc.offs, base = sc.runes[:0], sc.offs[:0], -1
 	}
-	for i, r := range text {
-		if r >= 0x3400 && unicode.Is(unicode.Han, r) {
-			if runStart < 0 {
-				runStart = i
+	for i := 0; i < len(text); {
+		r, size := decodeRune(text, i)
+		if isHan(r) {
+			if base < 0 {
+				base = i
 			}
-			offs = append(offs, i)
-			continue
+			sc.runes = append(sc.runes, r)
+			sc.offs = append(sc.offs, i-base)
+		} else {
+			flush(i)
 		}
-		flush(i)
+		i += size
 	}
 	flush(len(text))
 }
 
-// statScan holds the buffers of one scan, so that testing a window allocates nothing.
-type statScan struct {
-	win   []rune    // the window's characters
-	runes []rune    // the span's characters
-	buf   []byte    // the span around a window, with a character replaced
-	offs  []int     // byte offsets of the span's characters
-	best  []float64 // the segmentation's best scores and back pointers
-	from  []int
+// decodeRune is utf8.DecodeRuneInString(s[i:]), with the three-byte characters of Chinese
+// text decoded inline.
+func decodeRune(s string, i int) (rune, int) {
+	if i+2 < len(s) {
+		b0, b1, b2 := s[i], s[i+1], s[i+2]
+		// Lead bytes E1–EC and EE–EF (the Han block, full-width punctuation): every pair of
+		// continuation bytes 80–BF makes a valid character.
+		if b0 >= 0xE1 && b0 <= 0xEF && b0 != 0xED && b1&0xC0 == 0x80 && b2&0xC0 == 0x80 {
+			return rune(b0&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F), 3
+		}
+	}
+	return utf8.DecodeRuneInString(s[i:])
 }
 
-// scanRun tests every window of 2–4 characters of one run of Chinese characters; offs
-// holds the byte offset of each character of run and, last, the run's length.
-func (sc *statScan) scanRun(lx *typoLexicon, run string, offs []int, skip func(string) bool) []statHit {
+// hanBits marks the Han characters of the block the dense tables cover.
+var hanBits = func() (bits [(hanHi - hanLo) / 64]uint64) {
+	for r := rune(hanLo); r < hanHi; r++ {
+		if unicode.Is(unicode.Han, r) {
+			bits[(r-hanLo)/64] |= 1 << ((r - hanLo) % 64)
+		}
+	}
+	return bits
+}()
+
+// isHan reports whether r is a Han character from CJK Extension A on (U+3400), what the runs
+// of the statistical check are made of (not the radicals and 〇 below it): r >= 0x3400 &&
+// unicode.Is(unicode.Han, r), without the search of the ranges for most of a page's text.
+func isHan(r rune) bool {
+	switch {
+	case r < hanLo:
+		return false
+	case r < hanHi:
+		return hanBits[(r-hanLo)/64]&(1<<((r-hanLo)%64)) != 0
+	}
+	return unicode.Is(unicode.Han, r)
+}
+
+// statScan holds one run of Chinese characters and the buffers of its scan, so that testing a
+// window allocates nothing.
+type statScan struct {
+	run   string // the run
+	runes []rune // its characters
+	offs  []int  // byte offset in run of each character, and last the run's length
+	// written remembers the dictionary's answer for each word of the run as written: the
+	// characters [i, i+k) at i*statMaxWord+k-1. Neighbouring windows segment the same
+	// surroundings, and a replacement leaves all but the window as written.
+	written []wordMemo
+	span    []rune // the characters being segmented: a window and its context
+	// around holds, for the window being judged, writtenBest of [ws−i, we+j) at [i][j] (0 when
+	// not computed yet).
+	around [statMaxWord - 1][statMaxWord - 1]float64
+	best   []float64 // the segmentation's best scores and back pointers
+	from   []int
+}
+
+// wordMemo is a remembered lookup: seen 0 when not looked up yet, 1 when no word, 2 a word.
+type wordMemo struct {
+	lp   float32
+	seen uint8
+}
+
+// setRun readies sc for the run whose characters are sc.runes at sc.offs.
+func (sc *statScan) setRun() {
+	n := len(sc.runes) * statMaxWord
+	if cap(sc.written) < n {
+		sc.written = make([]wordMemo, n)
+	} else {
+		sc.written = sc.written[:n]
+		clear(sc.written)
+	}
+}
+
+// writtenWord is countTable.logProb of the characters [i, i+k) of the run as written.
+func (sc *statScan) writtenWord(lx *typoLexicon, i, k int) (float32, bool) {
+	m := &sc.written[i*statMaxWord+k-1]
+	if m.seen == 0 {
+		m.seen = 1
+		if lp, ok := lx.counts.logProb(sc.run[sc.offs[i]:sc.offs[i+k]]); ok {
+			m.lp, m.seen = lp, 2
+		}
+	}
+	return m.lp, m.seen == 2
+}
+
+// scanRun tests every window of 2–4 characters of the run.
+func (sc *statScan) scanRun(lx *typoLexicon, skip func(string) bool) []statHit {
+	sc.setRun()
 	var hits []statHit
-	n := len(offs) - 1
+	n := len(sc.runes)
 	for i := 0; i+2 <= n; i++ {
 		h := uint64(14695981039346656037)
 		for j := i; j < i+4 && j < n; j++ {
-			r, _ := utf8.DecodeRuneInString(run[offs[j]:])
-			h = (h ^ uint64(r)) * 1099511628211
+			h = (h ^ uint64(sc.runes[j])) * 1099511628211
 			if j == i || !lx.bloomHas(h^h>>29) {
 				continue
 			}
-			w := run[offs[i]:offs[j+1]]
-			if lx.counts.frequent(w) {
-				continue
+			if lp, ok := sc.writtenWord(lx, i, j+1-i); ok && lp > lx.counts.rareLP {
+				continue // a frequent word as written
 			}
-			if hit, ok := sc.judge(lx, run, offs, i, j+1); ok && !lx.names[w] && !skip(w) {
+			w := sc.run[sc.offs[i]:sc.offs[j+1]]
+			if hit, ok := sc.judge(lx, i, j+1); ok && !lx.names[w] && !skip(w) {
 				hits = append(hits, hit)
 			}
 		}
@@ -481,58 +553,54 @@ func (sc *statScan) scanRun(lx *typoLexicon, run string, offs []int, skip func(s
 	return kept
 }
 
-// judge looks for the frequent word that the window [ws, we) (character indexes into run)
+// judge looks for the frequent word that the window [ws, we) (character indexes into the run)
 // becomes by replacing one character with one of the same sound or look, and reports it
 // when the text reads better that way by more than the penalty.
-func (sc *statScan) judge(lx *typoLexicon, run string, offs []int, ws, we int) (statHit, bool) {
-	sc.win = sc.win[:0]
-	for k := ws; k < we; k++ {
-		r, _ := utf8.DecodeRuneInString(run[offs[k]:])
-		sc.win = append(sc.win, r)
-	}
-	lo, hi := max(0, ws-statContext), min(len(offs)-1, we+statContext)
+func (sc *statScan) judge(lx *typoLexicon, ws, we int) (statHit, bool) {
+	win := sc.runes[ws:we]
+	lo, hi := max(0, ws-statContext), min(len(sc.runes), we+statContext)
+	// The span, replaced or not, has the window at [sws, swe). A replacement has the window's
+	// length (see similarSlot.differsAt), so the rest of the span stays where it is.
+	sws, swe := ws-lo, we-lo
+	sc.span = append(sc.span[:0], sc.runes[lo:hi]...)
+	sc.around = [statMaxWord - 1][statMaxWord - 1]float64{}
 	// Segmented only when a candidate needs them: the context before the window, which reads
 	// the same with every candidate, and the span as written, which only a candidate whose
 	// reading uses it as a word is compared with (most are not).
 	prefix, asWritten := false, math.NaN()
-	singles := lx.singles(sc.win)
+	singles := lx.singles(win)
 	best := statHit{gain: statPenalty}
 	found := false
 	sim := &lx.similar
-	for k, c := range sc.win {
+	for k, c := range win {
 		classes, _ := lx.classes.get(c)
 		for _, cls := range classes {
-			key := maskKey(sc.win, k, cls) | 1
+			key := maskKey(win, k, cls) | 1
 			for i := key & sim.mask; sim.slots[i].key != 0; i = (i + 1) & sim.mask {
 				right := &sim.slots[i]
-				if right.key != key || !right.differsAt(sc.win, k) {
+				if right.key != key || !right.differsAt(win, k) {
 					continue // another key, or a collision of the hashed one
 				}
 				if !lx.mayWin(right.count, singles) {
 					continue
 				}
+				// The span with the window replaced by right.
+				copy(sc.span[sws:swe], right.word[:right.n])
+				if sc.mayGain(lx, lo, sws, swe) < best.gain-gainMargin {
+					copy(sc.span[sws:swe], win)
+					continue
+				}
 				if !prefix {
-					sc.setOffs(offs, lo, ws, 0, 0)
-					sc.buf = append(sc.buf[:0], run[offs[lo]:offs[ws]]...)
-					sc.segment(lx, sc.buf, -1, -1, 0)
+					sc.segment(lx, lo, sws, -1, -1, 0)
 					prefix = true
 				}
-				// The span with the window replaced by right.
-				sc.buf = append(sc.buf[:0], run[offs[lo]:offs[ws]]...)
-				for _, r := range right.word[:right.n] {
-					sc.buf = utf8.AppendRune(sc.buf, r)
-				}
-				rightLen := len(sc.buf) - (offs[ws] - offs[lo])
-				sc.buf = append(sc.buf, run[offs[we]:offs[hi]]...)
-				sc.setOffs(offs, lo, hi, we, rightLen-(offs[we]-offs[ws]))
-				score, used := sc.segment(lx, sc.buf, ws-lo, we-lo, ws-lo)
+				score, used := sc.segment(lx, lo, len(sc.span), sws, swe, sws)
+				copy(sc.span[sws:swe], win)
 				if !used {
 					continue
 				}
 				if math.IsNaN(asWritten) {
-					sc.setOffs(offs, lo, hi, 0, 0)
-					sc.buf = append(sc.buf[:0], run[offs[lo]:offs[hi]]...)
-					asWritten, _ = sc.segment(lx, sc.buf, -1, -1, ws-lo)
+					asWritten, _ = sc.segment(lx, lo, len(sc.span), -1, -1, sws)
 				}
 				// Of candidates that read equally well the first in the characters' order wins,
 				// whatever order the table was filled in.
@@ -546,28 +614,76 @@ func (sc *statScan) judge(lx *typoLexicon, run string, offs []int, ws, we int) (
 	return best, found
 }
 
-// setOffs puts into sc.offs the byte offsets of the characters lo…hi of run relative to
-// lo, shifted by delta from character from on (a replacement of another length).
-func (sc *statScan) setOffs(offs []int, lo, hi, from, delta int) {
-	sc.offs = sc.offs[:0]
-	for k := lo; k <= hi; k++ {
-		o := offs[k] - offs[lo]
-		if from > 0 && k >= from {
-			o += delta
+// gainMargin: a bound computed in another order than the segmentation may differ from it in
+// the last bits, and a candidate is passed over only when its bound is clearly lower.
+const gainMargin = 1e-9
+
+// mayGain bounds what the window replaced as sc.span holds it (at [ws, we) of the span, which
+// starts at the run's character lo) may gain over the text as written. A reading that counts
+// (segment reports it used) has one word [a, b) covering the window and reads the rest as
+// written: it scores at most best(lo, a) + lp([a, b)) + best(b, hi), where the text as written
+// scores at least best(lo, a) + best(a, b) + best(b, hi), each best of the text as written. So
+// the gain is at most the largest lp([a, b)) − best(a, b) over the words [a, b) around the
+// window; -Inf when there is none, and no reading can count.
+func (sc *statScan) mayGain(lx *typoLexicon, lo, ws, we int) float64 {
+	bound := math.Inf(-1)
+	for a := ws; a >= 0 && we-a <= statMaxWord; a-- {
+		if !lx.counts.mayStartWord(sc.span[a], sc.span[a+1]) {
+			continue
 		}
-		sc.offs = append(sc.offs, o)
+		for b := we; b <= len(sc.span) && b-a <= statMaxWord; b++ {
+			lp, ok := lx.counts.logProbRunes(sc.span[a:b])
+			if !ok {
+				continue
+			}
+			written := &sc.around[ws-a][b-we]
+			if *written == 0 { // log-probabilities are below 0: 0 is not computed yet
+				*written = sc.writtenBest(lx, lo+a, lo+b)
+			}
+			bound = max(bound, lp-*written)
+		}
 	}
+	return bound
 }
 
-// segment returns the log-probability of the best segmentation of span (whose character
-// offsets are in sc.offs) into dictionary words, and whether one word of it covers the
-// characters [ws, we) (精神 in 全会精神). Unknown single characters get the probability of
-// a word seen once, so a run of them is costly but possible.
+// writtenBest is the score of the best segmentation of the run's characters [a, b) as written,
+// as segment reads them.
+func (sc *statScan) writtenBest(lx *typoLexicon, a, b int) float64 {
+	var best [statMaxWord + 1]float64
+	for j := 1; j <= b-a; j++ {
+		best[j] = math.Inf(-1)
+		for k := 1; k <= j; k++ {
+			var lp float64
+			var ok bool
+			switch i := a + j - k; {
+			case k == 1:
+				lp, ok = lx.counts.charLogProb(sc.runes[i])
+				if !ok {
+					lp, ok = -lx.logTotal, true
+				}
+			case lx.counts.mayStartWord(sc.runes[i], sc.runes[i+1]):
+				var lp32 float32
+				lp32, ok = sc.writtenWord(lx, i, k)
+				lp = float64(lp32)
+			}
+			if ok && best[j-k]+lp > best[j] {
+				best[j] = best[j-k] + lp
+			}
+		}
+	}
+	return best[b-a]
+}
+
+// segment returns the log-probability of the best segmentation of sc.span[:n] into dictionary
+// words, and whether one word of it covers the characters [ws, we) (精神 in 全会精神). The
+// span starts at the run's character lo and holds the run as written but for [ws, we), a
+// window replaced (-1, -1 when nothing is). Unknown single characters get the probability of a
+// word seen once, so a run of them is costly but possible.
 //
 // A replacement leaves the characters before the window as they were, so the scores up to
 // the window's start are those of the text as written: from > 0 starts there.
-func (sc *statScan) segment(lx *typoLexicon, span []byte, ws, we, from int) (float64, bool) {
-	n := len(sc.offs) - 1
+func (sc *statScan) segment(lx *typoLexicon, lo, n, ws, we, from int) (float64, bool) {
+	span := sc.span[:n]
 	if from == 0 {
 		sc.best = append(sc.best[:0], make([]float64, n+1)...)
 		sc.from = append(sc.from[:0], make([]int, n+1)...)
@@ -575,20 +691,21 @@ func (sc *statScan) segment(lx *typoLexicon, span []byte, ws, we, from int) (flo
 		sc.best = append(sc.best[:from+1], make([]float64, n-from)...)
 		sc.from = append(sc.from[:from+1], make([]int, n-from)...)
 	}
-	sc.runes = sc.runes[:0]
-	for k := 0; k < n; k++ {
-		r, _ := utf8.DecodeRune(span[sc.offs[k]:])
-		sc.runes = append(sc.runes, r)
-	}
 	for j := from + 1; j <= n; j++ {
 		sc.best[j] = math.Inf(-1)
 		for k := 1; k <= statMaxWord && k <= j; k++ {
 			var lp float64
 			var ok bool
-			if k == 1 {
-				lp, ok = lx.counts.charLogProb(sc.runes[j-1])
-			} else if lx.counts.mayStartWord(sc.runes[j-k], sc.runes[j-k+1]) {
-				lp, ok = lx.counts.logProbBytes(span[sc.offs[j-k]:sc.offs[j]])
+			switch a := j - k; {
+			case k == 1:
+				lp, ok = lx.counts.charLogProb(span[a])
+			case !lx.counts.mayStartWord(span[a], span[a+1]):
+			case a < we && ws < j: // a word with replaced characters
+				lp, ok = lx.counts.logProbRunes(span[a:j])
+			default:
+				var lp32 float32
+				lp32, ok = sc.writtenWord(lx, lo+a, k)
+				lp = float64(lp32)
 			}
 			switch {
 			case ok:
@@ -666,21 +783,22 @@ func (lx *typoLexicon) splitsWords(text string, start, end int) bool {
 	lo, hi := start, end
 	for range statContext + statMaxWord {
 		r, size := utf8.DecodeLastRuneInString(text[:lo])
-		if size == 0 || r < 0x3400 || !unicode.Is(unicode.Han, r) {
+		if size == 0 || !isHan(r) {
 			break
 		}
 		lo -= size
 	}
 	for range statContext + statMaxWord {
 		r, size := utf8.DecodeRuneInString(text[hi:])
-		if size == 0 || r < 0x3400 || !unicode.Is(unicode.Han, r) {
+		if size == 0 || !isHan(r) {
 			break
 		}
 		hi += size
 	}
 	var sc statScan
+	sc.run = text[lo:hi]
 	ws, we := -1, -1
-	for i := range text[lo:hi] {
+	for i, r := range sc.run {
 		if lo+i == start {
 			ws = len(sc.offs)
 		}
@@ -688,6 +806,7 @@ func (lx *typoLexicon) splitsWords(text string, start, end int) bool {
 			we = len(sc.offs)
 		}
 		sc.offs = append(sc.offs, i)
+		sc.runes = append(sc.runes, r)
 	}
 	if end == hi {
 		we = len(sc.offs)
@@ -696,9 +815,11 @@ func (lx *typoLexicon) splitsWords(text string, start, end int) bool {
 	if ws < 0 || we < 0 {
 		return false // not on character boundaries: nothing to judge
 	}
-	sc.segment(lx, []byte(text[lo:hi]), -1, -1, 0)
+	sc.setRun()
+	sc.span = sc.runes
+	sc.segment(lx, 0, len(sc.span), -1, -1, 0)
 	left, right := false, false
-	for j := len(sc.offs) - 1; j > 0; j = sc.from[j] {
+	for j := len(sc.span); j > 0; j = sc.from[j] {
 		k := sc.from[j] // the word [k, j)
 		left = left || k < ws && ws < j && j < we
 		right = right || ws < k && k < we && we < j

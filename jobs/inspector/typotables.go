@@ -149,7 +149,7 @@ func (t *countTable) slot(h uint64) (uint64, uint32) {
 	return i, tag
 }
 
-// charLogProb is logProbBytes of the character r written alone.
+// charLogProb is logProb of the character r written alone.
 func (t *countTable) charLogProb(r rune) (float64, bool) {
 	lp, ok := t.chars.get(r)
 	return float64(lp), ok
@@ -165,17 +165,38 @@ func (t *countTable) mayStartWord(a, b rune) bool {
 	return t.pairs[p/64]&(1<<(p%64)) != 0
 }
 
-func (t *countTable) logProbBytes(w []byte) (float64, bool) {
+// logProb returns the log-probability of the word w, if it is one.
+func (t *countTable) logProb(w string) (float32, bool) {
 	if i, _ := t.slot(wordHash(w)); t.slots[i].tag != 0 {
+		return t.slots[i].lp, true
+	}
+	return 0, false
+}
+
+// logProbRunes is logProb of the word written with the characters rs.
+func (t *countTable) logProbRunes(rs []rune) (float64, bool) {
+	if i, _ := t.slot(runesHash(rs)); t.slots[i].tag != 0 {
 		return float64(t.slots[i].lp), true
 	}
 	return 0, false
 }
 
-// frequent reports whether w is written more than statRare times.
-func (t *countTable) frequent(w string) bool {
-	i, _ := t.slot(wordHash(w))
-	return t.slots[i].tag != 0 && t.slots[i].lp > t.rareLP
+// runesHash is wordHash of the characters rs written in UTF-8.
+func runesHash(rs []rune) uint64 {
+	h := uint64(14695981039346656037)
+	var b [utf8.UTFMax]byte
+	for _, r := range rs {
+		if r >= 0x800 && r < 0x10000 && (r < 0xD800 || r > 0xDFFF) { // three bytes, as Chinese is
+			h = (h ^ uint64(0xE0|r>>12)) * 1099511628211
+			h = (h ^ uint64(0x80|r>>6&0x3F)) * 1099511628211
+			h = (h ^ uint64(0x80|r&0x3F)) * 1099511628211
+			continue
+		}
+		for _, c := range b[:utf8.EncodeRune(b[:], r)] {
+			h = (h ^ uint64(c)) * 1099511628211
+		}
+	}
+	return h ^ h>>31
 }
 
 func wordHash[S ~string | ~[]byte](w S) uint64 {

@@ -15,6 +15,7 @@ type words struct {
 	typoPats []typoPattern
 	badText  *matcher
 	badURL   *matcher
+	empty    *matcher // emptyWords (page.go)
 	// statistical turns on the check for typos no list names (typostat.go); only the
 	// benchmark's baseline turns it off.
 	statistical bool
@@ -59,6 +60,7 @@ func compileWords(r Rules) *words {
 	w.typo = newMatcher(pats)
 	w.badText = newMatcher(r.BadText)
 	w.badURL = newMatcher(r.BadURL)
+	w.empty = newMatcher(emptyWords)
 	w.wording = compileWording(r)
 	return w
 }
