@@ -20,6 +20,7 @@ DB=${FARM_DB:-zhaocuo_farm}
 RDB=${FARM_REDIS_DB:-11}
 BASE=${BASE:-$(git merge-base HEAD main)}
 NEW=/tmp/zhaocuo-farm-new OLD=/tmp/zhaocuo-farm-old TREE=/tmp/zhaocuo-farm-base
+OUT=$(mktemp /tmp/zhaocuo-farm.XXXX)
 export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3}
 go build -o $NEW ./app
 if [ ! -d $TREE ]; then git worktree add --detach $TREE "$BASE" >/dev/null; fi
@@ -38,7 +39,14 @@ for turn in $(seq 1 "$TURNS"); do
     for code in old new; do
       bin=$OLD; [ $code = new ] && bin=$NEW
       fresh
-      $NEW loadtest farm -sites "$SITES" -pages "$PAGES" -workers $workers -worker $bin -label "$code" ${FARM_FLAGS:-}
+      $NEW loadtest farm -sites "$SITES" -pages "$PAGES" -workers $workers -worker $bin -label "$code" ${FARM_FLAGS:-} | tee -a $OUT
     done
   done
+done
+# Two workers against one: the ratio of the round's times, per code.
+for code in old new; do
+  awk -v code=$code '$1 == code { for (i = 1; i <= NF; i++) if ($i ~ /^time=/) t[$2] = substr($i, 6) }
+    function secs(d,  m) { m = 0; if (d ~ /m/) { split(d, a, "m"); m = a[1]; d = a[2] } sub(/s$/, "", d); return m * 60 + d }
+    END { if (t["workers=1"] != "" && t["workers=2"] != "")
+      printf "%s: one worker %s, two workers %s: two take %.2f of one worker'"'"'s time\n", code, t["workers=1"], t["workers=2"], secs(t["workers=2"]) / secs(t["workers=1"]) }' $OUT
 done
