@@ -178,8 +178,10 @@ func (h *worker) inspectSite(ctx context.Context, t *asynq.Task) error {
 	// A crawl takes minutes, mostly waiting on the site: a worker runs many at once, on a server
 	// of their own (CrawlServer), bounded by MaxCrawls and the memory they hold. A site that
 	// finds no free slot waits in the retry queue without using up its retries (IsFailure).
-	if liveHeap() > h.CrawlMemory {
-		return ErrCrawlersBusy // the crawls running hold the memory: this one starts when they end
+	if liveHeap() > h.CrawlMemory || h.Inspector.Saturated() {
+		// The crawls running hold the memory, or keep every core busy: this one starts when
+		// they leave room, here or on another worker.
+		return ErrCrawlersBusy
 	}
 	select {
 	case h.crawls <- struct{}{}:

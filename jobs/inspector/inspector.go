@@ -85,7 +85,7 @@ type Inspector struct {
 	words   *words
 	scores  indicator.ScoreTable
 	browser *browser // nil without Config.Browser
-	cpu     analysisSlots
+	cpu     *analysisSlots
 }
 
 // New fills in the defaults and compiles the rules.
