@@ -41,7 +41,9 @@ type Config struct {
 	LogLevel          string        // LOG_LEVEL: debug, info, warn, error
 	LogFormat         string        // LOG_FORMAT: text or json
 	ReconcileEvery    time.Duration // RECONCILE_EVERY: how often the reminder schedule is rebuilt from the database
-	WorkerConcurrency int           // WORKER_CONCURRENCY: tasks one worker runs at once
+	WorkerConcurrency int           // WORKER_CONCURRENCY: tasks one worker runs at once, crawls aside
+	MaxCrawls         int           // INSPECT_MAX_CRAWLS: site crawls one worker runs at most at once
+	CrawlMemoryMB     int           // INSPECT_MEMORY_MB: a worker starts no new crawl while its heap is above this
 	StatsCacheTTL     time.Duration // STATS_CACHE_TTL: how long a computed rates table serves other views of it (0: off)
 	SessionCacheTTL   time.Duration // SESSION_CACHE_TTL: how long a web replica keeps a signed-in user and scope (0: off)
 	DBMaxConns        int           // DATABASE_MAX_CONNS: connections one process opens to MySQL (replicas × this < max_connections)
@@ -178,6 +180,12 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	}
 	if cfg.WorkerConcurrency, err = strconv.Atoi(env("WORKER_CONCURRENCY", "10")); err != nil || cfg.WorkerConcurrency < 1 {
 		return nil, fmt.Errorf("WORKER_CONCURRENCY: %q is not a positive number", env("WORKER_CONCURRENCY", ""))
+	}
+	if cfg.MaxCrawls, err = strconv.Atoi(env("INSPECT_MAX_CRAWLS", strconv.Itoa(jobs.DefaultMaxCrawls))); err != nil || cfg.MaxCrawls < 1 {
+		return nil, fmt.Errorf("INSPECT_MAX_CRAWLS: %q is not a positive number of site crawls", env("INSPECT_MAX_CRAWLS", ""))
+	}
+	if cfg.CrawlMemoryMB, err = strconv.Atoi(env("INSPECT_MEMORY_MB", strconv.Itoa(jobs.DefaultCrawlMemory>>20))); err != nil || cfg.CrawlMemoryMB < 64 {
+		return nil, fmt.Errorf("INSPECT_MEMORY_MB: %q is not a number of megabytes of at least 64", env("INSPECT_MEMORY_MB", ""))
 	}
 	if cfg.DBMaxConns, err = strconv.Atoi(env("DATABASE_MAX_CONNS", "64")); err != nil || cfg.DBMaxConns < 2 {
 		return nil, fmt.Errorf("DATABASE_MAX_CONNS: %q is not a number of connections of at least 2", env("DATABASE_MAX_CONNS", ""))

@@ -97,25 +97,21 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 		Egress: cfg.Egress, Browser: cfg.Browser, PageChecks: true}
 
 	// The worker and the scheduler.
-	var worker *asynq.Server
+	var worker, crawler *asynq.Server
 	var periodic *periodicLeader
 	if cfg.Role == RoleAll || cfg.Role == RoleWorker {
-		worker = asynq.NewServer(rds.opt, asynq.Config{
-			Concurrency:     cfg.WorkerConcurrency,
-			Queues:          jobs.Queues,
-			Logger:          asynqLogger{log.With("component", "worker")},
-			ShutdownTimeout: 20 * time.Second,
-			IsFailure:       jobs.IsFailure,
-			ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
-				if jobs.IsFailure(err) {
-					log.Warn("task failed", "type", t.Type(), "error", err)
-				}
-			}),
-		})
+		// Two servers over one mux: the crawls have slots of their own (jobs.CrawlServer), so a
+		// round that fills them all leaves every slot of reminders, deliveries and imports free.
+		jobDeps.MaxCrawls, jobDeps.CrawlMemory = cfg.MaxCrawls, int64(cfg.CrawlMemoryMB)<<20
 		mux := asynq.NewServeMux()
 		jobs.Register(mux, jobDeps)
+		worker = asynq.NewServer(rds.opt, workerConfig(jobs.WorkerServer(cfg.WorkerConcurrency), log))
 		if err := worker.Start(mux); err != nil {
 			return fmt.Errorf("start worker: %w", err)
+		}
+		crawler = asynq.NewServer(rds.opt, workerConfig(jobs.CrawlServer(cfg.MaxCrawls), log))
+		if err := crawler.Start(mux); err != nil {
+			return fmt.Errorf("start crawler: %w", err)
 		}
 		// One worker replica at a time runs the periodic scheduler (jobs/leader.go).
 		periodic = startPeriodicLeader(ctx, cfg, rds, log)
@@ -205,10 +201,25 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 	if periodic != nil {
 		periodic.Shutdown()
 	}
+	if crawler != nil {
+		crawler.Shutdown() // a crawl cut short goes back to its queue, for another worker
+	}
 	if worker != nil {
 		worker.Shutdown()
 	}
 	return nil
+}
+
+// workerConfig completes a worker server's configuration with the program's logging.
+func workerConfig(c asynq.Config, log *slog.Logger) asynq.Config {
+	c.Logger = asynqLogger{log.With("component", "worker")}
+	c.ShutdownTimeout = 20 * time.Second
+	c.ErrorHandler = asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+		if jobs.IsFailure(err) {
+			log.Warn("task failed", "type", t.Type(), "error", err)
+		}
+	})
+	return c
 }
 
 // openStore is openStoreWith for a command that runs no worker (models.NoWorker).

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"time"
@@ -174,9 +175,14 @@ func (h *worker) inspectSite(ctx context.Context, t *asynq.Task) error {
 	if res.Status != models.ResultPending {
 		return nil // done before
 	}
-	// A crawl takes minutes: a worker runs a few at once and leaves its other slots to
-	// reminders and deliveries. A site that finds no free slot waits in the retry queue
-	// without using up its retries (IsFailure).
+	// A crawl takes minutes, mostly waiting on the site: a worker runs many at once, on a server
+	// of their own (CrawlServer), bounded by MaxCrawls and the memory they hold. A site that
+	// finds no free slot waits in the retry queue without using up its retries (IsFailure).
+	if liveHeap() > h.CrawlMemory || h.Inspector.Saturated() {
+		// The crawls running hold the memory, or keep every core busy: this one starts when
+		// they leave room, here or on another worker.
+		return ErrCrawlersBusy
+	}
 	select {
 	case h.crawls <- struct{}{}:
 		defer func() { <-h.crawls }()
@@ -197,6 +203,16 @@ func (h *worker) inspectSite(ctx context.Context, t *asynq.Task) error {
 		}
 	}
 	return err
+}
+
+// liveHeap is the Go heap the last collection found in use, in bytes.
+func liveHeap() int64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(sample[0].Value.Uint64())
 }
 
 // inspect crawls a registered site and judges the week's availability probes.

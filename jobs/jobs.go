@@ -29,7 +29,36 @@ const (
 // checks last, as nobody watches them. Imports are few, so their weight costs the other queues
 // nothing most of the time; while a round is crawled, an import is taken before the next crawl
 // three times in four, where on the crawlers' queue it waited for the whole round.
+// A worker process serves them with two servers (WorkerServer and CrawlServer); tests that run
+// one server serve them all.
 var Queues = map[string]int{QueueReminders: 6, QueueDeliveries: 3, QueueImports: 3, QueueInspection: 1}
+
+// WorkerServer is the configuration of a worker's server for everything but the crawls: the
+// crawls have a server of their own, so a round that fills every crawl slot takes none of these,
+// and a reminder waits for no crawl. A task due at a time is moved to its queue within a second
+// of it (asynq's default is five).
+func WorkerServer(concurrency int) asynq.Config {
+	return asynq.Config{Concurrency: concurrency, IsFailure: IsFailure, DelayedTaskCheckInterval: time.Second,
+		Queues: map[string]int{QueueReminders: 6, QueueDeliveries: 3, QueueImports: 3}}
+}
+
+// CrawlServer is the configuration of a worker's server for the inspection queue: maxCrawls site
+// crawls at once (MaxCrawls), and a few slots more for the page checks and availability probes
+// that share the queue, so that they pass while every crawl slot is busy.
+func CrawlServer(maxCrawls int) asynq.Config {
+	return asynq.Config{Concurrency: maxCrawls + crawlSpareSlots, IsFailure: IsFailure, DelayedTaskCheckInterval: time.Second,
+		Queues: map[string]int{QueueInspection: 1}}
+}
+
+const crawlSpareSlots = 4
+
+// Defaults of Deps.MaxCrawls and Deps.CrawlMemory. A crawl spends most of its time waiting on the
+// network (a site answers in ~100 ms, 4 requests at a time), so many run at once; the CPU is
+// shared by the inspector's analysis slots (one per core) and the memory by CrawlMemory.
+const (
+	DefaultMaxCrawls   = 64
+	DefaultCrawlMemory = 1 << 30
+)
 
 // Enqueuer puts a task on the queue; *asynq.Client is one.
 type Enqueuer interface {
@@ -52,7 +81,10 @@ type Deps struct {
 	Inspector  *inspector.Inspector // crawls sites; nil: one with the default limits, fetching through Egress
 	Browser    string               // the default Inspector's Chromium (INSPECT_BROWSER); "" = none
 	PageChecks bool                 // fetch the page of each citizen's report on arrival and after the reply
-	MaxCrawls  int                  // site crawls one worker runs at once; default 2
+	MaxCrawls  int                  // site crawls one worker runs at most at once; default DefaultMaxCrawls
+	// CrawlMemory: a worker starts no new crawl while its live heap is above this many bytes (the
+	// site waits in the retry queue); default DefaultCrawlMemory.
+	CrawlMemory int64
 }
 
 // Register adds every task handler to the worker's mux.
@@ -61,7 +93,10 @@ func Register(mux *asynq.ServeMux, d Deps) {
 		d.Inspector = inspector.New(inspector.Config{Egress: d.Egress, Browser: d.Browser})
 	}
 	if d.MaxCrawls <= 0 {
-		d.MaxCrawls = 2
+		d.MaxCrawls = DefaultMaxCrawls
+	}
+	if d.CrawlMemory <= 0 {
+		d.CrawlMemory = DefaultCrawlMemory
 	}
 	h := &worker{Deps: d, events: d.dispatcher(), crawls: make(chan struct{}, d.MaxCrawls), pages: NewPageClient(d.Egress)}
 	mux.HandleFunc(TypeInspectRound, h.inspectRound)

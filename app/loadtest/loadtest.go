@@ -26,6 +26,9 @@ const Usage = `  loadtest reports [--url U --clients N --duration D]
   loadtest generate [--tickets 1000000 --units 1000 --years 2]
                             write a province's history for the rates benchmark
   loadtest stats            time the rates on it next to COUNT(*) (docs/benchmarks.md)
+  loadtest farm [--sites 20 --pages 200 --latency 100ms --page-kb 60 --workers 1 --worker BIN]
+                            serve a farm of sites on loopback and time a round of worker
+                            processes through it (docs/bench/inspector-round.sh)
 `
 
 // Env is what the load commands take from the program that runs them, its settings read.
@@ -60,6 +63,8 @@ func Run(ctx context.Context, env Env, args []string, out io.Writer) error {
 		return proxy(ctx, env, args, out)
 	case "bare":
 		return bare(ctx, env, args, out)
+	case "farm":
+		return farm(ctx, env, args, out)
 	}
-	return UsageError{"loadtest needs a target: reports, generate, stats, mixed, proxy or bare"}
+	return UsageError{"loadtest needs a target: reports, generate, stats, mixed, proxy, bare or farm"}
 }

@@ -130,11 +130,14 @@ func (r *round) fetchPage(v *visit) *pageInfo {
 	if page == nil {
 		return nil
 	}
+	release := r.in.cpu.hold() // the CPU's share of a page: its parse and analysis (slots.go)
 	doc, err := html.ParseWithOptions(bytes.NewReader(page.body), html.ParseOptionEnableScripting(false))
 	if err != nil {
+		release()
 		return nil
 	}
 	info := r.in.words.analyzePage(doc, page.url, v.url.String() == r.home.String(), r.in.cfg.Now())
+	release()
 	return r.scriptList(v, page, info)
 }
 

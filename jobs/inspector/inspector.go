@@ -52,6 +52,7 @@ type Config struct {
 
 	PerHostConcurrency int     // requests in flight to one host; default 4
 	PerHostRate        float64 // requests per second to one host; 0 = unlimited
+	Analyses           int     // pages parsed and analysed at once, across all rounds; default GOMAXPROCS
 
 	// Egress says where fetches may go; the zero value: public addresses only (a page linking
 	// to the server's own network gets a broken link, never a request there).
@@ -84,6 +85,7 @@ type Inspector struct {
 	words   *words
 	scores  indicator.ScoreTable
 	browser *browser // nil without Config.Browser
+	cpu     *analysisSlots
 }
 
 // New fills in the defaults and compiles the rules.
@@ -125,7 +127,8 @@ func New(cfg Config) *Inspector {
 	if cfg.Scores != nil {
 		scores = *cfg.Scores
 	}
-	return &Inspector{cfg: cfg, words: compileWords(rules), scores: scores, browser: newBrowser(cfg.Browser)}
+	return &Inspector{cfg: cfg, words: compileWords(rules), scores: scores, browser: newBrowser(cfg.Browser),
+		cpu: newAnalysisSlots(cfg.Analyses)}
 }
 
 // Close stops the browser, if one was started; the Inspector stays usable (a later page that

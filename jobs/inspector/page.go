@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -90,15 +91,16 @@ type walkCtx struct {
 }
 
 type pageWalk struct {
-	w     *words
-	base  *url.URL
-	now   time.Time
-	home  bool
-	sheet []cssRule
-	year  int // the latest year heading above the current point
-	text  strings.Builder
-	info  *pageInfo
-	list  scriptList
+	w          *words
+	base       *url.URL
+	now        time.Time
+	home       bool
+	sheet      []cssRule
+	year       int // the latest year heading above the current point
+	blockBytes int // of info.Blocks, against maxBlockBytes
+	text       strings.Builder
+	info       *pageInfo
+	list       scriptList
 	// dated remembers the date read in an element: the walk reads each list entry's date for
 	// its link, and the structure pass asks again of the same <li> or <tr>.
 	dated map[*html.Node]dateRead
@@ -246,9 +248,32 @@ func (p *pageWalk) onText(s string, vis visibility, ctx walkCtx) {
 	p.text.WriteString(s)
 	if !ctx.boiler && !ctx.inLink {
 		if t := strings.TrimSpace(s); t != "" {
-			p.info.Blocks = append(p.info.Blocks, t)
+			p.keepBlock(t)
 		}
 	}
+}
+
+// maxBlockBytes bounds the content text a page keeps until its round ends (Blocks, for
+// 一稿多发 and the column checks): a round holds every page's Blocks at once, and a site of
+// thousands of long pages would otherwise hold all their text. 16 KB is some 5,000 Chinese
+// characters, longer than almost any article; of a longer page, the beginning is judged.
+const maxBlockBytes = 16 << 10
+
+// keepBlock adds a block of content text, within the page's maxBlockBytes.
+func (p *pageWalk) keepBlock(t string) {
+	room := maxBlockBytes - p.blockBytes
+	if room <= 0 {
+		return
+	}
+	if len(t) > room {
+		cut := room
+		for cut > 0 && !utf8.RuneStart(t[cut]) {
+			cut--
+		}
+		t = strings.Clone(t[:cut]) // not the whole of the text node
+	}
+	p.blockBytes += len(t)
+	p.info.Blocks = append(p.info.Blocks, t)
 }
 
 func (p *pageWalk) addLink(n *html.Node, href, text string, hasImage bool, vis visibility, ctx walkCtx) {
