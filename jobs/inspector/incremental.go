@@ -51,6 +51,7 @@ type stateRecord struct {
 	Bad        []string    `json:"b,omitempty"`
 	Attachment *attachment `json:"a,omitempty"`
 	Page       *pageDigest `json:"p,omitempty"`
+	Column     bool        `json:"c,omitempty"` // a column the round judged
 }
 
 // pageDigest is a page's analysis without its text: what every check reads of it.
@@ -91,6 +92,7 @@ type keptVisit struct {
 	deferred     bool // not asked for yet: carried over unless something says to ask
 	ask          bool // asked for whatever its state
 	notModified  bool // answered 304
+	carried      bool // not asked for: its result is the last round's
 	etag         string
 	lastModified string
 }
@@ -113,10 +115,12 @@ type prevURL struct {
 	record stateRecord
 }
 
-// hub: a page where new information appears, asked for in every round.
+// hub: a page where new information appears (a column, a list), asked for in every round.
+// An article's 相关阅读 is one dated link, not a list.
 func (p *prevURL) hub() bool {
 	d := p.record.Page
-	return d != nil && (len(d.Items) > 0 || d.ListEntries > 0 || d.Empty || d.EmptyList || d.Unjudged != "")
+	return d != nil && (p.record.Column || len(d.Items) >= minListEntries || d.ListEntries >= minListEntries ||
+		d.Empty || d.EmptyList || d.Unjudged != "")
 }
 
 func (p *prevURL) broken() bool {
@@ -211,6 +215,7 @@ func (r *round) settle() {
 // carry takes a visit's result from the last round's state.
 func (r *round) carry(v *visit) {
 	p := r.since.prev[v.url.String()]
+	v.kept = keptVisit{carried: true, etag: p.state.ETag, lastModified: p.state.LastModified}
 	v.res = fetchResult{Status: p.record.Status, Err: p.record.Err, Bad: p.record.Bad}
 	if a := p.record.Attachment; a != nil {
 		r.mu.Lock()
@@ -314,7 +319,11 @@ func entries(links []pageLink, items []datedItem) map[string]string {
 
 // states is what this round keeps for the next: every URL checked, the pages with their
 // digest. It runs after the findings, which fill each page's 一稿多发 signature.
-func (r *round) states(now time.Time) []PageState {
+func (r *round) states(now time.Time, cols []Column) []PageState {
+	column := map[string]bool{}
+	for _, c := range cols {
+		column[c.URL] = true
+	}
 	var out []PageState
 	done := map[*visit]bool{}
 	for key, v := range r.visits {
@@ -322,7 +331,7 @@ func (r *round) states(now time.Time) []PageState {
 			continue
 		}
 		done[v] = true
-		rec := stateRecord{Status: v.res.Status, Err: v.res.Err, Bad: v.res.Bad}
+		rec := stateRecord{Status: v.res.Status, Err: v.res.Err, Bad: v.res.Bad, Column: column[key]}
 		if a := r.docs.files[key]; a != nil {
 			rec.Attachment = a
 		}
@@ -334,8 +343,8 @@ func (r *round) states(now time.Time) []PageState {
 		s.Fingerprint = rec.fingerprint()
 		p := r.since.prev[key]
 		if p != nil {
-			if info != nil && info.carried != nil && !v.kept.notModified {
-				s.FetchedAt = p.state.FetchedAt // carried without asking
+			if v.kept.carried {
+				s.FetchedAt = p.state.FetchedAt
 			}
 			if p.state.Fingerprint == s.Fingerprint {
 				s.ChangedAt = p.state.ChangedAt

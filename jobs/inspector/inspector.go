@@ -189,7 +189,7 @@ func (in *Inspector) inspect(ctx context.Context, site Site, prev []PageState, i
 		res.IPv6 = &v6
 	}
 	res.Finished = in.cfg.Now()
-	res.States = r.states(res.Finished)
+	res.States = r.states(res.Finished, res.Columns)
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		f.SeenAt = res.Finished
