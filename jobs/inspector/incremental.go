@@ -38,7 +38,8 @@ type PageState struct {
 	URL          string
 	ETag         string
 	LastModified string
-	Fingerprint  string // of the page's normalised content, links and findings; "" for a link
+	Page         bool   // read as a page of the site, not only checked as a link
+	Fingerprint  string // of the page's content, links and findings as the checks see them; of a link's result
 	Record       []byte
 	FetchedAt    time.Time // when the URL was last asked for
 	ChangedAt    time.Time // when its fingerprint (or status) last changed
@@ -339,7 +340,7 @@ func (r *round) states(now time.Time, cols []Column) []PageState {
 		if info != nil {
 			rec.Page = info.digest()
 		}
-		s := PageState{URL: key, ETag: v.kept.etag, LastModified: v.kept.lastModified, FetchedAt: now, ChangedAt: now}
+		s := PageState{URL: key, Page: info != nil, ETag: v.kept.etag, LastModified: v.kept.lastModified, FetchedAt: now, ChangedAt: now}
 		s.Fingerprint = rec.fingerprint()
 		p := r.since.prev[key]
 		if p != nil {
