@@ -57,15 +57,24 @@ func URLHash(u string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// PageStates returns every state kept for the site, for its next incremental round.
+// PageStates returns every state kept for the site, for its next incremental round, read
+// pageStateBatch rows a statement along the primary key.
 func (s *Store) PageStates(ctx context.Context, websiteID int64) ([]PageState, error) {
 	var out []PageState
-	err := s.db.WithContext(ctx).Where("website_id = ?", websiteID).
-		FindInBatches(&[]PageState{}, pageStateBatch, func(tx *gorm.DB, _ int) error {
-			out = append(out, *tx.Statement.Dest.(*[]PageState)...)
-			return nil
-		}).Error
-	return out, translate(err, "page states")
+	after := ""
+	for {
+		var batch []PageState
+		err := s.db.WithContext(ctx).Where("website_id = ? AND url_hash > ?", websiteID, after).
+			Order("url_hash").Limit(pageStateBatch).Find(&batch).Error
+		if err != nil {
+			return nil, translate(err, "page states")
+		}
+		out = append(out, batch...)
+		if len(batch) < pageStateBatch {
+			return out, nil
+		}
+		after = batch[len(batch)-1].URLHash
+	}
 }
 
 // SavePageStates keeps what a round of the site learnt, pageStateBatch rows a statement: each
