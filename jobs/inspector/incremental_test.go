@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"flag"
 	"fmt"
 	"hash/fnv"
 	"net/http"
@@ -18,6 +19,10 @@ type changingSite struct {
 	pages   map[string]string
 	latency time.Duration // the server's time to answer
 }
+
+// incrementalLatency is the changing site's time to answer; -incremental.latency=100ms is the
+// issue's model of a government site.
+var incrementalLatency = flag.Duration("incremental.latency", 10*time.Millisecond, "the changing site's latency")
 
 const (
 	incrementalColumns  = 8
@@ -160,9 +165,9 @@ func sameFindings(t *testing.T, name string, got, want *Result) {
 // dead link of the unchanged page that still links to it.
 func TestIncrementalRoundFindsWhatAFullRoundFinds(t *testing.T) {
 	f := newFarm(t)
-	// 10 ms a request: the round's time is then mostly waiting on the network, as with a real
-	// site (100 ms), and the share of time means something; it is logged, never asserted.
-	s := &changingSite{pages: incrementalPages(), latency: 10 * time.Millisecond}
+	// The server's latency makes the round's time mostly waiting on the network, as with a real
+	// site, so that the share of time means something; it is logged, never asserted.
+	s := &changingSite{pages: incrementalPages(), latency: *incrementalLatency}
 	f.handle(siteHost, s)
 	f.ok(footerHosts...)
 	site := Site{Name: "示范市人民政府", BaseURLs: []string{"http://" + siteHost + "/"}}
