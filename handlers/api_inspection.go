@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"time"
@@ -15,6 +16,7 @@ import (
 type apiRound struct {
 	ID          int64      `json:"id"`
 	Kind        string     `json:"kind"`
+	Mode        string     `json:"mode"` // full, or incremental (a daily round: only what changed)
 	Status      string     `json:"status"`
 	CreatedAt   time.Time  `json:"created_at"`
 	FinishedAt  *time.Time `json:"finished_at"`
@@ -28,7 +30,7 @@ type apiRound struct {
 }
 
 func apiRoundOf(r models.RoundRow) apiRound {
-	return apiRound{ID: r.ID, Kind: r.Kind, Status: r.Status, CreatedAt: r.CreatedAt.In(models.Shanghai), FinishedAt: shanghai(r.FinishedAt),
+	return apiRound{ID: r.ID, Kind: r.Kind, Mode: cmp.Or(r.Mode, models.RoundFull), Status: r.Status, CreatedAt: r.CreatedAt.In(models.Shanghai), FinishedAt: shanghai(r.FinishedAt),
 		SitesTotal: r.Total, SitesDone: r.Done, SitesFailed: r.Failed, Failing: r.Failing, Progress: r.Progress(),
 		IPv6Checked: r.IPv6Checked, IPv6OK: r.IPv6OK}
 }
@@ -101,7 +103,8 @@ func (h *inspectionHandlers) apiRounds(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"rounds": out})
 }
 
-// apiStartRound: POST /api/v1/inspection/rounds, no body: a round of the sites in scope.
+// apiStartRound: POST /api/v1/inspection/rounds, no body: a round of the sites in scope, full
+// unless ?mode=incremental.
 func (h *inspectionHandlers) apiStartRound(c *gin.Context) {
 	round, err := h.start(c)
 	if err != nil && round == nil {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,7 +23,8 @@ type inspectionStore interface {
 	RoundResults(ctx context.Context, sc models.Scope, roundID int64) (*models.RoundRow, []models.ResultRow, error)
 	Result(ctx context.Context, sc models.Scope, resultID int64) (*models.ResultRow, []models.Finding, error)
 	SiteResult(ctx context.Context, roundID, websiteID int64) (*models.InspectionResult, error)
-	StartRound(ctx context.Context, kind string, sc models.Scope, by *int64) (*models.InspectionRound, []models.Event, error)
+	StartRoundMode(ctx context.Context, kind, mode string, sc models.Scope, by *int64) (*models.InspectionRound, []models.Event, error)
+	SitePages(ctx context.Context, websiteID int64, since time.Time, page, perPage int) ([]models.PageStateRow, models.PageStateCounts, error)
 	DecideFinding(ctx context.Context, actor *models.User, sc models.Scope, id int64, confirm bool) (*models.Finding, error)
 	SendFindingToUnit(ctx context.Context, actor *models.User, sc models.Scope, id int64) (*models.Ticket, []models.Event, error)
 	ResultAppeals(ctx context.Context, roundID, websiteID int64) (map[int64]models.FindingAppeal, error)
@@ -93,11 +95,12 @@ func (h *inspectionHandlers) startRound(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/staff/inspection/rounds/"+strconv.FormatInt(round.ID, 10))
 }
 
-// start opens the round and queues it. A round opened but not queued comes back with an error:
+// start opens the round and queues it, full unless the form or query asks for mode=incremental. A round opened but not queued comes back with an error:
 // it is in the database whatever Redis says, and waits until the probes' task resumes it.
 func (h *inspectionHandlers) start(c *gin.Context) (*models.InspectionRound, error) {
 	ctx, u := c.Request.Context(), currentUser(c)
-	round, events, err := h.store.StartRound(ctx, models.RoundOnDemand, scopeOf(c), &u.ID)
+	mode := cmp.Or(c.PostForm("mode"), c.Query("mode"), models.RoundFull)
+	round, events, err := h.store.StartRoundMode(ctx, models.RoundOnDemand, mode, scopeOf(c), &u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +188,41 @@ type resultPage struct {
 	Groups    []findingGroup
 	CanDecide bool
 	Appeals   *appealSection // appeals.go
+	Pages     sitePages
+}
+
+// sitePages is the site's pages as the rounds keep them: when each was last fetched and last
+// changed, the latest changed first, a page of them at a time.
+type sitePages struct {
+	Rows          []models.PageStateRow
+	Counts        models.PageStateCounts
+	Page, Pages   int
+	Since         time.Time // the counts' "in the last day"
+	ResultID      int64
+	Prev, NextURL string
+}
+
+const sitePagesPerPage = 50
+
+func (h *inspectionHandlers) sitePages(c *gin.Context, row *models.ResultRow) (sitePages, error) {
+	n, err := strconv.Atoi(cmp.Or(c.Query("pages"), "1"))
+	if err != nil || n < 1 {
+		return sitePages{}, models.Invalid("pages", "页码无效")
+	}
+	since := h.clock.Now().Add(-24 * time.Hour)
+	rows, counts, err := h.store.SitePages(c.Request.Context(), row.WebsiteID, since, n, sitePagesPerPage)
+	if err != nil {
+		return sitePages{}, err
+	}
+	p := sitePages{Rows: rows, Counts: counts, Page: n, Pages: int((counts.Pages + sitePagesPerPage - 1) / sitePagesPerPage), Since: since, ResultID: row.ID}
+	base := "/staff/inspection/results/" + strconv.FormatInt(row.ID, 10) + "?pages="
+	if n > 1 {
+		p.Prev = base + strconv.Itoa(n-1) + "#pages"
+	}
+	if n < p.Pages {
+		p.NextURL = base + strconv.Itoa(n+1) + "#pages"
+	}
+	return p, nil
 }
 
 func (h *inspectionHandlers) result(c *gin.Context) {
@@ -203,8 +241,13 @@ func (h *inspectionHandlers) result(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	pages, err := h.sitePages(c, row)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	h.render(c, http.StatusOK, "inspection_result", page{Title: row.WebsiteName, Active: "inspection",
-		Content: resultPage{Result: row, Groups: groupFindings(fs), CanDecide: canDecide(currentUser(c)), Appeals: appeals}})
+		Content: resultPage{Result: row, Groups: groupFindings(fs), CanDecide: canDecide(currentUser(c)), Appeals: appeals, Pages: pages}})
 }
 
 // act confirms, dismisses or sends a finding as a ticket, and returns to where it stands.

@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -38,7 +39,8 @@ const ProbeEvery = 30 * time.Minute
 const siteTaskTimeout = 40 * time.Minute
 
 type inspectRoundPayload struct {
-	RoundID int64 `json:"round_id,omitempty"` // 0: the scheduled round, opened by the task
+	RoundID int64  `json:"round_id,omitempty"` // 0: the scheduled round, opened by the task
+	Mode    string `json:"mode,omitempty"`     // of the scheduled round: "" full, or incremental
 }
 
 // NewInspectRoundTask queues the site tasks of a round the web side opened, or, with id 0,
@@ -53,6 +55,13 @@ func NewInspectRoundTask(roundID int64) (*asynq.Task, []asynq.Option) {
 }
 
 func scheduledRoundTask() *asynq.Task { t, _ := NewInspectRoundTask(0); return t }
+
+// NewDailyRoundTask opens the day's scheduled incremental round: only what changed since the
+// last round is asked for (models.RoundIncremental).
+func NewDailyRoundTask() *asynq.Task {
+	b, _ := json.Marshal(inspectRoundPayload{Mode: models.RoundIncremental})
+	return asynq.NewTask(TypeInspectRound, b)
+}
 
 // ErrCrawlersBusy sends a site task back to wait while the worker's crawls are all running.
 var ErrCrawlersBusy = errors.New("jobs: every crawl slot of this worker is busy; the site waits")
@@ -100,14 +109,18 @@ func (h *worker) inspectRound(ctx context.Context, t *asynq.Task) error {
 	}
 	roundID := p.RoundID
 	if roundID == 0 {
+		mode := cmp.Or(p.Mode, models.RoundFull)
 		round, err := h.Store.LatestRound(ctx, models.RoundScheduled, h.Clock.Now().Add(-scheduledRoundGap))
 		if err != nil {
 			return err
 		}
+		if round != nil && round.Mode != mode {
+			round = nil
+		}
 		if round == nil {
 			// Its RoundStarted needs no dispatching: this task is the round's task, and goes on
 			// to its sites.
-			if round, _, err = h.Store.StartRound(ctx, models.RoundScheduled, models.Scope{All: true}, nil); err != nil {
+			if round, _, err = h.Store.StartRoundMode(ctx, models.RoundScheduled, mode, models.Scope{All: true}, nil); err != nil {
 				if models.ErrorKind(err) == models.KindInvalid {
 					return nil // no running site: nothing to inspect this week
 				}
@@ -189,7 +202,7 @@ func (h *worker) inspectSite(ctx context.Context, t *asynq.Task) error {
 	default:
 		return ErrCrawlersBusy
 	}
-	out, err := h.inspect(ctx, p.WebsiteID)
+	out, err := h.inspect(ctx, p.RoundID, p.WebsiteID)
 	if err == nil {
 		err = h.Store.FinishSite(ctx, p.RoundID, p.WebsiteID, out)
 	}
@@ -222,7 +235,7 @@ func liveHeap() int64 {
 // kept as a warning beside it. Otherwise the site could not be inspected (ResultFailed, with the
 // reason), and stays out of the 合格率. A veto the inspector is not sure of (a thin week of probes,
 // Suspected) is no evidence until a person confirms it, so it does not make the site inspected.
-func (h *worker) inspect(ctx context.Context, websiteID int64) (models.SiteOutcome, error) {
+func (h *worker) inspect(ctx context.Context, roundID, websiteID int64) (models.SiteOutcome, error) {
 	site, err := h.Store.InspectionSite(ctx, websiteID)
 	if models.ErrorKind(err) == models.KindNotFound {
 		now := h.Clock.Now()
@@ -235,7 +248,7 @@ func (h *worker) inspect(ctx context.Context, websiteID int64) (models.SiteOutco
 	if err != nil {
 		return models.SiteOutcome{}, err
 	}
-	res, err := in.Inspect(ctx, inspector.Site{Name: site.Name, BaseURLs: site.BaseURLs,
+	res, err := h.crawlSite(ctx, in, roundID, websiteID, inspector.Site{Name: site.Name, BaseURLs: site.BaseURLs,
 		IdentifierCode: site.IdentifierCode, GovPortal: site.GovPortal()})
 	if errors.Is(err, inspector.ErrNoHomepage) {
 		now := h.Clock.Now()
@@ -263,6 +276,41 @@ func (h *worker) inspect(ctx context.Context, websiteID int64) (models.SiteOutco
 		out.Error = "首页无法打开：" + res.Uninspected
 	}
 	return out, nil
+}
+
+// crawlSite runs the site's crawl as its round says: full, or incremental from the page states
+// the site's last round kept. Either way the states of this crawl are kept for the next.
+func (h *worker) crawlSite(ctx context.Context, in *inspector.Inspector, roundID, websiteID int64, site inspector.Site) (*inspector.Result, error) {
+	round, err := h.Store.Round(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	var res *inspector.Result
+	if round.Mode == models.RoundIncremental {
+		kept, err := h.Store.PageStates(ctx, websiteID)
+		if err != nil {
+			return nil, err
+		}
+		prev := make([]inspector.PageState, len(kept))
+		for i, k := range kept {
+			prev[i] = inspector.PageState{URL: k.URL, ETag: k.ETag, LastModified: k.LastModified, Fingerprint: k.Fingerprint,
+				Record: k.Record, FetchedAt: k.FetchedAt, ChangedAt: k.ChangedAt}
+		}
+		kept = nil
+		res, err = in.InspectIncremental(ctx, site, prev)
+	} else {
+		res, err = in.Inspect(ctx, site)
+	}
+	if err != nil || res.Uninspected != "" {
+		return res, err // a round that read nothing keeps the last states
+	}
+	states := make([]models.PageState, len(res.States))
+	for i, s := range res.States {
+		states[i] = models.PageState{URL: s.URL, IsPage: s.Page, ETag: s.ETag, LastModified: s.LastModified,
+			Fingerprint: s.Fingerprint, Record: s.Record, FetchedAt: s.FetchedAt, ChangedAt: s.ChangedAt}
+	}
+	res.States = nil
+	return res, h.Store.SavePageStates(ctx, roundID, websiteID, states)
 }
 
 // findingRows turns the inspector's findings, of a site or an account, into the store's rows:

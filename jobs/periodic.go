@@ -21,7 +21,10 @@ func PeriodicTasks(reconcileEvery time.Duration) []Periodic {
 		// The inspection: availability probes every half hour (48 a day, the indicator asks for
 		// 20), and a round of every running site early on Monday.
 		{Spec: "*/30 * * * *", Task: NewProbeSitesTask(), Opts: []asynq.Option{asynq.Unique(ProbeEvery * 9 / 10), asynq.MaxRetry(1), asynq.Timeout(5 * time.Minute)}},
+		// The weekly round is full; on the other days an incremental round asks only for what
+		// changed.
 		{Spec: "0 2 * * 1", Task: scheduledRoundTask(), Opts: []asynq.Option{asynq.Unique(time.Hour), asynq.MaxRetry(10), asynq.Timeout(5 * time.Minute)}},
+		{Spec: "0 2 * * 0,2-6", Task: NewDailyRoundTask(), Opts: []asynq.Option{asynq.Unique(time.Hour), asynq.MaxRetry(10), asynq.Timeout(5 * time.Minute)}},
 		{Spec: "@every " + reconcileEvery.String(), Task: NewReconcileTask(),
 			Opts: []asynq.Option{asynq.Unique(reconcileEvery * 9 / 10), asynq.MaxRetry(0), asynq.Timeout(reconcileEvery)}},
 		{Spec: "17 * * * *", Task: NewCleanupCaptchasTask(), Opts: []asynq.Option{asynq.Unique(50 * time.Minute), asynq.MaxRetry(1)}},

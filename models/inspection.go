@@ -30,6 +30,7 @@ const (
 type InspectionRound struct {
 	ID          int64
 	Kind        string
+	Mode        string // RoundFull or RoundIncremental
 	Status      string
 	RegionID    *int64
 	StartedBy   *int64

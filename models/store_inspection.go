@@ -98,8 +98,16 @@ func (s *Store) InspectionSite(ctx context.Context, websiteID int64) (*Inspectio
 // each, in one transaction. It returns the round's RoundStarted for the caller to dispatch: the
 // round's task queues one task per site (PendingSites).
 func (s *Store) StartRound(ctx context.Context, kind string, sc Scope, by *int64) (*InspectionRound, []Event, error) {
+	return s.StartRoundMode(ctx, kind, RoundFull, sc, by)
+}
+
+// StartRoundMode is StartRound for a round of the mode: full, or incremental (a daily round).
+func (s *Store) StartRoundMode(ctx context.Context, kind, mode string, sc Scope, by *int64) (*InspectionRound, []Event, error) {
 	if kind != RoundScheduled && kind != RoundOnDemand {
 		return nil, nil, Invalid("kind", "未知的检查类型")
+	}
+	if mode != RoundFull && mode != RoundIncremental {
+		return nil, nil, Invalid("mode", "未知的检查方式（全量或增量）")
 	}
 	sites, err := s.InspectionSites(ctx, sc)
 	if err != nil {
@@ -109,7 +117,7 @@ func (s *Store) StartRound(ctx context.Context, kind string, sc Scope, by *int64
 		return nil, nil, Invalid("round", "范围内没有运行中的网站")
 	}
 	now := s.now()
-	round := &InspectionRound{Kind: kind, Status: RoundRunning, StartedBy: by, SitesTotal: len(sites), CreatedAt: now}
+	round := &InspectionRound{Kind: kind, Mode: mode, Status: RoundRunning, StartedBy: by, SitesTotal: len(sites), CreatedAt: now}
 	if !sc.All && sc.RegionID != 0 {
 		round.RegionID = &sc.RegionID
 	}

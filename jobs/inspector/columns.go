@@ -178,8 +178,8 @@ func (cf *columnFinder) shape(info *pageInfo) (pageShape, string) {
 	if cf.hasOwnForm(info) {
 		return shapeOther, "" // a search or 留言 page
 	}
-	text := strings.Join(info.Blocks, "")
-	runes := textRunes(text)
+	facts := info.textFacts()
+	runes := facts.Runes
 	if isTextPage(info) {
 		return shapeOther, "" // an article, or a page of text
 	}
@@ -191,7 +191,7 @@ func (cf *columnFinder) shape(info *pageInfo) (pageShape, string) {
 	// content, the page is their index.
 	if links.entries == 0 && links.withContent == 0 {
 		switch {
-		case zeroCount.MatchString(text):
+		case facts.ZeroCount:
 			return shapeBlank, "列表显示共0条"
 		case info.Empty:
 			return shapeBlank, "页面显示“暂无信息”类提示"
@@ -245,8 +245,8 @@ func (cf *columnFinder) sortLinks(own []pageLink) subLinks {
 			s.entries++
 		case info.Unjudged != "" || isListPage(info):
 			s.withContent++
-		case info.Empty || info.EmptyList || zeroCount.MatchString(strings.Join(info.Blocks, "")) ||
-			len(cf.ownLinks(info)) == 0 && textRunes(strings.Join(info.Blocks, "")) < navOnlyRunes:
+		case info.Empty || info.EmptyList || info.textFacts().ZeroCount ||
+			len(cf.ownLinks(info)) == 0 && info.textFacts().Runes < navOnlyRunes:
 			s.blank++
 		default:
 			s.entries++

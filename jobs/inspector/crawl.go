@@ -34,7 +34,8 @@ type round struct {
 	pending sync.WaitGroup
 	scripts roundScripts // the challenges met and the site's scripts read (challenge.go)
 
-	docs attachmentRound // the site's attachments read for personal data (attachments.go)
+	docs  attachmentRound // the site's attachments read for personal data (attachments.go)
+	since sinceLast       // an incremental round's state of the last round (incremental.go)
 }
 
 // visit is one URL of the round. res is written by the one worker that makes the
@@ -45,6 +46,7 @@ type visit struct {
 	local bool // on a registered host
 	crawl bool // fetched as a page and read, not only checked
 	res   fetchResult
+	kept  keptVisit // an incremental round's validators and carry-over (incremental.go)
 }
 
 type hostQueue struct {
@@ -91,6 +93,7 @@ func (r *round) crawl() {
 		r.want(u, depth, true)
 	}
 	r.pending.Wait()
+	r.settle()
 	if r.ctx.Err() != nil && r.stopped == "" {
 		r.stopped = indicator.StoppedMaxDuration
 	}
@@ -122,6 +125,12 @@ func (r *round) want(u *url.URL, depth int, force bool) {
 		}
 	}
 	r.visits[key] = v
+	r.enqueue(v)
+}
+
+// enqueue hands a visit to its host's workers; the caller holds r.mu.
+func (r *round) enqueue(v *visit) {
+	host := hostKey(v.url)
 	q := r.queues[host]
 	if q == nil {
 		limit := rate.Inf
@@ -174,6 +183,9 @@ func (r *round) visit(q *hostQueue, v *visit) {
 		v.res.Skipped = "本轮时间已到"
 		return
 	}
+	if r.deferVisit(v) {
+		return
+	}
 	if v.local {
 		q.robotsOnce.Do(func() { r.loadRobots(q, v.url) })
 		if q.robots != nil && !q.robots.Test(robotsPath(v.url)) {
@@ -191,21 +203,27 @@ func (r *round) visit(q *hostQueue, v *visit) {
 		if info == nil {
 			return
 		}
-		r.mu.Lock()
-		r.pages[v.url.String()] = info
-		r.mu.Unlock()
-		for _, l := range info.Links {
-			if l.Dormant {
-				continue
-			}
-			if u, err := url.Parse(l.Target); err == nil {
-				r.want(u, v.depth+1, false)
-			}
-		}
+		r.noteChange(v, info)
+		r.addPage(v, info)
 	case v.local:
 		v.res = r.checkDocument(v.url)
 	default:
 		v.res = r.check(v.url, false)
+	}
+}
+
+// addPage keeps a page read (or carried over) and queues its links.
+func (r *round) addPage(v *visit, info *pageInfo) {
+	r.mu.Lock()
+	r.pages[v.url.String()] = info
+	r.mu.Unlock()
+	for _, l := range info.Links {
+		if l.Dormant {
+			continue
+		}
+		if u, err := url.Parse(l.Target); err == nil {
+			r.want(u, v.depth+1, false)
+		}
 	}
 }
 

@@ -72,7 +72,7 @@ func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
 		p := r.pages[u]
 		titles[normalizeText(p.Title)]++
 		seen := map[string]bool{}
-		for _, b := range p.Blocks {
+		for _, b := range p.blockKeys() {
 			if !seen[b] {
 				seen[b] = true
 				df[b]++
@@ -87,7 +87,7 @@ func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
 		go func(w int) {
 			defer wg.Done()
 			for i := w; i < len(urls); i += workers {
-				arts[i] = makeArticle(r.pages[urls[i]], df, boiler)
+				arts[i] = articleOf(r.pages[urls[i]], df, boiler)
 			}
 		}(w)
 	}
@@ -177,7 +177,7 @@ func makeArticle(p *pageInfo, df map[string]int, boiler int) *article {
 	title := normalizeText(p.Title)
 	var b strings.Builder
 	for _, blk := range p.Blocks {
-		if df[blk] > boiler || isMetaLine(blk) {
+		if df[blockKey(blk)] > boiler || isMetaLine(blk) {
 			continue
 		}
 		// The headline again (<h1>), or the <title> is "headline_site name".

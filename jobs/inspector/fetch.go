@@ -124,6 +124,9 @@ type fetchedPage struct {
 // stands behind a script challenge no browser passed (then it is skipped).
 func (r *round) fetchPage(v *visit) *pageInfo {
 	page, why := r.getPage(v)
+	if v.kept.notModified {
+		return r.carriedPage(v)
+	}
 	if why != "" {
 		page = r.passChallenge(v, why)
 	}
@@ -144,13 +147,16 @@ func (r *round) fetchPage(v *visit) *pageInfo {
 // getPage requests a page; it returns the page, or nil with v.res saying why not, or
 // the name of the script challenge that answered instead.
 func (r *round) getPage(v *visit) (*fetchedPage, string) {
-	resp, done, err := r.request(http.MethodGet, v.url.String())
+	resp, done, err := r.pageRequest(v)
 	if err != nil {
 		v.res = r.failure(err)
 		return nil, ""
 	}
 	defer done()
 	v.res = fetchResult{Status: resp.StatusCode}
+	if r.notModified(v, resp) {
+		return nil, ""
+	}
 	if resp.StatusCode >= 400 {
 		return nil, readChallenge(resp)
 	}

@@ -152,6 +152,11 @@ type Result struct {
 	IPv6        *IPv6 // nil when not checked (uninspected, or no resolver: see Config.Resolver)
 	Started     time.Time
 	Finished    time.Time
+
+	// States is what the round keeps of every URL it checked, for the next incremental round
+	// (InspectIncremental); Incremental says this round started from such states.
+	States      []PageState
+	Incremental bool
 }
 
 // ErrNoHomepage: the site has no usable base URL.
@@ -162,12 +167,19 @@ var ErrNoHomepage = errors.New("inspector: site has no valid http(s) base URL")
 // (and the warning), not an error: whether that is the 站点无法访问 veto is for the week of
 // availability probes to say (Availability).
 func (in *Inspector) Inspect(ctx context.Context, site Site) (*Result, error) {
+	return in.inspect(ctx, site, nil, false)
+}
+
+func (in *Inspector) inspect(ctx context.Context, site Site, prev []PageState, incremental bool) (*Result, error) {
 	r, err := in.newRound(ctx, site)
 	if err != nil {
 		return nil, err
 	}
 	defer r.cancel()
-	res := &Result{Site: site, Started: in.cfg.Now()}
+	if incremental {
+		r.startIncremental(prev)
+	}
+	res := &Result{Site: site, Started: in.cfg.Now(), Incremental: r.since.on}
 	r.crawl()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("inspector: inspect %s: %w", site.Name, err)
@@ -180,6 +192,7 @@ func (in *Inspector) Inspect(ctx context.Context, site Site) (*Result, error) {
 		res.IPv6 = &v6
 	}
 	res.Finished = in.cfg.Now()
+	res.States = r.states(res.Finished, res.Columns)
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		f.SeenAt = res.Finished

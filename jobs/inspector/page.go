@@ -60,6 +60,9 @@ type pageInfo struct {
 	// leaders against Date.
 	Wording  []wordingHit
 	Personal *personalScan // personal data in the page's text, masked (personal.go)
+
+	carried *carried // known from the last round's state, not read (incremental.go)
+	article *article // its 一稿多发 signature, once the findings made it (incremental.go)
 }
 
 // Limits that keep a hostile page from costing more than an ordinary one.

@@ -1,7 +1,6 @@
 package inspector
 
 import (
-	"strings"
 	"unicode"
 )
 
@@ -25,18 +24,11 @@ func isListPage(info *pageInfo) bool {
 // isTextPage: the page has the content text of an article, or of a page of text, outside its
 // navigation and links.
 func isTextPage(info *pageInfo) bool {
-	return textRunes(strings.Join(info.Blocks, "")) >= articleRunes
+	return info.textFacts().Runes >= articleRunes
 }
 
 // hasParagraph: the page holds a paragraph of an article.
-func hasParagraph(info *pageInfo) bool {
-	for _, b := range info.Blocks {
-		if textRunes(b) >= paragraphRunes {
-			return true
-		}
-	}
-	return false
-}
+func hasParagraph(info *pageInfo) bool { return info.textFacts().Paragraph }
 
 func textRunes(s string) int {
 	n := 0

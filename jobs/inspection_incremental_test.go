@@ -1,0 +1,101 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"zhaocuo/jobs"
+	"zhaocuo/models"
+)
+
+// An incremental round, through the real worker and store: it starts from the page states the
+// full round kept, asks for the homepage and list pages again but not the unchanged article, and
+// stores the same findings as the full round.
+func TestIncrementalRoundCarriesOverWhatDidNotChange(t *testing.T) {
+	w := newInspectionWorld(t)
+	w.workers(t, 1)
+	ctx := context.Background()
+	full := w.round(t)
+	host := strings.TrimSuffix(strings.TrimPrefix(w.faulty, "http://"), "/")
+	if n := w.farm.count(host + "/news/1.html"); n != 1 {
+		t.Fatalf("the full round read the article %d times", n)
+	}
+	fullRes, fullFindings := w.findings(t, full.ID, w.faulty)
+	states, err := w.store.PageStates(ctx, fullRes.WebsiteID)
+	if err != nil || len(states) < 3 {
+		t.Fatalf("the full round kept %d states, %v", len(states), err)
+	}
+
+	daily, events, err := w.store.StartRoundMode(ctx, models.RoundOnDemand, models.RoundIncremental, models.Scope{All: true}, &w.admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.events.Dispatch(ctx, events...); err != nil {
+		t.Fatal(err)
+	}
+	daily = w.finished(t, daily.ID)
+	if daily.Mode != models.RoundIncremental || daily.SitesDone != 2 || daily.SitesFailed != 1 {
+		t.Fatalf("incremental round: %+v", daily)
+	}
+	if n := w.farm.count(host + "/"); n != 2 {
+		t.Errorf("homepage read %d times in two rounds, want 2", n)
+	}
+	if n := w.farm.count(host + "/news/1.html"); n != 1 {
+		t.Errorf("the unchanged article was asked for again by the incremental round (%d requests)", n)
+	}
+	dailyRes, dailyFindings := w.findings(t, daily.ID, w.faulty)
+	if got, want := findingSummary(dailyFindings), findingSummary(fullFindings); got != want {
+		t.Errorf("incremental round's findings:\n%s\nfull round's:\n%s", got, want)
+	}
+	if dailyRes.Verdict != fullRes.Verdict || dailyRes.Score != fullRes.Score || dailyRes.Pages != fullRes.Pages {
+		t.Errorf("incremental result %+v, full %+v", dailyRes.InspectionResult, fullRes.InspectionResult)
+	}
+	rows, counts, err := w.store.SitePages(ctx, fullRes.WebsiteID, time.Now().Add(-time.Hour), 1, 50)
+	if err != nil || counts.Pages < 3 || len(rows) != int(counts.Pages) {
+		t.Fatalf("site pages: %+v %+v %v", counts, rows, err)
+	}
+}
+
+func findingSummary(byType map[string][]models.Finding) string {
+	var b strings.Builder
+	for _, typ := range []string{"dead_link", "typo", "stale_homepage", "stale_column", "blank_column", "missing_footer_mark", "duplicate_post"} {
+		for _, f := range byType[typ] {
+			fmt.Fprintf(&b, "%s %s %s %s %g %s\n", f.Type, f.Page, f.Target, f.Evidence, f.Points, f.FindingKey)
+		}
+	}
+	total := 0
+	for _, fs := range byType {
+		total += len(fs)
+	}
+	fmt.Fprintf(&b, "%d findings", total)
+	return b.String()
+}
+
+// The weekly round stays full; the other days' scheduled round is incremental, and its task
+// opens a round of that mode.
+func TestDailyScheduledRoundIsIncremental(t *testing.T) {
+	modes := map[string]string{}
+	for _, p := range jobs.PeriodicTasks(5 * time.Minute) {
+		if p.Task.Type() == jobs.TypeInspectRound {
+			modes[p.Spec] = string(p.Task.Payload())
+		}
+	}
+	if len(modes) != 2 || strings.Contains(modes["0 2 * * 1"], "incremental") || !strings.Contains(modes["0 2 * * 0,2-6"], "incremental") {
+		t.Fatalf("scheduled rounds: %v", modes)
+	}
+	w := newInspectionWorld(t)
+	mux := asynq.NewServeMux()
+	jobs.Register(mux, w.deps)
+	if err := mux.ProcessTask(context.Background(), jobs.NewDailyRoundTask()); err != nil {
+		t.Fatal(err)
+	}
+	r, err := w.store.LatestRound(context.Background(), models.RoundScheduled, time.Now().Add(-time.Hour))
+	if err != nil || r == nil || r.Mode != models.RoundIncremental {
+		t.Fatalf("the daily round: %+v, %v", r, err)
+	}
+}

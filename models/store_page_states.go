@@ -1,0 +1,149 @@
+package models
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Round modes: the weekly round asks for every page; the daily one only for what changed and
+// carries the rest over from the last round's page states.
+const (
+	RoundFull        = "full"
+	RoundIncremental = "incremental"
+)
+
+// RoundModeName is the mode as staff read it.
+func RoundModeName(mode string) string {
+	if mode == RoundIncremental {
+		return "增量"
+	}
+	return "全量"
+}
+
+// PageStateMissedRounds: a URL no round has seen for this many rounds of its site is dropped.
+const PageStateMissedRounds = 3
+
+// pageStateBatch is how many page states one statement writes.
+const pageStateBatch = 500
+
+// PageState is what the last round kept of one URL of a site (inspection_page_states): never its
+// text, only validators, a fingerprint and the JSON of what the checks found.
+type PageState struct {
+	WebsiteID    int64
+	URLHash      string `gorm:"column:url_hash"`
+	URL          string `gorm:"column:url"`
+	IsPage       bool
+	ETag         string `gorm:"column:etag"`
+	LastModified string
+	Fingerprint  string
+	Record       []byte
+	FetchedAt    time.Time
+	ChangedAt    time.Time
+	RoundID      int64
+	Missed       int
+}
+
+func (PageState) TableName() string { return "inspection_page_states" }
+
+// URLHash keys a URL in inspection_page_states.
+func URLHash(u string) string {
+	sum := sha256.Sum256([]byte(u))
+	return hex.EncodeToString(sum[:])
+}
+
+// PageStates returns every state kept for the site, for its next incremental round, read
+// pageStateBatch rows a statement along the primary key.
+func (s *Store) PageStates(ctx context.Context, websiteID int64) ([]PageState, error) {
+	var out []PageState
+	after := ""
+	for {
+		var batch []PageState
+		err := s.db.WithContext(ctx).Where("website_id = ? AND url_hash > ?", websiteID, after).
+			Order("url_hash").Limit(pageStateBatch).Find(&batch).Error
+		if err != nil {
+			return nil, translate(err, "page states")
+		}
+		out = append(out, batch...)
+		if len(batch) < pageStateBatch {
+			return out, nil
+		}
+		after = batch[len(batch)-1].URLHash
+	}
+}
+
+// SavePageStates keeps what a round of the site learnt, pageStateBatch rows a statement: each
+// URL's row is replaced, the rows of URLs the round did not see count one more miss, and those
+// missed PageStateMissedRounds times are dropped. A round done again (a retried task) writes the
+// same rows.
+func (s *Store) SavePageStates(ctx context.Context, roundID, websiteID int64, states []PageState) error {
+	db := s.db.WithContext(ctx)
+	for start := 0; start < len(states); start += pageStateBatch {
+		batch := states[start:min(start+pageStateBatch, len(states))]
+		for i := range batch {
+			batch[i].WebsiteID, batch[i].RoundID, batch[i].Missed = websiteID, roundID, 0
+			batch[i].URLHash = URLHash(batch[i].URL)
+			batch[i].URL = cut(batch[i].URL, 2048)
+			batch[i].ETag = cut(batch[i].ETag, 255)
+			batch[i].LastModified = cut(batch[i].LastModified, 64)
+			batch[i].FetchedAt, batch[i].ChangedAt = batch[i].FetchedAt.UTC(), batch[i].ChangedAt.UTC()
+			if batch[i].Record == nil {
+				batch[i].Record = []byte{}
+			}
+		}
+		err := db.Clauses(clause.OnConflict{
+			Columns: []clause.Column{{Name: "website_id"}, {Name: "url_hash"}},
+			DoUpdates: clause.AssignmentColumns([]string{"url", "is_page", "etag", "last_modified", "fingerprint", "record",
+				"fetched_at", "changed_at", "round_id", "missed"}),
+		}).Create(&batch).Error
+		if err != nil {
+			return translate(err, "save page states")
+		}
+	}
+	err := db.Model(&PageState{}).Where("website_id = ? AND round_id <> ?", websiteID, roundID).
+		Updates(map[string]any{"missed": gorm.Expr("missed + 1"), "round_id": roundID}).Error
+	if err != nil {
+		return translate(err, "count missed page states")
+	}
+	err = db.Where("website_id = ? AND missed >= ?", websiteID, PageStateMissedRounds).Delete(&PageState{}).Error
+	return translate(err, "drop missed page states")
+}
+
+// PageStateRow is a page of a site as its page list shows it.
+type PageStateRow struct {
+	URL       string
+	FetchedAt time.Time
+	ChangedAt time.Time
+}
+
+// PageStateCounts sum up a site's pages: how many are known, and how many changed or were
+// asked for since a time (the last day, say).
+type PageStateCounts struct {
+	Pages, ChangedSince, FetchedSince int64
+}
+
+// SitePages lists the pages of a site as the rounds keep them, the latest changed first, with
+// the counts.
+func (s *Store) SitePages(ctx context.Context, websiteID int64, since time.Time, page, perPage int) ([]PageStateRow, PageStateCounts, error) {
+	var c PageStateCounts
+	db := s.db.WithContext(ctx)
+	err := db.Model(&PageState{}).Select(`COUNT(*) AS pages,
+		COALESCE(SUM(CASE WHEN changed_at >= ? THEN 1 ELSE 0 END), 0) AS changed_since,
+		COALESCE(SUM(CASE WHEN fetched_at >= ? THEN 1 ELSE 0 END), 0) AS fetched_since`, since.UTC(), since.UTC()).
+		Where("website_id = ? AND is_page", websiteID).Scan(&c).Error
+	if err != nil {
+		return nil, c, translate(err, "count site pages")
+	}
+	var rows []PageStateRow
+	err = db.Model(&PageState{}).Select("url, fetched_at, changed_at").Where("website_id = ? AND is_page", websiteID).
+		Order("changed_at DESC").Order("url_hash").Offset(max(0, page-1) * perPage).Limit(perPage).Scan(&rows).Error
+	if err != nil {
+		return nil, c, fmt.Errorf("store: site pages: %w", err)
+	}
+	return rows, c, nil
+}
