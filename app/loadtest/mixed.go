@@ -328,14 +328,9 @@ func (m *mix) statusPage(t ticketRef) (bool, string) {
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	browser := *m.client
 	browser.Jar, _ = cookiejar.New(nil)
-	resp, err := browser.Do(req)
-	if err != nil {
-		return false, err.Error()
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return false, err.Error()
+	resp, raw, failed := m.answer(&browser, req)
+	if failed != "" {
+		return false, failed
 	}
 	if resp.StatusCode != 200 || !bytes.Contains(raw, []byte(t.no)) {
 		return false, fmt.Sprintf("query form %s: %d at %s", t.no, resp.StatusCode, resp.Request.URL.Path)
@@ -358,18 +353,9 @@ func (m *mix) expect(method, path, token, body string, want int, into any) (bool
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := m.client.Do(req)
-	if err != nil {
-		return false, err.Error()
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return false, err.Error()
-	}
-	if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "" {
-		// A 503 must tell the client when to try again (ha.sh counts any that does not).
-		return false, fmt.Sprintf("%s %s: 503 without Retry-After %.120s", method, path, raw)
+	resp, raw, failed := m.answer(m.client, req)
+	if failed != "" {
+		return false, failed
 	}
 	if resp.StatusCode != want {
 		return false, fmt.Sprintf("%s %s: %d %.120s", method, path, resp.StatusCode, raw)
@@ -380,6 +366,24 @@ func (m *mix) expect(method, path, token, body string, want int, into any) (bool
 		}
 	}
 	return true, ""
+}
+
+// answer sends req through c and reads the whole answer; failed says why it is no answer at all:
+// no response, a body cut short, or a 503 that does not tell the client when to try again
+// (ha.sh counts those apart).
+func (m *mix) answer(c *http.Client, req *http.Request) (resp *http.Response, raw []byte, failed string) {
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, nil, err.Error()
+	}
+	defer resp.Body.Close()
+	if raw, err = io.ReadAll(resp.Body); err != nil {
+		return nil, nil, err.Error()
+	}
+	if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "" {
+		return nil, nil, fmt.Sprintf("%s %s: 503 without Retry-After %.120s", req.Method, req.URL.Path, raw)
+	}
+	return resp, raw, ""
 }
 
 // mixResult is what the run measured, by kind and overall.

@@ -208,16 +208,7 @@ func makeArticle(p *pageInfo, df map[string]int, boiler int) *article {
 	}
 	slices.Sort(a.shingles)
 	a.shingles = slices.Compact(a.shingles)
-	for i := range a.sig {
-		a.sig[i] = ^uint32(0)
-	}
-	for _, s := range a.shingles {
-		for i := range a.sig {
-			if v := mix32(s, uint32(i)); v < a.sig[i] {
-				a.sig[i] = v
-			}
-		}
-	}
+	a.sign()
 	return a
 }
 
