@@ -99,8 +99,8 @@ func TestGenerateAndStats(t *testing.T) {
 	}
 }
 
-// The proxy passes over a replica that refuses connections, for any request, and answers 502
-// when none is left.
+// The proxy passes over a replica that refuses connections, for any request, and answers 503
+// with Retry-After when none is left, as the app does when it cannot serve.
 func TestProxyPassesOverARefusingReplica(t *testing.T) {
 	live := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -162,7 +162,7 @@ func TestProxyPassesOverARefusingReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadGateway {
-		t.Fatalf("with no replica: %d, want 502", resp.StatusCode)
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("with no replica: %d, Retry-After %q; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 }

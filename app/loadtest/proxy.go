@@ -19,8 +19,9 @@ import (
 // proxy is a small round-robin reverse proxy for the replicas script, standing in for a
 // load balancer where none is installed. A replica that refuses connections is passed over for a
 // second and the request goes to the next one: nothing reached the dead replica, so even a POST
-// is safe to send again. A replica that dies after taking a request answers 502 for it; only
-// GETs are retried then, since a report may have been stored before the replica died.
+// is safe to send again. A request a replica took and never answered (it died) is answered 503
+// with Retry-After, as the app answers when it cannot serve: only GETs are retried by the proxy
+// then, since a report may have been stored before the replica died.
 //
 //	go run ./app loadtest proxy --listen 127.0.0.1:18080 --backends 127.0.0.1:18081,127.0.0.1:18082
 func proxy(ctx context.Context, env Env, args []string, out io.Writer) error {
@@ -49,7 +50,8 @@ func proxy(ctx context.Context, env Env, args []string, out io.Writer) error {
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			log.Warn("proxy: no replica answered", "path", r.URL.Path, "error", err)
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.WriteHeader(http.StatusBadGateway)
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
 			io.WriteString(w, `{"error":"服务暂时不可用，请稍后再试"}`)
 		},
 	}

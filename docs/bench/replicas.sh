@@ -70,6 +70,13 @@ http {
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto \$scheme;
       proxy_next_upstream error;
+      # A replica lost with the request (it died): a 503 with Retry-After, as the app answers.
+      error_page 502 504 =503 @unavailable;
+    }
+    location @unavailable {
+      add_header Retry-After 1 always;
+      default_type "application/json; charset=utf-8";
+      return 503 '{"error":"服务暂时不可用，请稍后再试"}';
     }
   }
 }
