@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"reflect"
 	"regexp"
 	"sort"
@@ -13,7 +12,6 @@ import (
 
 	"zhaocuo/migrations"
 	"zhaocuo/models"
-	"zhaocuo/models/storetest"
 )
 
 // schema is what both dialects must agree on: per table, its columns in order with nullability,
@@ -53,18 +51,7 @@ func TestMySQLFilesMatchSQLiteSchema(t *testing.T) {
 }
 
 func TestLiveMySQLSchemaMatchesSQLite(t *testing.T) {
-	if os.Getenv("TEST_DATABASE_URL") == "" {
-		t.Skip("TEST_DATABASE_URL is not set: the live MySQL schema is compared in CI")
-	}
-	_, dsn, err := models.ParseDatabaseURL(storetest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("mysql", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := liveMySQL(t)
 	if _, err := migrations.Apply(context.Background(), db, migrations.MySQL); err != nil {
 		t.Fatal(err)
 	}
