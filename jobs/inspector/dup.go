@@ -3,7 +3,6 @@ package inspector
 import (
 	"cmp"
 	"fmt"
-	"hash/fnv"
 	"regexp"
 	"runtime"
 	"slices"
@@ -56,9 +55,12 @@ type article struct {
 	title    string
 	titleKey string // the headline, normalised; "" when it is the site's template title
 	date     time.Time
-	shingles []uint32 // sorted, distinct
+	shingles []uint32 // sorted, distinct: the body's shingles in the page's sample (signature.go)
+	level    uint8    // the sample's level
 	figures  []string // the body's numbers, sorted, distinct
-	sig      [minhashBands * minhashRows]uint32
+	// sig is the MinHash signature of the shingles at the article's level and, second, at the
+	// level above: two copies whose pages fell on either side of a level still meet.
+	sig [2][minhashBands * minhashRows]uint32
 }
 
 // duplicates finds groups of copies. It returns one suspected finding per group and the
@@ -67,11 +69,11 @@ func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
 	// Text on more pages than this is the site's template, whatever its markup; so is a
 	// <title> that many pages share (sites that title every page with their own name).
 	boiler := max(5, len(urls)/20)
-	df, titles := map[string]int{}, map[string]int{}
+	df, titles := map[uint64]int{}, map[string]int{}
 	for _, u := range urls {
 		p := r.pages[u]
 		titles[normalizeText(p.Title)]++
-		seen := map[string]bool{}
+		seen := map[uint64]bool{}
 		for _, b := range p.blockKeys() {
 			if !seen[b] {
 				seen[b] = true
@@ -112,12 +114,21 @@ func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
 			}
 		}
 	}
+	type bucketKey struct {
+		level uint8
+		rows  [minhashRows]uint32
+	}
 	for band := 0; band < minhashBands; band++ {
-		buckets := map[[minhashRows]uint32][]int{}
+		buckets := map[bucketKey][]int{}
 		for i, a := range arts {
-			var k [minhashRows]uint32
-			copy(k[:], a.sig[band*minhashRows:])
-			buckets[k] = append(buckets[k], i)
+			for up := range a.sig {
+				if a.sig[up][0] == ^uint32(0) {
+					continue // no shingle in the sample of the level above
+				}
+				k := bucketKey{level: a.level + uint8(up)}
+				copy(k.rows[:], a.sig[up][band*minhashRows:])
+				buckets[k] = append(buckets[k], i)
+			}
 		}
 		for _, b := range buckets {
 			pairUp(b)
@@ -171,43 +182,19 @@ func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
 	return out, copies
 }
 
-// makeArticle shingles a page's body: its text less the site's template, the headline
-// and the lines of publishing data. Nil when too little is left to judge.
-func makeArticle(p *pageInfo, df map[string]int, boiler int) *article {
-	title := normalizeText(p.Title)
-	var b strings.Builder
-	for _, blk := range p.Blocks {
-		if df[blockKey(blk)] > boiler || isMetaLine(blk) {
-			continue
-		}
-		// The headline again (<h1>), or the <title> is "headline_site name".
-		if t := normalizeText(blk); t == "" || strings.Contains(title, t) {
-			continue
-		}
-		b.WriteString(blk)
-	}
-	body := b.String()
-	rs := []rune(normalizeText(body))
-	if len(rs) < minArticleRunes {
+// makeArticle is a page's body as 一稿多发 compares it: its text less the site's template,
+// the headline and the lines of publishing data, from the page's signature (signature.go). Nil
+// when too little is left to judge.
+func makeArticle(p *pageInfo, df map[uint64]int, boiler int) *article {
+	if p.text == nil {
 		return nil
 	}
-	a := &article{url: p.URL, title: p.Title, titleKey: title, date: p.Date, shingles: make([]uint32, 0, len(rs))}
-	a.figures = figure.FindAllString(body, -1)
-	slices.Sort(a.figures)
-	a.figures = slices.Compact(a.figures)
-	h := fnv.New32a()
-	buf := make([]byte, 0, 4*shingleRunes)
-	for i := 0; i+shingleRunes <= len(rs); i++ {
-		buf = buf[:0]
-		for _, r := range rs[i : i+shingleRunes] {
-			buf = append(buf, byte(r), byte(r>>8), byte(r>>16))
-		}
-		h.Reset()
-		h.Write(buf)
-		a.shingles = append(a.shingles, h.Sum32())
+	runes, shingles, figures := p.text.body(func(key uint64) bool { return df[key] > boiler })
+	if runes < minArticleRunes {
+		return nil
 	}
-	slices.Sort(a.shingles)
-	a.shingles = slices.Compact(a.shingles)
+	a := &article{url: p.URL, title: p.Title, titleKey: normalizeText(p.Title), date: p.Date,
+		shingles: shingles, level: p.text.level, figures: figures}
 	a.sign()
 	return a
 }
@@ -242,6 +229,27 @@ func mix32(x, seed uint32) uint32 {
 	x *= 0xc2b2ae35
 	x ^= x >> 16
 	return x
+}
+
+// similarity is the Jaccard similarity of two bodies' shingles, on the sample they share: that
+// of the higher level.
+func similarity(a, b *article) float64 {
+	level := max(a.level, b.level)
+	return jaccard(atLevel(a.shingles, a.level, level), atLevel(b.shingles, b.level, level))
+}
+
+// atLevel is a sample of shingles at a higher level.
+func atLevel(s []uint32, from, to uint8) []uint32 {
+	if from == to {
+		return s
+	}
+	out := make([]uint32, 0, len(s)>>(to-from))
+	for _, h := range s {
+		if sampled(h, to) {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // jaccard of two sorted sets.
@@ -305,7 +313,7 @@ func (u *unionFind) unionIf(i, j int, arts []*article) {
 	if arts[i].titleKey != "" && arts[i].titleKey == arts[j].titleKey {
 		threshold = SameTitleThreshold
 	}
-	if ri == rj || !sameFigures(arts[i].figures, arts[j].figures) || jaccard(arts[i].shingles, arts[j].shingles) < threshold {
+	if ri == rj || !sameFigures(arts[i].figures, arts[j].figures) || similarity(arts[i], arts[j]) < threshold {
 		return
 	}
 	u.parent[ri] = rj

@@ -107,7 +107,7 @@ func (wd *wording) leaderAt(text string, o officeForm, start, end int) (wordingH
 	sentence, sStart := sentenceAround(text, s, e)
 	before := sentence[:s-sStart]
 	then := strings.HasSuffix(before, "时任") || strings.HasSuffix(before, "原") || strings.HasSuffix(before, "前")
-	h := wordingHit{Wrong: text[s:e], Right: "", Serious: true, Sentence: markSentence(sentence, s-sStart, e-sStart),
+	h := wordingHit{Wrong: strings.Clone(text[s:e]), Right: "", Serious: true, Sentence: markSentence(sentence, s-sStart, e-sStart),
 		Leader: &leaderHit{Name: name, Office: o.offices[0], Offices: o.offices, Years: yearsIn(sentence), Then: then, Short: o.after}}
 	return h, s, e, true
 }

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -37,7 +36,6 @@ type pageInfo struct {
 	Typos      []typoHit
 	Empty      bool      // says it has no content yet (暂无信息, 建设中)
 	Date       time.Time // first date of the content: an article's publishing date
-	Blocks     []string  // content text, outside navigation and links (for 一稿多发)
 	MarkText   []string  // homepage only: text, img alt and title for the footer marks
 	MarkURLs   []string  // homepage only: every href and src
 	// Unjudged says why the page as fetched cannot be judged (its list is filled by a script
@@ -61,6 +59,7 @@ type pageInfo struct {
 	Wording  []wordingHit
 	Personal *personalScan // personal data in the page's text, masked (personal.go)
 
+	text    *textSig // its content text, outside navigation and links, signed (signature.go)
 	carried *carried // known from the last round's state, not read (incremental.go)
 	article *article // its 一稿多发 signature, once the findings made it (incremental.go)
 }
@@ -99,8 +98,9 @@ type pageWalk struct {
 	now        time.Time
 	home       bool
 	sheet      []cssRule
-	year       int // the latest year heading above the current point
-	blockBytes int // of info.Blocks, against maxBlockBytes
+	year       int      // the latest year heading above the current point
+	blocks     []string // content text, outside navigation and links, for info.text
+	blockBytes int      // of blocks, against maxBlockBytes
 	text       strings.Builder
 	info       *pageInfo
 	list       scriptList
@@ -130,10 +130,11 @@ func (w *words) analyzePage(doc *html.Node, pageURL *url.URL, home bool, now tim
 	if home {
 		p.info.MarkText = append(p.info.MarkText, text)
 	}
-	head := p.info.Blocks[:min(len(p.info.Blocks), 40)]
+	head := p.blocks[:min(len(p.blocks), 40)]
 	if d, ok := firstDate(strings.Join(head, " "), 0, now); ok && p.info.Date.IsZero() { // PubDate first
 		p.info.Date = d
 	}
+	p.info.text = signText(p.info.Title, p.blocks)
 	return p.info
 }
 
@@ -256,27 +257,18 @@ func (p *pageWalk) onText(s string, vis visibility, ctx walkCtx) {
 	}
 }
 
-// maxBlockBytes bounds the content text a page keeps until its round ends (Blocks, for
-// 一稿多发 and the column checks): a round holds every page's Blocks at once, and a site of
-// thousands of long pages would otherwise hold all their text. 16 KB is some 5,000 Chinese
-// characters, longer than almost any article; of a longer page, the beginning is judged.
+// maxBlockBytes bounds the content text a page's signature is made of (for 一稿多发 and the
+// column checks; signature.go): 16 KB is some 5,000 Chinese characters, longer than almost any
+// article; of a longer page, the beginning is judged.
 const maxBlockBytes = 16 << 10
 
 // keepBlock adds a block of content text, within the page's maxBlockBytes.
 func (p *pageWalk) keepBlock(t string) {
-	room := maxBlockBytes - p.blockBytes
-	if room <= 0 {
-		return
+	if room := maxBlockBytes - p.blockBytes; room > 0 {
+		t = cutText(t, room)
+		p.blockBytes += len(t)
+		p.blocks = append(p.blocks, t)
 	}
-	if len(t) > room {
-		cut := room
-		for cut > 0 && !utf8.RuneStart(t[cut]) {
-			cut--
-		}
-		t = strings.Clone(t[:cut]) // not the whole of the text node
-	}
-	p.blockBytes += len(t)
-	p.info.Blocks = append(p.info.Blocks, t)
 }
 
 func (p *pageWalk) addLink(n *html.Node, href, text string, hasImage bool, vis visibility, ctx walkCtx) {

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -44,9 +43,11 @@ type pageDigest struct {
 	Article     *articleDigest    `json:"article,omitempty"`
 }
 
-// articleDigest is a page's 一稿多发 signature: its body's shingles and figures.
+// articleDigest is a page's 一稿多发 signature: its body's shingles (in the page's sample,
+// signature.go) and figures.
 type articleDigest struct {
 	Shingles []byte   `json:"sh"` // sorted, delta-encoded uvarints
+	Level    uint8    `json:"lv,omitempty"`
 	Figures  []string `json:"fig,omitempty"`
 }
 
@@ -116,9 +117,9 @@ func (p *pageInfo) digest() *pageDigest {
 	}
 	d := &pageDigest{Title: p.Title, Links: p.Links, Items: p.Items, Typos: p.Typos, Wording: p.Wording,
 		Personal: p.Personal, Empty: p.Empty, EmptyList: p.EmptyList, Date: p.Date, Unjudged: p.Unjudged,
-		ListEntries: p.ListEntries, Forms: p.Forms, Meta: p.Meta, Facts: p.textFacts(), BlockKeys: p.blockKeys()}
+		ListEntries: p.ListEntries, Forms: p.Forms, Meta: p.Meta, Facts: p.textFacts(), BlockKeys: digestKeys(p.blockKeys())}
 	if a := p.article; a != nil {
-		d.Article = &articleDigest{Shingles: packShingles(a.shingles), Figures: a.figures}
+		d.Article = &articleDigest{Shingles: packShingles(a.shingles), Level: a.level, Figures: a.figures}
 	}
 	return d
 }
@@ -130,50 +131,59 @@ func (d *pageDigest) info(pageURL string) *pageInfo {
 		ListEntries: d.ListEntries, Forms: d.Forms, Meta: d.Meta, carried: &carried{digest: d}}
 }
 
-// textFacts reads the page's text blocks, or its digest.
+// textFacts reads the page's text facts, or its digest's.
 func (p *pageInfo) textFacts() textFacts {
-	if p.carried != nil {
+	switch {
+	case p.carried != nil:
 		return p.carried.digest.Facts
+	case p.text != nil:
+		return p.text.facts
 	}
-	text := strings.Join(p.Blocks, "")
-	f := textFacts{Runes: textRunes(text), ZeroCount: zeroCount.MatchString(text)}
-	for _, b := range p.Blocks {
-		if textRunes(b) >= paragraphRunes {
-			f.Paragraph = true
-			break
-		}
-	}
-	return f
+	return textFacts{}
 }
 
 // blockKeys name the page's text blocks for telling the site's template: the same block on
 // many pages.
-func (p *pageInfo) blockKeys() []string {
-	if p.carried != nil {
-		return p.carried.digest.BlockKeys
+func (p *pageInfo) blockKeys() []uint64 {
+	switch {
+	case p.carried != nil:
+		out := make([]uint64, 0, len(p.carried.digest.BlockKeys))
+		for _, k := range p.carried.digest.BlockKeys {
+			if n, err := strconv.ParseUint(k, 36, 64); err == nil {
+				out = append(out, n)
+			}
+		}
+		return out
+	case p.text != nil:
+		return p.text.keys
 	}
-	out := make([]string, len(p.Blocks))
-	for i, b := range p.Blocks {
-		out[i] = blockKey(b)
+	return nil
+}
+
+// digestKeys are the block keys as a digest writes them.
+func digestKeys(keys []uint64) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = strconv.FormatUint(k, 36)
 	}
 	return out
 }
 
-func blockKey(b string) string {
+func blockKey(b string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(b))
-	return strconv.FormatUint(h.Sum64(), 36)
+	return h.Sum64()
 }
 
 // articleOf is a page's 一稿多发 article: made from its text, or from its digest.
-func articleOf(p *pageInfo, df map[string]int, boiler int) *article {
+func articleOf(p *pageInfo, df map[uint64]int, boiler int) *article {
 	if p.carried != nil {
 		d := p.carried.digest.Article
 		if d == nil {
 			return nil
 		}
 		a := &article{url: p.URL, title: p.Title, titleKey: normalizeText(p.Title), date: p.Date,
-			shingles: unpackShingles(d.Shingles), figures: d.Figures}
+			shingles: unpackShingles(d.Shingles), level: d.Level, figures: d.Figures}
 		a.sign()
 		return a
 	}
@@ -185,15 +195,21 @@ func articleOf(p *pageInfo, df map[string]int, boiler int) *article {
 	return a
 }
 
-// sign computes the MinHash signature of the article's shingles.
+// sign computes the MinHash signatures of the article's shingles, at its level and the next.
 func (a *article) sign() {
-	for i := range a.sig {
-		a.sig[i] = ^uint32(0)
-	}
-	for _, s := range a.shingles {
-		for i := range a.sig {
-			if v := mix32(s, uint32(i)); v < a.sig[i] {
-				a.sig[i] = v
+	for up := range a.sig {
+		sig := &a.sig[up]
+		for i := range sig {
+			sig[i] = ^uint32(0)
+		}
+		for _, s := range a.shingles {
+			if up > 0 && !sampled(s, a.level+uint8(up)) {
+				continue
+			}
+			for i := range sig {
+				if v := mix32(s, uint32(i)); v < sig[i] {
+					sig[i] = v
+				}
 			}
 		}
 	}

@@ -139,6 +139,7 @@ func (w *words) findTypos(text string) []typoHit {
 	hits := make([]typoHit, len(kept))
 	for i, k := range kept {
 		hits[i] = k.hit
+		hits[i].Wrong = strings.Clone(k.hit.Wrong) // not the page's whole text, which it is cut from
 	}
 	return hits
 }
