@@ -236,3 +236,24 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 		t.Fatalf("a taken address: %v", err)
 	}
 }
+
+// A worker's Go memory limit follows its crawl budget, so that the collector keeps the heap near
+// what is live rather than at twice it; GOMEMLIMIT, when set, is the runtime's own.
+func TestWorkerMemoryLimitFollowsTheCrawlBudget(t *testing.T) {
+	for _, tt := range []struct {
+		env  []string
+		want int64
+	}{
+		{env: nil, want: 1792 << 20},
+		{env: []string{"INSPECT_MEMORY_MB", "512"}, want: 896 << 20},
+		{env: []string{"INSPECT_MEMORY_MB", "512", "GOMEMLIMIT", "3GiB"}, want: 0},
+	} {
+		cfg, err := LoadConfig(env(t, false, tt.env...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.GoMemoryLimit != tt.want {
+			t.Errorf("%v: memory limit %d, want %d", tt.env, cfg.GoMemoryLimit, tt.want)
+		}
+	}
+}

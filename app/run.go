@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime/debug"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -103,6 +104,9 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 		// Two servers over one mux: the crawls have slots of their own (jobs.CrawlServer), so a
 		// round that fills them all leaves every slot of reminders, deliveries and imports free.
 		jobDeps.MaxCrawls, jobDeps.CrawlMemory = cfg.MaxCrawls, int64(cfg.CrawlMemoryMB)<<20
+		if cfg.GoMemoryLimit > 0 {
+			debug.SetMemoryLimit(cfg.GoMemoryLimit)
+		}
 		mux := asynq.NewServeMux()
 		jobs.Register(mux, jobDeps)
 		worker = asynq.NewServer(rds.opt, workerConfig(jobs.WorkerServer(cfg.WorkerConcurrency), log))

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime/metrics"
 	"slices"
 	"strconv"
 	"time"
@@ -191,7 +190,7 @@ func (h *worker) inspectSite(ctx context.Context, t *asynq.Task) error {
 	// A crawl takes minutes, mostly waiting on the site: a worker runs many at once, on a server
 	// of their own (CrawlServer), bounded by MaxCrawls and the memory they hold. A site that
 	// finds no free slot waits in the retry queue without using up its retries (IsFailure).
-	if liveHeap() > h.CrawlMemory || h.Inspector.Saturated() {
+	if inspector.LiveHeap() > h.CrawlMemory || h.Inspector.Saturated() {
 		// The crawls running hold the memory, or keep every core busy: this one starts when
 		// they leave room, here or on another worker.
 		return ErrCrawlersBusy
@@ -216,16 +215,6 @@ func (h *worker) inspectSite(ctx context.Context, t *asynq.Task) error {
 		}
 	}
 	return err
-}
-
-// liveHeap is the Go heap the last collection found in use, in bytes.
-func liveHeap() int64 {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(sample)
-	if sample[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return int64(sample[0].Value.Uint64())
 }
 
 // inspect crawls a registered site and judges the week's availability probes.

@@ -83,20 +83,21 @@ type Deps struct {
 	PageChecks bool                 // fetch the page of each citizen's report on arrival and after the reply
 	MaxCrawls  int                  // site crawls one worker runs at most at once; default DefaultMaxCrawls
 	// CrawlMemory: a worker starts no new crawl while its live heap is above this many bytes (the
-	// site waits in the retry queue); default DefaultCrawlMemory.
+	// site waits in the retry queue), and the crawls running share it (the default Inspector's
+	// MemoryBudget); default DefaultCrawlMemory.
 	CrawlMemory int64
 }
 
 // Register adds every task handler to the worker's mux.
 func Register(mux *asynq.ServeMux, d Deps) {
+	if d.CrawlMemory <= 0 {
+		d.CrawlMemory = DefaultCrawlMemory
+	}
 	if d.Inspector == nil {
-		d.Inspector = inspector.New(inspector.Config{Egress: d.Egress, Browser: d.Browser})
+		d.Inspector = inspector.New(inspector.Config{Egress: d.Egress, Browser: d.Browser, MemoryBudget: d.CrawlMemory})
 	}
 	if d.MaxCrawls <= 0 {
 		d.MaxCrawls = DefaultMaxCrawls
-	}
-	if d.CrawlMemory <= 0 {
-		d.CrawlMemory = DefaultCrawlMemory
 	}
 	h := &worker{Deps: d, events: d.dispatcher(), crawls: make(chan struct{}, d.MaxCrawls), pages: NewPageClient(d.Egress)}
 	mux.HandleFunc(TypeInspectRound, h.inspectRound)

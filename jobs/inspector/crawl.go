@@ -34,6 +34,7 @@ type round struct {
 	pending sync.WaitGroup
 	scripts roundScripts // the challenges met and the site's scripts read (challenge.go)
 
+	held  *gatedRound     // the pages it holds, as the Inspector's memory gate counts them (memgate.go)
 	docs  attachmentRound // the site's attachments read for personal data (attachments.go)
 	since sinceLast       // an incremental round's state of the last round (incremental.go)
 }
@@ -186,6 +187,9 @@ func (r *round) visit(q *hostQueue, v *visit) {
 	if r.deferVisit(v) {
 		return
 	}
+	if v.crawl {
+		r.in.mem.wait(r.held, r.ctx.Done()) // the rounds' memory leaves room for another page
+	}
 	if v.local {
 		q.robotsOnce.Do(func() { r.loadRobots(q, v.url) })
 		if q.robots != nil && !q.robots.Test(robotsPath(v.url)) {
@@ -217,6 +221,7 @@ func (r *round) addPage(v *visit, info *pageInfo) {
 	r.mu.Lock()
 	r.pages[v.url.String()] = info
 	r.mu.Unlock()
+	r.held.pages.Add(1)
 	for _, l := range info.Links {
 		if l.Dormant {
 			continue

@@ -53,6 +53,9 @@ type Config struct {
 	PerHostConcurrency int     // requests in flight to one host; default 4
 	PerHostRate        float64 // requests per second to one host; 0 = unlimited
 	Analyses           int     // pages parsed and analysed at once, across all rounds; default GOMAXPROCS
+	// MemoryBudget: while the live heap is over this many bytes, the rounds running share it
+	// in the order they started, and the youngest wait before each page (memgate.go); 0 = none.
+	MemoryBudget int64
 
 	// Egress says where fetches may go; the zero value: public addresses only (a page linking
 	// to the server's own network gets a broken link, never a request there).
@@ -86,6 +89,7 @@ type Inspector struct {
 	scores  indicator.ScoreTable
 	browser *browser // nil without Config.Browser
 	cpu     *analysisSlots
+	mem     *memoryGate
 }
 
 // New fills in the defaults and compiles the rules.
@@ -128,7 +132,7 @@ func New(cfg Config) *Inspector {
 		scores = *cfg.Scores
 	}
 	return &Inspector{cfg: cfg, words: compileWords(rules), scores: scores, browser: newBrowser(cfg.Browser),
-		cpu: newAnalysisSlots(cfg.Analyses)}
+		cpu: newAnalysisSlots(cfg.Analyses), mem: newMemoryGate(cfg.MemoryBudget)}
 }
 
 // Close stops the browser, if one was started; the Inspector stays usable (a later page that
@@ -176,6 +180,9 @@ func (in *Inspector) inspect(ctx context.Context, site Site, prev []PageState, i
 		return nil, err
 	}
 	defer r.cancel()
+	var leave func()
+	r.held, leave = in.mem.join()
+	defer leave()
 	if incremental {
 		r.startIncremental(prev)
 	}
