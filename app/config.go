@@ -47,14 +47,14 @@ type Config struct {
 	// GoMemoryLimit is a worker's soft memory limit for the Go runtime, 7/4 of INSPECT_MEMORY_MB:
 	// the collector works harder as the heap nears it, rather than let it grow to twice what is
 	// live. 0 when GOMEMLIMIT is set, which the runtime reads itself.
-	GoMemoryLimit int64
-	StatsCacheTTL     time.Duration // STATS_CACHE_TTL: how long a computed rates table serves other views of it (0: off)
-	SessionCacheTTL   time.Duration // SESSION_CACHE_TTL: how long a web replica keeps a signed-in user and scope (0: off)
-	DBMaxConns        int           // DATABASE_MAX_CONNS: connections one process opens to MySQL (replicas × this < max_connections)
-	MetricsAddr       string        // METRICS_ADDR: where /metrics listens on its own, if anywhere (keep it private)
-	MetricsToken      string        // METRICS_TOKEN: a Bearer token that opens /metrics on ADDR; without it /metrics is not served there
-	Egress            egress.Guard  // FETCH_ALLOW_PRIVATE: ranges of the server's own network that fetches may reach (intranet sites)
-	Browser           string        // INSPECT_BROWSER: Chromium for the crawler's script pages (workers only); "" = none
+	GoMemoryLimit   int64
+	StatsCacheTTL   time.Duration // STATS_CACHE_TTL: how long a computed rates table serves other views of it (0: off)
+	SessionCacheTTL time.Duration // SESSION_CACHE_TTL: how long a web replica keeps a signed-in user and scope (0: off)
+	DBMaxConns      int           // DATABASE_MAX_CONNS: connections one process opens to MySQL (replicas × this < max_connections)
+	MetricsAddr     string        // METRICS_ADDR: where /metrics listens on its own, if anywhere (keep it private)
+	MetricsToken    string        // METRICS_TOKEN: a Bearer token that opens /metrics on ADDR; without it /metrics is not served there
+	Egress          egress.Guard  // FETCH_ALLOW_PRIVATE: ranges of the server's own network that fetches may reach (intranet sites)
+	Browser         string        // INSPECT_BROWSER: Chromium for the crawler's script pages (workers only); "" = none
 
 	// Derived.
 	smtp         *jobs.SMTPConfig
