@@ -80,7 +80,10 @@ func (in *Inspector) newRound(ctx context.Context, site Site) (*round, error) {
 			r.starts = append(r.starts, u)
 		}
 	}
-	r.ctx, r.cancel = context.WithTimeout(ctx, in.cfg.MaxDuration)
+	var cancel, leave func()
+	r.ctx, cancel = context.WithTimeout(ctx, in.cfg.MaxDuration)
+	r.held, leave = in.mem.join()
+	r.cancel = func() { cancel(); leave() } // the round's end
 	return r, nil
 }
 
@@ -221,7 +224,7 @@ func (r *round) addPage(v *visit, info *pageInfo) {
 	r.mu.Lock()
 	r.pages[v.url.String()] = info
 	r.mu.Unlock()
-	r.held.pages.Add(1)
+	r.held.hold()
 	for _, l := range info.Links {
 		if l.Dormant {
 			continue

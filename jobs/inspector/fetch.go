@@ -296,10 +296,13 @@ func isHTML(resp *http.Response) bool {
 // readText reads a body up to limit and converts it to UTF-8: many government sites
 // still serve GBK or GB2312, declared in the header or a <meta> tag.
 func readText(resp *http.Response, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
-	if err != nil {
+	// Read into a buffer of the announced size (io.ReadAll would grow one by doubling, and
+	// copy the page over each time); a length that lies costs only a regrowth.
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(resp.ContentLength, 0), limit)+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, limit)); err != nil {
 		return nil, err
 	}
+	body := buf.Bytes()
 	enc, name, certain := charset.DetermineEncoding(body, resp.Header.Get("Content-Type"))
 	if name == "utf-8" || isASCII(body) {
 		return body, nil

@@ -180,9 +180,6 @@ func (in *Inspector) inspect(ctx context.Context, site Site, prev []PageState, i
 		return nil, err
 	}
 	defer r.cancel()
-	var leave func()
-	r.held, leave = in.mem.join()
-	defer leave()
 	if incremental {
 		r.startIncremental(prev)
 	}

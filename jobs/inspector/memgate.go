@@ -28,6 +28,13 @@ type gatedRound struct {
 	pages atomic.Int64 // pages read and held
 }
 
+// hold counts a page the round holds; a round of link checks alone (account.go) is not counted.
+func (r *gatedRound) hold() {
+	if r != nil {
+		r.pages.Add(1)
+	}
+}
+
 // memoryPoll is how often a waiting round asks again.
 const memoryPoll = 200 * time.Millisecond
 
@@ -50,7 +57,7 @@ func (g *memoryGate) join() (*gatedRound, func()) {
 
 // mayGrow says whether the round may read another page now.
 func (g *memoryGate) mayGrow(r *gatedRound) bool {
-	if g == nil || g.budget <= 0 {
+	if g == nil || g.budget <= 0 || r == nil {
 		return true
 	}
 	live := g.live()

@@ -118,6 +118,7 @@ type dateRead struct {
 // content is a tree to look into, not a string.
 func (w *words) analyzePage(doc *html.Node, pageURL *url.URL, home bool, now time.Time) *pageInfo {
 	p := &pageWalk{w: w, base: pageURL, now: now, home: home, info: &pageInfo{URL: pageURL.String()}}
+	p.text.Grow(16 << 10) // an article's text, without growing it by doubling from nothing
 	p.prepare(doc)
 	p.walk(doc, visibility{}, walkCtx{})
 	p.structure(doc)
