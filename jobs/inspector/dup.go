@@ -27,7 +27,8 @@ import (
 // Comparing every pair of a 5,000-page site is 12.5 million comparisons, so candidates
 // come from MinHash with banding (6 bands of 4 hashes: a pair at 0.8 becomes a candidate
 // with probability 0.96, one at 0.3 with 0.05) and from pages with the same headline;
-// each candidate pair is then measured exactly.
+// each candidate pair is then measured on the sample of shingles the two pages share, which
+// for bodies of up to maxShingles is all of them (signature.go).
 const (
 	DuplicateThreshold = 0.8
 	SameTitleThreshold = 0.65
