@@ -127,7 +127,8 @@ func blockFacts(blocks []string) textFacts {
 // template nor publishing data nor the headline. It returns the body's letters, its shingles
 // in the page's sample (sorted, distinct) and its numbers (sorted, distinct).
 func (s *textSig) body(template func(uint64) bool) (runes int, shingles []uint32, figures []string) {
-	shingles = make([]uint32, 0, len(s.shingles)+2*len(s.blocks)) // at most two across each join
+	// At most two shingles cross each join.
+	shingles = make([]uint32, 0, len(s.shingles)+2*len(s.blocks))
 	var carry []rune // the body's last two letters so far
 	var sh, fig uint16
 	for i, b := range s.blocks {
