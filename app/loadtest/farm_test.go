@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/http"
+	"os"
 	"net/http/httptest"
 	"regexp"
 	"slices"
@@ -223,5 +224,19 @@ func BenchmarkFarmBody(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		page := i % 2000
 		f.body(0, page, f.history(0, page))
+	}
+}
+
+// TestFarmWritePages writes pages for a look with the inspector's checks (FARM_PAGES=dir).
+func TestFarmWritePages(t *testing.T) {
+	dir := os.Getenv("FARM_PAGES")
+	if dir == "" {
+		t.Skip("FARM_PAGES not set")
+	}
+	f := testFarm(2000)
+	for page := range 100 {
+		if err := os.WriteFile(fmt.Sprintf("%s/%d.html", dir, page), f.body(3, page*17, f.history(3, page*17)), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
