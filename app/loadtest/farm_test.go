@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/http"
-	"os"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -78,8 +78,9 @@ func jaccard(a, b []uint32) float64 {
 }
 
 // The farm's pages are no copies of each other: the 一稿多发 check calls two pages copies from
-// a Jaccard similarity of 0.8 of their character 3-grams (jobs/inspector/dup.go). Word salad
-// from a short list of words would pass too; TestFarmTextIsProse holds that the text is prose.
+// a Jaccard similarity of 0.8 of their character 3-grams (jobs/inspector/dup.go), and a page
+// made of a small bank of sentences would be a copy of every other. (Word salad passes too:
+// TestFarmTextIsProse holds that the text is prose.)
 func TestFarmPagesAreNotCopies(t *testing.T) {
 	f := testFarm(200)
 	var sets [][]uint32
@@ -95,6 +96,31 @@ func TestFarmPagesAreNotCopies(t *testing.T) {
 	t.Logf("the most alike of 60 pages: Jaccard %.2f", worst)
 	if worst >= 0.5 {
 		t.Errorf("two pages share %.2f of their 3-grams; want well under the 0.8 of a copy", worst)
+	}
+}
+
+// The farm's text is prose: sentences of clauses, as a government page has, not runs of words
+// (the 错敏字 checks cost three times as much on word salad and flag many of its seams). The
+// statistical check itself is not run here (it is internal to jobs/inspector); `loadtest farm`
+// counts the typos the worker finds in a round.
+func TestFarmTextIsProse(t *testing.T) {
+	f := testFarm(200)
+	text := string(contentText.FindSubmatch(f.body(0, 7, f.history(0, 7)))[1])
+	clauses := strings.FieldsFunc(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(text, ""), func(r rune) bool {
+		return strings.ContainsRune("，。、；：！？", r)
+	})
+	longest, runes := 0, 0
+	for _, c := range clauses {
+		n := len([]rune(c))
+		longest, runes = max(longest, n), runes+n
+	}
+	mean := float64(runes) / float64(len(clauses))
+	t.Logf("%d clauses, %.1f characters on average, the longest %d", len(clauses), mean, longest)
+	if mean > 20 || longest > 40 {
+		t.Errorf("clauses of %.1f characters on average, the longest %d: want the 8–15 of prose and none over 40", mean, longest)
+	}
+	if !strings.Contains(text, "。") || strings.Count(text, "，") < strings.Count(text, "。") {
+		t.Error("the text wants sentences of several clauses")
 	}
 }
 
