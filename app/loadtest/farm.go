@@ -24,7 +24,9 @@ import (
 // site: on each day from 2 to the farm's day, the share -changes of the pages is updated (a new
 // text and date, and the entry that links to it on its parent's list shows the new date), the
 // share -new of new pages appears at the top of a column's list with the day's date, and the
-// share -edits of the pages is edited in place (a new text; its list entry stays as it was). A
+// share -edits of the pages is edited in place (a new text; its list entry stays as it was). The
+// share -typos of these new texts carries a typo (部暑 for 部署), so that a daily round that
+// misses a changed page misses a finding the full round has. A
 // page whose text or list changed gets a new ETag and Last-Modified; a request with the page's
 // ETag, or with a later If-Modified-Since and no ETag, gets 304.
 type farmSites struct {
@@ -36,6 +38,7 @@ type farmSites struct {
 	changes      float64 // share of the pages updated each day, their list entries with them
 	newPages     float64 // pages that appear each day, as a share of -pages
 	edits        float64 // share of the pages edited in place each day, their list entries unchanged
+	typos        float64 // share of the texts of days 2.. with a typo: a daily round that misses one misses a finding
 	seed         uint64
 	port         int
 
@@ -255,6 +258,9 @@ func (f *farmSites) body(site, page int, h pageHistory) []byte {
 		fmt.Fprintf(&b, `<li><a href="/p/%d.html">相关链接</a><span>2025-01-15</span></li>`, 1+related.IntN(f.pages-1))
 	}
 	fmt.Fprintf(&b, `</ul></div><div class="content"><h1>%s</h1><p>发布日期：%s</p>`, title, date)
+	if h.changed > 1 && f.draw(site, page, h.changed, "typo") < f.typos {
+		b.WriteString("<p>会议要求，各地要按照部暑要求，抓好各项工作。</p>") // 部暑: 部署
+	}
 	for b.Len() < f.pageBytes {
 		b.WriteString("<p>")
 		text.paragraph()

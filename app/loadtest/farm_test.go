@@ -129,7 +129,7 @@ func TestFarmTextIsProse(t *testing.T) {
 // date, and what did not change answers 304 to the validators of the day before.
 func TestFarmDayChanges(t *testing.T) {
 	f := testFarm(200)
-	f.newPages = 0.02
+	f.newPages, f.typos = 0.02, 1
 	type seen struct{ etag, modified, body string }
 	day1 := map[int]seen{}
 	for page := range f.total() {
@@ -157,8 +157,8 @@ func TestFarmDayChanges(t *testing.T) {
 		if entry := fmt.Sprintf(`<a href="/p/%d.html">文章%d</a><span>%s</span>`, page, page, today); !strings.Contains(w.Body.String(), entry) {
 			t.Errorf("page %d was updated on day 2; its parent %d's list lacks %s", page, parent, entry)
 		}
-		if w := f.get(t, pagePath(page), "If-None-Match", day1[page].etag); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "发布日期："+today) {
-			t.Errorf("page %d was updated on day 2: %d to the ETag of day 1, want 200 and its new date", page, w.Code)
+		if w := f.get(t, pagePath(page), "If-None-Match", day1[page].etag); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "发布日期："+today) || !strings.Contains(w.Body.String(), "部暑") {
+			t.Errorf("page %d was updated on day 2: %d to the ETag of day 1, want 200, its new date and the planted typo", page, w.Code)
 		}
 	}
 	if updated == 0 {
@@ -167,8 +167,8 @@ func TestFarmDayChanges(t *testing.T) {
 
 	for page := 200; page < f.total(); page++ {
 		fresh++
-		if w := f.get(t, pagePath(page)); w.Code != http.StatusOK {
-			t.Errorf("new page %d: %d", page, w.Code)
+		if w := f.get(t, pagePath(page)); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "部暑") {
+			t.Errorf("new page %d: %d, want 200 and the planted typo (-typos 1)", page, w.Code)
 		}
 		entry := fmt.Sprintf(`<li><a href="/p/%d.html">文章%d</a><span>%s</span></li>`, page, page, today)
 		linked := false

@@ -36,6 +36,7 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 	fs.Float64Var(&f.changes, "changes", 0.02, "share of the pages updated each day: a new text and date, shown on the parent's list")
 	fs.Float64Var(&f.newPages, "new", 0.01, "pages that appear each day at the top of a column's list, as a share of -pages")
 	fs.Float64Var(&f.edits, "edits", 0, "share of the pages edited in place each day, their list entries unchanged (a daily round does not see them)")
+	fs.Float64Var(&f.typos, "typos", 0.5, "share of the texts new or changed on days 2.. that carry a typo (部暑 for 部署)")
 	day := fs.Int("day", 1, "the farm's day: what changed on days 2..N is served changed")
 	incremental := fs.Bool("incremental", false, "run a full round on day 1, then a daily (incremental) round and a full round on day 2, and compare the two")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the pages' text and of which pages change")
