@@ -154,7 +154,7 @@ func TestFarmDayChanges(t *testing.T) {
 			t.Errorf("page %d was updated on day 2; its parent %d answers %d to the ETag of day 1, want 200", page, parent, w.Code)
 			continue
 		}
-		if entry := fmt.Sprintf(`<a href="/p/%d.html">文章%d</a><span>%s</span>`, page, page, today); !strings.Contains(w.Body.String(), entry) {
+		if entry := fmt.Sprintf(`<a href="/p/%d.html">%s</a><span>%s</span>`, page, f.title(0, page), today); !strings.Contains(w.Body.String(), entry) {
 			t.Errorf("page %d was updated on day 2; its parent %d's list lacks %s", page, parent, entry)
 		}
 		if w := f.get(t, pagePath(page), "If-None-Match", day1[page].etag); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "发布日期："+today) || !strings.Contains(w.Body.String(), "部暑") {
@@ -170,7 +170,7 @@ func TestFarmDayChanges(t *testing.T) {
 		if w := f.get(t, pagePath(page)); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "部暑") {
 			t.Errorf("new page %d: %d, want 200 and the planted typo (-typos 1)", page, w.Code)
 		}
-		entry := fmt.Sprintf(`<li><a href="/p/%d.html">文章%d</a><span>%s</span></li>`, page, page, today)
+		entry := fmt.Sprintf(`<li><a href="/p/%d.html">%s</a><span>%s</span></li>`, page, f.title(0, page), today)
 		linked := false
 		for column := 1; column <= 8; column++ {
 			linked = linked || strings.Contains(f.get(t, pagePath(column)).Body.String(), entry)
