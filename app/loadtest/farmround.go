@@ -33,8 +33,12 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 	pageKB := fs.Int("page-kb", 60, "page size in KB")
 	fs.DurationVar(&f.latency, "latency", 100*time.Millisecond, "server latency of every answer")
 	fs.Float64Var(&f.crawlDelay, "crawl-delay", 0, "robots.txt Crawl-delay in seconds (0: none)")
-	fs.Float64Var(&f.changes, "changes", 0.02, "share of the pages that change each day")
-	fs.IntVar(&f.day, "day", 1, "the farm's day: pages changed on days 2..N serve a new body, ETag and Last-Modified")
+	fs.Float64Var(&f.changes, "changes", 0.02, "share of the pages updated each day: a new text and date, shown on the parent's list")
+	fs.Float64Var(&f.newPages, "new", 0.01, "pages that appear each day at the top of a column's list, as a share of -pages")
+	fs.Float64Var(&f.edits, "edits", 0, "share of the pages edited in place each day, their list entries unchanged (a daily round does not see them)")
+	fs.Float64Var(&f.typos, "typos", 0.5, "share of the texts new or changed on days 2.. that carry a typo (部暑 for 部署)")
+	day := fs.Int("day", 1, "the farm's day: what changed on days 2..N is served changed")
+	incremental := fs.Bool("incremental", false, "run a full round on day 1, then a daily (incremental) round and a full round on day 2, and compare the two")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the pages' text and of which pages change")
 	fs.IntVar(&f.port, "port", 18500, "port every site listens on")
 	serveOnly := fs.Bool("serve", false, "only serve the farm until interrupted")
@@ -47,9 +51,13 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 		return UsageError{err.Error()}
 	}
 	f.pageBytes = *pageKB << 10
-	if f.sites < 1 || f.sites > 60000 || f.pages < 1 || f.fanout < 1 {
-		return UsageError{"farm: -sites 1..60000, -pages and -fanout at least 1"}
+	if f.sites < 1 || f.sites > 60000 || f.pages < 1 || f.fanout < 1 || *day < 1 {
+		return UsageError{"farm: -sites 1..60000, -pages, -fanout and -day at least 1"}
 	}
+	if *incremental {
+		*day = 1
+	}
+	f.day.Store(int64(*day))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := f.serve(ctx); err != nil {
@@ -120,18 +128,119 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 	defer queue.Close()
 	tasks := asynq.NewInspector(redisOpt)
 	defer tasks.Close()
-	cpu0 := make([]time.Duration, len(procs))
-	for i, p := range procs {
-		cpu0[i] = procCPU(p.Process.Pid)
+	r := &farmRun{farm: f, store: store, queue: queue, tasks: tasks, procs: procs, probeEvery: *probeEvery, timeout: *timeout}
+	line := func(mode string, m *roundFigures) {
+		fmt.Fprintf(out, "%s workers=%d sites=%d pages/site=%d latency=%s page=%dKB crawl-delay=%g day=%d mode=%s | %s\n",
+			*label, *replicas, f.sites, f.pages, f.latency, *pageKB, f.crawlDelay, f.day.Load(), mode, m)
 	}
-	start := time.Now()
-	round, _, err := store.StartRound(ctx, models.RoundScheduled, models.Scope{All: true}, nil)
+	if !*incremental {
+		// StartRound's scheduled round is a full one whatever the day; the mode is chosen here.
+		m, err := r.round(ctx, models.RoundFull)
+		if err != nil {
+			return err
+		}
+		line(models.RoundFull, m)
+		return nil
+	}
+	full1, err := r.round(ctx, models.RoundFull)
 	if err != nil {
 		return err
 	}
-	task, opts := jobs.NewInspectRoundTask(round.ID)
-	if _, err := queue.EnqueueContext(ctx, task, opts...); err != nil {
+	line(models.RoundFull, full1)
+	f.day.Store(2)
+	daily, err := r.round(ctx, models.RoundIncremental)
+	if err != nil {
 		return err
+	}
+	line(models.RoundIncremental, daily)
+	full2, err := r.round(ctx, models.RoundFull)
+	if err != nil {
+		return err
+	}
+	line(models.RoundFull, full2)
+	fmt.Fprintf(out, "day 2: the daily round took %.1f%% of the full round's time, %d requests (%.1f%%; %d answered 304) against %d (%d answered 304)\n",
+		100*daily.elapsed.Seconds()/full2.elapsed.Seconds(), daily.requests, 100*float64(daily.requests)/float64(full2.requests),
+		daily.notModified, full2.requests, full2.notModified)
+	onlyDaily, onlyFull := findingsDiff(daily.findings, full2.findings)
+	fmt.Fprintf(out, "day 2 findings: daily round %d, full round %d; only in the daily round %d, only in the full round %d\n",
+		len(daily.findings), len(full2.findings), len(onlyDaily), len(onlyFull))
+	for i, k := range onlyDaily {
+		if i == 20 {
+			fmt.Fprintf(out, "  … and %d more\n", len(onlyDaily)-i)
+			break
+		}
+		fmt.Fprintf(out, "  only daily: %s\n", k)
+	}
+	for i, k := range onlyFull {
+		if i == 20 {
+			fmt.Fprintf(out, "  … and %d more\n", len(onlyFull)-i)
+			break
+		}
+		fmt.Fprintf(out, "  only full:  %s\n", k)
+	}
+	return nil
+}
+
+// farmRun is what a round on the farm needs: the farm, the store, the queue and the workers.
+type farmRun struct {
+	farm       *farmSites
+	store      *models.Store
+	queue      *asynq.Client
+	tasks      *asynq.Inspector
+	procs      []*exec.Cmd
+	probeEvery time.Duration
+	timeout    time.Duration
+}
+
+// roundFigures are what a round cost and found.
+type roundFigures struct {
+	pages, failed, stopped int
+	elapsed                time.Duration
+	cpu                    time.Duration // of the workers, over the round
+	peak                   []int64       // each worker's peak RSS so far
+	requests, notModified  int64         // the farm answered during the round
+	late                   []time.Duration
+	missing                int      // reminders not run
+	findings               []string // findingKey of each finding stored, sorted
+}
+
+func (m *roundFigures) String() string {
+	quantile := func(q float64) string {
+		if len(m.late) == 0 {
+			return "-"
+		}
+		return m.late[min(len(m.late)-1, int(q*float64(len(m.late))))].Round(10 * time.Millisecond).String()
+	}
+	var peaks []string
+	for _, p := range m.peak {
+		peaks = append(peaks, strconv.FormatInt(p>>20, 10)+"MB")
+	}
+	perPage := time.Duration(0)
+	if m.pages > 0 {
+		perPage = m.cpu / time.Duration(m.pages)
+	}
+	return fmt.Sprintf("pages=%d failed=%d stopped=%d time=%s pages/s=%.1f cpu/page=%s peakRSS=%s requests=%d 304=%d findings=%d reminders=%d late p50=%s p95=%s max=%s not-run=%d",
+		m.pages, m.failed, m.stopped, m.elapsed.Round(100*time.Millisecond), float64(m.pages)/m.elapsed.Seconds(),
+		perPage.Round(10*time.Microsecond), strings.Join(peaks, ","), m.requests, m.notModified, len(m.findings),
+		len(m.late)+m.missing, quantile(0.5), quantile(0.95), quantile(1), m.missing)
+}
+
+// round runs a scheduled round of the mode over every site, planting reminders while it runs.
+func (r *farmRun) round(ctx context.Context, mode string) (*roundFigures, error) {
+	m := &roundFigures{peak: make([]int64, len(r.procs))}
+	cpu0 := make([]time.Duration, len(r.procs))
+	for i, p := range r.procs {
+		cpu0[i] = procCPU(p.Process.Pid)
+	}
+	req0, nm0 := r.farm.requests.Load(), r.farm.notModified.Load()
+	start := time.Now()
+	round, _, err := r.store.StartRoundMode(ctx, models.RoundScheduled, mode, models.Scope{All: true}, nil)
+	if err != nil {
+		return nil, err
+	}
+	task, opts := jobs.NewInspectRoundTask(round.ID)
+	if _, err := r.queue.EnqueueContext(ctx, task, opts...); err != nil {
+		return nil, err
 	}
 
 	type planted struct {
@@ -140,90 +249,100 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 	}
 	var reminders []planted
 	nextProbe := time.Now()
-	deadline := time.Now().Add(*timeout)
-	var peak []int64 = make([]int64, len(procs))
+	deadline := time.Now().Add(r.timeout)
 	for {
 		if time.Now().After(deadline) {
-			return fmt.Errorf("farm: the round did not finish in %s", *timeout)
+			return nil, fmt.Errorf("farm: the round did not finish in %s", r.timeout)
 		}
 		if !time.Now().Before(nextProbe) {
 			// A reminder of a ticket that does not exist: the real handler runs (reads the database,
 			// finds nothing due, succeeds), and asynq keeps the task's completion time.
 			due := time.Now().Add(3 * time.Second).Truncate(time.Millisecond)
-			st := models.Stage{TicketID: 1_000_000_000 + int64(len(reminders)), Kind: models.StageOverdue, At: due, Version: 1}
+			st := models.Stage{TicketID: 1_000_000_000 + time.Now().UnixMilli(), Kind: models.StageOverdue, At: due, Version: 1}
 			t, o := jobs.NewReminderTask(st)
-			if _, err := queue.EnqueueContext(ctx, t, append(o, asynq.Retention(2*time.Hour))...); err == nil {
+			if _, err := r.queue.EnqueueContext(ctx, t, append(o, asynq.Retention(2*time.Hour))...); err == nil {
 				reminders = append(reminders, planted{st.TaskID(), due})
 			}
-			nextProbe = nextProbe.Add(*probeEvery)
+			nextProbe = nextProbe.Add(r.probeEvery)
 		}
-		for i, p := range procs {
-			peak[i] = max(peak[i], procPeakRSS(p.Process.Pid))
+		for i, p := range r.procs {
+			m.peak[i] = max(m.peak[i], procPeakRSS(p.Process.Pid))
 		}
-		r, err := store.Round(ctx, round.ID)
+		rd, err := r.store.Round(ctx, round.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if r.Status != models.RoundRunning {
+		if rd.Status != models.RoundRunning {
 			break
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil, ctx.Err()
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-	elapsed := time.Since(start)
-	var cpu time.Duration
-	for i, p := range procs {
-		cpu += procCPU(p.Process.Pid) - cpu0[i]
-		peak[i] = max(peak[i], procPeakRSS(p.Process.Pid))
+	m.elapsed = time.Since(start)
+	m.requests, m.notModified = r.farm.requests.Load()-req0, r.farm.notModified.Load()-nm0
+	for i, p := range r.procs {
+		m.cpu += procCPU(p.Process.Pid) - cpu0[i]
+		m.peak[i] = max(m.peak[i], procPeakRSS(p.Process.Pid))
 	}
-	_, rows, err := store.RoundResults(ctx, models.Scope{All: true}, round.ID)
+	_, rows, err := r.store.RoundResults(ctx, models.Scope{All: true}, round.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	pages, failed, stopped := 0, 0, 0
-	for _, r := range rows {
-		pages += r.Pages
-		if r.Status == models.ResultFailed {
-			failed++
+	for _, row := range rows {
+		m.pages += row.Pages
+		if row.Status == models.ResultFailed {
+			m.failed++
 		}
-		if r.Stopped != "" {
-			stopped++
+		if row.Stopped != "" {
+			m.stopped++
+		}
+		_, findings, err := r.store.Result(ctx, models.Scope{All: true}, row.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range findings {
+			m.findings = append(m.findings, findingKey(row.WebsiteName, f))
 		}
 	}
+	slices.Sort(m.findings)
 	time.Sleep(6 * time.Second) // the last reminders come due
-	var late []time.Duration
-	missing := 0
-	for _, r := range reminders {
-		info, err := tasks.GetTaskInfo(jobs.QueueReminders, r.id)
+	for _, p := range reminders {
+		info, err := r.tasks.GetTaskInfo(jobs.QueueReminders, p.id)
 		if err != nil || info.CompletedAt.IsZero() {
-			missing++
+			m.missing++
 			continue
 		}
-		late = append(late, max(0, info.CompletedAt.Sub(r.due)))
+		m.late = append(m.late, max(0, info.CompletedAt.Sub(p.due)))
 	}
-	slices.Sort(late)
-	quantile := func(q float64) string {
-		if len(late) == 0 {
-			return "-"
+	slices.Sort(m.late)
+	return m, nil
+}
+
+// findingKey is what makes two rounds' findings the same: the site, the type, the page, the
+// target and the finding's own key (models.Finding.FindingKey, the same in every round).
+func findingKey(site string, f models.Finding) string {
+	return strings.Join([]string{site, f.Type, f.Page, f.URL, f.Target, f.FindingKey}, " | ")
+}
+
+// findingsDiff returns the keys only in a and those only in b, both sorted.
+func findingsDiff(a, b []string) (onlyA, onlyB []string) {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			onlyA = append(onlyA, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			onlyB = append(onlyB, b[j])
+			j++
+		default:
+			i, j = i+1, j+1
 		}
-		return late[min(len(late)-1, int(q*float64(len(late))))].Round(10 * time.Millisecond).String()
 	}
-	var peaks []string
-	for _, p := range peak {
-		peaks = append(peaks, strconv.FormatInt(p>>20, 10)+"MB")
-	}
-	perPage := time.Duration(0)
-	if pages > 0 {
-		perPage = cpu / time.Duration(pages)
-	}
-	fmt.Fprintf(out, "%s workers=%d sites=%d pages/site=%d latency=%s page=%dKB crawl-delay=%g day=%d | pages=%d failed=%d stopped=%d time=%s pages/s=%.1f cpu/page=%s peakRSS=%s reminders=%d late p50=%s p95=%s max=%s not-run=%d\n",
-		*label, *replicas, f.sites, f.pages, f.latency, *pageKB, f.crawlDelay, f.day,
-		pages, failed, stopped, elapsed.Round(100*time.Millisecond), float64(pages)/elapsed.Seconds(),
-		perPage.Round(10*time.Microsecond), strings.Join(peaks, ","), len(reminders), quantile(0.5), quantile(0.95), quantile(1), missing)
-	return nil
+	return onlyA, onlyB
 }
 
 // procCPU is the CPU time (user and system) a process has spent, from /proc (Linux; 100 ticks a

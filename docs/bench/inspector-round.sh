@@ -11,6 +11,8 @@
 # FARM_REDIS_DB the database (made fresh) and the Redis database (emptied); FARM_FLAGS more flags
 # of `loadtest farm` (-crawl-delay 0.5, -latency 50ms, …). Only the farm's workers may fetch from
 # loopback: `loadtest farm` gives them FETCH_ALLOW_PRIVATE=127.0.0.0/8, nothing else does.
+# The farm's pages and days are described in docs/benchmarks-inspector.md ("How it is measured");
+# a daily round against a full one is `loadtest farm -incremental`, run by hand (same document).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SITES=${1:-20}
