@@ -198,3 +198,23 @@ func firstDateByRegexps(s string, year int, now time.Time) (time.Time, bool) {
 	}
 	return best, bestAt <= len(s)
 }
+
+// A list entry's date in an element of its own is read even when the headline before it ends in
+// a digit: glued, "年度报告20242025-02-14" holds no date, but a reader sees two texts.
+func TestEntryDateAfterAHeadlineEndingInAFigure(t *testing.T) {
+	info := analyze(t, `<html><body><div class="list"><ul>`+
+		`<li><a href="/a/1.html">政府信息公开工作年度报告2024</a><span>2025-02-14</span></li>`+
+		`<li><a href="/a/2.html">文章97</a><span>2025-03-01</span></li>`+
+		`<li><a href="/a/3.html">文章98</a><span>03-10</span></li>`+
+		`</ul></div></body></html>`, false)
+	want := map[string]string{"/a/1.html": "2025-02-14", "/a/2.html": "2025-03-01", "/a/3.html": "2025-03-10"}
+	got := map[string]string{}
+	for _, it := range info.Items {
+		got[strings.TrimPrefix(it.Target, "http://www.shifan.gov.cn")] = it.Date.Format(time.DateOnly)
+	}
+	for target, date := range want {
+		if got[target] != date {
+			t.Errorf("%s: date %q, want %s (items %v)", target, got[target], date, info.Items)
+		}
+	}
+}

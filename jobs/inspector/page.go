@@ -355,10 +355,17 @@ func (p *pageWalk) readDateIn(n *html.Node) (time.Time, bool) {
 	if t, ok := firstDate(text, p.year, p.now); ok {
 		return t, true
 	}
-	// A cell holding only "03-10" reads as a date on its own, not glued to the title.
+	// A text of its own holding a date: "03-10" alone in a cell, or "2025-02-14" in a <span>
+	// after a headline that ends in a figure (第3号), which the glued text hides.
 	for c := range n.Descendants() {
-		if c.Type == html.TextNode && isAloneDate(c.Data) {
+		if c.Type != html.TextNode {
+			continue
+		}
+		if isAloneDate(c.Data) {
 			return firstDate(c.Data, p.year, p.now)
+		}
+		if t, ok := firstDate(c.Data, p.year, p.now); ok {
+			return t, true
 		}
 	}
 	if n.Type == html.TextNode && isAloneDate(n.Data) {
