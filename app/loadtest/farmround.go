@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,6 +48,8 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 	replicas := fs.Int("workers", 1, "worker processes")
 	probeEvery := fs.Duration("reminder-every", 2*time.Second, "plant a reminder due this often during the round")
 	timeout := fs.Duration("timeout", 2*time.Hour, "give up on the round after this long")
+	window := fs.Duration("for", 0, "measure the first this long of the round only (0: the whole round); pages are then the farm's answers")
+	pin := fs.Bool("pin", false, "run worker i on CPU i alone (taskset, GOMAXPROCS=1): one worker against two on as many cores")
 	if err := fs.Parse(args); err != nil {
 		return UsageError{err.Error()}
 	}
@@ -116,6 +119,10 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 		defer logf.Close()
 		p := exec.Command(bin)
 		p.Env = append(os.Environ(), "ROLE=worker", "DATA_DIR="+dir, "FETCH_ALLOW_PRIVATE=127.0.0.0/8", "LOG_LEVEL=warn")
+		if *pin {
+			p = exec.Command("taskset", "-c", strconv.Itoa(w%runtime.NumCPU()), bin)
+			p.Env = append(os.Environ(), "ROLE=worker", "DATA_DIR="+dir, "FETCH_ALLOW_PRIVATE=127.0.0.0/8", "LOG_LEVEL=warn", "GOMAXPROCS=1")
+		}
 		p.Stdout, p.Stderr = logf, logf
 		if err := p.Start(); err != nil {
 			return fmt.Errorf("farm: start worker: %w", err)
@@ -128,7 +135,7 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 	defer queue.Close()
 	tasks := asynq.NewInspector(redisOpt)
 	defer tasks.Close()
-	r := &farmRun{farm: f, store: store, queue: queue, tasks: tasks, procs: procs, probeEvery: *probeEvery, timeout: *timeout}
+	r := &farmRun{farm: f, store: store, queue: queue, tasks: tasks, procs: procs, probeEvery: *probeEvery, timeout: *timeout, window: *window}
 	line := func(mode string, m *roundFigures) {
 		fmt.Fprintf(out, "%s workers=%d sites=%d pages/site=%d latency=%s page=%dKB crawl-delay=%g day=%d mode=%s | %s\n",
 			*label, *replicas, f.sites, f.pages, f.latency, *pageKB, f.crawlDelay, f.day.Load(), mode, m)
@@ -139,7 +146,14 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		line(models.RoundFull, m)
+		what := models.RoundFull
+		if *window > 0 {
+			what += fmt.Sprintf(" (its first %s)", *window)
+		}
+		if *pin {
+			what += " pinned"
+		}
+		line(what, m)
 		return nil
 	}
 	full1, err := r.round(ctx, models.RoundFull)
@@ -190,6 +204,7 @@ type farmRun struct {
 	procs      []*exec.Cmd
 	probeEvery time.Duration
 	timeout    time.Duration
+	window     time.Duration // measure this long only; 0: the whole round
 }
 
 // roundFigures are what a round cost and found.
@@ -274,6 +289,18 @@ func (r *farmRun) round(ctx context.Context, mode string) (*roundFigures, error)
 		}
 		if rd.Status != models.RoundRunning {
 			break
+		}
+		if r.window > 0 && time.Since(start) >= r.window {
+			// A window of the round: its pages are the farm's answers so far (a page read is one
+			// answer; robots.txt and 304s are few), and nothing was stored yet to count.
+			m.elapsed = time.Since(start)
+			m.requests, m.notModified = r.farm.requests.Load()-req0, r.farm.notModified.Load()-nm0
+			m.pages = int(m.requests)
+			for i, p := range r.procs {
+				m.cpu += procCPU(p.Process.Pid) - cpu0[i]
+				m.peak[i] = max(m.peak[i], procPeakRSS(p.Process.Pid))
+			}
+			return m, nil
 		}
 		select {
 		case <-ctx.Done():
