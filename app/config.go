@@ -44,7 +44,7 @@ type Config struct {
 	WorkerConcurrency int           // WORKER_CONCURRENCY: tasks one worker runs at once, crawls aside
 	MaxCrawls         int           // INSPECT_MAX_CRAWLS: site crawls one worker runs at most at once
 	CrawlMemoryMB     int           // INSPECT_MEMORY_MB: a worker starts no new crawl while its heap is above this
-	// GoMemoryLimit is a worker's soft memory limit for the Go runtime, 7/4 of INSPECT_MEMORY_MB:
+	// GoMemoryLimit is a worker's soft memory limit for the Go runtime, 3/2 of INSPECT_MEMORY_MB:
 	// the collector works harder as the heap nears it, rather than let it grow to twice what is
 	// live. 0 when GOMEMLIMIT is set, which the runtime reads itself.
 	GoMemoryLimit   int64
@@ -192,7 +192,7 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("INSPECT_MEMORY_MB: %q is not a number of megabytes of at least 64", env("INSPECT_MEMORY_MB", ""))
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		cfg.GoMemoryLimit = int64(cfg.CrawlMemoryMB) << 20 * 7 / 4
+		cfg.GoMemoryLimit = int64(cfg.CrawlMemoryMB) << 20 * 3 / 2
 	}
 	if cfg.DBMaxConns, err = strconv.Atoi(env("DATABASE_MAX_CONNS", "64")); err != nil || cfg.DBMaxConns < 2 {
 		return nil, fmt.Errorf("DATABASE_MAX_CONNS: %q is not a number of connections of at least 2", env("DATABASE_MAX_CONNS", ""))

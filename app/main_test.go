@@ -244,8 +244,8 @@ func TestWorkerMemoryLimitFollowsTheCrawlBudget(t *testing.T) {
 		env  []string
 		want int64
 	}{
-		{env: nil, want: 1792 << 20},
-		{env: []string{"INSPECT_MEMORY_MB", "512"}, want: 896 << 20},
+		{env: nil, want: 1536 << 20},
+		{env: []string{"INSPECT_MEMORY_MB", "512"}, want: 768 << 20},
 		{env: []string{"INSPECT_MEMORY_MB", "512", "GOMEMLIMIT", "3GiB"}, want: 0},
 	} {
 		cfg, err := LoadConfig(env(t, false, tt.env...))
