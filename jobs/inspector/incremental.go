@@ -19,6 +19,8 @@ import (
 //   - every URL whose link appears on, or went from, a list page that changed, or whose entry
 //     there changed (a new headline or date): a new article, an edited one, a removed one
 //     (which then answers 404 and is the dead link of each unchanged page still linking to it).
+//     Only a page the last round read tells of changes so: a new page's links to known URLs
+//     are no news of them, and unchanged entries of a changed list are none either.
 //
 // Everything else is carried over from its PageState: an article's typos, wordings, personal
 // data, links, metadata and 一稿多发 signature; a link's status. The findings are then judged
@@ -68,11 +70,18 @@ type prevURL struct {
 }
 
 // hub: a page where new information appears (a column, a list), asked for in every round.
-// An article's 相关阅读 is one dated link, not a list.
+// An article's 相关阅读 is one dated link, not a list. A page that says it is empty (暂无信息,
+// an empty list) is asked for as a column that may have filled in place, unless it is a page of
+// text: an article that mentions 建设中 is no blank column (columnShape judges a text page before
+// its emptiness), and an article edited in place is what a daily round does not see.
 func (p *prevURL) hub() bool {
 	d := p.record.Page
-	return d != nil && (p.record.Column || len(d.Items) >= minListEntries || d.ListEntries >= minListEntries ||
-		d.Empty || d.EmptyList || d.Unjudged != "")
+	if d == nil {
+		return false
+	}
+	blank := (d.Empty || d.EmptyList) && d.Facts.Runes < articleRunes
+	return p.record.Column || len(d.Items) >= minListEntries || d.ListEntries >= minListEntries ||
+		blank || d.Unjudged != ""
 }
 
 func (p *prevURL) broken() bool {
@@ -239,10 +248,14 @@ func (r *round) noteChange(v *visit, info *pageInfo) {
 		return
 	}
 	now := entries(info.Links, info.Items)
-	var was map[string]string
-	if p := r.since.prev[v.url.String()]; p != nil && p.record.Page != nil {
-		was = entries(p.record.Page.Links, p.record.Page.Items)
+	p := r.since.prev[v.url.String()]
+	if p == nil || p.record.Page == nil {
+		// A page new to the round (or read for the first time): its links are no news of their
+		// targets. A target the last round knew is carried over like any other, and one it did
+		// not know is asked for anyway.
+		return
 	}
+	was := entries(p.record.Page.Links, p.record.Page.Items)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for t, e := range now {

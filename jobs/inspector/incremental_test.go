@@ -245,3 +245,52 @@ func TestIncrementalRoundFindsWhatAFullRoundFinds(t *testing.T) {
 		t.Errorf("%d of %d states changed in the incremental round", changed, len(incr.States))
 	}
 }
+
+// A daily round asks only for what may have changed. Two kinds of page it used to ask for with
+// nothing to learn: an article whose text says 建设中 (taken for a blank column that may fill),
+// and an old article a new one links to (a new page's links are no news of their targets). Both
+// are unchanged here; the findings are still the full round's. A blank column (a short page
+// that says 暂无信息) is still asked for, and found filled (the round judged it a column, which
+// alone keeps it asked for).
+func TestIncrementalRoundLeavesUnchangedArticlesAlone(t *testing.T) {
+	f := newFarm(t)
+	pages := incrementalPages()
+	saysEmpty, linked := incrementalArticlePath(4, 10), incrementalArticlePath(6, 50)
+	pages[saysEmpty] = strings.Replace(pages[saysEmpty], `</div><div class="footer">`, `<p>示范市综合服务中心项目正在建设中。</p></div><div class="footer">`, 1)
+	// A short page that says 暂无信息 is a blank column, still asked for: it fills in place.
+	pages["/kong/"] = htmlPage("公示公告栏目", `<p>暂无信息</p>`)
+	pages["/"] = strings.Replace(pages["/"], `<p><a href="http://www.sc.gov.cn/">`, `<p><a href="/kong/">公示公告</a></p><p><a href="http://www.sc.gov.cn/">`, 1)
+	s := &changingSite{pages: pages}
+	f.handle(siteHost, s)
+	f.ok(footerHosts...)
+	site := Site{Name: "示范市人民政府", BaseURLs: []string{"http://" + siteHost + "/"}}
+	in := f.inspector(Config{Now: func() time.Time { return testNow }})
+
+	first := inspect(t, in, site)
+	s.edit(func(p map[string]string) {
+		p["/kong/"] = htmlPage("公示公告栏目", list(item(incrementalArticlePath(5, 3), incrementalArticleTitle(5, 3), testNow.AddDate(0, 0, -3).Format(time.DateOnly)),
+			item(incrementalArticlePath(5, 4), incrementalArticleTitle(5, 4), testNow.AddDate(0, 0, -4).Format(time.DateOnly))))
+		newPath, newTitle, date := "/news/a60.html", "示范市部署春季森林防火工作", testNow.Format(time.DateOnly)
+		p[newPath] = articlePage(newTitle, date, 9001, `<p>相关阅读：<a href="`+linked+`">`+incrementalArticleTitle(6, 50)+`</a></p>`)
+		p["/news/"] = strings.Replace(p["/news/"], `<ul class="list">`, `<ul class="list">`+item(newPath, newTitle, date), 1)
+	})
+
+	before := f.allHits()
+	incr, err := in.InspectIncremental(t.Context(), site, first.States)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := f.allHits()
+	for _, path := range []string{saysEmpty, linked} {
+		key := "GET " + siteHost + path
+		if n := after[key] - before[key]; n != 0 {
+			t.Errorf("the daily round asked for %s %d times; it has not changed", path, n)
+		}
+	}
+	for _, path := range []string{"/news/a60.html", "/kong/"} {
+		if key := "GET " + siteHost + path; after[key] == before[key] {
+			t.Errorf("the daily round did not ask for %s", path)
+		}
+	}
+	sameFindings(t, "incremental round", incr, inspect(t, in, site))
+}
