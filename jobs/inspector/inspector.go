@@ -189,14 +189,20 @@ func (in *Inspector) inspect(ctx context.Context, site Site, prev []PageState, i
 		return nil, fmt.Errorf("inspector: inspect %s: %w", site.Name, err)
 	}
 	res.Pages, res.Links, res.Stopped = len(r.pages), r.checked(), r.stopped
+	// The site's findings take a core like a page's analysis (slots.go): sites that end together
+	// judge one after another, and so hold their working memory one after another too.
+	release := in.cpu.hold()
 	res.Findings, res.Columns = r.findings()
+	release()
 	res.Uninspected = r.unread()
 	if res.Uninspected == "" && in.cfg.Resolver != nil {
 		v6 := in.checkIPv6(ctx, r.home)
 		res.IPv6 = &v6
 	}
 	res.Finished = in.cfg.Now()
+	release = in.cpu.hold()
 	res.States = r.states(res.Finished, res.Columns)
+	release()
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		f.SeenAt = res.Finished
