@@ -266,7 +266,7 @@ func (f *farmSites) body(site, page int, h pageHistory) []byte {
 		fmt.Fprintf(&b, `<li><a href="/p/%d.html">相关链接</a><span>2025-01-15</span></li>`, 1+related.IntN(f.pages-1))
 	}
 	fmt.Fprintf(&b, `</ul></div><div class="content"><h1>%s</h1><p>发布日期：%s</p>`, title, date)
-	if h.changed > 1 && f.draw(site, page, h.changed, "typo") < f.typos {
+	if h.changed > 1 && f.draw(site, page, h.changed, "misspelt") < f.typos {
 		// 部暑 for 部署; the figure makes each page's snippet, and so its finding, its own.
 		fmt.Fprintf(&b, "<p>会议要求，各地要按照部暑要求，抓好列入清单的%d个项目。</p>", page+7)
 	}
