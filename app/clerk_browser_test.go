@@ -138,7 +138,7 @@ func TestApproveReturnAndGiveOnInTheBrowser(t *testing.T) {
 	const unit = "四川省人民政府办公厅"
 	do(t, sup, "choose the unit",
 		chromedp.SendKeys("#decide-unit", "人民政府办公厅"),
-		chromedp.WaitVisible(`#decide-unit-listbox [role=option][data-value="`+unit+`"]`),
+		chromedp.WaitVisible(`#decide-unit-listbox:not([aria-busy]) [role=option][data-value="`+unit+`"]`),
 		chromedp.Click(`#decide-unit-listbox [role=option][data-value="`+unit+`"]`))
 	shot(t, sup, "supervisor-return-give-on")
 	do(t, sup, "approve and give on", chromedp.Click(`form[action$="/decide"] button[value="approve"]`), chromedp.WaitVisible(".flash-ok"))

@@ -50,14 +50,17 @@ document.addEventListener("DOMContentLoaded", function () {
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
       active = -1;
     }
+    // The list is aria-busy from a keystroke until the matches of what was typed last are shown:
+    // a screen reader waits for them, and so can a test, rather than act on a list about to go.
     function ask() {
       var mine = ++seq;
+      list.setAttribute("aria-busy", "true");
       fetch(url + "?q=" + encodeURIComponent(input.value.trim()), { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-        .then(function (body) { if (mine === seq) show(body.items || []); })
-        .catch(function () { close(); });
+        .then(function (body) { if (mine === seq) { show(body.items || []); list.removeAttribute("aria-busy"); } })
+        .catch(function () { if (mine === seq) { close(); list.removeAttribute("aria-busy"); } });
     }
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 150); });
+    input.addEventListener("input", function () { list.setAttribute("aria-busy", "true"); clearTimeout(timer); timer = setTimeout(ask, 150); });
     input.addEventListener("focus", function () { if (!input.value) ask(); });
     input.addEventListener("blur", function () { setTimeout(close, 100); });
     input.addEventListener("keydown", function (e) {
