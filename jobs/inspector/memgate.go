@@ -39,7 +39,7 @@ func (r *gatedRound) hold() {
 const memoryPoll = 200 * time.Millisecond
 
 func newMemoryGate(budget int64) *memoryGate {
-	return &memoryGate{budget: budget, live: liveHeap}
+	return &memoryGate{budget: budget, live: LiveHeap}
 }
 
 // join counts a round from its start; the function returned ends it.
@@ -100,8 +100,9 @@ func (g *memoryGate) wait(r *gatedRound, done <-chan struct{}) {
 	}
 }
 
-// liveHeap is the Go heap the last collection found in use, in bytes.
-func liveHeap() int64 {
+// LiveHeap is the Go heap the last collection found in use, in bytes: what the gate, and the
+// worker before it starts a crawl, weigh against the memory budget.
+func LiveHeap() int64 {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(sample)
 	if sample[0].Value.Kind() != metrics.KindUint64 {
@@ -109,7 +110,3 @@ func liveHeap() int64 {
 	}
 	return int64(sample[0].Value.Uint64())
 }
-
-// LiveHeap is the Go heap the last collection found in use, in bytes: what the worker weighs
-// against its memory budget before it starts a crawl.
-func LiveHeap() int64 { return liveHeap() }

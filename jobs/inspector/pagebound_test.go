@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/net/html"
 )
@@ -221,3 +222,8 @@ func heapInUse() int64 {
 }
 
 func runtimeKeepAlive(v ...any) { runtime.KeepAlive(v) }
+
+// size is what a signature holds, in bytes: what a page keeps of its text.
+func (s *textSig) size() int {
+	return 8*len(s.keys) + int(unsafe.Sizeof(blockSig{}))*len(s.blocks) + 4*len(s.shingles) + len(s.figures)
+}

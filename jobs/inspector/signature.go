@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // What a page keeps of its text until its site ends. 一稿多发 and the column checks read the
@@ -157,11 +156,6 @@ func (s *textSig) body(template func(uint64) bool) (runes int, shingles []uint32
 	slices.Sort(shingles)
 	slices.Sort(figures)
 	return runes, slices.Compact(shingles), slices.Compact(figures)
-}
-
-// size is what the signature holds, in bytes: what a page keeps of its text.
-func (s *textSig) size() int {
-	return 8*len(s.keys) + int(unsafe.Sizeof(blockSig{}))*len(s.blocks) + 4*len(s.shingles) + len(s.figures)
 }
 
 // cutText cuts s to at most n bytes at a character boundary.
