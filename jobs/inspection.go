@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"time"
@@ -65,8 +66,31 @@ func NewDailyRoundTask() *asynq.Task {
 // ErrCrawlersBusy sends a site task back to wait while the worker's crawls are all running.
 var ErrCrawlersBusy = errors.New("jobs: every crawl slot of this worker is busy; the site waits")
 
+// crawlersBusy is ErrCrawlersBusy with how long the site should wait before it asks again
+// (CrawlServer's RetryDelayFunc reads it).
+type crawlersBusy struct{ wait time.Duration }
+
+func (e crawlersBusy) Error() string        { return ErrCrawlersBusy.Error() }
+func (e crawlersBusy) Is(target error) bool { return target == ErrCrawlersBusy }
+
+// busyWait is how long a site waits when the worker's memory or crawl slots are full: a crawl
+// takes minutes, so a few seconds' wait loses nothing, and the random part spreads the sites
+// waiting so that they do not all ask again at once.
+const busyWait = 5 * time.Second
+
 // IsFailure is the worker's asynq.Config.IsFailure: waiting for a crawl slot is no failure.
 func IsFailure(err error) bool { return err != nil && !errors.Is(err, ErrCrawlersBusy) }
+
+// retryDelay is the crawl server's RetryDelayFunc: a site waiting for a crawl slot asks again
+// after the wait it was given, up to as long again at random; a failed crawl waits as asynq's
+// default has it.
+func retryDelay(n int, err error, t *asynq.Task) time.Duration {
+	var busy crawlersBusy
+	if errors.As(err, &busy) {
+		return busy.wait + rand.N(busy.wait+time.Second)
+	}
+	return asynq.DefaultRetryDelayFunc(n, err, t)
+}
 
 type inspectSitePayload struct {
 	RoundID   int64 `json:"round_id"`
@@ -177,6 +201,25 @@ func (h *worker) inspectSite(ctx context.Context, t *asynq.Task) error {
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("inspect site payload: %v: %w", err, asynq.SkipRetry)
 	}
+	// A crawl takes minutes, mostly waiting on the site: a worker runs many at once, on a server
+	// of their own (CrawlServer), bounded by MaxCrawls, the memory they hold and the cores that
+	// analyse their pages. A site that finds no room waits in the retry queue, without using up
+	// its retries (IsFailure), for this worker or another; it asks before the database is, since
+	// a province's sites ask often while a round runs.
+	if inspector.LiveHeap() > h.CrawlMemory {
+		return crawlersBusy{busyWait}
+	}
+	select {
+	case h.crawls <- struct{}{}:
+		defer func() { <-h.crawls }()
+	default:
+		return crawlersBusy{busyWait}
+	}
+	wait, ok, started := h.Inspector.StartCrawl()
+	if !ok {
+		return crawlersBusy{wait}
+	}
+	defer started()
 	res, err := h.Store.SiteResult(ctx, p.RoundID, p.WebsiteID)
 	if err != nil {
 		if models.ErrorKind(err) == models.KindNotFound {
@@ -186,20 +229,6 @@ func (h *worker) inspectSite(ctx context.Context, t *asynq.Task) error {
 	}
 	if res.Status != models.ResultPending {
 		return nil // done before
-	}
-	// A crawl takes minutes, mostly waiting on the site: a worker runs many at once, on a server
-	// of their own (CrawlServer), bounded by MaxCrawls and the memory they hold. A site that
-	// finds no free slot waits in the retry queue without using up its retries (IsFailure).
-	if inspector.LiveHeap() > h.CrawlMemory || h.Inspector.Saturated() {
-		// The crawls running hold the memory, or keep every core busy: this one starts when
-		// they leave room, here or on another worker.
-		return ErrCrawlersBusy
-	}
-	select {
-	case h.crawls <- struct{}{}:
-		defer func() { <-h.crawls }()
-	default:
-		return ErrCrawlersBusy
 	}
 	out, err := h.inspect(ctx, p.RoundID, p.WebsiteID)
 	if err == nil {

@@ -47,7 +47,7 @@ func WorkerServer(concurrency int) asynq.Config {
 // that share the queue, so that they pass while every crawl slot is busy.
 func CrawlServer(maxCrawls int) asynq.Config {
 	return asynq.Config{Concurrency: maxCrawls + crawlSpareSlots, IsFailure: IsFailure, DelayedTaskCheckInterval: time.Second,
-		Queues: map[string]int{QueueInspection: 1}}
+		RetryDelayFunc: retryDelay, Queues: map[string]int{QueueInspection: 1}}
 }
 
 const crawlSpareSlots = 4
