@@ -63,8 +63,9 @@ func NewDailyRoundTask() *asynq.Task {
 	return asynq.NewTask(TypeInspectRound, b)
 }
 
-// ErrCrawlersBusy sends a site task back to wait while the worker's crawls are all running.
-var ErrCrawlersBusy = errors.New("jobs: every crawl slot of this worker is busy; the site waits")
+// ErrCrawlersBusy sends a site task back to wait while the worker has no room for another crawl:
+// its crawl slots, cores or memory are taken, or its last crawls are still warming up.
+var ErrCrawlersBusy = errors.New("jobs: this worker has no room for another crawl; the site waits")
 
 // crawlersBusy is ErrCrawlersBusy with how long the site should wait before it asks again
 // (CrawlServer's RetryDelayFunc reads it).
@@ -76,18 +77,18 @@ func (e crawlersBusy) Is(target error) bool { return target == ErrCrawlersBusy }
 // busyWait is how long a site waits when the worker's memory or crawl slots are full: a crawl
 // takes minutes, so a few seconds' wait loses nothing, and the random part spreads the sites
 // waiting so that they do not all ask again at once.
-const busyWait = 5 * time.Second
+const busyWait = 10 * time.Second
 
 // IsFailure is the worker's asynq.Config.IsFailure: waiting for a crawl slot is no failure.
 func IsFailure(err error) bool { return err != nil && !errors.Is(err, ErrCrawlersBusy) }
 
 // retryDelay is the crawl server's RetryDelayFunc: a site waiting for a crawl slot asks again
-// after the wait it was given, up to as long again at random; a failed crawl waits as asynq's
-// default has it.
+// after the wait it was given and up to as long again at random, so that the sites waiting do
+// not all ask at once; a failed crawl waits as asynq's default has it.
 func retryDelay(n int, err error, t *asynq.Task) time.Duration {
 	var busy crawlersBusy
 	if errors.As(err, &busy) {
-		return busy.wait + rand.N(busy.wait+time.Second)
+		return busy.wait + rand.N(busy.wait+1)
 	}
 	return asynq.DefaultRetryDelayFunc(n, err, t)
 }
@@ -215,11 +216,11 @@ func (h *worker) inspectSite(ctx context.Context, t *asynq.Task) error {
 	default:
 		return crawlersBusy{busyWait}
 	}
-	wait, ok, started := h.Inspector.StartCrawl()
+	ctx, wait, ok, ended := h.Inspector.StartCrawl(ctx)
 	if !ok {
 		return crawlersBusy{wait}
 	}
-	defer started()
+	defer ended()
 	res, err := h.Store.SiteResult(ctx, p.RoundID, p.WebsiteID)
 	if err != nil {
 		if models.ErrorKind(err) == models.KindNotFound {

@@ -44,10 +44,12 @@ func WorkerServer(concurrency int) asynq.Config {
 
 // CrawlServer is the configuration of a worker's server for the inspection queue: maxCrawls site
 // crawls at once (MaxCrawls), and a few slots more for the page checks and availability probes
-// that share the queue, so that they pass while every crawl slot is busy.
+// that share the queue, so that they pass while every crawl slot is busy. A site that waits for a
+// crawl slot is told how long (retryDelay), as little as a quarter second while the worker's
+// crawls warm up, so waiting tasks are looked for that often.
 func CrawlServer(maxCrawls int) asynq.Config {
-	return asynq.Config{Concurrency: maxCrawls + crawlSpareSlots, IsFailure: IsFailure, DelayedTaskCheckInterval: time.Second,
-		RetryDelayFunc: retryDelay, Queues: map[string]int{QueueInspection: 1}}
+	return asynq.Config{Concurrency: maxCrawls + crawlSpareSlots, IsFailure: IsFailure, RetryDelayFunc: retryDelay,
+		DelayedTaskCheckInterval: 250 * time.Millisecond, Queues: map[string]int{QueueInspection: 1}}
 }
 
 const crawlSpareSlots = 4

@@ -35,6 +35,7 @@ type round struct {
 	scripts roundScripts // the challenges met and the site's scripts read (challenge.go)
 
 	held  *gatedRound     // the pages it holds, as the Inspector's memory gate counts them (memgate.go)
+	start *crawlStart     // the crawl as its worker's pacing counts it, nil for none (slots.go)
 	docs  attachmentRound // the site's attachments read for personal data (attachments.go)
 	since sinceLast       // an incremental round's state of the last round (incremental.go)
 }
@@ -83,6 +84,7 @@ func (in *Inspector) newRound(ctx context.Context, site Site) (*round, error) {
 	var cancel, leave func()
 	r.ctx, cancel = context.WithTimeout(ctx, in.cfg.MaxDuration)
 	r.held, leave = in.mem.join()
+	r.start = crawlStarted(ctx)
 	r.cancel = func() { cancel(); leave() } // the round's end
 	return r, nil
 }
@@ -178,6 +180,7 @@ func (r *round) work(q *hostQueue) {
 		q.items = q.items[1:]
 		r.mu.Unlock()
 		r.visit(q, v)
+		r.start.visited()
 		r.pending.Done()
 	}
 }

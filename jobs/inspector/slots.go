@@ -1,7 +1,9 @@
 package inspector
 
 import (
+	"context"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,7 +15,7 @@ import (
 // them all, every round slowed alike and each page's memory held longer. With one slot per
 // core, a page waits for a core, not for time slices of one.
 //
-// The slots also measure how busy they are, which paces the start of new crawls (StartCrawl).
+// The slots also measure how busy they are, which paces the starts of crawls (StartCrawl).
 type analysisSlots struct {
 	slots   chan struct{}
 	waiting atomic.Int64 // pages read and waiting for a slot
@@ -23,9 +25,7 @@ type analysisSlots struct {
 	busy     time.Duration // slot time used so far: the integral of held over time
 	changed  time.Time     // when held last changed
 	samples  []busySample  // of busy, newest last, taken as crawls ask to start
-	crawls   uint64        // crawls started
-	newest   uint64        // the newest crawl while it runs, 0 once it has ended
-	started  time.Time     // and its start
+	warming  []*crawlStart // crawls started that have not yet shown their pace
 	nowClock func() time.Time
 }
 
@@ -74,47 +74,72 @@ func (s *analysisSlots) tick(now time.Time) {
 // a worker starts crawls until its cores are busy. But a crawl supplies pages only once it has
 // read its robots.txt and homepage: a worker that took every site offered while its cores were
 // still idle would take a whole round alone, and a second worker would have nothing to do. So a
-// worker starts one crawl at a time, each once the last has had crawlWarmup to show its pace in
-// the slots' use, and none while the slots were busy busyShare of the last busyWindow.
+// worker has at most one crawl per core warming up at a time: one that has not yet made
+// warmVisits visits, run for crawlWarmup or ended. And none starts while the slots were busy
+// busyShare of the last busyWindow, or as many pages wait for a slot as there are slots.
 const (
+	warmVisits  = 8
 	crawlWarmup = time.Second
-	busyWindow  = 2 * time.Second
+	busyWindow  = time.Second
 	busyShare   = 0.85
-	// saturatedWait is how long a crawl refused for busy cores waits (with a random part added
-	// by the caller): longer than a warm-up, since the crawls running take minutes.
-	saturatedWait = 5 * time.Second
+	// warmingWait and saturatedWait are how long a crawl refused waits before it asks again (the
+	// caller adds a random part): a warm-up takes a few hundred milliseconds, while the crawls
+	// that keep the cores busy take minutes.
+	warmingWait   = 250 * time.Millisecond
+	saturatedWait = 10 * time.Second
 )
 
-// StartCrawl says whether the worker should start another crawl now, and if so counts it as
-// the newest, until the function returned, called at the crawl's end. When it should not, it
-// says how long to wait before asking again.
-func (in *Inspector) StartCrawl() (wait time.Duration, ok bool, end func()) {
-	return in.cpu.startCrawl(in.cpu.nowClock())
+// crawlStart is a crawl as the pacing counts it while it warms up.
+type crawlStart struct {
+	at     time.Time
+	visits atomic.Int64
+	ended  atomic.Bool
 }
 
-func (s *analysisSlots) startCrawl(now time.Time) (time.Duration, bool, func()) {
+// visited counts a visit of the crawl (nil: a round no worker paces, such as a test's).
+func (c *crawlStart) visited() {
+	if c != nil {
+		c.visits.Add(1)
+	}
+}
+
+func (c *crawlStart) warm(now time.Time) bool {
+	return c.ended.Load() || c.visits.Load() >= warmVisits || now.Sub(c.at) >= crawlWarmup
+}
+
+type crawlStartKey struct{}
+
+// StartCrawl says whether the worker should start another crawl now. If so, the crawl is to run
+// under the context returned, by which its round counts its visits, and end is to be called when
+// it ends; if not, wait is how long to wait before asking again.
+func (in *Inspector) StartCrawl(ctx context.Context) (crawl context.Context, wait time.Duration, ok bool, end func()) {
+	c, wait := in.cpu.startCrawl(in.cpu.nowClock())
+	if c == nil {
+		return ctx, wait, false, nil
+	}
+	return context.WithValue(ctx, crawlStartKey{}, c), 0, true, func() { c.ended.Store(true) }
+}
+
+// crawlStarted is the crawl the context's round is, as StartCrawl counts it; nil for none.
+func crawlStarted(ctx context.Context) *crawlStart {
+	c, _ := ctx.Value(crawlStartKey{}).(*crawlStart)
+	return c
+}
+
+func (s *analysisSlots) startCrawl(now time.Time) (*crawlStart, time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.newest != 0 {
-		if warm := s.started.Add(crawlWarmup); now.Before(warm) {
-			return warm.Sub(now), false, nil
-		}
+	s.warming = slices.DeleteFunc(s.warming, func(c *crawlStart) bool { return c.warm(now) })
+	if len(s.warming) >= cap(s.slots) {
+		return nil, warmingWait
 	}
 	if s.saturated(now) {
-		return saturatedWait, false, nil
+		return nil, saturatedWait
 	}
-	s.crawls++
-	crawl := s.crawls
-	s.started, s.newest = now, crawl
-	return 0, true, func() {
-		s.mu.Lock()
-		if s.newest == crawl {
-			s.newest = 0 // a crawl that ended early showed nothing of its pace: the next may start
-		}
-		s.mu.Unlock()
-	}
+	c := &crawlStart{at: now}
+	s.warming = append(s.warming, c)
+	return c, 0
 }
-
 // saturated says the analysis is the crawls' bottleneck: as many pages wait for a slot as there
 // are slots, or the slots were busy busyShare of the last busyWindow. Another crawl would then
 // add only memory, not pages a second. The caller holds s.mu.

@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -18,34 +19,48 @@ func pacedInspector(slots int) (*Inspector, *slotClock) {
 	return in, c
 }
 
-// A worker whose cores are idle starts crawls one at a time, each once the last has had its
-// warm-up to show its pace: a worker that took every site offered while no page had yet arrived
-// would take a whole round alone, and a second worker would stand idle.
-func TestCrawlsStartOneAtATimeWhileTheCoresAreIdle(t *testing.T) {
+// A worker whose cores are idle warms up one crawl per core at a time: a worker that took every
+// site offered while no page had yet arrived would take a whole round alone, and a second worker
+// would stand idle. A crawl is warm once it has made its first visits, or after its warm-up time.
+func TestCrawlsWarmUpOnePerCoreAtATime(t *testing.T) {
 	in, clock := pacedInspector(2)
-	if _, ok, _ := in.StartCrawl(); !ok {
-		t.Fatal("the first crawl of an idle worker refused")
+	ctx := context.Background()
+	first, _, ok, _ := in.StartCrawl(ctx)
+	if _, _, ok2, _ := in.StartCrawl(ctx); !ok || !ok2 {
+		t.Fatal("an idle worker of two cores refused one of its first two crawls")
 	}
-	clock.advance(300 * time.Millisecond)
-	wait, ok, _ := in.StartCrawl()
-	if ok || wait != crawlWarmup-300*time.Millisecond {
-		t.Fatalf("a second crawl 300 ms after the first: ok %v, wait %s; want a wait of the warm-up's rest", ok, wait)
+	if _, wait, ok, _ := in.StartCrawl(ctx); ok || wait != warmingWait {
+		t.Fatalf("a third crawl while two warm up: ok %v, wait %s", ok, wait)
 	}
-	clock.advance(wait)
-	if _, ok, _ := in.StartCrawl(); !ok {
-		t.Fatal("the second crawl refused after the first's warm-up")
+	r := &round{start: crawlStarted(first)}
+	for range warmVisits {
+		r.start.visited()
+	}
+	if _, wait, ok, _ := in.StartCrawl(ctx); !ok {
+		t.Fatalf("a crawl refused after the first had made its first %d visits: wait %s", warmVisits, wait)
+	}
+	if _, _, ok, _ := in.StartCrawl(ctx); ok {
+		t.Fatal("a fourth crawl started while two warm up")
+	}
+	clock.advance(crawlWarmup)
+	if _, wait, ok, _ := in.StartCrawl(ctx); !ok {
+		t.Fatalf("a crawl refused after the others' warm-up time: wait %s", wait)
 	}
 }
 
 // A crawl that ended within its warm-up (a site that is down, a small one) showed nothing of its
 // pace: the next starts at once.
 func TestACrawlThatEndedMakesRoomAtOnce(t *testing.T) {
-	in, clock := pacedInspector(2)
-	_, _, end := in.StartCrawl()
+	in, clock := pacedInspector(1)
+	ctx := context.Background()
+	_, _, _, end := in.StartCrawl(ctx)
 	clock.advance(100 * time.Millisecond)
+	if _, _, ok, _ := in.StartCrawl(ctx); ok {
+		t.Fatal("a second crawl started on one core while the first warms up")
+	}
 	end()
-	if wait, ok, _ := in.StartCrawl(); !ok {
-		t.Fatalf("a crawl refused after the newest ended: wait %s", wait)
+	if _, wait, ok, _ := in.StartCrawl(ctx); !ok {
+		t.Fatalf("a crawl refused after the one warming up ended: wait %s", wait)
 	}
 }
 
@@ -53,7 +68,8 @@ func TestACrawlThatEndedMakesRoomAtOnce(t *testing.T) {
 // not pages a second. When they have room again, crawls start again.
 func TestNoCrawlStartsWhileTheCoresAreBusy(t *testing.T) {
 	in, clock := pacedInspector(2)
-	if _, ok, _ := in.StartCrawl(); !ok {
+	ctx := context.Background()
+	if _, _, ok, _ := in.StartCrawl(ctx); !ok {
 		t.Fatal("the first crawl refused")
 	}
 	// Both cores busy for the whole window, the pages analysed one after another.
@@ -63,7 +79,7 @@ func TestNoCrawlStartsWhileTheCoresAreBusy(t *testing.T) {
 		a()
 		b()
 	}
-	wait, ok, _ := in.StartCrawl()
+	_, wait, ok, _ := in.StartCrawl(ctx)
 	if ok || wait != saturatedWait {
 		t.Fatalf("a crawl asked with both cores busy all the window: ok %v, wait %s", ok, wait)
 	}
@@ -74,7 +90,7 @@ func TestNoCrawlStartsWhileTheCoresAreBusy(t *testing.T) {
 		a()
 		clock.advance(50 * time.Millisecond)
 	}
-	if wait, ok, _ := in.StartCrawl(); !ok {
+	if _, wait, ok, _ := in.StartCrawl(ctx); !ok {
 		t.Fatalf("a crawl refused with the cores a quarter busy: wait %s", wait)
 	}
 }
@@ -94,7 +110,7 @@ func TestPagesWaitingForACoreKeepNewCrawlsOut(t *testing.T) {
 	for in.cpu.waiting.Load() < 2 {
 		time.Sleep(time.Millisecond)
 	}
-	if _, ok, _ := in.StartCrawl(); ok {
+	if _, _, ok, _ := in.StartCrawl(context.Background()); ok {
 		t.Fatal("a crawl started with every slot taken and two pages waiting")
 	}
 	for _, r := range release {
@@ -103,7 +119,7 @@ func TestPagesWaitingForACoreKeepNewCrawlsOut(t *testing.T) {
 	(<-got)()
 	(<-got)()
 	clock.advance(busyWindow) // the slots were busy only at an instant of the window
-	if wait, ok, _ := in.StartCrawl(); !ok {
+	if _, wait, ok, _ := in.StartCrawl(context.Background()); !ok {
 		t.Fatalf("a crawl refused once the pages were analysed: wait %s", wait)
 	}
 }
