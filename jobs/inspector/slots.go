@@ -140,6 +140,7 @@ func (s *analysisSlots) startCrawl(now time.Time) (*crawlStart, time.Duration) {
 	s.warming = append(s.warming, c)
 	return c, 0
 }
+
 // saturated says the analysis is the crawls' bottleneck: as many pages wait for a slot as there
 // are slots, or the slots were busy busyShare of the last busyWindow. Another crawl would then
 // add only memory, not pages a second. The caller holds s.mu.
