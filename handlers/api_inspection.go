@@ -48,7 +48,7 @@ type apiResult struct {
 	Pages      int        `json:"pages"`
 	Links      int        `json:"links"`
 	Error      string     `json:"error,omitempty"`   // why the site could not be inspected (status failed)
-	Stopped    string     `json:"stopped,omitempty"` // the limit that cut the crawl short (MaxPages, MaxDuration)
+	Stopped    string     `json:"stopped,omitempty"` // the limit that cut the crawl short (MaxPages, MaxDuration, MemoryWait)
 	Partial    string     `json:"partial,omitempty"` // 部分检查: the verdict rests on the pages checked
 	IPv6AAAA   *bool      `json:"ipv6_aaaa"`         // null when not checked
 	IPv6OK     *bool      `json:"ipv6_ok"`

@@ -34,9 +34,18 @@ const QueueInspection = "inspect"
 // ProbeEvery spaces the availability probes: 48 a day, above the indicator's 20.
 const ProbeEvery = 30 * time.Minute
 
-// siteTaskTimeout bounds a site task: the crawler stops itself at its MaxDuration (30 minutes
-// by default); the rest is for storing the findings.
-const siteTaskTimeout = 40 * time.Minute
+// siteTaskTimeout bounds a site task: the crawl reads for its MaxDuration, and the time the
+// worker's memory gate holds it back (while older crawls hold the memory) does not count, up to
+// this timeout less inspector.WrapUp, which is for judging and storing the findings. An hour of
+// waiting lets the two crawls ahead of it end (the oldest never waits, so it ends within
+// MaxDuration); a crawl that waits longer stops there and says so (部分检查, 等待超时).
+//
+// A long timeout does not slow the recovery of a crashed worker's tasks: asynq leases an active
+// task for 30 s and the worker's heartbeat extends the lease every 5 s; a task whose lease has
+// lapsed is retried by a recoverer (each worker runs one, every minute) within about two
+// minutes, whatever its timeout. What the timeout bounds is a task that hangs on a live worker,
+// holding a crawl slot.
+const siteTaskTimeout = inspector.DefaultMaxDuration + time.Hour + inspector.WrapUp
 
 type inspectRoundPayload struct {
 	RoundID int64  `json:"round_id,omitempty"` // 0: the scheduled round, opened by the task

@@ -17,8 +17,9 @@ import (
 // limiter, so a slow outside site never holds up the crawl of the site itself.
 type round struct {
 	in     *Inspector
-	ctx    context.Context
+	ctx    context.Context // clock.ctx: ends when the round's time is up, or with the caller's
 	cancel context.CancelFunc
+	clock  *roundClock // the round's time limit, which stands still while the memory gate holds it
 	site   Site
 	home   *url.URL
 	local  map[string]bool // host:port of the registered hosts
@@ -81,11 +82,12 @@ func (in *Inspector) newRound(ctx context.Context, site Site) (*round, error) {
 			r.starts = append(r.starts, u)
 		}
 	}
-	var cancel, leave func()
-	r.ctx, cancel = context.WithTimeout(ctx, in.cfg.MaxDuration)
+	var leave func()
+	r.clock = newRoundClock(ctx, in.cfg.MaxDuration)
+	r.ctx = r.clock.ctx
 	r.held, leave = in.mem.join()
 	r.start = crawlStarted(ctx)
-	r.cancel = func() { cancel(); leave() } // the round's end
+	r.cancel = func() { r.clock.stop(); leave() } // the round's end
 	return r, nil
 }
 
@@ -101,7 +103,7 @@ func (r *round) crawl() {
 	r.pending.Wait()
 	r.settle()
 	if r.ctx.Err() != nil && r.stopped == "" {
-		r.stopped = indicator.StoppedMaxDuration
+		r.stopped = r.clock.stopped()
 	}
 }
 
@@ -194,7 +196,7 @@ func (r *round) visit(q *hostQueue, v *visit) {
 		return
 	}
 	if v.crawl {
-		r.in.mem.wait(r.held, r.ctx.Done()) // the rounds' memory leaves room for another page
+		r.in.mem.wait(r.held, r.clock) // the rounds' memory leaves room for another page
 	}
 	if v.local {
 		q.robotsOnce.Do(func() { r.loadRobots(q, v.url) })

@@ -47,7 +47,7 @@ type Config struct {
 	UserAgent   string        // default DefaultUserAgent
 	MaxPages    int           // pages fetched and read per round; default 10000
 	MaxDepth    int           // clicks from the homepage; default 10
-	MaxDuration time.Duration // per round; default 30 minutes
+	MaxDuration time.Duration // of reading per round, memory-gate holds not counted (roundclock.go); default DefaultMaxDuration
 	Timeout     time.Duration // per request; default 15 s, the indicator's limit
 
 	PerHostConcurrency int     // requests in flight to one host; default 4
@@ -78,6 +78,9 @@ type Config struct {
 	Scores *indicator.ScoreTable // default indicator.DefaultScoreTable()
 }
 
+// DefaultMaxDuration is a round's reading time unless Config says otherwise.
+const DefaultMaxDuration = 30 * time.Minute
+
 // DefaultUserAgent names the crawler, so that a site's operators can tell who calls.
 // ASCII only: some firewalls in front of government sites refuse other bytes in headers.
 const DefaultUserAgent = "zhaocuo-inspector/1.0 (+government website inspection)"
@@ -104,7 +107,7 @@ func New(cfg Config) *Inspector {
 		cfg.MaxDepth = 10
 	}
 	if cfg.MaxDuration <= 0 {
-		cfg.MaxDuration = 30 * time.Minute
+		cfg.MaxDuration = DefaultMaxDuration
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 15 * time.Second

@@ -89,15 +89,18 @@ func (g *memoryGate) mayGrow(r *gatedRound) bool {
 	return true // not counted: not held back
 }
 
-// wait holds the round back while it may not grow, or until done closes.
-func (g *memoryGate) wait(r *gatedRound, done <-chan struct{}) {
+// wait holds the round back while it may not grow, or until its time is up. The round's clock
+// stands still meanwhile (roundclock.go): the time held is not taken from its reading time.
+func (g *memoryGate) wait(r *gatedRound, clock *roundClock) {
 	for !g.mayGrow(r) {
+		clock.hold()
 		select {
-		case <-done:
+		case <-clock.ctx.Done():
 			return
 		case <-time.After(memoryPoll):
 		}
 	}
+	clock.read()
 }
 
 // LiveHeap is the Go heap the last collection found in use, in bytes: what the gate, and the

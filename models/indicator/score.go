@@ -16,6 +16,9 @@ const (
 const (
 	StoppedMaxPages    = "MaxPages"    // the pages a crawl reads per site
 	StoppedMaxDuration = "MaxDuration" // the time a crawl takes per site
+	// StoppedMemoryWait: the crawl waited for the worker's memory (the time waited does not count
+	// against MaxDuration) until its task's time ran out, before it had read for MaxDuration.
+	StoppedMemoryWait = "MemoryWait"
 )
 
 // Partial says a verdict that rests on part of a site: the pages checked and the limit that
@@ -29,6 +32,8 @@ func Partial(stopped string, pages int) string {
 		limit = "，达到单站页面数上限"
 	case StoppedMaxDuration:
 		limit = "，达到单站检查时长上限"
+	case StoppedMemoryWait:
+		limit = "，检查服务器内存不足，等待超时"
 	}
 	return "部分检查：已检查 " + strconv.Itoa(pages) + " 个页面" + limit
 }

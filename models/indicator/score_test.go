@@ -52,6 +52,7 @@ func TestPartial(t *testing.T) {
 		{"", 40, ""},
 		{StoppedMaxPages, 10000, "部分检查：已检查 10000 个页面，达到单站页面数上限"},
 		{StoppedMaxDuration, 731, "部分检查：已检查 731 个页面，达到单站检查时长上限"},
+		{StoppedMemoryWait, 12, "部分检查：已检查 12 个页面，检查服务器内存不足，等待超时"},
 	} {
 		if got := Partial(tt.stopped, tt.pages); got != tt.want {
 			t.Errorf("Partial(%q, %d) = %q, want %q", tt.stopped, tt.pages, got, tt.want)
