@@ -92,6 +92,7 @@ func (r *round) states(now time.Time, cols []Column) []PageState {
 			}
 		}
 		s.Record, _ = json.Marshal(rec)
+		s.Unchanged = p != nil && s.sameAs(&p.state)
 		out = append(out, s)
 	}
 	return out
