@@ -115,6 +115,7 @@ func (r *round) startIncremental(prev []PageState) {
 		if json.Unmarshal(s.Record, &p.record) != nil {
 			continue // unreadable: the URL is asked for as a new one
 		}
+		p.record.hashClearFigures(r.in.cfg.FigureKey)
 		r.since.prev[s.URL] = p
 	}
 }

@@ -44,11 +44,26 @@ type pageDigest struct {
 }
 
 // articleDigest is a page's 一稿多发 signature: its body's shingles (in the page's sample,
-// signature.go) and figures.
+// signature.go) and its figures, hashed (figures.go).
 type articleDigest struct {
 	Shingles []byte   `json:"sh"` // sorted, delta-encoded uvarints
 	Level    uint8    `json:"lv,omitempty"`
-	Figures  []string `json:"fig,omitempty"`
+	Figures  []string `json:"fh,omitempty"`
+	// ClearFigures are the figures as states kept them before they were hashed: read only, and
+	// hashed as the round starts (hashClearFigures), so that a page carried over from such a
+	// state still has its figures (without them sameFigures would let any two bodies alike in
+	// words be copies: two monthly releases of one template whose numbers differ) and its state
+	// is written again, hashed. Once every site has had a round since, no state holds them.
+	ClearFigures []string `json:"fig,omitempty"`
+}
+
+// hashClearFigures hashes the figures of a state kept before they were hashed.
+func (rec *stateRecord) hashClearFigures(key []byte) {
+	if rec.Page == nil || rec.Page.Article == nil || rec.Page.Article.ClearFigures == nil {
+		return
+	}
+	a := rec.Page.Article
+	a.Figures, a.ClearFigures = hashFigures(key, a.ClearFigures), nil
 }
 
 // textFacts are what the column checks read of a page's text.
@@ -177,7 +192,7 @@ func blockKey(b string) uint64 {
 }
 
 // articleOf is a page's 一稿多发 article: made from its text, or from its digest.
-func articleOf(p *pageInfo, df map[uint64]int, boiler int) *article {
+func articleOf(p *pageInfo, df map[uint64]int, boiler int, key []byte) *article {
 	if p.carried != nil {
 		d := p.carried.digest.Article
 		if d == nil {
@@ -188,7 +203,7 @@ func articleOf(p *pageInfo, df map[uint64]int, boiler int) *article {
 		a.sign()
 		return a
 	}
-	a := makeArticle(p, df, boiler)
+	a := makeArticle(p, df, boiler, key)
 	if a != nil {
 		c := *a
 		p.article = &c
