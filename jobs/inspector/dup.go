@@ -58,7 +58,7 @@ type article struct {
 	date     time.Time
 	shingles []uint32 // sorted, distinct: the body's shingles in the page's sample (signature.go)
 	level    uint8    // the sample's level
-	figures  []string // the body's numbers, hashed (figures.go), sorted, distinct
+	figures  []uint64 // the body's numbers, hashed (figures.go), sorted, distinct
 	// sig is the MinHash signature of the shingles at the article's level and, second, at the
 	// level above: two copies whose pages fell on either side of a level still meet.
 	sig [2][minhashBands * minhashRows]uint32
@@ -275,7 +275,7 @@ func jaccard(a, b []uint32) float64 {
 }
 
 // sameFigures: two bodies with numbers enough carry mostly the same ones.
-func sameFigures(a, b []string) bool {
+func sameFigures(a, b []uint64) bool {
 	if len(a) < minFigures || len(b) < minFigures {
 		return true
 	}

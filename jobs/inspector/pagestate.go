@@ -46,9 +46,9 @@ type pageDigest struct {
 // articleDigest is a page's 一稿多发 signature: its body's shingles (in the page's sample,
 // signature.go) and its figures, hashed (figures.go).
 type articleDigest struct {
-	Shingles []byte   `json:"sh"` // sorted, delta-encoded uvarints
-	Level    uint8    `json:"lv,omitempty"`
-	Figures  []string `json:"fh,omitempty"`
+	Shingles []byte `json:"sh"` // sorted, delta-encoded uvarints
+	Level    uint8  `json:"lv,omitempty"`
+	Figures  []byte `json:"fh,omitempty"` // packFigures
 	// ClearFigures are the figures as states kept them before they were hashed: read only, and
 	// hashed as the round starts (hashClearFigures), so that a page carried over from such a
 	// state still has its figures (without them sameFigures would let any two bodies alike in
@@ -63,7 +63,7 @@ func (rec *stateRecord) hashClearFigures(key []byte) {
 		return
 	}
 	a := rec.Page.Article
-	a.Figures, a.ClearFigures = hashFigures(key, a.ClearFigures), nil
+	a.Figures, a.ClearFigures = packFigures(hashFigures(key, a.ClearFigures)), nil
 }
 
 // textFacts are what the column checks read of a page's text.
@@ -135,7 +135,7 @@ func (p *pageInfo) digest() *pageDigest {
 		Personal: p.Personal, Empty: p.Empty, EmptyList: p.EmptyList, Date: p.Date, Unjudged: p.Unjudged,
 		ListEntries: p.ListEntries, Forms: p.Forms, Meta: p.Meta, Facts: p.textFacts(), BlockKeys: digestKeys(p.blockKeys())}
 	if a := p.article; a != nil {
-		d.Article = &articleDigest{Shingles: packShingles(a.shingles), Level: a.level, Figures: a.figures}
+		d.Article = &articleDigest{Shingles: packShingles(a.shingles), Level: a.level, Figures: packFigures(a.figures)}
 	}
 	return d
 }
@@ -199,7 +199,7 @@ func articleOf(p *pageInfo, df map[uint64]int, boiler int, key []byte) *article 
 			return nil
 		}
 		a := &article{url: p.URL, title: p.Title, titleKey: normalizeText(p.Title), date: p.Date,
-			shingles: unpackShingles(d.Shingles), level: d.Level, figures: d.Figures}
+			shingles: unpackShingles(d.Shingles), level: d.Level, figures: unpackFigures(d.Figures)}
 		a.sign()
 		return a
 	}

@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -52,8 +53,8 @@ func TestStatesKeepAnArticlesFiguresHashed(t *testing.T) {
 	if strings.Contains(string(st.Record), "13812345678") {
 		t.Fatalf("the state holds the mobile number: %s", st.Record)
 	}
-	want := hashFigures(key, phoneFigures)
-	if rec.Page == nil || rec.Page.Article == nil || !slices.Equal(rec.Page.Article.Figures, want) {
+	want := packFigures(hashFigures(key, phoneFigures))
+	if rec.Page == nil || rec.Page.Article == nil || !bytes.Equal(rec.Page.Article.Figures, want) {
 		t.Fatalf("the article's figures: %+v, want %v", rec.Page, want)
 	}
 
@@ -74,7 +75,7 @@ func TestStatesKeepAnArticlesFiguresHashed(t *testing.T) {
 	}
 	st, rec = stateOf(t, daily.States, u)
 	if st.Unchanged || strings.Contains(string(st.Record), "13812345678") ||
-		rec.Page == nil || rec.Page.Article == nil || !slices.Equal(rec.Page.Article.Figures, want) {
+		rec.Page == nil || rec.Page.Article == nil || !bytes.Equal(rec.Page.Article.Figures, want) {
 		t.Fatalf("the state of before, kept again: unchanged %v, %s; want its figures %v", st.Unchanged, st.Record, want)
 	}
 	sameFindings(t, "the round from states of before", daily, first)
