@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -262,4 +264,15 @@ func (cfg *Config) ensureSecret() error {
 	}
 	cfg.JWTSecret = []byte(secret)
 	return nil
+}
+
+// figureKey keys the figures the inspector keeps in page states (inspector.Config.FigureKey):
+// derived from the JWT secret, which every replica shares, and apart from it, so that neither
+// tells of the other. A new JWT_SECRET leaves the figures of the pages carried over unlike
+// every fresh page's until they are read again (the weekly full round): until then a fresh copy
+// of one of them with figures is not found (sameFigures sees none alike).
+func (cfg *Config) figureKey() []byte {
+	mac := hmac.New(sha256.New, cfg.JWTSecret)
+	mac.Write([]byte("inspector figures"))
+	return mac.Sum(nil)
 }

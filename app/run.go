@@ -95,7 +95,7 @@ func Run(ctx context.Context, cfg *Config, out io.Writer, log *slog.Logger, cloc
 
 	jobDeps := jobs.Deps{Store: store, Queue: queue, Redis: rds.client, Clock: clock, Logger: log.With("component", "jobs"),
 		Sender: &jobs.Sender{SMTP: cfg.smtp, PublicURL: cfg.PublicURL, Egress: cfg.Egress},
-		Egress: cfg.Egress, Browser: cfg.Browser, PageChecks: true}
+		Egress: cfg.Egress, Browser: cfg.Browser, FigureKey: cfg.figureKey(), PageChecks: true}
 
 	// The worker and the scheduler.
 	var worker, crawler *asynq.Server

@@ -321,7 +321,7 @@ func (h *worker) crawlSite(ctx context.Context, in *inspector.Inspector, roundID
 		}
 		prev := make([]inspector.PageState, len(kept))
 		for i, k := range kept {
-			prev[i] = inspector.PageState{URL: k.URL, ETag: k.ETag, LastModified: k.LastModified, Fingerprint: k.Fingerprint,
+			prev[i] = inspector.PageState{URL: k.URL, Page: k.IsPage, ETag: k.ETag, LastModified: k.LastModified, Fingerprint: k.Fingerprint,
 				Record: k.Record, FetchedAt: k.FetchedAt, ChangedAt: k.ChangedAt}
 		}
 		kept = nil
@@ -335,7 +335,7 @@ func (h *worker) crawlSite(ctx context.Context, in *inspector.Inspector, roundID
 	states := make([]models.PageState, len(res.States))
 	for i, s := range res.States {
 		states[i] = models.PageState{URL: s.URL, IsPage: s.Page, ETag: s.ETag, LastModified: s.LastModified,
-			Fingerprint: s.Fingerprint, Record: s.Record, FetchedAt: s.FetchedAt, ChangedAt: s.ChangedAt}
+			Fingerprint: s.Fingerprint, Record: s.Record, FetchedAt: s.FetchedAt, ChangedAt: s.ChangedAt, Unchanged: s.Unchanged}
 	}
 	res.States = nil
 	return res, h.Store.SavePageStates(ctx, roundID, websiteID, states)

@@ -14,8 +14,9 @@ import (
 )
 
 // An incremental round, through the real worker and store: it starts from the page states the
-// full round kept, asks for the homepage and list pages again but not the unchanged article, and
-// stores the same findings as the full round.
+// full round kept, asks for the homepage and list pages again but not the unchanged article,
+// stores the same findings as the full round, and writes back the states of what it asked for,
+// not the unchanged article's (its row is only marked seen).
 func TestIncrementalRoundCarriesOverWhatDidNotChange(t *testing.T) {
 	w := newInspectionWorld(t)
 	w.workers(t, 1)
@@ -29,6 +30,20 @@ func TestIncrementalRoundCarriesOverWhatDidNotChange(t *testing.T) {
 	states, err := w.store.PageStates(ctx, fullRes.WebsiteID)
 	if err != nil || len(states) < 3 {
 		t.Fatalf("the full round kept %d states, %v", len(states), err)
+	}
+
+	// Every row written (an upsert starts as an INSERT, on both databases) is noted; the UPDATE
+	// that marks a row seen is not.
+	trigger := `CREATE TRIGGER note_page_state_writes BEFORE INSERT ON inspection_page_states FOR EACH ROW
+		INSERT INTO page_state_writes (url) VALUES (NEW.url)`
+	if w.store.Dialect() == models.DialectSQLite {
+		trigger = `CREATE TRIGGER note_page_state_writes BEFORE INSERT ON inspection_page_states
+		BEGIN INSERT INTO page_state_writes (url) VALUES (NEW.url); END`
+	}
+	for _, stmt := range []string{"CREATE TABLE page_state_writes (url VARCHAR(2048) NOT NULL)", trigger} {
+		if _, err := w.store.SQLDB().ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	daily, events, err := w.store.StartRoundMode(ctx, models.RoundOnDemand, models.RoundIncremental, models.Scope{All: true}, &w.admin.ID)
@@ -48,6 +63,20 @@ func TestIncrementalRoundCarriesOverWhatDidNotChange(t *testing.T) {
 	if n := w.farm.count(host + "/news/1.html"); n != 1 {
 		t.Errorf("the unchanged article was asked for again by the incremental round (%d requests)", n)
 	}
+	written := map[string]bool{}
+	rows, err := w.store.SQLDB().QueryContext(ctx, "SELECT url FROM page_state_writes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var u string
+		rows.Scan(&u)
+		written[u] = true
+	}
+	rows.Close()
+	if !written[w.faulty] || written[w.faulty+"news/1.html"] {
+		t.Errorf("the incremental round wrote the states of %v; want the homepage's (asked for again), not the unchanged article's", written)
+	}
 	dailyRes, dailyFindings := w.findings(t, daily.ID, w.faulty)
 	if got, want := findingSummary(dailyFindings), findingSummary(fullFindings); got != want {
 		t.Errorf("incremental round's findings:\n%s\nfull round's:\n%s", got, want)
@@ -55,9 +84,9 @@ func TestIncrementalRoundCarriesOverWhatDidNotChange(t *testing.T) {
 	if dailyRes.Verdict != fullRes.Verdict || dailyRes.Score != fullRes.Score || dailyRes.Pages != fullRes.Pages {
 		t.Errorf("incremental result %+v, full %+v", dailyRes.InspectionResult, fullRes.InspectionResult)
 	}
-	rows, counts, err := w.store.SitePages(ctx, fullRes.WebsiteID, time.Now().Add(-time.Hour), 1, 50)
-	if err != nil || counts.Pages < 3 || len(rows) != int(counts.Pages) {
-		t.Fatalf("site pages: %+v %+v %v", counts, rows, err)
+	pages, counts, err := w.store.SitePages(ctx, fullRes.WebsiteID, time.Now().Add(-time.Hour), 1, 50)
+	if err != nil || counts.Pages < 3 || len(pages) != int(counts.Pages) {
+		t.Fatalf("site pages: %+v %+v %v", counts, pages, err)
 	}
 }
 

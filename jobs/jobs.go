@@ -82,6 +82,7 @@ type Deps struct {
 	Egress     egress.Guard
 	Inspector  *inspector.Inspector // crawls sites; nil: one with the default limits, fetching through Egress
 	Browser    string               // the default Inspector's Chromium (INSPECT_BROWSER); "" = none
+	FigureKey  []byte               // the default Inspector's key for the figures kept in page states (inspector.Config.FigureKey)
 	PageChecks bool                 // fetch the page of each citizen's report on arrival and after the reply
 	MaxCrawls  int                  // site crawls one worker runs at most at once; default DefaultMaxCrawls
 	// CrawlMemory: a worker starts no new crawl while its live heap is above this many bytes (the
@@ -96,7 +97,7 @@ func Register(mux *asynq.ServeMux, d Deps) {
 		d.CrawlMemory = DefaultCrawlMemory
 	}
 	if d.Inspector == nil {
-		d.Inspector = inspector.New(inspector.Config{Egress: d.Egress, Browser: d.Browser, MemoryBudget: d.CrawlMemory})
+		d.Inspector = inspector.New(inspector.Config{Egress: d.Egress, Browser: d.Browser, MemoryBudget: d.CrawlMemory, FigureKey: d.FigureKey})
 	}
 	if d.MaxCrawls <= 0 {
 		d.MaxCrawls = DefaultMaxCrawls

@@ -47,6 +47,9 @@ type PageState struct {
 	ChangedAt    time.Time
 	RoundID      int64
 	Missed       int
+	// Unchanged: the state is the one the store gave the round for the URL, field for field,
+	// so SavePageStates only marks its row seen. Most states of a daily round are so.
+	Unchanged bool `gorm:"-"`
 }
 
 func (PageState) TableName() string { return "inspection_page_states" }
@@ -78,13 +81,24 @@ func (s *Store) PageStates(ctx context.Context, websiteID int64) ([]PageState, e
 }
 
 // SavePageStates keeps what a round of the site learnt, pageStateBatch rows a statement: each
-// URL's row is replaced, the rows of URLs the round did not see count one more miss, and those
-// missed PageStateMissedRounds times are dropped. A round done again (a retried task) writes the
-// same rows.
+// URL's row is replaced, or only marked seen by the round when its state is Unchanged (a daily
+// round writes what changed, not the thousands of states it carried over); the rows of URLs the
+// round did not see count one more miss, and those missed PageStateMissedRounds times are
+// dropped. A round done again (a retried task) writes the same rows and counts no miss twice:
+// every row of the site then has the round's id.
 func (s *Store) SavePageStates(ctx context.Context, roundID, websiteID int64, states []PageState) error {
 	db := s.db.WithContext(ctx)
-	for start := 0; start < len(states); start += pageStateBatch {
-		batch := states[start:min(start+pageStateBatch, len(states))]
+	changed := make([]PageState, 0, len(states))
+	var seen []string
+	for _, st := range states {
+		if st.Unchanged {
+			seen = append(seen, URLHash(st.URL))
+		} else {
+			changed = append(changed, st)
+		}
+	}
+	for start := 0; start < len(changed); start += pageStateBatch {
+		batch := changed[start:min(start+pageStateBatch, len(changed))]
 		for i := range batch {
 			batch[i].WebsiteID, batch[i].RoundID, batch[i].Missed = websiteID, roundID, 0
 			batch[i].URLHash = URLHash(batch[i].URL)
@@ -103,6 +117,13 @@ func (s *Store) SavePageStates(ctx context.Context, roundID, websiteID int64, st
 		}).Create(&batch).Error
 		if err != nil {
 			return translate(err, "save page states")
+		}
+	}
+	for start := 0; start < len(seen); start += pageStateBatch {
+		err := db.Model(&PageState{}).Where("website_id = ? AND url_hash IN ?", websiteID, seen[start:min(start+pageStateBatch, len(seen))]).
+			Updates(map[string]any{"round_id": roundID, "missed": 0}).Error
+		if err != nil {
+			return translate(err, "mark page states seen")
 		}
 	}
 	err := db.Model(&PageState{}).Where("website_id = ? AND round_id <> ?", websiteID, roundID).

@@ -82,3 +82,69 @@ func TestPageStatesAreKeptPerSiteAndDroppedWhenMissed(t *testing.T) {
 		t.Fatalf("unknown mode: %v, want invalid", err)
 	}
 }
+
+// A daily round writes only the states that changed: an unchanged one's row is only marked
+// seen by the round (its record stays as written, whatever bytes the caller holds), and a row
+// that had been missed starts counting again; the rows no round sees still count misses and are
+// dropped after PageStateMissedRounds, and a round saved twice (a retried task) counts no miss
+// twice.
+func TestUnchangedPageStatesAreOnlyMarkedSeen(t *testing.T) {
+	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	demoUsers(t, s)
+	ctx := context.Background()
+	full, ids, err := storetest.StartRound(ctx, s, models.RoundScheduled, models.Scope{All: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := ids[0]
+	day := time.Date(2025, 3, 24, 2, 0, 0, 0, time.UTC)
+	if err := s.SavePageStates(ctx, full.ID, site, pageStates(1200, day)); err != nil {
+		t.Fatal(err)
+	}
+	daily := func(n int, edit func([]models.PageState)) int64 {
+		t.Helper()
+		round, _, err := s.StartRoundMode(ctx, models.RoundScheduled, models.RoundIncremental, models.Scope{All: true}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := pageStates(n, day)
+		for i := range states {
+			// Other bytes than the row's: were the row written, it would show.
+			states[i].Unchanged, states[i].Record = true, []byte(`{"s":404}`)
+		}
+		edit(states)
+		for range 2 { // the round's task, and its retry
+			if err := s.SavePageStates(ctx, round.ID, site, states); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return round.ID
+	}
+	// The first daily round sees URLs 0-899; the second 0-999, the seventh changed.
+	daily(900, func([]models.PageState) {})
+	second := daily(1000, func(st []models.PageState) {
+		st[7].Unchanged, st[7].Record, st[7].ChangedAt = false, []byte(`{"s":500}`), day.Add(24*time.Hour)
+	})
+	got, err := s.PageStates(ctx, site)
+	if err != nil || len(got) != 1200 {
+		t.Fatalf("states: %d, %v; want 1200", len(got), err)
+	}
+	for _, st := range got {
+		var i int
+		fmt.Sscanf(st.URL, "https://www.chengdu.gov.cn/news/a%d.html", &i)
+		record, missed := `{"s":200}`, 0
+		if i == 7 {
+			record = `{"s":500}`
+		}
+		if i >= 1000 {
+			missed = 2
+		}
+		if string(st.Record) != record || st.Missed != missed || st.RoundID != second {
+			t.Fatalf("%s: record %s, missed %d, round %d; want %s, %d, %d", st.URL, st.Record, st.Missed, st.RoundID, record, missed, second)
+		}
+	}
+	daily(1000, func([]models.PageState) {})
+	if got, err := s.PageStates(ctx, site); err != nil || len(got) != 1000 {
+		t.Fatalf("after the third round that missed 200 URLs: %d states, %v; want 1000", len(got), err)
+	}
+}

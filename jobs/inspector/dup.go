@@ -58,7 +58,7 @@ type article struct {
 	date     time.Time
 	shingles []uint32 // sorted, distinct: the body's shingles in the page's sample (signature.go)
 	level    uint8    // the sample's level
-	figures  []string // the body's numbers, sorted, distinct
+	figures  []uint64 // the body's numbers, hashed (figures.go), sorted, distinct
 	// sig is the MinHash signature of the shingles at the article's level and, second, at the
 	// level above: two copies whose pages fell on either side of a level still meet.
 	sig [2][minhashBands * minhashRows]uint32
@@ -90,7 +90,7 @@ func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
 		go func(w int) {
 			defer wg.Done()
 			for i := w; i < len(urls); i += workers {
-				arts[i] = articleOf(r.pages[urls[i]], df, boiler)
+				arts[i] = articleOf(r.pages[urls[i]], df, boiler, r.in.cfg.FigureKey)
 			}
 		}(w)
 	}
@@ -184,9 +184,9 @@ func (r *round) duplicates(urls []string) ([]Finding, map[string]bool) {
 }
 
 // makeArticle is a page's body as 一稿多发 compares it: its text less the site's template,
-// the headline and the lines of publishing data, from the page's signature (signature.go). Nil
-// when too little is left to judge.
-func makeArticle(p *pageInfo, df map[uint64]int, boiler int) *article {
+// the headline and the lines of publishing data, from the page's signature (signature.go), its
+// figures hashed under key (figures.go). Nil when too little is left to judge.
+func makeArticle(p *pageInfo, df map[uint64]int, boiler int, key []byte) *article {
 	if p.text == nil {
 		return nil
 	}
@@ -195,7 +195,7 @@ func makeArticle(p *pageInfo, df map[uint64]int, boiler int) *article {
 		return nil
 	}
 	a := &article{url: p.URL, title: p.Title, titleKey: normalizeText(p.Title), date: p.Date,
-		shingles: shingles, level: p.text.level, figures: figures}
+		shingles: shingles, level: p.text.level, figures: hashFigures(key, figures)}
 	a.sign()
 	return a
 }
@@ -275,7 +275,7 @@ func jaccard(a, b []uint32) float64 {
 }
 
 // sameFigures: two bodies with numbers enough carry mostly the same ones.
-func sameFigures(a, b []string) bool {
+func sameFigures(a, b []uint64) bool {
 	if len(a) < minFigures || len(b) < minFigures {
 		return true
 	}

@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -39,6 +40,16 @@ type PageState struct {
 	Record       []byte
 	FetchedAt    time.Time // when the URL was last asked for
 	ChangedAt    time.Time // when its fingerprint (or status) last changed
+	// Unchanged: the state is the one the round was given for the URL, field for field (most
+	// of a daily round's), so the store need only note that the round saw it.
+	Unchanged bool
+}
+
+// sameAs: the state is o, field for field (Unchanged aside).
+func (s *PageState) sameAs(o *PageState) bool {
+	return s.URL == o.URL && s.Page == o.Page && s.ETag == o.ETag && s.LastModified == o.LastModified &&
+		s.Fingerprint == o.Fingerprint && bytes.Equal(s.Record, o.Record) &&
+		s.FetchedAt.Equal(o.FetchedAt) && s.ChangedAt.Equal(o.ChangedAt)
 }
 
 // keptVisit is a visit's part in an incremental round.
@@ -104,6 +115,7 @@ func (r *round) startIncremental(prev []PageState) {
 		if json.Unmarshal(s.Record, &p.record) != nil {
 			continue // unreadable: the URL is asked for as a new one
 		}
+		p.record.hashClearFigures(r.in.cfg.FigureKey)
 		r.since.prev[s.URL] = p
 	}
 }

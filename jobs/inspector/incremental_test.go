@@ -294,3 +294,63 @@ func TestIncrementalRoundLeavesUnchangedArticlesAlone(t *testing.T) {
 	}
 	sameFindings(t, "incremental round", incr, inspect(t, in, site))
 }
+
+// A daily round tells the store which states it carried over as they were, so that only the
+// rest is written: run at the instant of the round before on a site where nothing changed,
+// every state; an hour later with one article corrected (its list entry shows the new date),
+// all but those it asked for again (the homepage, the columns, the corrected article, which
+// changed).
+func TestDailyRoundMarksTheStatesItDidNotChange(t *testing.T) {
+	f := newFarm(t)
+	s := &changingSite{pages: incrementalPages()}
+	f.handle(siteHost, s)
+	f.ok(footerHosts...)
+	site := Site{Name: "示范市人民政府", BaseURLs: []string{"http://" + siteHost + "/"}}
+	var clock sync.Mutex
+	now := testNow
+	in := f.inspector(Config{Now: func() time.Time { clock.Lock(); defer clock.Unlock(); return now }})
+
+	first := inspect(t, in, site)
+	same, err := in.InspectIncremental(t.Context(), site, first.States)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(same.States) != len(first.States) {
+		t.Fatalf("%d states, the round before %d", len(same.States), len(first.States))
+	}
+	for _, st := range same.States {
+		if !st.Unchanged {
+			t.Errorf("nothing changed, yet the state of %s did", st.URL)
+		}
+	}
+
+	edited, old := incrementalArticlePath(2, 12), testNow.AddDate(0, 0, -12).Format(time.DateOnly)
+	s.edit(func(p map[string]string) {
+		p[edited] = strings.Replace(p[edited], `</div><div class="footer">`, `<p>各级攻府要落实责任。</p></div><div class="footer">`, 1)
+		p["/policy/"] = strings.Replace(p["/policy/"], item(edited, incrementalArticleTitle(2, 12), old),
+			item(edited, incrementalArticleTitle(2, 12), testNow.Format(time.DateOnly)), 1)
+	})
+	clock.Lock()
+	now = now.Add(time.Hour)
+	clock.Unlock()
+	next, err := in.InspectIncremental(t.Context(), site, same.States)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unchanged := 0
+	for _, st := range next.States {
+		switch {
+		case st.URL == "http://"+siteHost+edited:
+			if st.Unchanged || !st.ChangedAt.Equal(next.Finished) {
+				t.Errorf("the corrected article's state: unchanged %v, changed at %v", st.Unchanged, st.ChangedAt)
+			}
+		case st.Unchanged:
+			unchanged++
+		case !st.FetchedAt.Equal(next.Finished):
+			t.Errorf("the state of %s changed, yet the round did not ask for it", st.URL)
+		}
+	}
+	if unchanged < len(next.States)*9/10 {
+		t.Errorf("%d of %d states unchanged", unchanged, len(next.States))
+	}
+}

@@ -73,6 +73,11 @@ type Config struct {
 	// skipped or unjudged with the reason. The browser starts on first need (browser.go).
 	Browser string
 
+	// FigureKey keys the hash of the figures of each page's 一稿多发 signature in its page
+	// state (figures.go): rounds that carry each other's states must share it, so every replica
+	// is given the same (the app derives it from JWT_SECRET); nil = a built-in key.
+	FigureKey []byte
+
 	Now    func() time.Time      // default time.Now
 	Rules  *Rules                // default DefaultRules()
 	Scores *indicator.ScoreTable // default indicator.DefaultScoreTable()
@@ -117,6 +122,9 @@ func New(cfg Config) *Inspector {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if len(cfg.FigureKey) == 0 {
+		cfg.FigureKey = defaultFigureKey
 	}
 	if cfg.Client == nil {
 		if cfg.Resolver == nil {

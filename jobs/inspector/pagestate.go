@@ -44,11 +44,26 @@ type pageDigest struct {
 }
 
 // articleDigest is a page's 一稿多发 signature: its body's shingles (in the page's sample,
-// signature.go) and figures.
+// signature.go) and its figures, hashed (figures.go).
 type articleDigest struct {
-	Shingles []byte   `json:"sh"` // sorted, delta-encoded uvarints
-	Level    uint8    `json:"lv,omitempty"`
-	Figures  []string `json:"fig,omitempty"`
+	Shingles []byte `json:"sh"` // sorted, delta-encoded uvarints
+	Level    uint8  `json:"lv,omitempty"`
+	Figures  []byte `json:"fh,omitempty"` // packFigures
+	// ClearFigures are the figures as states kept them before they were hashed: read only, and
+	// hashed as the round starts (hashClearFigures), so that a page carried over from such a
+	// state still has its figures (without them sameFigures would let any two bodies alike in
+	// words be copies: two monthly releases of one template whose numbers differ) and its state
+	// is written again, hashed. Once every site has had a round since, no state holds them.
+	ClearFigures []string `json:"fig,omitempty"`
+}
+
+// hashClearFigures hashes the figures of a state kept before they were hashed.
+func (rec *stateRecord) hashClearFigures(key []byte) {
+	if rec.Page == nil || rec.Page.Article == nil || rec.Page.Article.ClearFigures == nil {
+		return
+	}
+	a := rec.Page.Article
+	a.Figures, a.ClearFigures = packFigures(hashFigures(key, a.ClearFigures)), nil
 }
 
 // textFacts are what the column checks read of a page's text.
@@ -91,7 +106,12 @@ func (r *round) states(now time.Time, cols []Column) []PageState {
 				s.ChangedAt = p.state.ChangedAt
 			}
 		}
+		// A carried page's record is marshalled again, not taken from its state: the bytes are
+		// what tells it unchanged, and they may differ (the round judged it a column or no longer;
+		// a state of an older layout, figures in clear, must be written anew). A thousand records
+		// take about 12 ms.
 		s.Record, _ = json.Marshal(rec)
+		s.Unchanged = p != nil && s.sameAs(&p.state)
 		out = append(out, s)
 	}
 	return out
@@ -119,7 +139,7 @@ func (p *pageInfo) digest() *pageDigest {
 		Personal: p.Personal, Empty: p.Empty, EmptyList: p.EmptyList, Date: p.Date, Unjudged: p.Unjudged,
 		ListEntries: p.ListEntries, Forms: p.Forms, Meta: p.Meta, Facts: p.textFacts(), BlockKeys: digestKeys(p.blockKeys())}
 	if a := p.article; a != nil {
-		d.Article = &articleDigest{Shingles: packShingles(a.shingles), Level: a.level, Figures: a.figures}
+		d.Article = &articleDigest{Shingles: packShingles(a.shingles), Level: a.level, Figures: packFigures(a.figures)}
 	}
 	return d
 }
@@ -176,18 +196,18 @@ func blockKey(b string) uint64 {
 }
 
 // articleOf is a page's 一稿多发 article: made from its text, or from its digest.
-func articleOf(p *pageInfo, df map[uint64]int, boiler int) *article {
+func articleOf(p *pageInfo, df map[uint64]int, boiler int, key []byte) *article {
 	if p.carried != nil {
 		d := p.carried.digest.Article
 		if d == nil {
 			return nil
 		}
 		a := &article{url: p.URL, title: p.Title, titleKey: normalizeText(p.Title), date: p.Date,
-			shingles: unpackShingles(d.Shingles), level: d.Level, figures: d.Figures}
+			shingles: unpackShingles(d.Shingles), level: d.Level, figures: unpackFigures(d.Figures)}
 		a.sign()
 		return a
 	}
-	a := makeArticle(p, df, boiler)
+	a := makeArticle(p, df, boiler, key)
 	if a != nil {
 		c := *a
 		p.article = &c
