@@ -46,13 +46,18 @@ func WorkerServer(concurrency int) asynq.Config {
 // crawls at once (MaxCrawls), and a few slots more for the page checks and availability probes
 // that share the queue, so that they pass while every crawl slot is busy. A site that waits for a
 // crawl slot is told how long (retryDelay), as little as a quarter second while the worker's
-// crawls warm up, so waiting tasks are looked for that often.
+// crawls warm up, so waiting tasks are looked for that often, and so is the queue when it was
+// found empty (asynq's default is a second: a daily round, whose crawls take seconds, lost a
+// second at each site's turn).
 func CrawlServer(maxCrawls int) asynq.Config {
 	return asynq.Config{Concurrency: maxCrawls + crawlSpareSlots, IsFailure: IsFailure, RetryDelayFunc: retryDelay,
-		DelayedTaskCheckInterval: 250 * time.Millisecond, Queues: map[string]int{QueueInspection: 1}}
+		DelayedTaskCheckInterval: crawlPoll, TaskCheckInterval: crawlPoll, Queues: map[string]int{QueueInspection: 1}}
 }
 
-const crawlSpareSlots = 4
+const (
+	crawlSpareSlots = 4
+	crawlPoll       = 250 * time.Millisecond
+)
 
 // Defaults of Deps.MaxCrawls and Deps.CrawlMemory. A crawl spends most of its time waiting on the
 // network (a site answers in ~100 ms, 4 requests at a time), so many run at once; the CPU is

@@ -26,6 +26,7 @@ type analysisSlots struct {
 	changed  time.Time     // when held last changed
 	samples  []busySample  // of busy, newest last, taken as crawls ask to start
 	warming  []*crawlStart // crawls started that have not yet shown their pace
+	waiters  atomic.Int64  // crawls waiting in StartCrawl for those to warm up
 	nowClock func() time.Time
 }
 
@@ -87,6 +88,7 @@ const (
 	// that keep the cores busy take minutes.
 	warmingWait   = 250 * time.Millisecond
 	saturatedWait = 10 * time.Second
+	warmingPoll   = 20 * time.Millisecond // how often a crawl waiting in StartCrawl asks again
 )
 
 // crawlStart is a crawl as the pacing counts it while it warms up.
@@ -111,9 +113,23 @@ type crawlStartKey struct{}
 
 // StartCrawl says whether the worker should start another crawl now. If so, the crawl is to run
 // under the context returned, by which its round counts its visits, and end is to be called when
-// it ends; if not, wait is how long to wait before asking again.
+// it ends; if not, wait is how long to wait before asking again. A crawl that finds the others
+// warming up waits here for them, up to a warm-up, if fewer crawls than cores wait so: a warm-up
+// takes a few hundred milliseconds, less than a round trip through the task queue, and a worker
+// that held more sites waiting would keep them from the others.
 func (in *Inspector) StartCrawl(ctx context.Context) (crawl context.Context, wait time.Duration, ok bool, end func()) {
-	c, wait := in.cpu.startCrawl(in.cpu.nowClock())
+	s := in.cpu
+	c, wait := s.startCrawl(s.nowClock())
+	if c == nil && wait == warmingWait {
+		if s.waiters.Add(1) <= int64(cap(s.slots)) {
+			deadline := time.Now().Add(crawlWarmup)
+			for c == nil && wait == warmingWait && time.Now().Before(deadline) && ctx.Err() == nil {
+				time.Sleep(warmingPoll)
+				c, wait = s.startCrawl(s.nowClock())
+			}
+		}
+		s.waiters.Add(-1)
+	}
 	if c == nil {
 		return ctx, wait, false, nil
 	}

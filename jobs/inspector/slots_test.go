@@ -12,6 +12,12 @@ type slotClock struct{ now time.Time }
 func (c *slotClock) Now() time.Time          { return c.now }
 func (c *slotClock) advance(d time.Duration) { c.now = c.now.Add(d) }
 
+// try asks the pacing's rule, without StartCrawl's wait.
+func try(in *Inspector) (ok bool, wait time.Duration) {
+	c, wait := in.cpu.startCrawl(in.cpu.nowClock())
+	return c != nil, wait
+}
+
 func pacedInspector(slots int) (*Inspector, *slotClock) {
 	in := New(Config{Analyses: slots})
 	c := &slotClock{now: time.Date(2027, 3, 1, 2, 0, 0, 0, time.UTC)}
@@ -29,7 +35,7 @@ func TestCrawlsWarmUpOnePerCoreAtATime(t *testing.T) {
 	if _, _, ok2, _ := in.StartCrawl(ctx); !ok || !ok2 {
 		t.Fatal("an idle worker of two cores refused one of its first two crawls")
 	}
-	if _, wait, ok, _ := in.StartCrawl(ctx); ok || wait != warmingWait {
+	if ok, wait := try(in); ok || wait != warmingWait {
 		t.Fatalf("a third crawl while two warm up: ok %v, wait %s", ok, wait)
 	}
 	r := &round{start: crawlStarted(first)}
@@ -39,7 +45,7 @@ func TestCrawlsWarmUpOnePerCoreAtATime(t *testing.T) {
 	if _, wait, ok, _ := in.StartCrawl(ctx); !ok {
 		t.Fatalf("a crawl refused after the first had made its first %d visits: wait %s", warmVisits, wait)
 	}
-	if _, _, ok, _ := in.StartCrawl(ctx); ok {
+	if ok, _ := try(in); ok {
 		t.Fatal("a fourth crawl started while two warm up")
 	}
 	clock.advance(crawlWarmup)
@@ -55,7 +61,7 @@ func TestACrawlThatEndedMakesRoomAtOnce(t *testing.T) {
 	ctx := context.Background()
 	_, _, _, end := in.StartCrawl(ctx)
 	clock.advance(100 * time.Millisecond)
-	if _, _, ok, _ := in.StartCrawl(ctx); ok {
+	if ok, _ := try(in); ok {
 		t.Fatal("a second crawl started on one core while the first warms up")
 	}
 	end()
@@ -79,7 +85,7 @@ func TestNoCrawlStartsWhileTheCoresAreBusy(t *testing.T) {
 		a()
 		b()
 	}
-	_, wait, ok, _ := in.StartCrawl(ctx)
+	ok, wait := try(in)
 	if ok || wait != saturatedWait {
 		t.Fatalf("a crawl asked with both cores busy all the window: ok %v, wait %s", ok, wait)
 	}
@@ -110,7 +116,7 @@ func TestPagesWaitingForACoreKeepNewCrawlsOut(t *testing.T) {
 	for in.cpu.waiting.Load() < 2 {
 		time.Sleep(time.Millisecond)
 	}
-	if _, _, ok, _ := in.StartCrawl(context.Background()); ok {
+	if ok, _ := try(in); ok {
 		t.Fatal("a crawl started with every slot taken and two pages waiting")
 	}
 	for _, r := range release {
@@ -121,5 +127,36 @@ func TestPagesWaitingForACoreKeepNewCrawlsOut(t *testing.T) {
 	clock.advance(busyWindow) // the slots were busy only at an instant of the window
 	if _, wait, ok, _ := in.StartCrawl(context.Background()); !ok {
 		t.Fatalf("a crawl refused once the pages were analysed: wait %s", wait)
+	}
+}
+
+// A crawl that finds the others warming up waits for them in StartCrawl rather than go round
+// the task queue, as long as fewer crawls than cores wait so; one more is sent back at once.
+func TestACrawlWaitsForTheWarmUpOfAnother(t *testing.T) {
+	in, _ := pacedInspector(1)
+	ctx := context.Background()
+	first, _, _, _ := in.StartCrawl(ctx)
+	started := make(chan bool)
+	go func() {
+		_, _, ok, _ := in.StartCrawl(ctx)
+		started <- ok
+	}()
+	for in.cpu.waiters.Load() < 1 {
+		select {
+		case ok := <-started:
+			t.Fatalf("the second crawl did not wait for the first's warm-up: ok %v", ok)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	asked := time.Now()
+	if _, wait, ok, _ := in.StartCrawl(ctx); ok || wait != warmingWait || time.Since(asked) > crawlWarmup/2 {
+		t.Fatalf("a crawl beyond the waiting one: ok %v, wait %s, after %s; want sent back at once", ok, wait, time.Since(asked))
+	}
+	r := &round{start: crawlStarted(first)}
+	for range warmVisits {
+		r.start.visited()
+	}
+	if !<-started {
+		t.Fatal("the waiting crawl was sent back, though the first warmed up within its wait")
 	}
 }
