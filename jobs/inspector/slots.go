@@ -26,7 +26,7 @@ type analysisSlots struct {
 	changed  time.Time     // when held last changed
 	samples  []busySample  // of busy, newest last, taken as crawls ask to start
 	warming  []*crawlStart // crawls started that have not yet shown their pace
-	waiters  atomic.Int64  // crawls waiting in StartCrawl for those to warm up
+	waiters  atomic.Int64  // crawls waiting in StartCrawl for room
 	nowClock func() time.Time
 }
 
@@ -84,11 +84,13 @@ const (
 	busyWindow  = time.Second
 	busyShare   = 0.85
 	// warmingWait and saturatedWait are how long a crawl refused waits before it asks again (the
-	// caller adds a random part): a warm-up takes a few hundred milliseconds, while the crawls
-	// that keep the cores busy take minutes.
+	// caller adds a random part), after waitHere in StartCrawl: a warm-up takes a few hundred
+	// milliseconds, while the crawls that keep the cores busy take seconds (a daily round's) to
+	// minutes.
 	warmingWait   = 250 * time.Millisecond
-	saturatedWait = 10 * time.Second
-	warmingPoll   = 20 * time.Millisecond // how often a crawl waiting in StartCrawl asks again
+	saturatedWait = 5 * time.Second
+	waitHere      = 2 * time.Second
+	startPoll     = 20 * time.Millisecond // how often a crawl waiting in StartCrawl asks again
 )
 
 // crawlStart is a crawl as the pacing counts it while it warms up.
@@ -113,18 +115,19 @@ type crawlStartKey struct{}
 
 // StartCrawl says whether the worker should start another crawl now. If so, the crawl is to run
 // under the context returned, by which its round counts its visits, and end is to be called when
-// it ends; if not, wait is how long to wait before asking again. A crawl that finds the others
-// warming up waits here for them, up to a warm-up, if fewer crawls than cores wait so: a warm-up
-// takes a few hundred milliseconds, less than a round trip through the task queue, and a worker
-// that held more sites waiting would keep them from the others.
+// it ends; if not, wait is how long to wait before asking again. A crawl refused waits here first,
+// up to waitHere, if fewer crawls than cores wait so: a warm-up takes a few hundred milliseconds
+// and a daily round's crawls a few seconds, less than a round trip through the task queue, and
+// without a crawl waiting here the cores would stand idle until one came back. A worker that held
+// more sites waiting would keep them from the others.
 func (in *Inspector) StartCrawl(ctx context.Context) (crawl context.Context, wait time.Duration, ok bool, end func()) {
 	s := in.cpu
 	c, wait := s.startCrawl(s.nowClock())
-	if c == nil && wait == warmingWait {
+	if c == nil {
 		if s.waiters.Add(1) <= int64(cap(s.slots)) {
-			deadline := time.Now().Add(crawlWarmup)
-			for c == nil && wait == warmingWait && time.Now().Before(deadline) && ctx.Err() == nil {
-				time.Sleep(warmingPoll)
+			deadline := time.Now().Add(waitHere)
+			for c == nil && time.Now().Before(deadline) && ctx.Err() == nil {
+				time.Sleep(startPoll)
 				c, wait = s.startCrawl(s.nowClock())
 			}
 		}

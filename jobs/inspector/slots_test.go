@@ -130,8 +130,9 @@ func TestPagesWaitingForACoreKeepNewCrawlsOut(t *testing.T) {
 	}
 }
 
-// A crawl that finds the others warming up waits for them in StartCrawl rather than go round
-// the task queue, as long as fewer crawls than cores wait so; one more is sent back at once.
+// A crawl that finds no room (here: the others warming up) waits for it in StartCrawl rather than
+// go round the task queue, as long as fewer crawls than cores wait so; one more is sent back at
+// once.
 func TestACrawlWaitsForTheWarmUpOfAnother(t *testing.T) {
 	in, _ := pacedInspector(1)
 	ctx := context.Background()
@@ -149,7 +150,7 @@ func TestACrawlWaitsForTheWarmUpOfAnother(t *testing.T) {
 		}
 	}
 	asked := time.Now()
-	if _, wait, ok, _ := in.StartCrawl(ctx); ok || wait != warmingWait || time.Since(asked) > crawlWarmup/2 {
+	if _, wait, ok, _ := in.StartCrawl(ctx); ok || wait != warmingWait || time.Since(asked) > waitHere/2 {
 		t.Fatalf("a crawl beyond the waiting one: ok %v, wait %s, after %s; want sent back at once", ok, wait, time.Since(asked))
 	}
 	r := &round{start: crawlStarted(first)}
