@@ -159,21 +159,28 @@ func sameFindings(t *testing.T, name string, got, want *Result) {
 	}
 }
 
+// newChangingSite serves the incremental tests' site on a farm, answering after latency, and
+// an inspector whose clock later moves on.
+func newChangingSite(t *testing.T, latency time.Duration) (f *farm, s *changingSite, site Site, in *Inspector, later func(time.Duration)) {
+	f = newFarm(t)
+	s = &changingSite{pages: incrementalPages(), latency: latency}
+	f.handle(siteHost, s)
+	f.ok(footerHosts...)
+	var clock sync.Mutex
+	now := testNow
+	in = f.inspector(Config{Now: func() time.Time { clock.Lock(); defer clock.Unlock(); return now }})
+	later = func(d time.Duration) { clock.Lock(); defer clock.Unlock(); now = now.Add(d) }
+	return f, s, Site{Name: "示范市人民政府", BaseURLs: []string{"http://" + siteHost + "/"}}, in, later
+}
+
 // A daily round of a site where 2% of the pages changed asks for under 10% of what a full
 // round asks for, and finds what a full round of the changed site finds: the new article's
 // typo, the corrected article's typo, the new dead link, and the taken-down article as the
 // dead link of the unchanged page that still links to it.
 func TestIncrementalRoundFindsWhatAFullRoundFinds(t *testing.T) {
-	f := newFarm(t)
 	// The server's latency makes the round's time mostly waiting on the network, as with a real
 	// site, so that the share of time means something; it is logged, never asserted.
-	s := &changingSite{pages: incrementalPages(), latency: *incrementalLatency}
-	f.handle(siteHost, s)
-	f.ok(footerHosts...)
-	site := Site{Name: "示范市人民政府", BaseURLs: []string{"http://" + siteHost + "/"}}
-	var clock sync.Mutex
-	now := testNow
-	in := f.inspector(Config{Now: func() time.Time { clock.Lock(); defer clock.Unlock(); return now }})
+	f, s, site, in, later := newChangingSite(t, *incrementalLatency)
 
 	first := inspect(t, in, site)
 	if len(first.States) < incrementalColumns*incrementalArticles {
@@ -186,9 +193,7 @@ func TestIncrementalRoundFindsWhatAFullRoundFinds(t *testing.T) {
 	}
 
 	s.edit(changeDay)
-	clock.Lock()
-	now = now.Add(time.Hour)
-	clock.Unlock()
+	later(time.Hour)
 
 	before := hitTotal(f)
 	started := time.Now()
@@ -301,14 +306,7 @@ func TestIncrementalRoundLeavesUnchangedArticlesAlone(t *testing.T) {
 // all but those it asked for again (the homepage, the columns, the corrected article, which
 // changed).
 func TestDailyRoundMarksTheStatesItDidNotChange(t *testing.T) {
-	f := newFarm(t)
-	s := &changingSite{pages: incrementalPages()}
-	f.handle(siteHost, s)
-	f.ok(footerHosts...)
-	site := Site{Name: "示范市人民政府", BaseURLs: []string{"http://" + siteHost + "/"}}
-	var clock sync.Mutex
-	now := testNow
-	in := f.inspector(Config{Now: func() time.Time { clock.Lock(); defer clock.Unlock(); return now }})
+	_, s, site, in, later := newChangingSite(t, 0)
 
 	first := inspect(t, in, site)
 	same, err := in.InspectIncremental(t.Context(), site, first.States)
@@ -330,9 +328,7 @@ func TestDailyRoundMarksTheStatesItDidNotChange(t *testing.T) {
 		p["/policy/"] = strings.Replace(p["/policy/"], item(edited, incrementalArticleTitle(2, 12), old),
 			item(edited, incrementalArticleTitle(2, 12), testNow.Format(time.DateOnly)), 1)
 	})
-	clock.Lock()
-	now = now.Add(time.Hour)
-	clock.Unlock()
+	later(time.Hour)
 	next, err := in.InspectIncremental(t.Context(), site, same.States)
 	if err != nil {
 		t.Fatal(err)
