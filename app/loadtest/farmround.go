@@ -39,6 +39,7 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 	fs.Float64Var(&f.edits, "edits", 0, "share of the pages edited in place each day, their list entries unchanged (a daily round does not see them)")
 	fs.Float64Var(&f.typos, "typos", 0.5, "share of the texts new or changed on days 2.. that carry a typo (部暑 for 部署)")
 	day := fs.Int("day", 1, "the farm's day: what changed on days 2..N is served changed")
+	mode := fs.String("round", models.RoundFull, "the round without -incremental: full, or incremental (a daily round on -day, against the page states an earlier run left in the same database)")
 	incremental := fs.Bool("incremental", false, "run a full round on day 1, then a daily (incremental) round and a full round on day 2, and compare the two")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the pages' text and of which pages change")
 	fs.IntVar(&f.port, "port", 18500, "port every site listens on")
@@ -50,12 +51,19 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 	timeout := fs.Duration("timeout", 2*time.Hour, "give up on the round after this long")
 	window := fs.Duration("for", 0, "measure the first this long of the round only (0: the whole round); pages are then the farm's answers")
 	pin := fs.Bool("pin", false, "run worker i on CPU i alone (taskset, GOMAXPROCS=1): one worker against two on as many cores")
+	cpus := fs.Float64("cpus", 0, "hold each worker to this many cores, in a cgroup of its own (Linux, root): one worker against two of the same size, the rest of the machine left to the farm and the database")
 	if err := fs.Parse(args); err != nil {
 		return UsageError{err.Error()}
 	}
 	f.pageBytes = *pageKB << 10
 	if f.sites < 1 || f.sites > 60000 || f.pages < 1 || f.fanout < 1 || *day < 1 {
 		return UsageError{"farm: -sites 1..60000, -pages, -fanout and -day at least 1"}
+	}
+	if *mode != models.RoundFull && *mode != models.RoundIncremental {
+		return UsageError{"farm: -round is full or incremental"}
+	}
+	if *cpus < 0 || *cpus > 0 && *pin {
+		return UsageError{"farm: -cpus is a positive number of cores, and not with -pin"}
 	}
 	if *incremental {
 		*day = 1
@@ -100,10 +108,14 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 		}
 	}
 	var procs []*exec.Cmd
+	var groups []*cpuGroup
 	defer func() {
 		for _, p := range procs {
 			p.Process.Signal(os.Interrupt)
 			p.Wait()
+		}
+		for _, g := range groups { // emptied of their workers
+			g.remove()
 		}
 	}()
 	for w := 0; w < *replicas; w++ {
@@ -117,12 +129,23 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 			return err
 		}
 		defer logf.Close()
-		p := exec.Command(bin)
-		p.Env = append(os.Environ(), "ROLE=worker", "DATA_DIR="+dir, "FETCH_ALLOW_PRIVATE=127.0.0.0/8", "LOG_LEVEL=warn")
-		if *pin {
-			p = exec.Command("taskset", "-c", strconv.Itoa(w%runtime.NumCPU()), bin)
-			p.Env = append(os.Environ(), "ROLE=worker", "DATA_DIR="+dir, "FETCH_ALLOW_PRIVATE=127.0.0.0/8", "LOG_LEVEL=warn", "GOMAXPROCS=1")
+		argv := []string{bin}
+		penv := append(os.Environ(), "ROLE=worker", "DATA_DIR="+dir, "FETCH_ALLOW_PRIVATE=127.0.0.0/8", "LOG_LEVEL=warn")
+		switch {
+		case *pin:
+			argv = append([]string{"taskset", "-c", strconv.Itoa(w % runtime.NumCPU())}, argv...)
+			penv = append(penv, "GOMAXPROCS=1")
+		case *cpus > 0:
+			// The Go runtime sizes GOMAXPROCS to the group's quota itself, as in a container.
+			g, err := newCPUGroup(fmt.Sprintf("zhaocuo-farm-%d-%d", os.Getpid(), w), *cpus)
+			if err != nil {
+				return err
+			}
+			groups = append(groups, g)
+			argv = g.wrap(argv...)
 		}
+		p := exec.Command(argv[0], argv[1:]...)
+		p.Env = penv
 		p.Stdout, p.Stderr = logf, logf
 		if err := p.Start(); err != nil {
 			return fmt.Errorf("farm: start worker: %w", err)
@@ -141,17 +164,19 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 			*label, *replicas, f.sites, f.pages, f.latency, *pageKB, f.crawlDelay, f.day.Load(), mode, m)
 	}
 	if !*incremental {
-		// StartRound's scheduled round is a full one whatever the day; the mode is chosen here.
-		m, err := r.round(ctx, models.RoundFull)
+		m, err := r.round(ctx, *mode)
 		if err != nil {
 			return err
 		}
-		what := models.RoundFull
+		what := *mode
 		if *window > 0 {
 			what += fmt.Sprintf(" (its first %s)", *window)
 		}
 		if *pin {
 			what += " pinned"
+		}
+		if *cpus > 0 {
+			what += fmt.Sprintf(" cpus=%g", *cpus)
 		}
 		line(what, m)
 		return nil
