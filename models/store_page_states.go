@@ -126,13 +126,16 @@ func (s *Store) SavePageStates(ctx context.Context, roundID, websiteID int64, st
 			return translate(err, "mark page states seen")
 		}
 	}
-	err := db.Model(&PageState{}).Where("website_id = ? AND round_id <> ?", websiteID, roundID).
-		Updates(map[string]any{"missed": gorm.Expr("missed + 1"), "round_id": roundID}).Error
+	// The rows the round did not see, found by the round's index rather than by reading the
+	// site's records: those at their last miss are dropped, the others count one more.
+	err := db.Where("website_id = ? AND round_id <> ? AND missed >= ?", websiteID, roundID, PageStateMissedRounds-1).
+		Delete(&PageState{}).Error
 	if err != nil {
-		return translate(err, "count missed page states")
+		return translate(err, "drop missed page states")
 	}
-	err = db.Where("website_id = ? AND missed >= ?", websiteID, PageStateMissedRounds).Delete(&PageState{}).Error
-	return translate(err, "drop missed page states")
+	err = db.Model(&PageState{}).Where("website_id = ? AND round_id <> ?", websiteID, roundID).
+		Updates(map[string]any{"missed": gorm.Expr("missed + 1"), "round_id": roundID}).Error
+	return translate(err, "count missed page states")
 }
 
 // PageStateRow is a page of a site as its page list shows it.

@@ -76,8 +76,9 @@ type sinceLast struct {
 }
 
 type prevURL struct {
-	state  PageState
-	record stateRecord
+	state    PageState
+	record   stateRecord
+	rehashed bool // the record as read had its figures in clear (hashClearFigures)
 }
 
 // hub: a page where new information appears (a column, a list), asked for in every round.
@@ -115,7 +116,7 @@ func (r *round) startIncremental(prev []PageState) {
 		if json.Unmarshal(s.Record, &p.record) != nil {
 			continue // unreadable: the URL is asked for as a new one
 		}
-		p.record.hashClearFigures(r.in.cfg.FigureKey)
+		p.rehashed = p.record.hashClearFigures(r.in.cfg.FigureKey)
 		r.since.prev[s.URL] = p
 	}
 }

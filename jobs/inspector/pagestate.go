@@ -4,11 +4,13 @@ package inspector
 // checks read of it, never its text) or a link's result, and a fingerprint of it.
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -57,13 +59,15 @@ type articleDigest struct {
 	ClearFigures []string `json:"fig,omitempty"`
 }
 
-// hashClearFigures hashes the figures of a state kept before they were hashed.
-func (rec *stateRecord) hashClearFigures(key []byte) {
+// hashClearFigures hashes the figures of a state kept before they were hashed, and says whether
+// it had any.
+func (rec *stateRecord) hashClearFigures(key []byte) bool {
 	if rec.Page == nil || rec.Page.Article == nil || rec.Page.Article.ClearFigures == nil {
-		return
+		return false
 	}
 	a := rec.Page.Article
 	a.Figures, a.ClearFigures = packFigures(hashFigures(key, a.ClearFigures)), nil
+	return true
 }
 
 // textFacts are what the column checks read of a page's text.
@@ -96,8 +100,22 @@ func (r *round) states(now time.Time, cols []Column) []PageState {
 			rec.Page = info.digest()
 		}
 		s := PageState{URL: key, Page: info != nil, ETag: v.kept.etag, LastModified: v.kept.lastModified, FetchedAt: now, ChangedAt: now}
-		s.Fingerprint = rec.fingerprint()
+		// A record is marshalled again unless it is the last round's as read: a carried visit's
+		// record whose parts are still its state's (the round may judge it a column or no longer;
+		// a state kept with its figures in clear must be written anew, hashed). A daily round
+		// carries most of a site's records, and marshalling a thousand takes about 12 ms. The same
+		// bytes have the same fingerprint, which then is not computed again.
 		p := r.since.prev[key]
+		if p != nil && p.asRead(v, rec) {
+			s.Record, s.Fingerprint = p.state.Record, p.state.Fingerprint
+		} else {
+			s.Record, _ = json.Marshal(rec)
+			if p != nil && bytes.Equal(s.Record, p.state.Record) {
+				s.Fingerprint = p.state.Fingerprint
+			} else {
+				s.Fingerprint = rec.fingerprint()
+			}
+		}
 		if p != nil {
 			if v.kept.carried {
 				s.FetchedAt = p.state.FetchedAt
@@ -106,15 +124,17 @@ func (r *round) states(now time.Time, cols []Column) []PageState {
 				s.ChangedAt = p.state.ChangedAt
 			}
 		}
-		// A carried page's record is marshalled again, not taken from its state: the bytes are
-		// what tells it unchanged, and they may differ (the round judged it a column or no longer;
-		// a state of an older layout, figures in clear, must be written anew). A thousand records
-		// take about 12 ms.
-		s.Record, _ = json.Marshal(rec)
 		s.Unchanged = p != nil && s.sameAs(&p.state)
 		out = append(out, s)
 	}
 	return out
+}
+
+// asRead says the visit was carried over and rec is the record as its state was read.
+func (p *prevURL) asRead(v *visit, rec stateRecord) bool {
+	was := &p.record
+	return v.kept.carried && !p.rehashed && rec.Page == was.Page && rec.Column == was.Column &&
+		rec.Status == was.Status && rec.Err == was.Err && slices.Equal(rec.Bad, was.Bad) && rec.Attachment == was.Attachment
 }
 
 // fingerprint hashes the page (or link result) as the checks see it, less the 一稿多发
