@@ -52,7 +52,7 @@ type Config struct {
 
 	PerHostConcurrency int     // requests in flight to one host; default 4
 	PerHostRate        float64 // requests per second to one host; 0 = unlimited
-	Analyses           int     // pages parsed and analysed at once, across all rounds; default GOMAXPROCS
+	Analyses           int     // pages parsed and analysed at once, across all rounds; default the cores the process has (cores)
 	// MemoryBudget: while the live heap is over this many bytes, the rounds running share it
 	// in the order they started, and the youngest wait before each page (memgate.go); 0 = none.
 	MemoryBudget int64

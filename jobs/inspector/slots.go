@@ -2,7 +2,6 @@ package inspector
 
 import (
 	"context"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -13,7 +12,7 @@ import (
 // (and of those WithRules makes of it): a worker crawls many sites at once, since each mostly
 // waits on the network, and without a bound their pages' analysis would share the cores among
 // them all, every round slowed alike and each page's memory held longer. With one slot per
-// core, a page waits for a core, not for time slices of one.
+// core (cores), a page waits for a core, not for time slices of one.
 //
 // The slots also measure how busy they are, which paces the starts of crawls (StartCrawl).
 type analysisSlots struct {
@@ -37,7 +36,7 @@ type busySample struct {
 
 func newAnalysisSlots(n int) *analysisSlots {
 	if n <= 0 {
-		n = runtime.GOMAXPROCS(0)
+		n = cores()
 	}
 	return &analysisSlots{slots: make(chan struct{}, n), nowClock: time.Now}
 }
