@@ -9,12 +9,14 @@
 #      TURNS times, each for the first WINDOW of a round of SITES × PAGES: today's code would take
 #      hours over the whole round, and a round's pace is steady once its first sites are under way;
 #   2. the new code's whole round of SITES × PAGES, one worker: its time, peak RSS and reminders;
-#   3. the new code's whole round of PIN_SITES × PAGES with one worker on one core, then two workers
-#      on a core each (`-pin`): what a second worker adds. The farm, MariaDB and Redis share the
-#      cores with them.
+#   3. the new code's whole round of PIN_SITES × PAGES with one worker held to CPUS cores (a cgroup
+#      of its own, `-cpus`; default 0.6), then two workers held to CPUS cores each: what a second
+#      worker of the same size adds. The farm, MariaDB and Redis keep the rest of the cores (on a
+#      machine of 2 cores, pinning each worker to a core would leave them a core beside one
+#      worker and none beside two).
 #   docs/bench/inspector-round.sh [sites] [pages] [window] [pin-sites] [turns]
-#   e.g. docs/bench/inspector-round.sh 100 2000 5m 20 1
-# BASE chooses the commit of "today's code" (default 8c86d9e, before issue 23's work); FARM_DB and
+#   e.g. docs/bench/inspector-round.sh 100 2000 5m 40 1
+# CPUS is the cores each worker of measurement 3 has. BASE chooses the commit of "today's code" (default 8c86d9e, before issue 23's work); FARM_DB and
 # FARM_REDIS_DB the database (made fresh) and the Redis database (emptied); FARM_FLAGS more flags
 # of `loadtest farm` (-crawl-delay 0.5, -latency 50ms, …); SKIP lists the measurements to leave
 # out (SKIP="1 3"). Only the farm's workers may fetch from loopback: `loadtest farm` gives them
@@ -24,8 +26,9 @@ cd "$(dirname "$0")/../.."
 SITES=${1:-100}
 PAGES=${2:-2000}
 WINDOW=${3:-5m}
-PIN_SITES=${4:-20}
+PIN_SITES=${4:-40}
 TURNS=${5:-1}
+CPUS=${CPUS:-0.6}
 DB=${FARM_DB:-zhaocuo_farm}
 RDB=${FARM_REDIS_DB:-11}
 BASE=${BASE:-8c86d9e}
@@ -65,10 +68,10 @@ fi
 if [[ $SKIP != *" 3 "* ]]; then
   OUT=$(mktemp /tmp/zhaocuo-farm.XXXX)
   for workers in 1 2; do
-    farm new $NEW -sites "$PIN_SITES" -pages "$PAGES" -workers $workers -pin | tee -a "$OUT"
+    farm new $NEW -sites "$PIN_SITES" -pages "$PAGES" -workers $workers -cpus "$CPUS" | tee -a "$OUT"
   done
   # Two workers against one: the ratio of the round's times.
   awk '{ for (i = 1; i <= NF; i++) { if ($i ~ /^workers=/) w = substr($i, 9); if ($i ~ /^time=/) t[w] = substr($i, 6) } }
     function secs(d,  m) { m = 0; if (d ~ /m/) { split(d, a, "m"); m = a[1]; d = a[2] } sub(/s$/, "", d); return m * 60 + d }
-    END { if (t[1] != "" && t[2] != "") printf "pinned: one worker %s, two workers %s: two take %.2f of one worker'"'"'s time\n", t[1], t[2], secs(t[2]) / secs(t[1]) }' "$OUT"
+    END { if (t[1] != "" && t[2] != "") printf "'"$CPUS"' cores a worker: one worker %s, two workers %s: two take %.2f of one worker'"'"'s time\n", t[1], t[2], secs(t[2]) / secs(t[1]) }' "$OUT"
 fi
