@@ -39,7 +39,7 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 	fs.Float64Var(&f.edits, "edits", 0, "share of the pages edited in place each day, their list entries unchanged (a daily round does not see them)")
 	fs.Float64Var(&f.typos, "typos", 0.5, "share of the texts new or changed on days 2.. that carry a typo (部暑 for 部署)")
 	day := fs.Int("day", 1, "the farm's day: what changed on days 2..N is served changed")
-	mode := fs.String("round", models.RoundFull, "the round without -incremental: full, or incremental (a daily round on -day, against the page states an earlier run left in the same database)")
+	roundMode := fs.String("round", models.RoundFull, "the round without -incremental: full, or incremental (a daily round on -day, against the page states an earlier run left in the same database)")
 	incremental := fs.Bool("incremental", false, "run a full round on day 1, then a daily (incremental) round and a full round on day 2, and compare the two")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the pages' text and of which pages change")
 	fs.IntVar(&f.port, "port", 18500, "port every site listens on")
@@ -59,7 +59,7 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 	if f.sites < 1 || f.sites > 60000 || f.pages < 1 || f.fanout < 1 || *day < 1 {
 		return UsageError{"farm: -sites 1..60000, -pages, -fanout and -day at least 1"}
 	}
-	if *mode != models.RoundFull && *mode != models.RoundIncremental {
+	if *roundMode != models.RoundFull && *roundMode != models.RoundIncremental {
 		return UsageError{"farm: -round is full or incremental"}
 	}
 	if *cpus < 0 || *cpus > 0 && *pin {
@@ -136,7 +136,8 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 			argv = append([]string{"taskset", "-c", strconv.Itoa(w % runtime.NumCPU())}, argv...)
 			penv = append(penv, "GOMAXPROCS=1")
 		case *cpus > 0:
-			// The Go runtime sizes GOMAXPROCS to the group's quota itself, as in a container.
+			// The Go runtime sizes GOMAXPROCS to the group's quota itself, and the inspector its
+			// analysis slots (jobs/inspector/cores.go), as in a container.
 			g, err := newCPUGroup(fmt.Sprintf("zhaocuo-farm-%d-%d", os.Getpid(), w), *cpus)
 			if err != nil {
 				return err
@@ -164,11 +165,11 @@ func farm(ctx context.Context, env Env, args []string, out io.Writer) error {
 			*label, *replicas, f.sites, f.pages, f.latency, *pageKB, f.crawlDelay, f.day.Load(), mode, m)
 	}
 	if !*incremental {
-		m, err := r.round(ctx, *mode)
+		m, err := r.round(ctx, *roundMode)
 		if err != nil {
 			return err
 		}
-		what := *mode
+		what := *roundMode
 		if *window > 0 {
 			what += fmt.Sprintf(" (its first %s)", *window)
 		}
