@@ -61,8 +61,25 @@ func TestEntryLinkFollowAndReceiptInTheBrowser(t *testing.T) {
 	if err := store.SQLDB().QueryRow("SELECT answer FROM captchas WHERE id = ?", captchaID).Scan(&answer); err != nil {
 		t.Fatal(err)
 	}
+	// The tap on the report leaves the address field, whose change asks for the check again: the
+	// finger is lifted only once that answer has come, and the tap still chooses the report (the
+	// list is not rebuilt under it).
+	radio := `#followable input[value="` + primary + `"]`
+	const checks = `performance.getEntriesByType("resource").filter(function (e) { return e.name.indexOf("/api/v1/report-check?") >= 0; }).length`
+	before, err := chromedp.Run(phone, chromedp.Evaluate[int](checks))
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, phone, "follow the open report, the finger down while the page is checked again",
+		slowTap(radio, `!document.getElementById("followable").hasAttribute("aria-busy")`))
+	if after, err := chromedp.Run(phone, chromedp.Evaluate[int](checks)); err != nil || after != before+1 {
+		t.Fatalf("the tap asked for %d checks of the page, want 1 (%v)", after-before, err)
+	}
+	if chosen, err := chromedp.Run(phone, chromedp.Evaluate[bool](`document.querySelector('`+radio+`').checked`)); err != nil || !chosen {
+		t.Fatalf("the tap on the open report did not choose it (%v)", err)
+	}
 	do(t, phone, "follow the open report",
-		chromedp.Click(`#followable input[value="`+primary+`"]`), chromedp.WaitVisible("#description-follow"), chromedp.WaitNotVisible("#description-req"),
+		chromedp.WaitVisible("#description-follow"), chromedp.WaitNotVisible("#description-req"),
 		chromedp.SendKeys("#captcha_answer", answer))
 	shot(t, phone, "citizen-report-follow")
 	do(t, phone, "send", chromedp.Click("form button.primary"), chromedp.WaitVisible("#ticket-no"))
@@ -125,6 +142,28 @@ func TestEntryLinkFollowAndReceiptInTheBrowser(t *testing.T) {
 func until(expression string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := chromedp.Poll[bool](expression)(ctx, t)
+		return err
+	})
+}
+
+// slowTap presses on the middle of the element sel selects, waits until the script's expression
+// is true, and only then lifts: a finger that rests while the page answers what the press began.
+func slowTap(sel, settled string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		at, err := chromedp.Evaluate[[]float64](`(function () {
+			var e = document.querySelector('` + sel + `'); e.scrollIntoView({block: "center"});
+			var r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];
+		})()`)(ctx, t)
+		if err != nil {
+			return err
+		}
+		if _, err := chromedp.MouseEvent(chromedp.MousePressed, at[0], at[1], chromedp.ButtonLeft, chromedp.ClickCount(1))(ctx, t); err != nil {
+			return err
+		}
+		if _, err := until(settled)(ctx, t); err != nil {
+			return err
+		}
+		_, err = chromedp.MouseEvent(chromedp.MouseReleased, at[0], at[1], chromedp.ButtonLeft, chromedp.ClickCount(1))(ctx, t)
 		return err
 	})
 }

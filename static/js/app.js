@@ -64,20 +64,25 @@ document.addEventListener("DOMContentLoaded", function () {
       ownHint.hidden = !(r && r.value);
       required.hidden = !ownHint.hidden;
     };
+    // The list is replaced only when what it says changed: a tap on a report lands on the same
+    // element it began on even when a check of the same address answers between the finger's down
+    // and up (leaving the address field asks again, as its change event).
+    var said = function (li) { return li.textContent.replace(/\s+/g, " ").trim(); };
     var shown = function (c) {
       notGov.hidden = !(c.checked && !c.government);
       var chosen = followable.querySelector("input[name=follow]:checked");
       chosen = chosen ? chosen.value : "";
-      list.textContent = "";
-      c.reports.forEach(function (r) {
+      var items = c.reports.map(function (r) {
         var li = document.createElement("li"), label = document.createElement("label"), radio = document.createElement("input");
         radio.type = "radio"; radio.name = "follow"; radio.value = r.ticket_no; radio.checked = r.ticket_no === chosen;
         var no = document.createElement("span"); no.className = "mono"; no.textContent = r.ticket_no;
         var about = document.createElement("small"); about.className = "muted";
         about.textContent = [r.category, r.status_label, r.received + " 提交", r.unit].join(" · ");
         label.append(radio, " 关注留言 ", no, document.createElement("br"), about);
-        li.appendChild(label); list.appendChild(li);
+        li.appendChild(label);
+        return li;
       });
+      if (items.map(said).join("\n") !== Array.prototype.map.call(list.children, said).join("\n")) list.replaceChildren.apply(list, items);
       if (!followable.querySelector("input[name=follow]:checked")) followable.querySelector("input[name=follow][value='']").checked = true;
       followable.hidden = c.reports.length === 0;
       following();
@@ -86,10 +91,12 @@ document.addEventListener("DOMContentLoaded", function () {
     var check = function () {
       var n = ++asked;
       var q = new URLSearchParams({ page_url: pageURL.value, category: category.value });
+      followable.setAttribute("aria-busy", "true");
       fetch("/api/v1/report-check?" + q.toString(), { headers: { Accept: "application/json" } })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (c) { if (n === asked) shown(c); })
-        .catch(function () {}); // the server checks again when the form is sent
+        .catch(function () {}) // the server checks again when the form is sent
+        .then(function () { if (n === asked) followable.removeAttribute("aria-busy"); });
     };
     pageURL.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 600); });
     pageURL.addEventListener("change", function () { clearTimeout(timer); check(); });
