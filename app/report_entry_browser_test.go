@@ -151,7 +151,7 @@ func until(expression string) chromedp.Action[chromedp.Void] {
 func slowTap(sel, settled string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		at, err := chromedp.Evaluate[[]float64](`(function () {
-			var e = document.querySelector('` + sel + `'); e.scrollIntoView({block: "center"});
+			var e = document.querySelector('`+sel+`'); e.scrollIntoView({block: "center"});
 			var r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];
 		})()`)(ctx, t)
 		if err != nil {
