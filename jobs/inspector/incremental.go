@@ -3,7 +3,6 @@ package inspector
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"time"
@@ -113,7 +112,7 @@ func (r *round) startIncremental(prev []PageState) {
 	r.since = sinceLast{on: true, prev: make(map[string]*prevURL, len(prev)), dirty: map[string]bool{}}
 	for _, s := range prev {
 		p := &prevURL{state: s}
-		if json.Unmarshal(s.Record, &p.record) != nil {
+		if decodeRecord(s.Record, &p.record) != nil {
 			continue // unreadable: the URL is asked for as a new one
 		}
 		p.rehashed = p.record.hashClearFigures(r.in.cfg.FigureKey)

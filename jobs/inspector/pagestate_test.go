@@ -22,7 +22,7 @@ func stateOf(t *testing.T, states []PageState, u string) (PageState, stateRecord
 	for _, st := range states {
 		if st.URL == u {
 			var rec stateRecord
-			if err := json.Unmarshal(st.Record, &rec); err != nil {
+			if err := decodeRecord(st.Record, &rec); err != nil {
 				t.Fatal(err)
 			}
 			return st, rec
