@@ -307,27 +307,33 @@ func (h *worker) inspect(ctx context.Context, roundID, websiteID int64) (models.
 }
 
 // crawlSite runs the site's crawl as its round says: full, or incremental from the page states
-// the site's last round kept. Either way the states of this crawl are kept for the next.
+// the site's last round kept (a full round reads only when each page last changed, to keep it
+// for the pages that did not). Either way the states of this crawl are kept for the next.
 func (h *worker) crawlSite(ctx context.Context, in *inspector.Inspector, roundID, websiteID int64, site inspector.Site) (*inspector.Result, error) {
 	round, err := h.Store.Round(ctx, roundID)
 	if err != nil {
 		return nil, err
 	}
+	incremental := round.Mode == models.RoundIncremental
+	read := h.Store.PageStateDates
+	if incremental {
+		read = h.Store.PageStates
+	}
+	kept, err := read(ctx, websiteID)
+	if err != nil {
+		return nil, err
+	}
+	prev := make([]inspector.PageState, len(kept))
+	for i, k := range kept {
+		prev[i] = inspector.PageState{URL: k.URL, Page: k.IsPage, ETag: k.ETag, LastModified: k.LastModified, Fingerprint: k.Fingerprint,
+			Record: k.Record, FetchedAt: k.FetchedAt, ChangedAt: k.ChangedAt}
+	}
+	kept = nil
 	var res *inspector.Result
-	if round.Mode == models.RoundIncremental {
-		kept, err := h.Store.PageStates(ctx, websiteID)
-		if err != nil {
-			return nil, err
-		}
-		prev := make([]inspector.PageState, len(kept))
-		for i, k := range kept {
-			prev[i] = inspector.PageState{URL: k.URL, Page: k.IsPage, ETag: k.ETag, LastModified: k.LastModified, Fingerprint: k.Fingerprint,
-				Record: k.Record, FetchedAt: k.FetchedAt, ChangedAt: k.ChangedAt}
-		}
-		kept = nil
+	if incremental {
 		res, err = in.InspectIncremental(ctx, site, prev)
 	} else {
-		res, err = in.Inspect(ctx, site)
+		res, err = in.InspectFull(ctx, site, prev)
 	}
 	if err != nil || res.Uninspected != "" {
 		return res, err // a round that read nothing keeps the last states

@@ -90,6 +90,42 @@ func TestIncrementalRoundCarriesOverWhatDidNotChange(t *testing.T) {
 	}
 }
 
+// The weekly full round reads every page again and keeps, for a page that did not change, when
+// it last changed: the site's page list does not show every page changed each Monday. The
+// states are set a year back first; the round's own time is then the fetch time of each, and
+// the change time of none of the unchanged article's.
+func TestFullRoundKeepsWhenUnchangedPagesChanged(t *testing.T) {
+	w := newInspectionWorld(t)
+	w.workers(t, 1)
+	ctx := context.Background()
+	res, _ := w.findings(t, w.round(t).ID, w.faulty)
+	before := time.Date(2025, 12, 1, 8, 0, 0, 0, time.UTC)
+	if _, err := w.store.SQLDB().ExecContext(ctx, "UPDATE inspection_page_states SET fetched_at = ?, changed_at = ?", before, before); err != nil {
+		t.Fatal(err)
+	}
+	started := time.Now().Add(-time.Second)
+	w.round(t)
+	states, err := w.store.PageStates(ctx, res.WebsiteID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	article := false
+	for _, st := range states {
+		if st.FetchedAt.Before(started) {
+			t.Errorf("the full round did not fetch %s (fetched at %v)", st.URL, st.FetchedAt)
+		}
+		if st.URL == w.faulty+"news/1.html" {
+			article = true
+			if !st.ChangedAt.Equal(before) {
+				t.Errorf("the unchanged article changed at %v, want %v as before the round", st.ChangedAt, before)
+			}
+		}
+	}
+	if !article {
+		t.Fatalf("no state of the article among %d", len(states))
+	}
+}
+
 func findingSummary(byType map[string][]models.Finding) string {
 	var b strings.Builder
 	for _, typ := range []string{"dead_link", "typo", "stale_homepage", "stale_column", "blank_column", "missing_footer_mark", "duplicate_post"} {

@@ -63,11 +63,21 @@ func URLHash(u string) string {
 // PageStates returns every state kept for the site, for its next incremental round, read
 // pageStateBatch rows a statement along the primary key.
 func (s *Store) PageStates(ctx context.Context, websiteID int64) ([]PageState, error) {
+	return s.pageStates(ctx, websiteID, "*")
+}
+
+// PageStateDates returns every state kept for the site without its record, for the site's
+// next full round, which reads every page again and keeps of the states when each last changed.
+func (s *Store) PageStateDates(ctx context.Context, websiteID int64) ([]PageState, error) {
+	return s.pageStates(ctx, websiteID, "website_id, url_hash, url, is_page, fingerprint, fetched_at, changed_at, round_id, missed")
+}
+
+func (s *Store) pageStates(ctx context.Context, websiteID int64, columns string) ([]PageState, error) {
 	var out []PageState
 	after := ""
 	for {
 		var batch []PageState
-		err := s.db.WithContext(ctx).Where("website_id = ? AND url_hash > ?", websiteID, after).
+		err := s.db.WithContext(ctx).Select(columns).Where("website_id = ? AND url_hash > ?", websiteID, after).
 			Order("url_hash").Limit(pageStateBatch).Find(&batch).Error
 		if err != nil {
 			return nil, translate(err, "page states")

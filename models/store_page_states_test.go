@@ -45,6 +45,18 @@ func TestPageStatesAreKeptPerSiteAndDroppedWhenMissed(t *testing.T) {
 	if err != nil || len(got) != 1200 {
 		t.Fatalf("states: %d, %v; want 1200", len(got), err)
 	}
+	// A full round's read: the same states (in batches too), their dates and fingerprints, no
+	// records or validators.
+	dates, err := s.PageStateDates(ctx, site)
+	if err != nil || len(dates) != 1200 {
+		t.Fatalf("states' dates: %d, %v; want 1200", len(dates), err)
+	}
+	for i, d := range dates {
+		if d.URL != got[i].URL || d.Fingerprint != got[i].Fingerprint || !d.ChangedAt.Equal(day) || !d.FetchedAt.Equal(day) ||
+			d.IsPage != got[i].IsPage || d.Record != nil || d.ETag != "" {
+			t.Fatalf("the dates of %s: %+v", got[i].URL, d)
+		}
+	}
 
 	// The next rounds see only the first 1000 URLs, one of them changed.
 	next := day.Add(24 * time.Hour)
@@ -128,6 +140,18 @@ func TestUnchangedPageStatesAreOnlyMarkedSeen(t *testing.T) {
 	got, err := s.PageStates(ctx, site)
 	if err != nil || len(got) != 1200 {
 		t.Fatalf("states: %d, %v; want 1200", len(got), err)
+	}
+	// A full round's read: the same states (in batches too), their dates and fingerprints, no
+	// records or validators.
+	dates, err := s.PageStateDates(ctx, site)
+	if err != nil || len(dates) != 1200 {
+		t.Fatalf("states' dates: %d, %v; want 1200", len(dates), err)
+	}
+	for i, d := range dates {
+		if d.URL != got[i].URL || d.Fingerprint != got[i].Fingerprint || !d.ChangedAt.Equal(day) || !d.FetchedAt.Equal(day) ||
+			d.IsPage != got[i].IsPage || d.Record != nil || d.ETag != "" {
+			t.Fatalf("the dates of %s: %+v", got[i].URL, d)
+		}
 	}
 	for _, st := range got {
 		var i int

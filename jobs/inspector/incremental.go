@@ -66,7 +66,8 @@ type carried struct {
 	digest *pageDigest
 }
 
-// sinceLast is an incremental round's view of the last round.
+// sinceLast is an incremental round's view of the last round; a full round's holds only prev,
+// for the states' dates (keepDates), and is not on.
 type sinceLast struct {
 	on       bool
 	prev     map[string]*prevURL
@@ -117,6 +118,19 @@ func (r *round) startIncremental(prev []PageState) {
 		}
 		p.rehashed = p.record.hashClearFigures(r.in.cfg.FigureKey)
 		r.since.prev[s.URL] = p
+	}
+}
+
+// keepDates gives a full round the last round's states for their dates alone (states): the
+// round asks for every URL as if it had none.
+func (r *round) keepDates(prev []PageState) {
+	if len(prev) == 0 {
+		return
+	}
+	r.since.prev = make(map[string]*prevURL, len(prev))
+	for _, s := range prev {
+		s.Record = nil
+		r.since.prev[s.URL] = &prevURL{state: s}
 	}
 }
 

@@ -185,6 +185,13 @@ func (in *Inspector) Inspect(ctx context.Context, site Site) (*Result, error) {
 	return in.inspect(ctx, site, nil, false)
 }
 
+// InspectFull is Inspect as the weekly full round of a site the rounds before kept states of:
+// every page is read, and prev (Result.States of the last round; their records are not read)
+// only keeps, for each page whose fingerprint did not change, when it last changed.
+func (in *Inspector) InspectFull(ctx context.Context, site Site, prev []PageState) (*Result, error) {
+	return in.inspect(ctx, site, prev, false)
+}
+
 func (in *Inspector) inspect(ctx context.Context, site Site, prev []PageState, incremental bool) (*Result, error) {
 	r, err := in.newRound(ctx, site)
 	if err != nil {
@@ -193,6 +200,8 @@ func (in *Inspector) inspect(ctx context.Context, site Site, prev []PageState, i
 	defer r.cancel()
 	if incremental {
 		r.startIncremental(prev)
+	} else {
+		r.keepDates(prev)
 	}
 	res := &Result{Site: site, Started: in.cfg.Now(), Incremental: r.since.on}
 	r.crawl()
