@@ -16,6 +16,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"time"
 )
@@ -222,7 +223,7 @@ func (w *recordWriter) time(t time.Time) {
 		return
 	}
 	p, err := t.MarshalBinary()
-	if err != nil { // an offset that is no whole minute: none of the dates read from a page
+	if err != nil { // an offset MarshalBinary refuses (-1 minute, or beyond ±22 days): no page's date
 		p, _ = t.UTC().MarshalBinary()
 	}
 	w.bytes(p)
@@ -230,7 +231,7 @@ func (w *recordWriter) time(t time.Time) {
 
 func (w *recordWriter) strMap(m map[string]string) {
 	w.uint(uint64(len(m)))
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		w.str(k)
 		w.str(m[k])
 	}
@@ -243,20 +244,11 @@ func (w *recordWriter) personal(p *personalScan) {
 	}
 	w.flags(true)
 	w.uint(uint64(len(p.Counts)))
-	for _, k := range sortedKeys(p.Counts) {
+	for _, k := range slices.Sorted(maps.Keys(p.Counts)) {
 		w.str(k)
 		w.int(int64(p.Counts[k]))
 	}
 	w.strs(p.Samples)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // recordReader reads what recordWriter wrote. The first fault sticks: every read after it
