@@ -9,6 +9,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"zhaocuo/jobs"
+	"zhaocuo/models"
 	"zhaocuo/models/storetest"
 )
 
@@ -60,4 +61,54 @@ func TestReminderTakenWhileEveryCrawlSlotIsBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil(t, "the reminder to be taken", func() bool { return reminded.Load() == 1 })
+}
+
+// Each half hour a probe of every site is queued at once, a thousand in a province, each
+// waiting up to inspector.ProbeTimeout on its site. A reminder due meanwhile is taken while
+// the probes are still waiting: they have slots of their own (they had held every slot of
+// the reminders' queue, and a reminder then waited for them all). The probes here never end.
+func TestReminderTakenWhileTheHalfHourProbesWait(t *testing.T) {
+	r := storetest.NewRedis(t)
+	client := asynq.NewClient(r.Opt)
+	t.Cleanup(func() { client.Close() })
+
+	release := make(chan struct{})
+	var probing, reminded atomic.Int32
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(jobs.TypeProbeSite, func(ctx context.Context, _ *asynq.Task) error {
+		probing.Add(1)
+		select { // a site that does not answer while the test runs
+		case <-release:
+		case <-ctx.Done():
+		}
+		return nil
+	})
+	mux.HandleFunc(jobs.TypeReminder, func(context.Context, *asynq.Task) error {
+		reminded.Add(1)
+		return nil
+	})
+	const workerSlots = 2
+	for _, c := range []asynq.Config{jobs.WorkerServer(workerSlots), jobs.CrawlServer(2)} {
+		c.Logger, c.ShutdownTimeout, c.TaskCheckInterval = quietLogger{}, time.Second, 20*time.Millisecond
+		srv := asynq.NewServer(r.Opt, c)
+		if err := srv.Start(mux); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(srv.Shutdown)
+	}
+	t.Cleanup(func() { close(release) })
+
+	slot := time.Now().Truncate(jobs.ProbeEvery)
+	for site := range int64(workerSlots + 20) {
+		task, opts := jobs.NewProbeSiteTask(site+1, slot)
+		if _, err := client.Enqueue(task, opts...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitUntil(t, "the probes to start", func() bool { return probing.Load() >= workerSlots })
+	task, opts := jobs.NewReminderTask(models.Stage{TicketID: 1, Kind: models.StageOverdue, At: time.Now(), Version: 1})
+	if _, err := client.Enqueue(task, opts...); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the reminder to be taken while the probes wait", func() bool { return reminded.Load() == 1 })
 }

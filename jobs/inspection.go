@@ -368,10 +368,14 @@ type probeSitePayload struct {
 	Slot      int64 `json:"slot"` // the half hour, as Unix seconds: one probe per site and slot
 }
 
+// NewProbeSiteTask is a site's probe in the half hour slot. It is on the crawlers' queue, with the
+// page checks, and runs in their spare slots (CrawlServer): a province's thousand probes each
+// half hour, each up to ProbeTimeout, once held every slot of the reminders' queue, and a
+// reminder due then waited behind them all (13 s behind a hundred, during a round).
 func NewProbeSiteTask(websiteID int64, slot time.Time) (*asynq.Task, []asynq.Option) {
 	b, _ := json.Marshal(probeSitePayload{WebsiteID: websiteID, Slot: slot.Unix()})
 	return asynq.NewTask(TypeProbeSite, b), []asynq.Option{
-		asynq.TaskID(fmt.Sprintf("probe:%d:%d", websiteID, slot.Unix())), asynq.Queue(QueueReminders),
+		asynq.TaskID(fmt.Sprintf("probe:%d:%d", websiteID, slot.Unix())), asynq.Queue(QueueInspection),
 		asynq.MaxRetry(0), asynq.Timeout(inspector.ProbeTimeout + 15*time.Second), asynq.Deadline(slot.Add(ProbeEvery))}
 }
 
