@@ -25,8 +25,8 @@ const (
 
 // Queues is the worker's queue configuration. asynq weighs only the queues that hold a task
 // when a worker slot frees: reminders stay first; deliveries and account imports come next,
-// level, as each has a person waiting (for the mail, or on the import's page); crawls and page
-// checks last, as nobody watches them. Imports are few, so their weight costs the other queues
+// level, as each has a person waiting (for the mail, or on the import's page); crawls, page
+// checks and availability probes last, as nobody watches them. Imports are few, so their weight costs the other queues
 // nothing most of the time; while a round is crawled, an import is taken before the next crawl
 // three times in four, where on the crawlers' queue it waited for the whole round.
 // A worker process serves them with two servers (WorkerServer and CrawlServer); tests that run
@@ -35,11 +35,15 @@ var Queues = map[string]int{QueueReminders: 6, QueueDeliveries: 3, QueueImports:
 
 // WorkerServer is the configuration of a worker's server for everything but the crawls: the
 // crawls have a server of their own, so a round that fills every crawl slot takes none of these,
-// and a reminder waits for no crawl. A task due at a time is moved to its queue within a second
-// of it (asynq's default is five).
+// and a reminder waits for no crawl. A reminder is owed within 5 s of its time, and during a
+// round, with every core busy, each step on its way also waits its turn for the CPU; so the
+// steps are short. asynq moves a task to its queue from the whole second of its time on, so
+// looking every workerForward, it is there by its time (asynq's default is every five seconds);
+// and a queue found empty is looked at again after workerPoll (asynq's default is a second,
+// spread from half to one and a half).
 func WorkerServer(concurrency int) asynq.Config {
-	return asynq.Config{Concurrency: concurrency, IsFailure: IsFailure, DelayedTaskCheckInterval: time.Second,
-		Queues: map[string]int{QueueReminders: 6, QueueDeliveries: 3, QueueImports: 3}}
+	return asynq.Config{Concurrency: concurrency, IsFailure: IsFailure, DelayedTaskCheckInterval: workerForward,
+		TaskCheckInterval: workerPoll, Queues: map[string]int{QueueReminders: 6, QueueDeliveries: 3, QueueImports: 3}}
 }
 
 // CrawlServer is the configuration of a worker's server for the inspection queue: maxCrawls site
@@ -57,6 +61,10 @@ func CrawlServer(maxCrawls int) asynq.Config {
 const (
 	crawlSpareSlots = 4
 	crawlPoll       = 250 * time.Millisecond
+	// An idle worker sends Redis some fifty small scripts a second for these: one for each of
+	// its three queues at each poll, two at each forward.
+	workerForward = 250 * time.Millisecond
+	workerPoll    = 100 * time.Millisecond
 )
 
 // Defaults of Deps.MaxCrawls and Deps.CrawlMemory. A crawl spends most of its time waiting on the
