@@ -96,8 +96,13 @@ func (s *Store) pageStates(ctx context.Context, websiteID int64, columns string)
 // round did not see count one more miss, and those missed PageStateMissedRounds times are
 // dropped. A round done again (a retried task) writes the same rows and counts no miss twice:
 // every row of the site then has the round's id.
+//
+// Each statement is a transaction of its own, run again when MySQL ends it as a deadlock: the
+// crawls of a round save their sites at once, and a site's statements over its range of rows
+// take gap locks that another site's insert beside that range may wait on. Before, such a
+// deadlock failed the site's task, and its retry crawled the whole site again.
 func (s *Store) SavePageStates(ctx context.Context, roundID, websiteID int64, states []PageState) error {
-	db := s.db.WithContext(ctx)
+	run := func(fn func(tx *gorm.DB) error) error { return s.transaction(ctx, fn) }
 	changed := make([]PageState, 0, len(states))
 	var seen []string
 	for _, st := range states {
@@ -120,31 +125,40 @@ func (s *Store) SavePageStates(ctx context.Context, roundID, websiteID int64, st
 				batch[i].Record = []byte{}
 			}
 		}
-		err := db.Clauses(clause.OnConflict{
-			Columns: []clause.Column{{Name: "website_id"}, {Name: "url_hash"}},
-			DoUpdates: clause.AssignmentColumns([]string{"url", "is_page", "etag", "last_modified", "fingerprint", "record",
-				"fetched_at", "changed_at", "round_id", "missed"}),
-		}).Create(&batch).Error
+		err := run(func(tx *gorm.DB) error {
+			return tx.Clauses(clause.OnConflict{
+				Columns: []clause.Column{{Name: "website_id"}, {Name: "url_hash"}},
+				DoUpdates: clause.AssignmentColumns([]string{"url", "is_page", "etag", "last_modified", "fingerprint", "record",
+					"fetched_at", "changed_at", "round_id", "missed"}),
+			}).Create(&batch).Error
+		})
 		if err != nil {
 			return translate(err, "save page states")
 		}
 	}
 	for start := 0; start < len(seen); start += pageStateBatch {
-		err := db.Model(&PageState{}).Where("website_id = ? AND url_hash IN ?", websiteID, seen[start:min(start+pageStateBatch, len(seen))]).
-			Updates(map[string]any{"round_id": roundID, "missed": 0}).Error
+		hashes := seen[start:min(start+pageStateBatch, len(seen))]
+		err := run(func(tx *gorm.DB) error {
+			return tx.Model(&PageState{}).Where("website_id = ? AND url_hash IN ?", websiteID, hashes).
+				Updates(map[string]any{"round_id": roundID, "missed": 0}).Error
+		})
 		if err != nil {
 			return translate(err, "mark page states seen")
 		}
 	}
 	// The rows the round did not see, found by the round's index rather than by reading the
 	// site's records: those at their last miss are dropped, the others count one more.
-	err := db.Where("website_id = ? AND round_id <> ? AND missed >= ?", websiteID, roundID, PageStateMissedRounds-1).
-		Delete(&PageState{}).Error
+	err := run(func(tx *gorm.DB) error {
+		return tx.Where("website_id = ? AND round_id <> ? AND missed >= ?", websiteID, roundID, PageStateMissedRounds-1).
+			Delete(&PageState{}).Error
+	})
 	if err != nil {
 		return translate(err, "drop missed page states")
 	}
-	err = db.Model(&PageState{}).Where("website_id = ? AND round_id <> ?", websiteID, roundID).
-		Updates(map[string]any{"missed": gorm.Expr("missed + 1"), "round_id": roundID}).Error
+	err = run(func(tx *gorm.DB) error {
+		return tx.Model(&PageState{}).Where("website_id = ? AND round_id <> ?", websiteID, roundID).
+			Updates(map[string]any{"missed": gorm.Expr("missed + 1"), "round_id": roundID}).Error
+	})
 	return translate(err, "count missed page states")
 }
 

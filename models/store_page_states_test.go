@@ -160,3 +160,80 @@ func TestUnchangedPageStatesAreOnlyMarkedSeen(t *testing.T) {
 		t.Fatalf("after the third round that missed 200 URLs: %d states, %v; want 1000", len(got), err)
 	}
 }
+
+// The crawls of a round save their sites at once, and on MySQL two sites' statements may lock
+// the gaps beside each other's rows and deadlock: the database ends one statement, whose site's
+// task failed and crawled the whole site again. Here another transaction, heavier (so the
+// database ends the save, not it), holds the second of a site's two rows while the save holds
+// the first and waits, then asks for the first: the save is run again once it commits.
+func TestASaveEndedAsADeadlockIsRunAgain(t *testing.T) {
+	s := storetest.Open(t, storetest.NewClock("2025-03-25 10:00:00"))
+	if s.Dialect() != models.DialectMySQL {
+		t.Skip("SQLite writes one transaction at a time: no deadlock to end")
+	}
+	ctx := context.Background()
+	day := time.Date(2025, 3, 24, 2, 0, 0, 0, time.UTC)
+	const site = 91
+	states := pageStates(2, day)
+	if err := s.SavePageStates(ctx, 1, site, states); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := s.SQLDB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for i := range 50 { // the weight that makes the save the one the database ends
+		if _, err := tx.ExecContext(ctx, `INSERT INTO inspection_page_states (website_id, url_hash, url, record, fetched_at, changed_at, round_id)
+			VALUES (?, ?, 'x', '', ?, ?, 1)`, site+1, models.URLHash(fmt.Sprint(i)), day, day); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var trx string // the transaction's id, to know the save waiting for it from other tests'
+	if err := tx.QueryRowContext(ctx, "SELECT trx_id FROM information_schema.innodb_trx WHERE trx_mysql_thread_id = CONNECTION_ID()").Scan(&trx); err != nil {
+		t.Fatal(err)
+	}
+	lock := func(i int) error {
+		var u string
+		return tx.QueryRowContext(ctx, "SELECT url FROM inspection_page_states WHERE website_id = ? AND url_hash = ? FOR UPDATE",
+			site, models.URLHash(states[i].URL)).Scan(&u)
+	}
+	if err := lock(1); err != nil {
+		t.Fatal(err)
+	}
+	saved := make(chan error, 1)
+	go func() { saved <- s.SavePageStates(ctx, 2, site, states) }() // locks row 0, waits for row 1
+	deadline := time.Now().Add(10 * time.Second)
+	// InnoDB fills its tables of locks afresh only when they were not read for 0.1 s.
+	for waiting := 0; waiting == 0; time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the save did not come to wait for the row the other transaction holds")
+		}
+		select {
+		case err := <-saved:
+			t.Fatalf("the save ended before it waited for the row the other transaction holds: %v", err)
+		default:
+		}
+		if err := s.SQLDB().QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.innodb_lock_waits WHERE blocking_trx_id = ?", trx).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lock(0); err != nil {
+		t.Fatalf("the heavier transaction was ended instead of the save: %v", err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-saved; err != nil {
+		t.Fatalf("the save ended as a deadlock: %v", err)
+	}
+	got, err := s.PageStates(ctx, site)
+	if err != nil || len(got) != 2 || got[0].RoundID != 2 || got[1].RoundID != 2 {
+		t.Fatalf("states after the save: %+v, %v; want both of round 2", got, err)
+	}
+}
