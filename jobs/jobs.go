@@ -26,9 +26,10 @@ const (
 // Queues is the worker's queue configuration. asynq weighs only the queues that hold a task
 // when a worker slot frees: reminders stay first; deliveries and account imports come next,
 // level, as each has a person waiting (for the mail, or on the import's page); crawls, page
-// checks and availability probes last, as nobody watches them. Imports are few, so their weight costs the other queues
-// nothing most of the time; while a round is crawled, an import is taken before the next crawl
-// three times in four, where on the crawlers' queue it waited for the whole round.
+// checks and availability probes last, as nobody watches them. Imports are few, so their
+// weight costs the other queues nothing most of the time; while a round is crawled, an import
+// is taken before the next crawl three times in four, where on the crawlers' queue it waited
+// for the whole round.
 // A worker process serves them with two servers (WorkerServer and CrawlServer); tests that run
 // one server serve them all.
 var Queues = map[string]int{QueueReminders: 6, QueueDeliveries: 3, QueueImports: 3, QueueInspection: 1}
