@@ -40,17 +40,39 @@ func (h *worker) sendReminder(ctx context.Context, t *asynq.Task) error {
 	st := models.Stage{TicketID: p.TicketID, Kind: p.Stage, N: p.N, Version: p.Version, At: p.At}
 	sent, err := h.Store.SendReminder(ctx, st)
 	if errors.Is(err, models.ErrStageNotDue) {
+		h.reminderDone(t, false)
 		return nil // closed, extended, returned, or sent already: nothing to do
 	}
 	if err != nil {
 		return err
 	}
+	h.reminderDone(t, true)
 	h.Logger.Info("reminder sent", "ticket_id", st.TicketID, "stage", st.Kind, "n", st.N, "deliveries", len(sent.Deliveries))
 	h.events.Dispatch(ctx, *sent) // its deliveries
 	if err := h.scheduleNext(ctx, st.TicketID); err != nil {
 		h.Logger.Warn("next reminder not scheduled; the reconciler will", "ticket_id", st.TicketID, "error", err)
 	}
 	return nil
+}
+
+// ReminderDone is the result a reminder task leaves (asynq keeps it while it keeps the task,
+// and asynqmon shows it): when the reminder was sent, or found not due, to the nanosecond
+// (asynq keeps when a task completed to the second only), so how late reminders go out can be
+// measured (`app loadtest farm`).
+type ReminderDone struct {
+	At   time.Time `json:"at"`
+	Sent bool      `json:"sent"`
+}
+
+func (h *worker) reminderDone(t *asynq.Task, sent bool) {
+	w := t.ResultWriter()
+	if w == nil {
+		return // not run by a server
+	}
+	b, _ := json.Marshal(ReminderDone{At: h.Clock.Now(), Sent: sent})
+	if _, err := w.Write(b); err != nil {
+		h.Logger.Warn("reminder's result not kept", "error", err)
+	}
 }
 
 // scheduleNext queues the ticket's next stage (the next 催办), now that one has gone out: each

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"zhaocuo/jobs"
 	"zhaocuo/models"
 	"zhaocuo/models/storetest"
@@ -271,3 +273,52 @@ func containsAll(have, want []string) bool {
 }
 
 func mustAt(s string) time.Time { return storetest.At(s) }
+
+// A reminder run by a worker leaves, as its task's result, when it was done by the worker's
+// clock, to the nanosecond (asynq keeps a task's completion to the second only), and whether
+// it went out: `app loadtest farm` measures from it how late reminders are during a round.
+func TestAReminderLeavesWhenItWasDone(t *testing.T) {
+	w := newWorld(t, "2025-03-25 10:00:00")
+	tk := w.submit("https://gzw.sc.gov.cn/a.html")
+	set, cal, _ := w.store.ReminderRules(context.Background())
+	w.clock.Set(mustAt("2025-03-29 00:00").Add(123456789 * time.Nanosecond))
+	r := storetest.NewRedis(t)
+	client := asynq.NewClient(r.Opt)
+	t.Cleanup(func() { client.Close() })
+	tasks := asynq.NewInspector(r.Opt)
+	t.Cleanup(func() { tasks.Close() })
+	c := jobs.WorkerServer(1)
+	c.Logger, c.ShutdownTimeout = quietLogger{}, time.Second
+	srv := asynq.NewServer(r.Opt, c)
+	if err := srv.Start(w.mux); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+
+	// The ticket's overdue stage goes out; a stage of a ticket that does not exist does not.
+	stages := append(models.NextStages(tk, nil, w.clock.Now(), set, cal),
+		models.Stage{TicketID: tk.ID + 1000, Kind: models.StageOverdue, At: w.clock.Now(), Version: 1})
+	want := map[string]bool{} // task id: sent
+	for _, st := range stages {
+		want[st.TaskID()] = st.TicketID == tk.ID
+		task, opts := jobs.NewReminderTask(st)
+		if _, err := client.Enqueue(task, append(opts, asynq.Retention(time.Hour))...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(stages) != 2 {
+		t.Fatalf("stages %v, want the ticket's overdue stage and the other", stages)
+	}
+	for id, sent := range want {
+		var info *asynq.TaskInfo
+		waitUntil(t, "the reminder "+id+" to be done", func() bool {
+			var err error
+			info, err = tasks.GetTaskInfo(jobs.QueueReminders, id)
+			return err == nil && info.State == asynq.TaskStateCompleted
+		})
+		var done jobs.ReminderDone
+		if err := json.Unmarshal(info.Result, &done); err != nil || !done.At.Equal(w.clock.Now()) || done.Sent != sent {
+			t.Fatalf("%s: result %s (%v), want done at %s, sent %v", id, info.Result, err, w.clock.Now().Format(time.RFC3339Nano), sent)
+		}
+	}
+}
