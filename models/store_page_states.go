@@ -102,7 +102,6 @@ func (s *Store) pageStates(ctx context.Context, websiteID int64, columns string)
 // take gap locks that another site's insert beside that range may wait on. Before, such a
 // deadlock failed the site's task, and its retry crawled the whole site again.
 func (s *Store) SavePageStates(ctx context.Context, roundID, websiteID int64, states []PageState) error {
-	run := func(fn func(tx *gorm.DB) error) error { return s.transaction(ctx, fn) }
 	changed := make([]PageState, 0, len(states))
 	var seen []string
 	for _, st := range states {
@@ -125,7 +124,7 @@ func (s *Store) SavePageStates(ctx context.Context, roundID, websiteID int64, st
 				batch[i].Record = []byte{}
 			}
 		}
-		err := run(func(tx *gorm.DB) error {
+		err := s.transaction(ctx, func(tx *gorm.DB) error {
 			return tx.Clauses(clause.OnConflict{
 				Columns: []clause.Column{{Name: "website_id"}, {Name: "url_hash"}},
 				DoUpdates: clause.AssignmentColumns([]string{"url", "is_page", "etag", "last_modified", "fingerprint", "record",
@@ -138,7 +137,7 @@ func (s *Store) SavePageStates(ctx context.Context, roundID, websiteID int64, st
 	}
 	for start := 0; start < len(seen); start += pageStateBatch {
 		hashes := seen[start:min(start+pageStateBatch, len(seen))]
-		err := run(func(tx *gorm.DB) error {
+		err := s.transaction(ctx, func(tx *gorm.DB) error {
 			return tx.Model(&PageState{}).Where("website_id = ? AND url_hash IN ?", websiteID, hashes).
 				Updates(map[string]any{"round_id": roundID, "missed": 0}).Error
 		})
@@ -148,14 +147,14 @@ func (s *Store) SavePageStates(ctx context.Context, roundID, websiteID int64, st
 	}
 	// The rows the round did not see, found by the round's index rather than by reading the
 	// site's records: those at their last miss are dropped, the others count one more.
-	err := run(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		return tx.Where("website_id = ? AND round_id <> ? AND missed >= ?", websiteID, roundID, PageStateMissedRounds-1).
 			Delete(&PageState{}).Error
 	})
 	if err != nil {
 		return translate(err, "drop missed page states")
 	}
-	err = run(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		return tx.Model(&PageState{}).Where("website_id = ? AND round_id <> ?", websiteID, roundID).
 			Updates(map[string]any{"missed": gorm.Expr("missed + 1"), "round_id": roundID}).Error
 	})
